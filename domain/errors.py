@@ -1,0 +1,89 @@
+"""Domain errors: each names the rule that was broken and the values involved."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command broke a bookkeeping rule; nothing was appended."""
+
+    rule: str = "domain rule"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidAmount(DomainError):
+    rule = "amount must be exact and fit the currency"
+
+
+class UnknownCurrency(DomainError):
+    rule = "currency must be an ISO 4217 code"
+
+
+class InvalidCommand(DomainError):
+    rule = "command fields must be well formed"
+
+
+class DuplicateAccountName(DomainError):
+    rule = "account names are unique"
+
+
+class UnknownAccount(DomainError):
+    rule = "account must exist"
+
+
+class AccountClosedError(DomainError):
+    rule = "a closed account takes no new entries"
+
+
+class AccountNotEmpty(DomainError):
+    rule = "an account closes only at zero balance"
+
+
+class WrongAccountType(DomainError):
+    rule = "the command needs an account of another type"
+
+
+class CurrencyMismatch(DomainError):
+    rule = "postings must match their account's currency"
+
+
+class UnbalancedEntry(DomainError):
+    rule = "an entry's postings balance per currency"
+
+
+class InsufficientFunds(DomainError):
+    rule = "an account that forbids overdraft cannot go below zero"
+
+
+class UnknownEntry(DomainError):
+    rule = "entry must exist"
+
+
+class EntryAlreadyVoided(DomainError):
+    rule = "an entry is voided at most once"
+
+
+class StoreError(Exception):
+    """The event store refused an operation (not a bookkeeping rule)."""
+
+
+class ConcurrencyError(StoreError):
+    """A stream's version was not the expected one; nothing was written."""
+
+
+class BookError(StoreError):
+    """The file cannot be used as a book; it was left untouched."""
+
+
+class NotABook(BookError):
+    """The file is not a Tallybook book."""
+
+
+class DamagedBook(BookError):
+    """The file is a damaged SQLite database."""
+
+
+class NewerFormat(BookError):
+    """The book was written by a newer Tallybook."""

@@ -1,0 +1,173 @@
+"""Exact money: integer minor units per ISO 4217 currency, locale-aware parsing and formatting.
+
+Floats never enter: a float, NaN, an infinity, more decimals than the currency has, or an
+amount beyond +/-10^13 units is refused with an :class:`InvalidAmount` that says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    is_currency,
+    parse_decimal,
+)
+
+from domain.errors import InvalidAmount, UnknownCurrency
+
+MAX_UNITS = Decimal(10) ** 13
+DEFAULT_LOCALE = "en_US"
+
+
+@lru_cache(maxsize=None)
+def minor_digits(currency: str) -> int:
+    """Number of decimals the currency has (JPY 0, EUR 2, BHD 3)."""
+    check_currency(currency)
+    return int(get_currency_precision(currency))
+
+
+@lru_cache(maxsize=None)
+def check_currency(currency: str) -> str:
+    """Return the code if it is a known ISO 4217 currency, else raise UnknownCurrency."""
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
+        raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code (like EUR or JPY)")
+    if not is_currency(currency):
+        raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
+    return currency
+
+
+def to_decimal(value: object) -> Decimal:
+    """Coerce an exact value (Decimal, int or str) to Decimal; refuse floats and specials."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidAmount(f"{value!r} is a float; amounts must be exact (use a decimal string)")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise InvalidAmount(f"{value!r} is not a number") from None
+    else:
+        raise InvalidAmount(f"{value!r} ({type(value).__name__}) is not an amount")
+    if not result.is_finite():
+        raise InvalidAmount(f"{value!r} is not a finite amount")
+    return result
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Money:
+    """An exact amount: integer minor units of one currency."""
+
+    minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise InvalidAmount(f"minor units must be an integer, not {self.minor!r}")
+        digits = minor_digits(self.currency)
+        if abs(self.minor) > MAX_UNITS * 10**digits:
+            raise InvalidAmount(
+                f"{self.amount} {self.currency} is beyond the limit of ±10^13 units"
+            )
+
+    @classmethod
+    def of(cls, value: object, currency: str) -> Money:
+        """Money from an exact decimal value in major units, e.g. ``Money.of("12.34", "EUR")``."""
+        amount = to_decimal(value)
+        digits = minor_digits(currency)
+        exponent = amount.as_tuple().exponent
+        assert isinstance(exponent, int)  # finite, checked above
+        scaled = amount.scaleb(digits)
+        if scaled != scaled.to_integral_value():
+            raise InvalidAmount(
+                f"{amount} has more decimals than {currency} allows ({digits})"
+            )
+        if abs(amount) > MAX_UNITS:
+            raise InvalidAmount(f"{amount} {currency} is beyond the limit of ±10^13 units")
+        return cls(int(scaled), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @property
+    def amount(self) -> Decimal:
+        """The value in major units as an exact Decimal."""
+        return Decimal(self.minor).scaleb(-minor_digits(self.currency))
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise InvalidAmount(f"cannot combine {self.currency} with {other.currency}")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def decimal_string(minor: int, currency: str) -> str:
+    """Minor units as a plain decimal string with the currency's decimals ("12.30")."""
+    digits = minor_digits(currency)
+    return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
+
+
+def _locale(locale: str | Locale | None) -> Locale:
+    if isinstance(locale, Locale):
+        return locale
+    try:
+        return Locale.parse(locale or DEFAULT_LOCALE)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def parse_money(text: str, currency: str, locale: str | Locale | None = None) -> Money:
+    """Parse what a person typed (``1.234,56`` in German, ``1,234.56`` in English)."""
+    cleaned = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not cleaned:
+        raise InvalidAmount("an amount is required")
+    loc = _locale(locale)
+    negative = cleaned.startswith(("-", "\u2212")) or (
+        cleaned.startswith("(") and cleaned.endswith(")")
+    )
+    cleaned = cleaned.lstrip("-\u2212(").rstrip(")").strip()
+    symbol = loc.currency_symbols.get(currency, currency)
+    for token in (currency, symbol):
+        cleaned = cleaned.replace(token, "").strip()
+    try:
+        value = parse_decimal(cleaned, locale=loc, strict=True)
+    except NumberFormatError as exc:
+        suggestion = f" (did you mean {exc.suggestions[0]}?)" if exc.suggestions else ""
+        raise InvalidAmount(
+            f"{text.strip()!r} is not an amount in {loc.english_name} format{suggestion}"
+        ) from None
+    return Money.of(-value if negative else value, currency)
+
+
+def format_money(
+    money: Money, locale: str | Locale | None = None, *, symbol: bool = True
+) -> str:
+    """Format for people, with the locale's separators and the currency's decimals."""
+    loc = _locale(locale)
+    if symbol:
+        return str(format_currency(money.amount, money.currency, locale=loc))
+    digits = minor_digits(money.currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(money.amount, format=pattern, locale=loc))

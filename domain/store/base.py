@@ -1,0 +1,149 @@
+"""The event store's contract: what any backend (SQLite now, PostgreSQL later) provides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+Progress = Callable[[int, int], bool]
+"""Called with (done, total); returning False cancels the operation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Who and what caused an append; stored as JSON beside each event."""
+
+    command_id: str
+    correlation_id: str = ""
+    author: str = ""
+    app_version: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "command_id": self.command_id,
+            "correlation_id": self.correlation_id or self.command_id,
+            "author": self.author,
+            "app_version": self.app_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append: its primary stream and any other streams it also belongs to.
+
+    Each stream's version grows by one for every event in it, primary or linked, so an
+    aggregate (an account) sees the entries that touch it, and its expected version guards
+    them against concurrent writers.
+    """
+
+    stream_id: str
+    type: str
+    schema_version: int
+    data: Mapping[str, Any]
+    also_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as stored: gap-free global position, stream version, time and hash."""
+
+    position: int
+    stream_id: str
+    stream_version: int
+    type: str
+    schema_version: int
+    data: Mapping[str, Any]
+    metadata: Mapping[str, Any]
+    recorded_at: dt.datetime  # timezone-aware UTC
+    hash: bytes
+    also_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    stream_id: str
+    version: int
+    code_version: str
+    state: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BookInfo:
+    format_version: int
+    book_id: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """Result of walking the hash chain."""
+
+    ok: bool
+    events: int
+    head_position: int
+    head_hash: str  # hex
+    first_bad_position: int | None = None
+    problem: str = ""
+    cancelled: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class EventStore(ABC):
+    """Append-only store of events in streams, with a global order and a hash chain."""
+
+    @abstractmethod
+    def info(self) -> BookInfo: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A write transaction (re-entrant): everything inside commits or rolls back together."""
+
+    @abstractmethod
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int],
+        metadata: Metadata,
+    ) -> list[StoredEvent]:
+        """Append atomically. ``expected_versions`` names every stream touched (0 = new).
+
+        Raises ConcurrencyError and writes nothing if any stream is at another version.
+        If ``metadata.command_id`` was stored before, returns those events and writes nothing.
+        """
+
+    @abstractmethod
+    def stream_version(self, stream_id: str) -> int: ...
+
+    @abstractmethod
+    def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]:
+        """Events of one stream (primary and linked) with version > after_version."""
+
+    @abstractmethod
+    def read_all(
+        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
+    ) -> Iterator[StoredEvent]:
+        """All events in global order, fetched in batches (never the whole log in memory)."""
+
+    @abstractmethod
+    def position_at(self, when: dt.datetime) -> int:
+        """The last position recorded at or before ``when`` (0 if none)."""
+
+    @abstractmethod
+    def head(self) -> tuple[int, bytes]:
+        """(last position, its hash); (0, genesis hash) for an empty book."""
+
+    @abstractmethod
+    def verify(self, progress: Progress | None = None) -> VerifyReport: ...
+
+    @abstractmethod
+    def save_snapshot(self, snapshot: Snapshot) -> None: ...
+
+    @abstractmethod
+    def load_snapshot(self, stream_id: str) -> Snapshot | None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
