@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     NumberFormatError,
     format_currency,
-    format_decimal,
     get_currency_precision,
     is_currency,
     parse_decimal,
@@ -26,14 +25,14 @@ MAX_UNITS = Decimal(10) ** 13
 DEFAULT_LOCALE = "en_US"
 
 
-@lru_cache(maxsize=None)
+@cache
 def minor_digits(currency: str) -> int:
     """Number of decimals the currency has (JPY 0, EUR 2, BHD 3)."""
     check_currency(currency)
     return int(get_currency_precision(currency))
 
 
-@lru_cache(maxsize=None)
+@cache
 def check_currency(currency: str) -> str:
     """Return the code if it is a known ISO 4217 currency, else raise UnknownCurrency."""
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
@@ -45,8 +44,10 @@ def check_currency(currency: str) -> str:
 
 def to_decimal(value: object) -> Decimal:
     """Coerce an exact value (Decimal, int or str) to Decimal; refuse floats and specials."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, float):
         raise InvalidAmount(f"{value!r} is a float; amounts must be exact (use a decimal string)")
+    if isinstance(value, bool):
+        raise InvalidAmount(f"{value!r} is not an amount")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -84,8 +85,6 @@ class Money:
         """Money from an exact decimal value in major units, e.g. ``Money.of("12.34", "EUR")``."""
         amount = to_decimal(value)
         digits = minor_digits(currency)
-        exponent = amount.as_tuple().exponent
-        assert isinstance(exponent, int)  # finite, checked above
         scaled = amount.scaleb(digits)
         if scaled != scaled.to_integral_value():
             raise InvalidAmount(
@@ -140,7 +139,7 @@ def _locale(locale: str | Locale | None) -> Locale:
 
 def parse_money(text: str, currency: str, locale: str | Locale | None = None) -> Money:
     """Parse what a person typed (``1.234,56`` in German, ``1,234.56`` in English)."""
-    cleaned = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    cleaned = text.strip()
     if not cleaned:
         raise InvalidAmount("an amount is required")
     loc = _locale(locale)
@@ -168,6 +167,8 @@ def format_money(
     loc = _locale(locale)
     if symbol:
         return str(format_currency(money.amount, money.currency, locale=loc))
-    digits = minor_digits(money.currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(money.amount, format=pattern, locale=loc))
+    # the locale's own currency pattern (lakh grouping in en_IN…) without the symbol;
+    # format_currency then applies the currency's ISO decimals
+    pattern = loc.currency_formats["standard"].pattern.split(";")[0]
+    pattern = pattern.replace("\u00a4", "").strip(" \u00a0\u200e\u200f")
+    return str(format_currency(money.amount, money.currency, format=pattern, locale=loc))
