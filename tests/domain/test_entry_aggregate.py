@@ -1,0 +1,403 @@
+"""Entry: given past events, when posting or voiding, then new events or a specific error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from domain_given import DAY, World, opened, posted, voided
+
+from domain.commands import Deposit, PostSplitEntry, SplitLine, Transfer, VoidEntry, Withdraw
+from domain.entries import Entry, EntryCommand
+from domain.errors import (
+    AccountClosedError,
+    CurrencyMismatch,
+    EntryAlreadyVoided,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidCommand,
+    UnbalancedEntry,
+    UnknownAccount,
+    UnknownEntry,
+    WrongAccountType,
+)
+from domain.events import (
+    AccountClosed,
+    AccountType,
+    EntryKind,
+    EntryPosted,
+    EntryVoided,
+    Event,
+    Posting,
+)
+
+ASSET, INCOME, EXPENSE = AccountType.ASSET, AccountType.INCOME, AccountType.EXPENSE
+LIABILITY = AccountType.LIABILITY
+
+
+def books(*more: Event) -> World:
+    """Checking (37.50 EUR, no overdraft), Giro (overdraft), salary, food, a card, USD wallet."""
+    return World.given(
+        opened("chk", "Checking", opening=3750, overdraft=False),
+        opened("giro", "Giro"),
+        opened("sal", "Salary", INCOME),
+        opened("food", "Food", EXPENSE),
+        opened("card", "Card", LIABILITY, overdraft=False),
+        opened("usd", "Wallet", currency="USD", overdraft=False),
+        *more,
+    )
+
+
+def when_post(world: World, command: EntryCommand) -> list[Event]:
+    return world.entry(command.entry_id).post(command, world.accounts)
+
+
+def when_void(world: World, entry_id: str, **fields: Any) -> list[Event]:
+    command = VoidEntry(entry_id=entry_id, voided_on=fields.pop("voided_on", DAY), **fields)
+    return world.entry(entry_id).void(command, world.accounts)
+
+
+def deposit(amount: str = "10", **fields: Any) -> Deposit:
+    values: dict[str, Any] = {"account_id": "chk", "income_account_id": "sal", "booking_date": DAY}
+    values.update(fields)
+    return Deposit(entry_id="e", amount=Decimal(amount), **values)
+
+
+def withdraw(amount: str = "10", **fields: Any) -> Withdraw:
+    values: dict[str, Any] = {
+        "account_id": "chk",
+        "expense_account_id": "food",
+        "booking_date": DAY,
+    }
+    values.update(fields)
+    return Withdraw(entry_id="e", amount=Decimal(amount), **values)
+
+
+def transfer(amount: str = "10", **fields: Any) -> Transfer:
+    values: dict[str, Any] = {
+        "from_account_id": "chk",
+        "to_account_id": "giro",
+        "booking_date": DAY,
+    }
+    values.update(fields)
+    return Transfer(entry_id="e", amount=Decimal(amount), **values)
+
+
+def split(*lines: tuple[str, str], **fields: Any) -> PostSplitEntry:
+    return PostSplitEntry(
+        entry_id="e",
+        booking_date=DAY,
+        lines=tuple(SplitLine(account_id=a, amount=Decimal(m)) for a, m in lines),
+        **fields,
+    )
+
+
+def postings(events: list[Event]) -> list[tuple[str, int]]:
+    (event,) = events
+    assert isinstance(event, EntryPosted | EntryVoided)
+    return [(p.account_id, p.amount) for p in event.postings]
+
+
+# --- Deposit -------------------------------------------------------------------------------
+
+
+def test_deposit_debits_the_asset_and_credits_the_income() -> None:
+    events = when_post(books(), deposit("12.34", payee="  ACME Corp ", memo="March"))
+    assert events == [
+        EntryPosted(
+            entry_id="e",
+            kind=EntryKind.DEPOSIT,
+            booking_date=DAY,
+            payee="ACME Corp",
+            memo="March",
+            postings=(Posting("chk", "EUR", 1234), Posting("sal", "EUR", -1234)),
+        )
+    ]
+
+
+def test_deposit_refuses_a_non_asset_target() -> None:
+    with pytest.raises(WrongAccountType, match="must be an asset account, but Food is an expense"):
+        when_post(books(), deposit(account_id="food"))
+
+
+def test_deposit_refuses_a_non_income_source() -> None:
+    with pytest.raises(WrongAccountType, match="must be an income account, but Giro is an asset"):
+        when_post(books(), deposit(income_account_id="giro"))
+
+
+def test_deposit_refuses_another_currency() -> None:
+    with pytest.raises(CurrencyMismatch, match="Wallet is in USD but Salary is in EUR"):
+        when_post(books(), deposit(account_id="usd"))
+
+
+# --- Withdraw ------------------------------------------------------------------------------
+
+
+def test_withdraw_credits_the_asset_and_debits_the_expense() -> None:
+    events = when_post(books(), withdraw("37.50"))
+    assert postings(events) == [("chk", -3750), ("food", 3750)]
+    assert isinstance(events[0], EntryPosted)
+    assert events[0].kind is EntryKind.WITHDRAWAL
+
+
+def test_withdraw_refuses_to_overdraw_an_account_without_overdraft() -> None:
+    with pytest.raises(InsufficientFunds) as caught:
+        when_post(books(), withdraw("50"))
+    assert caught.value.message == (
+        "Checking would go to -12.50 EUR, but it does not allow overdraft "
+        "(balance 37.50 EUR, withdrawal 50.00 EUR)"
+    )
+
+
+def test_withdraw_may_overdraw_an_account_that_allows_it() -> None:
+    assert postings(when_post(books(), withdraw("50", account_id="giro"))) == [
+        ("giro", -5000),
+        ("food", 5000),
+    ]
+
+
+def test_withdraw_refuses_a_non_expense_target() -> None:
+    with pytest.raises(WrongAccountType, match="expense category of a withdrawal"):
+        when_post(books(), withdraw(expense_account_id="sal"))
+
+
+def test_withdraw_refuses_a_non_asset_source() -> None:
+    with pytest.raises(WrongAccountType, match="but Card is a liability account"):
+        when_post(books(), withdraw(account_id="card"))
+
+
+# --- Transfer ------------------------------------------------------------------------------
+
+
+def test_transfer_moves_money_from_one_account_to_another() -> None:
+    events = when_post(books(), transfer("5"))
+    assert postings(events) == [("chk", -500), ("giro", 500)]
+
+
+def test_transfer_may_involve_a_liability() -> None:
+    # paying a card bill: the liability (no overdraft flag applies to it) gains a debit
+    assert postings(when_post(books(), transfer("5", to_account_id="card"))) == [
+        ("chk", -500),
+        ("card", 500),
+    ]
+
+
+def test_transfer_refuses_the_same_account_twice() -> None:
+    with pytest.raises(InvalidCommand, match="two different accounts, got chk twice"):
+        when_post(books(), transfer(to_account_id="chk"))
+
+
+def test_transfer_refuses_two_currencies() -> None:
+    with pytest.raises(CurrencyMismatch, match="Checking is in EUR but Wallet is in USD"):
+        when_post(books(), transfer(to_account_id="usd"))
+
+
+def test_transfer_refuses_to_overdraw() -> None:
+    with pytest.raises(InsufficientFunds, match=r"transfer 40\.00 EUR"):
+        when_post(books(), transfer("40"))
+
+
+# --- rules shared by all entries -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [deposit, withdraw, transfer])
+@pytest.mark.parametrize("amount", ["0", "-1"])
+def test_entries_refuse_an_amount_that_is_not_positive(make: Any, amount: str) -> None:
+    with pytest.raises(InvalidAmount, match="amount must be positive"):
+        when_post(books(), make(amount))
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [(1.5, "float"), (Decimal("0.001"), "more decimals"), (Decimal("1E13") + 1, "beyond")],
+)
+def test_entries_refuse_an_inexact_amount(amount: Any, message: str) -> None:
+    command = Deposit(
+        entry_id="e", account_id="chk", income_account_id="sal", amount=amount, booking_date=DAY
+    )
+    with pytest.raises(InvalidAmount, match=message):
+        when_post(books(), command)
+
+
+@pytest.mark.parametrize("make", [deposit, withdraw, transfer])
+def test_entries_refuse_an_unknown_account(make: Any) -> None:
+    with pytest.raises(UnknownAccount, match="no account with id chk"):
+        when_post(World.given(opened("giro"), opened("sal", account_type=INCOME)), make())
+
+
+@pytest.mark.parametrize("make", [deposit, withdraw, transfer])
+def test_entries_refuse_a_closed_account(make: Any) -> None:
+    world = books(AccountClosed(account_id="chk", closed_on=dt.date(2024, 2, 1)))
+    with pytest.raises(AccountClosedError, match="Checking was closed on 2024-02-01"):
+        when_post(world, make())
+
+
+def test_entries_refuse_a_datetime_as_booking_date() -> None:
+    with pytest.raises(InvalidCommand, match="booking date must be a date"):
+        when_post(books(), deposit(booking_date=dt.datetime(2024, 3, 1, 9, 30)))
+
+
+def test_entries_may_be_back_dated_before_the_account_opened() -> None:
+    (event,) = when_post(books(), deposit(booking_date=dt.date(2000, 1, 1)))
+    assert isinstance(event, EntryPosted)
+    assert event.booking_date == dt.date(2000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"payee": "p" * 501}, "payee is 501 characters long; the limit is 500"),
+        ({"memo": "m" * 501}, "memo is 501 characters long"),
+        ({"payee": "two\nlines"}, "payee 'two\\\\nlines' contains control characters"),
+        ({"memo": "bell\a"}, "memo .* contains control characters"),
+        ({"payee": None}, "payee must be text"),
+    ],
+)
+def test_entries_refuse_bad_payee_or_memo(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidCommand, match=message):
+        when_post(books(), deposit(**fields))
+
+
+def test_entries_keep_a_memo_of_500_characters_over_several_lines() -> None:
+    memo = ("m" * 99 + "\n") * 5
+    (event,) = when_post(books(), deposit(memo=memo, payee="p" * 500))
+    assert isinstance(event, EntryPosted)
+    assert event.memo == memo.strip()
+
+
+def test_entries_refuse_an_entry_id_in_use() -> None:
+    world = books(posted("e", ("chk", 100), ("sal", -100), kind=EntryKind.DEPOSIT))
+    with pytest.raises(InvalidCommand, match="entry id e is already used by the deposit of"):
+        when_post(world, deposit())
+
+
+@pytest.mark.parametrize("bad_id", ["", "  ", "a b", None])
+def test_entries_refuse_a_malformed_account_id(bad_id: object) -> None:
+    with pytest.raises(InvalidCommand, match="account_id must be a non-empty id"):
+        when_post(books(), deposit(account_id=bad_id))
+
+
+# --- PostSplitEntry ------------------------------------------------------------------------
+
+
+def test_split_posts_every_line() -> None:
+    events = when_post(books(), split(("food", "30"), ("giro", "-20"), ("chk", "-10")))
+    assert postings(events) == [("food", 3000), ("giro", -2000), ("chk", -1000)]
+    assert isinstance(events[0], EntryPosted)
+    assert events[0].kind is EntryKind.SPLIT
+
+
+def test_split_balances_per_currency() -> None:
+    world = books(opened("usdx", "USD expenses", EXPENSE, currency="USD"))
+    events = when_post(world, split(("food", "1"), ("chk", "-1"), ("usdx", "-2"), ("usd", "2")))
+    assert len(postings(events)) == 4
+
+
+def test_split_refuses_a_single_line() -> None:
+    with pytest.raises(InvalidCommand, match="at least two lines, got 1"):
+        when_post(books(), split(("food", "1")))
+
+
+def test_split_refuses_a_zero_line() -> None:
+    with pytest.raises(InvalidAmount, match=r"split line 2 \(Giro\) has a zero amount"):
+        when_post(books(), split(("food", "1"), ("giro", "0"), ("chk", "-1")))
+
+
+def test_split_refuses_lines_that_do_not_balance() -> None:
+    with pytest.raises(UnbalancedEntry) as caught:
+        when_post(books(), split(("food", "100"), ("chk", "-30"), ("giro", "-65")))
+    assert caught.value.message == (
+        "the lines do not balance in EUR: debits 100.00 EUR, credits 95.00 EUR, off by 5.00 EUR"
+    )
+
+
+def test_split_refuses_lines_that_balance_only_across_currencies() -> None:
+    with pytest.raises(UnbalancedEntry, match="do not balance in EUR"):
+        when_post(books(), split(("food", "1"), ("usd", "-1")))
+
+
+def test_split_refuses_a_single_account() -> None:
+    with pytest.raises(InvalidCommand, match="two different accounts"):
+        when_post(books(), split(("giro", "1"), ("giro", "-1")))
+
+
+def test_split_checks_overdraft_on_the_net_change_per_account() -> None:
+    world = books()
+    # 30 out and 10 back in leaves Checking at 17.50
+    assert (
+        len(postings(when_post(world, split(("chk", "-30"), ("food", "20"), ("chk", "10"))))) == 3
+    )
+    with pytest.raises(InsufficientFunds, match=r"Checking would go to -2\.50 EUR.*split 40\.00"):
+        when_post(world, split(("chk", "-40"), ("food", "40")))
+
+
+def test_split_refuses_an_unknown_or_closed_account() -> None:
+    with pytest.raises(UnknownAccount, match="nope"):
+        when_post(books(), split(("food", "1"), ("nope", "-1")))
+    with pytest.raises(AccountClosedError):
+        world = books(AccountClosed(account_id="food", closed_on=DAY))
+        when_post(world, split(("food", "1"), ("giro", "-1")))
+
+
+def test_split_refuses_lines_that_are_not_split_lines() -> None:
+    command = PostSplitEntry(entry_id="e", booking_date=DAY, lines=(("food", 1), ("chk", -1)))  # type: ignore[arg-type]
+    with pytest.raises(InvalidCommand, match="must be a list of SplitLine"):
+        when_post(books(), command)
+
+
+# --- VoidEntry -----------------------------------------------------------------------------
+
+PAY = posted("pay", ("chk", 2000), ("sal", -2000), kind=EntryKind.DEPOSIT, payee="ACME")
+
+
+def test_void_reverses_with_the_original_postings() -> None:
+    events = when_void(books(PAY), "pay", reason="  typo ")
+    assert events == [
+        EntryVoided(entry_id="pay", voided_on=DAY, reason="typo", postings=PAY.postings)
+    ]
+
+
+def test_void_refuses_an_unknown_entry() -> None:
+    with pytest.raises(UnknownEntry, match="no entry with id pay"):
+        when_void(books(), "pay")
+
+
+def test_void_refuses_an_entry_voided_before() -> None:
+    world = books(PAY, voided(PAY, on=dt.date(2024, 3, 2)))
+    with pytest.raises(
+        EntryAlreadyVoided, match=r"deposit of 2024-03-01 \(ACME\) was already voided on 2024-03-02"
+    ):
+        when_void(world, "pay")
+
+
+def test_void_refuses_when_an_account_is_closed() -> None:
+    entry = posted("x", ("giro", 100), ("food", -100))
+    world = books(entry, AccountClosed(account_id="food", closed_on=DAY))
+    with pytest.raises(AccountClosedError, match="Food was closed"):
+        when_void(world, "x")
+
+
+def test_void_refuses_to_overdraw() -> None:
+    # Checking holds 37.50 + 20.00; spending 50.00 leaves 7.50, so the deposit cannot go
+    spend = posted("spend", ("chk", -5000), ("food", 5000))
+    with pytest.raises(InsufficientFunds) as caught:
+        when_void(books(PAY, spend), "pay")
+    assert caught.value.message == (
+        "Checking would go to -12.50 EUR, but it does not allow overdraft "
+        "(balance 7.50 EUR, void 20.00 EUR)"
+    )
+
+
+def test_void_refuses_a_datetime_and_a_long_reason() -> None:
+    with pytest.raises(InvalidCommand, match="void date"):
+        when_void(books(PAY), "pay", voided_on=dt.datetime(2024, 3, 1, 1, 0))
+    with pytest.raises(InvalidCommand, match="reason is 501"):
+        when_void(books(PAY), "pay", reason="r" * 501)
+
+
+def test_entry_state_folds_posted_and_voided() -> None:
+    entry = Entry.replay("pay", [PAY, voided(PAY)])
+    assert (entry.voided, entry.version, entry.postings) == (True, 2, PAY.postings)
+    assert Entry.from_snapshot(entry.to_snapshot()) == entry
