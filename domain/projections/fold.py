@@ -1,0 +1,207 @@
+"""The reference fold: the read models computed in memory from events, for tests and tools.
+
+It is deliberately simple (lists and dicts, everything recomputed on each question) so the
+SQL read models can be checked against it: for every position p, ``fold(events[:p])`` must
+answer exactly what ``ReadModels`` answers as of p.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.errors import UnknownAccount
+from domain.events import AccountType
+from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
+from domain.projections.text import current_data, describe, others_label
+from domain.store.base import StoredEvent
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    position: int
+    entry_id: str
+    booking_date: dt.date
+    amount: int  # natural sign
+    others: tuple[str, ...]
+    is_void: bool
+
+
+@dataclass(slots=True)
+class _Account:
+    account_id: str
+    name: str
+    account_type: AccountType
+    currency: str
+    opening_balance: int
+    overdraft_allowed: bool
+    opened_position: int
+    closed: bool = False
+    balance: int = 0
+    last_position: int = 0
+    lines: list[_Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Entry:
+    position: int
+    kind: str
+    payee: str
+    memo: str
+    voided_by: int | None = None
+    reason: str = ""
+
+
+class FoldedBooks:
+    """Books folded in memory from events in position order; see :func:`fold`."""
+
+    def __init__(self) -> None:
+        self.position = 0
+        self._accounts: dict[str, _Account] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._history: list[HistoryRow] = []
+
+    def _name(self, account_id: str) -> str:
+        return self._accounts[account_id].name
+
+    def apply(self, event: StoredEvent) -> None:
+        """Fold one event; events must come in position order."""
+        data = current_data(event.type, event.schema_version, event.data)
+        position = event.position
+        voided: tuple[str, str] | None = None
+        if event.type == "AccountOpened":
+            self._accounts[data["account_id"]] = _Account(
+                account_id=data["account_id"],
+                name=data["name"],
+                account_type=AccountType(data["account_type"]),
+                currency=data["currency"],
+                opening_balance=data["opening_balance"],
+                overdraft_allowed=data["overdraft_allowed"],
+                opened_position=position,
+                balance=data["opening_balance"],
+                last_position=position,
+            )
+        elif event.type in ("AccountRenamed", "AccountClosed"):
+            account = self._accounts[data["account_id"]]
+            if event.type == "AccountRenamed":
+                account.name = data["new_name"]
+            else:
+                account.closed = True
+            account.last_position = position
+        elif event.type == "EntryPosted":
+            self._entries[data["entry_id"]] = _Entry(
+                position, data["kind"], data["payee"], data["memo"]
+            )
+            self._post(position, data["entry_id"], data["booking_date"], data["postings"], 1)
+        elif event.type == "EntryVoided":
+            entry = self._entries[data["entry_id"]]
+            entry.voided_by, entry.reason = position, data["reason"]
+            voided = (entry.kind, entry.payee)
+            self._post(position, data["entry_id"], data["voided_on"], data["postings"], -1)
+        booking_date, account_text, summary = describe(event.type, data, self._name, voided)
+        self._history.append(
+            HistoryRow(
+                position=position,
+                recorded_at=event.recorded_at,
+                booking_date=booking_date,
+                type=event.type,
+                account=account_text,
+                summary=summary,
+                author=str(event.metadata.get("author", "")),
+                stream_id=event.stream_id,
+            )
+        )
+        self.position = position
+
+    def _post(
+        self,
+        position: int,
+        entry_id: str,
+        day: str,
+        postings: Sequence[Sequence[Any]],
+        factor: int,
+    ) -> None:
+        per_account: dict[str, int] = {}
+        for account_id, _currency, amount in postings:
+            per_account[account_id] = per_account.get(account_id, 0) + amount
+        booking_date = dt.date.fromisoformat(day)
+        for account_id, debit in per_account.items():
+            account = self._accounts[account_id]
+            amount = factor * account.account_type.sign * debit
+            others = tuple(a for a in per_account if a != account_id)
+            account.lines.append(
+                _Line(position, entry_id, booking_date, amount, others, factor < 0)
+            )
+            account.balance += amount
+            account.last_position = position
+
+    def accounts(self) -> list[AccountRow]:
+        """Every account opened so far, in chart order."""
+        rows = [
+            AccountRow(
+                account_id=a.account_id,
+                name=a.name,
+                account_type=a.account_type,
+                currency=a.currency,
+                balance=a.balance,
+                closed=a.closed,
+                overdraft_allowed=a.overdraft_allowed,
+                opened_position=a.opened_position,
+                last_position=a.last_position,
+            )
+            for a in self._accounts.values()
+        ]
+        return sorted(rows, key=account_order)
+
+    def account_balance(self, account_id: str) -> int:
+        """The natural-signed balance; UnknownAccount if the account is not open yet."""
+        try:
+            return self._accounts[account_id].balance
+        except KeyError:
+            raise UnknownAccount(f"no account {account_id!r} at position {self.position}") from None
+
+    def register(self, account_id: str) -> list[RegisterRow]:
+        """The account's register in (booking date, position) order; [] if unknown."""
+        account = self._accounts.get(account_id)
+        if account is None:
+            return []
+        lines = sorted(account.lines, key=lambda line: (line.booking_date, line.position))
+        running = itertools.accumulate(
+            (line.amount for line in lines), initial=account.opening_balance
+        )
+        next(running)
+        rows = []
+        for line, balance in zip(lines, running, strict=True):
+            entry = self._entries[line.entry_id]
+            rows.append(
+                RegisterRow(
+                    position=line.position,
+                    entry_id=line.entry_id,
+                    booking_date=line.booking_date,
+                    payee=entry.payee,
+                    memo=entry.reason if line.is_void else entry.memo,
+                    other_accounts=others_label([self._name(a) for a in line.others]),
+                    amount=line.amount,
+                    running_balance=balance,
+                    voided_by=None if line.is_void else entry.voided_by,
+                    is_void=line.is_void,
+                )
+            )
+        return rows
+
+    def history(self) -> list[HistoryRow]:
+        """Every folded event, described, in position order."""
+        return list(self._history)
+
+
+def fold(events: Iterable[StoredEvent], as_of: int | None = None) -> FoldedBooks:
+    """Fold events (in position order) up to and including ``as_of`` (all if None)."""
+    books = FoldedBooks()
+    for event in events:
+        if as_of is not None and event.position > as_of:
+            break
+        books.apply(event)
+    return books

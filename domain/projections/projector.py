@@ -1,0 +1,270 @@
+"""Turning events into read-model rows: one pass over a batch, a few executemany calls.
+
+The projector keeps the little state it needs (each account's key, sign, balance, name and
+closed flag) in memory, tagged with the checkpoint it matches. Whenever the checkpoint in the
+database is not that one (another process projected, or a transaction rolled back) the state
+is reloaded from the tables, so memory can never drift from the book.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Table, bindparam, update
+
+from domain.events import AccountType
+from domain.projections import queries
+from domain.projections.tables import (
+    rm_account_versions,
+    rm_accounts,
+    rm_checkpoint,
+    rm_entries,
+    rm_register,
+    rm_voids,
+)
+from domain.projections.text import CURRENT_VERSION, current_data
+from domain.store.base import StoredEvent
+
+_RECENT_ENTRIES = 100_000  # entry id -> position kept in memory, per generation
+
+
+class StreamReader(Protocol):
+    def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
+
+
+class _Account:
+    __slots__ = ("acct", "balance", "closed", "name", "sign")
+
+    def __init__(self, acct: int, sign: int, balance: int, name: str, closed: bool) -> None:
+        self.acct, self.sign, self.balance, self.name, self.closed = (
+            acct,
+            sign,
+            balance,
+            name,
+            closed,
+        )
+
+
+class _Bulk:
+    """INSERT many rows given as tuples in column order, straight to the driver if it can."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._names = [c.name for c in table.columns]
+        self._sql: dict[str, str | None] = {}
+
+    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        dialect = conn.dialect
+        if dialect.name not in self._sql:
+            compiled = self.table.insert().compile(dialect=dialect)
+            positional = dialect.paramstyle in ("qmark", "format", "numeric")
+            in_order = list(compiled.positiontup or []) == self._names
+            self._sql[dialect.name] = str(compiled) if positional and in_order else None
+        sql = self._sql[dialect.name]
+        if sql is not None:
+            # the Core path spends more time on parameters than SQLite spends on the rows
+            conn.exec_driver_sql(sql, rows)
+        else:
+            named = [dict(zip(self._names, row, strict=True)) for row in rows]
+            conn.execute(self.table.insert(), named)
+
+
+_ACCOUNTS, _VERSIONS, _REGISTER, _ENTRIES, _VOIDS = (
+    _Bulk(t) for t in (rm_accounts, rm_account_versions, rm_register, rm_entries, rm_voids)
+)
+_MARK_VOIDED = (
+    update(rm_entries)
+    .where(rm_entries.c.position == bindparam("p"))
+    .values(voided_position=bindparam("v"), void_reason=bindparam("r"))
+)
+_SET_CHECKPOINT = update(rm_checkpoint).where(rm_checkpoint.c.id == 1)
+
+
+class Projector:
+    """Writes the rows for batches of events, in position order, through one connection."""
+
+    def __init__(self, store: StreamReader) -> None:
+        self._store = store
+        self._accounts: dict[str, _Account] = {}
+        self._at: int | None = None  # the checkpoint self._accounts matches; None: unknown
+        self._recent: dict[str, int] = {}
+        self._older: dict[str, int] = {}
+
+    def forget(self) -> None:
+        """Drop the in-memory state (after a rollback); it is reloaded when next needed."""
+        self._at = None
+        self._recent, self._older = {}, {}
+
+    def start_empty(self) -> None:
+        """The tables were just emptied: the state is that of position 0."""
+        self._accounts, self._at = {}, 0
+        self._recent, self._older = {}, {}
+
+    def _sync(self, conn: Connection, checkpoint: int) -> None:
+        if self._at == checkpoint:
+            return
+        self._accounts = {
+            s.account_id: _Account(
+                s.acct, AccountType(s.account_type).sign, s.balance, s.name, s.closed
+            )
+            for s in queries.account_states(conn, checkpoint)
+        }
+        self._recent, self._older = {}, {}
+        self._at = checkpoint
+
+    def _entry_position(self, entry_id: str) -> int:
+        position = self._recent.get(entry_id) or self._older.get(entry_id)
+        if position is None:
+            # an entry older than the cache: its stream starts with its EntryPosted
+            posted = next(iter(self._store.read_stream(f"entry-{entry_id}")))
+            position = posted.position
+        return position
+
+    def _remember(self, entry_id: str, position: int) -> None:
+        # two generations instead of an LRU: O(1) and bounded memory over a million entries
+        if len(self._recent) >= _RECENT_ENTRIES:
+            self._older, self._recent = self._recent, {}
+        self._recent[entry_id] = position
+
+    def write(self, conn: Connection, events: Sequence[StoredEvent], checkpoint: int) -> int:
+        """Project events (positions checkpoint+1, +2, ...) and move the checkpoint; returns it."""
+        self._sync(conn, checkpoint)
+        accounts = self._accounts
+        opened: list[tuple[Any, ...]] = []
+        versions: list[tuple[Any, ...]] = []
+        register: list[tuple[Any, ...]] = []
+        entries: list[tuple[Any, ...]] = []
+        voids: list[tuple[Any, ...]] = []
+        marks: list[dict[str, Any]] = []
+        position = checkpoint
+        for event in events:
+            position = event.position
+            if position != checkpoint + 1:
+                raise ValueError(f"event {position} does not follow the checkpoint {checkpoint}")
+            checkpoint = position
+            kind = event.type
+            data: Mapping[str, Any] = event.data
+            if CURRENT_VERSION.get(kind) != event.schema_version:
+                data = current_data(kind, event.schema_version, data)
+            if kind == "EntryPosted":
+                entry_id = data["entry_id"]
+                entries.append(
+                    (position, entry_id, data["kind"], data["payee"], data["memo"], None, "")
+                )
+                self._remember(entry_id, position)
+                _post(
+                    accounts,
+                    register,
+                    position,
+                    position,
+                    data["booking_date"],
+                    data["postings"],
+                    1,
+                )
+            elif kind == "EntryVoided":
+                original = self._entry_position(data["entry_id"])
+                voids.append((position, original))
+                marks.append({"p": original, "v": position, "r": data["reason"]})
+                _post(
+                    accounts, register, position, original, data["voided_on"], data["postings"], -1
+                )
+            elif kind == "AccountOpened":
+                state = _Account(
+                    position,
+                    AccountType(data["account_type"]).sign,
+                    data["opening_balance"],
+                    data["name"],
+                    False,
+                )
+                accounts[data["account_id"]] = state
+                opened.append(
+                    (
+                        position,
+                        data["account_id"],
+                        data["account_type"],
+                        data["currency"],
+                        data["opening_balance"],
+                        data["overdraft_allowed"],
+                    )
+                )
+                versions.append((position, position, state.name, False))
+            elif kind in ("AccountRenamed", "AccountClosed"):
+                state = accounts[data["account_id"]]
+                if kind == "AccountRenamed":
+                    state.name = data["new_name"]
+                else:
+                    state.closed = True
+                versions.append((state.acct, position, state.name, state.closed))
+            else:
+                raise ValueError(f"the read models do not know event type {kind!r}")
+        _ACCOUNTS.run(conn, opened)
+        _VERSIONS.run(conn, versions)
+        _ENTRIES.run(conn, entries)
+        _REGISTER.run(conn, register)
+        _VOIDS.run(conn, voids)
+        if marks:
+            conn.execute(_MARK_VOIDED, marks)
+        conn.execute(_SET_CHECKPOINT.values(position=position))
+        self._at = position
+        return position
+
+
+def _post(
+    accounts: dict[str, _Account],
+    register: list[tuple[Any, ...]],
+    position: int,
+    entry_position: int,
+    day: str,
+    postings: Sequence[Sequence[Any]],
+    factor: int,
+) -> None:
+    """Register rows for an entry (factor 1) or its void (factor -1), balances moved."""
+    is_void = factor < 0
+    if len(postings) == 2 and postings[0][0] != postings[1][0]:
+        # the common case (deposit, withdrawal, transfer) without building a dict
+        (first_id, _c1, first_debit), (second_id, _c2, second_debit) = postings
+        first, second = accounts[first_id], accounts[second_id]
+        amount = factor * first.sign * first_debit
+        first.balance += amount
+        register.append(
+            (
+                first.acct,
+                position,
+                day,
+                amount,
+                first.balance,
+                entry_position,
+                is_void,
+                str(second.acct),
+            )
+        )
+        amount = factor * second.sign * second_debit
+        second.balance += amount
+        register.append(
+            (
+                second.acct,
+                position,
+                day,
+                amount,
+                second.balance,
+                entry_position,
+                is_void,
+                str(first.acct),
+            )
+        )
+        return
+    per_account: dict[str, int] = {}
+    for account_id, _currency, debit in postings:
+        per_account[account_id] = per_account.get(account_id, 0) + debit
+    keys = {account_id: accounts[account_id].acct for account_id in per_account}
+    for account_id, debit in per_account.items():
+        state = accounts[account_id]
+        amount = factor * state.sign * debit
+        state.balance += amount
+        others = ",".join(str(k) for a, k in keys.items() if a != account_id)
+        register.append(
+            (state.acct, position, day, amount, state.balance, entry_position, is_void, others)
+        )

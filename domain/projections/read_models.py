@@ -1,0 +1,327 @@
+"""The persisted read models of a book: applied with the events, asked as of any position."""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from sqlalchemy import Connection, insert, inspect, select
+
+from domain.errors import UnknownAccount
+from domain.events import AccountType
+from domain.projections import queries
+from domain.projections.projector import Projector
+from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
+from domain.projections.tables import (
+    CODE_VERSION,
+    metadata,
+    rm_accounts,
+    rm_checkpoint,
+    rm_register,
+)
+from domain.projections.text import current_data, describe, entry_accounts
+from domain.store.base import Progress, StoredEvent
+
+BATCH_SIZE = 5000
+_DATE_INDEX = next(ix for ix in rm_register.indexes if ix.name == "ix_rm_register_date")
+
+
+class ProjectedStore(Protocol):
+    """What the read models need from a store: its SQL connection and a few reads."""
+
+    @property
+    def connection(self) -> Connection: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def read_all(
+        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
+    ) -> Iterator[StoredEvent]: ...
+
+    def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
+
+    def head(self) -> tuple[int, bytes]: ...
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class ReadModels:
+    """Accounts, registers and history, kept in ``rm_`` tables of the book file.
+
+    ``apply`` runs inside the command's transaction so the rows and the checkpoint commit
+    with the events; queries take ``as_of`` (a position) and answer from indexes without
+    replaying anything. Tables are created if missing; books written by another projection
+    code version are rebuilt by :meth:`catch_up`.
+    """
+
+    def __init__(self, store: ProjectedStore, *, batch_size: int = BATCH_SIZE) -> None:
+        self._store = store
+        self._conn = store.connection
+        self._batch_size = batch_size
+        self._projector = Projector(store)
+        with self._reading():
+            exists = inspect(self._conn).has_table(rm_checkpoint.name)
+        if not exists:
+            with store.transaction():
+                self._create_tables()
+
+    # ------------------------------------------------------------ writing
+
+    def _create_tables(self) -> None:
+        metadata.create_all(self._conn)
+        self._conn.execute(
+            insert(rm_checkpoint).values(id=1, position=0, code_version=CODE_VERSION)
+        )
+        self._projector.start_empty()
+
+    def _read_checkpoint(self) -> tuple[int, str]:
+        row = self._conn.execute(
+            select(rm_checkpoint.c.position, rm_checkpoint.c.code_version)
+        ).one()
+        return int(row[0]), str(row[1])
+
+    def apply(self, events: Sequence[StoredEvent]) -> None:
+        """Project newly appended events, inside the caller's transaction.
+
+        Events at or below the checkpoint are skipped (so a retried command is harmless);
+        a gap before the first new event is filled from the store first.
+        """
+        if not events:
+            return
+        with self._store.transaction(), self._forgetting_on_error():
+            checkpoint, version = self._read_checkpoint()
+            if version != CODE_VERSION:
+                self._rebuild_in_transaction(None)
+                return
+            fresh = [event for event in events if event.position > checkpoint]
+            if not fresh:
+                return
+            if fresh[0].position > checkpoint + 1:
+                missing = self._store.read_all(checkpoint, fresh[0].position - 1, self._batch_size)
+                for batch in _batches(missing, self._batch_size):
+                    checkpoint = self._projector.write(self._conn, batch, checkpoint)
+            self._projector.write(self._conn, fresh, checkpoint)
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Apply the events after the checkpoint in batches, each its own transaction.
+
+        Rebuilds instead if the tables were written by another code version. Returns the
+        number of events applied; ``progress(done, total)`` returning False stops after the
+        current batch (everything applied so far stays, consistent).
+        """
+        with self._store.transaction():
+            checkpoint, version = self._read_checkpoint()
+        if version != CODE_VERSION:
+            return self._store.head()[0] if self.rebuild(progress) else 0
+        total = self._store.head()[0] - checkpoint
+        done = 0
+        while True:
+            with self._store.transaction(), self._forgetting_on_error():
+                checkpoint, _ = self._read_checkpoint()
+                upto = checkpoint + self._batch_size
+                batch = list(self._store.read_all(checkpoint, upto, self._batch_size))
+                if batch:
+                    self._projector.write(self._conn, batch, checkpoint)
+            if not batch:
+                return done
+            done += len(batch)
+            if progress is not None and progress(done, max(total, done)) is False:
+                return done
+
+    def rebuild(self, progress: Progress | None = None) -> bool:
+        """Replay every event into fresh tables, in one transaction.
+
+        ``progress(done, total)`` returning False cancels: the transaction rolls back and
+        the read models are exactly as they were. Returns True when the rebuild finished.
+        """
+        try:
+            with self._store.transaction():
+                self._rebuild_in_transaction(progress)
+        except _Cancelled:
+            return False
+        return True
+
+    def _rebuild_in_transaction(self, progress: Progress | None) -> None:
+        with self._forgetting_on_error():
+            total = self._store.head()[0]
+            stale = [t for t in inspect(self._conn).get_table_names() if t.startswith("rm_")]
+            for name in stale:
+                self._conn.exec_driver_sql(f'DROP TABLE "{name}"')
+            self._create_tables()
+            # filling the date index once at the end is faster than keeping it in order
+            _DATE_INDEX.drop(self._conn)
+            checkpoint = 0
+            events = self._store.read_all(0, total, self._batch_size)
+            for batch in _batches(events, self._batch_size):
+                checkpoint = self._projector.write(self._conn, batch, checkpoint)
+                if progress is not None and progress(checkpoint, total) is False:
+                    raise _Cancelled
+            _DATE_INDEX.create(self._conn)
+            if progress is not None and total == 0:
+                progress(0, 0)
+
+    @contextlib.contextmanager
+    def _forgetting_on_error(self) -> Iterator[None]:
+        # on any failure the transaction rolls back: the projector's memory is then wrong
+        try:
+            yield
+        except BaseException:
+            self._projector.forget()
+            raise
+
+    # ------------------------------------------------------------ reading
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """Run queries in one snapshot; end the implicit read transaction afterwards so it
+        does not pin an old snapshot (inside a write transaction, leave it alone)."""
+        conn = self._conn
+        began = not conn.in_transaction()
+        try:
+            yield conn
+        finally:
+            if began and conn.in_transaction():
+                conn.commit()
+
+    def checkpoint(self) -> int:
+        """The position of the last event applied to the read models."""
+        with self._reading():
+            return self._read_checkpoint()[0]
+
+    def event_count(self) -> int:
+        """The number of events the read models cover (positions are gap-free: the
+        checkpoint). Equal to the book's event count unless :meth:`pending` is non-zero."""
+        return self.checkpoint()
+
+    def pending(self) -> int:
+        """How many events of the book the read models have not applied yet."""
+        return max(0, self._store.head()[0] - self.checkpoint())
+
+    def _as_of(self, as_of: int | None) -> int:
+        checkpoint = self._read_checkpoint()[0]
+        return checkpoint if as_of is None else max(0, min(as_of, checkpoint))
+
+    def accounts(self, as_of: int | None = None) -> list[AccountRow]:
+        """Accounts opened at or before ``as_of`` with name, state and balance as of then."""
+        with self._reading() as conn:
+            states = queries.account_states(conn, self._as_of(as_of))
+        return sorted((_account_row(s) for s in states), key=account_order)
+
+    def account_balance(self, account_id: str, as_of: int | None = None) -> int:
+        """Natural-signed balance as of ``as_of``; UnknownAccount if not open by then."""
+        with self._reading() as conn:
+            p = self._as_of(as_of)
+            states = queries.account_states(conn, p, account_id)
+        if not states:
+            raise UnknownAccount(f"no account {account_id!r} at position {p}")
+        return states[0].balance
+
+    def _account_key(self, conn: Connection, account_id: str, p: int) -> tuple[int, int] | None:
+        row = conn.execute(
+            select(rm_accounts.c.acct, rm_accounts.c.opening_balance).where(
+                rm_accounts.c.account_id == account_id, rm_accounts.c.acct <= p
+            )
+        ).first()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def register(
+        self, account_id: str, as_of: int | None = None, offset: int = 0, limit: int = 100
+    ) -> list[RegisterRow]:
+        """A page of the account's register as of ``as_of``, in (booking date, position)
+        order with running balances; [] for an account not open by then."""
+        with self._reading() as conn:
+            p = self._as_of(as_of)
+            key = self._account_key(conn, account_id, p)
+            if key is None or limit <= 0:
+                return []
+            acct, opening = key
+            return queries.register_page(conn, acct, opening, p, max(0, offset), limit)
+
+    def register_count(self, account_id: str, as_of: int | None = None) -> int:
+        """How many register rows the account has as of ``as_of``."""
+        with self._reading() as conn:
+            p = self._as_of(as_of)
+            key = self._account_key(conn, account_id, p)
+            return 0 if key is None else queries.register_count(conn, key[0], p)
+
+    def history(self, offset: int = 0, limit: int = 100) -> list[HistoryRow]:
+        """Recorded events offset+1 .. offset+limit (by position), described for people.
+
+        The history does not depend on as_of: names are those at each event's own position.
+        """
+        offset = max(0, offset)
+        with self._reading():
+            upto = min(offset + max(0, limit), self._read_checkpoint()[0])
+        if upto <= offset:
+            return []
+        events = list(self._store.read_all(offset, upto, self._batch_size))
+        with self._reading() as conn:
+            return _describe_events(conn, events)
+
+    def history_row(self, position: int) -> HistoryRow | None:
+        """One history row, or None if the read models do not cover that position."""
+        rows = self.history(position - 1, 1) if position > 0 else []
+        return rows[0] if rows else None
+
+
+def _account_row(state: queries.AccountState) -> AccountRow:
+    return AccountRow(
+        account_id=state.account_id,
+        name=state.name,
+        account_type=AccountType(state.account_type),
+        currency=state.currency,
+        balance=state.balance,
+        closed=state.closed,
+        overdraft_allowed=state.overdraft_allowed,
+        opened_position=state.acct,
+        last_position=state.last_position,
+    )
+
+
+def _batches(events: Iterable[StoredEvent], size: int) -> Iterator[list[StoredEvent]]:
+    iterator = iter(events)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _describe_events(conn: Connection, events: Sequence[StoredEvent]) -> list[HistoryRow]:
+    datas = [current_data(e.type, e.schema_version, e.data) for e in events]
+    account_ids: set[str] = set()
+    for event, data in zip(events, datas, strict=True):
+        if "postings" in data:
+            account_ids.update(entry_accounts(data["postings"]))
+        elif event.type != "AccountOpened":
+            account_ids.add(data["account_id"])
+    upto = events[-1].position
+    versions = queries.name_versions(conn, account_ids, upto) if account_ids else {}
+    void_positions = [e.position for e in events if e.type == "EntryVoided"]
+    originals = queries.voided_entries(conn, void_positions) if void_positions else {}
+    rows = []
+    for event, data in zip(events, datas, strict=True):
+        position = event.position
+
+        def name(account_id: str, position: int = position) -> str:
+            history = versions[account_id]
+            index = bisect.bisect_right(history, position, key=lambda v: v[0]) - 1
+            return history[index][1]
+
+        booking_date, account, summary = describe(event.type, data, name, originals.get(position))
+        rows.append(
+            HistoryRow(
+                position=position,
+                recorded_at=event.recorded_at,
+                booking_date=booking_date,
+                type=event.type,
+                account=account,
+                summary=summary,
+                author=str(event.metadata.get("author", "")),
+                stream_id=event.stream_id,
+            )
+        )
+    return rows

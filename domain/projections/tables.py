@@ -1,0 +1,108 @@
+"""The read-model tables (``rm_`` prefix), kept in the book file beside the events.
+
+Accounts are keyed inside the read models by ``acct``, the position of their AccountOpened: a
+small integer keeps the per-posting rows and their indexes compact.
+
+- ``rm_register``: one row per (account, entry or void) with the natural-signed amount and
+  the account's balance after it in *position* order. Its primary key (acct, position) makes
+  "balance as of p" one index seek; the covering index (acct, booking_date, position, amount)
+  serves register pages in date order and the sums before a page.
+- ``rm_account_versions``: the name and closed flag after each open/rename/close, keyed
+  (acct, position), so "name as of p" is one seek too.
+- ``rm_entries``: payee, memo and void status of each entry, keyed by the entry's position.
+- ``rm_voids``: which entry each EntryVoided reversed.
+- ``rm_checkpoint``: the last applied position and the code version that wrote the tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+CODE_VERSION = "1"
+"""Bump when the tables or what goes into them change: books then rebuild on open."""
+
+# INTEGER exactly on SQLite so single-column keys alias the rowid; 64-bit elsewhere
+Int64 = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+rm_checkpoint = Table(
+    "rm_checkpoint",
+    metadata,
+    Column("id", Int64, primary_key=True, autoincrement=False),
+    Column("position", Int64, nullable=False),
+    Column("code_version", String(32), nullable=False),
+)
+
+rm_accounts = Table(
+    "rm_accounts",
+    metadata,
+    Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("account_id", String(64), nullable=False, unique=True),
+    Column("account_type", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("opening_balance", Int64, nullable=False),
+    Column("overdraft_allowed", Boolean, nullable=False),
+)
+
+rm_account_versions = Table(
+    "rm_account_versions",
+    metadata,
+    Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("position", Int64, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("closed", Boolean, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+rm_register = Table(
+    "rm_register",
+    metadata,
+    Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("position", Int64, primary_key=True, autoincrement=False),
+    Column("booking_date", String(10), nullable=False),  # ISO text sorts as dates do
+    Column("amount", Int64, nullable=False),
+    Column("balance_after", Int64, nullable=False),
+    Column("entry_position", Int64, nullable=False),
+    Column("is_void", Boolean, nullable=False),
+    Column("others", Text, nullable=False),  # the other accounts' acct keys, comma separated
+    sqlite_with_rowid=False,
+)
+Index(
+    "ix_rm_register_date",
+    rm_register.c.acct,
+    rm_register.c.booking_date,
+    rm_register.c.position,
+    rm_register.c.amount,
+)
+
+rm_entries = Table(
+    "rm_entries",
+    metadata,
+    Column("position", Int64, primary_key=True, autoincrement=False),
+    Column("entry_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("payee", Text, nullable=False),
+    Column("memo", Text, nullable=False),
+    Column("voided_position", Int64, nullable=True),
+    Column("void_reason", Text, nullable=False),
+)
+
+rm_voids = Table(
+    "rm_voids",
+    metadata,
+    Column("position", Int64, primary_key=True, autoincrement=False),
+    Column("entry_position", Int64, nullable=False),
+)
+
+ALL_TABLES = (rm_checkpoint, rm_accounts, rm_account_versions, rm_register, rm_entries, rm_voids)

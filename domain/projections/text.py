@@ -1,0 +1,108 @@
+"""Event data as the projections read it, and the words the history shows for each event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from domain.events import EVENT_TYPES, from_data, to_data
+from domain.money import minor_digits
+
+Names = Callable[[str], str]
+"""Account id -> the account's name at the moment being described."""
+
+CURRENT_VERSION = {name: cls.schema_version for name, cls in EVENT_TYPES.items()}
+"""Event type -> the schema version this code reads without upcasting."""
+_ENTRY_WORDS = {"deposit": "Deposit", "withdrawal": "Withdrawal", "transfer": "Transfer"}
+
+
+def current_data(type_name: str, schema_version: int, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The event's data in the current schema (the fast path skips decoding entirely)."""
+    if CURRENT_VERSION.get(type_name) == schema_version:
+        return data
+    return to_data(from_data(type_name, schema_version, data))
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """``125000, "EUR"`` -> ``"1,250.00 EUR"``: fixed English grouping, exact, for the log."""
+    digits = minor_digits(currency)
+    units, fraction = divmod(abs(minor), 10**digits)
+    sign = "-" if minor < 0 else ""
+    decimals = f".{fraction:0{digits}d}" if digits else ""
+    return f"{sign}{units:,}{decimals} {currency}"
+
+
+def entry_accounts(postings: Sequence[Sequence[Any]]) -> list[str]:
+    """The distinct account ids of an entry's postings, in posting order."""
+    return list(dict.fromkeys(p[0] for p in postings))
+
+
+def entry_summary(kind: str, postings: Sequence[Sequence[Any]], payee: str, names: Names) -> str:
+    """``Deposit 1,250.00 EUR into Checking from Salary — ACME Corp`` and the like."""
+    debits = [p for p in postings if p[2] > 0]
+    credits = [p for p in postings if p[2] < 0]
+    if kind in _ENTRY_WORDS and len(debits) == 1 and len(credits) == 1:
+        to_id, currency, amount = debits[0]
+        money = format_minor(amount, currency)
+        source, target = names(credits[0][0]), names(to_id)
+        if kind == "deposit":
+            text = f"Deposit {money} into {target} from {source}"
+        else:
+            text = f"{_ENTRY_WORDS[kind]} {money} from {source} to {target}"
+    else:
+        totals: dict[str, int] = {}
+        for _account, currency, amount in debits:
+            totals[currency] = totals.get(currency, 0) + amount
+        money = " + ".join(format_minor(m, c) for c, m in totals.items())
+        over = ", ".join(names(a) for a in entry_accounts(postings))
+        text = f"{kind.capitalize()} {money} over {over}"
+    return f"{text} — {payee}" if payee else text
+
+
+def describe(
+    type_name: str,
+    data: Mapping[str, Any],
+    names: Names,
+    voided_entry: tuple[str, str] | None = None,
+) -> tuple[dt.date | None, str, str]:
+    """(booking date, account column, summary) of one event for the history.
+
+    ``names`` gives names as of the event itself; ``voided_entry`` is the (kind, payee) of the
+    entry an EntryVoided reverses.
+    """
+    if type_name == "AccountOpened":
+        name = data["name"]
+        summary = f"Opened {data['account_type']} account {name} ({data['currency']})"
+        if data["opening_balance"]:
+            summary += f" with {format_minor(data['opening_balance'], data['currency'])}"
+        if not data["overdraft_allowed"]:
+            summary += ", no overdraft"
+        return dt.date.fromisoformat(data["opening_date"]), name, summary
+    if type_name == "AccountRenamed":
+        return None, data["new_name"], f"Renamed {data['old_name']} to {data['new_name']}"
+    if type_name == "AccountClosed":
+        name = names(data["account_id"])
+        return dt.date.fromisoformat(data["closed_on"]), name, f"Closed {name}"
+    postings = data["postings"]
+    accounts = ", ".join(names(a) for a in entry_accounts(postings))
+    if type_name == "EntryPosted":
+        summary = entry_summary(data["kind"], postings, data["payee"], names)
+        return dt.date.fromisoformat(data["booking_date"]), accounts, summary
+    if type_name == "EntryVoided":
+        kind, payee = voided_entry if voided_entry is not None else ("entry", "")
+        original = entry_summary(kind, postings, payee, names)
+        summary = f"Void of {original[0].lower()}{original[1:]}"
+        if data["reason"]:
+            summary += f" ({data['reason']})"
+        return dt.date.fromisoformat(data["voided_on"]), accounts, summary
+    raise ValueError(f"no description for event type {type_name!r}")
+
+
+def others_label(names: Sequence[str]) -> str:
+    """The register's "other accounts" column: up to two names, else a split count."""
+    return split_label(len(names)) if len(names) > 2 else ", ".join(names)
+
+
+def split_label(count: int) -> str:
+    return f"Split ({count} accounts)"
