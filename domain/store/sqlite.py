@@ -1,0 +1,705 @@
+"""The event store on one SQLite file, through SQLAlchemy 2 Core.
+
+One store object holds one SQLAlchemy ``Connection`` (one thread at a time). Write
+transactions begin with BEGIN IMMEDIATE, so concurrent processes queue for the write lock and an
+optimistic version check inside the transaction is final. Hot paths (append, reading) run plain
+SQL on the driver cursor under that connection; Core row objects cost too much per event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from domain.errors import ConcurrencyError, DamagedBook, StoreError
+from domain.store import schema
+from domain.store import sqlite_dialect as dialect
+from domain.store.base import (
+    BookInfo,
+    EventStore,
+    Metadata,
+    NewEvent,
+    Progress,
+    Snapshot,
+    StoredEvent,
+    VerifyReport,
+)
+from domain.store.hashing import HASH_SIZE, event_hash, genesis_hash
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_DECODER = json.JSONDecoder()
+_ALSO_CACHE: dict[str, tuple[str, ...]] = {}
+_LOOKAHEAD = 64  # rows verify inspects after a broken link to tell what happened
+
+_COLUMNS = (
+    "position, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, "
+    "hash, also_in"
+)
+_E_COLUMNS = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+_SELECT_HEAD = "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1"
+_SELECT_RANGE = (
+    f"SELECT {_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"
+)
+_SELECT_FROM = f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?"
+# Versions of a stream are dense (1..n over its own and linked events), so a window of
+# versions (after, after + batch] is exactly one batch, read through two index ranges.
+_SELECT_STREAM = (
+    f"SELECT {_E_COLUMNS}, e.stream_version AS v FROM events e "
+    "WHERE e.stream_id = ?1 AND e.stream_version > ?2 AND e.stream_version <= ?3 "
+    f"UNION ALL SELECT {_E_COLUMNS}, l.version AS v FROM stream_links l "
+    "JOIN events e ON e.position = l.position "
+    "WHERE l.stream_id = ?1 AND l.version > ?2 AND l.version <= ?3 ORDER BY v"
+)
+_SELECT_RECORDED_AT = "SELECT recorded_at FROM events WHERE position = ?"
+_SELECT_VERSION = "SELECT version FROM streams WHERE stream_id = ?"
+_SELECT_COMMAND = "SELECT first_position, last_position FROM commands WHERE command_id = ?"
+_INSERT_EVENT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_LINK = "INSERT INTO stream_links (stream_id, version, position) VALUES (?, ?, ?)"
+_INSERT_STREAM = "INSERT INTO streams (stream_id, version) VALUES (?, ?)"
+_UPDATE_STREAM = "UPDATE streams SET version = ? WHERE stream_id = ?"
+_INSERT_COMMAND = (
+    "INSERT INTO commands (command_id, first_position, last_position) VALUES (?, ?, ?)"
+)
+
+Row = tuple[Any, ...]
+
+
+def _to_micros(when: dt.datetime) -> int:
+    if when.tzinfo is None:
+        raise ValueError(f"{when!r} has no time zone; recorded times are compared in UTC")
+    return (when - _EPOCH) // _MICROSECOND
+
+
+class _LazyJson(Mapping[str, Any]):
+    """A JSON object parsed on first use: most readers of the log never look at metadata."""
+
+    __slots__ = ("_text", "_value")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._value: dict[str, Any] | None = None
+
+    def _get(self) -> dict[str, Any]:
+        if self._value is None:
+            value = json.loads(self._text)
+            if not isinstance(value, dict):
+                raise ValueError(f"metadata is not a JSON object: {self._text[:80]!r}")
+            self._value = value
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
+def _to_events(rows: Iterable[Row]) -> list[StoredEvent]:
+    """Rows (in ``_COLUMNS`` order) to events; the events of one command share metadata/time.
+
+    This is the read path's hot loop (hundreds of thousands of events a second): data is
+    parsed with the json module's documented ``raw_decode`` (json.loads minus its whitespace
+    handling; stored JSON is compact), metadata lazily, and also_in lists are shared.
+    """
+    decode = _DECODER.raw_decode
+    also_cache = _ALSO_CACHE
+    out: list[StoredEvent] = []
+    append = out.append
+    meta_text: str | None = None
+    meta: Mapping[str, Any] = {}
+    micros = -1
+    recorded = _EPOCH
+    for row in rows:
+        if row[6] != meta_text:
+            meta_text = row[6]
+            meta = _LazyJson(meta_text)
+        if row[7] != micros:
+            micros = row[7]
+            recorded = _EPOCH + dt.timedelta(microseconds=micros)
+        also_text = row[9]
+        if also_text is None:
+            also: tuple[str, ...] = ()
+        else:
+            also = also_cache.get(also_text) or _parse_also(also_text)
+        append(
+            StoredEvent(
+                row[0], row[1], row[2], row[3], row[4], decode(row[5])[0], meta, recorded,
+                row[8], also,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _parse_also(text: str) -> tuple[str, ...]:
+    also = tuple(json.loads(text))
+    if len(_ALSO_CACHE) >= 4096:  # bounded: one entry per combination of linked streams
+        _ALSO_CACHE.clear()
+    _ALSO_CACHE[text] = also
+    return also
+
+
+def _chains(previous: bytes, row: Row, position: int) -> bool:
+    """Whether ``row``, were it at ``position``, follows a chain ending in ``previous``."""
+    digest = event_hash(
+        previous, position, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[9]
+    )
+    return bool(digest == row[8])
+
+
+class SqliteEventStore(EventStore):
+    """The event store of one book file. Use :meth:`create` or :meth:`open`."""
+
+    def __init__(self, path: Path, info: BookInfo, *, readonly: bool, busy_timeout: float) -> None:
+        self._path = path
+        self._info = info
+        self._readonly = readonly
+        self._genesis = genesis_hash(info.book_id)
+        self._begin_sql = dialect.BEGIN_READ
+        self._depth = 0
+        # (position, hash, recorded_at µs) of the last event, valid inside a write transaction
+        self._head: tuple[int, bytes, int] | None = None
+        self._engine: Engine = dialect.create_engine_for(
+            path, readonly=readonly, busy_timeout=busy_timeout, begin_sql=lambda: self._begin_sql
+        )
+        try:
+            with dialect.translated_errors(path):
+                self._conn: Connection = self._engine.connect()
+        except BaseException:
+            self._engine.dispose()
+            raise
+        self._raw = dialect.dbapi(self._conn)
+        self._closed = False
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def create(
+        cls, path: str | os.PathLike[str], *, busy_timeout: float = dialect.DEFAULT_BUSY_TIMEOUT
+    ) -> SqliteEventStore:
+        """Create a new, empty book at ``path``; refuses (FileExistsError) if anything is there.
+
+        The book is built under a temporary name and linked into place, so ``path`` never
+        holds a half-made book and two creators cannot both win.
+        """
+        path = Path(path)
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "a file is already there; not overwriting", path)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
+        try:
+            engine = dialect.create_engine_for(
+                tmp,
+                readonly=False,
+                busy_timeout=busy_timeout,
+                begin_sql=lambda: dialect.BEGIN_WRITE,
+                create=True,
+            )
+            try:
+                with engine.begin() as conn:
+                    schema.metadata.create_all(conn)
+                    dialect.create_triggers(conn)
+                    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+                    conn.execute(
+                        insert(schema.book),
+                        [
+                            {"key": "format_version", "value": str(schema.FORMAT_VERSION)},
+                            {"key": "book_id", "value": str(uuid.uuid4())},
+                            {"key": "created_at", "value": now},
+                        ],
+                    )
+            finally:
+                engine.dispose()  # last connection closes: WAL checkpointed and removed
+            try:
+                os.link(tmp, path)  # atomic and never overwrites
+            except FileExistsError:
+                raise FileExistsError(
+                    errno.EEXIST, "a file is already there; not overwriting", path
+                ) from None
+            except OSError:  # file systems without hard links
+                if os.path.lexists(path):
+                    raise FileExistsError(
+                        errno.EEXIST, "a file is already there; not overwriting", path
+                    ) from None
+                os.rename(tmp, path)
+            dialect.sync_directory(path)
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return cls.open(path, busy_timeout=busy_timeout)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        readonly: bool = False,
+        *,
+        busy_timeout: float = dialect.DEFAULT_BUSY_TIMEOUT,
+    ) -> SqliteEventStore:
+        """Open an existing book.
+
+        Raises NotABook, DamagedBook or NewerFormat (naming the file) and leaves the file
+        untouched when it cannot be used. Reads only the header, schema, book table and
+        last event, so it is fast on any size of book.
+        """
+        path = Path(path)
+        values = dialect.inspect_book(path)
+        try:
+            created = dt.datetime.fromisoformat(values["created_at"])
+        except ValueError:
+            raise DamagedBook(f"{path} is damaged: garbled creation time") from None
+        info = BookInfo(int(values["format_version"]), values["book_id"], created)
+        return cls(path, info, readonly=readonly, busy_timeout=busy_timeout)
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def readonly(self) -> bool:
+        return self._readonly
+
+    @property
+    def connection(self) -> Connection:
+        """The SQLAlchemy connection of this store; read models write through it inside
+        :meth:`transaction` so their rows commit atomically with the events."""
+        return self._conn
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside :meth:`transaction`."""
+        return self._depth > 0
+
+    def info(self) -> BookInfo:
+        return self._info
+
+    # ------------------------------------------------------------ transactions
+
+    def _check_writable(self) -> None:
+        if self._readonly:
+            raise StoreError(f"{self._path} was opened read-only")
+
+    def _end_implicit(self) -> None:
+        # A Core query outside transaction() autobegins a deferred read transaction that
+        # would pin an old snapshot (and block WAL checkpoints); end it so reads are fresh.
+        if self._depth == 0 and self._conn.in_transaction():
+            with dialect.translated_errors(self._path):
+                self._conn.commit()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction: BEGIN IMMEDIATE outermost, a savepoint when nested.
+
+        Everything inside commits or rolls back together; a nested block that raises rolls
+        back only its own work. Waits (up to busy_timeout) for other writers; gives up with
+        ConcurrencyError, never "database is locked".
+        """
+        self._check_writable()
+        if self._depth:
+            yield from self._nested()
+            return
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            self._begin_sql = dialect.BEGIN_WRITE
+            try:
+                root = self._conn.begin()
+            finally:
+                self._begin_sql = dialect.BEGIN_READ
+            try:
+                # another process may have appended since our last transaction
+                self._head = self._read_head()
+            except BaseException:
+                root.rollback()
+                raise
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._head = None
+            if root.is_active:
+                root.rollback()
+            raise
+        self._depth = 0
+        self._head = None
+        try:
+            with dialect.translated_errors(self._path):
+                root.commit()
+        except BaseException:
+            if root.is_active:
+                root.rollback()
+            raise
+
+    def _nested(self) -> Iterator[None]:
+        with dialect.translated_errors(self._path):
+            savepoint = self._conn.begin_nested()
+        saved_head = self._head
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            self._head = saved_head
+            if savepoint.is_active:
+                savepoint.rollback()
+            raise
+        self._depth -= 1
+        with dialect.translated_errors(self._path):
+            savepoint.commit()
+
+    def _read_head(self) -> tuple[int, bytes, int]:
+        row = self._raw.execute(_SELECT_HEAD).fetchone()
+        return (row[0], row[1], row[2]) if row else (0, self._genesis, 0)
+
+    # ------------------------------------------------------------ writing
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int],
+        metadata: Metadata,
+    ) -> list[StoredEvent]:
+        """Append atomically; see :meth:`EventStore.append`.
+
+        ``expected_versions`` must name every stream the events touch (primary and
+        ``also_in``); it may name more, which are then checked too. An event listing a
+        stream in ``also_in`` twice, or its own stream, is linked once.
+        """
+        if not metadata.command_id:
+            raise ValueError("metadata.command_id is required (it makes retries idempotent)")
+        with self.transaction(), dialect.translated_errors(self._path):
+            raw = self._raw
+            done = raw.execute(_SELECT_COMMAND, (metadata.command_id,)).fetchone()
+            if done:
+                return self._read_positions(done[0], done[1])
+            plan = [self._links(event) for event in events]
+            touched = {e.stream_id for e in events}.union(*plan)
+            missing = touched - expected_versions.keys()
+            if missing:
+                raise ValueError(
+                    f"expected_versions does not name the streams {sorted(missing)} that the "
+                    "events touch"
+                )
+            current: dict[str, int] = {}
+            for stream in expected_versions:
+                row = raw.execute(_SELECT_VERSION, (stream,)).fetchone()
+                if row:
+                    current[stream] = row[0]
+            wrong = [
+                f"{s} is at version {current.get(s, 0)}, expected {v}"
+                for s, v in expected_versions.items()
+                if current.get(s, 0) != v
+            ]
+            if wrong:
+                raise ConcurrencyError(
+                    "another change came first: " + "; ".join(wrong) + "; nothing was written"
+                )
+            if not events:
+                return []
+            return self._write(events, plan, current, metadata)
+
+    @staticmethod
+    def _links(event: NewEvent) -> tuple[str, ...]:
+        for name in (event.stream_id, event.type, *event.also_in):
+            if not name or "\x00" in name:
+                raise ValueError(f"stream ids and event types must be non-empty text: {name!r}")
+        return tuple(dict.fromkeys(s for s in event.also_in if s != event.stream_id))
+
+    def _write(
+        self,
+        events: Sequence[NewEvent],
+        plan: list[tuple[str, ...]],
+        current: dict[str, int],
+        metadata: Metadata,
+    ) -> list[StoredEvent]:
+        assert self._head is not None
+        position, previous, last_micros = self._head
+        first = position + 1
+        # recorded_at never goes backwards (even if the clock does), so position_at can
+        # binary-search it
+        micros = max(time.time_ns() // 1000, last_micros)
+        recorded = _EPOCH + dt.timedelta(microseconds=micros)
+        meta = metadata.to_json()
+        meta_text = _ENCODE(meta)
+        versions = dict(current)
+        rows: list[Row] = []
+        links: list[Row] = []
+        stored: list[StoredEvent] = []
+        for event, also in zip(events, plan, strict=True):
+            position += 1
+            version = versions.get(event.stream_id, 0) + 1
+            versions[event.stream_id] = version
+            for stream in also:
+                link_version = versions.get(stream, 0) + 1
+                versions[stream] = link_version
+                links.append((stream, link_version, position))
+            data_text = _ENCODE(event.data)
+            also_text = _ENCODE(also) if also else None
+            digest = event_hash(
+                previous, position, event.stream_id, version, event.type,
+                event.schema_version, data_text, meta_text, micros, also_text,
+            )  # fmt: skip
+            rows.append(
+                (position, event.stream_id, version, event.type, event.schema_version,
+                 data_text, meta_text, micros, digest, also_text)
+            )  # fmt: skip
+            stored.append(
+                StoredEvent(
+                    position, event.stream_id, version, event.type, event.schema_version,
+                    json.loads(data_text), meta, recorded, digest, also,
+                )
+            )  # fmt: skip
+            previous = digest
+        raw = self._raw
+        raw.executemany(_INSERT_EVENT, rows)
+        if links:
+            raw.executemany(_INSERT_LINK, links)
+        changed = [(s, v) for s, v in versions.items() if current.get(s) != v]
+        raw.executemany(_UPDATE_STREAM, [(v, s) for s, v in changed if s in current])
+        raw.executemany(_INSERT_STREAM, [(s, v) for s, v in changed if s not in current])
+        raw.execute(_INSERT_COMMAND, (metadata.command_id, first, position))
+        self._head = (position, previous, micros)
+        return stored
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep ``snapshot`` as the stream's one snapshot (replacing an older one)."""
+        values = {
+            "stream_id": snapshot.stream_id,
+            "version": snapshot.version,
+            "code_version": snapshot.code_version,
+            "state": _ENCODE(snapshot.state),
+        }
+        with self.transaction(), dialect.translated_errors(self._path):
+            self._conn.execute(dialect.upsert_snapshot(values))
+
+    # ------------------------------------------------------------ reading
+
+    def stream_version(self, stream_id: str) -> int:
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            row = self._raw.execute(_SELECT_VERSION, (stream_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def read_stream(
+        self, stream_id: str, after_version: int = 0, batch_size: int = 2000
+    ) -> Iterator[StoredEvent]:
+        """Events of one stream (its own and linked ones) with version > ``after_version``.
+
+        Each event keeps its identity (primary ``stream_id``/``stream_version``, position,
+        hash), so a linked event shows the version in its own stream; its version *in this
+        stream* is ``after_version`` + its index + 1, as versions are dense.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._end_implicit()
+        after = after_version
+        while True:
+            with dialect.translated_errors(self._path):
+                rows = self._raw.execute(
+                    _SELECT_STREAM, (stream_id, after, after + batch_size)
+                ).fetchall()
+            yield from _to_events(rows)
+            if len(rows) < batch_size:
+                return
+            after += batch_size
+
+    def read_all(
+        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
+    ) -> Iterator[StoredEvent]:
+        """Events after ``after_position`` up to ``to_position`` (default: the head when
+        reading starts), fetched ``batch_size`` at a time by position ranges."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            upto = self._read_head()[0] if to_position is None else to_position
+        position = after_position
+        while position < upto:
+            with dialect.translated_errors(self._path):
+                rows = self._raw.execute(_SELECT_RANGE, (position, upto, batch_size)).fetchall()
+            if not rows:
+                return
+            yield from _to_events(rows)
+            position = rows[-1][0]
+
+    def _read_positions(self, first: int, last: int) -> list[StoredEvent]:
+        rows = self._raw.execute(_SELECT_RANGE, (first - 1, last, last - first + 1)).fetchall()
+        return _to_events(rows)
+
+    def position_at(self, when: dt.datetime) -> int:
+        """The last position recorded at or before ``when`` (timezone-aware), 0 if none.
+
+        Binary search over positions: recorded_at never decreases along the log.
+        """
+        target = _to_micros(when)
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            low, high = 0, self._read_head()[0]
+            while low < high:
+                middle = (low + high + 1) // 2
+                row = self._raw.execute(_SELECT_RECORDED_AT, (middle,)).fetchone()
+                if row is not None and row[0] <= target:
+                    low = middle
+                else:
+                    high = middle - 1
+        return low
+
+    def head(self) -> tuple[int, bytes]:
+        if self._depth and self._head is not None:
+            return self._head[0], self._head[1]
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            position, digest, _ = self._read_head()
+        return position, digest
+
+    def load_snapshot(self, stream_id: str) -> Snapshot | None:
+        """The stream's snapshot, whatever its code_version (the caller decides to use it)."""
+        table = schema.snapshots
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            row = self._conn.execute(
+                select(table.c.version, table.c.code_version, table.c.state).where(
+                    table.c.stream_id == stream_id
+                )
+            ).first()
+            self._end_implicit()
+        if row is None:
+            return None
+        return Snapshot(stream_id, row.version, row.code_version, json.loads(row.state))
+
+    # ------------------------------------------------------------ verification
+
+    def verify(self, progress: Progress | None = None, batch_size: int = 5000) -> VerifyReport:
+        """Walk the hash chain from the genesis hash, recomputing every hash.
+
+        Checks positions run 1, 2, 3... without gaps and each stored hash matches its
+        recomputation. The first bad position is named with what happened there: "altered",
+        "inserted", "removed", "reordered" (or "damaged" if SQLite cannot read the file).
+        ``progress(done, total)`` returning False stops early (``cancelled``).
+        """
+        self._end_implicit()
+        previous = self._genesis
+        expected = 1
+        try:
+            with dialect.translated_errors(self._path):
+                total = self._read_head()[0]
+                while True:
+                    rows = self._raw.execute(
+                        _SELECT_RANGE, (expected - 1, 2**62, batch_size)
+                    ).fetchall()
+                    if not rows:
+                        break
+                    for row in rows:
+                        if row[0] != expected:
+                            return self._bad(
+                                expected - 1, previous, expected, "removed",
+                                f"positions {expected} to {row[0] - 1} are missing",
+                            )  # fmt: skip
+                        if len(row[8]) != HASH_SIZE or not _chains(previous, row, expected):
+                            return self._diagnose(expected, previous)
+                        previous = row[8]
+                        expected += 1
+                    if progress is not None and progress(expected - 1, total) is False:
+                        return VerifyReport(
+                            ok=False, events=expected - 1, head_position=expected - 1,
+                            head_hash=previous.hex(), cancelled=True,
+                        )  # fmt: skip
+        except DamagedBook as exc:
+            return self._bad(expected - 1, previous, expected, "damaged", str(exc))
+        return VerifyReport(
+            ok=True, events=expected - 1, head_position=expected - 1, head_hash=previous.hex()
+        )
+
+    @staticmethod
+    def _bad(done: int, previous: bytes, position: int, problem: str, message: str) -> VerifyReport:
+        return VerifyReport(
+            ok=False,
+            events=done,
+            head_position=done,
+            head_hash=previous.hex(),
+            first_bad_position=position,
+            problem=problem,
+            details={"message": f"position {position}: {message}"},
+        )
+
+    def _diagnose(self, position: int, previous: bytes) -> VerifyReport:
+        """Tell what happened at ``position``, the first event whose hash does not chain."""
+        rows = self._raw.execute(_SELECT_FROM, (position, _LOOKAHEAD)).fetchall()
+        done = position - 1
+
+        def bad(problem: str, message: str) -> VerifyReport:
+            return self._bad(done, previous, position, problem, message)
+
+        # the event that belongs here sits q places later: moved (swapped) or pushed by inserts
+        for q in range(1, len(rows)):
+            if rows[q][0] == position + q and _chains(previous, rows[q], position):
+                before_q = rows[q][8] if q == 1 else rows[q - 1][8]
+                if _chains(before_q, rows[0], position + q):
+                    return bad(
+                        "reordered",
+                        f"the event stored here belongs at {position + q} and the one stored at "
+                        f"{position + q} belongs here",
+                    )
+                return bad(
+                    "inserted",
+                    f"{q} event(s) were inserted here, pushing the original ones back",
+                )
+        if len(rows) > 1:
+            # later events chain from this one's stored hash: its content changed
+            if _chains(rows[0][8], rows[1], position + 1):
+                return bad("altered", "the event's content no longer matches its hash")
+            for shift in range(1, _LOOKAHEAD):
+                if _chains(rows[0][8], rows[1], position + 1 + shift):
+                    return bad(
+                        "removed",
+                        f"{shift} event(s) were removed here and later ones renumbered",
+                    )
+        return bad(
+            "altered",
+            "the stored hash does not follow from the previous event (this event, or the "
+            "hash of the one before it, was changed)",
+        )
+
+    # ------------------------------------------------------------ closing
+
+    def close(self) -> None:
+        """Roll back any open transaction and close the file (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._depth = 0
+        try:
+            self._conn.close()
+        finally:
+            self._engine.dispose()
+
+    def __enter__(self) -> SqliteEventStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

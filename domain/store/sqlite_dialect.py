@@ -1,0 +1,304 @@
+"""Everything SQLite-specific about the store: file checks, pragmas, triggers, locking, errors.
+
+The store itself (``sqlite.py``) speaks SQLAlchemy Core plus a few plain SQL statements; a
+PostgreSQL backend would replace this module, not the store's logic.
+
+Durability and concurrency choices:
+
+* ``journal_mode=WAL`` + ``synchronous=FULL``: each commit fsyncs the WAL before returning, so an
+  acknowledged command survives kill -9 *and* power loss (``NORMAL`` would only survive a
+  process crash). WAL also lets readers run while another process writes.
+* ``busy_timeout`` (30 s by default): a writer waits for another process's write lock instead of
+  failing with "database is locked".
+* ``BEGIN IMMEDIATE`` for write transactions: the write lock is taken up front, so a
+  transaction that read versions can always upgrade to writing (a deferred transaction would get
+  SQLITE_BUSY_SNAPSHOT without waiting). The pysqlite driver's own BEGIN handling is switched off
+  (``isolation_level=None``) and the store emits BEGIN itself through SQLAlchemy's ``begin``
+  event, as SQLAlchemy's SQLite documentation describes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import struct
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.dml import Insert
+
+from domain.errors import ConcurrencyError, DamagedBook, NewerFormat, NotABook
+from domain.store import schema
+
+HEADER = b"SQLite format 3\x00"
+BEGIN_WRITE = "BEGIN IMMEDIATE"
+BEGIN_READ = "BEGIN"
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+# Primary result codes (sqlite3.h); extended codes keep them in the low byte.
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_BUSY_CODES = (_SQLITE_BUSY, _SQLITE_LOCKED)
+_DAMAGE_CODES = (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+_TABLES = {t.name for t in schema.metadata.sorted_tables}
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
+    if isinstance(exc, sa_exc.DBAPIError) and isinstance(exc.orig, sqlite3.Error):
+        return exc.orig
+    return exc if isinstance(exc, sqlite3.Error) else None
+
+
+def _code(err: sqlite3.Error) -> int | None:
+    code = getattr(err, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked/busy" (another connection holds a lock)."""
+    err = _sqlite_error(exc)
+    if err is None:
+        return False
+    code = _code(err)
+    if code is not None:
+        return code in _BUSY_CODES
+    text = str(err).lower()
+    return "database is locked" in text or "database is busy" in text or "locked" in text
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when SQLite found the file corrupt or not a database."""
+    err = _sqlite_error(exc)
+    if err is None:
+        return False
+    code = _code(err)
+    if code is not None:
+        return code in _DAMAGE_CODES
+    text = str(err).lower()
+    return "malformed" in text or "not a database" in text
+
+
+@contextlib.contextmanager
+def translated_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite lock and corruption errors into the store's errors (never leak "locked")."""
+    try:
+        yield
+    except (sqlite3.Error, sa_exc.DBAPIError) as exc:
+        if is_busy(exc):
+            raise ConcurrencyError(
+                f"{path}: the book stayed locked by another program; nothing was written "
+                f"({_sqlite_error(exc)})"
+            ) from exc
+        if is_damage(exc):
+            raise DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}") from exc
+        raise
+
+
+# ---------------------------------------------------------------- opening checks
+
+
+def check_header(path: Path) -> None:
+    """Check the file's 100-byte SQLite header with plain file I/O (nothing is written).
+
+    Raises NotABook for a missing, empty or non-SQLite file and DamagedBook for a SQLite file
+    whose header is broken or that is shorter than its header says (and has no WAL that could
+    still hold its last pages).
+    """
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+            size = os.fstat(f.fileno()).st_size
+    except FileNotFoundError:
+        raise NotABook(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise NotABook(f"{path} is a folder, not a Tallybook book") from None
+    if not header:
+        raise NotABook(f"{path} is an empty file, not a Tallybook book")
+    if header[:16] != HEADER:
+        raise NotABook(f"{path} is not a Tallybook book (not a SQLite database)")
+    if len(header) < 100:
+        raise DamagedBook(f"{path} is damaged: the file ends inside its header ({size} bytes)")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DamagedBook(f"{path} is damaged: invalid page size {page_size} in its header")
+    change_counter, pages = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return  # the WAL may still hold pages the main file lacks; SQLite will sort it out
+    if size % page_size:
+        raise DamagedBook(
+            f"{path} is damaged: its size ({size} bytes) is not a whole number of "
+            f"{page_size}-byte pages (truncated?)"
+        )
+    if valid_for == change_counter and pages * page_size > size:
+        raise DamagedBook(
+            f"{path} is damaged: its header says {pages} pages of {page_size} bytes but the file "
+            f"holds {size // page_size} (truncated?)"
+        )
+
+
+def _inspect_uri(path: Path) -> str:
+    # With no WAL file nobody has the book open and the main file is complete: "immutable"
+    # reads it without locks and without creating -wal/-shm files (a plain read-only open of a
+    # WAL database creates both and cannot delete them). With a WAL present, read it properly.
+    quoted = quote(str(path.resolve()))
+    if Path(f"{path}-wal").exists():
+        return f"file:{quoted}?mode=ro"
+    return f"file:{quoted}?mode=ro&immutable=1"
+
+
+def inspect_book(path: Path) -> dict[str, str]:
+    """Read the book table without writing anything; raise NotABook/DamagedBook/NewerFormat.
+
+    Touches only the schema, the book table and the last event (cheap on any size of book).
+    """
+    check_header(path)
+    try:
+        conn = sqlite3.connect(_inspect_uri(path), uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DamagedBook(f"{path} cannot be opened: {exc}") from exc
+    try:
+        names = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "book" not in names:
+            raise NotABook(f"{path} is a SQLite database but not a Tallybook book")
+        values = dict(conn.execute("SELECT key, value FROM book").fetchall())
+        missing = _TABLES - names
+        if missing:
+            raise DamagedBook(f"{path} is damaged: missing tables {', '.join(sorted(missing))}")
+        conn.execute("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        if is_busy(exc):
+            raise ConcurrencyError(f"{path} is locked by another program: {exc}") from exc
+        raise DamagedBook(f"{path} is damaged: {exc}") from exc
+    finally:
+        conn.close()
+    try:
+        version = int(values["format_version"])
+    except (KeyError, ValueError):
+        raise DamagedBook(f"{path} is damaged: its format version is missing or garbled") from None
+    if version > schema.FORMAT_VERSION:
+        raise NewerFormat(
+            f"{path} was written by a newer Tallybook (book format {version}; this version "
+            f"reads up to {schema.FORMAT_VERSION}). Update Tallybook to open it."
+        )
+    for key in ("book_id", "created_at"):
+        if key not in values:
+            raise DamagedBook(f"{path} is damaged: the book table lacks {key}")
+    return values
+
+
+# ---------------------------------------------------------------- connections
+
+
+def _connect(
+    path: Path, *, readonly: bool, busy_timeout: float, create: bool = False
+) -> sqlite3.Connection:
+    mode = "ro" if readonly else "rwc" if create else "rw"
+    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=busy_timeout,
+        isolation_level=None,  # the driver never BEGINs or COMMITs on its own
+        check_same_thread=False,  # one store may be handed to a worker thread (one at a time)
+        cached_statements=256,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    conn.execute("PRAGMA cache_size = -16384")  # 16 MiB: reads of big books stay in memory
+    if readonly:
+        conn.execute("PRAGMA query_only = 1")
+    else:
+        # fsync the WAL on every commit: an acknowledged command survives power loss
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_size_limit = 67108864")  # keep the -wal file bounded
+        # WAL is a persistent property of the file; set it only when missing, as switching
+        # takes an exclusive lock
+        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+        if str(mode).lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
+def create_engine_for(
+    path: Path,
+    *,
+    readonly: bool,
+    busy_timeout: float,
+    begin_sql: Callable[[], str],
+    create: bool = False,
+) -> Engine:
+    """An engine whose single connection lets the store decide how each transaction begins."""
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: _connect(path, readonly=readonly, busy_timeout=busy_timeout, create=create),
+        poolclass=NullPool,  # the store holds one connection; closing it closes the file
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin_sql())
+
+    return engine
+
+
+def dbapi(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy connection, for the hot read/append paths."""
+    raw: Any = conn.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+# ---------------------------------------------------------------- schema extras
+
+
+def create_triggers(conn: Connection) -> None:
+    """Refuse UPDATE and DELETE on append-only tables, and gaps in event positions."""
+    for table in schema.APPEND_ONLY_TABLES:
+        for action in ("UPDATE", "DELETE"):
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+            )
+    # position = head + 1, always: a bug can never leave a hole in the chain
+    conn.exec_driver_sql(
+        "CREATE TRIGGER events_gap_free BEFORE INSERT ON events "
+        "WHEN NEW.position IS NOT (SELECT coalesce(max(position), 0) + 1 FROM events) "
+        "BEGIN SELECT RAISE(ABORT, 'event positions are gap-free'); END"
+    )
+
+
+def upsert_snapshot(values: dict[str, Any]) -> Insert:
+    """Insert or replace the one snapshot kept per stream."""
+    stmt = sqlite_insert(schema.snapshots).values(values)
+    return stmt.on_conflict_do_update(
+        index_elements=[schema.snapshots.c.stream_id],
+        set_={k: stmt.excluded[k] for k in ("version", "code_version", "state")},
+    )
+
+
+def sync_directory(path: Path) -> None:
+    """fsync the folder so a newly created book's directory entry survives power loss."""
+    if os.name != "posix":
+        return
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
