@@ -1,0 +1,389 @@
+"""tallybook-cli run for real on books in tmp_path: apply, balances, verify, history, generate."""
+
+from __future__ import annotations
+
+import io
+import json
+import selectors
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.cli import main
+
+OPEN = [
+    {
+        "command": "open_account",
+        "name": "Checking",
+        "account_type": "asset",
+        "currency": "EUR",
+        "opening_balance": "100.00",
+        "opening_date": "2024-01-01",
+        "overdraft_allowed": False,
+    },
+    {
+        "command": "open_account",
+        "name": "Salary",
+        "account_type": "income",
+        "currency": "EUR",
+        "opening_date": "2024-01-01",
+    },
+    {
+        "command": "open_account",
+        "name": "Rent",
+        "account_type": "expense",
+        "currency": "EUR",
+        "opening_date": "2024-01-01",
+    },
+]
+DEPOSIT = {
+    "command": "deposit",
+    "account": "Checking",
+    "income_account": "Salary",
+    "amount": "2500.00",
+    "booking_date": "2024-01-31",
+    "payee": "ACME",
+}
+RENT = {
+    "command": "withdraw",
+    "account": "checking",
+    "expense_account": "rent",
+    "amount": "900.50",
+    "booking_date": "2024-02-01",
+}
+
+
+def run(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *argv: str,
+    stdin: str | bytes = "",
+) -> tuple[int, list[Any], str]:
+    """main(argv) with ``stdin``; returns (exit status, stdout JSON lines, stderr)."""
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, [json.loads(line) for line in out.splitlines()], err
+
+
+def lines(*commands: dict[str, Any] | str) -> str:
+    return "".join((c if isinstance(c, str) else json.dumps(c)) + "\n" for c in commands)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    def call(*argv: object, stdin: str | bytes = "") -> tuple[int, list[Any], str]:
+        return run(capsys, monkeypatch, *(str(a) for a in argv), stdin=stdin)
+
+    return call
+
+
+@pytest.fixture
+def book(tmp_path: Path, cli: Any) -> Path:
+    path = tmp_path / "home.tallybook"
+    status, out, _ = cli("apply", path, stdin=lines(*OPEN, DEPOSIT, RENT))
+    assert status == 0, out
+    return path
+
+
+def balances(cli: Any, path: Path, *extra: object) -> dict[str, str]:
+    status, out, err = cli("balances", path, *extra)
+    assert status == 0, err
+    return {a["name"]: a["balance"] for a in out[0]["accounts"]}
+
+
+# --- apply -----------------------------------------------------------------------------------
+
+
+def test_apply_creates_the_book_and_reports_each_command(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "new.tallybook"
+    status, out, err = cli("apply", path, stdin=lines(*OPEN, DEPOSIT))
+    assert (status, err) == (0, "")
+    assert [o["ok"] for o in out] == [True] * 4
+    assert [o["positions"] for o in out] == [[1], [2], [3], [4]]
+    assert [o["line"] for o in out] == [1, 2, 3, 4]
+    assert set(out[0]["ids"]) == {"account_id"}
+    assert set(out[3]["ids"]) == {"entry_id"}
+    assert balances(cli, path) == {"Checking": "2600.00", "Salary": "2500.00", "Rent": "0.00"}
+
+
+def test_apply_bad_lines_are_reported_append_nothing_and_the_run_goes_on(
+    book: Path, cli: Any
+) -> None:
+    before = balances(cli, book)
+    float_amount = {**DEPOSIT, "amount": 12.5}
+    overdraft = {**RENT, "amount": "99999.00"}
+    unknown = {"command": "refund", "amount": "1"}
+    extra = {**DEPOSIT, "tip": "1"}
+    status, out, _ = cli(
+        "apply",
+        book,
+        stdin=lines('{"command": "deposit",', float_amount, unknown, overdraft, extra, DEPOSIT),
+    )
+    assert status == 1
+    assert [o["ok"] for o in out] == [False, False, False, False, False, True]
+    assert "not valid JSON" in out[0]["error"]
+    assert "JSON number" in out[1]["error"] and "floats are never money" in out[1]["error"]
+    assert "unknown command 'refund'" in out[2]["error"]
+    assert out[3]["error_type"] == "InsufficientFunds"
+    assert "Checking" in out[3]["error"]
+    assert "unknown field tip" in out[4]["error"]
+    # only the last, good line appended: right after the five events of the fixture
+    assert out[5]["positions"] == [6]
+    after = balances(cli, book)
+    assert after["Checking"] == "4199.50" and before["Checking"] == "1699.50"
+
+
+def test_apply_unknown_account_name(book: Path, cli: Any) -> None:
+    status, out, _ = cli("apply", book, stdin=lines({**RENT, "account": "Wallet"}))
+    assert status == 1
+    assert out[0]["error_type"] == "UnknownAccount"
+    assert "'Wallet'" in out[0]["error"]
+
+
+def test_apply_split_by_name_and_rename_then_new_name(book: Path, cli: Any) -> None:
+    split = {
+        "command": "split",
+        "booking_date": "2024-02-03",
+        "payee": "Landlord",
+        "lines": [{"account": "Rent", "amount": "50"}, {"account": "Checking", "amount": "-50"}],
+    }
+    rename = {"command": "rename_account", "account": "Rent", "new_name": "Housing"}
+    again = {**RENT, "expense_account": "Housing", "amount": "1.00"}
+    status, out, _ = cli("apply", book, stdin=lines(split, rename, again))
+    assert status == 0, out
+    assert balances(cli, book)["Housing"] == "951.50"
+
+
+def test_apply_void_by_entry_id(book: Path, cli: Any) -> None:
+    status, out, _ = cli("apply", book, stdin=lines({**DEPOSIT, "amount": "10.00"}))
+    entry_id = out[0]["ids"]["entry_id"]
+    void = {"command": "void", "entry_id": entry_id, "voided_on": "2024-02-05", "reason": "typo"}
+    status, out, _ = cli("apply", book, stdin=lines(void, void))
+    assert status == 1
+    assert out[0]["ok"] is True and out[0]["ids"] == {}
+    assert out[1]["error_type"] == "EntryAlreadyVoided"
+    assert balances(cli, book)["Checking"] == "1699.50"
+
+
+def test_apply_same_command_id_twice_appends_once(book: Path, cli: Any) -> None:
+    command = {**DEPOSIT, "command_id": "retry-1"}
+    status, out, _ = cli("apply", book, stdin=lines(command, command))
+    assert status == 0
+    assert out[0]["positions"] == out[1]["positions"] == [6]
+    assert balances(cli, book)["Checking"] == "4199.50"
+
+
+def test_apply_skips_blank_lines_and_reports_non_utf8(book: Path, cli: Any) -> None:
+    status, out, _ = cli("apply", book, stdin="\n   \n" + lines(DEPOSIT))
+    assert status == 0
+    assert [o["line"] for o in out] == [3]
+    status, out, _ = cli("apply", book, stdin=b'{"payee": "Caf\xe9"}\n' + lines(DEPOSIT).encode())
+    assert status == 1
+    assert "not UTF-8" in out[0]["error"]
+    assert out[1]["ok"] is True
+
+
+def test_apply_streams_each_answer_before_the_next_line(tmp_path: Path) -> None:
+    # a pipe: the answer to the first line must arrive while stdin is still open
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "domain.cli", "apply", str(tmp_path / "b.tallybook")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(lines(OPEN[0]))
+        proc.stdin.flush()
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            assert sel.select(timeout=30), "no answer while stdin is still open"
+        assert json.loads(proc.stdout.readline())["ok"] is True
+        proc.stdin.write(lines(OPEN[0]))  # the same name again: refused
+        proc.stdin.close()
+        assert json.loads(proc.stdout.readline())["error_type"] == "DuplicateAccountName"
+        assert proc.wait(timeout=30) == 1
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+# --- balances --------------------------------------------------------------------------------
+
+
+def test_balances_lists_every_account(book: Path, cli: Any) -> None:
+    status, out, _ = cli("balances", book)
+    assert status == 0
+    report = out[0]
+    assert (report["as_of"], report["head"]) == (5, 5)
+    checking = next(a for a in report["accounts"] if a["name"] == "Checking")
+    assert checking == {
+        "id": checking["id"],
+        "name": "Checking",
+        "type": "asset",
+        "currency": "EUR",
+        "balance": "1699.50",
+        "closed": False,
+    }
+
+
+def test_balances_as_of_a_past_position(book: Path, cli: Any) -> None:
+    assert balances(cli, book, "--as-of", 4) == {
+        "Checking": "2600.00",
+        "Salary": "2500.00",
+        "Rent": "0.00",
+    }
+    assert balances(cli, book, "--as-of", 1) == {"Checking": "100.00"}
+    assert balances(cli, book, "--as-of", 0) == {}
+
+
+def test_balances_as_of_beyond_the_head(book: Path, cli: Any) -> None:
+    status, out, err = cli("balances", book, "--as-of", 6)
+    assert (status, out) == (1, [])
+    assert "outside 0..5" in err
+
+
+def test_balances_shows_closed_accounts(book: Path, cli: Any) -> None:
+    empty = {
+        "command": "open_account",
+        "name": "Old",
+        "account_type": "asset",
+        "currency": "EUR",
+        "opening_date": "2024-01-01",
+    }
+    close = {"command": "close_account", "account": "Old", "closed_on": "2024-03-01"}
+    status, _, _ = cli("apply", book, stdin=lines(empty, close))
+    assert status == 0
+    _, out, _ = cli("balances", book)
+    old = next(a for a in out[0]["accounts"] if a["name"] == "Old")
+    assert old["closed"] is True and old["balance"] == "0.00"
+
+
+# --- verify ----------------------------------------------------------------------------------
+
+
+def test_verify_a_good_book(book: Path, cli: Any) -> None:
+    status, out, err = cli("verify", book)
+    assert (status, err) == (0, "")
+    assert out[0]["ok"] is True
+    assert out[0]["events"] == 5
+    assert out[0]["head"]["position"] == 5
+    assert len(bytes.fromhex(out[0]["head"]["hash"])) == 32
+
+
+def test_verify_names_the_first_tampered_event(book: Path, cli: Any) -> None:
+    with sqlite3.connect(book) as db:
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute(
+            "UPDATE events SET data = json_set(data, '$.payee', 'Mallory') WHERE position = 4"
+        )
+    db.close()
+    status, out, _ = cli("verify", book)
+    assert status == 1
+    assert out[0]["ok"] is False
+    assert out[0]["first_bad_position"] == 4
+    assert out[0]["problem"]
+
+
+def test_verify_a_text_file_exits_2_and_leaves_it_untouched(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("groceries: 12.50\n" * 100)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    for action in ("verify", "balances", "history", "apply"):
+        status, out, err = cli(action, path)
+        assert (status, out) == (2, []), action
+        assert err.count("\n") == 1 and str(path) in err, err
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_verify_a_missing_file_exits_2_and_creates_nothing(tmp_path: Path, cli: Any) -> None:
+    status, _, err = cli("verify", tmp_path / "missing.tallybook")
+    assert status == 2 and "does not exist" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def test_history_prints_events_from_a_position(book: Path, cli: Any) -> None:
+    status, out, _ = cli("history", book)
+    assert status == 0
+    assert [e["position"] for e in out] == [1, 2, 3, 4, 5]
+    assert [e["type"] for e in out] == ["AccountOpened"] * 3 + ["EntryPosted"] * 2
+    assert out[3]["data"]["payee"] == "ACME"
+    _, out, _ = cli("history", book, "--from", 2, "--limit", 2)
+    assert [e["position"] for e in out] == [2, 3]
+
+
+# --- generate --------------------------------------------------------------------------------
+
+
+def generate(cli: Any, path: Path, seed: int) -> dict[str, Any]:
+    status, out, err = cli(
+        "generate", path, "--accounts", 18, "--commands", 1500, "--seed", seed, "--batch", 400
+    )
+    assert status == 0, (out, err)
+    assert out[0]["ok"] is True
+    result: dict[str, Any] = out[0]
+    return result
+
+
+def test_generate_is_deterministic_and_verifies(tmp_path: Path, cli: Any) -> None:
+    first, second, other = (tmp_path / n for n in ("a.tallybook", "b.tallybook", "c.tallybook"))
+    summary = generate(cli, first, 11)
+    assert (summary["accounts"], summary["commands"], summary["events"]) == (18, 1500, 1518)
+    generate(cli, second, 11)
+    generate(cli, other, 12)
+    _, a, _ = cli("balances", first)
+    _, b, _ = cli("balances", second)
+    _, c, _ = cli("balances", other)
+    assert a == b
+    assert a != c
+    for path in (first, second):
+        status, out, _ = cli("verify", path)
+        assert status == 0 and out[0]["events"] == 1518
+
+
+def test_generated_book_has_voids_back_dated_entries_and_a_closed_account(
+    tmp_path: Path, cli: Any
+) -> None:
+    path = tmp_path / "g.tallybook"
+    generate(cli, path, 5)
+    _, events, _ = cli("history", path)
+    types = [e["type"] for e in events]
+    assert types.count("EntryVoided") > 10
+    assert {"AccountRenamed", "AccountClosed"} <= set(types)
+    dates = [e["data"]["booking_date"] for e in events if e["type"] == "EntryPosted"]
+    back_dated = sum(d < max(dates[:i]) for i, d in enumerate(dates) if i)
+    assert back_dated > 10
+    _, out, _ = cli("balances", path)
+    assert {a["type"] for a in out[0]["accounts"]} == {
+        "asset",
+        "liability",
+        "equity",
+        "income",
+        "expense",
+    }
+    assert sum(a["closed"] for a in out[0]["accounts"]) == 1
+
+
+def test_generate_refuses_a_book_with_events(book: Path, cli: Any) -> None:
+    status, _, err = cli("generate", book, "--accounts", 8, "--commands", 10)
+    assert status == 1
+    assert "already has 5 events" in err
+
+
+def test_help_for_every_action(capsys: pytest.CaptureFixture[str]) -> None:
+    for action in ("apply", "balances", "verify", "history", "generate"):
+        with pytest.raises(SystemExit) as exit_:
+            main([action, "--help"])
+        assert exit_.value.code == 0
+        assert "BOOK" in capsys.readouterr().out
