@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -89,8 +90,7 @@ def test_format_then_parse_round_trips(
     ],
 )
 def test_inexact_or_huge_amounts_are_refused(value: object, reason: str) -> None:
-    with pytest.raises(InvalidAmount, match=reason.replace("^", r"\^").replace("(", r"\(")
-                       .replace(")", r"\)")):
+    with pytest.raises(InvalidAmount, match=re.escape(reason)):
         Money.of(value, "EUR")
 
 
@@ -112,8 +112,13 @@ def test_unknown_currency_is_refused(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "locale"),
-    [("", "en_US"), ("12,34.5", "en_US"), ("1.2.3", "en_US"), ("1,234.567", "en_US"),
-     ("ten", "en_US")],
+    [
+        ("", "en_US"),
+        ("12,34.5", "en_US"),
+        ("1.2.3", "en_US"),
+        ("1,234.567", "en_US"),
+        ("ten", "en_US"),
+    ],
 )
 def test_bad_text_is_refused(text: str, locale: str) -> None:
     with pytest.raises(InvalidAmount):
