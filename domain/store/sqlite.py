@@ -35,7 +35,7 @@ from domain.store.base import (
     StoredEvent,
     VerifyReport,
 )
-from domain.store.hashing import HASH_SIZE, event_hash, genesis_hash
+from domain.store.hashing import event_hash, genesis_hash
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -159,9 +159,12 @@ def _parse_also(text: str) -> tuple[str, ...]:
 
 def _chains(previous: bytes, row: Row, position: int) -> bool:
     """Whether ``row``, were it at ``position``, follows a chain ending in ``previous``."""
-    digest = event_hash(
-        previous, position, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[9]
-    )
+    try:
+        digest = event_hash(
+            previous, position, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[9]
+        )
+    except (TypeError, AttributeError):  # a tampered row with values of the wrong type
+        return False
     return bool(digest == row[8])
 
 
@@ -603,32 +606,57 @@ class SqliteEventStore(EventStore):
         try:
             with dialect.translated_errors(self._path):
                 total = self._read_head()[0]
-                while True:
-                    rows = self._raw.execute(
-                        _SELECT_RANGE, (expected - 1, 2**62, batch_size)
-                    ).fetchall()
-                    if not rows:
-                        break
-                    for row in rows:
-                        if row[0] != expected:
-                            return self._bad(
-                                expected - 1, previous, expected, "removed",
-                                f"positions {expected} to {row[0] - 1} are missing",
-                            )  # fmt: skip
-                        if len(row[8]) != HASH_SIZE or not _chains(previous, row, expected):
-                            return self._diagnose(expected, previous)
-                        previous = row[8]
-                        expected += 1
-                    if progress is not None and progress(expected - 1, total) is False:
-                        return VerifyReport(
-                            ok=False, events=expected - 1, head_position=expected - 1,
-                            head_hash=previous.hex(), cancelled=True,
-                        )  # fmt: skip
         except DamagedBook as exc:
-            return self._bad(expected - 1, previous, expected, "damaged", str(exc))
+            return self._bad(0, previous, 1, "damaged", str(exc))
+        while True:
+            rows, damage = self._verify_batch(expected, batch_size)
+            for row in rows:
+                if row[0] != expected:
+                    return self._bad(
+                        expected - 1, previous, expected, "removed",
+                        f"positions {expected} to {row[0] - 1} are missing",
+                    )  # fmt: skip
+                if not _chains(previous, row, expected):
+                    return self._diagnose(expected, previous)
+                previous = row[8]
+                expected += 1
+            if damage:
+                return self._bad(expected - 1, previous, expected, "damaged", damage)
+            if not rows:
+                break
+            if progress is not None and progress(expected - 1, total) is False:
+                return VerifyReport(
+                    ok=False, events=expected - 1, head_position=expected - 1,
+                    head_hash=previous.hex(), cancelled=True,
+                )  # fmt: skip
         return VerifyReport(
             ok=True, events=expected - 1, head_position=expected - 1, head_hash=previous.hex()
         )
+
+    def _verify_batch(self, first: int, size: int) -> tuple[list[Row], str]:
+        """Rows from position ``first`` on, and the damage message if SQLite failed to read.
+
+        When a batch hits a damaged page, the rows are read one by one so verification names
+        the first position that cannot be read.
+        """
+        try:
+            with dialect.translated_errors(self._path):
+                return self._raw.execute(_SELECT_RANGE, (first - 1, 2**62, size)).fetchall(), ""
+        except DamagedBook:
+            pass
+        rows: list[Row] = []
+        position = first - 1
+        for _ in range(size):
+            try:
+                with dialect.translated_errors(self._path):
+                    row = self._raw.execute(_SELECT_RANGE, (position, 2**62, 1)).fetchone()
+            except DamagedBook as exc:
+                return rows, str(exc)
+            if row is None:
+                break
+            rows.append(row)
+            position = row[0]
+        return rows, ""
 
     @staticmethod
     def _bad(done: int, previous: bytes, position: int, problem: str, message: str) -> VerifyReport:
