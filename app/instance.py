@@ -305,6 +305,57 @@ def claim_book(book: str | os.PathLike[str], raise_timeout_ms: int = 1500) -> Cl
     )
 
 
+class BookGuard(QObject):
+    """The locks and raise servers of the books this process has open, one per book.
+
+    The composition root keeps one guard and asks it before opening each book::
+
+        claim = guard.claim(path, on_raise=lambda: raise_window(window_of(path)))
+        if claim.mode is ClaimMode.RAISED: ...   # shown by another Tallybook: do not open
+        read_only = claim.mode is ClaimMode.READ_ONLY   # show claim.note in the window
+        ...
+        guard.release(path)                      # when the book's window has closed
+
+    Claiming a book this process already holds is a no-op that answers ``WRITE``.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._held: dict[Path, tuple[BookLock, RaiseServer | None]] = {}
+
+    def claim(
+        self,
+        book: str | os.PathLike[str],
+        on_raise: Callable[[], None],
+        raise_timeout_ms: int = 1500,
+    ) -> Claim:
+        path = _canonical(book)
+        if path in self._held:
+            return Claim(ClaimMode.WRITE, self._held[path][0])
+        claim = claim_book(path, raise_timeout_ms)
+        if claim.lock is not None:
+            # Without a server the book is still safely locked; later launches then open it
+            # read-only instead of raising this window.
+            self._held[path] = (claim.lock, serve_raise_requests(path, on_raise, self))
+        return claim
+
+    def holds(self, book: str | os.PathLike[str]) -> bool:
+        return _canonical(book) in self._held
+
+    def release(self, book: str | os.PathLike[str]) -> None:
+        """Stop serving and unlock ``book`` (after its window has closed)."""
+        held = self._held.pop(_canonical(book), None)
+        if held is not None:
+            lock, server = held
+            if server is not None:
+                server.close()
+            lock.release()
+
+    def release_all(self) -> None:
+        for path in list(self._held):
+            self.release(path)
+
+
 def raise_window(window: QWidget) -> None:
     """Bring ``window`` to the front (un-minimise, raise, focus): a ready ``on_raise``."""
     if window.isMinimized():

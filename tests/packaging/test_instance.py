@@ -232,3 +232,33 @@ def test_second_process_raises_the_first_and_does_not_get_the_lock(
     lock = instance.acquire_book(book)
     assert lock is not None
     lock.release()
+
+
+def test_guard_holds_a_book_once_and_serves_raises_for_it(qtbot: QtBot, book: Path) -> None:
+    raised: list[bool] = []
+    guard = instance.BookGuard()
+    first = guard.claim(book, lambda: raised.append(True))
+    assert first.mode is ClaimMode.WRITE and guard.holds(book)
+    # Asking again in the same process (File ▸ Open of an open book) is not a conflict.
+    assert guard.claim(book, lambda: pytest.fail("second server")).lock is first.lock
+    # Another launch on the same book is told to stand down, and this window is raised.
+    assert instance.claim_book(book).mode is ClaimMode.RAISED
+    assert raised == [True]
+    guard.release(book)
+    assert not guard.holds(book)
+    assert not instance.ask_running_instance_to_raise(book, timeout_ms=100)
+    lock = instance.acquire_book(book)
+    assert lock is not None
+    lock.release()
+
+
+def test_guard_release_all_frees_every_book(qtbot: QtBot, book: Path, tmp_path: Path) -> None:
+    other = tmp_path / "Club.tallybook"
+    guard = instance.BookGuard()
+    for path in (book, other):
+        assert guard.claim(path, lambda: None).mode is ClaimMode.WRITE
+    guard.release_all()
+    for path in (book, other):
+        lock = instance.acquire_book(path)
+        assert lock is not None
+        lock.release()
