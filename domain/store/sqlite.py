@@ -206,6 +206,8 @@ class SqliteEventStore(EventStore):
         path = Path(path)
         if os.path.lexists(path):
             raise FileExistsError(errno.EEXIST, "a file is already there; not overwriting", path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "no such folder for the new book", path.parent)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
         try:
             engine = dialect.create_engine_for(
@@ -264,7 +266,7 @@ class SqliteEventStore(EventStore):
         last event, so it is fast on any size of book.
         """
         path = Path(path)
-        values = dialect.inspect_book(path)
+        values = dialect.inspect_book(path, busy_timeout)
         try:
             created = dt.datetime.fromisoformat(values["created_at"])
         except ValueError:

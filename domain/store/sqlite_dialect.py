@@ -34,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.dml import Insert
 
-from domain.errors import ConcurrencyError, DamagedBook, NewerFormat, NotABook
+from domain.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
 from domain.store import schema
 
 HEADER = b"SQLite format 3\x00"
@@ -99,8 +99,8 @@ def translated_errors(path: Path) -> Iterator[None]:
     except (sqlite3.Error, sa_exc.DBAPIError) as exc:
         if is_busy(exc):
             raise ConcurrencyError(
-                f"{path}: the book stayed locked by another program; nothing was written "
-                f"({_sqlite_error(exc)})"
+                f"{path} stayed busy with another writer for too long; nothing was written, "
+                "try again"
             ) from exc
         if is_damage(exc):
             raise DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}") from exc
@@ -162,16 +162,18 @@ def _inspect_uri(path: Path) -> str:
     return f"file:{quoted}?mode=ro&immutable=1"
 
 
-def inspect_book(path: Path) -> dict[str, str]:
+def inspect_book(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> dict[str, str]:
     """Read the book table without writing anything; raise NotABook/DamagedBook/NewerFormat.
 
     Touches only the schema, the book table and the last event (cheap on any size of book).
     """
     check_header(path)
     try:
-        conn = sqlite3.connect(_inspect_uri(path), uri=True, isolation_level=None)
+        conn = sqlite3.connect(
+            _inspect_uri(path), uri=True, isolation_level=None, timeout=busy_timeout
+        )
     except sqlite3.Error as exc:
-        raise DamagedBook(f"{path} cannot be opened: {exc}") from exc
+        raise BookError(f"{path} cannot be opened: {exc}") from exc
     try:
         names = {
             name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -185,8 +187,10 @@ def inspect_book(path: Path) -> dict[str, str]:
         conn.execute("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1").fetchall()
     except sqlite3.Error as exc:
         if is_busy(exc):
-            raise ConcurrencyError(f"{path} is locked by another program: {exc}") from exc
-        raise DamagedBook(f"{path} is damaged: {exc}") from exc
+            raise ConcurrencyError(f"{path} is busy with another program; try again") from exc
+        if is_damage(exc):
+            raise DamagedBook(f"{path} is damaged: {exc}") from exc
+        raise BookError(f"{path} cannot be read: {exc}") from exc
     finally:
         conn.close()
     try:
