@@ -1,0 +1,61 @@
+"""Locale-aware text for money, dates and times, shared by the models and dialogs.
+
+The Qt default locale (the system's unless a test sets another) decides; Babel does the money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+
+from domain.money import DEFAULT_LOCALE, Money, format_money
+
+
+def babel_locale_name() -> str:
+    """The Babel name (``de_DE``) of Qt's default locale; ``en_US`` for the C locale."""
+    name = QLocale().name()
+    return DEFAULT_LOCALE if name in ("", "C", "POSIX") else name
+
+
+@cache
+def _babel_locale(name: str) -> Locale:
+    try:
+        return Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def babel_locale() -> Locale:
+    """The Babel locale matching Qt's default locale (parsed once per name)."""
+    return _babel_locale(babel_locale_name())
+
+
+def money_text(minor: int, currency: str, *, symbol: bool = True) -> str:
+    """``-1,234.50 €`` style text in the current locale."""
+    return format_money(Money(minor, currency), babel_locale(), symbol=symbol)
+
+
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def date_text(day: dt.date) -> str:
+    """A booking date in the locale's short format."""
+    return QLocale().toString(to_qdate(day), QLocale.FormatType.ShortFormat)
+
+
+def local_time_text(moment: dt.datetime) -> str:
+    """A UTC moment shown in the local time zone, short locale format with seconds."""
+    local = moment.astimezone()
+    qt_moment = QDateTime(to_qdate(local.date()), QTime(local.hour, local.minute, local.second))
+    fmt = QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat)
+    if ":ss" not in fmt:
+        fmt = fmt.replace(":mm", ":mm:ss")
+    return QLocale().toString(qt_moment, fmt)

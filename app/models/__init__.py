@@ -1,0 +1,1 @@
+"""Qt item models over the book's read models; one module per table."""

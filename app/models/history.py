@@ -1,0 +1,142 @@
+"""Every event of the book, paged from the history read model (copes with a million events).
+
+Row ``r`` is the event at position ``r + 1``. Rows after the timeline's cursor are dimmed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+
+from app.formatting import date_text, local_time_text
+from app.models import style
+from app.models.paged import PagedTableModel
+from app.models.sources import HistoryRow, HistorySource
+from domain.store.base import StoredEvent
+
+COL_POSITION, COL_RECORDED, COL_BOOKING, COL_TYPE, COL_ACCOUNT, COL_SUMMARY, COL_AUTHOR = range(7)
+_HEADERS = ("#", "Recorded at", "Booking date", "Type", "Account", "Summary", "Author")
+
+
+def humanize_type(type_name: str) -> str:
+    """``EntryPosted`` → ``Entry posted``."""
+    words = re.findall(r"[A-Z][a-z]*", type_name) or [type_name]
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
+
+
+class HistoryModel(PagedTableModel[HistoryRow]):
+    """All recorded events in position order; grows by inserts as events are appended."""
+
+    _COLUMN_COUNT = len(_HEADERS)
+
+    def __init__(self, source: HistorySource, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._cursor: int | None = None
+        self._row_count = source.event_count()
+
+    def _count(self) -> int:
+        return self._source.event_count()
+
+    def _fetch(self, offset: int, limit: int) -> list[HistoryRow]:
+        return self._source.history(offset=offset, limit=limit)
+
+    @staticmethod
+    def row_of(position: int) -> int:
+        return position - 1
+
+    def position_at(self, row: int) -> int | None:
+        return row + 1 if 0 <= row < self._row_count else None
+
+    def caption(self, position: int) -> tuple[str, str]:
+        """(recorded time in local time, event type) of the event at ``position``."""
+        row = self.row_at(self.row_of(position))
+        if row is None:
+            return "", ""
+        return local_time_text(row.recorded_at), humanize_type(row.type)
+
+    @property
+    def cursor(self) -> int | None:
+        return self._cursor
+
+    @Slot(object)
+    def set_cursor(self, as_of: int | None) -> None:
+        """Dim the rows after ``as_of`` (``None``: the present, nothing dimmed)."""
+        old, self._cursor = self._cursor, as_of
+        last = self._row_count
+        old_edge = last if old is None else old
+        new_edge = last if as_of is None else as_of
+        first, end = sorted((old_edge, new_edge))
+        if first < end:
+            self.dataChanged.emit(
+                self.index(first, 0),
+                self.index(end - 1, self._COLUMN_COUNT - 1),
+                [Qt.ItemDataRole.ForegroundRole],
+            )
+
+    @Slot(list)
+    def on_events_appended(self, events: Sequence[StoredEvent]) -> None:
+        # append-only: only rows at the end can appear
+        newest = max((event.position for event in events), default=0)
+        if newest > self._row_count:
+            self.beginInsertRows(QModelIndex(), self._row_count, newest - 1)
+            self._row_count = newest
+            self.endInsertRows()
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._row_count:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self._cursor is not None and index.row() + 1 > self._cursor:
+                return style.dimmed_brush()
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return style.RIGHT if column == COL_POSITION else style.LEFT
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.summary if column == COL_SUMMARY else None
+        return self._display(row, column)
+
+    @staticmethod
+    def _display(row: HistoryRow, column: int) -> str | None:
+        if column == COL_POSITION:
+            return str(row.position)
+        if column == COL_RECORDED:
+            return local_time_text(row.recorded_at)
+        if column == COL_BOOKING:
+            return date_text(row.booking_date) if row.booking_date else ""
+        if column == COL_TYPE:
+            return humanize_type(row.type)
+        if column == COL_ACCOUNT:
+            return row.account
+        if column == COL_SUMMARY:
+            return row.summary
+        if column == COL_AUTHOR:
+            return row.author
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return style.RIGHT if section == COL_POSITION else style.LEFT
+        return None

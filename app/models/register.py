@@ -1,0 +1,140 @@
+"""The register of one account: its entries with running balance, as of the timeline's cursor.
+
+Voided entries stay, struck out, with a tooltip naming the void; the void's reversing row is
+italic. Rows are paged from the read model so long registers stay cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+
+from app.formatting import date_text, money_text
+from app.models import style
+from app.models.paged import PagedTableModel
+from app.models.sources import AccountRow, RegisterRow, RegisterSource
+from domain.store.base import StoredEvent
+
+COL_DATE, COL_PAYEE, COL_MEMO, COL_OTHER, COL_AMOUNT, COL_BALANCE = range(6)
+_HEADERS = ("Date", "Payee", "Memo", "Other account", "Amount", "Balance")
+_AMOUNT_COLUMNS = (COL_AMOUNT, COL_BALANCE)
+
+
+class RegisterModel(PagedTableModel[RegisterRow]):
+    """Entries of the selected account in (booking date, position) order."""
+
+    _COLUMN_COUNT = len(_HEADERS)
+
+    def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._account: AccountRow | None = None
+        self._as_of: int | None = None
+
+    @property
+    def account(self) -> AccountRow | None:
+        return self._account
+
+    def set_account(self, account: AccountRow | None) -> None:
+        """Show another account's register (a new set of rows, so the views reset)."""
+        if account == self._account:
+            return
+        same = (
+            account is not None
+            and self._account is not None
+            and account.account_id == self._account.account_id
+        )
+        self._account = account
+        if same:
+            self.refresh()  # the same account, renamed or with a new balance
+        else:
+            self._reset_rows()
+
+    @Slot(object)
+    def set_as_of(self, as_of: int | None) -> None:
+        self._as_of = as_of
+        self.refresh()
+
+    @Slot(list)
+    def on_events_appended(self, events: Sequence[StoredEvent]) -> None:
+        if self._account is not None and self._as_of is None:
+            self.refresh()
+
+    def _count(self) -> int:
+        if self._account is None:
+            return 0
+        return self._source.register_count(self._account.account_id, as_of=self._as_of)
+
+    def _fetch(self, offset: int, limit: int) -> list[RegisterRow]:
+        if self._account is None:
+            return []
+        return self._source.register(
+            self._account.account_id, as_of=self._as_of, offset=offset, limit=limit
+        )
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None or self._account is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column, self._account.currency)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return style.RIGHT if column in _AMOUNT_COLUMNS else style.LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_AMOUNT:
+                return style.amount_brush(row.amount)
+            if column == COL_BALANCE:
+                return style.amount_brush(row.running_balance)
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if row.struck_out:
+                return style.font(strike=True)
+            return style.font(italic=True) if row.is_void else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row)
+        return None
+
+    @staticmethod
+    def _display(row: RegisterRow, column: int, currency: str) -> str | None:
+        if column == COL_DATE:
+            return date_text(row.booking_date)
+        if column == COL_PAYEE:
+            return row.payee
+        if column == COL_MEMO:
+            return f"Void: {row.memo}" if row.is_void else row.memo
+        if column == COL_OTHER:
+            return row.other_accounts
+        if column == COL_AMOUNT:
+            return money_text(row.amount, currency)
+        if column == COL_BALANCE:
+            return money_text(row.running_balance, currency)
+        return None
+
+    @staticmethod
+    def _tooltip(row: RegisterRow) -> str:
+        if row.voided_by is not None:
+            return f"Voided by event #{row.voided_by}"
+        if row.is_void:
+            return f"Void of an earlier entry, recorded as event #{row.position}"
+        return f"Event #{row.position}"
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return style.RIGHT if section in _AMOUNT_COLUMNS else style.LEFT
+        return None

@@ -1,0 +1,47 @@
+"""Commands and books the app tests share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from domain.commands import Command, Deposit, OpenAccount, Withdraw
+from domain.events import AccountType
+
+DAY = dt.date(2024, 3, 1)
+
+
+def open_account(
+    name: str,
+    kind: AccountType,
+    opening: str = "0",
+    *,
+    overdraft: bool = True,
+    currency: str = "EUR",
+) -> OpenAccount:
+    return OpenAccount(
+        name=name,
+        account_type=kind,
+        currency=currency,
+        opening_balance=Decimal(opening),
+        opening_date=DAY,
+        overdraft_allowed=overdraft,
+    )
+
+
+def household() -> list[Command]:
+    """Checking (no overdraft, 100.00), Salary, Groceries and Savings, then two entries."""
+    checking = open_account("Checking", AccountType.ASSET, "100.00", overdraft=False)
+    salary = open_account("Salary", AccountType.INCOME)
+    groceries = open_account("Groceries", AccountType.EXPENSE)
+    savings = open_account("Savings", AccountType.ASSET, "50.00")
+    return [
+        checking,
+        salary,
+        groceries,
+        savings,
+        Deposit(account_id=checking.account_id, income_account_id=salary.account_id,
+                amount=Decimal("1000.00"), booking_date=DAY, payee="Employer"),
+        Withdraw(account_id=checking.account_id, expense_account_id=groceries.account_id,
+                 amount=Decimal("45.50"), booking_date=DAY, payee="Market"),
+    ]  # fmt: skip

@@ -1,0 +1,120 @@
+"""Fixtures for the app tests: real book files in tmp_path, dialogs patched, never blocking."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from app.bootstrap import Launcher
+from app.main_window import MainWindow
+from app.settings import AppSettings
+from domain.book import Book
+from domain.commands import Command
+from domain.generate import generate_commands
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@dataclass
+class MessageBoxes:
+    """Every QMessageBox static call a test made, instead of a blocking box."""
+
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [text for k, _title, text in self.calls if kind in (None, k)]
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
+    boxes = MessageBoxes()
+
+    def record(kind: str) -> Callable[..., Any]:
+        def static(_parent: object, title: str, text: str, *_args: object, **_kw: object) -> Any:
+            boxes.calls.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return static
+
+    for kind in ("critical", "warning", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(record(kind)))
+    return boxes
+
+
+@pytest.fixture(autouse=True)
+def no_file_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that needs a file dialog patches it with an answer; any other use fails."""
+
+    def refuse(*_args: object, **_kw: object) -> Any:
+        raise AssertionError("unexpected file dialog")
+
+    for name in ("getSaveFileName", "getOpenFileName"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
+
+
+@pytest.fixture(autouse=True)
+def english_locale() -> Iterator[None]:
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AppSettings:
+    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def book_path(tmp_path: Path) -> Path:
+    return tmp_path / "Test Books.tallybook"
+
+
+@pytest.fixture
+def make_book(book_path: Path) -> Callable[[list[Command]], Path]:
+    """Write commands into the test book (closed again afterwards)."""
+
+    def make(commands: list[Command]) -> Path:
+        with Book.open(book_path, create_if_missing=True) as book:
+            for command in commands:
+                book.service.execute(command)
+        return book_path
+
+    return make
+
+
+@pytest.fixture
+def generated_book(book_path: Path) -> Path:
+    """A small generated household (voids, transfers, back-dated entries) in the test book."""
+    with Book.open(book_path, create_if_missing=True) as book:
+        commands = generate_commands(8, 120, seed=7)
+        while chunk := list(itertools.islice(commands, 50)):
+            book.service.execute_batch(chunk)
+    return book_path
+
+
+@pytest.fixture
+def launcher(settings: AppSettings) -> Iterator[Launcher]:
+    launcher = Launcher(settings)
+    yield launcher
+    for window in list(launcher.windows.values()):
+        window.close()
+
+
+@pytest.fixture
+def open_window(launcher: Launcher, qtbot: Any) -> Callable[[Path], MainWindow]:
+    """The real main window, built by the composition root on a book file."""
+
+    def open_(path: Path) -> MainWindow:
+        window = launcher.show_book(path)
+        qtbot.addWidget(window)
+        return window
+
+    return open_

@@ -1,0 +1,53 @@
+"""CommandController: the one way the UI changes the books, reporting by signal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import DAY, household, open_account
+
+from app.controller import CommandController
+from domain.book import Book
+from domain.commands import Command, Withdraw
+from domain.events import AccountType
+from domain.store.base import StoredEvent
+
+
+@pytest.fixture
+def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
+    path = make_book(household())
+    with Book.open(path) as book:
+        yield book
+
+
+def test_an_accepted_command_emits_its_stored_events(book: Book, qtbot: Any) -> None:
+    controller = CommandController(book.service)
+    command = open_account("Rent", AccountType.EXPENSE)
+    with qtbot.waitSignal(controller.events_appended) as appended:
+        assert controller.execute(command) is True
+    (events,) = appended.args
+    assert [type(e) for e in events] == [StoredEvent]
+    assert events[0].type == "AccountOpened"
+    assert events[0].position == book.store.head()[0]
+
+
+def test_a_rejected_command_emits_the_reason_and_appends_nothing(book: Book, qtbot: Any) -> None:
+    controller = CommandController(book.service)
+    by_name = {a.name: a for a in book.read_models.accounts()}
+    checking, groceries = by_name["Checking"], by_name["Groceries"]
+    head = book.store.head()[0]
+    overdraft = Withdraw(account_id=checking.account_id, expense_account_id=groceries.account_id,
+                         amount=Decimal("5000.00"), booking_date=DAY)  # fmt: skip
+    with (
+        qtbot.assertNotEmitted(controller.events_appended),
+        qtbot.waitSignal(controller.command_rejected) as rejected,
+    ):
+        assert controller.execute(overdraft) is False
+    command, message = rejected.args
+    assert command is overdraft
+    assert "Checking" in message or "overdraft" in message.lower() or "below" in message
+    assert book.store.head()[0] == head

@@ -1,0 +1,93 @@
+"""HistoryModel: every event, paged, later rows dimmed in the past, appends inserted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import household, open_account
+from PySide6.QtCore import Qt
+
+from app.controller import CommandController
+from app.models import paged
+from app.models.history import COL_POSITION, COL_TYPE, HistoryModel, humanize_type
+from domain.book import Book
+from domain.commands import Command
+from domain.events import AccountType
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+
+
+@pytest.fixture
+def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
+    with Book.open(make_book(household())) as book:
+        yield book
+
+
+def test_passes_the_model_tester(generated_book: Path, qtmodeltester: Any) -> None:
+    with Book.open(generated_book) as book:
+        model = HistoryModel(book.read_models)
+        assert model.rowCount() == book.store.head()[0]
+        qtmodeltester.check(model)
+
+
+def test_row_r_is_event_r_plus_one(book: Book) -> None:
+    model = HistoryModel(book.read_models)
+    assert model.rowCount() == 6
+    assert model.data(model.index(0, COL_POSITION), DISPLAY) == "1"
+    assert model.data(model.index(0, COL_TYPE), DISPLAY) == "Account opened"
+    assert model.data(model.index(5, COL_TYPE), DISPLAY) == "Entry posted"
+    assert model.position_at(5) == 6 and model.row_of(6) == 5
+
+
+def test_pages_only_what_is_asked_for(
+    generated_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paged, "PAGE_SIZE", 10)
+    with Book.open(generated_book) as book:
+        model = HistoryModel(book.read_models)
+        fetched: list[tuple[int, int]] = []
+        real = book.read_models.history
+        monkeypatch.setattr(
+            book.read_models, "history",
+            lambda offset, limit: fetched.append((offset, limit)) or real(offset, limit),
+        )  # fmt: skip
+        model.data(model.index(55, COL_TYPE), DISPLAY)
+        model.data(model.index(57, COL_TYPE), DISPLAY)
+        assert fetched == [(50, 10)]
+
+
+def test_appends_insert_rows_at_the_end(book: Book, qtbot: Any) -> None:
+    model = HistoryModel(book.read_models)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted) as signal:
+        controller.execute(open_account("Rent", AccountType.EXPENSE))
+    assert signal.args[1:] == [6, 6]
+    assert model.rowCount() == 7
+
+
+def test_rows_after_the_cursor_are_dimmed(book: Book, qtbot: Any) -> None:
+    model = HistoryModel(book.read_models)
+    assert model.data(model.index(5, 0), FOREGROUND) is None
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.set_cursor(3)
+    first, last, roles = changed.args
+    assert (first.row(), last.row(), roles) == (3, 5, [FOREGROUND])
+    assert model.data(model.index(2, 0), FOREGROUND) is None
+    assert model.data(model.index(3, 0), FOREGROUND) is not None
+    model.set_cursor(None)
+    assert model.data(model.index(5, 0), FOREGROUND) is None
+
+
+def test_caption_names_time_and_type(book: Book) -> None:
+    model = HistoryModel(book.read_models)
+    when, kind = model.caption(6)
+    assert kind == "Entry posted" and when
+
+
+def test_humanize_type() -> None:
+    assert humanize_type("EntryVoided") == "Entry voided"
