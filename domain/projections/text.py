@@ -84,19 +84,19 @@ def describe(
     if type_name == "AccountClosed":
         name = names(data["account_id"])
         return dt.date.fromisoformat(data["closed_on"]), name, f"Closed {name}"
+    if type_name not in ("EntryPosted", "EntryVoided"):
+        raise ValueError(f"no description for event type {type_name!r}")
     postings = data["postings"]
     accounts = ", ".join(names(a) for a in entry_accounts(postings))
     if type_name == "EntryPosted":
         summary = entry_summary(data["kind"], postings, data["payee"], names)
         return dt.date.fromisoformat(data["booking_date"]), accounts, summary
-    if type_name == "EntryVoided":
-        kind, payee = voided_entry if voided_entry is not None else ("entry", "")
-        original = entry_summary(kind, postings, payee, names)
-        summary = f"Void of {original[0].lower()}{original[1:]}"
-        if data["reason"]:
-            summary += f" ({data['reason']})"
-        return dt.date.fromisoformat(data["voided_on"]), accounts, summary
-    raise ValueError(f"no description for event type {type_name!r}")
+    kind, payee = voided_entry if voided_entry is not None else ("entry", "")
+    original = entry_summary(kind, postings, payee, names)
+    summary = f"Void of {original[0].lower()}{original[1:]}"
+    if data["reason"]:
+        summary += f" ({data['reason']})"
+    return dt.date.fromisoformat(data["voided_on"]), accounts, summary
 
 
 def others_label(names: Sequence[str]) -> str:

@@ -1,0 +1,127 @@
+"""A real book with ReadModels as the service's projector, and helpers that run commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from domain.commands import (
+    CloseAccount,
+    Command,
+    Deposit,
+    OpenAccount,
+    PostSplitEntry,
+    RenameAccount,
+    SplitLine,
+    Transfer,
+    VoidEntry,
+    Withdraw,
+)
+from domain.events import AccountType
+from domain.projections import FoldedBooks, ReadModels, fold
+from domain.service import BookService
+from domain.store.base import StoredEvent
+from domain.store.sqlite import SqliteEventStore
+
+DAY = dt.date(2024, 3, 1)
+
+
+@dataclass
+class Book:
+    """A book under test: store, read models and the service that feeds them."""
+
+    path: Path
+    store: SqliteEventStore
+    read_models: ReadModels
+    service: BookService
+
+    def run(self, command: Command) -> list[StoredEvent]:
+        return self.service.execute(command)
+
+    def events(self) -> list[StoredEvent]:
+        return list(self.store.read_all())
+
+    def folded(self, as_of: int | None = None) -> FoldedBooks:
+        return fold(self.store.read_all(), as_of)
+
+    def open(
+        self,
+        name: str,
+        account_type: AccountType,
+        opening: str = "0",
+        *,
+        currency: str = "EUR",
+        overdraft: bool = True,
+        day: dt.date = DAY,
+    ) -> str:
+        command = OpenAccount(
+            name=name,
+            account_type=account_type,
+            currency=currency,
+            opening_balance=Decimal(opening),
+            opening_date=day,
+            overdraft_allowed=overdraft,
+        )
+        self.run(command)
+        return command.account_id
+
+    def deposit(
+        self, account: str, income: str, amount: str, day: dt.date = DAY, payee: str = ""
+    ) -> str:
+        command = Deposit(
+            account_id=account,
+            income_account_id=income,
+            amount=Decimal(amount),
+            booking_date=day,
+            payee=payee,
+        )
+        self.run(command)
+        return command.entry_id
+
+    def withdraw(
+        self, account: str, expense: str, amount: str, day: dt.date = DAY, payee: str = ""
+    ) -> str:
+        command = Withdraw(
+            account_id=account,
+            expense_account_id=expense,
+            amount=Decimal(amount),
+            booking_date=day,
+            payee=payee,
+            memo="a memo",
+        )
+        self.run(command)
+        return command.entry_id
+
+    def transfer(self, source: str, target: str, amount: str, day: dt.date = DAY) -> str:
+        command = Transfer(
+            from_account_id=source, to_account_id=target, amount=Decimal(amount), booking_date=day
+        )
+        self.run(command)
+        return command.entry_id
+
+    def split(self, lines: dict[str, str], day: dt.date = DAY, payee: str = "") -> str:
+        command = PostSplitEntry(
+            booking_date=day,
+            lines=tuple(SplitLine(account_id=a, amount=Decimal(m)) for a, m in lines.items()),
+            payee=payee,
+        )
+        self.run(command)
+        return command.entry_id
+
+    def void(self, entry_id: str, reason: str = "", day: dt.date = DAY) -> None:
+        self.run(VoidEntry(entry_id=entry_id, voided_on=day, reason=reason))
+
+    def rename(self, account: str, name: str) -> None:
+        self.run(RenameAccount(account_id=account, new_name=name))
+
+    def close(self, account: str, day: dt.date = DAY) -> None:
+        self.run(CloseAccount(account_id=account, closed_on=day))
+
+
+def make_book(path: Path, author: str = "tester") -> Book:
+    store = SqliteEventStore.create(path)
+    read_models = ReadModels(store)
+    service = BookService(store, author=author, projectors=(read_models,))
+    return Book(path, store, read_models, service)

@@ -1,0 +1,181 @@
+"""The words of the history and the register: amounts, summaries, other-account labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.projections.text import (
+    current_data,
+    describe,
+    entry_summary,
+    format_minor,
+    others_label,
+)
+
+NAMES = {"chk": "Checking", "sal": "Salary", "food": "Food", "rent": "Rent", "usd": "Wallet"}
+
+
+def name(account_id: str) -> str:
+    return NAMES[account_id]
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [
+        (125000, "EUR", "1,250.00 EUR"),
+        (5, "EUR", "0.05 EUR"),
+        (-123456789, "EUR", "-1,234,567.89 EUR"),
+        (0, "EUR", "0.00 EUR"),
+        (1500, "JPY", "1,500 JPY"),
+        (1234, "BHD", "1.234 BHD"),
+    ],
+)
+def test_format_minor_is_exact_with_the_currencys_decimals(
+    minor: int, currency: str, text: str
+) -> None:
+    assert format_minor(minor, currency) == text
+
+
+def test_deposit_summary_names_target_source_and_payee() -> None:
+    postings = [["chk", "EUR", 125000], ["sal", "EUR", -125000]]
+    assert (
+        entry_summary("deposit", postings, "ACME Corp", name)
+        == "Deposit 1,250.00 EUR into Checking from Salary — ACME Corp"
+    )
+
+
+def test_withdrawal_and_transfer_summaries_go_from_the_credit_to_the_debit() -> None:
+    postings = [["chk", "EUR", -1200], ["food", "EUR", 1200]]
+    assert entry_summary("withdrawal", postings, "", name) == (
+        "Withdrawal 12.00 EUR from Checking to Food"
+    )
+    assert entry_summary("transfer", postings, "me", name) == (
+        "Transfer 12.00 EUR from Checking to Food — me"
+    )
+
+
+def test_split_summary_totals_the_debits_per_currency_and_lists_the_accounts() -> None:
+    postings = [["chk", "EUR", -7000], ["food", "EUR", 2000], ["rent", "EUR", 5000]]
+    assert entry_summary("split", postings, "", name) == (
+        "Split 70.00 EUR over Checking, Food, Rent"
+    )
+    mixed = [*postings, ["usd", "USD", 300], ["usd", "USD", -300]]
+    assert entry_summary("split", mixed, "", name) == (
+        "Split 70.00 EUR + 3.00 USD over Checking, Food, Rent, Wallet"
+    )
+
+
+@pytest.mark.parametrize(
+    ("type_name", "data", "expected"),
+    [
+        (
+            "AccountOpened",
+            {
+                "account_id": "chk",
+                "name": "Checking",
+                "account_type": "asset",
+                "currency": "EUR",
+                "opening_balance": 10000,
+                "opening_date": "2024-01-02",
+                "overdraft_allowed": False,
+            },
+            (
+                "2024-01-02",
+                "Checking",
+                "Opened asset account Checking (EUR) with 100.00 EUR, no overdraft",
+            ),
+        ),
+        (
+            "AccountOpened",
+            {
+                "account_id": "sal",
+                "name": "Salary",
+                "account_type": "income",
+                "currency": "EUR",
+                "opening_balance": 0,
+                "opening_date": "2024-01-02",
+                "overdraft_allowed": True,
+            },
+            ("2024-01-02", "Salary", "Opened income account Salary (EUR)"),
+        ),
+        (
+            "AccountRenamed",
+            {"account_id": "food", "old_name": "Groceries", "new_name": "Food"},
+            (None, "Food", "Renamed Groceries to Food"),
+        ),
+        (
+            "AccountClosed",
+            {"account_id": "rent", "closed_on": "2024-05-01"},
+            ("2024-05-01", "Rent", "Closed Rent"),
+        ),
+        (
+            "EntryPosted",
+            {
+                "entry_id": "e1",
+                "kind": "deposit",
+                "booking_date": "2024-02-01",
+                "payee": "ACME Corp",
+                "memo": "",
+                "postings": [["chk", "EUR", 125000], ["sal", "EUR", -125000]],
+            },
+            (
+                "2024-02-01",
+                "Checking, Salary",
+                "Deposit 1,250.00 EUR into Checking from Salary — ACME Corp",
+            ),
+        ),
+    ],
+)
+def test_describe_gives_date_account_and_summary(
+    type_name: str, data: dict[str, object], expected: tuple[str | None, str, str]
+) -> None:
+    day, account, summary = describe(type_name, data, name)
+    assert (day.isoformat() if day else None, account, summary) == expected
+
+
+def test_void_summary_describes_the_reversed_entry_and_the_reason() -> None:
+    data = {
+        "entry_id": "e1",
+        "voided_on": "2024-02-03",
+        "reason": "typo",
+        "postings": [["chk", "EUR", -5000], ["food", "EUR", 5000]],
+    }
+    day, account, summary = describe("EntryVoided", data, name, ("withdrawal", "Shop"))
+    assert (day.isoformat() if day else None, account) == ("2024-02-03", "Checking, Food")
+    assert summary == "Void of withdrawal 50.00 EUR from Checking to Food — Shop (typo)"
+    no_reason = describe("EntryVoided", {**data, "reason": ""}, name, ("withdrawal", ""))[2]
+    assert no_reason == "Void of withdrawal 50.00 EUR from Checking to Food"
+
+
+def test_unknown_event_types_are_refused() -> None:
+    with pytest.raises(ValueError, match="NoSuchEvent"):
+        describe("NoSuchEvent", {}, name)
+
+
+@pytest.mark.parametrize(
+    ("names", "label"),
+    [
+        ([], ""),
+        (["Salary"], "Salary"),
+        (["Food", "Rent"], "Food, Rent"),
+        (["Food", "Rent", "Taxes"], "Split (3 accounts)"),
+    ],
+)
+def test_other_accounts_label_counts_more_than_two(names: list[str], label: str) -> None:
+    assert others_label(names) == label
+
+
+def test_current_data_upcasts_old_schema_versions_and_passes_current_ones_through() -> None:
+    v1 = {
+        "account_id": "chk",
+        "name": "Checking",
+        "account_type": "asset",
+        "currency": "EUR",
+        "opening_balance": "12.30",
+        "opening_date": "2024-01-02",
+    }
+    upcast = current_data("AccountOpened", 1, v1)
+    assert upcast["opening_balance"] == 1230
+    assert upcast["overdraft_allowed"] is True
+    current = {**upcast}
+    assert current_data("AccountOpened", 2, current) is current
