@@ -462,19 +462,20 @@ class SqliteEventStore(EventStore):
                 link_version = versions.get(stream, 0) + 1
                 versions[stream] = link_version
                 links.append((stream, link_version, position))
+            schema_version = int(event.schema_version)  # True would be stored as 1
             data_text = _ENCODE(event.data)
             also_text = _ENCODE(also) if also else None
             digest = event_hash(
                 previous, position, event.stream_id, version, event.type,
-                event.schema_version, data_text, meta_text, micros, also_text,
+                schema_version, data_text, meta_text, micros, also_text,
             )  # fmt: skip
             rows.append(
-                (position, event.stream_id, version, event.type, event.schema_version,
+                (position, event.stream_id, version, event.type, schema_version,
                  data_text, meta_text, micros, digest, also_text)
             )  # fmt: skip
             stored.append(
                 StoredEvent(
-                    position, event.stream_id, version, event.type, event.schema_version,
+                    position, event.stream_id, version, event.type, schema_version,
                     json.loads(data_text), meta, recorded, digest, also,
                 )
             )  # fmt: skip
