@@ -125,6 +125,8 @@ def check_header(path: Path) -> None:
         raise NotABook(f"{path} does not exist") from None
     except IsADirectoryError:
         raise NotABook(f"{path} is a folder, not a Tallybook book") from None
+    except OSError as exc:
+        raise BookError(f"{path} cannot be read: {exc.strerror}") from exc
     if not header:
         raise NotABook(f"{path} is an empty file, not a Tallybook book")
     if header[:16] != HEADER:

@@ -98,6 +98,11 @@ def test_a_missing_file_is_not_a_book(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
+def test_a_folder_is_not_a_book(tmp_path: Path) -> None:
+    with pytest.raises(NotABook, match="folder"):
+        SqliteEventStore.open(tmp_path)
+
+
 @pytest.mark.parametrize(
     "content",
     [b"", b"Dear diary,\nno bookkeeping today.\n", b"SQLite format 2\x00" + b"\x00" * 200],
