@@ -1,0 +1,233 @@
+"""Shared by the benchmark scripts: cached generated books, subprocess runs, statistics.
+
+A benchmark book of N events is the first N commands of the generated workload (seed 7,
+40 accounts); each command appends exactly one event. Books are built once by batch import and
+cached under ``$TALLYBOOK_BENCH_CACHE`` (default: the temp folder), keyed by size and a hash of
+the ``domain`` sources, so a code change rebuilds them. Measurements that need a clean peak-RSS
+figure run in a fresh subprocess: ``python <script> --measure NAME SIZE`` prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a plain script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from domain.commands import Command  # noqa: E402
+from domain.generate import generate_commands  # noqa: E402
+
+SEED = 7
+ACCOUNTS = 40
+EXTRA = 2000  # commands kept after the book's last one, for the append benchmark
+IMPORT_BATCH = 5000
+DEFAULT_SIZES = (10_000, 100_000)
+
+
+def workload(size: int) -> Iterator[Command]:
+    """The generated commands: the book's ``size`` ones, then ``EXTRA`` more."""
+    return generate_commands(ACCOUNTS, size - ACCOUNTS + EXTRA, SEED)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("TALLYBOOK_BENCH_CACHE") or Path(tempfile.gettempdir())
+    path = Path(base) / "tallybook-bench" / _code_hash()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "domain").rglob("*.py")):
+        digest.update(source.relative_to(ROOT).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cached_book(size: int) -> tuple[Path, dict[str, Any]]:
+    """The cached book of ``size`` events and its import figures, building it if needed."""
+    path = cache_dir() / f"book-{size}.tallybook"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists():
+        meta: dict[str, Any] = json.loads(meta_path.read_text())
+        return path, {**meta, "cached": True}
+    for stale in (path, meta_path):
+        stale.unlink(missing_ok=True)
+    meta = run_measurement(Path(__file__).with_name("bench_store.py"), "import", size)
+    meta_path.write_text(json.dumps(meta))
+    return path, {**meta, "cached": False}
+
+
+def import_book(path: Path, size: int) -> dict[str, Any]:
+    """Build a book of ``size`` events by batch import; time only the execute_batch calls."""
+    from domain.book import Book
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    book = Book.open(path, create_if_missing=True)
+    spent = 0.0
+    commands = islice(workload(size), size)
+    started = time.perf_counter()
+    try:
+        while chunk := list(islice(commands, IMPORT_BATCH)):
+            t = time.perf_counter()
+            book.service.execute_batch(chunk)
+            spent += time.perf_counter() - t
+        events = book.store.head()[0]
+    finally:
+        book.close()
+    wall = time.perf_counter() - started
+    assert events == size, f"expected {size} events, the book has {events}"
+    return {
+        "events": events,
+        "batch": IMPORT_BATCH,
+        "import_seconds": round(spent, 3),
+        "import_events_per_s": round(events / spent),
+        "wall_seconds_with_generation": round(wall, 3),
+    }
+
+
+def copy_book(source: Path, target_dir: Path) -> Path:
+    """Copy a closed book (and any -wal file) so a benchmark may write to it."""
+    target = target_dir / source.name
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    return target
+
+
+def run_measurement(script: Path, name: str, size: int, *extra: str) -> dict[str, Any]:
+    """Run ``script --measure name size`` in a fresh interpreter; return its JSON figures."""
+    done = subprocess.run(
+        [sys.executable, str(script), "--measure", name, str(size), *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{script.name} {name} {size} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return round(peak * scale / 2**20, 1)
+
+
+def latency_ms(samples: Sequence[float]) -> dict[str, float]:
+    """Median and 95th percentile of durations in seconds, as milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 3),
+        "p95_ms": round(p95 * 1000, 3),
+    }
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def table_bytes(path: Path) -> dict[str, int]:
+    """Bytes per table and index (SQLite's dbstat), where the build has it."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+    except sqlite3.Error:
+        return {}
+    return {name: int(size) for name, size in sorted(rows, key=lambda r: -r[1])}
+
+
+def disk_figures(folder: Path) -> dict[str, float]:
+    """What one durable commit costs on this disk: raw fsync latency, and the rate of
+    one-row SQLite WAL transactions with synchronous=FULL (the ceiling for durable appends)."""
+    probe = folder / "fsync-probe"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        started = time.perf_counter()
+        for _ in range(200):
+            os.write(fd, b"x" * 128)
+            os.fsync(fd)
+        fsync_ms = (time.perf_counter() - started) / 200 * 1000
+    finally:
+        os.close(fd)
+        probe.unlink()
+    db_path = folder / "commit-probe.db"
+    db = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("CREATE TABLE t (x INTEGER)")
+        started = time.perf_counter()
+        for i in range(500):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO t VALUES (?)", (i,))
+            db.execute("COMMIT")
+        commits = 500 / (time.perf_counter() - started)
+    finally:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    return {"fsync_ms": round(fsync_ms, 3), "sqlite_durable_commits_per_s": round(commits)}
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        **disk_figures(cache_dir()),
+    }
+
+
+def main_for(
+    script: str, measures: dict[str, Callable[[int], dict[str, Any]]], plan: Sequence[str]
+) -> None:
+    """CLI shared by the scripts: ``SIZE...`` runs ``plan`` per size in subprocesses,
+    ``--measure NAME SIZE`` runs one measurement here and prints its JSON."""
+    args = sys.argv[1:]
+    if args[:1] == ["--measure"]:
+        name, size = args[1], int(args[2])
+        print(json.dumps(measures[name](size)))
+        return
+    sizes = [int(a.replace("_", "")) for a in args] or list(DEFAULT_SIZES)
+    out: dict[str, Any] = {"machine": machine(), "sizes": {}}
+    for size in sizes:
+        _, meta = cached_book(size)
+        figures: dict[str, Any] = {"import": meta}
+        for name in plan:
+            print(f"{Path(script).name}: {name} at {size} events", file=sys.stderr)
+            figures[name] = run_measurement(Path(script), name, size)
+        out["sizes"][str(size)] = figures
+    print(json.dumps(out, indent=2))
