@@ -36,7 +36,7 @@ from domain.commands import (
 )
 from domain.errors import BookError, DomainError, InvalidCommand, StoreError, UnknownAccount
 from domain.events import AccountType
-from domain.money import decimal_string
+from domain.money import check_currency, decimal_string
 
 if TYPE_CHECKING:
     from domain.book import Book
@@ -324,6 +324,8 @@ def _open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
         return Book.open(path, create_if_missing=create, readonly=readonly)
     except BookError as exc:
         raise BookUnusable(str(exc)) from exc  # the store's messages name the file
+    except OSError as exc:  # e.g. no such folder, or no permission, for a new book
+        raise BookUnusable(f"{path}: {exc.strerror or exc}") from exc
 
 
 def _open_readable(path: Path) -> Book:
@@ -442,6 +444,13 @@ def _event_json(stored: StoredEvent, summaries: dict[int, str]) -> dict[str, Any
 def cmd_generate(args: argparse.Namespace) -> int:
     from domain.generate import generate_commands
 
+    # check the arguments before the book file is created
+    try:
+        check_currency(args.currency)
+        commands = generate_commands(args.accounts, args.commands, args.seed, args.currency)
+    except (ValueError, DomainError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
     book = _open_book(args.book, create=True)
     try:
         head = book.store.head()[0]
@@ -450,11 +459,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 f"{PROG}: {args.book} already has {head} events; generate writes a new book",
                 file=sys.stderr,
             )
-            return 1
-        try:
-            commands = generate_commands(args.accounts, args.commands, args.seed, args.currency)
-        except ValueError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
             return 1
         started = time.perf_counter()
         done = 0

@@ -319,6 +319,7 @@ def test_history_prints_events_from_a_position(book: Path, cli: Any) -> None:
     assert [e["position"] for e in out] == [1, 2, 3, 4, 5]
     assert [e["type"] for e in out] == ["AccountOpened"] * 3 + ["EntryPosted"] * 2
     assert out[3]["data"]["payee"] == "ACME"
+    assert out[3]["summary"] == "Deposit 2,500.00 EUR into Checking from Salary — ACME"
     _, out, _ = cli("history", book, "--from", 2, "--limit", 2)
     assert [e["position"] for e in out] == [2, 3]
 
@@ -387,3 +388,26 @@ def test_help_for_every_action(capsys: pytest.CaptureFixture[str]) -> None:
             main([action, "--help"])
         assert exit_.value.code == 0
         assert "BOOK" in capsys.readouterr().out
+
+
+def test_generate_checks_its_arguments_before_creating_the_book(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "g.tallybook"
+    status, _, err = cli("generate", path, "--accounts", 3)
+    assert status == 1 and "at least 8 accounts" in err
+    status, _, err = cli("generate", path, "--currency", "EURO")
+    assert status == 1 and "'EURO' is not an ISO 4217 currency" in err
+    assert not path.exists()
+
+
+def test_apply_to_a_folder_that_does_not_exist_exits_2(tmp_path: Path, cli: Any) -> None:
+    status, out, err = cli("apply", tmp_path / "missing" / "b.tallybook", stdin=lines(OPEN[0]))
+    assert (status, out) == (2, [])
+    assert "no such folder" in err
+
+
+def test_usage_errors_exit_1_not_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # exit status 2 is kept for "not a usable book"
+    with pytest.raises(SystemExit) as exit_:
+        main(["balances", str(tmp_path / "b.tallybook"), "--as-of", "-1"])
+    assert exit_.value.code == 1
+    assert "must be 0 or more" in capsys.readouterr().err
