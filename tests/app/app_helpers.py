@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
+
+from app.main_window import MainWindow
+from app.models.accounts import COL_BALANCE, COL_NAME
 from domain.commands import Command, Deposit, OpenAccount, Withdraw
 from domain.events import AccountType
 
@@ -45,3 +49,12 @@ def household() -> list[Command]:
         Withdraw(account_id=checking.account_id, expense_account_id=groceries.account_id,
                  amount=Decimal("45.50"), booking_date=DAY, payee="Market"),
     ]  # fmt: skip
+
+
+def balance(window: MainWindow, name: str) -> str:
+    """The balance shown for the account (or group) named ``name``."""
+    model = window.accounts_view.model()
+    for row in range(model.rowCount()):
+        if str(model.data(model.index(row, COL_NAME), Qt.ItemDataRole.DisplayRole)).strip() == name:
+            return str(model.data(model.index(row, COL_BALANCE), Qt.ItemDataRole.DisplayRole))
+    raise KeyError(name)

@@ -1,0 +1,60 @@
+"""Start Tallybook: ``python -m app [BOOK]`` or the ``tallybook`` gui-script."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app.bootstrap import Launcher
+from app.bundle import apply_desktop_identity
+from app.instance import BookGuard, FileOpenFilter
+from app.paths import default_book_path
+from app.settings import APPLICATION, ORGANIZATION
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="tallybook", description="Tallybook bookkeeping")
+    parser.add_argument(
+        "book", nargs="?", type=Path, help="the book file to open (default: your own book)"
+    )
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="check this installation on a temporary book without a display, then exit",
+    )  # fmt: skip
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication(argv)
+    app.setOrganizationName(ORGANIZATION)
+    apply_desktop_identity(app)
+    app.setApplicationName(APPLICATION)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open BOOK (or the default book, created on first start) and run the app."""
+    argv = list(sys.argv if argv is None else argv)
+    args = parse_args(argv[1:])
+    if args.self_test:  # packaging/smoke.py runs this in the built bundle
+        from app.selftest import run_self_test
+
+        return run_self_test(argv)
+    app = create_application(argv)
+    book: Path = args.book or default_book_path()
+    book.parent.mkdir(parents=True, exist_ok=True)
+    launcher = Launcher(guard=BookGuard(app), quit_when_nothing_opens=True)
+    # documents opened from the macOS Finder arrive as events, not as arguments
+    app.installEventFilter(FileOpenFilter(launcher.open_document, app))
+    if not launcher.open_book(book):
+        return 0  # another Tallybook has this book open and was brought to the front
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

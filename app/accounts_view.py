@@ -1,0 +1,68 @@
+"""The accounts table on the left: groups, accounts and balances."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.models import accounts as cols
+from app.models.accounts import AccountsModel
+from app.models.sources import AccountRow
+
+
+class AccountsView(QTableView):
+    """Shows an :class:`AccountsModel`; says which account is selected (or none)."""
+
+    account_selected = Signal(object)  # AccountRow | None
+
+    def __init__(self, model: AccountsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountsTable")
+        self._model = model
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(cols.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(cols.COL_TYPE, 72)
+        header.resizeSection(cols.COL_CURRENCY, 64)
+        header.resizeSection(cols.COL_BALANCE, 130)
+        header.setHighlightSections(False)
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        model.rowsRemoved.connect(self._emit_selected)
+        model.dataChanged.connect(self._emit_selected)
+
+    def selected_account(self) -> AccountRow | None:
+        rows = self.selectionModel().selectedRows()
+        return self._model.account_at(rows[0].row()) if rows else None
+
+    def select_account(self, account_id: str) -> None:
+        row = self._model.row_of(account_id)
+        if row >= 0:
+            index = self._model.index(row, 0)
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.selectionModel().setCurrentIndex(index, flags)
+            self.scrollTo(index)
+
+    def select_first_account(self) -> None:
+        for row in range(self._model.rowCount()):
+            account = self._model.account_at(row)
+            if account is not None:
+                self.select_account(account.account_id)
+                return
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._emit_selected()
+
+    @Slot()
+    def _emit_selected(self) -> None:
+        self.account_selected.emit(self.selected_account())

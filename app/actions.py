@@ -1,0 +1,92 @@
+"""The main window's actions and menus, with platform-standard shortcuts where Qt has them."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QWidget
+
+SP = QStyle.StandardPixmap
+Key = QKeySequence.StandardKey
+
+
+class Actions:
+    """Every menu command of the main window; ``editing`` are those that change the books."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+        # File
+        self.new_book = self._make("&New Book…", Key.New, SP.SP_FileIcon)
+        self.new_sample = self._make("New &Sample Book…", None, SP.SP_FileDialogDetailedView)
+        self.open_book = self._make("&Open…", Key.Open, SP.SP_DialogOpenButton)
+        self.save_copy = self._make("Save a &Copy…", Key.SaveAs, SP.SP_DialogSaveButton)
+        self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
+        self.rebuild = self._make("&Rebuild Views", None, SP.SP_BrowserReload)
+        self.quit = self._make("&Quit", Key.Quit, SP.SP_DialogCloseButton)
+        # Entry
+        self.open_account = self._make("&Open Account…", "Ctrl+Shift+N", SP.SP_FileDialogNewFolder)
+        self.deposit = self._make("&Deposit…", "Ctrl+D", SP.SP_ArrowDown)
+        self.withdraw = self._make("&Withdraw…", "Ctrl+E", SP.SP_ArrowUp)
+        self.transfer = self._make("&Transfer…", "Ctrl+T", SP.SP_ArrowRight)
+        self.split = self._make("&Split Entry…", "Ctrl+Shift+E", SP.SP_FileDialogListView)
+        self.void = self._make("&Void Entry…", Key.Delete, SP.SP_DialogDiscardButton)
+        self.rename = self._make("&Rename Account…", "F2", None)
+        self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
+        # Help
+        self.about = self._make("&About Tallybook", None, SP.SP_MessageBoxInformation)
+        self.about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.quit.setMenuRole(QAction.MenuRole.QuitRole)
+
+    @property
+    def editing(self) -> list[QAction]:
+        """The actions that append events (disabled in the past and on read-only books)."""
+        return [self.open_account, self.deposit, self.withdraw, self.transfer, self.split,
+                self.void, self.rename, self.close_account]  # fmt: skip
+
+    def _make(
+        self,
+        text: str,
+        shortcut: QKeySequence.StandardKey | str | None,
+        icon: QStyle.StandardPixmap | None,
+    ) -> QAction:
+        action = QAction(text, self._parent)
+        if icon is not None:
+            action.setIcon(self._parent.style().standardIcon(icon))
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+
+def build_menus(
+    bar: QMenuBar,
+    actions: Actions,
+    view_actions: list[QAction],
+    timeline_actions: list[QAction],
+) -> QMenu:
+    """Fill the menu bar; returns the (empty) Open Recent menu for the caller to fill."""
+    file = bar.addMenu("&File")
+    file.addActions([actions.new_book, actions.new_sample, actions.open_book])
+    recent = file.addMenu("Open &Recent")
+    recent.setObjectName("recentMenu")
+    file.addAction(actions.save_copy)
+    file.addSeparator()
+    file.addActions([actions.verify, actions.rebuild])
+    file.addSeparator()
+    file.addAction(actions.quit)
+    entry = bar.addMenu("&Entry")
+    entry.addAction(actions.open_account)
+    entry.addSeparator()
+    entry.addActions([actions.deposit, actions.withdraw, actions.transfer, actions.split])
+    entry.addSeparator()
+    entry.addAction(actions.void)
+    entry.addSeparator()
+    entry.addActions([actions.rename, actions.close_account])
+    view = bar.addMenu("&View")
+    view.addActions(view_actions)
+    view.addSeparator()
+    go = view.addMenu("&Timeline")
+    go.addActions(timeline_actions)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.about)
+    return recent

@@ -1,0 +1,93 @@
+"""The shared shape of a command dialog: a form, a message line and OK/Cancel.
+
+OK stays disabled while the form is incomplete and the message line says what is missing.
+On OK the command goes through the controller; if the books refuse it, the reason is shown in
+red and the dialog stays open with the input intact.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.controller import CommandController
+from domain.commands import Command
+
+_HINT_STYLE = "color: palette(placeholder-text);"
+_ERROR_STYLE = "color: #c0392b; font-weight: bold;"
+
+
+class CommandDialog(QDialog):
+    """Subclasses fill ``self.form``, call ``revalidate`` on edits, and implement
+    ``problem`` (what is missing, "" when complete) and ``build_command``."""
+
+    def __init__(self, title: str, controller: CommandController, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self._controller = controller
+        self._pending: Command | None = None
+        self._rejected = False
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        controller.command_rejected.connect(self._on_command_rejected)
+
+    @property
+    def ok_button(self) -> QPushButton:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert button is not None
+        return button
+
+    def problem(self) -> str:
+        raise NotImplementedError
+
+    def build_command(self) -> Command:
+        raise NotImplementedError
+
+    @Slot()
+    def revalidate(self) -> None:
+        """Enable OK only for a complete form; explain what is missing."""
+        self._rejected = False
+        problem = self.problem()
+        self.ok_button.setEnabled(not problem)
+        self.message.setStyleSheet(_HINT_STYLE)
+        self.message.setText(problem)
+
+    def error_text(self) -> str:
+        """The rejection shown in red, if any."""
+        return self.message.text() if self._rejected else ""
+
+    def accept(self) -> None:
+        if self.problem():
+            return
+        self._pending = self.build_command()
+        if self._controller.execute(self._pending):
+            super().accept()
+
+    @Slot(object, str)
+    def _on_command_rejected(self, command: object, message: str) -> None:
+        if command is not self._pending:
+            return
+        self._rejected = True
+        self.message.setStyleSheet(_ERROR_STYLE)
+        self.message.setText(message)

@@ -1,0 +1,116 @@
+"""Deposit and Withdraw: money into or out of an asset account, against a category."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from app.controller import CommandController
+from app.dialogs.base import CommandDialog
+from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
+from app.formatting import money_text
+from app.models.sources import AccountRow
+from domain.commands import Deposit, Withdraw
+from domain.events import AccountType
+
+
+class EntryKind(Enum):
+    DEPOSIT = "Deposit"
+    WITHDRAW = "Withdraw"
+
+    @property
+    def category_type(self) -> AccountType:
+        return AccountType.INCOME if self is EntryKind.DEPOSIT else AccountType.EXPENSE
+
+
+def is_open_asset(row: AccountRow) -> bool:
+    return row.account_type is AccountType.ASSET and not row.closed
+
+
+class EntryDialog(CommandDialog):
+    """Builds a :class:`Deposit` (asset + income) or a :class:`Withdraw` (asset + expense)."""
+
+    def __init__(
+        self,
+        kind: EntryKind,
+        controller: CommandController,
+        accounts: Sequence[AccountRow],
+        selected_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(kind.value, controller, parent)
+        self.kind = kind
+        self.account = AccountCombo(accounts, is_open_asset)
+        self.account.select(selected_id)
+        self.category = AccountCombo(accounts, self._category_allowed)
+        self.balance_hint = QLabel()
+        self.amount = AmountEdit()
+        self.date = date_edit()
+        self.payee = QLineEdit()
+        self.memo = QLineEdit()
+        into = "&Into account:" if kind is EntryKind.DEPOSIT else "&From account:"
+        category = "&Income:" if kind is EntryKind.DEPOSIT else "&Expense:"
+        self.form.addRow(into, self.account)
+        self.form.addRow("", self.balance_hint)
+        self.form.addRow(category, self.category)
+        self.form.addRow("&Amount:", self.amount)
+        self.form.addRow("&Date:", self.date)
+        self.form.addRow("&Payee:", self.payee)
+        self.form.addRow("&Memo:", self.memo)
+        self.account.currentIndexChanged.connect(self._on_account_changed)
+        self.category.currentIndexChanged.connect(self.revalidate)
+        self.amount.amount_changed.connect(self.revalidate)
+        self._on_account_changed()
+
+    def _category_allowed(self, row: AccountRow) -> bool:
+        chosen = self.account.account()
+        same_currency = chosen is None or row.currency == chosen.currency
+        return row.account_type is self.kind.category_type and not row.closed and same_currency
+
+    def _on_account_changed(self) -> None:
+        chosen = self.account.account()
+        if chosen is not None:
+            self.amount.set_currency(chosen.currency)
+            self.balance_hint.setText(f"Balance: {money_text(chosen.balance, chosen.currency)}")
+        self.category.refill()
+        self.revalidate()
+
+    def problem(self) -> str:
+        if self.account.account() is None:
+            return "Open an asset account first (Entry ▸ Open Account)."
+        if self.category.account() is None:
+            kind = self.kind.category_type.value
+            return f"Open an {kind} account in this currency first (Entry ▸ Open Account)."
+        if not self.amount.text().strip():
+            return "Enter an amount."
+        money = self.amount.amount()
+        if money is None:
+            return self.amount.problem()
+        if money.minor <= 0:
+            return "The amount must be more than zero."
+        return ""
+
+    def build_command(self) -> Deposit | Withdraw:
+        account_id = self.account.account_id()
+        category_id = self.category.account_id()
+        amount = self.amount.decimal()
+        assert account_id and category_id and amount is not None  # problem() checked them
+        if self.kind is EntryKind.DEPOSIT:
+            return Deposit(
+                account_id=account_id,
+                income_account_id=category_id,
+                amount=amount,
+                booking_date=edit_date(self.date),
+                payee=self.payee.text().strip(),
+                memo=self.memo.text().strip(),
+            )
+        return Withdraw(
+            account_id=account_id,
+            expense_account_id=category_id,
+            amount=amount,
+            booking_date=edit_date(self.date),
+            payee=self.payee.text().strip(),
+            memo=self.memo.text().strip(),
+        )

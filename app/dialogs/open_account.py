@@ -1,0 +1,128 @@
+"""Open Account: name, type, currency, opening balance and date, overdraft rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+
+from app.controller import CommandController
+from app.dialogs.base import CommandDialog
+from app.dialogs.fields import AmountEdit, date_edit, edit_date
+from app.formatting import babel_locale
+from app.models.accounts import TYPE_LABEL, TYPE_ORDER
+from app.models.sources import AccountRow
+from domain.commands import OpenAccount
+from domain.errors import DomainError
+from domain.events import AccountType
+from domain.money import check_currency
+
+COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN")
+
+
+def default_currency(accounts: Sequence[AccountRow]) -> str:
+    """The currency most accounts use, else the locale's own."""
+    if accounts:
+        currencies = [a.currency for a in accounts]
+        return max(set(currencies), key=currencies.count)
+    territory = babel_locale().territory
+    if territory:
+        from babel.numbers import get_territory_currencies
+
+        found = get_territory_currencies(territory)
+        if found:
+            return str(found[0])
+    return "USD"
+
+
+def name_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+class OpenAccountDialog(CommandDialog):
+    """Builds an :class:`OpenAccount` command."""
+
+    def __init__(
+        self,
+        controller: CommandController,
+        accounts: Sequence[AccountRow],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Open Account", controller, parent)
+        self._taken = {name_key(a.name) for a in accounts}
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Checking, Groceries, Salary")
+        self.account_type = QComboBox()
+        for kind in TYPE_ORDER:
+            self.account_type.addItem(TYPE_LABEL[kind], kind.value)
+        self.currency = QComboBox()
+        self.currency.setEditable(True)
+        currency = default_currency(accounts)
+        codes = [currency, *(c for c in COMMON_CURRENCIES if c != currency)]
+        self.currency.addItems(codes)
+        self.opening_balance = AmountEdit(currency)
+        self.opening_date = date_edit()
+        self.overdraft = QCheckBox("Allow a negative balance (overdraft)")
+        self.form.addRow("&Name:", self.name)
+        self.form.addRow("&Type:", self.account_type)
+        self.form.addRow("C&urrency:", self.currency)
+        self.form.addRow("Opening &balance:", self.opening_balance)
+        self.form.addRow("Opening &date:", self.opening_date)
+        self.form.addRow("", self.overdraft)
+        self.name.textChanged.connect(self.revalidate)
+        self.account_type.currentIndexChanged.connect(self._on_type_changed)
+        self.currency.currentTextChanged.connect(self._on_currency_changed)
+        self.opening_balance.amount_changed.connect(self.revalidate)
+        self._on_type_changed()
+
+    def chosen_type(self) -> AccountType:
+        value = self.account_type.currentData()
+        return AccountType(value) if isinstance(value, str) else AccountType.ASSET
+
+    def choose_type(self, kind: AccountType) -> None:
+        self.account_type.setCurrentIndex(self.account_type.findData(kind.value))
+
+    def _on_type_changed(self) -> None:
+        # the overdraft rule only guards asset accounts
+        self.overdraft.setEnabled(self.chosen_type() is AccountType.ASSET)
+        self.revalidate()
+
+    def _on_currency_changed(self, text: str) -> None:
+        code = text.strip().upper()
+        if self._currency_problem(code) == "":
+            self.opening_balance.set_currency(code)
+        self.revalidate()
+
+    @staticmethod
+    def _currency_problem(code: str) -> str:
+        try:
+            check_currency(code)
+        except DomainError as exc:
+            return exc.message
+        return ""
+
+    def problem(self) -> str:
+        name = self.name.text().strip()
+        if not name:
+            return "Enter a name for the account."
+        if name_key(name) in self._taken:
+            return f"An account named “{name}” already exists."
+        currency_problem = self._currency_problem(self.currency.currentText().strip().upper())
+        if currency_problem:
+            return currency_problem
+        if self.opening_balance.text().strip() and self.opening_balance.amount() is None:
+            return f"Opening balance: {self.opening_balance.problem()}"
+        return ""
+
+    def build_command(self) -> OpenAccount:
+        amount = self.opening_balance.decimal()
+        kind = self.chosen_type()
+        return OpenAccount(
+            name=self.name.text().strip(),
+            account_type=kind,
+            currency=self.currency.currentText().strip().upper(),
+            opening_balance=amount if amount is not None else Decimal(0),
+            opening_date=edit_date(self.opening_date),
+            overdraft_allowed=self.overdraft.isChecked() if kind is AccountType.ASSET else True,
+        )

@@ -1,0 +1,85 @@
+"""Transfer: money between two accounts of one currency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from app.controller import CommandController
+from app.dialogs.base import CommandDialog
+from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
+from app.models.sources import AccountRow
+from domain.commands import Transfer
+
+
+class TransferDialog(CommandDialog):
+    """Builds a :class:`Transfer`; the target list holds only other accounts in the same
+    currency."""
+
+    def __init__(
+        self,
+        controller: CommandController,
+        accounts: Sequence[AccountRow],
+        selected_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Transfer", controller, parent)
+        self.source = AccountCombo(accounts, lambda row: not row.closed)
+        self.source.select(selected_id)
+        self.target = AccountCombo(accounts, self._target_allowed)
+        self.amount = AmountEdit()
+        self.date = date_edit()
+        self.payee = QLineEdit()
+        self.memo = QLineEdit()
+        self.form.addRow("&From:", self.source)
+        self.form.addRow("&To:", self.target)
+        self.form.addRow("&Amount:", self.amount)
+        self.form.addRow("&Date:", self.date)
+        self.form.addRow("&Payee:", self.payee)
+        self.form.addRow("&Memo:", self.memo)
+        self.source.currentIndexChanged.connect(self._on_source_changed)
+        self.target.currentIndexChanged.connect(self.revalidate)
+        self.amount.amount_changed.connect(self.revalidate)
+        self._on_source_changed()
+
+    def _target_allowed(self, row: AccountRow) -> bool:
+        source = self.source.account()
+        if row.closed or source is None:
+            return False
+        return row.account_id != source.account_id and row.currency == source.currency
+
+    def _on_source_changed(self) -> None:
+        source = self.source.account()
+        if source is not None:
+            self.amount.set_currency(source.currency)
+        self.target.refill()
+        self.revalidate()
+
+    def problem(self) -> str:
+        source = self.source.account()
+        if source is None:
+            return "Open two accounts first (Entry ▸ Open Account)."
+        if self.target.account() is None:
+            return f"There is no other open account in {source.currency} to transfer to."
+        if not self.amount.text().strip():
+            return "Enter an amount."
+        money = self.amount.amount()
+        if money is None:
+            return self.amount.problem()
+        if money.minor <= 0:
+            return "The amount must be more than zero."
+        return ""
+
+    def build_command(self) -> Transfer:
+        source_id, target_id = self.source.account_id(), self.target.account_id()
+        amount = self.amount.decimal()
+        assert source_id and target_id and amount is not None  # problem() checked them
+        return Transfer(
+            from_account_id=source_id,
+            to_account_id=target_id,
+            amount=amount,
+            booking_date=edit_date(self.date),
+            payee=self.payee.text().strip(),
+            memo=self.memo.text().strip(),
+        )

@@ -1,0 +1,91 @@
+"""The register in the centre: the selected account's entries with running balance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.formatting import money_text
+from app.models import register as cols
+from app.models.accounts import TYPE_LABEL
+from app.models.register import RegisterModel
+from app.models.sources import AccountRow, RegisterRow
+
+_WIDTHS = {
+    cols.COL_DATE: 90,
+    cols.COL_PAYEE: 170,
+    cols.COL_OTHER: 170,
+    cols.COL_AMOUNT: 120,
+    cols.COL_BALANCE: 130,
+}
+
+
+class RegisterPanel(QWidget):
+    """A title line (account, type, balance) over the register table."""
+
+    entry_selected = Signal(object)  # RegisterRow | None
+
+    def __init__(self, model: RegisterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.title = QLabel()
+        self.title.setObjectName("registerTitle")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.table = QTableView()
+        self.table.setObjectName("registerTable")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        for column, width in _WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(cols.COL_MEMO, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        self.table.selectionModel().selectionChanged.connect(self._emit_selected)
+        model.modelReset.connect(self._on_rows_changed)
+        model.rowsInserted.connect(self._on_rows_changed)
+        model.rowsRemoved.connect(self._on_rows_changed)
+        model.dataChanged.connect(self._on_rows_changed)
+        self._on_rows_changed()
+
+    def selected_entry(self) -> RegisterRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._model.row_at(rows[0].row()) if rows else None
+
+    @Slot()
+    def _emit_selected(self) -> None:
+        self.entry_selected.emit(self.selected_entry())
+
+    @Slot()
+    def _on_rows_changed(self) -> None:
+        self.title.setText(self._title(self._model.account))
+        self._emit_selected()
+
+    def _title(self, account: AccountRow | None) -> str:
+        if account is None:
+            return "<span style='font-size: 13pt;'>Select an account to see its register</span>"
+        balance = money_text(account.balance, account.currency)
+        color = "#c0392b" if account.balance < 0 else "palette(text)"
+        closed = " · closed" if account.closed else ""
+        return (
+            f"<span style='font-size: 14pt; font-weight: 600;'>{account.name}</span>"
+            f"&nbsp;&nbsp;<span>{TYPE_LABEL[account.account_type]} · {account.currency}"
+            f"{closed}</span>&nbsp;&nbsp;&nbsp;<span style='font-size: 13pt; color: {color};'>"
+            f"{balance}</span>"
+        )

@@ -1,0 +1,45 @@
+"""What the app remembers between runs (QSettings, organization "Tallybook")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "Tallybook"
+APPLICATION = "Tallybook"
+MAX_RECENT = 8
+
+
+class AppSettings:
+    """Recent books and the main window's geometry and dock layout."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
+
+    def recent_books(self) -> list[Path]:
+        value = self._settings.value("recent_books", [])
+        names = [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+        return [Path(str(name)) for name in names if str(name)]
+
+    def add_recent_book(self, path: Path) -> None:
+        path = path.resolve()
+        books = [path, *(p for p in self.recent_books() if p != path)][:MAX_RECENT]
+        self._settings.setValue("recent_books", [str(p) for p in books])
+
+    def clear_recent_books(self) -> None:
+        self._settings.setValue("recent_books", [])
+
+    def window_geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._settings.setValue("window/geometry", geometry)
+        self._settings.setValue("window/state", state)
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, QByteArray) else None

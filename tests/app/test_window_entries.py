@@ -1,0 +1,195 @@
+"""Posting through the real main window's dialogs: open accounts, deposit, withdraw, and more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app_helpers import balance, household, open_account
+from PySide6.QtCore import Qt
+
+from app.dialogs.account_edit import CloseAccountDialog, RenameAccountDialog
+from app.dialogs.entry import EntryDialog
+from app.dialogs.open_account import OpenAccountDialog
+from app.dialogs.split import SplitEntryDialog
+from app.dialogs.transfer import TransferDialog
+from app.dialogs.void import VoidEntryDialog
+from app.main_window import MainWindow
+from domain.commands import Command
+from domain.events import AccountType
+
+Window = Callable[[Path], MainWindow]
+
+
+def head(window: MainWindow) -> int:
+    return window.timeline.slider.maximum()
+
+
+def open_account_via_dialog(
+    window: MainWindow, qtbot: Any, name: str, kind: AccountType, opening: str = ""
+) -> None:
+    window.actions_.open_account.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, OpenAccountDialog)
+    qtbot.keyClicks(dialog.name, name)
+    dialog.choose_type(kind)
+    dialog.currency.setCurrentText("EUR")
+    if opening:
+        qtbot.keyClicks(dialog.opening_balance, opening)
+    assert dialog.ok_button.isEnabled(), dialog.message.text()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.current is None
+
+
+def test_open_accounts_and_post_entries_through_dialogs(
+    book_path: Path, open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(book_path)
+    open_account_via_dialog(window, qtbot, "Checking", AccountType.ASSET, "1,250.50")
+    open_account_via_dialog(window, qtbot, "Salary", AccountType.INCOME)
+    open_account_via_dialog(window, qtbot, "Groceries", AccountType.EXPENSE)
+    assert balance(window, "Checking") == "€1,250.50"
+
+    window.accounts_view.select_account(window.accounts_view.model().accounts()[0].account_id)
+    window.actions_.deposit.trigger()
+    deposit = window.dialogs.current
+    assert isinstance(deposit, EntryDialog)
+    assert deposit.account.currentText().startswith("Checking")
+    assert deposit.category.currentText().startswith("Salary")  # income only
+    qtbot.keyClicks(deposit.amount, "2,000.00")
+    qtbot.keyClicks(deposit.payee, "Employer")
+    qtbot.mouseClick(deposit.ok_button, Qt.MouseButton.LeftButton)
+
+    window.actions_.withdraw.trigger()
+    withdraw = window.dialogs.current
+    assert isinstance(withdraw, EntryDialog)
+    assert withdraw.category.currentText().startswith("Groceries")  # expense only
+    qtbot.keyClicks(withdraw.amount, "50.25")
+    qtbot.mouseClick(withdraw.ok_button, Qt.MouseButton.LeftButton)
+
+    assert balance(window, "Checking") == "€3,200.25"
+    assert balance(window, "Groceries") == "€50.25"
+    assert window.register_panel.table.model().rowCount() == 2
+    assert head(window) == 5
+    assert window.status.count_label.text() == "5 events"
+
+
+def test_ok_stays_disabled_until_the_form_is_complete(
+    book_path: Path, open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(book_path)
+    window.actions_.open_account.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, OpenAccountDialog)
+    assert not dialog.ok_button.isEnabled()
+    assert "name" in dialog.message.text().lower()
+    qtbot.keyClicks(dialog.name, "Cash")
+    qtbot.keyClicks(dialog.opening_balance, "12.345")  # EUR has two decimals
+    assert not dialog.ok_button.isEnabled()
+    assert "decimals" in dialog.message.text()
+    dialog.opening_balance.clear()
+    assert dialog.ok_button.isEnabled()
+    dialog.reject()
+
+
+def test_a_refused_withdrawal_is_shown_in_the_dialog_and_appends_nothing(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))  # Checking: 1,054.50, no overdraft
+    before = head(window)
+    window.actions_.withdraw.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, EntryDialog)
+    dialog.account.select(next(a.account_id for a in dialog.account._all if a.name == "Checking"))
+    qtbot.keyClicks(dialog.amount, "5,000.00")
+    qtbot.keyClicks(dialog.memo, "too much")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "overdraft" in dialog.error_text()
+    assert dialog.amount.text() == "5,000.00" and dialog.memo.text() == "too much"
+    assert head(window) == before
+    assert balance(window, "Checking") == "€1,054.50"
+    qtbot.keyClicks(dialog.amount, "\b" * 8 + "5.00")  # the user fixes it and tries again
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert balance(window, "Checking") == "€1,049.50"
+
+
+def test_transfer_offers_only_other_accounts_in_the_same_currency(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    dollars = open_account("Dollars", AccountType.ASSET, "10.00", currency="USD")
+    window = open_window(make_book([*household(), dollars]))
+    window.actions_.transfer.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, TransferDialog)
+    dialog.source.select(next(a.account_id for a in dialog.source._all if a.name == "Checking"))
+    targets = [dialog.target.itemText(i).split("  ")[0] for i in range(dialog.target.count())]
+    assert "Checking" not in targets and "Dollars" not in targets and "Savings" in targets
+    dialog.target.select(next(a.account_id for a in dialog.target._all if a.name == "Savings"))
+    qtbot.keyClicks(dialog.amount, "4.50")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Savings") == "€54.50"
+
+
+def test_split_entry_shows_what_remains_to_balance(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    window.actions_.split.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, SplitEntryDialog)
+    ids = {a.name: a.account_id for a in window.accounts_view.model().accounts()}
+    first, second = dialog.lines
+    first.account.select(ids["Groceries"])
+    qtbot.keyClicks(first.debit, "30.00")
+    second.account.select(ids["Checking"])
+    qtbot.keyClicks(second.credit, "20.00")
+    assert dialog.remaining_label.text() == "Remaining to balance: -€10.00"
+    assert not dialog.ok_button.isEnabled()
+    third = dialog.add_line()
+    third.account.select(ids["Savings"])
+    qtbot.keyClicks(third.credit, "10.00")
+    assert dialog.remaining_label.text() == "Remaining to balance: 0 ✓"
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Groceries") == "€75.50"
+    assert balance(window, "Savings") == "€40.00"
+
+
+def test_void_rename_and_close(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    ids = {a.name: a.account_id for a in window.accounts_view.model().accounts()}
+    window.accounts_view.select_account(ids["Groceries"])
+    assert window.actions_.void.isEnabled() is False  # no entry selected yet
+    window.register_panel.table.selectRow(0)
+    window.actions_.void.trigger()
+    void = window.dialogs.current
+    assert isinstance(void, VoidEntryDialog)
+    qtbot.keyClicks(void.reason, "wrong shop")
+    qtbot.mouseClick(void.ok_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Groceries") == "€0.00"
+
+    window.actions_.rename.trigger()
+    rename = window.dialogs.current
+    assert isinstance(rename, RenameAccountDialog)
+    assert rename.new_name.text() == "Groceries"
+    rename.new_name.clear()
+    qtbot.keyClicks(rename.new_name, "salary")
+    assert "already exists" in rename.message.text()
+    rename.new_name.clear()
+    qtbot.keyClicks(rename.new_name, "Food")
+    qtbot.mouseClick(rename.ok_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Food") == "€0.00"
+
+    window.actions_.close_account.trigger()
+    close = window.dialogs.current
+    assert isinstance(close, CloseAccountDialog)
+    close.account.select(ids["Savings"])
+    assert not close.ok_button.isEnabled() and "€50.00" in close.message.text()
+    close.account.select(ids["Groceries"])
+    qtbot.mouseClick(close.ok_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Food (closed)") == "€0.00"
