@@ -65,22 +65,23 @@ class _Kind:
     blank: Callable[[str], Aggregate]
     restore: Callable[[dict[str, object]], Aggregate]
     snapshot_version: str
-    snapshots: bool
+    long_lived: bool  # snapshotted and cached; an entry stream holds at most two events
 
 
 _ACCOUNT = _Kind(
     lambda sid: Account(sid.removeprefix("account-")),
     Account.from_snapshot,
     accounts.SNAPSHOT_VERSION,
-    snapshots=True,
+    long_lived=True,
 )
-_CHART = _Kind(lambda _: Chart(), Chart.from_snapshot, chart.SNAPSHOT_VERSION, snapshots=True)
-# an entry stream never holds more than two events: not worth a snapshot
+_CHART = _Kind(lambda _: Chart(), Chart.from_snapshot, chart.SNAPSHOT_VERSION, long_lived=True)
+# an entry stream never holds more than two events: loading it is as cheap as a cache check,
+# and caching every entry of a large import would only grow memory
 _ENTRY = _Kind(
     lambda sid: Entry(sid.removeprefix("entry-")),
     Entry.from_snapshot,
     entries.SNAPSHOT_VERSION,
-    snapshots=False,
+    long_lived=False,
 )
 
 
@@ -166,8 +167,7 @@ class BookService:
                     raise
                 log.info("concurrent append; retrying (attempt %d)", attempt + 2)
                 continue
-            self._cache.update(work.loaded)
-            self._snapshot_at.update(work.snapshot_at)
+            self._remember(work)
             return result
         raise AssertionError("unreachable")
 
@@ -275,7 +275,7 @@ class BookService:
             snapshot_at = self._snapshot_at.get(stream_id, 0)
         else:
             aggregate, snapshot_at = kind.blank(stream_id), 0
-            snapshot = self.store.load_snapshot(stream_id) if kind.snapshots and current else None
+            snapshot = self.store.load_snapshot(stream_id) if kind.long_lived and current else None
             if (
                 snapshot is not None
                 and snapshot.code_version == kind.snapshot_version
@@ -299,7 +299,7 @@ class BookService:
         for stream_id, aggregate in work.loaded.items():
             kind = _kind(stream_id)
             if (
-                kind.snapshots
+                kind.long_lived
                 and aggregate.version - work.snapshot_at[stream_id] >= self.snapshot_every
             ):
                 self.store.save_snapshot(
@@ -335,9 +335,19 @@ class BookService:
         work = _Work()
         aggregate = self._load(stream_id, work)
         # what was read is committed (we are outside any write of ours): worth keeping
-        self._cache.update(work.loaded)
-        self._snapshot_at.update(work.snapshot_at)
+        self._remember(work)
         return aggregate.copy()
+
+    def _remember(self, work: _Work) -> None:
+        # Inside a caller's transaction nothing is committed yet and it may still roll back;
+        # a later append could then bring a stream back to the cached version with other
+        # events, which the version check cannot see. Only committed state is cached.
+        if getattr(self.store, "in_transaction", False):
+            return
+        for stream_id, aggregate in work.loaded.items():
+            if _kind(stream_id).long_lived:
+                self._cache[stream_id] = aggregate
+                self._snapshot_at[stream_id] = work.snapshot_at[stream_id]
 
     def forget(self) -> None:
         """Drop the cache (it is rebuilt on demand)."""

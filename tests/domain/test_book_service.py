@@ -241,6 +241,18 @@ def test_the_cache_sees_what_another_process_appended(books: BookService, path: 
         assert BookService(other_store).account("chk").balance == 0
 
 
+def test_an_outer_transaction_that_rolls_back_leaves_no_trace_in_the_cache(
+    books: BookService, store: SqliteEventStore, path: Path
+) -> None:
+    with pytest.raises(RuntimeError, match="changed my mind"), store.transaction():
+        books.execute(spend("60"))
+        assert books.account("chk").balance == 4000
+        raise RuntimeError("changed my mind")
+    with SqliteEventStore.open(path) as other_store:
+        BookService(other_store).execute(earn("5"))  # chk is at version 2 again
+    assert books.account("chk").balance == 10500
+
+
 def test_the_chart_cache_sees_a_name_taken_by_another_process(
     books: BookService, path: Path
 ) -> None:
