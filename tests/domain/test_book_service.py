@@ -221,6 +221,13 @@ def test_a_retried_open_account_is_not_a_duplicate_name(
     assert store.stream_version("chart") == 1
 
 
+def test_an_unknown_kind_of_command_is_refused(books: BookService, store: SqliteEventStore) -> None:
+    head = store.head()
+    with pytest.raises(InvalidCommand, match="Command is not a command this book knows"):
+        books.execute(Command())
+    assert store.head() == head
+
+
 def test_a_command_needs_a_command_id(books: BookService) -> None:
     with pytest.raises(InvalidCommand, match="command_id"):
         books.execute(spend("1", command_id=""))
