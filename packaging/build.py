@@ -84,8 +84,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
     subprocess.run(cmd, cwd=ROOT, check=True, env=env)
 
 
-def build(*, clean: bool, dist: Path) -> Path:
+def build(*, clean: bool, dist: Path, languages: str = "") -> Path:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # icon rendering needs no display
+    env["TALLYBOOK_BABEL_LANGUAGES"] = languages  # read by tallybook.spec
     run([sys.executable, str(ROOT / "packaging" / "make_icons.py")], env=env)
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
            "--distpath", str(dist), "--workpath", str(WORK), str(SPEC)]  # fmt: skip
@@ -106,12 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean", action="store_true", help="empty PyInstaller's caches first")
     parser.add_argument("--smoke", action="store_true", help="run the bundle's --self-test")
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (%(default)s)")
+    parser.add_argument("--locales", default="", metavar="en,de,...",
+                        help="bundle only these languages' Babel data (default: all, 32 MB); "
+                        "money in other locales is then formatted as en_US")  # fmt: skip
     parser.add_argument("--max-mb", type=float, default=MAX_MB,
                         help="fail if the unpacked bundle is larger (%(default)s MB)")  # fmt: skip
     args = parser.parse_args(argv)
 
     ensure_build_tools()
-    bundle = build(clean=args.clean, dist=args.dist.resolve())
+    bundle = build(clean=args.clean, dist=args.dist.resolve(), languages=args.locales)
     size, files = size_of(bundle)
     mb = size / 1_000_000
     print(f"build.py: {bundle} — {mb:.1f} MB unpacked in {files} files")

@@ -79,11 +79,18 @@ def _below_qt(dest: str) -> list[str] | None:
     return None
 
 
-def keep(entry: Entry) -> bool:
-    """Whether one collected file belongs in the bundle."""
+def keep(entry: Entry, babel_languages: frozenset[str] | None = None) -> bool:
+    """Whether one collected file belongs in the bundle.
+
+    ``babel_languages`` (e.g. ``{"en", "de"}``) keeps only those languages' Babel locale data
+    (32 MB for all ~1000 locales); money in any other locale is then formatted as en_US.
+    """
     dest = PurePath(entry[0]).as_posix()
     if _DROPPED_QT_LIBRARY.search(dest):
         return False
+    if babel_languages is not None and dest.startswith("babel/locale-data/"):
+        stem = PurePath(dest).stem
+        return stem == "root" or stem.split("_", 1)[0] in babel_languages
     below = _below_qt(dest)
     if below is None:
         return True
@@ -130,19 +137,29 @@ def orphans(kept: list[Entry], dropped: list[Entry], get_imports: GetImports) ->
     }
 
 
+def babel_languages_from(text: str | None) -> frozenset[str] | None:
+    """``"en, de"`` → ``{"en", "de"}``; empty or None → None (keep every locale)."""
+    languages = frozenset(part.strip() for part in (text or "").split(",") if part.strip())
+    return languages or None
+
+
 def link_target(entry: Entry) -> str:
     """A SYMLINK entry's target as a bundle path (its src is relative to the link)."""
     return os.path.normpath(os.path.join(os.path.dirname(entry[0]), entry[1]))
 
 
 def prune(
-    binaries: list[Entry], datas: list[Entry], get_imports: GetImports
+    binaries: list[Entry],
+    datas: list[Entry],
+    get_imports: GetImports,
+    babel_languages: frozenset[str] | None = None,
 ) -> tuple[list[Entry], list[Entry], set[str]]:
     """``binaries`` and ``datas`` without unused Qt parts and the libraries only they used.
 
     Also drops the top-level SYMLINK entries (kept by PyInstaller in ``datas``, e.g.
     ``libQt6Gui.so.6 -> PySide6/Qt/lib/libQt6Gui.so.6``) whose target is gone, so the bundle
-    carries no dangling links. Returns (binaries, datas, names of the orphans removed).
+    carries no dangling links. ``babel_languages``: see :func:`keep`. Returns (binaries,
+    datas, names of the orphans removed).
     """
     kept = [e for e in binaries if keep(e)]
     dropped = [e for e in binaries if not keep(e)]
@@ -150,6 +167,8 @@ def prune(
     gone = lonely | {e[0] for e in dropped}
     new_binaries = [e for e in kept if e[0] not in lonely]
     new_datas = [
-        e for e in datas if keep(e) and not (e[2] == "SYMLINK" and link_target(e) in gone)
+        e
+        for e in datas
+        if keep(e, babel_languages) and not (e[2] == "SYMLINK" and link_target(e) in gone)
     ]
     return new_binaries, new_datas, lonely

@@ -116,3 +116,16 @@ def test_libraries_only_dropped_plugins_use_go_with_them(tmp_path: Path) -> None
     assert [e[0] for e in kept] == [xcb, "libglib.so", "libxcb-util.so"]
     assert [e[0] for e in kept_datas] == ["libglib.so.1", "resources/icons/tallybook.svg"]
 
+
+
+def test_babel_data_can_be_limited_to_some_languages() -> None:
+    languages = bf.babel_languages_from(" de, en ,")
+    assert languages == {"de", "en"}
+    kept = [
+        name
+        for name in ("root", "de", "de_CH", "en_150", "fr", "fr_CA", "dea")
+        if bf.keep(entry(f"babel/locale-data/{name}.dat"), languages)
+    ]
+    assert kept == ["root", "de", "de_CH", "en_150"]
+    assert bf.keep(entry("babel/global.dat"), languages)
+    assert bf.keep(entry("babel/locale-data/fr.dat"), bf.babel_languages_from(""))
