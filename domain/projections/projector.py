@@ -34,9 +34,20 @@ class StreamReader(Protocol):
 
 
 class _Account:
-    __slots__ = ("acct", "balance", "closed", "name", "sign")
+    """What projecting needs to know of an account at the checkpoint."""
 
-    def __init__(self, acct: int, sign: int, balance: int, name: str, closed: bool) -> None:
+    __slots__ = ("acct", "balance", "closed", "max_date", "name", "rows", "sign")
+
+    def __init__(
+        self,
+        acct: int,
+        sign: int,
+        balance: int,
+        name: str,
+        closed: bool,
+        rows: int = 0,
+        max_date: str = "",
+    ) -> None:
         self.acct, self.sign, self.balance, self.name, self.closed = (
             acct,
             sign,
@@ -44,6 +55,8 @@ class _Account:
             name,
             closed,
         )
+        self.rows = rows  # register rows so far: the next row's seq is rows + 1
+        self.max_date = max_date  # the latest booking date among them
 
 
 class _Bulk:
@@ -108,7 +121,13 @@ class Projector:
             return
         self._accounts = {
             s.account_id: _Account(
-                s.acct, AccountType(s.account_type).sign, s.balance, s.name, s.closed
+                s.acct,
+                AccountType(s.account_type).sign,
+                s.balance,
+                s.name,
+                s.closed,
+                s.register_rows,
+                s.max_date,
             )
             for s in queries.account_states(conn, checkpoint)
         }
@@ -123,12 +142,6 @@ class Projector:
             position = posted.position
         return position
 
-    def _remember(self, entry_id: str, position: int) -> None:
-        # two generations instead of an LRU: O(1) and bounded memory over a million entries
-        if len(self._recent) >= _RECENT_ENTRIES:
-            self._older, self._recent = self._recent, {}
-        self._recent[entry_id] = position
-
     def write(self, conn: Connection, events: Sequence[StoredEvent], checkpoint: int) -> int:
         """Project events (positions checkpoint+1, +2, ...) and move the checkpoint; returns it."""
         self._sync(conn, checkpoint)
@@ -139,6 +152,7 @@ class Projector:
         entries: list[tuple[Any, ...]] = []
         voids: list[tuple[Any, ...]] = []
         marks: list[dict[str, Any]] = []
+        recent = self._recent
         position = checkpoint
         for event in events:
             position = event.position
@@ -154,7 +168,12 @@ class Projector:
                 entries.append(
                     (position, entry_id, data["kind"], data["payee"], data["memo"], None, "")
                 )
-                self._remember(entry_id, position)
+                # entry id -> position for voids; two generations instead of an LRU keep
+                # it O(1) and bounded over a million entries
+                if len(recent) >= _RECENT_ENTRIES:
+                    self._older, self._recent = recent, {}
+                    recent = self._recent
+                recent[entry_id] = position
                 _post(
                     accounts,
                     register,
@@ -221,40 +240,26 @@ def _post(
     postings: Sequence[Sequence[Any]],
     factor: int,
 ) -> None:
-    """Register rows for an entry (factor 1) or its void (factor -1), balances moved."""
+    """Register rows for an entry (factor 1) or its void (factor -1), balances moved.
+
+    Row: (acct, position, booking_date, amount, balance_after, seq, max_date,
+    entry_position, is_void, others) as in ``rm_register``.
+    """
     is_void = factor < 0
     if len(postings) == 2 and postings[0][0] != postings[1][0]:
         # the common case (deposit, withdrawal, transfer) without building a dict
         (first_id, _c1, first_debit), (second_id, _c2, second_debit) = postings
         first, second = accounts[first_id], accounts[second_id]
-        amount = factor * first.sign * first_debit
-        first.balance += amount
-        register.append(
-            (
-                first.acct,
-                position,
-                day,
-                amount,
-                first.balance,
-                entry_position,
-                is_void,
-                str(second.acct),
-            )
-        )
-        amount = factor * second.sign * second_debit
-        second.balance += amount
-        register.append(
-            (
-                second.acct,
-                position,
-                day,
-                amount,
-                second.balance,
-                entry_position,
-                is_void,
-                str(first.acct),
-            )
-        )
+        for state, debit, other in ((first, first_debit, second), (second, second_debit, first)):
+            amount = factor * state.sign * debit
+            state.balance += amount
+            state.rows += 1
+            if day > state.max_date:
+                state.max_date = day
+            register.append(
+                (state.acct, position, day, amount, state.balance, state.rows, state.max_date,
+                 entry_position, is_void, str(other.acct))
+            )  # fmt: skip
         return
     per_account: dict[str, int] = {}
     for account_id, _currency, debit in postings:
@@ -264,7 +269,11 @@ def _post(
         state = accounts[account_id]
         amount = factor * state.sign * debit
         state.balance += amount
+        state.rows += 1
+        if day > state.max_date:
+            state.max_date = day
         others = ",".join(str(k) for a, k in keys.items() if a != account_id)
         register.append(
-            (state.acct, position, day, amount, state.balance, entry_position, is_void, others)
-        )
+            (state.acct, position, day, amount, state.balance, state.rows, state.max_date,
+             entry_position, is_void, others)
+        )  # fmt: skip

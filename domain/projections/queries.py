@@ -40,6 +40,8 @@ class AccountState:
     closed: bool
     balance: int
     last_position: int
+    register_rows: int
+    max_date: str  # the latest booking date in the register, "" if it is empty
 
 
 def account_states(conn: Connection, p: int, account_id: str | None = None) -> list[AccountState]:
@@ -70,6 +72,8 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
             _v.c.position,
             _r.c.balance_after,
             _r.c.position,
+            _r.c.seq,
+            _r.c.max_date,
         )
         .select_from(
             _a.join(_v, and_(_v.c.acct == _a.c.acct, _v.c.position == v_last)).outerjoin(
@@ -82,7 +86,8 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
         query = query.where(_a.c.account_id == account_id)
     states = []
     for row in conn.execute(query):
-        (acct, aid, kind, currency, opening, overdraft, name, closed, v_pos, balance, r_pos) = row
+        (acct, aid, kind, currency, opening, overdraft, name, closed, v_pos) = row[:9]
+        balance, r_pos, seq, max_date = row[9:]
         states.append(
             AccountState(
                 acct=acct,
@@ -95,6 +100,8 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
                 closed=bool(closed),
                 balance=opening if balance is None else balance,
                 last_position=max(v_pos, r_pos or 0),
+                register_rows=seq or 0,
+                max_date=max_date or "",
             )
         )
     return states
@@ -154,30 +161,75 @@ def voided_entries(conn: Connection, void_positions: Collection[int]) -> dict[in
     return found
 
 
-def register_count(conn: Connection, acct: int, p: int) -> int:
-    query = select(func.count()).where(_r.c.acct == acct, _r.c.position <= p)
-    return int(conn.execute(query).scalar_one())
+@dataclass(frozen=True, slots=True)
+class RegisterState:
+    """An account's register as of p: its opening balance, balance, size and last date."""
+
+    acct: int
+    opening_balance: int
+    balance: int
+    rows: int
+    max_date: str
+
+
+def register_state(conn: Connection, account_id: str, p: int) -> RegisterState | None:
+    """One seek for the account, one for its latest register row at or before p."""
+    r_last = (
+        select(_r.c.position)
+        .where(_r.c.acct == _a.c.acct, _r.c.position <= p)
+        .order_by(_r.c.position.desc())
+        .limit(1)
+        .correlate(_a)
+        .scalar_subquery()
+    )
+    r2 = _r.alias("r2")
+    query = (
+        select(_a.c.acct, _a.c.opening_balance, r2.c.balance_after, r2.c.seq, r2.c.max_date)
+        .select_from(_a.outerjoin(r2, and_(r2.c.acct == _a.c.acct, r2.c.position == r_last)))
+        .where(_a.c.account_id == account_id, _a.c.acct <= p)
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    acct, opening, balance, seq, max_date = row
+    if seq is None:
+        return RegisterState(acct, opening, opening, 0, "")
+    return RegisterState(acct, opening, balance, seq, max_date)
 
 
 def register_page(
-    conn: Connection, acct: int, opening: int, p: int, offset: int, limit: int
+    conn: Connection, state: RegisterState, p: int, offset: int, limit: int
 ) -> list[RegisterRow]:
     """Rows offset..offset+limit in (booking date, position) order, with running balances.
 
-    The balance before the page is the opening balance plus the amounts of the rows before
-    it, summed from the covering date index; the page itself is found in that index and only
-    its rows are read from the tables.
+    The rows as of p are those with position <= p; there are ``state.rows`` of them, all
+    dated at most ``state.max_date``. A page in the first half is reached from the start
+    (balance before it = opening + the amounts before it), one in the second half from the
+    end (balance before it = balance as of p - the amounts from it on), both summed in the
+    covering date index; so the first and the last page cost the same at any size.
     """
-    in_order = (
-        select(_r.c.position, _r.c.amount)
-        .where(_r.c.acct == acct, _r.c.position <= p)
-        .order_by(_r.c.booking_date, _r.c.position)
-    )
-    before = opening
-    if offset > 0:
-        head = in_order.limit(offset).subquery()
-        before += int(conn.execute(select(func.coalesce(func.sum(head.c.amount), 0))).scalar_one())
-    page_keys = in_order.limit(limit).offset(offset).subquery()
+    total = state.rows
+    end = min(offset + limit, total)
+    if offset >= end:
+        return []
+    acct = state.acct
+    mine = and_(_r.c.acct == acct, _r.c.position <= p, _r.c.booking_date <= state.max_date)
+    if offset <= total - end:
+        in_order = select(_r.c.position, _r.c.amount).where(mine)
+        in_order = in_order.order_by(_r.c.booking_date, _r.c.position)
+        skipped, before = offset, state.opening_balance
+        keys = in_order.limit(end - offset).offset(offset).subquery()
+        sign = 1
+    else:
+        in_order = select(_r.c.position, _r.c.amount).where(mine)
+        in_order = in_order.order_by(_r.c.booking_date.desc(), _r.c.position.desc())
+        skipped, before = total - offset, state.balance  # the rows from the page on
+        keys = in_order.limit(end - offset).offset(total - end).subquery()
+        sign = -1
+    if skipped:
+        head = in_order.limit(skipped).subquery()
+        summed = conn.execute(select(func.coalesce(func.sum(head.c.amount), 0))).scalar_one()
+        before += sign * int(summed)
     query = (
         select(
             _r.c.position,
@@ -192,7 +244,7 @@ def register_page(
             _e.c.void_reason,
         )
         .select_from(
-            page_keys.join(_r, and_(_r.c.acct == acct, _r.c.position == page_keys.c.position)).join(
+            keys.join(_r, and_(_r.c.acct == acct, _r.c.position == keys.c.position)).join(
                 _e, _e.c.position == _r.c.entry_position
             )
         )
@@ -201,14 +253,14 @@ def register_page(
     page = conn.execute(query).all()
     # the other accounts by key; more than two are shown as a count, without names
     others = [[int(k) for k in row.others.split(",")] if row.others else [] for row in page]
-    wanted = {k for keys in others if len(keys) <= 2 for k in keys}
+    wanted = {k for keys_ in others if len(keys_) <= 2 for k in keys_}
     names = names_as_of(conn, wanted, p) if wanted else {}
     rows = []
     running = before
-    for row, keys in zip(page, others, strict=True):
+    for row, keys_ in zip(page, others, strict=True):
         position, day, amount, is_void, _other, entry_id, payee, memo, voided, reason = row
         running += amount
-        label = split_label(len(keys)) if len(keys) > 2 else ", ".join(names[k] for k in keys)
+        label = split_label(len(keys_)) if len(keys_) > 2 else ", ".join(names[k] for k in keys_)
         rows.append(
             RegisterRow(
                 position=position,

@@ -19,7 +19,6 @@ from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account
 from domain.projections.tables import (
     CODE_VERSION,
     metadata,
-    rm_accounts,
     rm_checkpoint,
     rm_register,
 )
@@ -222,14 +221,6 @@ class ReadModels:
             raise UnknownAccount(f"no account {account_id!r} at position {p}")
         return states[0].balance
 
-    def _account_key(self, conn: Connection, account_id: str, p: int) -> tuple[int, int] | None:
-        row = conn.execute(
-            select(rm_accounts.c.acct, rm_accounts.c.opening_balance).where(
-                rm_accounts.c.account_id == account_id, rm_accounts.c.acct <= p
-            )
-        ).first()
-        return None if row is None else (int(row[0]), int(row[1]))
-
     def register(
         self, account_id: str, as_of: int | None = None, offset: int = 0, limit: int = 100
     ) -> list[RegisterRow]:
@@ -237,18 +228,16 @@ class ReadModels:
         order with running balances; [] for an account not open by then."""
         with self._reading() as conn:
             p = self._as_of(as_of)
-            key = self._account_key(conn, account_id, p)
-            if key is None or limit <= 0:
+            state = queries.register_state(conn, account_id, p)
+            if state is None or limit <= 0:
                 return []
-            acct, opening = key
-            return queries.register_page(conn, acct, opening, p, max(0, offset), limit)
+            return queries.register_page(conn, state, p, max(0, offset), limit)
 
     def register_count(self, account_id: str, as_of: int | None = None) -> int:
-        """How many register rows the account has as of ``as_of``."""
+        """How many register rows the account has as of ``as_of`` (one index seek)."""
         with self._reading() as conn:
-            p = self._as_of(as_of)
-            key = self._account_key(conn, account_id, p)
-            return 0 if key is None else queries.register_count(conn, key[0], p)
+            state = queries.register_state(conn, account_id, self._as_of(as_of))
+        return 0 if state is None else state.rows
 
     def history(self, offset: int = 0, limit: int = 100) -> list[HistoryRow]:
         """Recorded events offset+1 .. offset+limit (by position), described for people.

@@ -3,10 +3,11 @@
 Accounts are keyed inside the read models by ``acct``, the position of their AccountOpened: a
 small integer keeps the per-posting rows and their indexes compact.
 
-- ``rm_register``: one row per (account, entry or void) with the natural-signed amount and
-  the account's balance after it in *position* order. Its primary key (acct, position) makes
-  "balance as of p" one index seek; the covering index (acct, booking_date, position, amount)
-  serves register pages in date order and the sums before a page.
+- ``rm_register``: one row per (account, entry or void) with the natural-signed amount and,
+  in *position* order, the account's balance after it, its row count (``seq``) and the latest
+  booking date so far (``max_date``). Its primary key (acct, position) makes "balance, row
+  count and date range as of p" one index seek; the covering index (acct, booking_date,
+  position, amount) serves register pages in date order and the sums before or after a page.
 - ``rm_account_versions``: the name and closed flag after each open/rename/close, keyed
   (acct, position), so "name as of p" is one seek too.
 - ``rm_entries``: payee, memo and void status of each entry, keyed by the entry's position.
@@ -28,7 +29,7 @@ from sqlalchemy import (
     Text,
 )
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
 
 # INTEGER exactly on SQLite so single-column keys alias the rowid; 64-bit elsewhere
@@ -73,6 +74,8 @@ rm_register = Table(
     Column("booking_date", String(10), nullable=False),  # ISO text sorts as dates do
     Column("amount", Int64, nullable=False),
     Column("balance_after", Int64, nullable=False),
+    Column("seq", Int64, nullable=False),  # 1, 2, 3... per account in position order
+    Column("max_date", String(10), nullable=False),  # latest booking date among rows 1..seq
     Column("entry_position", Int64, nullable=False),
     Column("is_void", Boolean, nullable=False),
     Column("others", Text, nullable=False),  # the other accounts' acct keys, comma separated

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,12 @@ def test_catch_up_after_a_gap_brings_the_read_models_up_to_date(book: Book) -> N
     assert book.read_models.checkpoint() == projected < book.store.head()[0]
     assert book.read_models.pending() == book.store.head()[0] - projected
     seen: list[tuple[int, int]] = []
-    applied = ReadModels(book.store, batch_size=4).catch_up(
-        lambda done, total: seen.append((done, total)) is None
-    )
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return True
+
+    applied = ReadModels(book.store, batch_size=4).catch_up(progress)
     assert applied == book.store.head()[0] - projected
     assert seen[-1] == (applied, applied) and len(seen) == -(-applied // 4)
     assert book.read_models.pending() == 0
@@ -85,7 +89,10 @@ def test_applying_events_again_changes_nothing(book: Book) -> None:
     before = book.read_models.register(checking)
     book.read_models.apply(book.events())
     command = Deposit(
-        account_id=checking, income_account_id=salary, amount=1, booking_date=before[0].booking_date
+        account_id=checking,
+        income_account_id=salary,
+        amount=Decimal(1),
+        booking_date=before[0].booking_date,
     )
     book.run(command)
     book.run(command)  # a retry: the store answers with the first run's events
@@ -161,8 +168,8 @@ def test_another_writer_on_the_same_file_is_picked_up(book: Book, tmp_path: Path
             Deposit(
                 account_id=checking,
                 income_account_id=salary,
-                amount=7,
-                booking_date=(book.read_models.register(checking)[0].booking_date),
+                amount=Decimal(7),
+                booking_date=book.read_models.register(checking)[0].booking_date,
             )
         )
         opened = OpenAccount(
