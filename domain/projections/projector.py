@@ -138,7 +138,9 @@ class Projector:
         position = self._recent.get(entry_id) or self._older.get(entry_id)
         if position is None:
             # an entry older than the cache: its stream starts with its EntryPosted
-            posted = next(iter(self._store.read_stream(f"entry-{entry_id}")))
+            posted = next(iter(self._store.read_stream(f"entry-{entry_id}")), None)
+            if posted is None or posted.type != "EntryPosted":
+                raise ValueError(f"a void names entry {entry_id}, which was never posted")
             position = posted.position
         return position
 

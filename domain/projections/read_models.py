@@ -188,6 +188,13 @@ class ReadModels:
             if began and conn.in_transaction():
                 conn.commit()
 
+    def needs_rebuild(self) -> bool:
+        """True if the tables were written by another projection code version; then
+        :meth:`catch_up` (or the next :meth:`apply`) rebuilds them, and until that the
+        answers may be wrong."""
+        with self._reading():
+            return self._read_checkpoint()[1] != CODE_VERSION
+
     def checkpoint(self) -> int:
         """The position of the last event applied to the read models."""
         with self._reading():

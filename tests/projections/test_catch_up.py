@@ -133,7 +133,9 @@ def test_tables_of_another_code_version_are_rebuilt_by_catch_up(book: Book) -> N
         conn.execute(text("UPDATE rm_checkpoint SET code_version = 'older'"))
         conn.execute(text("DELETE FROM rm_register"))
     models = ReadModels(book.store)
+    assert models.needs_rebuild()
     assert models.catch_up() == book.store.head()[0]
+    assert not models.needs_rebuild()
     assert_matches_fold(book, models)
 
 
@@ -223,3 +225,15 @@ def test_a_new_book_file_gets_empty_read_models(tmp_path: Path) -> None:
         assert reopened.checkpoint() == 0
     finally:
         book.store.close()
+
+
+def test_a_read_only_book_is_answered_from_its_tables(book: Book) -> None:
+    checking, _salary, _food = some_books(book, entries=2)
+    expected = (book.read_models.accounts(3), book.read_models.register(checking))
+    readonly = SqliteEventStore.open(book.path, readonly=True)
+    try:
+        models = ReadModels(readonly)
+        assert (models.accounts(3), models.register(checking)) == expected
+        assert models.history() == book.read_models.history()
+    finally:
+        readonly.close()
