@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import Launcher
 from app.bundle import apply_desktop_identity
-from app.instance import BookGuard, FileOpenFilter
+from app.instance import BookGuard, FileOpenFilter, wait_for_file_open
 from app.paths import default_book_path
 from app.settings import APPLICATION, ORGANIZATION
 
@@ -46,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test(argv)
     app = create_application(argv)
-    book: Path = args.book or default_book_path()
+    # A book double-clicked in the macOS Finder comes as an event, not as an argument
+    opened = wait_for_file_open(app) if args.book is None and sys.platform == "darwin" else None
+    book: Path = args.book or opened or default_book_path()
     book.parent.mkdir(parents=True, exist_ok=True)
     launcher = Launcher(guard=BookGuard(app), quit_when_nothing_opens=True)
     # documents opened from the macOS Finder arrive as events, not as arguments
