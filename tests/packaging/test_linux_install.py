@@ -108,3 +108,20 @@ def test_install_without_bundle_or_command_refuses(home: Path, tmp_path: Path) -
     result = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "no bundle" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils")
+def test_desktop_entry_is_valid() -> None:
+    desktop = ROOT / f"resources/linux/{APP_ID}.desktop"
+    result = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Exec=tallybook %f" in desktop.read_text().splitlines()
+
+
+@pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="needs appstreamcli")
+def test_appstream_metainfo_is_valid() -> None:
+    metainfo = ROOT / f"resources/linux/{APP_ID}.metainfo.xml"
+    result = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(metainfo)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
