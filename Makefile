@@ -17,11 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
-	$(BIN)/ruff check app domain tests
+	$(BIN)/ruff check app domain tests packaging
 	$(BIN)/mypy
 
 lint: $(STAMP)
-	$(BIN)/ruff check app domain tests
+	$(BIN)/ruff check app domain tests packaging
 	$(BIN)/mypy
 
 bench: $(STAMP)
