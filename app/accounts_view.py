@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from app.models import accounts as cols
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow
+from app.signals import emit
 
 
 class AccountsView(QTableView):
@@ -65,4 +66,4 @@ class AccountsView(QTableView):
 
     @Slot()
     def _emit_selected(self) -> None:
-        self.account_selected.emit(self.selected_account())
+        emit(self.account_selected, self.selected_account())

@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import jobs
@@ -21,6 +21,7 @@ from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.settings import AppSettings
+from app.signals import emit
 from app.time_travel import TimeTravel
 from app.watcher import BookWatcher
 from app.workers import BackgroundTask
@@ -79,10 +80,6 @@ class BookSession(QObject):
         if not book.readonly:
             self.watcher.start()
 
-    def close(self) -> None:
-        self.watcher.stop()
-        self.book.close()
-
 
 @dataclass(frozen=True, slots=True)
 class Access:
@@ -131,13 +128,16 @@ class Launcher(QObject):
             raise
         session = BookSession(book, access.note)
         window = MainWindow(session.parts, self, self.settings)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         session.setParent(window)
-        window.closed.connect(session.close)
+        window.closed.connect(session.watcher.stop)
         window.closed.connect(lambda p=path: self._on_window_closed(p))
+        # the file closes once every view is gone, so no late repaint can query it
+        window.destroyed.connect(book.close)
         self.windows[path] = window
         self.settings.add_recent_book(path)
         window.show()
-        self.window_opened.emit(window)
+        emit(self.window_opened, window)
         return window
 
     def open_book(self, path: Path) -> bool:
@@ -225,7 +225,7 @@ class Launcher(QObject):
             self._parent_widget(), "Cannot Open Book",
             f"Tallybook cannot open “{path.name}”.\n\n{message}",
         )  # fmt: skip
-        self.open_failed.emit(message)
+        emit(self.open_failed, message)
         self._quit_if_nothing_open(1)
 
     def _quit_if_nothing_open(self, code: int) -> None:

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.signals import emit
 from domain.commands import Command
 from domain.errors import DomainError, StoreError
 from domain.store.base import StoredEvent
@@ -37,12 +38,12 @@ class CommandController(QObject):
         try:
             events = self._service.execute(command)
         except DomainError as exc:
-            self.command_rejected.emit(command, exc.message)
+            emit(self.command_rejected, command, exc.message)
             return False
         except StoreError as exc:
             # e.g. another program holds the book: the user can retry, the app goes on
-            self.command_rejected.emit(command, f"The book could not be written: {exc}")
+            emit(self.command_rejected, command, f"The book could not be written: {exc}")
             return False
         if events:
-            self.events_appended.emit(list(events))
+            emit(self.events_appended, list(events))
         return True

@@ -46,16 +46,30 @@ def from_qdate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
+def _is_c_locale() -> bool:
+    return QLocale().name() in ("", "C", "POSIX")
+
+
+def date_format() -> str:
+    """The locale's short date format with a four-digit year (ISO for the C locale)."""
+    if _is_c_locale():
+        return "yyyy-MM-dd"
+    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
+
+
 def date_text(day: dt.date) -> str:
     """A booking date in the locale's short format."""
-    return QLocale().toString(to_qdate(day), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(to_qdate(day), date_format())
 
 
 def local_time_text(moment: dt.datetime) -> str:
     """A UTC moment shown in the local time zone, short locale format with seconds."""
     local = moment.astimezone()
     qt_moment = QDateTime(to_qdate(local.date()), QTime(local.hour, local.minute, local.second))
-    fmt = QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat)
-    if ":ss" not in fmt:
-        fmt = fmt.replace(":mm", ":mm:ss")
+    if _is_c_locale():
+        fmt = "yyyy-MM-dd HH:mm:ss"
+    else:
+        fmt = QLocale().timeFormat(QLocale.FormatType.ShortFormat)
+        fmt = f"{date_format()} {fmt if ':ss' in fmt else fmt.replace(':mm', ':mm:ss')}"
     return QLocale().toString(qt_moment, fmt)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,12 +28,12 @@ EventDetails = Callable[[int], str]
 """Position -> the event's full data, metadata and hash as text."""
 
 _WIDTHS = {
-    cols.COL_POSITION: 64,
+    cols.COL_POSITION: 56,
     cols.COL_RECORDED: 150,
     cols.COL_BOOKING: 90,
-    cols.COL_TYPE: 110,
-    cols.COL_ACCOUNT: 160,
-    cols.COL_AUTHOR: 90,
+    cols.COL_TYPE: 105,
+    cols.COL_ACCOUNT: 150,
+    cols.COL_AUTHOR: 80,
 }
 
 
@@ -64,7 +64,9 @@ class HistoryDock(QDockWidget):
         header = self.table.horizontalHeader()
         for column, width in _WIDTHS.items():
             header.resizeSection(column, width)
+        header.moveSection(cols.COL_AUTHOR, cols.COL_SUMMARY)  # the summary takes what is left
         header.setSectionResizeMode(cols.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("historyDetail")
         self.detail.setReadOnly(True)
@@ -73,14 +75,17 @@ class HistoryDock(QDockWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([900, 380])
         self.setWidget(splitter)
         self.table.activated.connect(self._on_row_activated)
         self.table.doubleClicked.connect(self._on_row_activated)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row_changed)
         travel.cursor_changed.connect(self._on_cursor_changed)
+        # once laid out, show where the books stand: the newest event
+        QTimer.singleShot(0, lambda: self.select_position(travel.cursor))
 
     def selected_position(self) -> int | None:
         index = self.table.currentIndex()

@@ -37,6 +37,7 @@ from app.models.sources import AccountRow, RegisterRow
 from app.paths import BOOK_FILTER, with_book_suffix
 from app.register_view import RegisterPanel
 from app.settings import AppSettings
+from app.signals import emit
 from app.status_bar import BookStatusBar
 from app.time_travel import TimeTravel
 from app.timeline import EventCaption, Timeline
@@ -350,7 +351,7 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry, state = self._settings.window_geometry(), self._settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 820)
+            self.resize(1360, 860)
         if state is not None:
             self.restoreState(state)
 
@@ -359,4 +360,4 @@ class MainWindow(QMainWindow):
         self.timeline.pause()
         self.tasks.cancel_all()
         super().closeEvent(event)
-        self.closed.emit()
+        emit(self.closed)

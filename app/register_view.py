@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -17,13 +19,14 @@ from app.models import register as cols
 from app.models.accounts import TYPE_LABEL
 from app.models.register import RegisterModel
 from app.models.sources import AccountRow, RegisterRow
+from app.signals import emit
 
 _WIDTHS = {
-    cols.COL_DATE: 90,
-    cols.COL_PAYEE: 170,
-    cols.COL_OTHER: 170,
-    cols.COL_AMOUNT: 120,
-    cols.COL_BALANCE: 130,
+    cols.COL_DATE: 92,
+    cols.COL_PAYEE: 150,
+    cols.COL_OTHER: 150,
+    cols.COL_AMOUNT: 110,
+    cols.COL_BALANCE: 120,
 }
 
 
@@ -59,6 +62,7 @@ class RegisterPanel(QWidget):
         layout.addWidget(self.table)
         self.table.selectionModel().selectionChanged.connect(self._emit_selected)
         model.modelReset.connect(self._on_rows_changed)
+        model.modelReset.connect(self._show_latest)
         model.rowsInserted.connect(self._on_rows_changed)
         model.rowsRemoved.connect(self._on_rows_changed)
         model.dataChanged.connect(self._on_rows_changed)
@@ -70,7 +74,12 @@ class RegisterPanel(QWidget):
 
     @Slot()
     def _emit_selected(self) -> None:
-        self.entry_selected.emit(self.selected_entry())
+        emit(self.entry_selected, self.selected_entry())
+
+    @Slot()
+    def _show_latest(self) -> None:
+        # a register is read from its newest entries up
+        QTimer.singleShot(0, self.table.scrollToBottom)
 
     @Slot()
     def _on_rows_changed(self) -> None:
@@ -84,7 +93,7 @@ class RegisterPanel(QWidget):
         color = "#c0392b" if account.balance < 0 else "palette(text)"
         closed = " · closed" if account.closed else ""
         return (
-            f"<span style='font-size: 14pt; font-weight: 600;'>{account.name}</span>"
+            f"<span style='font-size: 14pt; font-weight: 600;'>{html.escape(account.name)}</span>"
             f"&nbsp;&nbsp;<span>{TYPE_LABEL[account.account_type]} · {account.currency}"
             f"{closed}</span>&nbsp;&nbsp;&nbsp;<span style='font-size: 13pt; color: {color};'>"
             f"{balance}</span>"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
+from app.signals import emit
 from domain.store.base import StoredEvent
 
 
@@ -53,10 +54,10 @@ class TimeTravel(QObject):
         was_present = self._present
         self._cursor = position
         self._present = present
-        self.as_of_changed.emit(self.as_of)
+        emit(self.as_of_changed, self.as_of)
         if was_present != present:
-            self.present_changed.emit(present)
-        self.cursor_changed.emit(position)
+            emit(self.present_changed, present)
+        emit(self.cursor_changed, position)
 
     def step(self, delta: int) -> None:
         self.move_to(self._cursor + delta)
@@ -76,7 +77,7 @@ class TimeTravel(QObject):
         if head <= self._head:
             return
         self._head = head
-        self.head_changed.emit(head)
+        emit(self.head_changed, head)
         if self._present:
             self._cursor = head
-            self.cursor_changed.emit(head)
+            emit(self.cursor_changed, head)

@@ -8,6 +8,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.event_details import EventReader
+from app.signals import emit
 from domain.store.base import StoredEvent
 
 POLL_MS = 2000
@@ -59,5 +60,5 @@ class BookWatcher(QObject):
             return []
         events = list(self._reader.read_all(known, count))
         if events:
-            self.events_found.emit(events)
+            emit(self.events_found, events)
         return events

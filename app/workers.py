@@ -14,6 +14,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.signals import emit
+
 Progress = Callable[[int, int], bool]
 Job = Callable[[Progress], object]
 
@@ -46,15 +48,15 @@ class Worker(QObject):
         try:
             result = self._job(self._report)
         except Exception as exc:  # any failure is shown to the user, not lost in a thread
-            self.failed.emit(str(exc) or type(exc).__name__)
+            emit(self.failed, str(exc) or type(exc).__name__)
         else:
-            self.finished.emit(result)
+            emit(self.finished, result)
 
     def _report(self, done: int, total: int) -> bool:
         now = time.monotonic()
         if done >= total or now - self._last_report >= _REPORT_EVERY_S:
             self._last_report = now
-            self.progress.emit(done, total)
+            emit(self.progress, done, total)
         return not self._cancelled.is_set()
 
 
@@ -108,14 +110,14 @@ class BackgroundTask(QObject):
     @Slot(object)
     def _on_finished(self, result: object) -> None:
         self._stop()
-        self.finished.emit(result)
-        self.done.emit()
+        emit(self.finished, result)
+        emit(self.done)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self._stop()
-        self.failed.emit(message)
-        self.done.emit()
+        emit(self.failed, message)
+        emit(self.done)
 
     def _stop(self) -> None:
         self._thread.quit()

@@ -9,8 +9,9 @@ from decimal import Decimal
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
-from app.formatting import babel_locale, from_qdate, money_text, to_qdate
+from app.formatting import babel_locale, date_format, from_qdate, money_text, to_qdate
 from app.models.sources import AccountRow
+from app.signals import emit
 from domain.errors import DomainError
 from domain.money import Money, parse_money
 
@@ -37,7 +38,7 @@ class AmountEdit(QLineEdit):
     def set_currency(self, currency: str) -> None:
         self._currency = currency
         self._update_placeholder()
-        self.amount_changed.emit()
+        emit(self.amount_changed)
 
     def set_amount(self, money: Money) -> None:
         self.setText(money_text(money.minor, money.currency, symbol=False))
@@ -64,7 +65,7 @@ class AmountEdit(QLineEdit):
         invalid = bool(self.text().strip()) and self.amount() is None
         self.setProperty("invalid", invalid)
         self.setStyleSheet("border: 1px solid #c0392b;" if invalid else "")
-        self.amount_changed.emit()
+        emit(self.amount_changed)
 
     def _update_placeholder(self) -> None:
         self.setPlaceholderText(money_text(0, self._currency, symbol=False))
@@ -74,6 +75,7 @@ def date_edit(day: dt.date | None = None, parent: QWidget | None = None) -> QDat
     """A date field with a calendar popup in the locale's short format, today by default."""
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
+    edit.setDisplayFormat(date_format())
     edit.setDate(to_qdate(day) if day else QDate.currentDate())
     return edit
 
@@ -109,7 +111,7 @@ class AccountCombo(QComboBox):
         self.blockSignals(False)
         index = self.findData(current) if current else -1
         self.setCurrentIndex(index if index >= 0 else (0 if self.count() else -1))
-        self.currentIndexChanged.emit(self.currentIndex())
+        emit(self.currentIndexChanged, self.currentIndex())
 
     def account_id(self) -> str | None:
         data = self.currentData()

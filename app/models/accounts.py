@@ -162,6 +162,11 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
             return self._display(line, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return style.RIGHT if column == COL_BALANCE else style.LEFT
+        if role == Qt.ItemDataRole.DecorationRole:
+            kind = line.account_type
+            if column == COL_NAME and line.kind is LineKind.ACCOUNT and kind is not None:
+                return style.type_icon(kind)
+            return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_BALANCE and line.balance < 0:
                 return style.negative_brush()
@@ -182,7 +187,7 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
         if column == COL_NAME:
             if line.kind is LineKind.ACCOUNT:
                 closed = " (closed)" if line.account and line.account.closed else ""
-                return f"    {line.label}{closed}"
+                return f"{line.label}{closed}"
             return line.label
         if column == COL_TYPE:
             kind = line.account_type

@@ -12,6 +12,8 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
+from app.signals import emit
+
 R = TypeVar("R")
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -65,13 +67,13 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         wanted = sorted(range(len(self._rows)), key=lambda i: order[self._key(self._rows[i])])
         if wanted == list(range(len(self._rows))):
             return
-        self.layoutAboutToBeChanged.emit()
+        emit(self.layoutAboutToBeChanged)
         new_row_of = {old: new for new, old in enumerate(wanted)}
         self._rows = [self._rows[i] for i in wanted]
         old_indexes = self.persistentIndexList()
         moved = [self.index(new_row_of[i.row()], i.column()) for i in old_indexes]
         self.changePersistentIndexList(old_indexes, moved)
-        self.layoutChanged.emit()
+        emit(self.layoutChanged)
 
     def _insert_new(self, new_rows: Sequence[R]) -> None:
         # after removing and reordering, the current rows are an ordered subsequence of new_rows
@@ -99,5 +101,5 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
                     run_start = i
             elif run_start is not None:
                 last = self.index(i - 1, self.columnCount() - 1)
-                self.dataChanged.emit(self.index(run_start, 0), last)
+                emit(self.dataChanged, self.index(run_start, 0), last)
                 run_start = None

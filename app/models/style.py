@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+
+from domain.events import AccountType
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -40,3 +42,26 @@ def font(*, bold: bool = False, italic: bool = False, strike: bool = False) -> Q
 
 def amount_brush(minor: int) -> QBrush | None:
     return negative_brush() if minor < 0 else None
+
+
+TYPE_COLORS = {
+    AccountType.ASSET: "#2e86de",
+    AccountType.LIABILITY: "#e67e22",
+    AccountType.EQUITY: "#8e44ad",
+    AccountType.INCOME: "#27ae60",
+    AccountType.EXPENSE: "#c0392b",
+}
+
+
+@cache
+def type_icon(kind: AccountType) -> QIcon:
+    """A small dot in the account type's colour, to tell the types apart at a glance."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(TYPE_COLORS[kind]))
+    painter.drawEllipse(4, 4, 8, 8)
+    painter.end()
+    return QIcon(pixmap)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.bootstrap import Launcher
@@ -101,20 +101,21 @@ def generated_book(book_path: Path) -> Path:
 
 
 @pytest.fixture
-def launcher(settings: AppSettings) -> Iterator[Launcher]:
+def launcher(settings: AppSettings, qtbot: Any) -> Iterator[Launcher]:
     launcher = Launcher(settings)
     yield launcher
     for window in list(launcher.windows.values()):
         window.close()
+    # delete the closed windows now (their books close with them), not at interpreter exit
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
-def open_window(launcher: Launcher, qtbot: Any) -> Callable[[Path], MainWindow]:
-    """The real main window, built by the composition root on a book file."""
+def open_window(launcher: Launcher) -> Callable[[Path], MainWindow]:
+    """The real main window, built by the composition root on a book file (the launcher
+    fixture closes it)."""
 
     def open_(path: Path) -> MainWindow:
-        window = launcher.show_book(path)
-        qtbot.addWidget(window)
-        return window
+        return launcher.show_book(path)
 
     return open_
