@@ -329,10 +329,10 @@ def _open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
 
 
 def _open_readable(path: Path) -> Book:
-    """Open read-only; if the read models lag the events (a book last written by an
-    interrupted or older Tallybook), open read-write once so they catch up."""
+    """Open read-only; if the read models lag the events or were written by another
+    Tallybook version, open read-write once so they catch up or are rebuilt."""
     book = _open_book(path, create=False, readonly=True)
-    if not book.read_models.pending():
+    if not (book.read_models.pending() or book.read_models.needs_rebuild()):
         return book
     book.close()
     return _open_book(path, create=False)

@@ -35,7 +35,10 @@ from domain.generate import generate_commands  # noqa: E402
 
 SEED = 7
 ACCOUNTS = 40
-EXTRA = 2000  # commands kept after the book's last one, for the append benchmark
+# commands kept after the book's last one, for the append benchmark (part of the cache key:
+# the generator spreads its dates over all the commands it is asked for)
+DEFAULT_EXTRA = 2000
+EXTRA = int(os.environ.get("TALLYBOOK_BENCH_EXTRA", DEFAULT_EXTRA))
 IMPORT_BATCH = 5000
 DEFAULT_SIZES = (10_000, 100_000)
 
@@ -47,22 +50,35 @@ def workload(size: int) -> Iterator[Command]:
 
 def cache_dir() -> Path:
     base = os.environ.get("TALLYBOOK_BENCH_CACHE") or Path(tempfile.gettempdir())
-    path = Path(base) / "tallybook-bench" / _code_hash()
+    path = Path(base) / "tallybook-bench" / code_hash()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _code_hash() -> str:
+def code_hash() -> str:
+    """A hash of the domain sources that shape a book (pinned for a whole run through
+    ``$TALLYBOOK_BENCH_CODE``, so an edit during the run does not rebuild its books)."""
+    pinned = os.environ.get("TALLYBOOK_BENCH_CODE")
+    if pinned:
+        return pinned
     digest = hashlib.sha256()
     for source in sorted((ROOT / "domain").rglob("*.py")):
+        if source.name == "cli.py":
+            continue
         digest.update(source.relative_to(ROOT).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
 
+def book_path(size: int) -> Path:
+    """Where the cached book of ``size`` events lives."""
+    tail = "" if EXTRA == DEFAULT_EXTRA else f"-x{EXTRA}"
+    return cache_dir() / f"book-{size}{tail}.tallybook"
+
+
 def cached_book(size: int) -> tuple[Path, dict[str, Any]]:
     """The cached book of ``size`` events and its import figures, building it if needed."""
-    path = cache_dir() / f"book-{size}.tallybook"
+    path = book_path(size)
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists():
         meta: dict[str, Any] = json.loads(meta_path.read_text())
@@ -221,6 +237,7 @@ def main_for(
         name, size = args[1], int(args[2])
         print(json.dumps(measures[name](size)))
         return
+    os.environ["TALLYBOOK_BENCH_CODE"] = code_hash()  # the subprocesses use the same books
     sizes = [int(a.replace("_", "")) for a in args] or list(DEFAULT_SIZES)
     out: dict[str, Any] = {"machine": machine(), "sizes": {}}
     for size in sizes:

@@ -22,7 +22,7 @@ import _common as c
 
 
 def measure_import(size: int) -> dict[str, Any]:
-    figures = c.import_book(c.cache_dir() / f"book-{size}.tallybook", size)
+    figures = c.import_book(c.book_path(size), size)
     return {**figures, "peak_rss_mb": c.peak_rss_mb()}
 
 

@@ -8,6 +8,7 @@ Sizes are event counts of the generated workload; ``SIZES="10000 1000000" make b
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ SCRIPTS = ("bench_store.py", "bench_read.py")
 
 
 def main(argv: list[str]) -> int:
+    os.environ["TALLYBOOK_BENCH_CODE"] = c.code_hash()  # one set of books for all scripts
     sizes = [a.replace("_", "") for a in argv] or [str(s) for s in c.DEFAULT_SIZES]
     combined: dict[str, Any] = {"machine": c.machine(), "sizes": {}}
     here = Path(__file__).parent
@@ -33,7 +35,9 @@ def main(argv: list[str]) -> int:
             print(f"run_all: {script} failed", file=sys.stderr)
             return 1
         for size, figures in json.loads(done.stdout)["sizes"].items():
-            combined["sizes"].setdefault(size, {}).update(figures)
+            merged = combined["sizes"].setdefault(size, {})
+            # the first script's import figures say whether this run built the book
+            merged.update({k: v for k, v in figures.items() if k not in merged})
     print(json.dumps(combined, indent=2))
     return 0
 

@@ -411,3 +411,16 @@ def test_usage_errors_exit_1_not_2(tmp_path: Path, capsys: pytest.CaptureFixture
         main(["balances", str(tmp_path / "b.tallybook"), "--as-of", "-1"])
     assert exit_.value.code == 1
     assert "must be 0 or more" in capsys.readouterr().err
+
+
+def test_balances_rebuilds_read_models_of_another_version(book: Path, cli: Any) -> None:
+    # a book whose read models an older Tallybook wrote: answered after a rebuild, not stale
+    with sqlite3.connect(book) as db:
+        db.execute("UPDATE rm_checkpoint SET code_version = 'older'")
+        db.execute("DELETE FROM rm_register")
+    db.close()
+    assert balances(cli, book)["Checking"] == "1699.50"
+    with sqlite3.connect(book) as db:
+        (version,) = db.execute("SELECT code_version FROM rm_checkpoint").fetchone()
+    db.close()
+    assert version != "older"
