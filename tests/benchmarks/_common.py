@@ -5,10 +5,13 @@ A benchmark book of N events is the first N commands of the generated workload (
 cached under ``$TALLYBOOK_BENCH_CACHE`` (default: the temp folder), keyed by size and a hash of
 the ``domain`` sources, so a code change rebuilds them. Measurements that need a clean peak-RSS
 figure run in a fresh subprocess: ``python <script> --measure NAME SIZE`` prints one JSON object.
+The outermost script copies ``domain/`` first and every subprocess imports that copy, so a run
+measures one version of the code even while the tree is being edited.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -27,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a plain script from anywhere
-    sys.path.insert(0, str(ROOT))
+# The subprocesses of one run import the copy of domain/ taken when the run began (see
+# pin_code), so that edits made in the tree meanwhile cannot mix two versions of the code.
+sys.path.insert(0, os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or str(ROOT))
 
 from domain.commands import Command  # noqa: E402
 from domain.generate import generate_commands  # noqa: E402
@@ -56,18 +60,25 @@ def cache_dir() -> Path:
 
 
 def code_hash() -> str:
-    """A hash of the domain sources that shape a book (pinned for a whole run through
-    ``$TALLYBOOK_BENCH_CODE``, so an edit during the run does not rebuild its books)."""
-    pinned = os.environ.get("TALLYBOOK_BENCH_CODE")
-    if pinned:
-        return pinned
+    """A hash of the domain sources that shape a book (the CLI does not)."""
+    code = Path(os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or ROOT)
     digest = hashlib.sha256()
-    for source in sorted((ROOT / "domain").rglob("*.py")):
+    for source in sorted((code / "domain").rglob("*.py")):
         if source.name == "cli.py":
             continue
-        digest.update(source.relative_to(ROOT).as_posix().encode())
+        digest.update(source.relative_to(code).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def pin_code() -> None:
+    """Copy domain/ for this run's subprocesses (once, by the outermost script)."""
+    if os.environ.get("TALLYBOOK_BENCH_CODE_DIR"):
+        return
+    copy = Path(tempfile.mkdtemp(prefix="tallybook-bench-code-"))
+    shutil.copytree(ROOT / "domain", copy / "domain", ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["TALLYBOOK_BENCH_CODE_DIR"] = str(copy)
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
 
 
 def book_path(size: int) -> Path:
@@ -237,7 +248,7 @@ def main_for(
         name, size = args[1], int(args[2])
         print(json.dumps(measures[name](size)))
         return
-    os.environ["TALLYBOOK_BENCH_CODE"] = code_hash()  # the subprocesses use the same books
+    pin_code()
     sizes = [int(a.replace("_", "")) for a in args] or list(DEFAULT_SIZES)
     out: dict[str, Any] = {"machine": machine(), "sizes": {}}
     for size in sizes:

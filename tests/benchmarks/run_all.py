@@ -8,7 +8,6 @@ Sizes are event counts of the generated workload; ``SIZES="10000 1000000" make b
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ SCRIPTS = ("bench_store.py", "bench_read.py")
 
 
 def main(argv: list[str]) -> int:
-    os.environ["TALLYBOOK_BENCH_CODE"] = c.code_hash()  # one set of books for all scripts
+    c.pin_code()  # every script of the run uses one copy of the code, and so one set of books
     sizes = [a.replace("_", "") for a in argv] or [str(s) for s in c.DEFAULT_SIZES]
     combined: dict[str, Any] = {"machine": c.machine(), "sizes": {}}
     here = Path(__file__).parent

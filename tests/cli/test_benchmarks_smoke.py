@@ -13,7 +13,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
     env = {**os.environ, "TALLYBOOK_BENCH_CACHE": str(tmp_path), "TALLYBOOK_BENCH_EXTRA": "50"}
-    env.pop("TALLYBOOK_BENCH_CODE", None)
+    env.pop("TALLYBOOK_BENCH_CODE_DIR", None)
     done = subprocess.run(
         [sys.executable, str(BENCH / "run_all.py"), "300"],
         capture_output=True,
