@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 _STYLE = """
 #pastBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }
@@ -20,6 +28,7 @@ class PastBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("pastBanner")
         self.setStyleSheet(_STYLE)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         icon = QLabel()
         icon.setPixmap(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(18)

@@ -136,7 +136,7 @@ class Launcher(QObject):
         window.destroyed.connect(book.close)
         self.windows[path] = window
         self.settings.add_recent_book(path)
-        window.show()
+        self._raise(window)
         emit(self.window_opened, window)
         return window
 

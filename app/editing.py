@@ -45,9 +45,9 @@ class CommandDialogs:
         )
         return self._show(dialog)
 
-    def split(self) -> CommandDialog:
+    def split(self, selected_id: str | None) -> CommandDialog:
         return self._show(
-            SplitEntryDialog(self._controller, self._accounts.accounts(), self._parent)
+            SplitEntryDialog(self._controller, self._accounts.accounts(), selected_id, self._parent)
         )
 
     def void(self, entry: RegisterRow, currency: str) -> CommandDialog:

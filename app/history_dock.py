@@ -70,6 +70,7 @@ class HistoryDock(QDockWidget):
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("historyDetail")
         self.detail.setReadOnly(True)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.detail.setPlaceholderText("Select an event to see its full record.")
         splitter = QSplitter(Qt.Orientation.Horizontal)

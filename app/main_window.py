@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.history_dock = HistoryDock(parts.history, parts.travel, parts.details, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
+        self.resizeDocks([self.history_dock], [250], Qt.Orientation.Vertical)
         self.timeline = Timeline(parts.travel, parts.caption)
         self.timeline_bar = QToolBar("Timeline")
         self.timeline_bar.setObjectName("timelineBar")
@@ -127,6 +128,23 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
         self.status = BookStatusBar(parts.path)
         self.setStatusBar(self.status)
+        self.tool_bar = self._build_tool_bar()
+
+    def _build_tool_bar(self) -> QToolBar:
+        a = self.actions_
+        bar = QToolBar("Main Toolbar")
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions([a.open_account])
+        bar.addSeparator()
+        bar.addActions([a.deposit, a.withdraw, a.transfer, a.split])
+        bar.addSeparator()
+        bar.addActions([a.void])
+        bar.addSeparator()
+        bar.addActions([a.verify])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        return bar
 
     def _build_menus(self) -> None:
         toggle_history = self.history_dock.toggleViewAction()
@@ -135,8 +153,10 @@ class MainWindow(QMainWindow):
         toggle_timeline = self.timeline_bar.toggleViewAction()
         toggle_timeline.setText("T&imeline Bar")
         toggle_timeline.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        toggle_tools = self.tool_bar.toggleViewAction()
+        toggle_tools.setText("&Toolbar")
         self.recent_menu = build_menus(
-            self.menuBar(), self.actions_, [toggle_history, toggle_timeline],
+            self.menuBar(), self.actions_, [toggle_history, toggle_timeline, toggle_tools],
             self.timeline.actions_.all(),
         )  # fmt: skip
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -155,7 +175,7 @@ class MainWindow(QMainWindow):
         a.deposit.triggered.connect(lambda: self.dialogs.deposit(self._selected_account_id()))
         a.withdraw.triggered.connect(lambda: self.dialogs.withdraw(self._selected_account_id()))
         a.transfer.triggered.connect(lambda: self.dialogs.transfer(self._selected_account_id()))
-        a.split.triggered.connect(self.dialogs.split)
+        a.split.triggered.connect(lambda: self.dialogs.split(self._selected_account_id()))
         a.void.triggered.connect(self._on_void)
         a.rename.triggered.connect(lambda: self.dialogs.rename(self._selected_account_id()))
         a.close_account.triggered.connect(
@@ -205,7 +225,9 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_present_changed(self, present: bool) -> None:
-        if present and not self._read_only:
+        if present and self._read_only:
+            self.banner.show_note(self._parts.read_only_note)
+        elif present:
             self.banner.hide()
         self._update_editing()
 

@@ -63,6 +63,7 @@ class EntryDialog(CommandDialog):
         self.category.currentIndexChanged.connect(self.revalidate)
         self.amount.amount_changed.connect(self.revalidate)
         self._on_account_changed()
+        self.amount.setFocus()  # the accounts are usually chosen already
 
     def _category_allowed(self, row: AccountRow) -> bool:
         chosen = self.account.account()

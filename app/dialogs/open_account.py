@@ -75,6 +75,7 @@ class OpenAccountDialog(CommandDialog):
         self.currency.currentTextChanged.connect(self._on_currency_changed)
         self.opening_balance.amount_changed.connect(self.revalidate)
         self._on_type_changed()
+        self.name.setFocus()
 
     def chosen_type(self) -> AccountType:
         value = self.account_type.currentData()

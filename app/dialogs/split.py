@@ -33,6 +33,7 @@ class SplitLineRow:
 
     def __init__(self, accounts: Sequence[AccountRow]) -> None:
         self.account = AccountCombo(accounts, lambda row: not row.closed)
+        self.account.setPlaceholderText("Choose an account…")
         self.account.setCurrentIndex(-1)
         self.debit = AmountEdit()
         self.credit = AmountEdit()
@@ -92,6 +93,7 @@ class SplitEntryDialog(CommandDialog):
         self,
         controller: CommandController,
         accounts: Sequence[AccountRow],
+        selected_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Split Entry", controller, parent)
@@ -105,6 +107,7 @@ class SplitEntryDialog(CommandDialog):
         self.table.setHorizontalHeaderLabels(list(_HEADERS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(150)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_ACCOUNT, QHeaderView.ResizeMode.Stretch)
         for column in (COL_DEBIT, COL_CREDIT):
@@ -130,8 +133,9 @@ class SplitEntryDialog(CommandDialog):
         self.form.addRow(row)
         self.add_button.clicked.connect(self.add_line)
         self.remove_button.clicked.connect(self._on_remove_line)
+        self.add_line().account.select(selected_id)
         self.add_line()
-        self.add_line()
+        self.payee.setFocus()
 
     def add_line(self) -> SplitLineRow:
         line = SplitLineRow(self._accounts)
@@ -160,8 +164,12 @@ class SplitEntryDialog(CommandDialog):
         self.revalidate()
 
     def revalidate(self) -> None:
-        off = {currency: minor for currency, minor in remaining(self.lines).items() if minor}
-        if not off:
+        totals = remaining(self.lines)
+        off = {currency: minor for currency, minor in totals.items() if minor}
+        if not totals:
+            self.remaining_label.setText("Remaining to balance: —")
+            self.remaining_label.setStyleSheet("")
+        elif not off:
             self.remaining_label.setText("Remaining to balance: 0 ✓")
             self.remaining_label.setStyleSheet("")
         else:

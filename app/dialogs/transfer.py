@@ -42,6 +42,7 @@ class TransferDialog(CommandDialog):
         self.target.currentIndexChanged.connect(self.revalidate)
         self.amount.amount_changed.connect(self.revalidate)
         self._on_source_changed()
+        self.amount.setFocus()  # the accounts are usually chosen already
 
     def _target_allowed(self, row: AccountRow) -> bool:
         source = self.source.account()

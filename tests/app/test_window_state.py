@@ -1,0 +1,82 @@
+"""The window's state beyond one command: read-only books, the About box, what Void allows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from app_helpers import DAY, household
+from conftest import MessageBoxes
+
+from app.bootstrap import Access, Launcher
+from app.main_window import MainWindow
+from domain.book import Book
+from domain.commands import Command, VoidEntry
+
+
+def test_a_read_only_book_shows_why_and_allows_no_editing(
+    make_book: Callable[[list[Command]], Path], launcher: Launcher
+) -> None:
+    note = "Opened read-only: it is open for writing in another Tallybook."
+    window = launcher.show_book(make_book(household()), Access(read_only=True, note=note))
+    assert window.windowTitle().endswith("(read-only)")
+    assert window.banner.isVisibleTo(window) and window.banner.label.text() == note
+    assert not any(action.isEnabled() for action in window.actions_.editing)
+    assert window.actions_.verify.isEnabled()
+    window.timeline.actions_.back.trigger()
+    window.timeline.actions_.present.trigger()
+    assert not window.actions_.deposit.isEnabled()
+    assert window.banner.label.text() == note
+
+
+def test_about_names_the_installed_version(
+    make_book: Callable[[list[Command]], Path],
+    open_window: Callable[[Path], MainWindow],
+    message_boxes: MessageBoxes,
+) -> None:
+    window = open_window(make_book(household()))
+    window.actions_.about.trigger()
+    (text,) = message_boxes.texts("about")
+    assert f"Tallybook {metadata.version('tallybook')}" in text
+
+
+def test_void_is_offered_only_for_entries_not_yet_voided(
+    make_book: Callable[[list[Command]], Path], open_window: Callable[[Path], MainWindow]
+) -> None:
+    path = make_book(household())
+    with Book.open(path) as book:
+        groceries = next(a for a in book.read_models.accounts() if a.name == "Groceries")
+        entry = book.read_models.register(groceries.account_id)[0]
+        book.service.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY))
+    window = open_window(path)
+    window.accounts_view.select_account(groceries.account_id)
+    table = window.register_panel.table
+    assert table.model().rowCount() == 2  # the struck-out entry and its reversal
+    for row in (0, 1):
+        table.selectRow(row)
+        assert not window.actions_.void.isEnabled()
+
+
+def test_shortcuts_follow_the_platform(
+    make_book: Callable[[list[Command]], Path], open_window: Callable[[Path], MainWindow]
+) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    window = open_window(make_book(household()))
+    a = window.actions_
+    assert a.open_book.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Open)
+    assert a.quit.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+    assert a.save_copy.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.SaveAs)
+    menus = [m.title() for m in window.menuBar().findChildren(type(window.recent_menu))]
+    assert {"&File", "&Entry", "&View", "&Help"} <= set(menus)
+
+
+def test_empty_book_has_a_quiet_timeline(
+    book_path: Path, open_window: Callable[[Path], MainWindow], qtbot: Any
+) -> None:
+    window = open_window(book_path)
+    assert window.timeline.label.text() == "No events yet"
+    assert not window.timeline.slider.isEnabled()
+    assert window.register_panel.title.text().find("Select an account") >= 0
