@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import gc
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -114,11 +115,15 @@ class ReadModels:
         number of events applied; ``progress(done, total)`` returning False stops after the
         current batch (everything applied so far stays, consistent).
         """
-        with self._store.transaction():
+        with self._reading():
             checkpoint, version = self._read_checkpoint()
         if version != CODE_VERSION:
             return self._store.head()[0] if self.rebuild(progress) else 0
         total = self._store.head()[0] - checkpoint
+        with _without_gc():
+            return self._catch_up_batches(progress, total)
+
+    def _catch_up_batches(self, progress: Progress | None, total: int) -> int:
         done = 0
         while True:
             with self._store.transaction(), self._forgetting_on_error():
@@ -147,7 +152,7 @@ class ReadModels:
         return True
 
     def _rebuild_in_transaction(self, progress: Progress | None) -> None:
-        with self._forgetting_on_error():
+        with self._forgetting_on_error(), _without_gc():
             total = self._store.head()[0]
             stale = [t for t in inspect(self._conn).get_table_names() if t.startswith("rm_")]
             for name in stale:
@@ -278,6 +283,19 @@ def _account_row(state: queries.AccountState) -> AccountRow:
         opened_position=state.acct,
         last_position=state.last_position,
     )
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: replaying creates millions of short-lived objects
+    and no cycles, and the collections it would trigger cost a fifth of a rebuild."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _batches(events: Iterable[StoredEvent], size: int) -> Iterator[list[StoredEvent]]:
