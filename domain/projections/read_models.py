@@ -57,7 +57,8 @@ class ReadModels:
     ``apply`` runs inside the command's transaction so the rows and the checkpoint commit
     with the events; queries take ``as_of`` (a position) and answer from indexes without
     replaying anything. Tables are created if missing; books written by another projection
-    code version are rebuilt by :meth:`catch_up`.
+    code version are rebuilt by :meth:`catch_up`. Like the store's connection, an instance
+    belongs to one thread; other threads or processes open their own store and ReadModels.
     """
 
     def __init__(self, store: ProjectedStore, *, batch_size: int = BATCH_SIZE) -> None:
@@ -74,11 +75,14 @@ class ReadModels:
     # ------------------------------------------------------------ writing
 
     def _create_tables(self) -> None:
-        metadata.create_all(self._conn)
-        self._conn.execute(
-            insert(rm_checkpoint).values(id=1, position=0, code_version=CODE_VERSION)
-        )
-        self._projector.start_empty()
+        # checkfirst, and the checkpoint row only if missing: another process opening the
+        # same new book may have created them between our look and our write lock
+        metadata.create_all(self._conn, checkfirst=True)
+        if self._conn.execute(select(rm_checkpoint.c.id)).first() is None:
+            self._conn.execute(
+                insert(rm_checkpoint).values(id=1, position=0, code_version=CODE_VERSION)
+            )
+        self._projector.forget()
 
     def _read_checkpoint(self) -> tuple[int, str]:
         row = self._conn.execute(
@@ -158,6 +162,7 @@ class ReadModels:
             for name in stale:
                 self._conn.exec_driver_sql(f'DROP TABLE "{name}"')
             self._create_tables()
+            self._projector.start_empty()
             # filling the date index once at the end is faster than keeping it in order
             _DATE_INDEX.drop(self._conn)
             checkpoint = 0
