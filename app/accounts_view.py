@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from app.models import accounts as cols
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow
-from app.signals import emit
 
 
 class AccountsView(QTableView):
@@ -66,4 +65,4 @@ class AccountsView(QTableView):
 
     @Slot()
     def _emit_selected(self) -> None:
-        emit(self.account_selected, self.selected_account())
+        self.account_selected.emit(self.selected_account())

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from app import jobs
-from app.signals import emit
 from app.workers import BackgroundTask, Job
 from domain.store.base import VerifyReport
 
@@ -52,7 +51,7 @@ class BookTasks(QObject):
 
     def _start(self, job: Job, title: str, label: str) -> BackgroundTask:
         task = BackgroundTask(job, title, label, self._widget)
-        task.failed.connect(lambda message, title=title: emit(self.failed, title, message))
+        task.failed.connect(lambda message, title=title: self.failed.emit(title, message))
         task.done.connect(lambda task=task: self._forget(task))
         self._running.append(task)
         return task.start()
@@ -65,8 +64,8 @@ class BookTasks(QObject):
     @Slot(object)
     def _on_verified(self, report: object) -> None:
         if isinstance(report, VerifyReport) and not report.cancelled:
-            emit(self.verified, report)
+            self.verified.emit(report)
 
     @Slot(object)
     def _on_rebuilt(self, finished: object) -> None:
-        emit(self.rebuilt, bool(finished))
+        self.rebuilt.emit(bool(finished))

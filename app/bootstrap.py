@@ -21,7 +21,6 @@ from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.settings import AppSettings
-from app.signals import emit
 from app.time_travel import TimeTravel
 from app.watcher import BookWatcher
 from app.workers import BackgroundTask
@@ -137,7 +136,7 @@ class Launcher(QObject):
         self.windows[path] = window
         self.settings.add_recent_book(path)
         self._raise(window)
-        emit(self.window_opened, window)
+        self.window_opened.emit(window)
         return window
 
     def open_book(self, path: Path) -> bool:
@@ -225,7 +224,7 @@ class Launcher(QObject):
             self._parent_widget(), "Cannot Open Book",
             f"Tallybook cannot open “{path.name}”.\n\n{message}",
         )  # fmt: skip
-        emit(self.open_failed, message)
+        self.open_failed.emit(message)
         self._quit_if_nothing_open(1)
 
     def _quit_if_nothing_open(self, code: int) -> None:

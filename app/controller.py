@@ -6,7 +6,6 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from app.signals import emit
 from domain.commands import Command
 from domain.errors import DomainError, StoreError
 from domain.store.base import StoredEvent
@@ -38,12 +37,12 @@ class CommandController(QObject):
         try:
             events = self._service.execute(command)
         except DomainError as exc:
-            emit(self.command_rejected, command, exc.message)
+            self.command_rejected.emit(command, exc.message)
             return False
         except StoreError as exc:
             # e.g. another program holds the book: the user can retry, the app goes on
-            emit(self.command_rejected, command, f"The book could not be written: {exc}")
+            self.command_rejected.emit(command, f"The book could not be written: {exc}")
             return False
         if events:
-            emit(self.events_appended, list(events))
+            self.events_appended.emit(list(events))
         return True

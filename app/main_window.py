@@ -37,7 +37,6 @@ from app.models.sources import AccountRow, RegisterRow
 from app.paths import BOOK_FILTER, with_book_suffix
 from app.register_view import RegisterPanel
 from app.settings import AppSettings
-from app.signals import emit
 from app.status_bar import BookStatusBar
 from app.time_travel import TimeTravel
 from app.timeline import EventCaption, Timeline
@@ -382,4 +381,4 @@ class MainWindow(QMainWindow):
         self.timeline.pause()
         self.tasks.cancel_all()
         super().closeEvent(event)
-        emit(self.closed)
+        self.closed.emit()

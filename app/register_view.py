@@ -19,7 +19,6 @@ from app.models import register as cols
 from app.models.accounts import TYPE_LABEL
 from app.models.register import RegisterModel
 from app.models.sources import AccountRow, RegisterRow
-from app.signals import emit
 
 _WIDTHS = {
     cols.COL_DATE: 92,
@@ -74,7 +73,7 @@ class RegisterPanel(QWidget):
 
     @Slot()
     def _emit_selected(self) -> None:
-        emit(self.entry_selected, self.selected_entry())
+        self.entry_selected.emit(self.selected_entry())
 
     @Slot()
     def _show_latest(self) -> None:

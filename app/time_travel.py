@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from app.signals import emit
 from domain.store.base import StoredEvent
 
 
@@ -54,10 +53,10 @@ class TimeTravel(QObject):
         was_present = self._present
         self._cursor = position
         self._present = present
-        emit(self.as_of_changed, self.as_of)
+        self.as_of_changed.emit(self.as_of)
         if was_present != present:
-            emit(self.present_changed, present)
-        emit(self.cursor_changed, position)
+            self.present_changed.emit(present)
+        self.cursor_changed.emit(position)
 
     def step(self, delta: int) -> None:
         self.move_to(self._cursor + delta)
@@ -77,7 +76,7 @@ class TimeTravel(QObject):
         if head <= self._head:
             return
         self._head = head
-        emit(self.head_changed, head)
+        self.head_changed.emit(head)
         if self._present:
             self._cursor = head
-            emit(self.cursor_changed, head)
+            self.cursor_changed.emit(head)

@@ -8,7 +8,6 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.event_details import EventReader
-from app.signals import emit
 from domain.store.base import StoredEvent
 
 POLL_MS = 2000
@@ -60,5 +59,5 @@ class BookWatcher(QObject):
             return []
         events = list(self._reader.read_all(known, count))
         if events:
-            emit(self.events_found, events)
+            self.events_found.emit(events)
         return events

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.signals import emit
-
 Progress = Callable[[int, int], bool]
 Job = Callable[[Progress], object]
 
@@ -48,15 +46,15 @@ class Worker(QObject):
         try:
             result = self._job(self._report)
         except Exception as exc:  # any failure is shown to the user, not lost in a thread
-            emit(self.failed, str(exc) or type(exc).__name__)
+            self.failed.emit(str(exc) or type(exc).__name__)
         else:
-            emit(self.finished, result)
+            self.finished.emit(result)
 
     def _report(self, done: int, total: int) -> bool:
         now = time.monotonic()
         if done >= total or now - self._last_report >= _REPORT_EVERY_S:
             self._last_report = now
-            emit(self.progress, done, total)
+            self.progress.emit(done, total)
         return not self._cancelled.is_set()
 
 
@@ -110,14 +108,14 @@ class BackgroundTask(QObject):
     @Slot(object)
     def _on_finished(self, result: object) -> None:
         self._stop()
-        emit(self.finished, result)
-        emit(self.done)
+        self.finished.emit(result)
+        self.done.emit()
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self._stop()
-        emit(self.failed, message)
-        emit(self.done)
+        self.failed.emit(message)
+        self.done.emit()
 
     def _stop(self) -> None:
         self._thread.quit()

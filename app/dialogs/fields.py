@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
 from app.formatting import babel_locale, date_format, from_qdate, money_text, to_qdate
 from app.models.sources import AccountRow
-from app.signals import emit
 from domain.errors import DomainError
 from domain.money import Money, parse_money
 
@@ -38,7 +37,7 @@ class AmountEdit(QLineEdit):
     def set_currency(self, currency: str) -> None:
         self._currency = currency
         self._update_placeholder()
-        emit(self.amount_changed)
+        self.amount_changed.emit()
 
     def set_amount(self, money: Money) -> None:
         self.setText(money_text(money.minor, money.currency, symbol=False))
@@ -65,7 +64,7 @@ class AmountEdit(QLineEdit):
         invalid = bool(self.text().strip()) and self.amount() is None
         self.setProperty("invalid", invalid)
         self.setStyleSheet("border: 1px solid #c0392b;" if invalid else "")
-        emit(self.amount_changed)
+        self.amount_changed.emit()
 
     def _update_placeholder(self) -> None:
         self.setPlaceholderText(money_text(0, self._currency, symbol=False))
@@ -111,7 +110,7 @@ class AccountCombo(QComboBox):
         self.blockSignals(False)
         index = self.findData(current) if current else -1
         self.setCurrentIndex(index if index >= 0 else (0 if self.count() else -1))
-        emit(self.currentIndexChanged, self.currentIndex())
+        self.currentIndexChanged.emit(self.currentIndex())
 
     def account_id(self) -> str | None:
         data = self.currentData()

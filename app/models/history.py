@@ -15,7 +15,6 @@ from app.formatting import date_text, local_time_text
 from app.models import style
 from app.models.paged import PagedTableModel
 from app.models.sources import HistoryRow, HistorySource
-from app.signals import emit
 from domain.store.base import StoredEvent
 
 COL_POSITION, COL_RECORDED, COL_BOOKING, COL_TYPE, COL_ACCOUNT, COL_SUMMARY, COL_AUTHOR = range(7)
@@ -72,8 +71,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
         new_edge = last if as_of is None else as_of
         first, end = sorted((old_edge, new_edge))
         if first < end:
-            emit(
-                self.dataChanged,
+            self.dataChanged.emit(
                 self.index(first, 0),
                 self.index(end - 1, self._COLUMN_COUNT - 1),
                 [Qt.ItemDataRole.ForegroundRole],

@@ -12,8 +12,6 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
-from app.signals import emit
-
 R = TypeVar("R")
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -67,13 +65,13 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
         wanted = sorted(range(len(self._rows)), key=lambda i: order[self._key(self._rows[i])])
         if wanted == list(range(len(self._rows))):
             return
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         new_row_of = {old: new for new, old in enumerate(wanted)}
         self._rows = [self._rows[i] for i in wanted]
         old_indexes = self.persistentIndexList()
         moved = [self.index(new_row_of[i.row()], i.column()) for i in old_indexes]
         self.changePersistentIndexList(old_indexes, moved)
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def _insert_new(self, new_rows: Sequence[R]) -> None:
         # after removing and reordering, the current rows are an ordered subsequence of new_rows
@@ -101,5 +99,5 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
                     run_start = i
             elif run_start is not None:
                 last = self.index(i - 1, self.columnCount() - 1)
-                emit(self.dataChanged, self.index(run_start, 0), last)
+                self.dataChanged.emit(self.index(run_start, 0), last)
                 run_start = None

@@ -7,8 +7,6 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
-from app.signals import emit
-
 R = TypeVar("R")
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -81,4 +79,4 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
 
     def _changed(self, first: int, last: int) -> None:
         if first <= last:
-            emit(self.dataChanged, self.index(first, 0), self.index(last, self._COLUMN_COUNT - 1))
+            self.dataChanged.emit(self.index(first, 0), self.index(last, self._COLUMN_COUNT - 1))
