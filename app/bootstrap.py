@@ -157,10 +157,17 @@ class Launcher(QObject):
             return True
         task = BackgroundTask(jobs.catch_up_job(path), "Opening Book", f"Opening {path.name}…",
                               self._parent_widget())  # fmt: skip
-        task.finished.connect(lambda _applied, p=path, a=access: self._show_or_report(p, a))
+        task.finished.connect(lambda _applied, p=path, a=access, t=task: self._caught_up(p, a, t))
         task.failed.connect(lambda message, p=path: self._report(p, message))
         self._run(task)
         return True
+
+    def _caught_up(self, path: Path, access: Access, task: BackgroundTask) -> None:
+        if task.cancelled:  # the user stopped opening it: leave it closed
+            self._release(path)
+            self._quit_if_nothing_open(0)
+            return
+        self._show_or_report(path, access)
 
     def open_document(self, path: Path) -> None:
         """Open a book the desktop asked for (a double-clicked file)."""
