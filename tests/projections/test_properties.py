@@ -86,7 +86,7 @@ programs = st.tuples(
     open_op(st.just(AccountType.ASSET)),
     open_op(st.just(AccountType.INCOME)),
     open_op(st.just(AccountType.EXPENSE)),
-    st.lists(ops, min_size=8, max_size=30 * STRESS),
+    st.lists(ops, min_size=15, max_size=40 * STRESS),
 ).map(lambda t: [t[0], t[1], t[2], *t[3]])
 
 
