@@ -12,6 +12,7 @@ from app_helpers import DAY, household
 from PySide6.QtCore import Qt
 
 from app.controller import CommandController
+from app.models import paged
 from app.models.register import COL_AMOUNT, COL_BALANCE, COL_PAYEE, RegisterModel
 from app.models.sources import AccountRow
 from domain.book import Book
@@ -98,3 +99,19 @@ def test_no_account_no_rows(book: Book) -> None:
     model.set_account(account(book, "Checking"))
     model.set_account(None)
     assert model.rowCount() == 0
+
+
+def test_running_balances_chain_across_pages(
+    generated_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paged, "PAGE_SIZE", 7)
+    with Book.open(generated_book) as book:
+        model = RegisterModel(book.read_models)
+        checking = account(book, "Checking")
+        model.set_account(checking)
+        rows = [model.row_at(r) for r in range(model.rowCount())]
+        assert all(row is not None for row in rows)
+        balances = [row.running_balance for row in rows if row is not None]
+        amounts = [row.amount for row in rows if row is not None]
+        assert all(b == a + c for a, b, c in zip(balances, balances[1:], amounts[1:], strict=False))
+        assert balances[-1] == checking.balance
