@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.controller import CommandController
@@ -24,10 +26,10 @@ class VoidEntryDialog(CommandDialog):
     ) -> None:
         super().__init__("Void Entry", controller, parent)
         self._entry_id = entry.entry_id
-        payee = f" · {entry.payee}" if entry.payee else ""
+        payee = f" · {html.escape(entry.payee)}" if entry.payee else ""
         summary = QLabel(
             f"<b>{date_text(entry.booking_date)}{payee}</b> · "
-            f"{money_text(entry.amount, currency)} · {entry.other_accounts}"
+            f"{money_text(entry.amount, currency)} · {html.escape(entry.other_accounts)}"
         )
         note = QLabel("The entry stays in the books, struck out; a reversing entry is recorded.")
         note.setWordWrap(True)
