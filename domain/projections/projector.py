@@ -30,6 +30,8 @@ _RECENT_ENTRIES = 100_000  # entry id -> position kept in memory, per generation
 
 
 class StreamReader(Protocol):
+    """The store's one read the projector needs: an old entry's stream, to find a void's entry."""
+
     def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
 
 

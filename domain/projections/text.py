@@ -105,4 +105,5 @@ def others_label(names: Sequence[str]) -> str:
 
 
 def split_label(count: int) -> str:
+    """What the register shows for an entry with ``count`` other accounts (three or more)."""
     return f"Split ({count} accounts)"
