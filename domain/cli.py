@@ -142,12 +142,24 @@ def command_from_json(obj: dict[str, Any], resolve: Callable[[str], str]) -> Com
     return cls(**kwargs)
 
 
-def _field_list(cls: type[Command]) -> list[str]:
+def _field_list(cls: type[Command], *, mark_optional: bool = False) -> list[str]:
     out = []
     for f in dataclasses.fields(cls):
         alias = _name_alias(cls, f.name)
-        out.append(f"{f.name}|{alias}" if alias else f.name)
+        text = f"{f.name}|{alias}" if alias else f.name
+        optional = f.default is not dataclasses.MISSING or (
+            f.default_factory is not dataclasses.MISSING
+        )
+        out.append(f"[{text}]" if mark_optional and optional else text)
     return out
+
+
+def commands_help() -> str:
+    """One line per JSON command with its fields ([optional] ones bracketed)."""
+    return "\n".join(
+        f"  {name}: {', '.join(_field_list(cls, mark_optional=True))}"
+        for name, cls in COMMAND_TYPES.items()
+    )
 
 
 def _convert(value: object, hint: object, field: str, resolve: Callable[[str], str]) -> Any:
@@ -555,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
         'rule) appends nothing and the run goes on. Amounts are decimal strings ("12.34"),\n'
         "dates YYYY-MM-DD; any *account_id field may be given by name as *account instead.\n"
         "Exit 0 if every command succeeded, else 1.\n\n"
+        "Commands and their fields ([optional]):\n" + commands_help() + "\n\n"
         'Example: echo \'{"command": "open_account", "name": "Checking", "account_type":\n'
         '  "asset", "currency": "EUR", "opening_date": "2024-01-01"}\' | tallybook-cli apply b.tb',
     )
@@ -582,7 +595,8 @@ def build_parser() -> argparse.ArgumentParser:
         "history",
         "print recorded events as JSON lines",
         "Print one JSON line per recorded event in position order: position, recorded_at,\n"
-        "stream_id, stream_version, type, schema_version, data, metadata, also_in, hash.",
+        "stream_id, stream_version, type, schema_version, data, metadata, also_in, hash and\n"
+        "summary (the event described for people).",
     )
     history.add_argument(
         "--from",

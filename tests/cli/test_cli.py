@@ -424,3 +424,14 @@ def test_balances_rebuilds_read_models_of_another_version(book: Path, cli: Any) 
         (version,) = db.execute("SELECT code_version FROM rm_checkpoint").fetchone()
     db.close()
     assert version != "older"
+
+
+def test_apply_help_lists_every_json_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from domain.commands import COMMAND_TYPES
+
+    with pytest.raises(SystemExit):
+        main(["apply", "--help"])
+    text = capsys.readouterr().out
+    for name in COMMAND_TYPES:
+        assert f"  {name}: [command_id], " in text
+    assert "deposit: [command_id], account_id|account, income_account_id|income_account" in text
