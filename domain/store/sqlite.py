@@ -718,17 +718,26 @@ class SqliteEventStore(EventStore):
 
     # ------------------------------------------------------------ copying
 
-    def backup(self, target_path: str | os.PathLike[str], progress: Progress | None = None) -> bool:
+    def backup(
+        self,
+        target_path: str | os.PathLike[str],
+        progress: Progress | None = None,
+        *,
+        pages_per_step: int = 1024,
+    ) -> bool:
         """Write a consistent copy of this book to the new file ``target_path``.
 
         Uses SQLite's online backup from one read snapshot, so other connections (this one
         included) may keep writing meanwhile; what is copied is the book as last committed.
         Refuses (FileExistsError) if anything is at ``target_path``; a cancelled or failed copy
-        leaves nothing there. ``progress(pages_done, pages_total)`` returning False cancels.
-        Returns True when the copy is complete (and opens as a book).
+        leaves nothing there. ``progress(pages_done, pages_total)`` is called after each step of
+        ``pages_per_step`` pages; returning False cancels. Returns True when the copy is
+        complete (and opens as a book).
         """
         target = Path(target_path)
-        finished = dialect.backup(self._path, target, progress=progress)
+        finished = dialect.backup(
+            self._path, target, progress=progress, pages_per_step=pages_per_step
+        )
         if finished:
             dialect.inspect_book(target)
         return finished
