@@ -13,9 +13,21 @@ from os import PathLike
 from pathlib import Path
 from types import TracebackType
 
+from domain.event_log import EventLog
 from domain.projections import ReadModels
 from domain.service import BookService
 from domain.store.sqlite import SqliteEventStore
+
+
+def open_store(
+    path: Path, *, create_if_missing: bool = False, readonly: bool = False
+) -> SqliteEventStore:
+    """Open the book's event store (creating an empty book first if asked and missing)."""
+    if create_if_missing and not readonly and not path.exists():
+        # another process may create it first: then open theirs
+        with contextlib.suppress(FileExistsError):
+            return SqliteEventStore.create(path)
+    return SqliteEventStore.open(path, readonly=readonly)
 
 
 def default_author() -> str:
@@ -35,7 +47,8 @@ def app_version() -> str:
 
 
 class Book:
-    """An open book: ``.store``, ``.read_models``, ``.service``; close it (or use ``with``)."""
+    """An open book: ``.store``, ``.read_models``, ``.service``, ``.events`` (read-only);
+    close it (or use ``with``)."""
 
     def __init__(
         self,
@@ -50,6 +63,7 @@ class Book:
         self.store = store
         self.read_models = read_models
         self.service = service
+        self.events = EventLog(store)
         self.readonly = readonly
 
     @classmethod
@@ -81,13 +95,7 @@ class Book:
         says how many events its read models lag behind.
         """
         book_path = Path(path)
-        store: SqliteEventStore | None = None
-        if create_if_missing and not readonly and not book_path.exists():
-            # another process may create it first: then open theirs
-            with contextlib.suppress(FileExistsError):
-                store = SqliteEventStore.create(book_path)
-        if store is None:
-            store = SqliteEventStore.open(book_path, readonly=readonly)
+        store = open_store(book_path, create_if_missing=create_if_missing, readonly=readonly)
         return cls._wire(book_path, store, author, app_version, readonly=readonly)
 
     @classmethod
