@@ -17,7 +17,7 @@ class BookTasks(QObject):
 
     verified = Signal(object)  # VerifyReport
     rebuilt = Signal(bool)  # True if finished, False if cancelled
-    copied = Signal(object)  # Path of the copy
+    copied = Signal(object)  # Path of the copy (not emitted when cancelled)
     failed = Signal(str, str)  # what was being done, why it failed
 
     def __init__(self, path: Path, parent: QWidget) -> None:
@@ -41,7 +41,7 @@ class BookTasks(QObject):
     def save_copy(self, target: Path) -> BackgroundTask:
         task = self._start(jobs.copy_job(self._path, target), "Save a Copy",
                            f"Copying the book to {target.name}…")  # fmt: skip
-        task.finished.connect(self.copied)
+        task.finished.connect(self._on_copied)
         return task
 
     def cancel_all(self) -> None:
@@ -65,6 +65,11 @@ class BookTasks(QObject):
     def _on_verified(self, report: object) -> None:
         if isinstance(report, VerifyReport) and not report.cancelled:
             self.verified.emit(report)
+
+    @Slot(object)
+    def _on_copied(self, target: object) -> None:
+        if isinstance(target, Path):
+            self.copied.emit(target)
 
     @Slot(object)
     def _on_rebuilt(self, finished: object) -> None:

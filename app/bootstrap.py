@@ -60,7 +60,7 @@ class BookSession(QObject):
         self.accounts = AccountsModel(read_models, self)
         self.register = RegisterModel(read_models, self)
         self.history = HistoryModel(read_models, self)
-        self.watcher = BookWatcher(read_models, book.store, lambda: self.travel.head, self)
+        self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
         connect_projectors(
             [self.controller.events_appended, self.watcher.events_found],
             self.travel, self.accounts, self.register, self.history,
@@ -72,7 +72,7 @@ class BookSession(QObject):
             accounts=self.accounts,
             register=self.register,
             history=self.history,
-            details=EventDetails(book.store),
+            details=EventDetails(book.events),
             caption=self.history.caption,
             read_only_note=read_only_note,
         )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Protocol
 
 from app.formatting import local_time_text
 from domain.store.base import StoredEvent
 
 
-class EventReader(Protocol):
-    def read_all(
-        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
-    ) -> Iterator[StoredEvent]: ...
+class EventSource(Protocol):
+    """The part of :class:`domain.event_log.EventLog` the detail pane reads."""
+
+    def event(self, position: int) -> StoredEvent | None: ...
 
 
 def format_event(event: StoredEvent) -> str:
@@ -37,13 +36,13 @@ def format_event(event: StoredEvent) -> str:
 
 
 class EventDetails:
-    """Reads one event by position from the book's store and formats it."""
+    """Reads one event by position from the book's event log and formats it."""
 
-    def __init__(self, reader: EventReader) -> None:
-        self._reader = reader
+    def __init__(self, events: EventSource) -> None:
+        self._events = events
 
     def __call__(self, position: int) -> str:
-        for event in self._reader.read_all(position - 1, position, 1):
-            if event.position == position:
-                return format_event(event)
-        return f"Event #{position} is not in the book."
+        event = self._events.event(position)
+        if event is None:
+            return f"Event #{position} is not in the book."
+        return format_event(event)

@@ -1,20 +1,19 @@
-"""Work that runs in a worker thread; each job opens its own store on the book's path.
+"""Work that runs in a worker thread: each job works on the book's path, never the GUI's book.
 
-(SQLite connections must not cross threads, so the GUI's book is never used here.)
+(SQLite connections must not cross threads; the operations in :mod:`domain.maintenance` open
+their own.)
 """
 
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from pathlib import Path
 
 from app.workers import Job, Progress
+from domain import maintenance
 from domain.book import Book
 from domain.generate import generate_commands
-from domain.projections import ReadModels
 from domain.store.base import VerifyReport
-from domain.store.sqlite import SqliteEventStore
 
 SAMPLE_ACCOUNTS = 17  # the generator's whole core chart, with a USD wallet
 SAMPLE_COMMANDS = 1800  # about five a day: a year of a household's activity
@@ -26,11 +25,7 @@ def catch_up_job(path: Path) -> Job:
     """Bring the book's read models up to date (creating the book if it is missing)."""
 
     def run(progress: Progress) -> int:
-        store = SqliteEventStore.open(path) if path.exists() else SqliteEventStore.create(path)
-        try:
-            return ReadModels(store).catch_up(progress)
-        finally:
-            store.close()
+        return maintenance.catch_up(path, progress, create_if_missing=True)
 
     return run
 
@@ -39,11 +34,7 @@ def verify_job(path: Path) -> Job:
     """Walk the book's hash chain; the result is a :class:`VerifyReport`."""
 
     def run(progress: Progress) -> VerifyReport:
-        store = SqliteEventStore.open(path, readonly=True)
-        try:
-            return store.verify(progress)
-        finally:
-            store.close()
+        return maintenance.verify(path, progress)
 
     return run
 
@@ -52,32 +43,20 @@ def rebuild_job(path: Path) -> Job:
     """Replay every event into fresh read models; True if it finished (not cancelled)."""
 
     def run(progress: Progress) -> bool:
-        store = SqliteEventStore.open(path)
-        try:
-            return ReadModels(store).rebuild(progress)
-        finally:
-            store.close()
+        return maintenance.rebuild(path, progress)
 
     return run
 
 
 def copy_job(source: Path, target: Path) -> Job:
-    """Copy the book with SQLite's online backup (consistent even while it is written)."""
+    """Copy the book (consistent even while it is written); the copy's path, None if cancelled.
 
-    def run(progress: Progress) -> Path:
-        if target.exists():
-            target.unlink()
-        src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(
-                dst, pages=256, progress=lambda _status, left, total: progress(total - left, total)
-            )
-        finally:
-            dst.close()
-            src.close()
-        SqliteEventStore.open(target, readonly=True).close()  # the copy opens as a book
-        return target
+    An existing ``target`` is replaced: the save dialog has asked the user already.
+    """
+
+    def run(progress: Progress) -> Path | None:
+        finished = maintenance.save_copy(source, target, progress, replace=True)
+        return target if finished else None
 
     return run
 

@@ -100,6 +100,7 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
 
     from app import bundle, instance
     from app.bootstrap import BookSession
+    from domain import maintenance
     from domain.commands import Deposit, OpenAccount
     from domain.events import AccountType
 
@@ -146,7 +147,7 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
     app.processEvents()
     check(travel.in_present and balance() == 14250, "returning to the present failed")
 
-    report = session.book.store.verify()
+    report = maintenance.verify(session.book.path)
     check(report.ok and report.head_position == head, f"integrity check failed: {report}")
 
     # A second launch on this book must be told to stand down (and raise this window).

@@ -7,7 +7,6 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from app.event_details import EventReader
 from domain.store.base import StoredEvent
 
 POLL_MS = 2000
@@ -21,6 +20,12 @@ class ExternalSource(Protocol):
     def event_count(self) -> int: ...
 
 
+class NewEvents(Protocol):
+    """The part of :class:`domain.event_log.EventLog` the watcher reads."""
+
+    def events_after(self, position: int, limit: int) -> list[StoredEvent]: ...
+
+
 class BookWatcher(QObject):
     """Polls for events this window has not seen yet; emits them once the read models have
     them. (Another Tallybook or the CLI usually projects its events itself; if not, they are
@@ -31,13 +36,13 @@ class BookWatcher(QObject):
     def __init__(
         self,
         read_models: ExternalSource,
-        reader: EventReader,
+        events: NewEvents,
         known_head: Callable[[], int],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._read_models = read_models
-        self._reader = reader
+        self._events = events
         self._known_head = known_head
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -57,7 +62,7 @@ class BookWatcher(QObject):
         known, count = self._known_head(), self._read_models.event_count()
         if count <= known:
             return []
-        events = list(self._reader.read_all(known, count))
+        events = self._events.events_after(known, count - known)
         if events:
             self.events_found.emit(events)
         return events

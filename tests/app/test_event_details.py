@@ -1,0 +1,22 @@
+"""The history dock's detail pane text: one event read through the book's event log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_helpers import household
+
+from app.event_details import EventDetails
+from domain.book import Book
+
+
+def test_details_show_the_whole_record_of_one_event(tmp_path: Path) -> None:
+    with Book.create(tmp_path / "b.tallybook") as book:
+        for command in household():
+            book.service.execute(command)
+        text = EventDetails(book.events)(2)
+        event = book.events.event(2)
+        assert event is not None
+        assert text.startswith(f"Event #2 · {event.type}")
+        assert event.hash.hex() in text
+        assert EventDetails(book.events)(7) == "Event #7 is not in the book."
