@@ -385,17 +385,13 @@ def cmd_balances(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from domain.store.sqlite import SqliteEventStore
+    from domain import maintenance
 
-    # the store alone: verification must not depend on the read models being usable
+    # read-only and the store alone: verification must not depend on the read models
     try:
-        store = SqliteEventStore.open(args.book, readonly=True)
+        report = maintenance.verify(args.book)
     except BookError as exc:
         raise BookUnusable(str(exc)) from exc
-    try:
-        report = store.verify()
-    finally:
-        store.close()
     head = {"position": report.head_position, "hash": report.head_hash}
     if report.ok:
         _emit(sys.stdout, {"ok": True, "events": report.events, "head": head})
@@ -407,6 +403,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "events": report.events,
             "first_bad_position": report.first_bad_position,
             "problem": report.problem,
+            "message": str(report.details.get("message", report.problem)),
         },
     )
     return 1
@@ -419,7 +416,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         remaining = args.limit
         while remaining is None or remaining > 0:
             page = _HISTORY_PAGE if remaining is None else min(remaining, _HISTORY_PAGE)
-            events = list(book.store.read_all(offset, offset + page))
+            events = book.events.events_after(offset, page)
             if not events:
                 break
             summaries = {r.position: r.summary for r in book.read_models.history(offset, page)}
