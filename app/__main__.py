@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import Launcher
@@ -17,6 +18,7 @@ from app.settings import APPLICATION, ORGANIZATION
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Tallybook's own arguments; pass what is left once Qt has taken its options."""
     parser = argparse.ArgumentParser(prog="tallybook", description="Tallybook bookkeeping")
     parser.add_argument(
         "book", nargs="?", type=Path, help="the book file to open (default: your own book)"
@@ -25,7 +27,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--self-test", action="store_true",
         help="check this installation on a temporary book without a display, then exit",
     )  # fmt: skip
-    args, _qt_args = parser.parse_known_args(argv)
+    args, _unknown = parser.parse_known_args(argv)
     return args
 
 
@@ -37,15 +39,21 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
+def app_arguments(app: QCoreApplication) -> argparse.Namespace:
+    """The arguments Qt left: it has removed its own options (``-style fusion``) by now."""
+    return parse_args(app.arguments()[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Open BOOK (or the default book, created on first start) and run the app."""
     argv = list(sys.argv if argv is None else argv)
-    args = parse_args(argv[1:])
-    if args.self_test:  # packaging/smoke.py runs this in the built bundle
+    # before any QApplication: the self-test picks its own (display-less) platform
+    if parse_args(argv[1:]).self_test:  # packaging/smoke.py runs this in the built bundle
         from app.selftest import run_self_test
 
         return run_self_test(argv)
     app = create_application(argv)
+    args = app_arguments(app)
     # A book double-clicked in the macOS Finder comes as an event, not as an argument
     opened = wait_for_file_open(app) if args.book is None and sys.platform == "darwin" else None
     book: Path = args.book or opened or default_book_path()
