@@ -75,9 +75,7 @@ def test_progress_counts_pages_up_to_the_total(sqlite_book: Book, tmp_path: Path
     assert reports[-1][0] == reports[-1][1]
 
 
-def test_another_connection_writes_while_the_copy_runs(
-    sqlite_book: Book, tmp_path: Path
-) -> None:
+def test_another_connection_writes_while_the_copy_runs(sqlite_book: Book, tmp_path: Path) -> None:
     store, writer = sqlite_book(), sqlite_book()
     append(store, 200, "a", payload="x" * 200)
     head_at_start = store.head()
