@@ -585,7 +585,8 @@ def build_parser() -> argparse.ArgumentParser:
         "walk the hash chain and report the first bad event",
         "Check every event's hash against the chain. Exit 0 printing\n"
         '{"ok": true, "events": N, "head": {"position": P, "hash": HEX}}, or exit 1 printing\n'
-        '{"ok": false, "events": N, "first_bad_position": P, "problem": TEXT}.\n'
+        '{"ok": false, "events": N, "first_bad_position": P, "problem": KIND,\n'
+        '"message": TEXT}.\n'
         "Exit 2 with one line on stderr if BOOK is not a usable book.",
     )
     history = add(

@@ -289,7 +289,9 @@ def test_verify_names_the_first_tampered_event(book: Path, cli: Any) -> None:
     assert status == 1
     assert out[0]["ok"] is False
     assert out[0]["first_bad_position"] == 4
-    assert out[0]["problem"]
+    assert out[0]["events"] == 3
+    assert out[0]["problem"] == "altered"
+    assert out[0]["message"].startswith("position 4: ")
 
 
 def test_verify_a_text_file_exits_2_and_leaves_it_untouched(tmp_path: Path, cli: Any) -> None:
