@@ -5,10 +5,9 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
-import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, insert, inspect, select
 
@@ -41,6 +40,10 @@ class ProjectedStore(Protocol):
     def read_all(
         self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
     ) -> Iterator[StoredEvent]: ...
+
+    def read_data(
+        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 5000
+    ) -> Iterator[list[tuple[int, str, int, dict[str, Any]]]]: ...
 
     def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
 
@@ -107,9 +110,9 @@ class ReadModels:
             if not fresh:
                 return
             if fresh[0].position > checkpoint + 1:
-                missing = self._store.read_all(checkpoint, fresh[0].position - 1, self._batch_size)
-                for batch in _batches(missing, self._batch_size):
-                    checkpoint = self._projector.write(self._conn, batch, checkpoint)
+                missing = self._store.read_data(checkpoint, fresh[0].position - 1, self._batch_size)
+                for rows in missing:
+                    checkpoint = self._projector.write_rows(self._conn, rows, checkpoint)
             self._projector.write(self._conn, fresh, checkpoint)
 
     def catch_up(self, progress: Progress | None = None) -> int:
@@ -133,9 +136,9 @@ class ReadModels:
             with self._store.transaction(), self._forgetting_on_error():
                 checkpoint, _ = self._read_checkpoint()
                 upto = checkpoint + self._batch_size
-                batch = list(self._store.read_all(checkpoint, upto, self._batch_size))
+                batch = next(self._store.read_data(checkpoint, upto, self._batch_size), [])
                 if batch:
-                    self._projector.write(self._conn, batch, checkpoint)
+                    self._projector.write_rows(self._conn, batch, checkpoint)
             if not batch:
                 return done
             done += len(batch)
@@ -166,9 +169,8 @@ class ReadModels:
             # filling the date index once at the end is faster than keeping it in order
             _DATE_INDEX.drop(self._conn)
             checkpoint = 0
-            events = self._store.read_all(0, total, self._batch_size)
-            for batch in _batches(events, self._batch_size):
-                checkpoint = self._projector.write(self._conn, batch, checkpoint)
+            for rows in self._store.read_data(0, total, self._batch_size):
+                checkpoint = self._projector.write_rows(self._conn, rows, checkpoint)
                 if progress is not None and progress(checkpoint, total) is False:
                     raise _Cancelled
             _DATE_INDEX.create(self._conn)
@@ -301,12 +303,6 @@ def _without_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _batches(events: Iterable[StoredEvent], size: int) -> Iterator[list[StoredEvent]]:
-    iterator = iter(events)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def _describe_events(conn: Connection, events: Sequence[StoredEvent]) -> list[HistoryRow]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gc
 import json
 import os
 import time
@@ -54,6 +55,10 @@ _SELECT_RANGE = (
     f"SELECT {_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"
 )
 _SELECT_FROM = f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?"
+_SELECT_DATA = (
+    "SELECT position, type, schema_version, data FROM events "
+    "WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"
+)
 # Versions of a stream are dense (1..n over its own and linked events), so a window of
 # versions (after, after + batch] is exactly one batch, read through two index ranges.
 _SELECT_STREAM = (
@@ -75,6 +80,8 @@ _INSERT_COMMAND = (
 )
 
 Row = tuple[Any, ...]
+DataRow = tuple[int, str, int, dict[str, Any]]
+"""(position, type, schema_version, data) of one event: what a replaying reader needs."""
 
 
 def _to_micros(when: dt.datetime) -> int:
@@ -113,6 +120,24 @@ class _LazyJson(Mapping[str, Any]):
         return repr(self._get())
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch is decoded.
+
+    A batch allocates thousands of containers (events, dicts, lists) and no cycles; the
+    collections they would trigger find nothing and cost a fifth of the read. Restored
+    right after the batch, so a long read never holds the collector off.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _to_events(rows: Iterable[Row]) -> list[StoredEvent]:
     """Rows (in ``_COLUMNS`` order) to events; the events of one command share metadata/time.
 
@@ -120,6 +145,11 @@ def _to_events(rows: Iterable[Row]) -> list[StoredEvent]:
     parsed with the json module's documented ``raw_decode`` (json.loads minus its whitespace
     handling; stored JSON is compact), metadata lazily, and also_in lists are shared.
     """
+    with _gc_paused():
+        return _decode_rows(rows)
+
+
+def _decode_rows(rows: Iterable[Row]) -> list[StoredEvent]:
     decode = _DECODER.raw_decode
     also_cache = _ALSO_CACHE
     out: list[StoredEvent] = []
@@ -550,6 +580,31 @@ class SqliteEventStore(EventStore):
             if not rows:
                 return
             yield from _to_events(rows)
+            position = rows[-1][0]
+
+    def read_data(
+        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 5000
+    ) -> Iterator[list[DataRow]]:
+        """Like :meth:`read_all`, in batches of ``(position, type, schema_version, data)``.
+
+        For replaying readers (read-model rebuilds) that need neither metadata, time nor
+        hash: reading and building only those is about twice as fast as full events.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._end_implicit()
+        with dialect.translated_errors(self._path):
+            upto = self._read_head()[0] if to_position is None else to_position
+        decode = _DECODER.raw_decode
+        position = after_position
+        while position < upto:
+            with dialect.translated_errors(self._path):
+                rows = self._raw.execute(_SELECT_DATA, (position, upto, batch_size)).fetchall()
+            if not rows:
+                return
+            with _gc_paused():
+                batch = [(p, t, v, decode(d)[0]) for p, t, v, d in rows]
+            yield batch
             position = rows[-1][0]
 
     def _read_positions(self, first: int, last: int) -> list[StoredEvent]:
