@@ -23,12 +23,39 @@ class Metadata:
     app_version: str = ""
 
     def to_json(self) -> dict[str, str]:
+        """The full mapping readers see (``correlation_id`` defaults to the command id)."""
         return {
             "command_id": self.command_id,
             "correlation_id": self.correlation_id or self.command_id,
             "author": self.author,
             "app_version": self.app_version,
         }
+
+    def to_stored(self) -> dict[str, str]:
+        """The compact mapping a store keeps: one-letter keys, and no value that
+        :func:`expand_metadata` restores (a correlation id equal to the command id, an empty
+        author or app version). It is written beside every event, so it is kept small."""
+        stored = {"c": self.command_id}
+        if self.correlation_id and self.correlation_id != self.command_id:
+            stored["r"] = self.correlation_id
+        if self.author:
+            stored["a"] = self.author
+        if self.app_version:
+            stored["v"] = self.app_version
+        return stored
+
+
+def expand_metadata(stored: dict[str, Any]) -> dict[str, Any]:
+    """The :meth:`Metadata.to_json` mapping of a stored one (compact, or already full)."""
+    if "c" not in stored or "command_id" in stored:
+        return stored
+    command_id = stored["c"]
+    return {
+        "command_id": command_id,
+        "correlation_id": stored.get("r", command_id),
+        "author": stored.get("a", ""),
+        "app_version": stored.get("v", ""),
+    }
 
 
 @dataclass(frozen=True, slots=True)

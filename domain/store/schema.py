@@ -51,13 +51,8 @@ stream_links = Table(
     sqlite_with_rowid=False,  # the key is the row: half the size of a rowid table + index
 )
 
-streams = Table(
-    "streams",
-    metadata,
-    Column("stream_id", Text, primary_key=True),
-    Column("version", Integer, nullable=False),
-    sqlite_with_rowid=False,
-)
+# No table of stream versions: a stream's version is the highest of its events' and links'
+# versions, read from the ends of the events_stream_version index and the stream_links key.
 
 commands = Table(
     "commands",
