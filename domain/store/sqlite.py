@@ -89,6 +89,18 @@ DataRow = tuple[int, str, int, dict[str, Any]]
 """(position, type, schema_version, data) of one event: what a replaying reader needs."""
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def _command_key(command_id: str) -> str | bytes:
+    """How the commands table keys a command id: a 32-digit lowercase hex id (a uuid's hex,
+    what new_id makes) as its 16 bytes, anything else as text. A blob never equals a text
+    value in SQLite, so the two forms cannot collide; the key is only ever looked up."""
+    if len(command_id) == 32 and _HEX.issuperset(command_id):
+        return bytes.fromhex(command_id)
+    return command_id
+
+
 def _to_micros(when: dt.datetime) -> int:
     if when.tzinfo is None:
         raise ValueError(f"{when!r} has no time zone; recorded times are compared in UTC")
@@ -447,7 +459,7 @@ class SqliteEventStore(EventStore):
     ) -> list[StoredEvent]:
         with dialect.translated_errors(self._path):
             raw = self._raw
-            done = raw.execute(_SELECT_COMMAND, (metadata.command_id,)).fetchone()
+            done = raw.execute(_SELECT_COMMAND, (_command_key(metadata.command_id),)).fetchone()
             if done:
                 return self._read_positions(done[0], done[1])
             plan = [self._links(event) for event in events]
@@ -538,7 +550,7 @@ class SqliteEventStore(EventStore):
             raw.executemany(_INSERT_EVENT, rows)
         if links:
             raw.executemany(_INSERT_LINK, links)
-        raw.execute(_INSERT_COMMAND, (metadata.command_id, first, position))
+        raw.execute(_INSERT_COMMAND, (_command_key(metadata.command_id), first, position))
         self._head = (position, previous, micros)
         return stored
 

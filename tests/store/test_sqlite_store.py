@@ -51,6 +51,20 @@ def test_events_are_stored_compactly(sqlite_book: Book) -> None:
     assert rows[1][4] is None
 
 
+def test_hex_command_ids_are_keyed_by_their_bytes_and_stay_idempotent(sqlite_book: Book) -> None:
+    store = sqlite_book()
+    hex_id, other = "0123456789abcdef" * 2, "0123456789ABCDEF" * 2  # only lowercase is packed
+    [first] = store.append([ev("a")], {"a": 0}, Metadata(hex_id))
+    [second] = store.append([ev("a")], {"a": 1}, Metadata(other))
+    assert store.append([ev("a")], {"a": 2}, Metadata(hex_id)) == [first]
+    assert store.append([], {}, Metadata(other)) == [second]
+    assert dict(first.metadata)["command_id"] == hex_id
+    with closing(sqlite3.connect(store.path)) as db:
+        keys = db.execute("SELECT command_id FROM commands ORDER BY first_position").fetchall()
+    assert keys == [(bytes.fromhex(hex_id),), (other,)]
+    assert store.stream_version("a") == 2
+
+
 def test_read_all_fetches_one_batch_per_query(sqlite_book: Book) -> None:
     store = sqlite_book()
     for i in range(10):
