@@ -6,7 +6,7 @@ The Qt default locale (the system's unless a test sets another) decides; Babel d
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
@@ -35,7 +35,19 @@ def babel_locale() -> Locale:
 
 def money_text(minor: int, currency: str, *, symbol: bool = True) -> str:
     """``-1,234.50 €`` style text in the current locale."""
-    return format_money(Money(minor, currency), babel_locale(), symbol=symbol)
+    return _money_text(minor, currency, symbol, babel_locale_name())
+
+
+@lru_cache(maxsize=8192)
+def _money_text(minor: int, currency: str, symbol: bool, locale_name: str) -> str:
+    # Babel takes ~50 µs an amount and the views ask again on every repaint (a timeline move
+    # repaints every visible balance): remembered per locale, so a locale change still shows
+    return format_money(Money(minor, currency), _babel_locale(locale_name), symbol=symbol)
+
+
+def warm_up() -> None:
+    """Load the current locale's money formats (the first amount formatted loads them)."""
+    money_text(0, "EUR")
 
 
 def to_qdate(day: dt.date) -> QDate:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from app import formatting
 from app.workers import Job, Progress
 from domain import maintenance
 from domain.book import Book
@@ -25,7 +26,11 @@ def catch_up_job(path: Path) -> Job:
     """Bring the book's read models up to date (creating the book if it is missing)."""
 
     def run(progress: Progress) -> int:
-        return maintenance.catch_up(path, progress, create_if_missing=True)
+        applied = maintenance.catch_up(path, progress, create_if_missing=True)
+        # the window is built next, in the GUI thread: Babel's locale data (~30 ms to load)
+        # is shared by threads, so loading it here keeps that out of the GUI's stall
+        formatting.warm_up()
+        return applied
 
     return run
 

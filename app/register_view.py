@@ -64,6 +64,10 @@ class RegisterPanel(QWidget):
         model.modelReset.connect(self._show_latest)
         model.rowsInserted.connect(self._on_rows_changed)
         model.rowsRemoved.connect(self._on_rows_changed)
+        # lay the rows out now rather than from the view's 0-ms timer, which would repaint
+        # the whole table a second time after every timeline move
+        model.rowsInserted.connect(self.table.doItemsLayout)
+        model.rowsRemoved.connect(self.table.doItemsLayout)
         model.dataChanged.connect(self._on_rows_changed)
         self._on_rows_changed()
 

@@ -31,6 +31,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
     """All recorded events in position order; grows by inserts as events are appended."""
 
     _COLUMN_COUNT = len(_HEADERS)
+    _PAGE_LIMIT = 64  # refetched after every timeline move: a screenful or two, not 200
 
     def __init__(self, source: HistorySource, parent: QObject | None = None) -> None:
         super().__init__(parent)

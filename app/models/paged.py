@@ -23,6 +23,9 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
     """
 
     _COLUMN_COUNT = 1
+    # a view shows a few dozen rows; a smaller page is cheaper to fetch again after each
+    # timeline move empties the cache (subclasses whose rows cost much set a lower limit)
+    _PAGE_LIMIT: int | None = None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,10 +48,11 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         """The row's data, fetching its page if it is not cached."""
         if not 0 <= row < self._row_count:
             return None
-        number, offset = divmod(row, PAGE_SIZE)
+        size = PAGE_SIZE if self._PAGE_LIMIT is None else min(PAGE_SIZE, self._PAGE_LIMIT)
+        number, offset = divmod(row, size)
         page = self._pages.get(number)
         if page is None:
-            page = self._fetch(number * PAGE_SIZE, PAGE_SIZE)
+            page = self._fetch(number * size, size)
             self._pages[number] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)

@@ -26,6 +26,7 @@ class RegisterModel(PagedTableModel[RegisterRow]):
     """Entries of the selected account in (booking date, position) order."""
 
     _COLUMN_COUNT = len(_HEADERS)
+    _PAGE_LIMIT = 64  # refetched after every timeline move: a screenful or two, not 200
 
     def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
