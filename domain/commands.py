@@ -7,8 +7,9 @@ command a no-op.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import uuid
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,7 +17,13 @@ from domain.events import AccountType
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """A fresh id: 80 random bits as 16 lowercase base32 characters (a-z, 2-7).
+
+    Half the length of a uuid's hex (ids are repeated in every event, stream and link), safe
+    in URLs, JSON and file names, never starting with "-" (so never taken for a command-line
+    option). Two ids among a billion collide with odds of about 1 in 2.4 million.
+    """
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -57,7 +57,7 @@ stream_links = Table(
 commands = Table(
     "commands",
     metadata,
-    # the id as given, or its 16 bytes if it is 32 hex digits (see sqlite.py: _command_key)
+    # the id as given, or the bytes it spells in base32 or hex (see sqlite.py: _command_key)
     Column("command_id", Text, primary_key=True),
     Column("first_position", Integer, nullable=False),
     Column("last_position", Integer, nullable=False),

@@ -8,6 +8,7 @@ SQL on the driver cursor under that connection; Core row objects cost too much p
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import errno
@@ -90,12 +91,16 @@ DataRow = tuple[int, str, int, dict[str, Any]]
 
 
 _HEX = frozenset("0123456789abcdef")
+_BASE32 = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 
 
 def _command_key(command_id: str) -> str | bytes:
-    """How the commands table keys a command id: a 32-digit lowercase hex id (a uuid's hex,
-    what new_id makes) as its 16 bytes, anything else as text. A blob never equals a text
-    value in SQLite, so the two forms cannot collide; the key is only ever looked up."""
+    """How the commands table keys a command id: as the bytes it spells when it is one of the
+    two usual forms, 16 lowercase base32 characters (new_id: 10 bytes) or 32 lowercase hex
+    digits (a uuid: 16 bytes), else as text. Each form maps one-to-one onto its own length
+    of blob, and a blob never equals a text value in SQLite, so no two ids share a key."""
+    if len(command_id) == 16 and _BASE32.issuperset(command_id):
+        return base64.b32decode(command_id.upper())
     if len(command_id) == 32 and _HEX.issuperset(command_id):
         return bytes.fromhex(command_id)
     return command_id

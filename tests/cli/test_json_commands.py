@@ -62,7 +62,7 @@ def test_optional_fields_take_their_defaults() -> None:
     assert isinstance(command, OpenAccount)
     assert command.opening_balance == 0
     assert command.overdraft_allowed is True
-    assert len(command.account_id) == 32
+    assert len(command.account_id) == 16  # a fresh new_id()
 
 
 def test_accounts_by_name_or_by_id() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 
+from domain.commands import new_id
 from domain.errors import StoreError
 from domain.events import AccountOpened, AccountType, from_data
 from domain.store.base import Metadata, NewEvent, Snapshot
@@ -51,18 +53,29 @@ def test_events_are_stored_compactly(sqlite_book: Book) -> None:
     assert rows[1][4] is None
 
 
-def test_hex_command_ids_are_keyed_by_their_bytes_and_stay_idempotent(sqlite_book: Book) -> None:
+def test_command_ids_are_keyed_by_their_bytes_and_stay_idempotent(sqlite_book: Book) -> None:
     store = sqlite_book()
-    hex_id, other = "0123456789abcdef" * 2, "0123456789ABCDEF" * 2  # only lowercase is packed
-    [first] = store.append([ev("a")], {"a": 0}, Metadata(hex_id))
-    [second] = store.append([ev("a")], {"a": 1}, Metadata(other))
-    assert store.append([ev("a")], {"a": 2}, Metadata(hex_id)) == [first]
-    assert store.append([], {}, Metadata(other)) == [second]
-    assert dict(first.metadata)["command_id"] == hex_id
+    b32 = new_id()
+    hex_id = "0123456789abcdef" * 2
+    ids = [b32, hex_id, b32.upper(), hex_id.upper(), "c1"]  # only the lowercase forms pack
+    stored = [store.append([ev("a")], {"a": n}, Metadata(c))[0] for n, c in enumerate(ids)]
+    for n, command_id in enumerate(ids):
+        assert store.append([ev("a")], {"a": len(ids)}, Metadata(command_id)) == [stored[n]]
+        assert store.append([], {}, Metadata(command_id)) == [stored[n]]
+        assert dict(stored[n].metadata)["command_id"] == command_id
     with closing(sqlite3.connect(store.path)) as db:
         keys = db.execute("SELECT command_id FROM commands ORDER BY first_position").fetchall()
-    assert keys == [(bytes.fromhex(hex_id),), (other,)]
-    assert store.stream_version("a") == 2
+    assert keys == [
+        (base64.b32decode(b32.upper()),), (bytes.fromhex(hex_id),), (ids[2],), (ids[3],), ("c1",)
+    ]  # fmt: skip
+    assert store.stream_version("a") == len(ids)
+
+
+def test_new_ids_are_short_lowercase_base32_and_distinct() -> None:
+    ids = {new_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    for value in ids:
+        assert len(value) == 16 and set(value) <= set("abcdefghijklmnopqrstuvwxyz234567")
 
 
 def test_read_all_fetches_one_batch_per_query(sqlite_book: Book) -> None:
