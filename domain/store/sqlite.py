@@ -91,16 +91,18 @@ DataRow = tuple[int, str, int, dict[str, Any]]
 
 
 _HEX = frozenset("0123456789abcdef")
-_BASE32 = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+_ID_DIGITS = "234567abcdefghijklmnopqrstuvwxyz"  # domain.commands.ID_ALPHABET
+_BASE32 = frozenset(_ID_DIGITS)
+_TO_BASE32 = str.maketrans(_ID_DIGITS, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
 
 def _command_key(command_id: str) -> str | bytes:
     """How the commands table keys a command id: as the bytes it spells when it is one of the
-    two usual forms, 16 lowercase base32 characters (new_id: 10 bytes) or 32 lowercase hex
+    two usual forms, 16 base32 digits of new_id's alphabet (10 bytes) or 32 lowercase hex
     digits (a uuid: 16 bytes), else as text. Each form maps one-to-one onto its own length
     of blob, and a blob never equals a text value in SQLite, so no two ids share a key."""
     if len(command_id) == 16 and _BASE32.issuperset(command_id):
-        return base64.b32decode(command_id.upper())
+        return base64.b32decode(command_id.translate(_TO_BASE32))
     if len(command_id) == 32 and _HEX.issuperset(command_id):
         return bytes.fromhex(command_id)
     return command_id
