@@ -14,7 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, sel
 from domain.commands import ID_ALPHABET, new_id
 from domain.errors import StoreError
 from domain.events import AccountOpened, AccountType, from_data
-from domain.store.base import Metadata, NewEvent, Snapshot
+from domain.store.base import Metadata, NewEvent, Snapshot, expand_metadata
 from domain.store.sqlite import SqliteEventStore
 
 Book = Callable[..., SqliteEventStore]
@@ -50,6 +50,14 @@ def test_events_are_stored_compactly(sqlite_book: Book) -> None:
     assert isinstance(digest, bytes) and len(digest) == 32 and digest == stored.hash
     assert also_in == '["account-1","account-2"]'
     assert rows[1][4] is None
+
+
+def test_stored_metadata_expands_to_the_full_mapping_and_old_rows_pass_through() -> None:
+    full = {"command_id": "c1", "correlation_id": "imp", "author": "", "app_version": "1.0"}
+    compact = Metadata("c1", correlation_id="imp", app_version="1.0").to_stored()
+    assert compact == {"c": "c1", "r": "imp", "v": "1.0"}
+    assert expand_metadata(compact) == full
+    assert expand_metadata(dict(full)) == full  # rows written before the compact form
 
 
 def test_command_ids_are_keyed_by_their_bytes_and_stay_idempotent(sqlite_book: Book) -> None:
