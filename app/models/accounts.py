@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 
 from app.formatting import money_text
 from app.models import style
+from app.models.columns import ModelIndex
 from app.models.keyed import KeyedTableModel
 from app.models.sources import AccountRow, AccountsSource
 from domain.events import AccountType
 from domain.store.base import StoredEvent
 
 COL_NAME, COL_TYPE, COL_CURRENCY, COL_BALANCE = range(4)
-_HEADERS = ("Account", "Type", "Currency", "Balance")
 
 TYPE_ORDER = (
     AccountType.ASSET,
@@ -94,7 +94,8 @@ def build_lines(accounts: Sequence[AccountRow]) -> list[AccountsLine]:
 class AccountsModel(KeyedTableModel[AccountsLine]):
     """Accounts and balances as of the timeline's cursor (``None`` = the present)."""
 
-    _COLUMN_COUNT = len(_HEADERS)
+    _HEADERS = ("Account", "Type", "Currency", "Balance")
+    _RIGHT = frozenset({COL_BALANCE})
 
     def __init__(self, source: AccountsSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +142,7 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
         if self._as_of is None:
             self.reload()
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         line = self.row_at(index.row()) if index.isValid() else None
         if line is None:
             return Qt.ItemFlag.NoItemFlags
@@ -151,7 +152,7 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
 
     def data(
         self,
-        index: QModelIndex | QPersistentModelIndex,
+        index: ModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         line = self.row_at(index.row()) if index.isValid() else None
@@ -161,7 +162,7 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(line, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return style.RIGHT if column == COL_BALANCE else style.LEFT
+            return self.alignment(column)
         if role == Qt.ItemDataRole.DecorationRole:
             kind = line.account_type
             if column == COL_NAME and line.kind is LineKind.ACCOUNT and kind is not None:
@@ -207,17 +208,3 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
             notes.append("no overdraft")
         suffix = f" — {', '.join(notes)}" if notes else ""
         return f"{account.name} ({TYPE_LABEL[account.account_type]}, {account.currency}){suffix}"
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return style.RIGHT if section == COL_BALANCE else style.LEFT
-        return None

@@ -9,16 +9,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
 
 from app.formatting import date_text, local_time_text
 from app.models import style
+from app.models.columns import ModelIndex
 from app.models.paged import PagedTableModel
 from app.models.sources import HistoryRow, HistorySource
 from domain.store.base import StoredEvent
 
 COL_POSITION, COL_RECORDED, COL_BOOKING, COL_TYPE, COL_ACCOUNT, COL_SUMMARY, COL_AUTHOR = range(7)
-_HEADERS = ("#", "Recorded at", "Booking date", "Type", "Account", "Summary", "Author")
 
 
 def humanize_type(type_name: str) -> str:
@@ -30,7 +30,8 @@ def humanize_type(type_name: str) -> str:
 class HistoryModel(PagedTableModel[HistoryRow]):
     """All recorded events in position order; grows by inserts as events are appended."""
 
-    _COLUMN_COUNT = len(_HEADERS)
+    _HEADERS = ("#", "Recorded at", "Booking date", "Type", "Account", "Summary", "Author")
+    _RIGHT = frozenset({COL_POSITION})
     _PAGE_LIMIT = 64  # refetched after every timeline move: a screenful or two, not 200
 
     def __init__(self, source: HistorySource, parent: QObject | None = None) -> None:
@@ -74,7 +75,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
         if first < end:
             self.dataChanged.emit(
                 self.index(first, 0),
-                self.index(end - 1, self._COLUMN_COUNT - 1),
+                self.index(end - 1, len(self._HEADERS) - 1),
                 [Qt.ItemDataRole.ForegroundRole],
             )
 
@@ -89,7 +90,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
 
     def data(
         self,
-        index: QModelIndex | QPersistentModelIndex,
+        index: ModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if not index.isValid() or not 0 <= index.row() < self._row_count:
@@ -100,7 +101,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
                 return style.dimmed_brush()
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return style.RIGHT if column == COL_POSITION else style.LEFT
+            return self.alignment(column)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self.row_at(index.row())
@@ -126,18 +127,4 @@ class HistoryModel(PagedTableModel[HistoryRow]):
             return row.summary
         if column == COL_AUTHOR:
             return row.author
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return style.RIGHT if section == COL_POSITION else style.LEFT
         return None

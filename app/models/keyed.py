@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QModelIndex, QObject
+
+from app.models.columns import ColumnsTableModel, ModelIndex
 
 R = TypeVar("R")
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
-
-class KeyedTableModel(QAbstractTableModel, Generic[R]):
+class KeyedTableModel(ColumnsTableModel, Generic[R]):
     """Rows of type R, each with a stable key; subclasses give ``_key`` and the columns."""
-
-    _COLUMN_COUNT = 1
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -31,9 +29,6 @@ class KeyedTableModel(QAbstractTableModel, Generic[R]):
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._COLUMN_COUNT
 
     def row_at(self, row: int) -> R | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -5,24 +5,23 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QModelIndex, QObject
+
+from app.models.columns import ColumnsTableModel, ModelIndex
 
 R = TypeVar("R")
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
 MAX_PAGES = 64
 
 
-class PagedTableModel(QAbstractTableModel, Generic[R]):
+class PagedTableModel(ColumnsTableModel, Generic[R]):
     """Rows fetched a page at a time (and cached) from ``_fetch``; the count from ``_count``.
 
     Subclasses give the two queries and the columns; ``refresh`` re-reads the count and tells
     the views about rows that appeared or went at the end, and that the rest may have changed.
     """
 
-    _COLUMN_COUNT = 1
     # a view shows a few dozen rows; a smaller page is cheaper to fetch again after each
     # timeline move empties the cache (subclasses whose rows cost much set a lower limit)
     _PAGE_LIMIT: int | None = None
@@ -40,9 +39,6 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._row_count
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._COLUMN_COUNT
 
     def row_at(self, row: int) -> R | None:
         """The row's data, fetching its page if it is not cached."""
@@ -83,4 +79,4 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
 
     def _changed(self, first: int, last: int) -> None:
         if first <= last:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, self._COLUMN_COUNT - 1))
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._HEADERS) - 1))

@@ -9,23 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 
 from app.formatting import date_text, money_text
 from app.models import style
+from app.models.columns import ModelIndex
 from app.models.paged import PagedTableModel
 from app.models.sources import AccountRow, RegisterRow, RegisterSource
 from domain.store.base import StoredEvent
 
 COL_DATE, COL_PAYEE, COL_MEMO, COL_OTHER, COL_AMOUNT, COL_BALANCE = range(6)
-_HEADERS = ("Date", "Payee", "Memo", "Other account", "Amount", "Balance")
-_AMOUNT_COLUMNS = (COL_AMOUNT, COL_BALANCE)
 
 
 class RegisterModel(PagedTableModel[RegisterRow]):
     """Entries of the selected account in (booking date, position) order."""
 
-    _COLUMN_COUNT = len(_HEADERS)
+    _HEADERS = ("Date", "Payee", "Memo", "Other account", "Amount", "Balance")
+    _RIGHT = frozenset({COL_AMOUNT, COL_BALANCE})
     _PAGE_LIMIT = 64  # refetched after every timeline move: a screenful or two, not 200
 
     def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
@@ -77,7 +77,7 @@ class RegisterModel(PagedTableModel[RegisterRow]):
 
     def data(
         self,
-        index: QModelIndex | QPersistentModelIndex,
+        index: ModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
@@ -87,7 +87,7 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column, self._account.currency)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return style.RIGHT if column in _AMOUNT_COLUMNS else style.LEFT
+            return self.alignment(column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_AMOUNT:
                 return style.amount_brush(row.amount)
@@ -125,17 +125,3 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         if row.is_void:
             return f"Void of an earlier entry, recorded as event #{row.position}"
         return f"Event #{row.position}"
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return style.RIGHT if section in _AMOUNT_COLUMNS else style.LEFT
-        return None

@@ -115,3 +115,14 @@ def test_running_balances_chain_across_pages(
         amounts = [row.amount for row in rows if row is not None]
         assert all(b == a + c for a, b, c in zip(balances, balances[1:], amounts[1:], strict=False))
         assert balances[-1] == checking.balance
+
+
+def test_headers_name_the_columns_and_align_amounts_right(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    horizontal, align = Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole
+    assert model.columnCount() == 6
+    assert model.headerData(COL_PAYEE, horizontal, DISPLAY) == "Payee"
+    assert model.headerData(COL_BALANCE, horizontal, align) & Qt.AlignmentFlag.AlignRight
+    assert model.headerData(COL_PAYEE, horizontal, align) & Qt.AlignmentFlag.AlignLeft
+    assert model.headerData(6, horizontal, DISPLAY) is None
+    assert model.headerData(0, Qt.Orientation.Vertical, DISPLAY) is None
