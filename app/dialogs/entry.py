@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.controller import CommandController
-from app.dialogs.base import CommandDialog
-from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
+from app.dialogs.entry_form import EntryFormDialog
+from app.dialogs.fields import AccountCombo, AmountEdit
 from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.commands import Deposit, Withdraw
@@ -29,7 +29,7 @@ def is_open_asset(row: AccountRow) -> bool:
     return row.account_type is AccountType.ASSET and not row.closed
 
 
-class EntryDialog(CommandDialog):
+class EntryDialog(EntryFormDialog):
     """Builds a :class:`Deposit` (asset + income) or a :class:`Withdraw` (asset + expense)."""
 
     def __init__(
@@ -47,18 +47,13 @@ class EntryDialog(CommandDialog):
         self.category = AccountCombo(accounts, self._category_allowed)
         self.balance_hint = QLabel()
         self.amount = AmountEdit()
-        self.date = date_edit()
-        self.payee = QLineEdit()
-        self.memo = QLineEdit()
         into = "&Into account:" if kind is EntryKind.DEPOSIT else "&From account:"
         category = "&Income:" if kind is EntryKind.DEPOSIT else "&Expense:"
         self.form.addRow(into, self.account)
         self.form.addRow("", self.balance_hint)
         self.form.addRow(category, self.category)
         self.form.addRow("&Amount:", self.amount)
-        self.form.addRow("&Date:", self.date)
-        self.form.addRow("&Payee:", self.payee)
-        self.form.addRow("&Memo:", self.memo)
+        self.add_entry_rows()
         self.account.currentIndexChanged.connect(self._on_account_changed)
         self.category.currentIndexChanged.connect(self.revalidate)
         self.amount.amount_changed.connect(self.revalidate)
@@ -84,14 +79,7 @@ class EntryDialog(CommandDialog):
         if self.category.account() is None:
             kind = self.kind.category_type.value
             return f"Open an {kind} account in this currency first (Entry ▸ Open Account)."
-        if not self.amount.text().strip():
-            return "Enter an amount."
-        money = self.amount.amount()
-        if money is None:
-            return self.amount.problem()
-        if money.minor <= 0:
-            return "The amount must be more than zero."
-        return ""
+        return self.amount.positive_problem()
 
     def build_command(self) -> Deposit | Withdraw:
         account_id = self.account.account_id()
@@ -103,15 +91,15 @@ class EntryDialog(CommandDialog):
                 account_id=account_id,
                 income_account_id=category_id,
                 amount=amount,
-                booking_date=edit_date(self.date),
-                payee=self.payee.text().strip(),
-                memo=self.memo.text().strip(),
+                booking_date=self.booking_date(),
+                payee=self.payee_text(),
+                memo=self.memo_text(),
             )
         return Withdraw(
             account_id=account_id,
             expense_account_id=category_id,
             amount=amount,
-            booking_date=edit_date(self.date),
-            payee=self.payee.text().strip(),
-            memo=self.memo.text().strip(),
+            booking_date=self.booking_date(),
+            payee=self.payee_text(),
+            memo=self.memo_text(),
         )

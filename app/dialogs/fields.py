@@ -60,6 +60,17 @@ class AmountEdit(QLineEdit):
             return exc.message
         return ""
 
+    def positive_problem(self) -> str:
+        """Why the text is not an amount above zero ("" when it is one)."""
+        if not self.text().strip():
+            return "Enter an amount."
+        money = self.amount()
+        if money is None:
+            return self.problem()
+        if money.minor <= 0:
+            return "The amount must be more than zero."
+        return ""
+
     def _on_text_changed(self) -> None:
         invalid = bool(self.text().strip()) and self.amount() is None
         self.setProperty("invalid", invalid)

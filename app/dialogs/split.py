@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QStyle,
     QTableWidget,
@@ -17,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import CommandController
-from app.dialogs.base import CommandDialog
-from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
+from app.dialogs.entry_form import EntryFormDialog
+from app.dialogs.fields import AccountCombo, AmountEdit
 from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.commands import PostSplitEntry, SplitLine
@@ -86,7 +85,7 @@ def remaining(lines: Sequence[SplitLineRow]) -> dict[str, int]:
     return totals
 
 
-class SplitEntryDialog(CommandDialog):
+class SplitEntryDialog(EntryFormDialog):
     """Builds a :class:`PostSplitEntry` from a table of lines that must balance per currency."""
 
     def __init__(
@@ -100,9 +99,6 @@ class SplitEntryDialog(CommandDialog):
         self.setMinimumWidth(620)
         self._accounts = list(accounts)
         self.lines: list[SplitLineRow] = []
-        self.date = date_edit()
-        self.payee = QLineEdit()
-        self.memo = QLineEdit()
         self.table = QTableWidget(0, len(_HEADERS))
         self.table.setHorizontalHeaderLabels(list(_HEADERS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -126,9 +122,7 @@ class SplitEntryDialog(CommandDialog):
         row.addWidget(self.remove_button)
         row.addStretch()
         row.addWidget(self.remaining_label)
-        self.form.addRow("&Date:", self.date)
-        self.form.addRow("&Payee:", self.payee)
-        self.form.addRow("&Memo:", self.memo)
+        self.add_entry_rows()
         self.form.addRow(self.table)
         self.form.addRow(row)
         self.add_button.clicked.connect(self.add_line)
@@ -201,8 +195,8 @@ class SplitEntryDialog(CommandDialog):
             if money is not None and account_id is not None:
                 lines.append(SplitLine(account_id=account_id, amount=money.amount))
         return PostSplitEntry(
-            booking_date=edit_date(self.date),
+            booking_date=self.booking_date(),
             lines=tuple(lines),
-            payee=self.payee.text().strip(),
-            memo=self.memo.text().strip(),
+            payee=self.payee_text(),
+            memo=self.memo_text(),
         )

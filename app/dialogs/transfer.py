@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.controller import CommandController
-from app.dialogs.base import CommandDialog
-from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
+from app.dialogs.entry_form import EntryFormDialog
+from app.dialogs.fields import AccountCombo, AmountEdit
 from app.models.sources import AccountRow
 from domain.commands import Transfer
 
 
-class TransferDialog(CommandDialog):
+class TransferDialog(EntryFormDialog):
     """Builds a :class:`Transfer`; the target list holds only other accounts in the same
     currency."""
 
@@ -29,15 +29,10 @@ class TransferDialog(CommandDialog):
         self.source.select(selected_id)
         self.target = AccountCombo(accounts, self._target_allowed)
         self.amount = AmountEdit()
-        self.date = date_edit()
-        self.payee = QLineEdit()
-        self.memo = QLineEdit()
         self.form.addRow("&From:", self.source)
         self.form.addRow("&To:", self.target)
         self.form.addRow("&Amount:", self.amount)
-        self.form.addRow("&Date:", self.date)
-        self.form.addRow("&Payee:", self.payee)
-        self.form.addRow("&Memo:", self.memo)
+        self.add_entry_rows()
         self.source.currentIndexChanged.connect(self._on_source_changed)
         self.target.currentIndexChanged.connect(self.revalidate)
         self.amount.amount_changed.connect(self.revalidate)
@@ -63,14 +58,7 @@ class TransferDialog(CommandDialog):
             return "Open two accounts first (Entry ▸ Open Account)."
         if self.target.account() is None:
             return f"There is no other open account in {source.currency} to transfer to."
-        if not self.amount.text().strip():
-            return "Enter an amount."
-        money = self.amount.amount()
-        if money is None:
-            return self.amount.problem()
-        if money.minor <= 0:
-            return "The amount must be more than zero."
-        return ""
+        return self.amount.positive_problem()
 
     def build_command(self) -> Transfer:
         source_id, target_id = self.source.account_id(), self.target.account_id()
@@ -80,7 +68,7 @@ class TransferDialog(CommandDialog):
             from_account_id=source_id,
             to_account_id=target_id,
             amount=amount,
-            booking_date=edit_date(self.date),
-            payee=self.payee.text().strip(),
-            memo=self.memo.text().strip(),
+            booking_date=self.booking_date(),
+            payee=self.payee_text(),
+            memo=self.memo_text(),
         )

@@ -44,6 +44,18 @@ def test_too_many_decimals_or_letters_are_explained(qtbot: Any) -> None:
     assert edit.amount() is None and edit.problem()
 
 
+def test_positive_problem_asks_for_an_amount_above_zero(qtbot: Any) -> None:
+    edit = AmountEdit("JPY")
+    qtbot.addWidget(edit)
+    assert edit.positive_problem() == "Enter an amount."
+    edit.setText("10.5")
+    assert edit.positive_problem() == edit.problem() != ""
+    edit.setText("0")
+    assert edit.positive_problem() == "The amount must be more than zero."
+    edit.setText("10")
+    assert edit.positive_problem() == ""
+
+
 def test_a_new_currency_changes_what_is_exact(qtbot: Any) -> None:
     edit = AmountEdit("EUR")
     qtbot.addWidget(edit)
