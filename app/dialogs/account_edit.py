@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
-from app.dialogs.fields import AccountCombo, date_edit, edit_date
+from app.dialogs.fields import AccountCombo, date_edit, edit_date, is_open
 from app.dialogs.open_account import name_key
 from app.formatting import money_text
 from app.models.sources import AccountRow
@@ -73,7 +73,7 @@ class CloseAccountDialog(CommandDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Close Account", controller, parent)
-        self.account = AccountCombo(accounts, lambda row: not row.closed)
+        self.account = AccountCombo(accounts, is_open)
         self.account.select(selected_id)
         self.closed_on = date_edit()
         self.form.addRow("&Account:", self.account)

@@ -94,6 +94,11 @@ def edit_date(edit: QDateEdit) -> dt.date:
     return from_qdate(edit.date())
 
 
+def is_open(row: AccountRow) -> bool:
+    """Closed accounts take no entries, so pickers for new entries leave them out."""
+    return not row.closed
+
+
 class AccountCombo(QComboBox):
     """Picks an account among those a command allows; the account id is the item data."""
 

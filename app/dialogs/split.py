@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import CommandController
 from app.dialogs.entry_form import EntryFormDialog
-from app.dialogs.fields import AccountCombo, AmountEdit
+from app.dialogs.fields import AccountCombo, AmountEdit, is_open
 from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.commands import PostSplitEntry, SplitLine
@@ -31,7 +31,7 @@ class SplitLineRow:
     """The widgets of one line: an account and a debit or a credit amount."""
 
     def __init__(self, accounts: Sequence[AccountRow]) -> None:
-        self.account = AccountCombo(accounts, lambda row: not row.closed)
+        self.account = AccountCombo(accounts, is_open)
         self.account.setPlaceholderText("Choose an account…")
         self.account.setCurrentIndex(-1)
         self.debit = AmountEdit()

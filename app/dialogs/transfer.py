@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.controller import CommandController
 from app.dialogs.entry_form import EntryFormDialog
-from app.dialogs.fields import AccountCombo, AmountEdit
+from app.dialogs.fields import AccountCombo, AmountEdit, is_open
 from app.models.sources import AccountRow
 from domain.commands import Transfer
 
@@ -25,7 +25,7 @@ class TransferDialog(EntryFormDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Transfer", controller, parent)
-        self.source = AccountCombo(accounts, lambda row: not row.closed)
+        self.source = AccountCombo(accounts, is_open)
         self.source.select(selected_id)
         self.target = AccountCombo(accounts, self._target_allowed)
         self.amount = AmountEdit()
