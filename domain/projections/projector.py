@@ -1,17 +1,20 @@
 """Turning events into read-model rows: one pass over a batch, a few executemany calls.
 
 The projector keeps the little state it needs (each account's key, sign, balance, name and
-closed flag) in memory, tagged with the checkpoint it matches. Whenever the checkpoint in the
-database is not that one (another process projected, or a transaction rolled back) the state
-is reloaded from the tables, so memory can never drift from the book.
+closed flag) in memory, tagged with the checkpoint it matches and a stamp of the file (SQLite's
+``data_version``, which moves when another connection commits). Whenever the checkpoint in the
+database is not that one (our transaction rolled back) or the stamp moved (another process
+wrote, perhaps after our rollback and up to the same position) the state is reloaded from the
+tables, so memory can never drift from the book.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, bindparam, update
+from sqlalchemy import Connection, Table
 
 from domain.events import AccountType
 from domain.projections import queries
@@ -25,6 +28,7 @@ from domain.projections.tables import (
 )
 from domain.projections.text import CURRENT_VERSION, current_data
 from domain.store.base import StoredEvent
+from domain.store.sqlite_dialect import dbapi
 
 _RECENT_ENTRIES = 100_000  # entry id -> position kept in memory, per generation
 EventRow = tuple[int, str, int, Mapping[str, Any]]
@@ -64,46 +68,42 @@ class _Account:
         self.max_date = max_date  # the latest booking date among them
 
 
-class _Bulk:
-    """INSERT many rows given as tuples in column order (all columns, or the ``columns``
-    given; the others take their default), straight to the driver if it can."""
-
-    def __init__(self, table: Table, columns: Sequence[str] | None = None) -> None:
-        self.table = table
-        self._names = list(columns) if columns else [c.name for c in table.columns]
-        self._sql: dict[str, str | None] = {}
-
-    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        dialect = conn.dialect
-        if dialect.name not in self._sql:
-            compiled = self.table.insert().compile(dialect=dialect, column_keys=self._names)
-            positional = dialect.paramstyle in ("qmark", "format", "numeric")
-            in_order = list(compiled.positiontup or []) == self._names
-            self._sql[dialect.name] = str(compiled) if positional and in_order else None
-        sql = self._sql[dialect.name]
-        if sql is not None:
-            # the Core path spends more time on parameters than SQLite spends on the rows
-            conn.exec_driver_sql(sql, rows)
-        else:
-            named = [dict(zip(self._names, row, strict=True)) for row in rows]
-            conn.execute(self.table.insert(), named)
+def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
+    """``INSERT`` of the given columns (default: all) in order, qmark-style for the sqlite3
+    driver; the others take their defaults. Built once from the Table, the schema's source."""
+    names = list(columns) if columns else [c.name for c in table.columns]
+    unknown = set(names) - set(table.columns.keys())
+    assert not unknown, f"{table.name} has no columns {unknown}"
+    quoted = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" * len(names))
+    return f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
 
 
-# Row values are ints and strs only (is_void as 0/1, no None): the sqlite3 driver binds
-# those directly, while a bool or None goes through its adaptation lookup, which cost a
-# third of the insert time in a rebuild. The stored values are the same.
+# Rows go straight to the sqlite3 cursor as tuples in column order, with SQL strings made once:
+# per command the Core path (compiling, cache keys, parameter processing) cost more than
+# SQLite spends on the rows, and the driver keeps the prepared statements. Row values are ints
+# and strs only (is_void as 0/1, no None): the driver binds those directly, while a bool or
+# None goes through its adaptation lookup, which cost a third of the insert time in a rebuild.
+# The stored values are the same.
 _ACCOUNTS, _VERSIONS, _REGISTER, _VOIDS = (
-    _Bulk(t) for t in (rm_accounts, rm_account_versions, rm_register, rm_voids)
+    _insert_sql(t) for t in (rm_accounts, rm_account_versions, rm_register, rm_voids)
 )
-_ENTRIES = _Bulk(rm_entries, ("position", "entry_id", "kind", "payee", "memo", "void_reason"))
+_ENTRIES = _insert_sql(rm_entries, ("position", "entry_id", "kind", "payee", "memo", "void_reason"))
 _MARK_VOIDED = (
-    update(rm_entries)
-    .where(rm_entries.c.position == bindparam("p"))
-    .values(voided_position=bindparam("v"), void_reason=bindparam("r"))
+    f'UPDATE "{rm_entries.name}" SET "{rm_entries.c.voided_position.name}" = ?, '
+    f'"{rm_entries.c.void_reason.name}" = ? WHERE "{rm_entries.c.position.name}" = ?'
 )
-_SET_CHECKPOINT = update(rm_checkpoint).where(rm_checkpoint.c.id == 1)
+_SET_CHECKPOINT = (
+    f'UPDATE "{rm_checkpoint.name}" SET "{rm_checkpoint.c.position.name}" = ? '
+    f'WHERE "{rm_checkpoint.c.id.name}" = 1'
+)
+
+
+def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if len(rows) == 1:  # a command's usual case: execute skips executemany's iteration
+        raw.execute(sql, rows[0])
+    elif rows:
+        raw.executemany(sql, rows)
 
 
 class Projector:
@@ -112,7 +112,8 @@ class Projector:
     def __init__(self, store: StreamReader) -> None:
         self._store = store
         self._accounts: dict[str, _Account] = {}
-        self._at: int | None = None  # the checkpoint self._accounts matches; None: unknown
+        # (checkpoint, stamp) self._accounts matches; None: unknown
+        self._at: tuple[int, int] | None = None
         self._recent: dict[str, int] = {}
         self._older: dict[str, int] = {}
 
@@ -121,13 +122,13 @@ class Projector:
         self._at = None
         self._recent, self._older = {}, {}
 
-    def start_empty(self) -> None:
+    def start_empty(self, stamp: int) -> None:
         """The tables were just emptied: the state is that of position 0."""
-        self._accounts, self._at = {}, 0
+        self._accounts, self._at = {}, (0, stamp)
         self._recent, self._older = {}, {}
 
-    def _sync(self, conn: Connection, checkpoint: int) -> None:
-        if self._at == checkpoint:
+    def _sync(self, conn: Connection, checkpoint: int, stamp: int) -> None:
+        if self._at == (checkpoint, stamp):
             return
         self._accounts = {
             s.account_id: _Account(
@@ -142,7 +143,7 @@ class Projector:
             for s in queries.account_states(conn, checkpoint)
         }
         self._recent, self._older = {}, {}
-        self._at = checkpoint
+        self._at = (checkpoint, stamp)
 
     def _entry_position(self, entry_id: str) -> int:
         position = self._recent.get(entry_id) or self._older.get(entry_id)
@@ -154,26 +155,33 @@ class Projector:
             position = posted.position
         return position
 
-    def write(self, conn: Connection, events: Sequence[StoredEvent], checkpoint: int) -> int:
-        """Project events (positions checkpoint+1, +2, ...) and move the checkpoint; returns it."""
-        rows = [(e.position, e.type, e.schema_version, e.data) for e in events]
-        return self.write_rows(conn, rows, checkpoint)
+    def write(
+        self, conn: Connection, events: Sequence[StoredEvent], checkpoint: int, stamp: int
+    ) -> int:
+        """Project events (positions checkpoint+1, +2, ...) and move the checkpoint; returns it.
 
-    def write_rows(self, conn: Connection, rows: Sequence[EventRow], checkpoint: int) -> int:
+        ``stamp`` is the file's ``data_version`` in this transaction (see the module's doc).
+        """
+        rows = [(e.position, e.type, e.schema_version, e.data) for e in events]
+        return self.write_rows(conn, rows, checkpoint, stamp)
+
+    def write_rows(
+        self, conn: Connection, rows: Sequence[EventRow], checkpoint: int, stamp: int
+    ) -> int:
         """:meth:`write` for ``(position, type, schema_version, data)`` rows, as the store's
         ``read_data`` gives them: replaying needs nothing else of an event.
 
         This is a rebuild's hot loop (a million events): the common entry, two postings on
         two accounts, is projected inline with local names only.
         """
-        self._sync(conn, checkpoint)
+        self._sync(conn, checkpoint, stamp)
         accounts = self._accounts
         opened: list[tuple[Any, ...]] = []
         versions: list[tuple[Any, ...]] = []
         register: list[tuple[Any, ...]] = []
         entries: list[tuple[Any, ...]] = []
         voids: list[tuple[Any, ...]] = []
-        marks: list[dict[str, Any]] = []
+        marks: list[tuple[int, str, int]] = []
         add_register, add_entry = register.append, entries.append
         recent = self._recent
         current = CURRENT_VERSION
@@ -197,7 +205,7 @@ class Projector:
             elif kind == "EntryVoided":
                 entry_position = self._entry_position(data["entry_id"])
                 voids.append((position, entry_position))
-                marks.append({"p": entry_position, "v": position, "r": data["reason"]})
+                marks.append((position, data["reason"], entry_position))
                 day, factor, is_void = data["voided_on"], -1, 1
             else:
                 self._account_event(position, kind, data, opened, versions)
@@ -227,15 +235,16 @@ class Projector:
                 )  # fmt: skip
             else:
                 _post(accounts, register, position, entry_position, day, postings, factor)
-        _ACCOUNTS.run(conn, opened)
-        _VERSIONS.run(conn, versions)
-        _ENTRIES.run(conn, entries)
-        _REGISTER.run(conn, register)
-        _VOIDS.run(conn, voids)
+        raw = dbapi(conn)
+        _insert(raw, _ACCOUNTS, opened)
+        _insert(raw, _VERSIONS, versions)
+        _insert(raw, _ENTRIES, entries)
+        _insert(raw, _REGISTER, register)
+        _insert(raw, _VOIDS, voids)
         if marks:
-            conn.execute(_MARK_VOIDED, marks)
-        conn.execute(_SET_CHECKPOINT.values(position=position))
-        self._at = position
+            raw.executemany(_MARK_VOIDED, marks)
+        raw.execute(_SET_CHECKPOINT, (position,))
+        self._at = (position, stamp)
         return position
 
     def _account_event(

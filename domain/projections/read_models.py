@@ -24,9 +24,17 @@ from domain.projections.tables import (
 )
 from domain.projections.text import current_data, describe, entry_accounts
 from domain.store.base import Progress, StoredEvent
+from domain.store.sqlite_dialect import dbapi
 
 BATCH_SIZE = 5000
 _DATE_INDEX = next(ix for ix in rm_register.indexes if ix.name == "ix_rm_register_date")
+# The checkpoint and the file's data_version (which moves when another connection commits:
+# the projector's memory is tagged with both), in one prepared statement on the driver.
+_CHECKPOINT_AND_STAMP = (
+    f'SELECT "{rm_checkpoint.c.position.name}", "{rm_checkpoint.c.code_version.name}", '
+    f'(SELECT data_version FROM pragma_data_version) FROM "{rm_checkpoint.name}"'
+)
+_SELECT_CHECKPOINT = select(rm_checkpoint.c.position, rm_checkpoint.c.code_version)
 
 
 class ProjectedStore(Protocol):
@@ -67,6 +75,7 @@ class ReadModels:
     def __init__(self, store: ProjectedStore, *, batch_size: int = BATCH_SIZE) -> None:
         self._store = store
         self._conn = store.connection
+        self._raw = dbapi(self._conn)
         self._batch_size = batch_size
         self._projector = Projector(store)
         with self._reading():
@@ -88,10 +97,15 @@ class ReadModels:
         self._projector.forget()
 
     def _read_checkpoint(self) -> tuple[int, str]:
-        row = self._conn.execute(
-            select(rm_checkpoint.c.position, rm_checkpoint.c.code_version)
-        ).one()
+        # through SQLAlchemy: outside a write transaction it begins the read snapshot that
+        # the queries after it share (see _reading)
+        row = self._conn.execute(_SELECT_CHECKPOINT).one()
         return int(row[0]), str(row[1])
+
+    def _checkpoint_and_stamp(self) -> tuple[int, str, int]:
+        """Inside a write transaction: (checkpoint, code version, data_version)."""
+        position, version, stamp = self._raw.execute(_CHECKPOINT_AND_STAMP).fetchone()
+        return position, version, stamp
 
     def apply(self, events: Sequence[StoredEvent]) -> None:
         """Project newly appended events, inside the caller's transaction.
@@ -102,18 +116,20 @@ class ReadModels:
         if not events:
             return
         with self._store.transaction(), self._forgetting_on_error():
-            checkpoint, version = self._read_checkpoint()
+            checkpoint, version, stamp = self._checkpoint_and_stamp()
             if version != CODE_VERSION:
                 self._rebuild_in_transaction(None)
                 return
-            fresh = [event for event in events if event.position > checkpoint]
-            if not fresh:
-                return
+            fresh = events
+            if events[0].position <= checkpoint:
+                fresh = [event for event in events if event.position > checkpoint]
+                if not fresh:
+                    return
             if fresh[0].position > checkpoint + 1:
                 missing = self._store.read_data(checkpoint, fresh[0].position - 1, self._batch_size)
                 for rows in missing:
-                    checkpoint = self._projector.write_rows(self._conn, rows, checkpoint)
-            self._projector.write(self._conn, fresh, checkpoint)
+                    checkpoint = self._projector.write_rows(self._conn, rows, checkpoint, stamp)
+            self._projector.write(self._conn, fresh, checkpoint, stamp)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply the events after the checkpoint in batches, each its own transaction.
@@ -134,11 +150,11 @@ class ReadModels:
         done = 0
         while True:
             with self._store.transaction(), self._forgetting_on_error():
-                checkpoint, _ = self._read_checkpoint()
+                checkpoint, _, stamp = self._checkpoint_and_stamp()
                 upto = checkpoint + self._batch_size
                 batch = next(self._store.read_data(checkpoint, upto, self._batch_size), [])
                 if batch:
-                    self._projector.write_rows(self._conn, batch, checkpoint)
+                    self._projector.write_rows(self._conn, batch, checkpoint, stamp)
             if not batch:
                 return done
             done += len(batch)
@@ -165,12 +181,13 @@ class ReadModels:
             for name in stale:
                 self._conn.exec_driver_sql(f'DROP TABLE "{name}"')
             self._create_tables()
-            self._projector.start_empty()
+            _, _, stamp = self._checkpoint_and_stamp()
+            self._projector.start_empty(stamp)
             # filling the date index once at the end is faster than keeping it in order
             _DATE_INDEX.drop(self._conn)
             checkpoint = 0
             for rows in self._store.read_data(0, total, self._batch_size):
-                checkpoint = self._projector.write_rows(self._conn, rows, checkpoint)
+                checkpoint = self._projector.write_rows(self._conn, rows, checkpoint, stamp)
                 if progress is not None and progress(checkpoint, total) is False:
                     raise _Cancelled
             _DATE_INDEX.create(self._conn)
