@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from app.models import accounts as cols
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow
+from app.table_look import set_up_rows
+
+_WIDTHS = {cols.COL_TYPE: 72, cols.COL_CURRENCY: 64, cols.COL_BALANCE: 130}
 
 
 class AccountsView(QTableView):
@@ -20,19 +23,7 @@ class AccountsView(QTableView):
         self.setObjectName("accountsTable")
         self._model = model
         self.setModel(model)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(24)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(cols.COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(cols.COL_TYPE, 72)
-        header.resizeSection(cols.COL_CURRENCY, 64)
-        header.resizeSection(cols.COL_BALANCE, 130)
-        header.setHighlightSections(False)
+        set_up_rows(self, _WIDTHS, stretch=cols.COL_NAME)
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
         model.rowsRemoved.connect(self._emit_selected)
         model.dataChanged.connect(self._emit_selected)

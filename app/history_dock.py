@@ -13,7 +13,6 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QHeaderView,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.models import history as cols
 from app.models.history import HistoryModel
+from app.table_look import set_up_rows
 from app.time_travel import TimeTravel
 
 EventDetails = Callable[[int], str]
@@ -55,18 +55,9 @@ class HistoryDock(QDockWidget):
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        header = self.table.horizontalHeader()
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.moveSection(cols.COL_AUTHOR, cols.COL_SUMMARY)  # the summary takes what is left
-        header.setSectionResizeMode(cols.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
+        set_up_rows(self.table, _WIDTHS, stretch=cols.COL_SUMMARY, row_height=22, grid=True)
+        # the summary, last on screen, takes what is left
+        self.table.horizontalHeader().moveSection(cols.COL_AUTHOR, cols.COL_SUMMARY)
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("historyDetail")
         self.detail.setReadOnly(True)

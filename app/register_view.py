@@ -6,8 +6,6 @@ import html
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -19,6 +17,7 @@ from app.models import register as cols
 from app.models.accounts import TYPE_LABEL
 from app.models.register import RegisterModel
 from app.models.sources import AccountRow, RegisterRow
+from app.table_look import set_up_rows
 
 _WIDTHS = {
     cols.COL_DATE: 92,
@@ -43,18 +42,7 @@ class RegisterPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("registerTable")
         self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(cols.COL_MEMO, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
+        set_up_rows(self.table, _WIDTHS, stretch=cols.COL_MEMO)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)

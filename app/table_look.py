@@ -1,0 +1,31 @@
+"""The look the window's tables share: whole rows, one at a time, sized columns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+
+def set_up_rows(
+    table: QTableView,
+    widths: Mapping[int, int],
+    stretch: int,
+    *,
+    row_height: int = 24,
+    grid: bool = False,
+) -> None:
+    """Select whole rows singly, alternate their colours, hide row numbers; give the columns
+    their ``widths`` and let column ``stretch`` take what is left."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(grid)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    header = table.horizontalHeader()
+    for column, width in widths.items():
+        header.resizeSection(column, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setHighlightSections(False)
