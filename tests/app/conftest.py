@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import household
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -88,6 +89,13 @@ def make_book(book_path: Path) -> Callable[[list[Command]], Path]:
         return book_path
 
     return make
+
+
+@pytest.fixture
+def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
+    """The household book (six events, see ``app_helpers.household``), open."""
+    with Book.open(make_book(household())) as book:
+        yield book
 
 
 @pytest.fixture

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from app_helpers import household, open_account
+from app_helpers import open_account
 from PySide6.QtCore import Qt
 
 from app.controller import CommandController
 from app.models.accounts import COL_BALANCE, COL_NAME, AccountsModel, LineKind
 from domain.book import Book
-from domain.commands import Command, RenameAccount
+from domain.commands import RenameAccount
 from domain.events import AccountType
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
-
-
-@pytest.fixture
-def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
-    with Book.open(make_book(household())) as book:
-        yield book
 
 
 def names(model: AccountsModel) -> list[str]:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import pytest
-from app_helpers import DAY, household, open_account
+from app_helpers import DAY, open_account
 
 from app.controller import CommandController
 from domain.book import Book
-from domain.commands import Command, Withdraw
+from domain.commands import Withdraw
 from domain.events import AccountType
 from domain.store.base import StoredEvent
-
-
-@pytest.fixture
-def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
-    path = make_book(household())
-    with Book.open(path) as book:
-        yield book
 
 
 def test_an_accepted_command_emits_its_stored_events(book: Book, qtbot: Any) -> None:

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import household, open_account
+from app_helpers import open_account
 from PySide6.QtCore import Qt
 
 from app.controller import CommandController
 from app.models import paged
 from app.models.history import COL_POSITION, COL_TYPE, HistoryModel, humanize_type
 from domain.book import Book
-from domain.commands import Command
 from domain.events import AccountType
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
-
-
-@pytest.fixture
-def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
-    with Book.open(make_book(household())) as book:
-        yield book
 
 
 def test_passes_the_model_tester(generated_book: Path, qtmodeltester: Any) -> None:

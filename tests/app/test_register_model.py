@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import DAY, household
+from app_helpers import DAY
 from PySide6.QtCore import Qt
 
 from app.controller import CommandController
@@ -16,15 +15,9 @@ from app.models import paged
 from app.models.register import COL_AMOUNT, COL_BALANCE, COL_PAYEE, RegisterModel
 from app.models.sources import AccountRow
 from domain.book import Book
-from domain.commands import Command, Deposit, VoidEntry
+from domain.commands import Deposit, VoidEntry
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
-
-
-@pytest.fixture
-def book(make_book: Callable[[list[Command]], Path]) -> Iterator[Book]:
-    with Book.open(make_book(household())) as book:
-        yield book
 
 
 def account(book: Book, name: str) -> AccountRow:

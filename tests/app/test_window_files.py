@@ -23,7 +23,7 @@ Window = Callable[[Path], MainWindow]
 
 
 @pytest.fixture
-def book(make_book: Callable[[list[Command]], Path]) -> Path:
+def book_file(make_book: Callable[[list[Command]], Path]) -> Path:
     return make_book(household())
 
 
@@ -43,9 +43,9 @@ def tamper(path: Path, position: int) -> None:
 
 
 def test_verify_integrity_of_an_intact_book(
-    book: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
+    book_file: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
 ) -> None:
-    window = open_window(book)
+    window = open_window(book_file)
     assert window.status.integrity_label.text() == "Integrity: unknown"
     with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
         window.actions_.verify.trigger()
@@ -54,10 +54,10 @@ def test_verify_integrity_of_an_intact_book(
 
 
 def test_verify_integrity_names_the_first_tampered_event(
-    book: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
+    book_file: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
 ) -> None:
-    tamper(book, 6)
-    window = open_window(book)
+    tamper(book_file, 6)
+    window = open_window(book_file)
     with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
         window.actions_.verify.trigger()
     assert window.status.integrity_label.text() == "Integrity: TAMPERED at #6"
@@ -66,9 +66,13 @@ def test_verify_integrity_names_the_first_tampered_event(
 
 
 def test_save_a_copy_writes_a_book_with_the_same_events(
-    book: Path, open_window: Window, qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    book_file: Path,
+    open_window: Window,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    window = open_window(book)
+    window = open_window(book_file)
     target = tmp_path / "copy"
     answer_file_dialog(monkeypatch, "getSaveFileName", target)
     with qtbot.waitSignal(window.tasks.copied, timeout=10_000):
@@ -78,8 +82,10 @@ def test_save_a_copy_writes_a_book_with_the_same_events(
         assert copy.store.verify().ok
 
 
-def test_rebuild_views_keeps_what_is_shown(book: Path, open_window: Window, qtbot: Any) -> None:
-    window = open_window(book)
+def test_rebuild_views_keeps_what_is_shown(
+    book_file: Path, open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(book_file)
     with qtbot.waitSignal(window.tasks.rebuilt, timeout=10_000) as rebuilt:
         window.actions_.rebuild.trigger()
     assert rebuilt.args == [True]
@@ -87,13 +93,13 @@ def test_rebuild_views_keeps_what_is_shown(book: Path, open_window: Window, qtbo
 
 
 def test_new_book_opens_an_empty_book_in_a_new_window(
-    book: Path,
+    book_file: Path,
     open_window: Window,
     launcher: Launcher,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    window = open_window(book)
+    window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Club")
     window.actions_.new_book.trigger()
     new = launcher.windows[(tmp_path / "Club.tallybook").resolve()]
@@ -102,25 +108,28 @@ def test_new_book_opens_an_empty_book_in_a_new_window(
 
 
 def test_new_book_never_overwrites_a_file(
-    book: Path, open_window: Window, monkeypatch: pytest.MonkeyPatch, message_boxes: MessageBoxes
+    book_file: Path,
+    open_window: Window,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageBoxes,
 ) -> None:
-    window = open_window(book)
-    answer_file_dialog(monkeypatch, "getSaveFileName", book)
+    window = open_window(book_file)
+    answer_file_dialog(monkeypatch, "getSaveFileName", book_file)
     window.actions_.new_book.trigger()
     assert "already exists" in message_boxes.texts("warning")[0]
-    with Book.open(book) as still:
+    with Book.open(book_file) as still:
         assert still.store.head()[0] == 6
 
 
 def test_new_sample_book_has_a_year_of_activity(
-    book: Path,
+    book_file: Path,
     open_window: Window,
     launcher: Launcher,
     qtbot: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    window = open_window(book)
+    window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Sample.tallybook")
     with qtbot.waitSignal(launcher.window_opened, timeout=60_000) as opened:
         window.actions_.new_sample.trigger()
@@ -159,13 +168,13 @@ def test_a_file_that_is_not_a_book_shows_a_message_not_a_traceback(
 
 
 def test_the_window_layout_and_recent_books_persist(
-    book: Path, open_window: Window, settings: AppSettings
+    book_file: Path, open_window: Window, settings: AppSettings
 ) -> None:
-    window = open_window(book)
+    window = open_window(book_file)
     window.history_dock.hide()
     window.close()
-    assert settings.recent_books() == [book.resolve()]
+    assert settings.recent_books() == [book_file.resolve()]
     assert settings.window_geometry() is not None and settings.window_state() is not None
-    again = open_window(book)
+    again = open_window(book_file)
     assert again.history_dock.isHidden()
-    assert [a.text() for a in again.recent_menu.actions()][:1] == [book.name]
+    assert [a.text() for a in again.recent_menu.actions()][:1] == [book_file.name]
