@@ -12,14 +12,15 @@ accounts that forbid it, nothing on closed accounts, no double voids).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.commands import (
+    ID_ALPHABET,
     CloseAccount,
     Command,
     Deposit,
@@ -35,7 +36,21 @@ from domain.events import AccountType
 from domain.money import minor_digits
 
 MIN_ACCOUNTS = 8
-_NAMESPACE = uuid.UUID("6f1f3c1e-5b7a-4e55-9a53-1c0de7a11b00")
+# Ids spell what domain.commands.new_id's do (16 characters of ID_ALPHABET: a 42-bit "time",
+# then 38 random bits), but the time is a counter from this millisecond (2020-01-01 UTC) and
+# the bits come from the seed: a seed always gives the same book, ids are as short as real
+# ones and later ids sort later, as they would in a book typed in by hand.
+_ID_EPOCH_MS = 1_577_836_800_000
+_ID_RANDOM_BITS = 38
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
+
+
+def seeded_id(counter: int, rng: random.Random) -> str:
+    """The generator's id number ``counter`` (0, 1, 2...), its low bits drawn from ``rng``."""
+    number = (_ID_EPOCH_MS + counter) << _ID_RANDOM_BITS | rng.getrandbits(_ID_RANDOM_BITS)
+    return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
+
+
 _A, _L, _Q, _I, _X = (
     AccountType.ASSET,
     AccountType.LIABILITY,
@@ -103,7 +118,8 @@ class GeneratedAccount:
 
 
 def generated_chart(accounts: int, seed: int, currency: str = "EUR") -> list[GeneratedAccount]:
-    """The ``accounts`` accounts the generator opens for ``seed`` (ids are uuid5 of the seed)."""
+    """The ``accounts`` accounts the generator opens for ``seed``; their ids are the first
+    ``accounts`` of the generator's (see :func:`seeded_id`)."""
     if accounts < MIN_ACCOUNTS:
         raise ValueError(f"the generator needs at least {MIN_ACCOUNTS} accounts, not {accounts}")
     specs = list(_CORE[:accounts])
@@ -112,12 +128,13 @@ def generated_chart(accounts: int, seed: int, currency: str = "EUR") -> list[Gen
         name = base if n < len(_EXTRA_NAMES) else f"{base} {n // len(_EXTRA_NAMES) + 1}"
         specs.append((f"extra{n}", name, _X, 0, True, False))
     chart = []
-    for key, name, kind, opening, overdraft, other in specs:
+    ids = random.Random(f"tallybook-accounts:{seed}")
+    for counter, (key, name, kind, opening, overdraft, other) in enumerate(specs):
         cur = ("USD" if currency != "USD" else "EUR") if other else currency
         chart.append(
             GeneratedAccount(
                 key=key,
-                account_id=uuid.uuid5(_NAMESPACE, f"{seed}:account:{key}").hex,
+                account_id=seeded_id(counter, ids),
                 name=name,
                 account_type=kind,
                 currency=cur,
@@ -148,6 +165,7 @@ class _Workload:
     def __init__(self, chart: Sequence[GeneratedAccount], commands: int, seed: int) -> None:
         self.rng = random.Random(seed)
         self._ids = random.Random(f"tallybook-ids:{seed}")
+        self._next_id = len(chart)  # the chart's accounts took the first ones
         self.chart = {a.key: a for a in chart}
         self.types = {a.account_id: a.account_type for a in chart}
         self.no_overdraft = {a.account_id for a in chart if not a.overdraft_allowed}
@@ -172,7 +190,8 @@ class _Workload:
 
     # ids -----------------------------------------------------------------
     def new_id(self) -> str:
-        return uuid.UUID(int=self._ids.getrandbits(128), version=4).hex
+        self._next_id += 1
+        return seeded_id(self._next_id - 1, self._ids)
 
     def acc(self, key: str) -> str:
         return self.chart[key].account_id
