@@ -32,7 +32,6 @@ class HistoryModel(PagedTableModel[HistoryRow]):
 
     _HEADERS = ("#", "Recorded at", "Booking date", "Type", "Account", "Summary", "Author")
     _RIGHT = frozenset({COL_POSITION})
-    _PAGE_LIMIT = 64  # refetched after every timeline move: a screenful or two, not 200
 
     def __init__(self, source: HistorySource, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -11,7 +11,9 @@ from app.models.columns import ColumnsTableModel, ModelIndex
 
 R = TypeVar("R")
 
-PAGE_SIZE = 200
+# a view shows a few dozen rows, and every timeline move empties the cache: a page is a
+# screenful or two, cheap to fetch again
+PAGE_SIZE = 64
 MAX_PAGES = 64
 
 
@@ -21,10 +23,6 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
     Subclasses give the two queries and the columns; ``refresh`` re-reads the count and tells
     the views about rows that appeared or went at the end, and that the rest may have changed.
     """
-
-    # a view shows a few dozen rows; a smaller page is cheaper to fetch again after each
-    # timeline move empties the cache (subclasses whose rows cost much set a lower limit)
-    _PAGE_LIMIT: int | None = None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +42,7 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
         """The row's data, fetching its page if it is not cached."""
         if not 0 <= row < self._row_count:
             return None
-        size = PAGE_SIZE if self._PAGE_LIMIT is None else min(PAGE_SIZE, self._PAGE_LIMIT)
+        size = PAGE_SIZE
         number, offset = divmod(row, size)
         page = self._pages.get(number)
         if page is None:

@@ -26,7 +26,6 @@ class RegisterModel(PagedTableModel[RegisterRow]):
 
     _HEADERS = ("Date", "Payee", "Memo", "Other account", "Amount", "Balance")
     _RIGHT = frozenset({COL_AMOUNT, COL_BALANCE})
-    _PAGE_LIMIT = 64  # refetched after every timeline move: a screenful or two, not 200
 
     def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
