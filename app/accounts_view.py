@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Signal, Slot
+from PySide6.QtCore import QItemSelection, Signal, Slot
 from PySide6.QtWidgets import QTableView, QWidget
 
 from app.models import accounts as cols
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow
-from app.table_look import set_up_rows
+from app.table_look import select_row, set_up_rows
 
 _WIDTHS = {cols.COL_TYPE: 72, cols.COL_CURRENCY: 64, cols.COL_BALANCE: 130}
 
@@ -35,13 +35,7 @@ class AccountsView(QTableView):
     def select_account(self, account_id: str) -> None:
         row = self._model.row_of(account_id)
         if row >= 0:
-            index = self._model.index(row, 0)
-            flags = (
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows
-            )
-            self.selectionModel().setCurrentIndex(index, flags)
-            self.scrollTo(index)
+            select_row(self, row)
 
     def select_first_account(self) -> None:
         for row in range(self._model.rowCount()):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
     QPlainTextEdit,
     QSplitter,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.models import history as cols
 from app.models.history import HistoryModel
-from app.table_look import set_up_rows
+from app.table_look import ScrollHint, select_row, set_up_rows
 from app.time_travel import TimeTravel
 
 EventDetails = Callable[[int], str]
@@ -88,13 +87,7 @@ class HistoryDock(QDockWidget):
         row = self._model.row_of(position)
         if not 0 <= row < self._model.rowCount():
             return
-        index = self._model.index(row, 0)
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        select_row(self.table, row, ScrollHint.PositionAtCenter)
 
     @Slot(QModelIndex)
     def _on_row_activated(self, index: QModelIndex) -> None:

@@ -1,10 +1,13 @@
-"""The look the window's tables share: whole rows, one at a time, sized columns."""
+"""What the window's tables share: whole rows selected one at a time, sized columns."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+ScrollHint = QAbstractItemView.ScrollHint
 
 
 def set_up_rows(
@@ -29,3 +32,13 @@ def set_up_rows(
         header.resizeSection(column, width)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
+
+
+def select_row(table: QTableView, row: int, hint: ScrollHint = ScrollHint.EnsureVisible) -> None:
+    """Make ``row`` the current and only selected row, and scroll it into view."""
+    index = table.model().index(row, 0)
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    table.selectionModel().setCurrentIndex(index, flags)
+    table.scrollTo(index, hint)
