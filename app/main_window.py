@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self._on_about)
         self.accounts_view.account_selected.connect(self._on_account_selected)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
+        self.register_panel.event_requested.connect(self._on_event_requested)
         self.banner.return_requested.connect(parts.travel.return_to_present)
         parts.travel.present_changed.connect(self._on_present_changed)
         parts.travel.cursor_changed.connect(self._on_cursor_changed)
@@ -217,6 +218,11 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_account_selected(self, account: AccountRow | None) -> None:
         self._parts.register.set_account(account)
+
+    @Slot(int)
+    def _on_event_requested(self, position: int) -> None:
+        self.history_dock.show()
+        self.history_dock.select_position(position)
 
     @Slot(object)
     def _on_entry_selected(self, _entry: RegisterRow | None) -> None:

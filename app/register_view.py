@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QLabel,
     QTableView,
@@ -32,6 +32,7 @@ class RegisterPanel(QWidget):
     """A title line (account, type, balance) over the register table."""
 
     entry_selected = Signal(object)  # RegisterRow | None
+    event_requested = Signal(int)  # a history position to show: the void of a voided row
 
     def __init__(self, model: RegisterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,7 @@ class RegisterPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table)
         self.table.selectionModel().selectionChanged.connect(self._emit_selected)
+        self.table.activated.connect(self._on_activated)
         model.modelReset.connect(self._on_rows_changed)
         model.modelReset.connect(self._show_latest)
         model.rowsInserted.connect(self._on_rows_changed)
@@ -62,6 +64,12 @@ class RegisterPanel(QWidget):
     def selected_entry(self) -> RegisterRow | None:
         rows = self.table.selectionModel().selectedRows()
         return self._model.row_at(rows[0].row()) if rows else None
+
+    @Slot(QModelIndex)
+    def _on_activated(self, index: QModelIndex) -> None:
+        row = self._model.row_at(index.row())
+        if row is not None:
+            self.event_requested.emit(row.voided_by if row.voided_by is not None else row.position)
 
     @Slot()
     def _emit_selected(self) -> None:

@@ -120,7 +120,7 @@ class RegisterModel(PagedTableModel[RegisterRow]):
     @staticmethod
     def _tooltip(row: RegisterRow) -> str:
         if row.voided_by is not None:
-            return f"Voided by event #{row.voided_by}"
+            return f"Voided by event #{row.voided_by} (double-click to show it in the history)"
         if row.is_void:
             return f"Void of an earlier entry, recorded as event #{row.position}"
-        return f"Event #{row.position}"
+        return f"Event #{row.position} (double-click to show it in the history)"

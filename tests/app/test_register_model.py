@@ -57,7 +57,7 @@ def test_a_voided_entry_is_struck_out_with_a_tooltip_naming_the_void(book: Book)
     struck = model.data(model.index(1, COL_PAYEE), Qt.ItemDataRole.FontRole)
     assert struck.strikeOut()
     assert model.data(model.index(1, COL_PAYEE), Qt.ItemDataRole.ToolTipRole) == (
-        f"Voided by event #{void_position}"
+        f"Voided by event #{void_position} (double-click to show it in the history)"
     )
     assert column(model, COL_BALANCE)[-1] == "€1,100.00"
     model.set_as_of(void_position - 1)  # before the void: not struck out

@@ -80,3 +80,33 @@ def test_empty_book_has_a_quiet_timeline(
     assert window.timeline.label.text() == "No events yet"
     assert not window.timeline.slider.isEnabled()
     assert window.register_panel.title.text().find("Select an account") >= 0
+
+
+def test_double_clicking_a_voided_entry_shows_its_void_in_the_history(
+    make_book: Callable[[list[Command]], Path],
+    open_window: Callable[[Path], MainWindow],
+    qtbot: Any,
+) -> None:
+    from PySide6.QtCore import Qt
+
+    path = make_book(household())
+    with Book.open(path) as book:
+        groceries = next(a for a in book.read_models.accounts() if a.name == "Groceries")
+        entry = book.read_models.register(groceries.account_id)[0]
+        (void,) = book.service.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY))
+    window = open_window(path)
+    window.accounts_view.select_account(groceries.account_id)
+    table = window.register_panel.table
+    struck = next(
+        r
+        for r in range(table.model().rowCount())
+        if table.model().row_at(r).voided_by is not None  # type: ignore[attr-defined]
+    )
+    window.history_dock.hide()
+    cell = table.visualRect(table.model().index(struck, 1)).center()
+    # a real double-click: press/release, then the double-click event at the same place
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert window.history_dock.isVisibleTo(window)
+    assert window.history_dock.selected_position() == void.position
+    assert window.timeline.slider.value() == void.position  # the present: cursor unmoved
