@@ -7,7 +7,7 @@ amount beyond +/-10^13 units is refused with an :class:`InvalidAmount` that says
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -22,6 +22,7 @@ from babel.numbers import (
 from domain.errors import InvalidAmount, UnknownCurrency
 
 MAX_UNITS = Decimal(10) ** 13
+_EXACT = Context(prec=40)  # holds any amount within MAX_UNITS in minor units, exactly
 DEFAULT_LOCALE = "en_US"
 
 
@@ -85,14 +86,21 @@ class Money:
         """Money from an exact decimal value in major units, e.g. ``Money.of("12.34", "EUR")``."""
         amount = to_decimal(value)
         digits = minor_digits(currency)
-        scaled = amount.scaleb(digits)
-        if scaled != scaled.to_integral_value():
+        if not amount:
+            return cls(0, currency)
+        # Decide on the digits themselves: Decimal arithmetic (scaleb) rounds to the context's
+        # 28 digits, which would turn "1.000…0001" into 1.00 and overflow on "1E+999999999".
+        _, coefficient, exponent = amount.as_tuple()
+        assert isinstance(exponent, int)  # finite: to_decimal refused NaN and infinities
+        trailing_zeros = len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
+        if exponent + trailing_zeros < -digits:
             raise InvalidAmount(
                 f"{amount} has more decimals than {currency} allows ({digits})"
             )
-        if abs(amount) > MAX_UNITS:
+        if amount.copy_abs() > MAX_UNITS:  # copy_abs and comparisons never round
             raise InvalidAmount(f"{amount} {currency} is beyond the limit of ±10^13 units")
-        return cls(int(scaled), currency)
+        # now at most 13 + digits integer digits: exact within _EXACT's precision
+        return cls(int(amount.scaleb(digits, context=_EXACT)), currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:

@@ -128,3 +128,26 @@ def test_bad_text_is_refused(text: str, locale: str) -> None:
 def test_mixing_currencies_is_refused() -> None:
     with pytest.raises(InvalidAmount, match="EUR with USD"):
         _ = Money.of("1", "EUR") + Money.of("1", "USD")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        # beyond the 28 digits of Decimal's default context: must not be rounded away
+        ("1.00000000000000000000000000001", "more decimals than EUR allows (2)"),
+        ("9999999999999.999999999999999999", "more decimals than EUR allows (2)"),
+        ("1E-999999999", "more decimals than EUR allows (2)"),
+        ("1E+999999999", "10^13"),
+        (Decimal("-1E+30"), "10^13"),
+    ],
+)
+def test_many_digits_are_refused_not_rounded(value: object, reason: str) -> None:
+    with pytest.raises(InvalidAmount, match=re.escape(reason)):
+        Money.of(value, "EUR")
+
+
+def test_many_significant_digits_within_the_currency_are_exact() -> None:
+    assert Money.of("9999999999999.990000000000000000000000", "EUR").minor == 999999999999999
+    assert Money.of("1.234000000000000000000000000000000", "BHD").minor == 1234
+    assert Money.of(Decimal("1E+3"), "JPY").minor == 1000
+    assert Money.of("0E-40", "EUR").minor == 0
