@@ -35,7 +35,7 @@ from domain.events import (
     EntryVoided,
     Event,
 )
-from domain.money import Money, check_currency
+from domain.money import Money, check_currency, describe
 
 SNAPSHOT_VERSION = "account-1"
 """Bump when the snapshot state changes shape; older snapshots are then ignored."""
@@ -227,8 +227,9 @@ class Account:
         closed_on = require_date(command.closed_on, "closing date")
         if self.balance != 0:
             raise AccountNotEmpty(
-                f"{self.name} has a balance of {self.natural_balance}; "
-                f"it can be closed only at {self.money(0)}"
+                f"{self.name} has a balance of "
+                f"{describe(self.account_type.sign * self.balance, self.currency)}; "
+                f"it can be closed only at {describe(0, self.currency)}"
             )
         return [AccountClosed(account_id=self.id, closed_on=closed_on)]
 
@@ -282,8 +283,9 @@ def check_funds(account: Account, change: int, what: str) -> None:
     after = account.balance + change
     if account.account_type is AccountType.ASSET and not account.overdraft_allowed and after < 0:
         raise InsufficientFunds(
-            f"{account.name} would go to {account.money(after)}, but it does not allow overdraft "
-            f"(balance {account.natural_balance}, {what} {account.money(abs(change))})"
+            f"{account.name} would go to {describe(after, account.currency)}, but it does not "
+            f"allow overdraft (balance {describe(account.balance, account.currency)}, "
+            f"{what} {describe(abs(change), account.currency)})"
         )
 
 

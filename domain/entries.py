@@ -34,7 +34,7 @@ from domain.errors import (
     UnknownEntry,
 )
 from domain.events import AccountType, EntryKind, EntryPosted, EntryVoided, Event, Posting
-from domain.money import Money
+from domain.money import Money, describe
 
 EntryCommand = Deposit | Withdraw | Transfer | PostSplitEntry
 
@@ -254,8 +254,8 @@ def _require_balanced(postings: Sequence[Posting]) -> None:
         if off:
             raise UnbalancedEntry(
                 f"the lines do not balance in {currency}: debits "
-                f"{Money(debits[currency], currency)}, credits "
-                f"{Money(credits[currency], currency)}, off by {Money(off, currency)}"
+                f"{describe(debits[currency], currency)}, credits "
+                f"{describe(credits[currency], currency)}, off by {describe(off, currency)}"
             )
 
 

@@ -136,6 +136,12 @@ def decimal_string(minor: int, currency: str) -> str:
     return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
 
 
+def describe(minor: int, currency: str) -> str:
+    """Minor units as "12.30 EUR" for messages, like ``str(Money)`` but for any size: a
+    balance or a total may add up beyond the limit a single amount must keep."""
+    return f"{decimal_string(minor, currency)} {currency}"
+
+
 def _locale(locale: str | Locale | None) -> Locale:
     if isinstance(locale, Locale):
         return locale

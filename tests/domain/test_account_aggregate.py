@@ -292,3 +292,17 @@ def test_replay_refuses_an_event_of_another_stream() -> None:
 
 def test_normalise_name_folds_case_spaces_and_composition() -> None:
     assert normalise_name("  Cafe\u0301 ") == normalise_name("CAFÉ")
+
+
+def test_close_account_names_a_balance_beyond_the_amount_limit() -> None:
+    # each entry is within ±10^13 units, but a balance may add up beyond it: the refusal must
+    # still be the closing rule, naming that balance (not a failure to describe it)
+    big = 10**15  # 10^13 EUR in cents
+    world = World.given(
+        opened("chk", "Checking"),
+        opened("sal", "Salary", AccountType.INCOME),
+        posted("e1", ("chk", big), ("sal", -big)),
+        posted("e2", ("chk", big), ("sal", -big)),
+    )
+    with pytest.raises(AccountNotEmpty, match=r"Checking has a balance of 20000000000000\.00 EUR"):
+        world.account("chk").close(CloseAccount(account_id="chk", closed_on=DAY))

@@ -401,3 +401,13 @@ def test_entry_state_folds_posted_and_voided() -> None:
     entry = Entry.replay("pay", [PAY, voided(PAY)])
     assert (entry.voided, entry.version, entry.postings) == (True, 2, PAY.postings)
     assert Entry.from_snapshot(entry.to_snapshot()) == entry
+
+
+def test_split_beyond_the_amount_limit_in_total_names_the_rule_broken() -> None:
+    # every line is within ±10^13 units; the totals in the messages are not
+    with pytest.raises(UnbalancedEntry, match=r"debits 20000000000000\.00 EUR"):
+        when_post(books(), split(("food", "1E13"), ("food", "1E13"), ("giro", "-1E13")))
+    with pytest.raises(InsufficientFunds, match=r"Checking would go to -19999999999962\.50 EUR"):
+        when_post(
+            books(), split(("chk", "-1E13"), ("chk", "-1E13"), ("giro", "1E13"), ("giro", "1E13"))
+        )
