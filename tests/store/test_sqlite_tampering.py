@@ -167,3 +167,15 @@ def test_verify_returns_the_head_hash_to_write_down(book: Path) -> None:
         report = store.verify()
     assert report.ok and report.events == EVENTS and report.head_position == EVENTS
     assert report.head_hash == hash_at(book, EVENTS).hex()
+
+
+def test_removed_last_events_show_as_a_head_other_than_the_one_written_down(book: Path) -> None:
+    # the chain before them is intact, so only the head an auditor noted earlier can tell
+    with SqliteEventStore.open(book, readonly=True) as store:
+        noted = store.verify()
+    with tamper(book) as db:
+        db.execute("DELETE FROM events WHERE position > ?", (EVENTS - 2,))
+    with SqliteEventStore.open(book, readonly=True) as store:
+        later = store.verify()
+    assert later.head_position == EVENTS - 2 != noted.head_position
+    assert later.head_hash == hash_at(book, EVENTS - 2).hex() != noted.head_hash
