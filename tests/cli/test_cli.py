@@ -306,6 +306,27 @@ def test_verify_a_text_file_exits_2_and_leaves_it_untouched(tmp_path: Path, cli:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("harm", ["newer format", "truncated"])
+def test_a_newer_or_damaged_book_exits_2_for_every_action_and_stays_byte_identical(
+    book: Path, cli: Any, harm: str
+) -> None:
+    if harm == "newer format":
+        with sqlite3.connect(book) as db:
+            db.execute("UPDATE book SET value = '99' WHERE key = 'format_version'")
+        db.close()
+    else:
+        book.write_bytes(book.read_bytes()[:-100])
+    files = sorted(book.parent.iterdir())
+    before = [p.read_bytes() for p in files]
+    expected = "newer Tallybook" if harm == "newer format" else "damaged"
+    for action in ("verify", "balances", "history", "apply", "generate"):
+        status, out, err = cli(action, book, stdin=lines(DEPOSIT))
+        assert (status, out) == (2, []), action
+        assert err.count("\n") == 1 and str(book) in err and expected in err, (action, err)
+    assert sorted(book.parent.iterdir()) == files
+    assert [p.read_bytes() for p in files] == before
+
+
 def test_verify_a_missing_file_exits_2_and_creates_nothing(tmp_path: Path, cli: Any) -> None:
     status, _, err = cli("verify", tmp_path / "missing.tallybook")
     assert status == 2 and "does not exist" in err
