@@ -87,8 +87,9 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_menus()
         self._connect()
-        suffix = " (read-only)" if self._read_only else ""
-        self.setWindowTitle(f"{parts.path.stem} — Tallybook{suffix}")
+        # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
+        note = " (read-only)" if self._read_only else ""
+        self.setWindowTitle(f"{parts.path.stem}{note} — Tallybook")
         self._restore_layout()
         self.status.set_event_count(parts.travel.head)
         self._update_editing()
