@@ -21,12 +21,17 @@ class IntegrityState:
     state: Integrity = Integrity.UNKNOWN
     position: int = 0
     problem: str = ""
+    head_hash: str = ""  # hex, of the verified head: worth writing down
 
     @classmethod
     def from_report(cls, report: VerifyReport) -> IntegrityState:
         if report.ok:
-            return cls(Integrity.VERIFIED, report.head_position)
-        return cls(Integrity.TAMPERED, report.first_bad_position or 0, report.problem)
+            return cls(Integrity.VERIFIED, report.head_position, head_hash=report.head_hash)
+        position = report.first_bad_position or 0
+        # the store words what it found ("position 6: the event's content no longer ...");
+        # ``problem`` is only its one-word code
+        said = str(report.details.get("message", "")).removeprefix(f"position {position}: ")
+        return cls(Integrity.TAMPERED, position, said or report.problem)
 
     def text(self) -> str:
         if self.state is Integrity.VERIFIED:
@@ -35,10 +40,23 @@ class IntegrityState:
             return f"Integrity: TAMPERED at #{self.position}"
         return "Integrity: unknown"
 
+    def tooltip(self) -> str:
+        """The detail behind the status bar's short text."""
+        if self.state is Integrity.VERIFIED:
+            return f"Hash of #{self.position}: {self.head_hash}"
+        if self.state is Integrity.TAMPERED:
+            return f"#{self.position}: {self.problem}" if self.problem else ""
+        return "File ▸ Verify Integrity walks the hash chain."
+
     def message(self) -> str:
         """A sentence for the message box after a verification."""
         if self.state is Integrity.VERIFIED:
-            return f"Every event up to #{self.position} is intact: the hash chain matches."
+            return (
+                f"Every event up to #{self.position} is intact: the hash chain matches.\n\n"
+                f"Hash of #{self.position}: {self.head_hash}\n"
+                "Write it down: a later verification that reaches the same hash proves that "
+                "nothing up to here has changed."
+            )
         if self.state is Integrity.TAMPERED:
             detail = f"\n\n{self.problem}" if self.problem else ""
             return (

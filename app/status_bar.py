@@ -28,6 +28,7 @@ class BookStatusBar(QStatusBar):
 
     def set_integrity(self, state: IntegrityState) -> None:
         self.integrity_label.setText(state.text())
+        self.integrity_label.setToolTip(state.tooltip())
         colors = {Integrity.VERIFIED: "#1e7e34", Integrity.TAMPERED: "#c0392b"}
         color = colors.get(state.state)
         weight = "font-weight: bold;" if state.state is Integrity.TAMPERED else ""

@@ -50,7 +50,12 @@ def test_verify_integrity_of_an_intact_book(
     with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
         window.actions_.verify.trigger()
     assert window.status.integrity_label.text() == "Integrity: verified ✓ at head #6"
-    assert message_boxes.texts("information")
+    # the head's hash is what a person writes down: a later verify proves nothing before changed
+    with closing(sqlite3.connect(book_file)) as db:
+        (head_hash,) = db.execute("SELECT hash FROM events WHERE position = 6").fetchone()
+    (text,) = message_boxes.texts("information")
+    assert head_hash.hex() in text
+    assert head_hash.hex() in window.status.integrity_label.toolTip()
 
 
 def test_verify_integrity_names_the_first_tampered_event(
@@ -63,6 +68,8 @@ def test_verify_integrity_names_the_first_tampered_event(
     assert window.status.integrity_label.text() == "Integrity: TAMPERED at #6"
     (text,) = message_boxes.texts("critical")
     assert "#6" in text
+    # what happened, in the store's words (not the report's one-word code "altered")
+    assert "the stored hash does not follow from the previous event" in text
 
 
 def test_save_a_copy_writes_a_book_with_the_same_events(
