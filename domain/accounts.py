@@ -71,8 +71,10 @@ def clean_text(value: object, field: str, max_len: int, *, required: bool = Fals
     if not isinstance(value, str):
         raise InvalidCommand(f"{field} must be text, got {value!r}")
     text = value.strip()
-    if required and not text:
-        raise InvalidCommand(f"{field} must not be empty")
+    if required and not any(
+        unicodedata.category(c)[0] not in "CZ" for c in text
+    ):  # a zero-width space alone is no name a person could see or tell apart
+        raise InvalidCommand(f"{field} must not be empty or invisible")
     if len(text) > max_len:
         raise InvalidCommand(f"{field} is {len(text)} characters long; the limit is {max_len}")
     one_line = field != "memo"  # a memo may span lines; names and payees may not

@@ -6,6 +6,7 @@ amount beyond +/-10^13 units is refused with an :class:`InvalidAmount` that says
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 from functools import cache
@@ -22,6 +23,7 @@ from babel.numbers import (
 from domain.errors import InvalidAmount, UnknownCurrency
 
 MAX_UNITS = Decimal(10) ** 13
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _EXACT = Context(prec=40)  # holds any amount within MAX_UNITS in minor units, exactly
 DEFAULT_LOCALE = "en_US"
 
@@ -58,6 +60,10 @@ def to_decimal(value: object) -> Decimal:
             result = Decimal(value.strip())
         except InvalidOperation:
             raise InvalidAmount(f"{value!r} is not a number") from None
+        # Decimal() also takes "1_000" and non-ASCII digits; an amount in an event or a
+        # command file is plain ASCII, so anything else is a typo, not money
+        if result.is_finite() and not _PLAIN_NUMBER.fullmatch(value.strip()):
+            raise InvalidAmount(f"{value!r} is not a number (digits, one point, optional sign)")
     else:
         raise InvalidAmount(f"{value!r} ({type(value).__name__}) is not an amount")
     if not result.is_finite():
@@ -94,9 +100,7 @@ class Money:
         assert isinstance(exponent, int)  # finite: to_decimal refused NaN and infinities
         trailing_zeros = len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
         if exponent + trailing_zeros < -digits:
-            raise InvalidAmount(
-                f"{amount} has more decimals than {currency} allows ({digits})"
-            )
+            raise InvalidAmount(f"{amount} has more decimals than {currency} allows ({digits})")
         if amount.copy_abs() > MAX_UNITS:  # copy_abs and comparisons never round
             raise InvalidAmount(f"{amount} {currency} is beyond the limit of ±10^13 units")
         # now at most 13 + digits integer digits: exact within _EXACT's precision
@@ -174,9 +178,7 @@ def parse_money(text: str, currency: str, locale: str | Locale | None = None) ->
     return Money.of(-value if negative else value, currency)
 
 
-def format_money(
-    money: Money, locale: str | Locale | None = None, *, symbol: bool = True
-) -> str:
+def format_money(money: Money, locale: str | Locale | None = None, *, symbol: bool = True) -> str:
     """Format for people, with the locale's separators and the currency's decimals."""
     loc = _locale(locale)
     if symbol:

@@ -82,7 +82,7 @@ def test_open_account_refuses_the_name_of_a_closed_account() -> None:
         when_open(world, open_cmd(name="Savings"))
 
 
-@pytest.mark.parametrize("name", ["", "   ", "a" * 101, "Two\nlines", 7])
+@pytest.mark.parametrize("name", ["", "   ", "\u200b", "\u200b\u2060 ", "a" * 101, "Two\nlines", 7])
 def test_open_account_refuses_a_bad_name(name: object) -> None:
     with pytest.raises(InvalidCommand, match="account name"):
         when_open(World(), open_cmd(name=name))

@@ -85,6 +85,9 @@ def test_format_then_parse_round_trips(
         ("-Infinity", "finite"),
         ("1.234", "more decimals than EUR allows (2)"),
         ("abc", "not a number"),
+        ("1_000", "not a number"),
+        ("\u0663", "not a number"),  # an Arabic-Indic three
+        ("1.2.3", "not a number"),
         (str(MAX_UNITS + 1), "10^13"),
         (True, "not an amount"),
     ],
