@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
 
-from app.formatting import date_text, local_time_text
+from app.formatting import babel_locale_name, date_text, local_time_text
 from app.models import style
 from app.models.columns import ModelIndex
 from app.models.paged import PagedTableModel
@@ -43,7 +43,8 @@ class HistoryModel(PagedTableModel[HistoryRow]):
         return self._source.event_count()
 
     def _fetch(self, offset: int, limit: int) -> list[HistoryRow]:
-        return self._source.history(offset=offset, limit=limit)
+        # the summaries' amounts in the user's locale, like every other amount on screen
+        return self._source.history(offset=offset, limit=limit, locale=babel_locale_name())
 
     @staticmethod
     def row_of(position: int) -> int:

@@ -29,6 +29,8 @@ class RegisterSource(Protocol):
 
 
 class HistorySource(Protocol):
-    def history(self, offset: int = 0, limit: int = 100) -> list[HistoryRow]: ...
+    def history(
+        self, offset: int = 0, limit: int = 100, *, locale: str | None = None
+    ) -> list[HistoryRow]: ...
 
     def event_count(self) -> int: ...

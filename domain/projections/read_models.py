@@ -275,10 +275,14 @@ class ReadModels:
             state = queries.register_state(conn, account_id, self._as_of(as_of))
         return 0 if state is None else state.rows
 
-    def history(self, offset: int = 0, limit: int = 100) -> list[HistoryRow]:
+    def history(
+        self, offset: int = 0, limit: int = 100, *, locale: str | None = None
+    ) -> list[HistoryRow]:
         """Recorded events offset+1 .. offset+limit (by position), described for people.
 
         The history does not depend on as_of: names are those at each event's own position.
+        ``locale`` (a Babel name like ``de_DE``) formats the summaries' amounts; ``None`` keeps
+        the fixed ``1,250.00 EUR`` form (the CLI's).
         """
         offset = max(0, offset)
         with self._reading():
@@ -287,11 +291,11 @@ class ReadModels:
             return []
         events = list(self._store.read_all(offset, upto, self._batch_size))
         with self._reading() as conn:
-            return _describe_events(conn, events)
+            return _describe_events(conn, events, locale)
 
-    def history_row(self, position: int) -> HistoryRow | None:
+    def history_row(self, position: int, *, locale: str | None = None) -> HistoryRow | None:
         """One history row, or None if the read models do not cover that position."""
-        rows = self.history(position - 1, 1) if position > 0 else []
+        rows = self.history(position - 1, 1, locale=locale) if position > 0 else []
         return rows[0] if rows else None
 
 
@@ -322,7 +326,9 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _describe_events(conn: Connection, events: Sequence[StoredEvent]) -> list[HistoryRow]:
+def _describe_events(
+    conn: Connection, events: Sequence[StoredEvent], locale: str | None
+) -> list[HistoryRow]:
     datas = [current_data(e.type, e.schema_version, e.data) for e in events]
     account_ids: set[str] = set()
     for event, data in zip(events, datas, strict=True):
@@ -343,7 +349,9 @@ def _describe_events(conn: Connection, events: Sequence[StoredEvent]) -> list[Hi
             index = bisect.bisect_right(history, position, key=lambda v: v[0]) - 1
             return history[index][1]
 
-        booking_date, account, summary = describe(event.type, data, name, originals.get(position))
+        booking_date, account, summary = describe(
+            event.type, data, name, originals.get(position), locale=locale
+        )
         rows.append(
             HistoryRow(
                 position=position,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
+from domain.errors import InvalidAmount
 from domain.events import EVENT_TYPES, from_data, to_data
-from domain.money import minor_digits
+from domain.money import Money, format_money, minor_digits
 
 Names = Callable[[str], str]
 """Account id -> the account's name at the moment being described."""
@@ -33,18 +35,45 @@ def format_minor(minor: int, currency: str) -> str:
     return f"{sign}{units:,}{decimals} {currency}"
 
 
+def format_amount(minor: int, currency: str, locale: str | None = None) -> str:
+    """An amount for a summary: ``format_minor``'s fixed form without a locale (the CLI's
+    JSON and the tests), else the Babel locale's own (``4,58 €`` for ``de_DE``)."""
+    if locale is None:
+        return format_minor(minor, currency)
+    return _locale_amount(minor, currency, locale)
+
+
+@lru_cache(maxsize=8192)
+def _locale_amount(minor: int, currency: str, locale: str) -> str:
+    # Babel takes ~50 µs an amount and a history page is fetched again after a refresh
+    try:
+        money = Money(minor, currency)
+    except InvalidAmount:
+        # a split's total may add up beyond the limit one amount keeps: still say it, plainly
+        return format_minor(minor, currency)
+    return format_money(money, locale)  # an unknown locale name falls back to en_US
+
+
 def entry_accounts(postings: Sequence[Sequence[Any]]) -> list[str]:
     """The distinct account ids of an entry's postings, in posting order."""
     return list(dict.fromkeys(p[0] for p in postings))
 
 
-def entry_summary(kind: str, postings: Sequence[Sequence[Any]], payee: str, names: Names) -> str:
-    """``Deposit 1,250.00 EUR into Checking from Salary — ACME Corp`` and the like."""
+def entry_summary(
+    kind: str,
+    postings: Sequence[Sequence[Any]],
+    payee: str,
+    names: Names,
+    *,
+    locale: str | None = None,
+) -> str:
+    """``Deposit 1,250.00 EUR into Checking from Salary — ACME Corp`` and the like; amounts
+    in the Babel ``locale`` if one is given (see :func:`format_amount`)."""
     debits = [p for p in postings if p[2] > 0]
     credits = [p for p in postings if p[2] < 0]
     if kind in _ENTRY_WORDS and len(debits) == 1 and len(credits) == 1:
         to_id, currency, amount = debits[0]
-        money = format_minor(amount, currency)
+        money = format_amount(amount, currency, locale)
         source, target = names(credits[0][0]), names(to_id)
         if kind == "deposit":
             text = f"Deposit {money} into {target} from {source}"
@@ -54,7 +83,7 @@ def entry_summary(kind: str, postings: Sequence[Sequence[Any]], payee: str, name
         totals: dict[str, int] = {}
         for _account, currency, amount in debits:
             totals[currency] = totals.get(currency, 0) + amount
-        money = " + ".join(format_minor(m, c) for c, m in totals.items())
+        money = " + ".join(format_amount(m, c, locale) for c, m in totals.items())
         over = ", ".join(names(a) for a in entry_accounts(postings))
         text = f"{kind.capitalize()} {money} over {over}"
     return f"{text} — {payee}" if payee else text
@@ -65,17 +94,21 @@ def describe(
     data: Mapping[str, Any],
     names: Names,
     voided_entry: tuple[str, str] | None = None,
+    *,
+    locale: str | None = None,
 ) -> tuple[dt.date | None, str, str]:
     """(booking date, account column, summary) of one event for the history.
 
     ``names`` gives names as of the event itself; ``voided_entry`` is the (kind, payee) of the
-    entry an EntryVoided reverses.
+    entry an EntryVoided reverses; ``locale`` (a Babel name like ``de_DE``) formats the
+    amounts for people, ``None`` keeps the fixed ``1,250.00 EUR`` form.
     """
     if type_name == "AccountOpened":
         name = data["name"]
         summary = f"Opened {data['account_type']} account {name} ({data['currency']})"
         if data["opening_balance"]:
-            summary += f" with {format_minor(data['opening_balance'], data['currency'])}"
+            opening = format_amount(data["opening_balance"], data["currency"], locale)
+            summary += f" with {opening}"
         if not data["overdraft_allowed"]:
             summary += ", no overdraft"
         return dt.date.fromisoformat(data["opening_date"]), name, summary
@@ -89,10 +122,10 @@ def describe(
     postings = data["postings"]
     accounts = ", ".join(names(a) for a in entry_accounts(postings))
     if type_name == "EntryPosted":
-        summary = entry_summary(data["kind"], postings, data["payee"], names)
+        summary = entry_summary(data["kind"], postings, data["payee"], names, locale=locale)
         return dt.date.fromisoformat(data["booking_date"]), accounts, summary
     kind, payee = voided_entry if voided_entry is not None else ("entry", "")
-    original = entry_summary(kind, postings, payee, names)
+    original = entry_summary(kind, postings, payee, names, locale=locale)
     summary = f"Void of {original[0].lower()}{original[1:]}"
     if data["reason"]:
         summary += f" ({data['reason']})"

@@ -7,11 +7,17 @@ from typing import Any
 
 import pytest
 from app_helpers import open_account
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 
 from app.controller import CommandController
 from app.models import paged
-from app.models.history import COL_POSITION, COL_TYPE, HistoryModel, humanize_type
+from app.models.history import (
+    COL_POSITION,
+    COL_SUMMARY,
+    COL_TYPE,
+    HistoryModel,
+    humanize_type,
+)
 from domain.book import Book
 from domain.events import AccountType
 
@@ -45,7 +51,8 @@ def test_pages_only_what_is_asked_for(
         real = book.read_models.history
         monkeypatch.setattr(
             book.read_models, "history",
-            lambda offset, limit: fetched.append((offset, limit)) or real(offset, limit),
+            lambda offset, limit, **kw: fetched.append((offset, limit))
+            or real(offset, limit, **kw),
         )  # fmt: skip
         model.data(model.index(55, COL_TYPE), DISPLAY)
         model.data(model.index(57, COL_TYPE), DISPLAY)
@@ -79,6 +86,20 @@ def test_caption_names_time_and_type(book: Book) -> None:
     model = HistoryModel(book.read_models)
     when, kind = model.caption(6)
     assert kind == "Entry posted" and when
+
+
+def test_summaries_show_amounts_in_the_users_locale(book: Book) -> None:
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    model = HistoryModel(book.read_models)
+    summaries = [model.data(model.index(row, COL_SUMMARY), DISPLAY) for row in (0, 5)]
+    assert summaries == [
+        "Opened asset account Checking (EUR) with 100,00\xa0€, no overdraft",
+        "Withdrawal 45,50\xa0€ from Checking to Groceries — Market",
+    ]
+    # the read models' own default (the CLI's) stays the fixed form
+    assert book.read_models.history(5, 1)[0].summary == (
+        "Withdrawal 45.50 EUR from Checking to Groceries — Market"
+    )
 
 
 def test_humanize_type() -> None:

@@ -8,6 +8,7 @@ from domain.projections.text import (
     current_data,
     describe,
     entry_summary,
+    format_amount,
     format_minor,
     others_label,
 )
@@ -62,6 +63,53 @@ def test_split_summary_totals_the_debits_per_currency_and_lists_the_accounts() -
     mixed = [*postings, ["usd", "USD", 300], ["usd", "USD", -300]]
     assert entry_summary("split", mixed, "", name) == (
         "Split 70.00 EUR + 3.00 USD over Checking, Food, Rent, Wallet"
+    )
+
+
+def test_summaries_format_amounts_in_a_given_locale() -> None:
+    postings = [["chk", "EUR", -123458], ["food", "EUR", 123458]]
+    assert entry_summary("withdrawal", postings, "Rewe", name, locale="de_DE") == (
+        "Withdrawal 1.234,58\xa0€ from Checking to Food — Rewe"
+    )
+    assert entry_summary("withdrawal", postings, "Rewe", name, locale="en_US") == (
+        "Withdrawal €1,234.58 from Checking to Food — Rewe"
+    )
+    mixed = [*postings, ["usd", "USD", 300], ["usd", "USD", -300]]
+    assert entry_summary("split", mixed, "", name, locale="de_DE") == (
+        "Split 1.234,58\xa0€ + 3,00\xa0$ over Checking, Food, Wallet"
+    )
+    opened = {
+        "account_id": "chk",
+        "name": "Checking",
+        "account_type": "asset",
+        "currency": "EUR",
+        "opening_balance": 10000,
+        "opening_date": "2024-01-02",
+        "overdraft_allowed": True,
+    }
+    assert describe("AccountOpened", opened, name, locale="de_DE")[2] == (
+        "Opened asset account Checking (EUR) with 100,00\xa0€"
+    )
+    void = {"entry_id": "e1", "voided_on": "2024-02-03", "reason": "", "postings": postings}
+    assert describe("EntryVoided", void, name, ("withdrawal", ""), locale="de_DE")[2] == (
+        "Void of withdrawal 1.234,58\xa0€ from Checking to Food"
+    )
+
+
+def test_summaries_without_a_locale_keep_the_fixed_form() -> None:
+    postings = [["chk", "EUR", -123458], ["food", "EUR", 123458]]
+    assert format_amount(123458, "EUR") == format_minor(123458, "EUR") == "1,234.58 EUR"
+    assert entry_summary("withdrawal", postings, "", name) == (
+        "Withdrawal 1,234.58 EUR from Checking to Food"
+    )
+
+
+def test_a_split_total_beyond_one_amounts_limit_is_still_described() -> None:
+    line = 6 * 10**14  # 6 * 10^12 EUR: each line within the ±10^13 units limit, their sum not
+    postings = [["chk", "EUR", -line], ["sal", "EUR", -line], ["food", "EUR", line],
+                ["rent", "EUR", line]]  # fmt: skip
+    assert entry_summary("split", postings, "", name, locale="de_DE") == (
+        "Split 12,000,000,000,000.00 EUR over Checking, Salary, Food, Rent"
     )
 
 
