@@ -103,7 +103,9 @@ class MainWindow(QMainWindow):
         parts = self._parts
         self.banner = PastBanner()
         self.accounts_view = AccountsView(parts.accounts)
-        self.register_panel = RegisterPanel(parts.register)
+        self.register_panel = RegisterPanel(
+            parts.register, accounts=parts.accounts, no_accounts_hint=self._no_accounts_hint()
+        )
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.accounts_view)
@@ -129,6 +131,17 @@ class MainWindow(QMainWindow):
         self.status = BookStatusBar(parts.path)
         self.setStatusBar(self.status)
         self.tool_bar = self._build_tool_bar()
+
+    def _no_accounts_hint(self) -> str:
+        """What an empty book's register area says: how to start (the shortcut as set)."""
+        sample = "File ▸ New Sample Book… to explore"
+        if self._read_only:
+            return f"No accounts in this book — try {sample}."
+        keys = self.actions_.open_account.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+        shortcut = f" ({keys})" if keys else ""
+        return f"No accounts yet — open one with Entry ▸ Open Account{shortcut}, or try {sample}."
 
     def _build_tool_bar(self) -> QToolBar:
         a = self.actions_

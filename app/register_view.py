@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from app.formatting import money_text
 from app.models import register as cols
-from app.models.accounts import TYPE_LABEL
+from app.models.accounts import TYPE_LABEL, AccountsModel
 from app.models.register import RegisterModel
 from app.models.sources import AccountRow, RegisterRow
 from app.table_look import set_up_rows
@@ -34,12 +34,25 @@ class RegisterPanel(QWidget):
     entry_selected = Signal(object)  # RegisterRow | None
     event_requested = Signal(int)  # a history position to show: the void of a voided row
 
-    def __init__(self, model: RegisterModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: RegisterModel,
+        parent: QWidget | None = None,
+        *,
+        accounts: AccountsModel | None = None,
+        no_accounts_hint: str = "",
+    ) -> None:
+        """``no_accounts_hint`` replaces "Select an account…" while ``accounts`` shows none in
+        the present: a new book's first step is to open one, not to select one."""
         super().__init__(parent)
         self._model = model
+        self._accounts = accounts
+        self._no_accounts_hint = no_accounts_hint
         self.title = QLabel()
         self.title.setObjectName("registerTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        # an empty book's hint is a sentence: wrapped, it does not widen the register's side
+        self.title.setWordWrap(True)
         self.table = QTableView()
         self.table.setObjectName("registerTable")
         self.table.setModel(model)
@@ -59,6 +72,9 @@ class RegisterPanel(QWidget):
         model.rowsInserted.connect(self.table.doItemsLayout)
         model.rowsRemoved.connect(self.table.doItemsLayout)
         model.dataChanged.connect(self._on_rows_changed)
+        if accounts is not None:
+            for changed in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved):
+                changed.connect(self._refresh_title)
         self._on_rows_changed()
 
     def selected_entry(self) -> RegisterRow | None:
@@ -82,11 +98,23 @@ class RegisterPanel(QWidget):
 
     @Slot()
     def _on_rows_changed(self) -> None:
-        self.title.setText(self._title(self._model.account))
+        self._refresh_title()
         self._emit_selected()
+
+    @Slot()
+    def _refresh_title(self) -> None:
+        self.title.setText(self._title(self._model.account))
+
+    def _no_accounts(self) -> bool:
+        # only the present: earlier than the first account, there is nothing to open there
+        accounts = self._accounts
+        return accounts is not None and accounts.as_of is None and accounts.rowCount() == 0
 
     def _title(self, account: AccountRow | None) -> str:
         if account is None:
+            if self._no_accounts_hint and self._no_accounts():
+                hint = html.escape(self._no_accounts_hint)
+                return f"<span style='font-size: 13pt;'>{hint}</span>"
             return "<span style='font-size: 13pt;'>Select an account to see its register</span>"
         balance = money_text(account.balance, account.currency)
         color = "#c0392b" if account.balance < 0 else "palette(text)"

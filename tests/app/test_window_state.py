@@ -7,13 +7,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from app_helpers import DAY, household
+from app_helpers import DAY, household, open_account
 from conftest import MessageBoxes
 
 from app.bootstrap import Access, Launcher
 from app.main_window import MainWindow
 from domain.book import Book
 from domain.commands import Command, VoidEntry
+from domain.events import AccountType
 
 
 def test_a_read_only_book_shows_why_and_allows_no_editing(
@@ -82,7 +83,26 @@ def test_empty_book_has_a_quiet_timeline(
     window = open_window(book_path)
     assert window.timeline.label.text() == "No events yet"
     assert not window.timeline.slider.isEnabled()
-    assert window.register_panel.title.text().find("Select an account") >= 0
+    hint = (
+        "No accounts yet — open one with Entry ▸ Open Account (Ctrl+Shift+N), "
+        "or try File ▸ New Sample Book… to explore."
+    )
+    assert hint in window.register_panel.title.text()
+    assert window.actions_.open_account.shortcut().toString() == "Ctrl+Shift+N"
+    # the first account opened: the hint has done its job
+    window._parts.controller.execute(open_account("Checking", AccountType.ASSET))
+    title = window.register_panel.title.text()
+    assert "No accounts yet" not in title and ("Checking" in title or "Select an" in title), title
+
+
+def test_an_empty_read_only_book_does_not_suggest_opening_an_account(
+    book_path: Path, launcher: Launcher
+) -> None:
+    Book.create(book_path).close()
+    window = launcher.show_book(book_path, Access(read_only=True, note="read-only"))
+    title = window.register_panel.title.text()
+    assert "No accounts in this book — try File ▸ New Sample Book… to explore." in title
+    assert "Open Account" not in title
 
 
 def test_double_clicking_a_voided_entry_shows_its_void_in_the_history(
