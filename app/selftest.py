@@ -37,12 +37,12 @@ def process_age_s() -> float:
     """Seconds since this process started (Linux: from the kernel), else since import."""
     try:
         stat = Path("/proc/self/stat").read_text()
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        uptime_seconds = float(Path("/proc/uptime").read_text().split()[0])
     except OSError:
         return time.perf_counter() - _T0
     # Field 22 (starttime, in clock ticks after boot) follows the parenthesised command name.
     start_ticks = int(stat.rsplit(")", 1)[1].split()[19])
-    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    return uptime_seconds - start_ticks / os.sysconf("SC_CLK_TCK")
 
 
 def check(condition: bool, what: str) -> None:

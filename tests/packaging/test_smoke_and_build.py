@@ -72,7 +72,7 @@ def test_a_crash_without_output_fails(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_a_hung_bundle_is_killed_at_the_timeout(tmp_path: Path) -> None:
-    exe = stand_in(tmp_path, "time.sleep(60)")
+    exe = stand_in(tmp_path, "import threading; threading.Event().wait(60)  # hangs")
     result = smoke.run_once(exe, "offscreen", timeout=0.5)
     assert result["ok"] is False and "killed after" in result["error"]
 
