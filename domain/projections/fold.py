@@ -16,7 +16,7 @@ from typing import Any
 from domain.errors import UnknownAccount
 from domain.events import AccountType
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
-from domain.projections.text import current_data, describe, others_label
+from domain.projections.text import current_data, history_row, others_label
 from domain.store.base import StoredEvent
 
 
@@ -101,19 +101,7 @@ class FoldedBooks:
             entry.voided_by, entry.reason = position, data["reason"]
             voided = (entry.kind, entry.payee)
             self._post(position, data["entry_id"], data["voided_on"], data["postings"], -1)
-        booking_date, account_text, summary = describe(event.type, data, self._name, voided)
-        self._history.append(
-            HistoryRow(
-                position=position,
-                recorded_at=event.recorded_at,
-                booking_date=booking_date,
-                type=event.type,
-                account=account_text,
-                summary=summary,
-                author=str(event.metadata.get("author", "")),
-                stream_id=event.stream_id,
-            )
-        )
+        self._history.append(history_row(event, data, self._name, voided))
         self.position = position
 
     def _post(

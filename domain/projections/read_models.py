@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import gc
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -13,6 +12,7 @@ from sqlalchemy import Connection, insert, inspect, select
 
 from domain.errors import UnknownAccount
 from domain.events import AccountType
+from domain.gc_pause import gc_paused
 from domain.projections import queries
 from domain.projections.projector import Projector
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
@@ -22,7 +22,7 @@ from domain.projections.tables import (
     rm_checkpoint,
     rm_register,
 )
-from domain.projections.text import current_data, describe, entry_accounts
+from domain.projections.text import current_data, entry_accounts, history_row
 from domain.store.base import Progress, StoredEvent
 from domain.store.sqlite_dialect import dbapi
 
@@ -143,7 +143,7 @@ class ReadModels:
         if version != CODE_VERSION:
             return self._store.head()[0] if self.rebuild(progress) else 0
         total = self._store.head()[0] - checkpoint
-        with _without_gc():
+        with gc_paused():
             return self._catch_up_batches(progress, total)
 
     def _catch_up_batches(self, progress: Progress | None, total: int) -> int:
@@ -175,7 +175,7 @@ class ReadModels:
         return True
 
     def _rebuild_in_transaction(self, progress: Progress | None) -> None:
-        with self._forgetting_on_error(), _without_gc():
+        with self._forgetting_on_error(), gc_paused():
             total = self._store.head()[0]
             stale = [t for t in inspect(self._conn).get_table_names() if t.startswith("rm_")]
             for name in stale:
@@ -313,19 +313,6 @@ def _account_row(state: queries.AccountState) -> AccountRow:
     )
 
 
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: replaying creates millions of short-lived objects
-    and no cycles, and the collections it would trigger cost a fifth of a rebuild."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _describe_events(
     conn: Connection, events: Sequence[StoredEvent], locale: str | None
 ) -> list[HistoryRow]:
@@ -349,19 +336,5 @@ def _describe_events(
             index = bisect.bisect_right(history, position, key=lambda v: v[0]) - 1
             return history[index][1]
 
-        booking_date, account, summary = describe(
-            event.type, data, name, originals.get(position), locale=locale
-        )
-        rows.append(
-            HistoryRow(
-                position=position,
-                recorded_at=event.recorded_at,
-                booking_date=booking_date,
-                type=event.type,
-                account=account,
-                summary=summary,
-                author=str(event.metadata.get("author", "")),
-                stream_id=event.stream_id,
-            )
-        )
+        rows.append(history_row(event, data, name, originals.get(position), locale=locale))
     return rows

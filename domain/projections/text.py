@@ -10,6 +10,8 @@ from typing import Any
 from domain.errors import InvalidAmount
 from domain.events import EVENT_TYPES, from_data, to_data
 from domain.money import Money, format_money, minor_digits
+from domain.projections.rows import HistoryRow
+from domain.store.base import StoredEvent
 
 Names = Callable[[str], str]
 """Account id -> the account's name at the moment being described."""
@@ -140,3 +142,25 @@ def others_label(names: Sequence[str]) -> str:
 def split_label(count: int) -> str:
     """What the register shows for an entry with ``count`` other accounts (three or more)."""
     return f"Split ({count} accounts)"
+
+
+def history_row(
+    event: StoredEvent,
+    data: Mapping[str, Any],
+    names: Names,
+    voided_entry: tuple[str, str] | None = None,
+    *,
+    locale: str | None = None,
+) -> HistoryRow:
+    """The history's row for one event (``data`` in the current schema)."""
+    booking_date, account, summary = describe(event.type, data, names, voided_entry, locale=locale)
+    return HistoryRow(
+        position=event.position,
+        recorded_at=event.recorded_at,
+        booking_date=booking_date,
+        type=event.type,
+        account=account,
+        summary=summary,
+        author=str(event.metadata.get("author", "")),
+        stream_id=event.stream_id,
+    )

@@ -12,7 +12,6 @@ import base64
 import contextlib
 import datetime as dt
 import errno
-import gc
 import json
 import os
 import time
@@ -25,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from domain.errors import ConcurrencyError, DamagedBook, StoreError
+from domain.gc_pause import gc_paused
 from domain.store import schema
 from domain.store import sqlite_dialect as dialect
 from domain.store.base import (
@@ -144,24 +144,6 @@ class _LazyJson(Mapping[str, Any]):
         return repr(self._get())
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a batch is decoded.
-
-    A batch allocates thousands of containers (events, dicts, lists) and no cycles; the
-    collections they would trigger find nothing and cost a fifth of the read. Restored
-    right after the batch, so a long read never holds the collector off.
-    """
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _to_events(rows: Iterable[Row]) -> list[StoredEvent]:
     """Rows (in ``_COLUMNS`` order) to events; the events of one command share metadata/time.
 
@@ -169,7 +151,7 @@ def _to_events(rows: Iterable[Row]) -> list[StoredEvent]:
     parsed with the json module's documented ``raw_decode`` (json.loads minus its whitespace
     handling; stored JSON is compact), metadata lazily, and also_in lists are shared.
     """
-    with _gc_paused():
+    with gc_paused():
         return _decode_rows(rows)
 
 
@@ -642,7 +624,7 @@ class SqliteEventStore(EventStore):
                 rows = self._raw.execute(_SELECT_DATA, (position, upto, batch_size)).fetchall()
             if not rows:
                 return
-            with _gc_paused():
+            with gc_paused():
                 batch = [(p, t, v, decode(d)[0]) for p, t, v, d in rows]
             yield batch
             position = rows[-1][0]
