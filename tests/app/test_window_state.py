@@ -41,7 +41,7 @@ def test_a_read_only_window_follows_what_the_writer_books(
     path = make_book(household())
     window = launcher.show_book(path, Access(read_only=True, note="read-only"))
     session = window.findChild(BookSession)
-    assert session is not None
+    assert session is not None and session.watcher.is_running()
     accounts = window.accounts_view.model()
     before = accounts.rowCount()
     with Book.open(path) as writer:  # the Tallybook holding the book, or the CLI
