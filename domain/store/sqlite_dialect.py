@@ -25,8 +25,9 @@ import os
 import sqlite3
 import struct
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
@@ -93,20 +94,36 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-@contextlib.contextmanager
-def translated_errors(path: Path) -> Iterator[None]:
-    """Turn SQLite lock and corruption errors into the store's errors (never leak "locked")."""
-    try:
-        yield
-    except (sqlite3.Error, sa_exc.DBAPIError) as exc:
+class translated_errors:
+    """Turn SQLite lock and corruption errors into the store's errors (never leak "locked").
+
+    A class, not a generator-based context manager: every command enters a few of these, and
+    a plain ``__enter__``/``__exit__`` costs a fraction of contextlib's machinery.
+    """
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None or not isinstance(exc, sqlite3.Error | sa_exc.DBAPIError):
+            return
         if is_busy(exc):
             raise ConcurrencyError(
-                f"{path} stayed busy with another writer for too long; nothing was written, "
-                "try again"
+                f"{self._path} stayed busy with another writer for too long; nothing was "
+                "written, try again"
             ) from exc
         if is_damage(exc):
-            raise DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}") from exc
-        raise
+            raise DamagedBook(f"{self._path} is damaged: {_sqlite_error(exc)}") from exc
 
 
 # ---------------------------------------------------------------- opening checks
