@@ -594,14 +594,14 @@ class SqliteEventStore(EventStore):
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
         """Keep ``snapshot`` as the stream's one snapshot (replacing an older one)."""
-        values = {
-            "stream_id": snapshot.stream_id,
-            "version": snapshot.version,
-            "code_version": snapshot.code_version,
-            "state": _ENCODE(snapshot.state),
-        }
+        values = (snapshot.stream_id, snapshot.version, snapshot.code_version)
+        state = _ENCODE(snapshot.state)
+        if self._depth:  # one statement is atomic: no savepoint needed
+            with dialect.translated_errors(self._path):
+                self._raw.execute(dialect.UPSERT_SNAPSHOT, (*values, state))
+            return
         with self.transaction(), dialect.translated_errors(self._path):
-            self._conn.execute(dialect.upsert_snapshot(values))
+            self._raw.execute(dialect.UPSERT_SNAPSHOT, (*values, state))
 
     # ------------------------------------------------------------ reading
 

@@ -33,9 +33,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql.dml import Insert
 
 from domain.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
 from domain.store import schema
@@ -319,13 +317,13 @@ def create_triggers(conn: Connection) -> None:
     )
 
 
-def upsert_snapshot(values: dict[str, Any]) -> Insert:
-    """Insert or replace the one snapshot kept per stream."""
-    stmt = sqlite_insert(schema.snapshots).values(values)
-    return stmt.on_conflict_do_update(
-        index_elements=[schema.snapshots.c.stream_id],
-        set_={k: stmt.excluded[k] for k in ("version", "code_version", "state")},
-    )
+UPSERT_SNAPSHOT = (
+    "INSERT INTO snapshots (stream_id, version, code_version, state) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, "
+    "code_version = excluded.code_version, state = excluded.state"
+)
+"""Insert or replace the one snapshot kept per stream (plain SQL: the Core construct was
+built and compiled anew on every save)."""
 
 
 def sync_directory(path: Path) -> None:
