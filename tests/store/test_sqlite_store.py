@@ -238,3 +238,19 @@ def test_an_old_event_version_is_upcast_when_read(sqlite_book: Book) -> None:
         overdraft_allowed=True,
     )
     assert Decimal(v1["opening_balance"]) * 100 == event.opening_balance
+
+
+@pytest.mark.parametrize("links", [1, 2, 8, 9, 12])
+def test_an_event_links_into_any_number_of_streams(sqlite_book: Book, links: int) -> None:
+    store = sqlite_book()
+    streams = [f"s{n}" for n in range(links)]
+    store.append([ev("x")], {"x": 0}, Metadata("c0"))
+    [stored] = store.append(
+        [ev("e", *streams)], {"e": 0} | dict.fromkeys(streams, 0), Metadata("c1")
+    )
+    assert stored.also_in == tuple(streams)
+    for stream in streams:
+        assert store.stream_version(stream) == 1
+        assert list(store.read_stream(stream)) == [stored]
+    store.append([ev("s0")], {"s0": 1}, Metadata("c2"))  # the next version follows the link
+    assert store.stream_version("s0") == 2 and store.verify().ok
