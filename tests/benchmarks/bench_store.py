@@ -5,8 +5,9 @@
 prints one JSON object: per size, the import figures (of building the cached book), then
 ``append`` (commands/s through BookService.execute, each its own durable transaction),
 ``append_without_fsync`` (the same with PRAGMA synchronous=NORMAL: the code's own cost),
+``append_write_side`` (durable, through a service without the read models),
 ``open`` (ms to open the book and to read every balance, peak RSS of that process) and
-``size`` (bytes per event, per table).
+``size`` (bytes per event of the book file and of its read-model cache, per table).
 """
 
 from __future__ import annotations
@@ -26,11 +27,16 @@ def measure_import(size: int) -> dict[str, Any]:
     return {**figures, "peak_rss_mb": c.peak_rss_mb()}
 
 
-def measure_append(size: int, synchronous: str | None = None) -> dict[str, Any]:
+def measure_append(
+    size: int, synchronous: str | None = None, *, projected: bool = True
+) -> dict[str, Any]:
     """The next EXTRA commands of the workload, each through BookService.execute (its own
     transaction), on a copy of the cached book. ``synchronous`` overrides the store's
-    PRAGMA (NORMAL: no fsync per commit) to show what the code costs without the disk."""
+    PRAGMA (NORMAL: no fsync per commit) to show what the code costs without the disk;
+    ``projected=False`` runs a service without the read models (the write side alone, as
+    the event-store figures the targets cite are measured), which then lag the events."""
     from domain.book import Book
+    from domain.service import BookService
     from domain.store.sqlite_dialect import dbapi
 
     source, _ = c.cached_book(size)
@@ -44,11 +50,12 @@ def measure_append(size: int, synchronous: str | None = None) -> dict[str, Any]:
                 raw.execute(f"PRAGMA synchronous = {synchronous}")
             mode = raw.execute("PRAGMA synchronous").fetchone()[0]
             journal = raw.execute("PRAGMA journal_mode").fetchone()[0]
+            service = book.service if projected else BookService(book.store)
             samples = []
             started = time.perf_counter()
             for command in commands:
                 t = time.perf_counter()
-                book.service.execute(command)
+                service.execute(command)
                 samples.append(time.perf_counter() - t)
             spent = time.perf_counter() - started
             assert book.store.head()[0] == size + len(commands)
@@ -66,6 +73,10 @@ def measure_append(size: int, synchronous: str | None = None) -> dict[str, Any]:
 
 def measure_append_without_fsync(size: int) -> dict[str, Any]:
     return measure_append(size, synchronous="NORMAL")
+
+
+def measure_append_write_side(size: int) -> dict[str, Any]:
+    return measure_append(size, projected=False)
 
 
 def measure_open(size: int) -> dict[str, Any]:
@@ -120,9 +131,11 @@ MEASURES = {
     "import": measure_import,
     "append": measure_append,
     "append_without_fsync": measure_append_without_fsync,
+    "append_write_side": measure_append_write_side,
     "open": measure_open,
     "size": measure_size,
 }
 
 if __name__ == "__main__":
-    c.main_for(__file__, MEASURES, plan=("append", "append_without_fsync", "open", "size"))
+    plan = ("append", "append_without_fsync", "append_write_side", "open", "size")
+    c.main_for(__file__, MEASURES, plan=plan)

@@ -30,6 +30,8 @@ def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
     assert figures["append"]["commands"] == 50
     assert figures["append"]["synchronous"] == "FULL"
     assert figures["append_without_fsync"]["synchronous"] == "NORMAL"
+    assert figures["append_write_side"]["commands"] == 50
+    assert figures["size"]["read_models_bytes_per_event"] > 0
     assert figures["size"]["bytes_per_event"] > 0
     assert figures["rebuild"]["events"] == 300
     assert figures["as_of"]["all_balances"]["median_ms"] > 0
