@@ -118,6 +118,13 @@ _ADD_LEGS = "INSERT INTO temp.rb_legs VALUES (?, ?, ?, ?)"
 _ADD_ACCOUNT = "INSERT INTO temp.rb_accounts VALUES (?, ?, ?, ?, 0, 0)"
 _ADD_VOID = f'INSERT INTO "{_V}" (position, entry_position) VALUES (?, ?)'
 
+_COMMON_LEG = """
+  SELECT m.acct AS acct, x.position AS position, x.day AS day,
+         x.factor * m.sign * x.{debit} AS amount,
+         m.balance AS balance, m.seq AS seq, m.max_date AS max_date
+  FROM temp.rb_entries x LEFT JOIN temp.rb_accounts m ON m.account_id = x.{account}
+  WHERE x.common
+"""
 # The window runs over the chunk's legs in (acct, position) order, which is also the order
 # rm_register keeps them in: the inserts append. Each leg carries its account's values at
 # the end of the previous chunk (a join after the UNION would make SQLite copy the legs).
@@ -127,18 +134,12 @@ INSERT INTO "{_R}" (acct, position, booking_date, amount, balance_after, seq, ma
 SELECT acct, position, day, amount,
        balance + sum(amount) OVER w, seq + row_number() OVER w, max(max_date, max(day) OVER w)
 FROM (
-  SELECT iif(k.k, m1.acct, m0.acct) AS acct, x.position AS position, x.day AS day,
-         x.factor * iif(k.k, m1.sign * x.d1, m0.sign * x.d0) AS amount,
-         iif(k.k, m1.balance, m0.balance) AS balance, iif(k.k, m1.seq, m0.seq) AS seq,
-         iif(k.k, m1.max_date, m0.max_date) AS max_date
-  FROM temp.rb_entries x
-  LEFT JOIN temp.rb_accounts m0 ON m0.account_id = x.a0
-  LEFT JOIN temp.rb_accounts m1 ON m1.account_id = x.a1
-  JOIN (SELECT 0 AS k UNION ALL SELECT 1) k
-  WHERE x.common
+  {_COMMON_LEG.format(account="a0", debit="d0")}
   UNION ALL
-  SELECT l.acct, l.position, l.day, l.amount, c.balance, c.seq, c.max_date
-  FROM temp.rb_legs l JOIN temp.rb_accounts c ON c.acct = l.acct
+  {_COMMON_LEG.format(account="a1", debit="d1")}
+  UNION ALL
+  SELECT l.acct, l.position, l.day, l.amount, m.balance, m.seq, m.max_date
+  FROM temp.rb_legs l JOIN temp.rb_accounts m ON m.acct = l.acct
 )
 WINDOW w AS (PARTITION BY acct ORDER BY position ROWS UNBOUNDED PRECEDING)
 """
