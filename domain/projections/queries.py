@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
 from domain.projections.rows import RegisterRow
 from domain.projections.sqlite_dialect import event_field
@@ -205,6 +205,69 @@ def register_state(conn: Connection, account_id: str, p: int) -> RegisterState |
     return RegisterState(acct, account_id, opening, balance, seq, max_date)
 
 
+def _in_order(descending: bool) -> Select[int, int]:
+    """The account's rows as of :p, in date order (or backwards), in the covering index."""
+    mine = and_(
+        _r.c.acct == bindparam("acct"),
+        _r.c.position <= bindparam("p"),
+        _r.c.booking_date <= bindparam("max_date"),
+    )
+    query = select(_r.c.position, _r.c.amount).where(mine)
+    if descending:
+        return query.order_by(_r.c.booking_date.desc(), _r.c.position.desc())
+    return query.order_by(_r.c.booking_date, _r.c.position)
+
+
+def _sum_of_first(descending: bool) -> Select[int]:
+    head = _in_order(descending).limit(bindparam("skipped")).subquery()
+    return select(func.coalesce(func.sum(head.c.amount), 0))
+
+
+def _page_rows(descending: bool) -> Select[*tuple[Any, ...]]:
+    """The page's rows with what the register shows of their entries.
+
+    A void row's entry through rm_voids; the entry's id, payee, memo and accounts from its
+    EntryPosted, a void's reason from its EntryVoided; "voided by" from rm_voids: a few
+    seeks per row, and the JSON of 100 small events.
+    """
+    keys = _in_order(descending).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    own, voided = _x.alias("own"), _x.alias("voided")
+    posted, void = events.alias("posted"), events.alias("void")
+    entry_position = func.coalesce(own.c.entry_position, _r.c.position)
+    return (
+        select(
+            _r.c.position,
+            _r.c.booking_date,
+            _r.c.amount,
+            own.c.entry_position,
+            posted.c.schema_version,
+            event_field(posted.c.data, "entry_id"),
+            event_field(posted.c.data, "payee"),
+            event_field(posted.c.data, "memo"),
+            # the accounts of the common entry; a split's postings are read in Python
+            func.json_array_length(posted.c.data, "$.postings"),
+            func.json_extract(posted.c.data, "$.postings[0][0]"),
+            func.json_extract(posted.c.data, "$.postings[1][0]"),
+            voided.c.position,
+            void.c.schema_version,
+            event_field(void.c.data, "reason"),
+        )
+        .select_from(
+            keys.join(_r, and_(_r.c.acct == bindparam("acct"), _r.c.position == keys.c.position))
+            .outerjoin(own, own.c.position == _r.c.position)
+            .join(posted, posted.c.position == entry_position)
+            .outerjoin(voided, voided.c.entry_position == posted.c.position)
+            .outerjoin(void, void.c.position == own.c.position)
+        )
+        .order_by(_r.c.booking_date, _r.c.position)
+    )
+
+
+# built once: a page is asked for on every scroll, and building these cost more than running
+_SUM_OF_FIRST = {d: _sum_of_first(d) for d in (False, True)}
+_PAGE_ROWS = {d: _page_rows(d) for d in (False, True)}
+
+
 def register_page(
     conn: Connection, state: RegisterState, p: int, offset: int, limit: int
 ) -> list[RegisterRow]:
@@ -220,64 +283,27 @@ def register_page(
     end = min(offset + limit, total)
     if offset >= end:
         return []
-    acct = state.acct
-    mine = and_(_r.c.acct == acct, _r.c.position <= p, _r.c.booking_date <= state.max_date)
-    if offset <= total - end:
-        in_order = select(_r.c.position, _r.c.amount).where(mine)
-        in_order = in_order.order_by(_r.c.booking_date, _r.c.position)
-        skipped, before = offset, state.opening_balance
-        keys = in_order.limit(end - offset).offset(offset).subquery()
-        sign = 1
+    params = {"acct": state.acct, "p": p, "max_date": state.max_date, "limit": end - offset}
+    descending = offset > total - end
+    if descending:
+        skipped, before, sign = total - offset, state.balance, -1  # the rows from the page on
+        params["offset"] = total - end
     else:
-        in_order = select(_r.c.position, _r.c.amount).where(mine)
-        in_order = in_order.order_by(_r.c.booking_date.desc(), _r.c.position.desc())
-        skipped, before = total - offset, state.balance  # the rows from the page on
-        keys = in_order.limit(end - offset).offset(total - end).subquery()
-        sign = -1
+        skipped, before, sign = offset, state.opening_balance, 1
+        params["offset"] = offset
     if skipped:
-        head = in_order.limit(skipped).subquery()
-        summed = conn.execute(select(func.coalesce(func.sum(head.c.amount), 0))).scalar_one()
-        before += sign * int(summed)
-    # a void row's entry through rm_voids; the entry's id, payee, memo and postings from its
-    # EntryPosted, a void's reason from its EntryVoided; "voided by" from rm_voids: a few
-    # seeks per row, and the JSON of 100 small events
-    own, voided = _x.alias("own"), _x.alias("voided")
-    posted, void = events.alias("posted"), events.alias("void")
-    entry_position = func.coalesce(own.c.entry_position, _r.c.position)
-    query = (
-        select(
-            _r.c.position,
-            _r.c.booking_date,
-            _r.c.amount,
-            own.c.entry_position,
-            posted.c.schema_version,
-            event_field(posted.c.data, "entry_id"),
-            event_field(posted.c.data, "payee"),
-            event_field(posted.c.data, "memo"),
-            event_field(posted.c.data, "postings"),
-            voided.c.position,
-            void.c.schema_version,
-            event_field(void.c.data, "reason"),
-        )
-        .select_from(
-            keys.join(_r, and_(_r.c.acct == acct, _r.c.position == keys.c.position))
-            .outerjoin(own, own.c.position == _r.c.position)
-            .join(posted, posted.c.position == entry_position)
-            .outerjoin(voided, voided.c.entry_position == posted.c.position)
-            .outerjoin(void, void.c.position == own.c.position)
-        )
-        .order_by(_r.c.booking_date, _r.c.position)
-    )
-    page = [_current_fields(conn, row) for row in conn.execute(query)]
-    # the other accounts; more than two are shown as a count, without names
+        summed = conn.execute(_SUM_OF_FIRST[descending], {**params, "skipped": skipped})
+        before += sign * int(summed.scalar_one())
     me = state.account_id
-    others = [[a for a in entry_accounts(row[7]) if a != me] for row in page]
+    page = [_current_fields(conn, row, me) for row in conn.execute(_PAGE_ROWS[descending], params)]
+    # the other accounts; more than two are shown as a count, without names
+    others = [row[7] for row in page]
     wanted = {a for ids in others if len(ids) <= 2 for a in ids}
     names = names_by_id(conn, wanted, p) if wanted else {}
     rows = []
     running = before
     for row, ids in zip(page, others, strict=True):
-        position, day, amount, is_void, entry_id, payee, memo, _postings, voided_by, reason = row
+        position, day, amount, is_void, entry_id, payee, memo, _others, voided_by, reason = row
         running += amount
         label = split_label(len(ids)) if len(ids) > 2 else ", ".join(names[a] for a in ids)
         rows.append(
@@ -297,39 +323,45 @@ def register_page(
     return rows
 
 
-def names_by_id(conn: Connection, account_ids: Collection[str], p: int) -> dict[str, str]:
-    """The names of the given accounts (by id) as of p."""
+def _names_by_id() -> Select[str, str]:
     v2 = _v.alias("v2")
     last = (
         select(func.max(v2.c.position))
-        .where(v2.c.acct == _v.c.acct, v2.c.position <= p)
+        .where(v2.c.acct == _v.c.acct, v2.c.position <= bindparam("p"))
         .correlate(_v)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(_a.c.account_id, _v.c.name)
         .select_from(_v.join(_a, _a.c.acct == _v.c.acct))
         .where(_a.c.account_id.in_(bindparam("ids", expanding=True)), _v.c.position == last)
     )
+
+
+_NAMES_BY_ID = _names_by_id()
+
+
+def names_by_id(conn: Connection, account_ids: Collection[str], p: int) -> dict[str, str]:
+    """The names of the given accounts (by id) as of p."""
     names: dict[str, str] = {}
     for chunk in _chunks(account_ids):
-        names.update((account_id, name) for account_id, name in conn.execute(query, {"ids": chunk}))
+        names.update((i, n) for i, n in conn.execute(_NAMES_BY_ID, {"ids": chunk, "p": p}))
     return names
 
 
-def _current_fields(conn: Connection, row: Any) -> tuple[Any, ...]:
-    """A page row as (position, day, amount, is_void, entry_id, payee, memo, postings,
-    voided_by, reason); an event of an older schema is read through its upcaster."""
-    position, day, amount, own_entry, posted_version, entry_id, payee, memo, postings = row[:9]
-    voided_by, void_version, reason = row[9:]
+def _current_fields(conn: Connection, row: Any, me: str) -> tuple[Any, ...]:
+    """A page row as (position, day, amount, is_void, entry_id, payee, memo, the other
+    accounts' ids, voided_by, reason); an event of an older schema is read through its
+    upcaster."""
+    position, day, amount, own_entry, posted_version, entry_id, payee, memo = row[:8]
+    count, first, second, voided_by, void_version, reason = row[8:]
     is_void = own_entry is not None
-    if posted_version == _POSTED:
-        postings = json.loads(postings)
+    if posted_version == _POSTED and count == 2 and first != second:
+        others = [second if first == me else first]
     else:
         data = _event_data(conn, own_entry if is_void else position)
-        entry_id, payee, memo, postings = (
-            data["entry_id"], data["payee"], data["memo"], data["postings"]
-        )  # fmt: skip
+        entry_id, payee, memo = data["entry_id"], data["payee"], data["memo"]
+        others = [a for a in entry_accounts(data["postings"]) if a != me]
     if is_void and void_version != _VOIDED:
         reason = _event_data(conn, position)["reason"]
-    return (position, day, amount, is_void, entry_id, payee, memo, postings, voided_by, reason)
+    return (position, day, amount, is_void, entry_id, payee, memo, others, voided_by, reason)
