@@ -76,8 +76,8 @@ class BookSession(QObject):
             caption=self.history.caption,
             read_only_note=read_only_note,
         )
-        if not book.readonly:
-            self.watcher.start()
+        # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
+        self.watcher.start()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +152,9 @@ class Launcher(QObject):
         if access is None:
             self._quit_if_nothing_open(0)
             return False
-        if access.read_only:  # nothing may be written, so there is nothing to catch up
-            self._show_or_report(path, access)
-            return True
-        task = BackgroundTask(jobs.catch_up_job(path), "Opening Book", f"Opening {path.name}…",
+        # read-only too: the read models are a cache of their own, never in the book
+        job = jobs.catch_up_job(path, read_only=access.read_only)
+        task = BackgroundTask(job, "Opening Book", f"Opening {path.name}…",
                               self._parent_widget())  # fmt: skip
         task.finished.connect(lambda _applied, p=path, a=access, t=task: self._caught_up(p, a, t))
         task.failed.connect(lambda message, p=path: self._report(p, message))

@@ -22,11 +22,14 @@ SAMPLE_SEED = 2024
 _SAMPLE_BATCH = 100
 
 
-def catch_up_job(path: Path) -> Job:
-    """Bring the book's read models up to date (creating the book if it is missing)."""
+def catch_up_job(path: Path, *, read_only: bool = False) -> Job:
+    """Bring the book's read models up to date (creating the book if it is missing, unless
+    it is to be opened read-only)."""
 
     def run(progress: Progress) -> int:
-        applied = maintenance.catch_up(path, progress, create_if_missing=True)
+        applied = maintenance.catch_up(
+            path, progress, create_if_missing=not read_only, readonly=read_only
+        )
         # the window is built next, in the GUI thread: Babel's locale data (~30 ms to load)
         # is shared by threads, so loading it here keeps that out of the GUI's stall
         formatting.warm_up()

@@ -54,6 +54,10 @@ class BookWatcher(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    def is_running(self) -> bool:
+        """Whether it polls (every ``POLL_MS``)."""
+        return self._timer.isActive()
+
     @Slot()
     def poll(self) -> list[StoredEvent]:
         """Return (and emit) the events others appended since this window last looked."""

@@ -91,8 +91,8 @@ class Book:
         """Open a book file and bring its read models up to date with its events.
 
         Raises NotABook, DamagedBook or NewerFormat (file untouched) if it is not a usable
-        book. A read-only book is not caught up (that would write): ``read_models.pending()``
-        says how many events its read models lag behind.
+        book. A read-only book is caught up too: its read models live in a cache file of
+        their own (see ``domain.projections.location``), never in the book.
         """
         book_path = Path(path)
         store = open_store(book_path, create_if_missing=create_if_missing, readonly=readonly)
@@ -110,8 +110,7 @@ class Book:
     ) -> Book:
         try:
             read_models = ReadModels(store)
-            if not readonly:
-                read_models.catch_up()
+            read_models.catch_up()
             service = BookService(
                 store,
                 author=default_author() if author is None else author,

@@ -341,13 +341,9 @@ def _open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
 
 
 def _open_readable(path: Path) -> Book:
-    """Open read-only; if the read models lag the events or were written by another
-    Tallybook version, open read-write once so they catch up or are rebuilt."""
-    book = _open_book(path, create=False, readonly=True)
-    if not (book.read_models.pending() or book.read_models.needs_rebuild()):
-        return book
-    book.close()
-    return _open_book(path, create=False)
+    """Open read-only: the book is not written (its read models, a cache file of their own,
+    are caught up or rebuilt as needed)."""
+    return _open_book(path, create=False, readonly=True)
 
 
 def cmd_apply(args: argparse.Namespace) -> int:

@@ -20,14 +20,19 @@ from domain.store.sqlite import SqliteEventStore
 
 
 def catch_up(
-    path: str | PathLike[str], progress: Progress | None = None, *, create_if_missing: bool = False
+    path: str | PathLike[str],
+    progress: Progress | None = None,
+    *,
+    create_if_missing: bool = False,
+    readonly: bool = False,
 ) -> int:
     """Bring the book's read models up to date; returns how many events were applied.
 
     Cancelling keeps what was applied so far (each batch commits on its own). With
     ``create_if_missing`` a missing book is created first (empty, so nothing to apply).
+    ``readonly`` opens the book read-only: only its read-model cache is written.
     """
-    with open_store(Path(path), create_if_missing=create_if_missing) as store:
+    with open_store(Path(path), create_if_missing=create_if_missing, readonly=readonly) as store:
         return ReadModels(store).catch_up(progress)
 
 

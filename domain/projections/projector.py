@@ -28,6 +28,7 @@ from domain.projections.tables import (
 )
 from domain.projections.text import CURRENT_VERSION, current_data
 from domain.store.base import StoredEvent
+from domain.store.schema import events as event_table
 from domain.store.sqlite_dialect import dbapi
 
 _RECENT_ENTRIES = 100_000  # entry id -> position kept in memory, per generation
@@ -75,7 +76,12 @@ def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
     assert not unknown, f"{table.name} has no columns {unknown}"
     quoted = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" * len(names))
-    return f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    return f"INSERT INTO {qualified(table)} ({quoted}) VALUES ({marks})"
+
+
+def qualified(table: Table) -> str:
+    """The table's quoted name with its schema (the attached read-model database)."""
+    return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
 
 
 # Rows go straight to the sqlite3 cursor as tuples in column order, with SQL strings made once:
@@ -87,8 +93,11 @@ def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
 _ACCOUNTS, _VERSIONS, _REGISTER, _VOIDS = (
     _insert_sql(t) for t in (rm_accounts, rm_account_versions, rm_register, rm_voids)
 )
+# the checkpoint remembers the hash of its event too: how a cache recognises its book
 _SET_CHECKPOINT = (
-    f'UPDATE "{rm_checkpoint.name}" SET "{rm_checkpoint.c.position.name}" = ? '
+    f'UPDATE {qualified(rm_checkpoint)} SET "{rm_checkpoint.c.position.name}" = ?, '
+    f'"{rm_checkpoint.c.event_hash.name}" = (SELECT "{event_table.c.hash.name}" FROM '
+    f'"main"."{event_table.name}" WHERE "{event_table.c.position.name}" = ?) '
     f'WHERE "{rm_checkpoint.c.id.name}" = 1'
 )
 
@@ -229,7 +238,7 @@ class Projector:
         _insert(raw, _VERSIONS, versions)
         _insert(raw, _REGISTER, register)
         _insert(raw, _VOIDS, voids)
-        raw.execute(_SET_CHECKPOINT, (position,))
+        raw.execute(_SET_CHECKPOINT, (position, position))
         self._at = (position, stamp)
         return position
 

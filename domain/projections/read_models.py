@@ -6,6 +6,7 @@ import bisect
 import contextlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, insert, inspect, select
@@ -14,17 +15,19 @@ from domain.errors import UnknownAccount
 from domain.events import AccountType
 from domain.gc_pause import gc_paused
 from domain.projections import queries, sqlite_dialect
-from domain.projections.projector import Projector
+from domain.projections.location import read_models_path
+from domain.projections.projector import Projector, qualified
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
 from domain.projections.tables import (
     CODE_VERSION,
+    SCHEMA,
     metadata,
     rm_checkpoint,
     rm_register,
 )
 from domain.projections.text import current_data, entry_accounts, history_row
-from domain.store.base import Progress, StoredEvent
-from domain.store.sqlite_dialect import dbapi
+from domain.store.base import BookInfo, Progress, StoredEvent
+from domain.store.sqlite_dialect import attach, dbapi
 
 BATCH_SIZE = 5000
 REBUILD_CHUNK = 100_000
@@ -34,9 +37,12 @@ _DATE_INDEX = next(ix for ix in rm_register.indexes if ix.name == "ix_rm_registe
 # the projector's memory is tagged with both), in one prepared statement on the driver.
 _CHECKPOINT_AND_STAMP = (
     f'SELECT "{rm_checkpoint.c.position.name}", "{rm_checkpoint.c.code_version.name}", '
-    f'(SELECT data_version FROM pragma_data_version) FROM "{rm_checkpoint.name}"'
+    f'(SELECT data_version FROM "{SCHEMA}".pragma_data_version) FROM {qualified(rm_checkpoint)}'
 )
 _SELECT_CHECKPOINT = select(rm_checkpoint.c.position, rm_checkpoint.c.code_version)
+_SELECT_OWNER = select(
+    rm_checkpoint.c.position, rm_checkpoint.c.event_hash, rm_checkpoint.c.book_id
+)
 
 
 class ProjectedStore(Protocol):
@@ -45,7 +51,15 @@ class ProjectedStore(Protocol):
     @property
     def connection(self) -> Connection: ...
 
-    def transaction(self) -> AbstractContextManager[None]: ...
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def readonly(self) -> bool: ...
+
+    def info(self) -> BookInfo: ...
+
+    def transaction(self, *, allow_readonly: bool = False) -> AbstractContextManager[None]: ...
 
     def read_all(
         self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
@@ -65,19 +79,24 @@ class _Cancelled(Exception):
 
 
 class ReadModels:
-    """Accounts, registers and history, kept in ``rm_`` tables of the book file.
+    """Accounts, registers and history, kept in ``rm_`` tables of the book's read-model cache.
 
-    ``apply`` runs inside the command's transaction so the rows and the checkpoint commit
-    with the events; queries take ``as_of`` (a position) and answer from indexes without
-    replaying anything. Tables are created if missing; books written by another projection
-    code version are rebuilt by :meth:`catch_up`. Like the store's connection, an instance
-    belongs to one thread; other threads or processes open their own store and ReadModels.
+    The cache is a SQLite file of its own (``location.py``: in the user's cache folder, or
+    ``path``), attached to the store's connection. ``apply`` runs inside the command's
+    transaction, so the rows and the checkpoint commit with the events (the cache's pages are
+    not flushed: after a crash it may lag, never lead, and catches up). Queries take ``as_of``
+    (a position) and answer from indexes without replaying anything. A cache that is missing,
+    written by another projection code version, or no longer matching the book (another book
+    or an older copy at its path) is refilled by :meth:`catch_up`. A read-only store gets
+    working read models too: only the cache is written. Like the store's connection, an
+    instance belongs to one thread; other threads or processes open their own.
     """
 
     def __init__(
         self,
         store: ProjectedStore,
         *,
+        path: Path | None = None,
         batch_size: int = BATCH_SIZE,
         rebuild_chunk: int = REBUILD_CHUNK,
     ) -> None:
@@ -89,11 +108,44 @@ class ReadModels:
         # set-based rebuild in SQL where this dialect has one; else replay through Python
         self._set_based = self._conn.dialect.name == "sqlite"
         self._projector = Projector(store)
+        self.path = path or read_models_path(store.path, store.info().book_id)
+        if self._conn.in_transaction():  # an implicit read; ATTACH needs none open
+            self._conn.commit()
+        attach(self._raw, self.path, SCHEMA)
         with self._reading():
-            exists = inspect(self._conn).has_table(rm_checkpoint.name)
-        if not exists:
-            with store.transaction():
+            exists = inspect(self._conn).has_table(rm_checkpoint.name, schema=SCHEMA)
+            mine = exists and self._belongs_to_book()
+        if not mine:
+            with store.transaction(allow_readonly=True):
+                if exists:
+                    self._drop_tables()
                 self._create_tables()
+        if not store.readonly:
+            self._drop_tables_kept_in_the_book()
+
+    def _drop_tables_kept_in_the_book(self) -> None:
+        """Tallybook 0.1 kept the read models in the book file: drop those copies (derived
+        data, refilled here in the cache) so the book gives their pages to new events."""
+        with self._reading():
+            legacy = [t for t in inspect(self._conn).get_table_names() if t.startswith("rm_")]
+        if legacy:
+            with self._store.transaction():
+                for name in legacy:
+                    self._conn.exec_driver_sql(f'DROP TABLE "main"."{name}"')
+
+    def _belongs_to_book(self) -> bool:
+        """Whether the cache was filled from this book's events (same id, same chain)."""
+        position, event_hash, book_id = self._conn.execute(_SELECT_OWNER).one()
+        if book_id != self._store.info().book_id:
+            return False
+        if position == 0:
+            return True
+        at = next(iter(self._store.read_all(position - 1, position, 1)), None)
+        return at is not None and at.hash == event_hash
+
+    def _drop_tables(self) -> None:
+        for name in inspect(self._conn).get_table_names(schema=SCHEMA):
+            self._conn.exec_driver_sql(f'DROP TABLE "{SCHEMA}"."{name}"')
 
     # ------------------------------------------------------------ writing
 
@@ -102,8 +154,11 @@ class ReadModels:
         # same new book may have created them between our look and our write lock
         metadata.create_all(self._conn, checkfirst=True)
         if self._conn.execute(select(rm_checkpoint.c.id)).first() is None:
+            book_id = self._store.info().book_id
             self._conn.execute(
-                insert(rm_checkpoint).values(id=1, position=0, code_version=CODE_VERSION)
+                insert(rm_checkpoint).values(
+                    id=1, position=0, book_id=book_id, code_version=CODE_VERSION
+                )
             )
         self._projector.forget()
 
@@ -126,7 +181,7 @@ class ReadModels:
         """
         if not events:
             return
-        with self._store.transaction(), self._forgetting_on_error():
+        with self._store.transaction(allow_readonly=True), self._forgetting_on_error():
             checkpoint, version, stamp = self._checkpoint_and_stamp()
             if version != CODE_VERSION:
                 self._rebuild_in_transaction(None)
@@ -160,7 +215,7 @@ class ReadModels:
     def _catch_up_batches(self, progress: Progress | None, total: int) -> int:
         done = 0
         while True:
-            with self._store.transaction(), self._forgetting_on_error():
+            with self._store.transaction(allow_readonly=True), self._forgetting_on_error():
                 checkpoint, _, stamp = self._checkpoint_and_stamp()
                 upto = checkpoint + self._batch_size
                 batch = next(self._store.read_data(checkpoint, upto, self._batch_size), [])
@@ -179,7 +234,7 @@ class ReadModels:
         the read models are exactly as they were. Returns True when the rebuild finished.
         """
         try:
-            with self._store.transaction():
+            with self._store.transaction(allow_readonly=True):
                 self._rebuild_in_transaction(progress)
         except _Cancelled:
             return False
@@ -188,9 +243,7 @@ class ReadModels:
     def _rebuild_in_transaction(self, progress: Progress | None) -> None:
         with self._forgetting_on_error(), gc_paused():
             total = self._store.head()[0]
-            stale = [t for t in inspect(self._conn).get_table_names() if t.startswith("rm_")]
-            for name in stale:
-                self._conn.exec_driver_sql(f'DROP TABLE "{name}"')
+            self._drop_tables()
             self._create_tables()
             _, _, stamp = self._checkpoint_and_stamp()
             self._projector.start_empty(stamp)

@@ -33,7 +33,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, func
+from sqlalchemy import ColumnElement, Connection, Table, func
 
 from domain.projections.tables import day_number, rm_checkpoint, rm_register, rm_voids
 from domain.projections.text import CURRENT_VERSION, current_data
@@ -51,7 +51,13 @@ def event_field(data: Any, name: str) -> ColumnElement[Any]:
     return func.json_extract(data, f"$.{name}")
 
 
-_E, _R, _V = events.name, rm_register.name, rm_voids.name
+def _qualified(table: Table) -> str:
+    # the read models live in an attached database; a read-only book may still hold stale
+    # rm_ tables of its own in "main", so names are never left to SQLite's search order
+    return f'"{table.schema}"."{table.name}"' if table.schema else f'"main"."{table.name}"'
+
+
+_E, _R, _V = (_qualified(t) for t in (events, rm_register, rm_voids))
 # entry events SQL reads as they are (bound as ?3, ?4)
 _CURRENT_ENTRY = (
     "((e.type = 'EntryPosted' AND e.schema_version = ?3) "
@@ -74,7 +80,7 @@ _TEMP_TABLES = {
 }
 
 _SELECT_FOR_PYTHON = f"""
-SELECT e.position, e.type, e.schema_version, e.data FROM "{_E}" e
+SELECT e.position, e.type, e.schema_version, e.data FROM {_E} e
 WHERE e.position > ?1 AND e.position <= ?2 AND NOT {_CURRENT_ENTRY}
 ORDER BY e.position
 """
@@ -95,28 +101,28 @@ FROM (
     json_extract(e.data, '$.postings[0][2]') AS d0,
     json_extract(e.data, '$.postings[1][0]') AS a1,
     json_extract(e.data, '$.postings[1][2]') AS d1
-  FROM "{_E}" e
+  FROM {_E} e
   WHERE e.position > ?1 AND e.position <= ?2 AND {_CURRENT_ENTRY}
 )
 """
 # A void's entry is the first event of the stream entry-<id>, as the projector finds it;
 # NULL (a void of an entry never posted) fails the NOT NULL constraint.
 _FILL_VOIDS = f"""
-INSERT INTO "{_V}" (position, entry_position)
+INSERT INTO {_V} (position, entry_position)
 SELECT e.position,
-  (SELECT p.position FROM "{_E}" p
+  (SELECT p.position FROM {_E} p
    WHERE p.stream_id = 'entry-' || json_extract(e.data, '$.entry_id')
      AND p.stream_version = 1 AND p.type = 'EntryPosted')
-FROM "{_E}" e
+FROM {_E} e
 WHERE e.position > ?1 AND e.position <= ?2 AND e.type = 'EntryVoided' AND e.schema_version = ?4
 """
 _GENERAL_ENTRIES = (
     "SELECT x.position, x.factor, x.day, e.data FROM temp.rb_entries x "
-    f'JOIN "{_E}" e ON e.position = x.position WHERE NOT x.common ORDER BY x.position'
+    f"JOIN {_E} e ON e.position = x.position WHERE NOT x.common ORDER BY x.position"
 )
 _ADD_LEGS = "INSERT INTO temp.rb_legs VALUES (?, ?, ?, ?)"
 _ADD_ACCOUNT = "INSERT INTO temp.rb_accounts VALUES (?, ?, ?, ?, 0, 0)"
-_ADD_VOID = f'INSERT INTO "{_V}" (position, entry_position) VALUES (?, ?)'
+_ADD_VOID = f"INSERT INTO {_V} (position, entry_position) VALUES (?, ?)"
 
 _COMMON_LEG = """
   SELECT m.acct AS acct, x.position AS position, x.day AS day,
@@ -130,7 +136,7 @@ _COMMON_LEG = """
 # the end of the previous chunk (a join after the UNION would make SQLite copy the legs).
 # A posting to an account never opened leaves acct NULL, which rm_register refuses.
 _FILL_REGISTER = f"""
-INSERT INTO "{_R}" (acct, position, booking_date, amount, balance_after, seq, max_date)
+INSERT INTO {_R} (acct, position, booking_date, amount, balance_after, seq, max_date)
 SELECT acct, position, day, amount,
        balance + sum(amount) OVER w, seq + row_number() OVER w, max(max_date, max(day) OVER w)
 FROM (
@@ -145,11 +151,15 @@ WINDOW w AS (PARTITION BY acct ORDER BY position ROWS UNBOUNDED PRECEDING)
 """
 _CARRY = f"""
 UPDATE temp.rb_accounts SET (balance, seq, max_date) = (
-  SELECT r.balance_after, r.seq, r.max_date FROM "{_R}" r
+  SELECT r.balance_after, r.seq, r.max_date FROM {_R} r
   WHERE r.acct = rb_accounts.acct ORDER BY r.position DESC LIMIT 1)
-WHERE EXISTS (SELECT 1 FROM "{_R}" r WHERE r.acct = rb_accounts.acct AND r.position > ?1)
+WHERE EXISTS (SELECT 1 FROM {_R} r WHERE r.acct = rb_accounts.acct AND r.position > ?1)
 """
-_SET_CHECKPOINT = f'UPDATE "{rm_checkpoint.name}" SET position = ? WHERE id = 1'
+# as the projector's: the checkpoint remembers its event's hash (how a cache knows its book)
+_SET_CHECKPOINT = (
+    f"UPDATE {_qualified(rm_checkpoint)} SET position = ?1, "
+    f"event_hash = (SELECT hash FROM {_E} WHERE position = ?1) WHERE id = 1"
+)
 
 
 def rebuild_chunks(

@@ -1,4 +1,8 @@
-"""The read-model tables (``rm_`` prefix), kept in the book file beside the events.
+"""The read-model tables (``rm_`` prefix), in their own database attached as ``rm``.
+
+They live in a cache file beside nothing the user sees (see ``location.py``), attached to the
+store's connection under the schema name :data:`SCHEMA`, so one transaction can read the
+events and write the read models, while only the events' pages are flushed on commit.
 
 Accounts are keyed inside the read models by ``acct``, the position of their AccountOpened: a
 small integer keeps the per-posting rows and their indexes compact.
@@ -16,10 +20,10 @@ small integer keeps the per-posting rows and their indexes compact.
   (acct, position), so "name as of p" is one seek too.
 - ``rm_voids``: which entry each EntryVoided reversed, keyed both ways (a void's position, and
   the voided entry's for "voided by" on a register page).
-
-An entry's id, payee and memo are not copied: a register page reads them from its 100 events
-(one seek each), and a rebuild that does not write a row per entry is a third faster.
-- ``rm_checkpoint``: the last applied position and the code version that wrote the tables.
+- ``rm_checkpoint``: the last applied position, the hash of that event and the id of the book
+  (together they tell whether the cache still belongs to the book at its path: a restored
+  older copy, or another book put in its place, makes them disagree), and the code version
+  that wrote the tables.
 """
 
 from __future__ import annotations
@@ -32,13 +36,17 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
 )
 
-CODE_VERSION = "3"
+SCHEMA = "rm"
+"""The name the read-model database is attached under."""
+
+CODE_VERSION = "4"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
 
 
@@ -55,13 +63,15 @@ def day_from_number(number: int) -> dt.date:
 # INTEGER exactly on SQLite so single-column keys alias the rowid; 64-bit elsewhere
 Int64 = BigInteger().with_variant(Integer(), "sqlite")
 
-metadata = MetaData()
+metadata = MetaData(schema=SCHEMA)
 
 rm_checkpoint = Table(
     "rm_checkpoint",
     metadata,
     Column("id", Int64, primary_key=True, autoincrement=False),
     Column("position", Int64, nullable=False),
+    Column("event_hash", LargeBinary, nullable=True),  # of the event at position; NULL at 0
+    Column("book_id", String(64), nullable=False),
     Column("code_version", String(32), nullable=False),
 )
 

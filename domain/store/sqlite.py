@@ -348,14 +348,17 @@ class SqliteEventStore(EventStore):
                 self._conn.commit()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, allow_readonly: bool = False) -> Iterator[None]:
         """A write transaction: BEGIN IMMEDIATE outermost, a savepoint when nested.
 
         Everything inside commits or rolls back together; a nested block that raises rolls
         back only its own work. Waits (up to busy_timeout) for other writers; gives up with
-        ConcurrencyError, never "database is locked".
+        ConcurrencyError, never "database is locked". ``allow_readonly`` permits it on a
+        read-only store too, to write an attached database (the read-model cache): SQLite
+        opened the book itself read-only, so nothing can be written to it.
         """
-        self._check_writable()
+        if not allow_readonly:
+            self._check_writable()
         if self._depth:
             yield from self._nested()
             return

@@ -230,9 +230,7 @@ def _connect(
     )
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     conn.execute("PRAGMA cache_size = -16384")  # 16 MiB: reads of big books stay in memory
-    if readonly:
-        conn.execute("PRAGMA query_only = 1")
-    else:
+    if not readonly:  # (read-only: mode=ro keeps the book untouched; attached caches stay writable)
         # fsync the WAL on every commit: an acknowledged command survives power loss
         conn.execute("PRAGMA synchronous = FULL")
         # macOS's fsync leaves data in the drive's cache; F_FULLFSYNC (a no-op elsewhere)
@@ -281,6 +279,47 @@ def dbapi(conn: Connection) -> sqlite3.Connection:
     raw: Any = conn.connection.dbapi_connection
     assert isinstance(raw, sqlite3.Connection)
     return raw
+
+
+_DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+
+
+def attach(raw: sqlite3.Connection, path: Path, name: str) -> None:
+    """Attach the SQLite file at ``path`` (created if missing) as schema ``name``.
+
+    For derived data such as the read-model cache: WAL with ``synchronous = NORMAL``, so its
+    commits are not flushed (WAL stays consistent after a crash or power loss; only the last
+    commits may be lost, and the cache catches up from the events). In a transaction writing
+    both files SQLite commits each WAL file on its own, the main database (the book, flushed)
+    first, so the cache can lag the events after a crash but never run ahead of them.
+    A file that is not a database (damaged, or something else) is replaced by a new one.
+    """
+    path = path.resolve()
+    attached = {row[1]: row[2] for row in raw.execute("PRAGMA database_list")}
+    if name in attached:
+        if attached[name] == str(path):
+            return  # another reader of the same store attached it already
+        raw.execute(f'DETACH DATABASE "{name}"')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    uri = f"file:{quote(str(path))}?mode=rwc"
+    for attempt in (1, 2):
+        attached_now = False
+        try:
+            raw.execute(f'ATTACH DATABASE ? AS "{name}"', (uri,))
+            attached_now = True
+            (mode,) = raw.execute(f'PRAGMA "{name}".journal_mode').fetchone()
+            if str(mode).lower() != "wal":
+                raw.execute(f'PRAGMA "{name}".journal_mode = WAL')
+            raw.execute(f'PRAGMA "{name}".synchronous = NORMAL')
+            return
+        except sqlite3.DatabaseError as exc:
+            if attached_now:
+                raw.execute(f'DETACH DATABASE "{name}"')
+            # only a file that is not (or no longer) a database; a busy one is someone's
+            if attempt == 2 or exc.sqlite_errorcode not in _DAMAGED:
+                raise
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- schema extras

@@ -10,7 +10,7 @@ from typing import Any
 from app_helpers import DAY, household, open_account
 from conftest import MessageBoxes
 
-from app.bootstrap import Access, Launcher
+from app.bootstrap import Access, BookSession, Launcher
 from app.main_window import MainWindow
 from domain.book import Book
 from domain.commands import Command, VoidEntry
@@ -33,6 +33,23 @@ def test_a_read_only_book_shows_why_and_allows_no_editing(
     window.timeline.actions_.present.trigger()
     assert not window.actions_.deposit.isEnabled()
     assert window.banner.label.text() == note
+
+
+def test_a_read_only_window_follows_what_the_writer_books(
+    make_book: Callable[[list[Command]], Path], launcher: Launcher
+) -> None:
+    path = make_book(household())
+    window = launcher.show_book(path, Access(read_only=True, note="read-only"))
+    session = window.findChild(BookSession)
+    assert session is not None and session.watcher.is_running()
+    accounts = window.accounts_view.model()
+    before = accounts.rowCount()
+    with Book.open(path) as writer:  # the Tallybook holding the book, or the CLI
+        writer.service.execute(open_account("Rent", AccountType.EXPENSE))
+        head = writer.store.head()[0]
+    assert len(session.watcher.poll()) == 1
+    assert accounts.rowCount() == before + 1
+    assert session.travel.head == head
 
 
 def test_about_names_the_installed_version(

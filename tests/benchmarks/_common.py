@@ -36,6 +36,7 @@ sys.path.insert(0, os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or str(ROOT))
 
 from domain.commands import Command  # noqa: E402
 from domain.generate import generate_commands  # noqa: E402
+from domain.projections.location import ENV_DIR as READ_MODELS_ENV  # noqa: E402
 
 SEED = 7
 ACCOUNTS = 40
@@ -56,7 +57,19 @@ def cache_dir() -> Path:
     base = os.environ.get("TALLYBOOK_BENCH_CACHE") or Path(tempfile.gettempdir())
     path = Path(base) / "tallybook-bench" / code_hash()
     path.mkdir(parents=True, exist_ok=True)
+    # the books' read-model caches sit with the books (and go when they go), not in the
+    # user's cache folder; subprocesses inherit this
+    os.environ.setdefault(READ_MODELS_ENV, str(path / "read-models"))
     return path
+
+
+def read_models_of(book: Path) -> Path:
+    """Where the read-model cache of the book at ``book`` is (or would be)."""
+    from domain.projections.location import read_models_path
+    from domain.store.sqlite import SqliteEventStore
+
+    with SqliteEventStore.open(book, readonly=True) as store:
+        return read_models_path(book, store.info().book_id)
 
 
 def code_hash() -> str:
@@ -131,12 +144,24 @@ def import_book(path: Path, size: int) -> dict[str, Any]:
 
 
 def copy_book(source: Path, target_dir: Path) -> Path:
-    """Copy a closed book (and any -wal file) so a benchmark may write to it."""
+    """Copy a closed book and its read-model cache (and any -wal files) so a benchmark may
+    write to it: the copy opens as the original would, with its read models up to date."""
     target = target_dir / source.name
     for suffix in ("", "-wal"):
         if Path(f"{source}{suffix}").exists():
             shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    cache, target_cache = read_models_of(source), read_models_of(target)
+    for suffix in ("", "-wal"):
+        if Path(f"{cache}{suffix}").exists():
+            shutil.copyfile(f"{cache}{suffix}", f"{target_cache}{suffix}")
+    atexit.register(remove_sqlite_files, target_cache)
     return target
+
+
+def remove_sqlite_files(path: Path) -> None:
+    """Delete a SQLite file with its -wal and -shm companions."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def run_measurement(script: Path, name: str, size: int, *extra: str) -> dict[str, Any]:

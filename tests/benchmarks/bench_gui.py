@@ -237,7 +237,7 @@ def stall_figures(source: Path) -> dict[str, Any]:
         window = open_window("open")
         window.close()
         _settle(app, 0.2)
-        with sqlite3.connect(book) as db:  # as after an upgrade of the projection code
+        with sqlite3.connect(c.read_models_of(book)) as db:  # as after an upgrade of the code
             db.execute("UPDATE rm_checkpoint SET code_version = 'older'")
         db.close()
         window = open_window("open_after_upgrade")

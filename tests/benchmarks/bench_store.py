@@ -91,17 +91,28 @@ def measure_open(size: int) -> dict[str, Any]:
 
 
 def measure_size(size: int) -> dict[str, Any]:
+    """The book file's bytes per event (the target), and its read-model cache's beside it."""
     source, _ = c.cached_book(size)
+    cache = c.read_models_of(source)
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as db:
         events = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-    total = sum(
-        Path(f"{source}{s}").stat().st_size for s in ("", "-wal") if Path(f"{source}{s}").exists()
-    )
-    tables = c.table_bytes(source)
+
+    def on_disk(path: Path) -> int:
+        return sum(
+            Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
+        )
+
+    def per_event(path: Path) -> dict[str, float]:
+        return {name: round(b / events, 1) for name, b in c.table_bytes(path).items()}
+
+    book_bytes, cache_bytes = on_disk(source), on_disk(cache)
     return {
-        "file_bytes": total,
-        "bytes_per_event": round(total / events, 1),
-        "bytes_per_event_by_table": {name: round(b / events, 1) for name, b in tables.items()},
+        "file_bytes": book_bytes,
+        "bytes_per_event": round(book_bytes / events, 1),
+        "bytes_per_event_by_table": per_event(source),
+        "read_models_file_bytes": cache_bytes,
+        "read_models_bytes_per_event": round(cache_bytes / events, 1),
+        "read_models_bytes_per_event_by_table": per_event(cache),
     }
 
 

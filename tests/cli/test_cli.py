@@ -438,15 +438,25 @@ def test_usage_errors_exit_1_not_2(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_balances_rebuilds_read_models_of_another_version(book: Path, cli: Any) -> None:
     # a book whose read models an older Tallybook wrote: answered after a rebuild, not stale
-    with sqlite3.connect(book) as db:
+    cache = read_models_cache(book)
+    with sqlite3.connect(cache) as db:
         db.execute("UPDATE rm_checkpoint SET code_version = 'older'")
         db.execute("DELETE FROM rm_register")
     db.close()
     assert balances(cli, book)["Checking"] == "1699.50"
-    with sqlite3.connect(book) as db:
+    with sqlite3.connect(cache) as db:
         (version,) = db.execute("SELECT code_version FROM rm_checkpoint").fetchone()
     db.close()
     assert version != "older"
+
+
+def read_models_cache(book: Path) -> Path:
+    """The file holding the book's read models."""
+    from domain.projections import ReadModels
+    from domain.store.sqlite import SqliteEventStore
+
+    with SqliteEventStore.open(book, readonly=True) as store:
+        return ReadModels(store).path
 
 
 def test_apply_help_lists_every_json_command(capsys: pytest.CaptureFixture[str]) -> None:

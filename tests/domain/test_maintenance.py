@@ -11,6 +11,7 @@ from domain import maintenance
 from domain.book import Book
 from domain.errors import NotABook, StoreError
 from domain.generate import generate_commands
+from domain.projections import ReadModels
 from domain.projections.read_models import BATCH_SIZE
 from domain.service import BookService
 from domain.store.sqlite import SqliteEventStore
@@ -39,9 +40,9 @@ def big(unprojected: Path, tmp_path: Path) -> Path:
 
 
 def pending(path: Path) -> tuple[int, int]:
-    """(events, events the read models lack)."""
-    with Book.open(path, readonly=True) as book:
-        return book.events.head(), book.read_models.pending()
+    """(events, events the read models lack), looked at without catching up."""
+    with SqliteEventStore.open(path, readonly=True) as store:
+        return store.head()[0], ReadModels(store).pending()
 
 
 def test_catch_up_applies_every_pending_event(big: Path) -> None:
@@ -64,6 +65,17 @@ def test_a_cancelled_catch_up_keeps_the_batches_it_finished(big: Path) -> None:
     assert applied == BATCH_SIZE
     assert pending(big) == (events, events - BATCH_SIZE)
     assert maintenance.catch_up(big) == events - BATCH_SIZE
+
+
+def test_a_read_only_open_catches_up_in_the_cache_and_leaves_the_book_alone(big: Path) -> None:
+    events, _ = pending(big)
+    before = big.read_bytes()
+    with Book.open(big, readonly=True) as book:
+        assert book.read_models.pending() == 0
+        assert book.read_models.event_count() == events
+        assert book.read_models.accounts()  # answered from the cache
+    assert big.read_bytes() == before
+    assert pending(big) == (events, 0)
 
 
 def test_catch_up_can_create_a_missing_book(tmp_path: Path) -> None:

@@ -1,0 +1,126 @@
+"""The read models' own file: the book holds only events, and the cache must be the book's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from projection_book import Book
+from test_catch_up import assert_matches_fold, some_books
+
+from domain.projections import ReadModels
+from domain.projections.location import ENV_DIR, read_models_path
+from domain.service import BookService
+from domain.store.sqlite import SqliteEventStore
+
+
+def reopen(path: Path) -> Book:
+    store = SqliteEventStore.open(path)
+    models = ReadModels(store)
+    models.catch_up()
+    return Book(path, store, models, BookService(store, projectors=(models,)))
+
+
+def tables(path: Path) -> set[str]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    db.close()
+    return names
+
+
+def test_the_book_holds_the_events_and_the_cache_the_read_models(book: Book) -> None:
+    some_books(book)
+    cache = book.read_models.path
+    assert cache == read_models_path(book.path, book.store.info().book_id)
+    assert cache.parent == Path(os.environ[ENV_DIR])  # the suite's, not the user's
+    assert not {name for name in tables(book.path) if name.startswith("rm_")}
+    assert {"rm_checkpoint", "rm_register", "rm_voids"} <= tables(cache)
+
+
+def test_a_deleted_cache_is_refilled_from_the_book(book: Book) -> None:
+    some_books(book)
+    book.store.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{book.read_models.path}{suffix}").unlink(missing_ok=True)
+    again = reopen(book.path)
+    try:
+        assert_matches_fold(again)
+    finally:
+        again.store.close()
+
+
+def test_a_damaged_cache_is_replaced(book: Book) -> None:
+    some_books(book)
+    book.store.close()
+    cache = book.read_models.path
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
+    cache.write_bytes(b"this is not a database, and longer than a header" * 100)
+    again = reopen(book.path)
+    try:
+        assert_matches_fold(again)
+    finally:
+        again.store.close()
+
+
+def test_an_older_copy_put_back_in_place_is_not_answered_from_the_newer_cache(
+    book: Book, tmp_path: Path
+) -> None:
+    # restore a backup, then book different things: same book id, same path, same number of
+    # events as the cache has seen, but another history; the cache must notice
+    checking, salary, food = some_books(book, entries=3)
+    book.store.close()
+    backup = tmp_path / "backup.tally"
+    shutil.copyfile(book.path, backup)
+    later = reopen(book.path)
+    later.deposit(checking, salary, "100.00")
+    later.deposit(checking, salary, "200.00")
+    seen = later.read_models.checkpoint()
+    later.store.close()
+
+    shutil.copyfile(backup, book.path)  # closed cleanly: the book is this one file
+    restored = reopen(book.path)
+    try:
+        restored.withdraw(checking, food, "7.00")
+        restored.withdraw(checking, food, "8.00")
+        assert restored.store.head()[0] == seen
+        assert_matches_fold(restored)
+    finally:
+        restored.store.close()
+
+
+def test_two_copies_of_a_book_keep_their_own_caches(book: Book, tmp_path: Path) -> None:
+    checking, salary, _food = some_books(book, entries=2)
+    book.store.close()
+    copy_path = tmp_path / "copy.tally"
+    shutil.copyfile(book.path, copy_path)
+    original, copy = reopen(book.path), reopen(copy_path)
+    try:
+        assert original.read_models.path != copy.read_models.path
+        copy.deposit(checking, salary, "5.00")
+        assert_matches_fold(original)
+        assert_matches_fold(copy)
+    finally:
+        original.store.close()
+        copy.store.close()
+
+
+def test_read_models_an_older_tallybook_kept_in_the_book_are_dropped(book: Book) -> None:
+    some_books(book)
+    book.store.close()
+    with sqlite3.connect(book.path) as db:  # as Tallybook 0.1 left them
+        db.execute("CREATE TABLE rm_register (acct INTEGER, position INTEGER)")
+        db.execute("CREATE TABLE rm_checkpoint (id INTEGER, position INTEGER)")
+    db.close()
+    before = book.path.read_bytes()
+    with SqliteEventStore.open(book.path, readonly=True) as store:
+        ReadModels(store).catch_up()  # read-only: the book is left exactly as it was
+    assert book.path.read_bytes() == before
+    again = reopen(book.path)
+    try:
+        assert not {name for name in tables(book.path) if name.startswith("rm_")}
+        assert_matches_fold(again)
+    finally:
+        again.store.close()
