@@ -134,16 +134,27 @@ def _account_opened_v1(data: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+_FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
+    # dataclasses.fields() walks the class's fields anew on every call: once per event type
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return names
+
+
 def to_data(event: Event) -> dict[str, Any]:
     """The JSON-ready data of an event (dates as ISO strings, postings as lists)."""
     data: dict[str, Any] = {}
-    for field in dataclasses.fields(event):
-        value = getattr(event, field.name)
+    for name in _field_names(type(event)):
+        value = getattr(event, name)
         if isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, tuple):
             value = [[p.account_id, p.currency, p.amount] for p in value]
-        data[field.name] = value
+        data[name] = value
     return data
 
 

@@ -36,6 +36,12 @@ def minor_digits(currency: str) -> int:
 
 
 @cache
+def _max_minor(currency: str) -> int:
+    """MAX_UNITS in the currency's minor units (an int: compared with every new Money)."""
+    return int(MAX_UNITS * 10 ** minor_digits(currency))
+
+
+@cache
 def check_currency(currency: str) -> str:
     """Return the code if it is a known ISO 4217 currency, else raise UnknownCurrency."""
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
@@ -81,8 +87,7 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.minor, int) or isinstance(self.minor, bool):
             raise InvalidAmount(f"minor units must be an integer, not {self.minor!r}")
-        digits = minor_digits(self.currency)
-        if abs(self.minor) > MAX_UNITS * 10**digits:
+        if abs(self.minor) > _max_minor(self.currency):
             raise InvalidAmount(
                 f"{self.amount} {self.currency} is beyond the limit of ±10^13 units"
             )
@@ -98,9 +103,10 @@ class Money:
         # 28 digits, which would turn "1.000…0001" into 1.00 and overflow on "1E+999999999".
         _, coefficient, exponent = amount.as_tuple()
         assert isinstance(exponent, int)  # finite: to_decimal refused NaN and infinities
-        trailing_zeros = len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
-        if exponent + trailing_zeros < -digits:
-            raise InvalidAmount(f"{amount} has more decimals than {currency} allows ({digits})")
+        if exponent < -digits:  # more digits after the point than the currency has: zeros?
+            trailing_zeros = len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
+            if exponent + trailing_zeros < -digits:
+                raise InvalidAmount(f"{amount} has more decimals than {currency} allows ({digits})")
         if amount.copy_abs() > MAX_UNITS:  # copy_abs and comparisons never round
             raise InvalidAmount(f"{amount} {currency} is beyond the limit of ±10^13 units")
         # now at most 13 + digits integer digits: exact within _EXACT's precision

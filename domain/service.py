@@ -213,18 +213,21 @@ class BookService:
         events = self._decide(command, work)
         new_events: list[NewEvent] = []
         expected: dict[str, int] = {}
+        touched: list[tuple[Event, tuple[Aggregate, ...]]] = []
+        loaded = work.loaded
         for event in events:
             primary, linked = streams_of(event)
-            for stream_id in (primary, *linked):
-                expected.setdefault(stream_id, work.loaded[stream_id].version)
+            streams = (primary, *linked)
+            for stream_id in streams:
+                expected.setdefault(stream_id, loaded[stream_id].version)
             new_events.append(
                 NewEvent(primary, event.type_name(), event.schema_version, to_data(event), linked)
             )
+            touched.append((event, tuple(loaded[stream_id] for stream_id in streams)))
         stored = self.store.append(new_events, expected, metadata)
-        for event in events:
-            primary, linked = streams_of(event)
-            for stream_id in (primary, *linked):
-                work.loaded[stream_id].apply(event)
+        for event, aggregates in touched:
+            for aggregate in aggregates:
+                aggregate.apply(event)
         return stored, True
 
     def _decide(self, command: Command, work: _Work) -> list[Event]:

@@ -25,16 +25,15 @@ import os
 import sqlite3
 import struct
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql.dml import Insert
 
 from domain.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
 from domain.store import schema
@@ -93,20 +92,36 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-@contextlib.contextmanager
-def translated_errors(path: Path) -> Iterator[None]:
-    """Turn SQLite lock and corruption errors into the store's errors (never leak "locked")."""
-    try:
-        yield
-    except (sqlite3.Error, sa_exc.DBAPIError) as exc:
+class translated_errors:
+    """Turn SQLite lock and corruption errors into the store's errors (never leak "locked").
+
+    A class, not a generator-based context manager: every command enters a few of these, and
+    a plain ``__enter__``/``__exit__`` costs a fraction of contextlib's machinery.
+    """
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None or not isinstance(exc, sqlite3.Error | sa_exc.DBAPIError):
+            return
         if is_busy(exc):
             raise ConcurrencyError(
-                f"{path} stayed busy with another writer for too long; nothing was written, "
-                "try again"
+                f"{self._path} stayed busy with another writer for too long; nothing was "
+                "written, try again"
             ) from exc
         if is_damage(exc):
-            raise DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}") from exc
-        raise
+            raise DamagedBook(f"{self._path} is damaged: {_sqlite_error(exc)}") from exc
 
 
 # ---------------------------------------------------------------- opening checks
@@ -341,13 +356,13 @@ def create_triggers(conn: Connection) -> None:
     )
 
 
-def upsert_snapshot(values: dict[str, Any]) -> Insert:
-    """Insert or replace the one snapshot kept per stream."""
-    stmt = sqlite_insert(schema.snapshots).values(values)
-    return stmt.on_conflict_do_update(
-        index_elements=[schema.snapshots.c.stream_id],
-        set_={k: stmt.excluded[k] for k in ("version", "code_version", "state")},
-    )
+UPSERT_SNAPSHOT = (
+    "INSERT INTO snapshots (stream_id, version, code_version, state) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, "
+    "code_version = excluded.code_version, state = excluded.state"
+)
+"""Insert or replace the one snapshot kept per stream (plain SQL: the Core construct was
+built and compiled anew on every save)."""
 
 
 def sync_directory(path: Path) -> None:

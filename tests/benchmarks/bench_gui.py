@@ -53,9 +53,18 @@ def _application() -> Any:
     def silent(*_args: object, **_kw: object) -> Any:
         return QMessageBox.StandardButton.Ok
 
-    for kind in ("critical", "warning", "information", "question", "about"):
+    def failed(_parent: object, title: str, text: str, *_args: object) -> Any:
+        ERRORS.append(f"{title}: {text}")  # _wait raises it: a benchmark must not wait on
+        return QMessageBox.StandardButton.Ok  # a window that will never open
+
+    for kind in ("warning", "information", "question", "about"):
         setattr(QMessageBox, kind, staticmethod(silent))
+    QMessageBox.critical = staticmethod(failed)  # type: ignore[method-assign]
     return app
+
+
+ERRORS: list[str] = []
+"""What the app reported as critical (it would have shown a message box)."""
 
 
 def _launcher(folder: Path) -> Any:
@@ -73,6 +82,8 @@ def _wait(app: Any, done: Callable[[], bool], timeout_s: float = 3600.0) -> None
 
     deadline = time.monotonic() + timeout_s
     while not done():
+        if ERRORS:
+            raise RuntimeError(ERRORS[0])
         if time.monotonic() > deadline:
             raise TimeoutError("the app did not finish in time")
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

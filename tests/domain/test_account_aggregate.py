@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -306,3 +307,15 @@ def test_close_account_names_a_balance_beyond_the_amount_limit() -> None:
     )
     with pytest.raises(AccountNotEmpty, match=r"Checking has a balance of 20000000000000\.00 EUR"):
         world.account("chk").close(CloseAccount(account_id="chk", closed_on=DAY))
+
+
+def test_a_copy_carries_every_field() -> None:
+    original = Account(
+        "x", "Card", LIABILITY, "JPY", False, DAY, True, DAY + dt.timedelta(days=1), -5, 7
+    )
+    for field in dataclasses.fields(Account):  # the example sets each field: none is missed
+        assert getattr(original, field.name) != field.default, field.name
+    copy = original.copy()
+    assert copy == original and copy is not original
+    copy.balance += 1
+    assert original.balance == -5

@@ -260,6 +260,16 @@ def test_entries_refuse_bad_payee_or_memo(fields: dict[str, Any], message: str) 
         when_post(books(), deposit(**fields))
 
 
+def test_unprintable_text_is_refused_only_for_control_characters() -> None:
+    # a no-break space and a zero-width joiner are not printable, yet no control characters
+    (event,) = when_post(books(), deposit(payee="Caf\u00e9\u00a0Bar\u200d", memo="a\tb"))
+    assert isinstance(event, EntryPosted)
+    assert event.payee == "Caf\u00e9\u00a0Bar\u200d" and event.memo == "a\tb"
+    for payee in ("a\x85b", "tab\there", "del\x7f"):
+        with pytest.raises(InvalidCommand, match="contains control characters"):
+            when_post(books(), deposit(payee=payee))
+
+
 def test_entries_keep_a_memo_of_500_characters_over_several_lines() -> None:
     memo = ("m" * 99 + "\n") * 5
     (event,) = when_post(books(), deposit(memo=memo, payee="p" * 500))

@@ -240,6 +240,35 @@ class EventStoreContract:
         assert store.stream_version("b") == 0
         assert store.verify().ok
 
+    def test_versions_and_heads_written_then_rolled_back_are_not_trusted(
+        self, store: EventStore
+    ) -> None:
+        store.append([ev("a")], {"a": 0}, meta("c1"))
+        with store.transaction():
+            with pytest.raises(RuntimeError), store.transaction():
+                store.append([ev("a")], {"a": 1}, meta("c2"))
+                assert store.stream_version("a") == 2
+                raise RuntimeError
+            assert store.stream_version("a") == 1 and store.head()[0] == 1
+        with pytest.raises(RuntimeError), store.transaction():
+            store.append([ev("a")], {"a": 1}, meta("c2"))
+            raise RuntimeError
+        with store.transaction():
+            assert store.stream_version("a") == 1 and store.head()[0] == 1
+            store.append([ev("a")], {"a": 1}, meta("c2"))
+        assert positions(list(store.read_all())) == [1, 2]
+        assert store.verify().ok
+
+    def test_a_command_checked_then_stored_in_one_transaction_is_not_stored_twice(
+        self, store: EventStore
+    ) -> None:
+        with store.transaction():
+            assert store.append([], {}, meta("c1")) == []
+            first = store.append([ev("a")], {"a": 0}, meta("c1"))
+            assert store.append([ev("a")], {"a": 1}, meta("c1")) == first
+            assert store.append([], {}, meta("c1")) == first
+        assert store.head()[0] == 1
+
     def test_unserialisable_data_writes_nothing(self, store: EventStore) -> None:
         store.append([ev("a")], {"a": 0}, meta("c0"))
         with pytest.raises((TypeError, ValueError)):
@@ -282,6 +311,22 @@ class EventStoreContract:
         assert positions(list(second.read_all())) == [1, 2, 3]
         assert first.verify().ok and second.verify().ok
         assert first.head() == second.head()
+
+    def test_a_store_that_wrote_a_stream_sees_another_store_move_it(
+        self, make_store: MakeStore
+    ) -> None:
+        first, second = make_store(), make_store()
+        first.append([ev("a")], {"a": 0}, meta("c1"))
+        with first.transaction():
+            assert first.stream_version("a") == 1
+        second.append([ev("a"), ev("b")], {"a": 1, "b": 0}, meta("c2"))
+        with pytest.raises(ConcurrencyError, match="a is at version 2, expected 1"):
+            first.append([ev("a")], {"a": 1}, meta("c3"))
+        with first.transaction():
+            assert first.stream_version("a") == 2 and first.head() == second.head()
+            first.append([ev("b")], {"a": 2, "b": 1}, meta("c3"))
+        assert positions(list(second.read_all())) == [1, 2, 3, 4]
+        assert first.verify().ok
 
     # ---------------------------------------------------------------- verify
 

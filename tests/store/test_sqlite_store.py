@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import sqlite3
+import string
 from collections.abc import Callable
 from contextlib import closing
 from decimal import Decimal
@@ -15,7 +17,7 @@ from domain.commands import ID_ALPHABET, new_id
 from domain.errors import StoreError
 from domain.events import AccountOpened, AccountType, from_data
 from domain.store.base import Metadata, NewEvent, Snapshot, expand_metadata
-from domain.store.sqlite import SqliteEventStore
+from domain.store.sqlite import SqliteEventStore, _command_key
 
 Book = Callable[..., SqliteEventStore]
 
@@ -79,6 +81,39 @@ def test_command_ids_are_keyed_by_their_bytes_and_stay_idempotent(sqlite_book: B
         (spelled.to_bytes(10, "big"),), (bytes.fromhex(hex_id),), (ids[2],), (ids[3],), ("c1",)
     ]  # fmt: skip
     assert store.stream_version("a") == len(ids)
+
+
+def test_command_keys_are_the_bytes_base32_spells() -> None:
+    to_standard = str.maketrans(ID_ALPHABET, string.ascii_uppercase + "234567")
+    ids = [new_id() for _ in range(200)] + ["2" * 16, "z" * 16, "234567abcdefghij"]
+    for command_id in ids:
+        standard = command_id.translate(to_standard)
+        assert _command_key(command_id) == base64.b32decode(standard)
+
+
+def test_an_append_after_our_own_commit_reads_neither_head_nor_known_versions(
+    sqlite_book: Book,
+) -> None:
+    store, other = sqlite_book(), sqlite_book()
+    store.append([ev("a"), ev("b")], {"a": 0, "b": 0}, Metadata("c1"))
+    statements: list[str] = []
+    raw = store.connection.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    raw.set_trace_callback(statements.append)
+    with store.transaction():
+        assert store.append([], {}, Metadata("c2")) == []
+        store.append([ev("a", "b")], {"a": 1, "b": 1}, Metadata("c2"))
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert reads == [
+        "SELECT first_position, last_position FROM commands WHERE command_id = 'c2'"
+    ]  # one look for the command id; no head, no versions
+    other.append([ev("a")], {"a": 2}, Metadata("c3"))  # another connection commits
+    statements.clear()
+    store.append([ev("a")], {"a": 3}, Metadata("c4"))
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len(reads) == 3 and "ORDER BY position DESC" in reads[0]  # head, command, version
+    raw.set_trace_callback(None)
+    assert store.verify().ok and store.stream_version("b") == 2
 
 
 def test_new_ids_are_short_and_increase() -> None:
@@ -203,3 +238,19 @@ def test_an_old_event_version_is_upcast_when_read(sqlite_book: Book) -> None:
         overdraft_allowed=True,
     )
     assert Decimal(v1["opening_balance"]) * 100 == event.opening_balance
+
+
+@pytest.mark.parametrize("links", [1, 2, 8, 9, 12])
+def test_an_event_links_into_any_number_of_streams(sqlite_book: Book, links: int) -> None:
+    store = sqlite_book()
+    streams = [f"s{n}" for n in range(links)]
+    store.append([ev("x")], {"x": 0}, Metadata("c0"))
+    [stored] = store.append(
+        [ev("e", *streams)], {"e": 0} | dict.fromkeys(streams, 0), Metadata("c1")
+    )
+    assert stored.also_in == tuple(streams)
+    for stream in streams:
+        assert store.stream_version(stream) == 1
+        assert list(store.read_stream(stream)) == [stored]
+    store.append([ev("s0")], {"s0": 1}, Metadata("c2"))  # the next version follows the link
+    assert store.stream_version("s0") == 2 and store.verify().ok
