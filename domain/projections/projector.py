@@ -19,10 +19,10 @@ from sqlalchemy import Connection, Table
 from domain.events import AccountType
 from domain.projections import queries
 from domain.projections.tables import (
+    day_number,
     rm_account_versions,
     rm_accounts,
     rm_checkpoint,
-    rm_entries,
     rm_register,
     rm_voids,
 )
@@ -42,10 +42,10 @@ class StreamReader(Protocol):
     def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
 
 
-class _Account:
+class ProjectedAccount:
     """What projecting needs to know of an account at the checkpoint."""
 
-    __slots__ = ("acct", "balance", "closed", "key", "max_date", "name", "rows", "sign")
+    __slots__ = ("acct", "balance", "closed", "max_date", "name", "rows", "sign")
 
     def __init__(
         self,
@@ -55,7 +55,7 @@ class _Account:
         name: str,
         closed: bool,
         rows: int = 0,
-        max_date: str = "",
+        max_date: int = 0,
     ) -> None:
         self.acct, self.sign, self.balance, self.name, self.closed = (
             acct,
@@ -64,9 +64,8 @@ class _Account:
             name,
             closed,
         )
-        self.key = str(acct)  # as other accounts' register rows name it
         self.rows = rows  # register rows so far: the next row's seq is rows + 1
-        self.max_date = max_date  # the latest booking date among them
+        self.max_date = max_date  # the latest booking date among them (yyyymmdd, 0: none)
 
 
 def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
@@ -88,16 +87,11 @@ def qualified(table: Table) -> str:
 # Rows go straight to the sqlite3 cursor as tuples in column order, with SQL strings made once:
 # per command the Core path (compiling, cache keys, parameter processing) cost more than
 # SQLite spends on the rows, and the driver keeps the prepared statements. Row values are ints
-# and strs only (is_void as 0/1, no None): the driver binds those directly, while a bool or
+# and strs only (no bools, no None): the driver binds those directly, while a bool or
 # None goes through its adaptation lookup, which cost a third of the insert time in a rebuild.
 # The stored values are the same.
 _ACCOUNTS, _VERSIONS, _REGISTER, _VOIDS = (
     _insert_sql(t) for t in (rm_accounts, rm_account_versions, rm_register, rm_voids)
-)
-_ENTRIES = _insert_sql(rm_entries, ("position", "entry_id", "kind", "payee", "memo", "void_reason"))
-_MARK_VOIDED = (
-    f'UPDATE {qualified(rm_entries)} SET "{rm_entries.c.voided_position.name}" = ?, '
-    f'"{rm_entries.c.void_reason.name}" = ? WHERE "{rm_entries.c.position.name}" = ?'
 )
 # the checkpoint remembers the hash of its event too: how a cache recognises its book
 _SET_CHECKPOINT = (
@@ -120,7 +114,7 @@ class Projector:
 
     def __init__(self, store: StreamReader) -> None:
         self._store = store
-        self._accounts: dict[str, _Account] = {}
+        self._accounts: dict[str, ProjectedAccount] = {}
         # (checkpoint, stamp) self._accounts matches; None: unknown
         self._at: tuple[int, int] | None = None
         self._recent: dict[str, int] = {}
@@ -140,7 +134,7 @@ class Projector:
         if self._at == (checkpoint, stamp):
             return
         self._accounts = {
-            s.account_id: _Account(
+            s.account_id: ProjectedAccount(
                 s.acct,
                 AccountType(s.account_type).sign,
                 s.balance,
@@ -154,7 +148,8 @@ class Projector:
         self._recent, self._older = {}, {}
         self._at = (checkpoint, stamp)
 
-    def _entry_position(self, entry_id: str) -> int:
+    def entry_position(self, entry_id: str) -> int:
+        """The position of the EntryPosted of ``entry_id`` (for its void)."""
         position = self._recent.get(entry_id) or self._older.get(entry_id)
         if position is None:
             # an entry older than the cache: its stream starts with its EntryPosted
@@ -188,10 +183,8 @@ class Projector:
         opened: list[tuple[Any, ...]] = []
         versions: list[tuple[Any, ...]] = []
         register: list[tuple[Any, ...]] = []
-        entries: list[tuple[Any, ...]] = []
         voids: list[tuple[Any, ...]] = []
-        marks: list[tuple[int, str, int]] = []
-        add_register, add_entry = register.append, entries.append
+        add_register = register.append
         recent = self._recent
         current = CURRENT_VERSION
         position = checkpoint
@@ -203,21 +196,18 @@ class Projector:
                 data = current_data(kind, schema_version, data)
             if kind == "EntryPosted":
                 entry_id = data["entry_id"]
-                add_entry((position, entry_id, data["kind"], data["payee"], data["memo"], ""))
                 # entry id -> position for voids; two generations instead of an LRU keep
                 # it O(1) and bounded over a million entries
                 if len(recent) >= _RECENT_ENTRIES:
                     self._older, self._recent = recent, {}
                     recent = self._recent
                 recent[entry_id] = position
-                entry_position, day, factor, is_void = position, data["booking_date"], 1, 0
+                day, factor = day_number(data["booking_date"]), 1
             elif kind == "EntryVoided":
-                entry_position = self._entry_position(data["entry_id"])
-                voids.append((position, entry_position))
-                marks.append((position, data["reason"], entry_position))
-                day, factor, is_void = data["voided_on"], -1, 1
+                voids.append((position, self.entry_position(data["entry_id"])))
+                day, factor = day_number(data["voided_on"]), -1
             else:
-                self._account_event(position, kind, data, opened, versions)
+                self.account_event(position, kind, data, opened, versions)
                 continue
             postings = data["postings"]
             if len(postings) == 2 and postings[0][0] != postings[1][0]:
@@ -230,9 +220,8 @@ class Projector:
                 if day > first.max_date:
                     first.max_date = day
                 add_register(
-                    (first.acct, position, day, amount, first.balance, first.rows,
-                     first.max_date, entry_position, is_void, second.key)
-                )  # fmt: skip
+                    (first.acct, position, day, amount, first.balance, first.rows, first.max_date)
+                )
                 amount = factor * second.sign * second_debit
                 second.balance += amount
                 second.rows += 1
@@ -240,23 +229,39 @@ class Projector:
                     second.max_date = day
                 add_register(
                     (second.acct, position, day, amount, second.balance, second.rows,
-                     second.max_date, entry_position, is_void, first.key)
+                     second.max_date)
                 )  # fmt: skip
             else:
-                _post(accounts, register, position, entry_position, day, postings, factor)
+                _post(accounts, register, position, day, postings, factor)
         raw = dbapi(conn)
         _insert(raw, _ACCOUNTS, opened)
         _insert(raw, _VERSIONS, versions)
-        _insert(raw, _ENTRIES, entries)
         _insert(raw, _REGISTER, register)
         _insert(raw, _VOIDS, voids)
-        if marks:
-            raw.executemany(_MARK_VOIDED, marks)
         raw.execute(_SET_CHECKPOINT, (position, position))
         self._at = (position, stamp)
         return position
 
-    def _account_event(
+    @property
+    def accounts(self) -> dict[str, ProjectedAccount]:
+        """Account id -> its state (the SQL rebuild keeps only keys, signs and names)."""
+        return self._accounts
+
+    def legs(
+        self, postings: Sequence[Sequence[Any]], factor: int
+    ) -> list[tuple[ProjectedAccount, int]]:
+        """:func:`entry_legs` over the accounts known now."""
+        return entry_legs(self._accounts, postings, factor)
+
+    @staticmethod
+    def insert_account_rows(
+        raw: sqlite3.Connection, opened: list[tuple[Any, ...]], versions: list[tuple[Any, ...]]
+    ) -> None:
+        """Write the rows :meth:`account_event` collected."""
+        _insert(raw, _ACCOUNTS, opened)
+        _insert(raw, _VERSIONS, versions)
+
+    def account_event(
         self,
         position: int,
         kind: str,
@@ -264,9 +269,10 @@ class Projector:
         opened: list[tuple[Any, ...]],
         versions: list[tuple[Any, ...]],
     ) -> None:
+        """Remember an open, rename or close and add its rows to ``opened`` and ``versions``."""
         accounts = self._accounts
         if kind == "AccountOpened":
-            state = _Account(
+            state = ProjectedAccount(
                 position,
                 AccountType(data["account_type"]).sign,
                 data["opening_balance"],
@@ -296,36 +302,42 @@ class Projector:
             raise ValueError(f"the read models do not know event type {kind!r}")
 
 
+def entry_legs(
+    accounts: Mapping[str, ProjectedAccount], postings: Sequence[Sequence[Any]], factor: int
+) -> list[tuple[ProjectedAccount, int]]:
+    """(account, natural-signed amount) of an entry (factor 1) or its void (factor -1): one
+    leg per distinct account, in the order of its first posting.
+
+    The general case (splits, an account posted twice): write_rows inlines the common one,
+    and the SQL rebuild does the common case in SQL and only this in Python.
+    """
+    per_account: dict[str, int] = {}
+    for account_id, _currency, debit in postings:
+        per_account[account_id] = per_account.get(account_id, 0) + debit
+    return [
+        (accounts[account_id], factor * accounts[account_id].sign * debit)
+        for account_id, debit in per_account.items()
+    ]
+
+
 def _post(
-    accounts: dict[str, _Account],
+    accounts: dict[str, ProjectedAccount],
     register: list[tuple[Any, ...]],
     position: int,
-    entry_position: int,
-    day: str,
+    day: int,
     postings: Sequence[Sequence[Any]],
     factor: int,
 ) -> None:
     """Register rows for an entry (factor 1) or its void (factor -1), balances moved.
 
-    The general case (splits, an account posted twice); write_rows inlines the common one.
-
-    Row: (acct, position, booking_date, amount, balance_after, seq, max_date,
-    entry_position, is_void, others) as in ``rm_register``.
+    Row: (acct, position, booking_date, amount, balance_after, seq, max_date) as in
+    ``rm_register``.
     """
-    is_void = 1 if factor < 0 else 0
-    per_account: dict[str, int] = {}
-    for account_id, _currency, debit in postings:
-        per_account[account_id] = per_account.get(account_id, 0) + debit
-    keys = {account_id: accounts[account_id].acct for account_id in per_account}
-    for account_id, debit in per_account.items():
-        state = accounts[account_id]
-        amount = factor * state.sign * debit
+    for state, amount in entry_legs(accounts, postings, factor):
         state.balance += amount
         state.rows += 1
         if day > state.max_date:
             state.max_date = day
-        others = ",".join(str(k) for a, k in keys.items() if a != account_id)
         register.append(
-            (state.acct, position, day, amount, state.balance, state.rows, state.max_date,
-             entry_position, is_void, others)
-        )  # fmt: skip
+            (state.acct, position, day, amount, state.balance, state.rows, state.max_date)
+        )

@@ -5,24 +5,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
 from domain.projections.rows import RegisterRow
+from domain.projections.sqlite_dialect import event_field
 from domain.projections.tables import (
+    day_from_number,
     rm_account_versions,
     rm_accounts,
-    rm_entries,
     rm_register,
     rm_voids,
 )
-from domain.projections.text import split_label
+from domain.projections.text import CURRENT_VERSION, current_data, entry_accounts, split_label
+from domain.store.schema import events
 
-_a, _v, _r, _e = rm_accounts, rm_account_versions, rm_register, rm_entries
+_a, _v, _r, _x = rm_accounts, rm_account_versions, rm_register, rm_voids
+_POSTED, _VOIDED = CURRENT_VERSION["EntryPosted"], CURRENT_VERSION["EntryVoided"]
 _IN_CHUNK = 500  # keep IN lists well under every database's bound-parameter limit
 
 
@@ -41,7 +45,7 @@ class AccountState:
     balance: int
     last_position: int
     register_rows: int
-    max_date: str  # the latest booking date in the register, "" if it is empty
+    max_date: int  # the latest booking date in the register (yyyymmdd), 0 if it is empty
 
 
 def account_states(conn: Connection, p: int, account_id: str | None = None) -> list[AccountState]:
@@ -101,7 +105,7 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
                 balance=opening if balance is None else balance,
                 last_position=max(v_pos, r_pos or 0),
                 register_rows=seq or 0,
-                max_date=max_date or "",
+                max_date=max_date or 0,
             )
         )
     return states
@@ -111,24 +115,6 @@ def _chunks(values: Iterable[int | str]) -> Iterable[list[int | str]]:
     iterator = iter(values)
     while chunk := list(itertools.islice(iterator, _IN_CHUNK)):
         yield chunk
-
-
-def names_as_of(conn: Connection, accts: Collection[int], p: int) -> dict[int, str]:
-    """The names of the given accounts (by key) as of p."""
-    v2 = _v.alias("v2")
-    last = (
-        select(func.max(v2.c.position))
-        .where(v2.c.acct == _v.c.acct, v2.c.position <= p)
-        .correlate(_v)
-        .scalar_subquery()
-    )
-    query = select(_v.c.acct, _v.c.name).where(
-        _v.c.acct.in_(bindparam("keys", expanding=True)), _v.c.position == last
-    )
-    names: dict[int, str] = {}
-    for chunk in _chunks(accts):
-        names.update((acct, name) for acct, name in conn.execute(query, {"keys": chunk}))
-    return names
 
 
 def name_versions(
@@ -148,16 +134,37 @@ def name_versions(
     return versions
 
 
+def _event_data(conn: Connection, position: int) -> Any:
+    """An event's data in the current schema: for the rare event SQL cannot read as it is."""
+    row = conn.execute(
+        select(events.c.type, events.c.schema_version, events.c.data).where(
+            events.c.position == position
+        )
+    ).one()
+    return current_data(row.type, row.schema_version, json.loads(row.data))
+
+
 def voided_entries(conn: Connection, void_positions: Collection[int]) -> dict[int, tuple[str, str]]:
-    """EntryVoided position -> (kind, payee) of the entry it reversed."""
+    """EntryVoided position -> (kind, payee) of the entry it reversed (read from its event)."""
+    e = events
     query = (
-        select(rm_voids.c.position, _e.c.kind, _e.c.payee)
-        .select_from(rm_voids.join(_e, _e.c.position == rm_voids.c.entry_position))
-        .where(rm_voids.c.position.in_(bindparam("ps", expanding=True)))
+        select(
+            _x.c.position,
+            _x.c.entry_position,
+            e.c.schema_version,
+            event_field(e.c.data, "kind"),
+            event_field(e.c.data, "payee"),
+        )
+        .select_from(_x.join(e, e.c.position == _x.c.entry_position))
+        .where(_x.c.position.in_(bindparam("ps", expanding=True)))
     )
     found: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(void_positions):
-        found.update((p, (kind, payee)) for p, kind, payee in conn.execute(query, {"ps": chunk}))
+        for p, entry_position, schema_version, kind, payee in conn.execute(query, {"ps": chunk}):
+            if schema_version != _POSTED:
+                data = _event_data(conn, entry_position)
+                kind, payee = data["kind"], data["payee"]
+            found[p] = (kind, payee)
     return found
 
 
@@ -166,10 +173,11 @@ class RegisterState:
     """An account's register as of p: its opening balance, balance, size and last date."""
 
     acct: int
+    account_id: str
     opening_balance: int
     balance: int
     rows: int
-    max_date: str
+    max_date: int
 
 
 def register_state(conn: Connection, account_id: str, p: int) -> RegisterState | None:
@@ -193,8 +201,71 @@ def register_state(conn: Connection, account_id: str, p: int) -> RegisterState |
         return None
     acct, opening, balance, seq, max_date = row
     if seq is None:
-        return RegisterState(acct, opening, opening, 0, "")
-    return RegisterState(acct, opening, balance, seq, max_date)
+        return RegisterState(acct, account_id, opening, opening, 0, 0)
+    return RegisterState(acct, account_id, opening, balance, seq, max_date)
+
+
+def _in_order(descending: bool) -> Select[int, int]:
+    """The account's rows as of :p, in date order (or backwards), in the covering index."""
+    mine = and_(
+        _r.c.acct == bindparam("acct"),
+        _r.c.position <= bindparam("p"),
+        _r.c.booking_date <= bindparam("max_date"),
+    )
+    query = select(_r.c.position, _r.c.amount).where(mine)
+    if descending:
+        return query.order_by(_r.c.booking_date.desc(), _r.c.position.desc())
+    return query.order_by(_r.c.booking_date, _r.c.position)
+
+
+def _sum_of_first(descending: bool) -> Select[int]:
+    head = _in_order(descending).limit(bindparam("skipped")).subquery()
+    return select(func.coalesce(func.sum(head.c.amount), 0))
+
+
+def _page_rows(descending: bool) -> Select[*tuple[Any, ...]]:
+    """The page's rows with what the register shows of their entries.
+
+    A void row's entry through rm_voids; the entry's id, payee, memo and accounts from its
+    EntryPosted, a void's reason from its EntryVoided; "voided by" from rm_voids: a few
+    seeks per row, and the JSON of 100 small events.
+    """
+    keys = _in_order(descending).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    own, voided = _x.alias("own"), _x.alias("voided")
+    posted, void = events.alias("posted"), events.alias("void")
+    entry_position = func.coalesce(own.c.entry_position, _r.c.position)
+    return (
+        select(
+            _r.c.position,
+            _r.c.booking_date,
+            _r.c.amount,
+            own.c.entry_position,
+            posted.c.schema_version,
+            event_field(posted.c.data, "entry_id"),
+            event_field(posted.c.data, "payee"),
+            event_field(posted.c.data, "memo"),
+            # the accounts of the common entry; a split's postings are read in Python
+            func.json_array_length(posted.c.data, "$.postings"),
+            func.json_extract(posted.c.data, "$.postings[0][0]"),
+            func.json_extract(posted.c.data, "$.postings[1][0]"),
+            voided.c.position,
+            void.c.schema_version,
+            event_field(void.c.data, "reason"),
+        )
+        .select_from(
+            keys.join(_r, and_(_r.c.acct == bindparam("acct"), _r.c.position == keys.c.position))
+            .outerjoin(own, own.c.position == _r.c.position)
+            .join(posted, posted.c.position == entry_position)
+            .outerjoin(voided, voided.c.entry_position == posted.c.position)
+            .outerjoin(void, void.c.position == own.c.position)
+        )
+        .order_by(_r.c.booking_date, _r.c.position)
+    )
+
+
+# built once: a page is asked for on every scroll, and building these cost more than running
+_SUM_OF_FIRST = {d: _sum_of_first(d) for d in (False, True)}
+_PAGE_ROWS = {d: _page_rows(d) for d in (False, True)}
 
 
 def register_page(
@@ -212,67 +283,85 @@ def register_page(
     end = min(offset + limit, total)
     if offset >= end:
         return []
-    acct = state.acct
-    mine = and_(_r.c.acct == acct, _r.c.position <= p, _r.c.booking_date <= state.max_date)
-    if offset <= total - end:
-        in_order = select(_r.c.position, _r.c.amount).where(mine)
-        in_order = in_order.order_by(_r.c.booking_date, _r.c.position)
-        skipped, before = offset, state.opening_balance
-        keys = in_order.limit(end - offset).offset(offset).subquery()
-        sign = 1
+    params = {"acct": state.acct, "p": p, "max_date": state.max_date, "limit": end - offset}
+    descending = offset > total - end
+    if descending:
+        skipped, before, sign = total - offset, state.balance, -1  # the rows from the page on
+        params["offset"] = total - end
     else:
-        in_order = select(_r.c.position, _r.c.amount).where(mine)
-        in_order = in_order.order_by(_r.c.booking_date.desc(), _r.c.position.desc())
-        skipped, before = total - offset, state.balance  # the rows from the page on
-        keys = in_order.limit(end - offset).offset(total - end).subquery()
-        sign = -1
+        skipped, before, sign = offset, state.opening_balance, 1
+        params["offset"] = offset
     if skipped:
-        head = in_order.limit(skipped).subquery()
-        summed = conn.execute(select(func.coalesce(func.sum(head.c.amount), 0))).scalar_one()
-        before += sign * int(summed)
-    query = (
-        select(
-            _r.c.position,
-            _r.c.booking_date,
-            _r.c.amount,
-            _r.c.is_void,
-            _r.c.others,
-            _e.c.entry_id,
-            _e.c.payee,
-            _e.c.memo,
-            _e.c.voided_position,
-            _e.c.void_reason,
-        )
-        .select_from(
-            keys.join(_r, and_(_r.c.acct == acct, _r.c.position == keys.c.position)).join(
-                _e, _e.c.position == _r.c.entry_position
-            )
-        )
-        .order_by(_r.c.booking_date, _r.c.position)
-    )
-    page = conn.execute(query).all()
-    # the other accounts by key; more than two are shown as a count, without names
-    others = [[int(k) for k in row.others.split(",")] if row.others else [] for row in page]
-    wanted = {k for keys_ in others if len(keys_) <= 2 for k in keys_}
-    names = names_as_of(conn, wanted, p) if wanted else {}
+        summed = conn.execute(_SUM_OF_FIRST[descending], {**params, "skipped": skipped})
+        before += sign * int(summed.scalar_one())
+    me = state.account_id
+    page = [_current_fields(conn, row, me) for row in conn.execute(_PAGE_ROWS[descending], params)]
+    # the other accounts; more than two are shown as a count, without names
+    others = [row[7] for row in page]
+    wanted = {a for ids in others if len(ids) <= 2 for a in ids}
+    names = names_by_id(conn, wanted, p) if wanted else {}
     rows = []
     running = before
-    for row, keys_ in zip(page, others, strict=True):
-        position, day, amount, is_void, _other, entry_id, payee, memo, voided, reason = row
+    for row, ids in zip(page, others, strict=True):
+        position, day, amount, is_void, entry_id, payee, memo, _others, voided_by, reason = row
         running += amount
-        label = split_label(len(keys_)) if len(keys_) > 2 else ", ".join(names[k] for k in keys_)
+        label = split_label(len(ids)) if len(ids) > 2 else ", ".join(names[a] for a in ids)
         rows.append(
             RegisterRow(
                 position=position,
                 entry_id=entry_id,
-                booking_date=dt.date.fromisoformat(day),
+                booking_date=day_from_number(day),
                 payee=payee,
                 memo=reason if is_void else memo,
                 other_accounts=label,
                 amount=amount,
                 running_balance=running,
-                voided_by=voided if not is_void and voided is not None and voided <= p else None,
-                is_void=bool(is_void),
+                voided_by=None if is_void or voided_by is None or voided_by > p else voided_by,
+                is_void=is_void,
             )
         )
     return rows
+
+
+def _names_by_id() -> Select[str, str]:
+    v2 = _v.alias("v2")
+    last = (
+        select(func.max(v2.c.position))
+        .where(v2.c.acct == _v.c.acct, v2.c.position <= bindparam("p"))
+        .correlate(_v)
+        .scalar_subquery()
+    )
+    return (
+        select(_a.c.account_id, _v.c.name)
+        .select_from(_v.join(_a, _a.c.acct == _v.c.acct))
+        .where(_a.c.account_id.in_(bindparam("ids", expanding=True)), _v.c.position == last)
+    )
+
+
+_NAMES_BY_ID = _names_by_id()
+
+
+def names_by_id(conn: Connection, account_ids: Collection[str], p: int) -> dict[str, str]:
+    """The names of the given accounts (by id) as of p."""
+    names: dict[str, str] = {}
+    for chunk in _chunks(account_ids):
+        names.update((i, n) for i, n in conn.execute(_NAMES_BY_ID, {"ids": chunk, "p": p}))
+    return names
+
+
+def _current_fields(conn: Connection, row: Any, me: str) -> tuple[Any, ...]:
+    """A page row as (position, day, amount, is_void, entry_id, payee, memo, the other
+    accounts' ids, voided_by, reason); an event of an older schema is read through its
+    upcaster."""
+    position, day, amount, own_entry, posted_version, entry_id, payee, memo = row[:8]
+    count, first, second, voided_by, void_version, reason = row[8:]
+    is_void = own_entry is not None
+    if posted_version == _POSTED and count == 2 and first != second:
+        others = [second if first == me else first]
+    else:
+        data = _event_data(conn, own_entry if is_void else position)
+        entry_id, payee, memo = data["entry_id"], data["payee"], data["memo"]
+        others = [a for a in entry_accounts(data["postings"]) if a != me]
+    if is_void and void_version != _VOIDED:
+        reason = _event_data(conn, position)["reason"]
+    return (position, day, amount, is_void, entry_id, payee, memo, others, voided_by, reason)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, insert, inspect, select
 from domain.errors import UnknownAccount
 from domain.events import AccountType
 from domain.gc_pause import gc_paused
-from domain.projections import queries
+from domain.projections import queries, sqlite_dialect
 from domain.projections.location import read_models_path
 from domain.projections.projector import Projector, qualified
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
@@ -30,6 +30,8 @@ from domain.store.base import BookInfo, Progress, StoredEvent
 from domain.store.sqlite_dialect import attach, dbapi
 
 BATCH_SIZE = 5000
+REBUILD_CHUNK = 100_000
+"""Positions per step of the set-based rebuild (progress is reported between steps)."""
 _DATE_INDEX = next(ix for ix in rm_register.indexes if ix.name == "ix_rm_register_date")
 # The checkpoint and the file's data_version (which moves when another connection commits:
 # the projector's memory is tagged with both), in one prepared statement on the driver.
@@ -91,12 +93,20 @@ class ReadModels:
     """
 
     def __init__(
-        self, store: ProjectedStore, *, path: Path | None = None, batch_size: int = BATCH_SIZE
+        self,
+        store: ProjectedStore,
+        *,
+        path: Path | None = None,
+        batch_size: int = BATCH_SIZE,
+        rebuild_chunk: int = REBUILD_CHUNK,
     ) -> None:
         self._store = store
         self._conn = store.connection
         self._raw = dbapi(self._conn)
         self._batch_size = batch_size
+        self._rebuild_chunk = rebuild_chunk
+        # set-based rebuild in SQL where this dialect has one; else replay through Python
+        self._set_based = self._conn.dialect.name == "sqlite"
         self._projector = Projector(store)
         self.path = path or read_models_path(store.path, store.info().book_id)
         if self._conn.in_transaction():  # an implicit read; ATTACH needs none open
@@ -239,14 +249,24 @@ class ReadModels:
             self._projector.start_empty(stamp)
             # filling the date index once at the end is faster than keeping it in order
             _DATE_INDEX.drop(self._conn)
-            checkpoint = 0
-            for rows in self._store.read_data(0, total, self._batch_size):
-                checkpoint = self._projector.write_rows(self._conn, rows, checkpoint, stamp)
+            for checkpoint in self._replay(total, stamp):
                 if progress is not None and progress(checkpoint, total) is False:
                     raise _Cancelled
             _DATE_INDEX.create(self._conn)
             if progress is not None and total == 0:
                 progress(0, 0)
+
+    def _replay(self, total: int, stamp: int) -> Iterator[int]:
+        """Fill the emptied tables from events 1..total, yielding the checkpoint per step."""
+        if self._set_based:
+            yield from sqlite_dialect.rebuild_chunks(
+                self._conn, self._projector, total, self._rebuild_chunk
+            )
+            return
+        checkpoint = 0
+        for rows in self._store.read_data(0, total, self._batch_size):
+            checkpoint = self._projector.write_rows(self._conn, rows, checkpoint, stamp)
+            yield checkpoint
 
     @contextlib.contextmanager
     def _forgetting_on_error(self) -> Iterator[None]:

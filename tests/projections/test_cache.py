@@ -36,7 +36,7 @@ def test_the_book_holds_the_events_and_the_cache_the_read_models(book: Book) -> 
     assert cache == read_models_path(book.path, book.store.info().book_id)
     assert cache.parent == Path(os.environ[ENV_DIR])  # the suite's, not the user's
     assert not {name for name in tables(book.path) if name.startswith("rm_")}
-    assert {"rm_checkpoint", "rm_register", "rm_entries"} <= tables(cache)
+    assert {"rm_checkpoint", "rm_register", "rm_voids"} <= tables(cache)
 
 
 def test_a_deleted_cache_is_refilled_from_the_book(book: Book) -> None:

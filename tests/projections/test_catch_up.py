@@ -110,7 +110,7 @@ def test_rebuild_gives_the_same_answers(book: Book) -> None:
 
 def test_a_cancelled_rebuild_leaves_the_read_models_as_they_were(book: Book) -> None:
     checking, salary, _food = some_books(book)
-    models = ReadModels(book.store, batch_size=3)
+    models = ReadModels(book.store, rebuild_chunk=3)
     before = (models.checkpoint(), models.accounts(), models.register(checking))
     calls: list[int] = []
 
