@@ -20,6 +20,7 @@ from domain.events import AccountType
 from domain.projections import queries
 from domain.projections.tables import (
     day_number,
+    qualified,
     rm_account_versions,
     rm_accounts,
     rm_checkpoint,
@@ -77,11 +78,6 @@ def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
     quoted = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" * len(names))
     return f"INSERT INTO {qualified(table)} ({quoted}) VALUES ({marks})"
-
-
-def qualified(table: Table) -> str:
-    """The table's quoted name with its schema (the attached read-model database)."""
-    return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
 
 
 # Rows go straight to the sqlite3 cursor as tuples in column order, with SQL strings made once:

@@ -16,12 +16,13 @@ from domain.events import AccountType
 from domain.gc_pause import gc_paused
 from domain.projections import queries, sqlite_dialect
 from domain.projections.location import read_models_path
-from domain.projections.projector import Projector, qualified
+from domain.projections.projector import Projector
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
 from domain.projections.tables import (
     CODE_VERSION,
     SCHEMA,
     metadata,
+    qualified,
     rm_checkpoint,
     rm_register,
 )

@@ -33,9 +33,9 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, Table, func
+from sqlalchemy import ColumnElement, Connection, func
 
-from domain.projections.tables import day_number, rm_checkpoint, rm_register, rm_voids
+from domain.projections.tables import day_number, qualified, rm_checkpoint, rm_register, rm_voids
 from domain.projections.text import CURRENT_VERSION, current_data
 from domain.store.schema import events
 from domain.store.sqlite_dialect import dbapi
@@ -51,13 +51,7 @@ def event_field(data: Any, name: str) -> ColumnElement[Any]:
     return func.json_extract(data, f"$.{name}")
 
 
-def _qualified(table: Table) -> str:
-    # the read models live in an attached database; a read-only book may still hold stale
-    # rm_ tables of its own in "main", so names are never left to SQLite's search order
-    return f'"{table.schema}"."{table.name}"' if table.schema else f'"main"."{table.name}"'
-
-
-_E, _R, _V = (_qualified(t) for t in (events, rm_register, rm_voids))
+_E, _R, _V = (qualified(t) for t in (events, rm_register, rm_voids))
 # entry events SQL reads as they are (bound as ?3, ?4)
 _CURRENT_ENTRY = (
     "((e.type = 'EntryPosted' AND e.schema_version = ?3) "
@@ -157,7 +151,7 @@ WHERE EXISTS (SELECT 1 FROM {_R} r WHERE r.acct = rb_accounts.acct AND r.positio
 """
 # as the projector's: the checkpoint remembers its event's hash (how a cache knows its book)
 _SET_CHECKPOINT = (
-    f"UPDATE {_qualified(rm_checkpoint)} SET position = ?1, "
+    f"UPDATE {qualified(rm_checkpoint)} SET position = ?1, "
     f"event_hash = (SELECT hash FROM {_E} WHERE position = ?1) WHERE id = 1"
 )
 

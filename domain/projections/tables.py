@@ -65,6 +65,16 @@ Int64 = BigInteger().with_variant(Integer(), "sqlite")
 
 metadata = MetaData(schema=SCHEMA)
 
+
+def qualified(table: Table) -> str:
+    """The table's quoted name with its schema ("main" for the book's own tables).
+
+    A read-only book may still hold an older Tallybook's rm_ tables in "main", so raw SQL
+    never leaves a name to SQLite's search order.
+    """
+    return f'"{table.schema or "main"}"."{table.name}"'
+
+
 rm_checkpoint = Table(
     "rm_checkpoint",
     metadata,
