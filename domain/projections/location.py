@@ -9,11 +9,17 @@ rebuilt from the book.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import platformdirs
+
+STALE_AFTER_DAYS = 90
+"""A cache no book has opened for this long is deleted (the book it served was moved, deleted
+or renamed; if it comes back, its read models are rebuilt)."""
 
 ENV_DIR = "TALLYBOOK_READ_MODELS_DIR"
 """Environment variable naming another folder for the caches (tests, portable setups)."""
@@ -35,3 +41,30 @@ def read_models_path(book_path: Path, book_id: str) -> Path:
     """
     where = hashlib.sha256(os.fsencode(book_path.resolve())).hexdigest()[:16]
     return read_models_dir() / f"{book_id}-{where}.sqlite"
+
+
+def mark_used(path: Path) -> None:
+    """Note that a book opened its cache now (what :func:`prune` goes by)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(keep: Path, *, now: float | None = None) -> list[Path]:
+    """Delete the caches beside ``keep`` that no book has opened for STALE_AFTER_DAYS.
+
+    A 1M-event book's cache is about 100 MB, and one is left behind whenever a book moves.
+    Returns the cache files deleted; ones that cannot be (in use on Windows, permissions)
+    are left for a later try.
+    """
+    cutoff = (time.time() if now is None else now) - STALE_AFTER_DAYS * 86400
+    deleted = []
+    for cache in keep.parent.glob("*.sqlite"):
+        try:
+            if cache == keep or cache.stat().st_mtime >= cutoff:
+                continue
+            for suffix in ("-wal", "-shm", ""):
+                Path(f"{cache}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            continue
+        deleted.append(cache)
+    return deleted

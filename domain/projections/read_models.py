@@ -14,8 +14,7 @@ from sqlalchemy import Connection, insert, inspect, select
 from domain.errors import UnknownAccount
 from domain.events import AccountType
 from domain.gc_pause import gc_paused
-from domain.projections import queries, sqlite_dialect
-from domain.projections.location import read_models_path
+from domain.projections import location, queries, sqlite_dialect
 from domain.projections.projector import Projector
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
 from domain.projections.tables import (
@@ -109,10 +108,12 @@ class ReadModels:
         # set-based rebuild in SQL where this dialect has one; else replay through Python
         self._set_based = self._conn.dialect.name == "sqlite"
         self._projector = Projector(store)
-        self.path = path or read_models_path(store.path, store.info().book_id)
+        self.path = path or location.read_models_path(store.path, store.info().book_id)
         if self._conn.in_transaction():  # an implicit read; ATTACH needs none open
             self._conn.commit()
         attach(self._raw, self.path, SCHEMA)
+        location.mark_used(self.path)
+        location.prune(self.path)
         with self._reading():
             exists = inspect(self._conn).has_table(rm_checkpoint.name, schema=SCHEMA)
             mine = exists and self._belongs_to_book()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from projection_book import Book
 from test_catch_up import assert_matches_fold, some_books
 
 from domain.projections import ReadModels
-from domain.projections.location import ENV_DIR, read_models_path
+from domain.projections.location import ENV_DIR, STALE_AFTER_DAYS, prune, read_models_path
 from domain.service import BookService
 from domain.store.sqlite import SqliteEventStore
 
@@ -124,3 +125,20 @@ def test_read_models_an_older_tallybook_kept_in_the_book_are_dropped(book: Book)
         assert_matches_fold(again)
     finally:
         again.store.close()
+
+
+def test_caches_no_book_opened_for_months_are_deleted(book: Book) -> None:
+    some_books(book, entries=1)
+    mine = book.read_models.path
+    old, recent = mine.with_name("gone-book.sqlite"), mine.with_name("other-book.sqlite")
+    for cache in (old, recent, Path(f"{old}-wal")):
+        cache.write_bytes(b"a cache")
+    months_ago = time.time() - (STALE_AFTER_DAYS + 1) * 86400
+    os.utime(old, (months_ago, months_ago))
+    os.utime(mine, (months_ago, months_ago))  # ours is in use: never deleted
+    assert prune(mine) == [old]
+    assert not old.exists() and not Path(f"{old}-wal").exists()
+    assert recent.exists() and mine.exists()
+    ReadModels(book.store)  # opening marks the cache as used
+    assert mine.stat().st_mtime > months_ago
+    recent.unlink()
