@@ -30,6 +30,8 @@ from domain.store.base import BookInfo, Progress, StoredEvent
 from domain.store.sqlite_dialect import attach, dbapi
 
 BATCH_SIZE = 5000
+REBUILD_EMPTY_ABOVE = 20_000
+"""An empty cache for a book with more events than this is filled by :meth:`ReadModels.rebuild`."""
 REBUILD_CHUNK = 100_000
 """Positions per step of the set-based rebuild (progress is reported between steps)."""
 _DATE_INDEX = next(ix for ix in rm_register.indexes if ix.name == "ix_rm_register_date")
@@ -202,15 +204,18 @@ class ReadModels:
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply the events after the checkpoint in batches, each its own transaction.
 
-        Rebuilds instead if the tables were written by another code version. Returns the
-        number of events applied; ``progress(done, total)`` returning False stops after the
-        current batch (everything applied so far stays, consistent).
+        Rebuilds instead if the tables were written by another code version, or are empty
+        while the book holds more than REBUILD_EMPTY_ABOVE events (a new cache: the
+        set-based rebuild fills it faster than batches of replay). Returns the number of
+        events applied; ``progress(done, total)`` returning False stops after the current
+        batch (everything applied so far stays, consistent; a cancelled rebuild leaves the
+        tables as they were).
         """
         with self._reading():
             checkpoint, version = self._read_checkpoint()
-        if version != CODE_VERSION:
-            return self._store.head()[0] if self.rebuild(progress) else 0
         total = self._store.head()[0] - checkpoint
+        if version != CODE_VERSION or (checkpoint == 0 and total > REBUILD_EMPTY_ABOVE):
+            return self._store.head()[0] if self.rebuild(progress) else 0
         with gc_paused():
             return self._catch_up_batches(progress, total)
 

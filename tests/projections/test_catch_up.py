@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from domain.commands import Deposit, OpenAccount
 from domain.events import AccountType
-from domain.projections import ReadModels
+from domain.projections import ReadModels, read_models
 from domain.service import BookService
 from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
@@ -237,3 +237,22 @@ def test_a_read_only_book_is_answered_from_its_tables(book: Book) -> None:
         assert models.history() == book.read_models.history()
     finally:
         readonly.close()
+
+
+def test_an_empty_cache_for_a_big_book_is_filled_by_the_rebuild(
+    book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some_books(unprojected(book))
+    monkeypatch.setattr(read_models, "REBUILD_EMPTY_ABOVE", 10)
+    models = ReadModels(book.store, batch_size=3)
+    reports: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        reports.append((done, total))
+        return True
+
+    head = book.store.head()[0]
+    assert models.catch_up(progress) == head
+    assert reports[-1] == (head, head)
+    assert len(reports) < head // 3  # per rebuild chunk, not per batch of three
+    assert_matches_fold(book, models)
