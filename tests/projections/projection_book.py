@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from domain.commands import (
 from domain.events import AccountType
 from domain.projections import FoldedBooks, ReadModels, fold
 from domain.service import BookService
-from domain.store.base import StoredEvent
+from domain.store.base import Metadata, NewEvent, StoredEvent
 from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
@@ -125,3 +126,24 @@ def make_book(path: Path, author: str = "tester") -> Book:
     read_models = ReadModels(store)
     service = BookService(store, author=author, projectors=(read_models,))
     return Book(path, store, read_models, service)
+
+
+def open_legacy_account(book: Book) -> str:
+    """Append and project a real AccountOpened of schema 1 ("Legacy", opening balance 12.30
+    as a decimal string, no overdraft field), as an older Tallybook stored it; its id."""
+    account_id = uuid.uuid4().hex
+    data = {
+        "account_id": account_id,
+        "name": "Legacy",
+        "account_type": "asset",
+        "currency": "EUR",
+        "opening_balance": "12.30",
+        "opening_date": "2020-01-01",
+    }
+    stored = book.store.append(
+        [NewEvent(f"account-{account_id}", "AccountOpened", 1, data, ("chart",))],
+        {f"account-{account_id}": 0, "chart": 0},
+        Metadata(command_id=uuid.uuid4().hex),
+    )
+    book.read_models.apply(stored)
+    return account_id

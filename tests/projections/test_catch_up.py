@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from projection_book import Book, make_book
+from projection_book import Book, make_book, open_legacy_account
 from sqlalchemy import text
 
 from domain.commands import Deposit, OpenAccount
 from domain.events import AccountType
 from domain.projections import ReadModels, read_models
 from domain.service import BookService
-from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
 
 A, N, X = AccountType.ASSET, AccountType.INCOME, AccountType.EXPENSE
@@ -190,21 +188,7 @@ def test_another_writer_on_the_same_file_is_picked_up(book: Book, tmp_path: Path
 
 
 def test_events_of_an_older_schema_are_upcast(book: Book) -> None:
-    account_id = uuid.uuid4().hex
-    data = {
-        "account_id": account_id,
-        "name": "Legacy",
-        "account_type": "asset",
-        "currency": "EUR",
-        "opening_balance": "12.30",
-        "opening_date": "2020-01-01",
-    }
-    stored = book.store.append(
-        [NewEvent(f"account-{account_id}", "AccountOpened", 1, data, ("chart",))],
-        {f"account-{account_id}": 0, "chart": 0},
-        Metadata(command_id=uuid.uuid4().hex),
-    )
-    book.read_models.apply(stored)
+    open_legacy_account(book)
     [row] = book.read_models.accounts()
     assert (row.name, row.balance, row.overdraft_allowed) == ("Legacy", 1230, True)
     assert (

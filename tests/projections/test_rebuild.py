@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from projection_book import DAY, Book, make_book
+from projection_book import DAY, Book, make_book, open_legacy_account
 from sqlalchemy import select
 
 from domain.commands import PostSplitEntry, SplitLine
@@ -125,21 +125,7 @@ def test_progress_comes_per_chunk_and_cancelling_leaves_the_tables_as_they_were(
 def test_an_account_opened_under_an_older_schema_is_rebuilt_through_its_upcaster(
     book: Book,
 ) -> None:
-    account_id = uuid.uuid4().hex
-    data = {
-        "account_id": account_id,
-        "name": "Legacy",
-        "account_type": "asset",
-        "currency": "EUR",
-        "opening_balance": "12.30",
-        "opening_date": "2020-01-01",
-    }
-    stored = book.store.append(
-        [NewEvent(f"account-{account_id}", "AccountOpened", 1, data, ("chart",))],
-        {f"account-{account_id}": 0, "chart": 0},
-        Metadata(command_id=uuid.uuid4().hex),
-    )
-    book.read_models.apply(stored)
+    account_id = open_legacy_account(book)
     salary = book.open("Salary", N)
     entry = book.deposit(account_id, salary, "5.00")
     book.split({account_id: "-1.00", salary: "1.00"})
