@@ -149,13 +149,21 @@ def copy_book(source: Path, target_dir: Path) -> Path:
     target = target_dir / source.name
     for suffix in ("", "-wal"):
         if Path(f"{source}{suffix}").exists():
-            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+            _copy_synced(Path(f"{source}{suffix}"), Path(f"{target}{suffix}"))
     cache, target_cache = read_models_of(source), read_models_of(target)
     for suffix in ("", "-wal"):
         if Path(f"{cache}{suffix}").exists():
-            shutil.copyfile(f"{cache}{suffix}", f"{target_cache}{suffix}")
+            _copy_synced(Path(f"{cache}{suffix}"), Path(f"{target_cache}{suffix}"))
     atexit.register(remove_sqlite_files, target_cache)
     return target
+
+
+def _copy_synced(source: Path, target: Path) -> None:
+    # flushed now, so the first durable commit measured on the copy does not pay for writing
+    # back the whole copied file (the book a user appends to was written long ago)
+    shutil.copyfile(source, target)
+    with open(target, "rb+") as copied:
+        os.fsync(copied.fileno())
 
 
 def remove_sqlite_files(path: Path) -> None:
