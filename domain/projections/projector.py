@@ -19,15 +19,17 @@ from sqlalchemy import Connection, Table
 from domain.events import AccountType
 from domain.projections import queries
 from domain.projections.tables import (
+    block_of,
     day_number,
     qualified,
     rm_account_versions,
     rm_accounts,
+    rm_blocks,
     rm_checkpoint,
     rm_register,
     rm_voids,
 )
-from domain.projections.text import CURRENT_VERSION, current_data
+from domain.projections.text import CURRENT_VERSION, account_debits, current_data
 from domain.store.base import StoredEvent
 from domain.store.schema import events as event_table
 from domain.store.sqlite_dialect import dbapi
@@ -89,6 +91,16 @@ def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
 _ACCOUNTS, _VERSIONS, _REGISTER, _VOIDS = (
     _insert_sql(t) for t in (rm_accounts, rm_account_versions, rm_register, rm_voids)
 )
+# an account's block row holds its values after its latest row in the block (ON CONFLICT:
+# standard SQL, PostgreSQL's as well)
+_BLOCK = (
+    _insert_sql(rm_blocks)
+    + ' ON CONFLICT ("acct", "block") DO UPDATE SET "balance" = excluded."balance", '
+    '"rows" = excluded."rows", "max_date" = excluded."max_date", '
+    '"last_position" = excluded."last_position"'
+)
+Blocks = dict[tuple[int, int], tuple[int, ...]]
+"""(acct, block) -> the rm_blocks row: the values after the account's latest leg so far."""
 # the checkpoint remembers the hash of its event too: how a cache recognises its book
 _SET_CHECKPOINT = (
     f'UPDATE {qualified(rm_checkpoint)} SET "{rm_checkpoint.c.position.name}" = ?, '
@@ -179,6 +191,7 @@ class Projector:
         opened: list[tuple[Any, ...]] = []
         versions: list[tuple[Any, ...]] = []
         register: list[tuple[Any, ...]] = []
+        blocks: Blocks = {}
         voids: list[tuple[Any, ...]] = []
         add_register = register.append
         recent = self._recent
@@ -206,33 +219,28 @@ class Projector:
                 self.account_event(position, kind, data, opened, versions)
                 continue
             postings = data["postings"]
+            block = block_of(position)
             if len(postings) == 2 and postings[0][0] != postings[1][0]:
                 # the common case (deposit, withdrawal, transfer), inline: see _post
                 (first_id, _c1, first_debit), (second_id, _c2, second_debit) = postings
-                first, second = accounts[first_id], accounts[second_id]
-                amount = factor * first.sign * first_debit
-                first.balance += amount
-                first.rows += 1
-                if day > first.max_date:
-                    first.max_date = day
-                add_register(
-                    (first.acct, position, day, amount, first.balance, first.rows, first.max_date)
-                )
-                amount = factor * second.sign * second_debit
-                second.balance += amount
-                second.rows += 1
-                if day > second.max_date:
-                    second.max_date = day
-                add_register(
-                    (second.acct, position, day, amount, second.balance, second.rows,
-                     second.max_date)
-                )  # fmt: skip
+                for state, debit in ((accounts[first_id], first_debit),
+                                     (accounts[second_id], second_debit)):  # fmt: skip
+                    amount = factor * state.sign * debit
+                    state.balance += amount
+                    state.rows += 1
+                    if day > state.max_date:
+                        state.max_date = day
+                    add_register((state.acct, day, position, amount))
+                    blocks[state.acct, block] = (
+                        state.acct, block, state.balance, state.rows, state.max_date, position
+                    )  # fmt: skip
             else:
-                _post(accounts, register, position, day, postings, factor)
+                _post(accounts, register, blocks, position, day, postings, factor)
         raw = dbapi(conn)
         _insert(raw, _ACCOUNTS, opened)
         _insert(raw, _VERSIONS, versions)
         _insert(raw, _REGISTER, register)
+        _insert(raw, _BLOCK, list(blocks.values()))
         _insert(raw, _VOIDS, voids)
         raw.execute(_SET_CHECKPOINT, (position, position))
         self._at = (position, stamp)
@@ -248,6 +256,11 @@ class Projector:
     ) -> list[tuple[ProjectedAccount, int]]:
         """:func:`entry_legs` over the accounts known now."""
         return entry_legs(self._accounts, postings, factor)
+
+    @staticmethod
+    def insert_block_rows(raw: sqlite3.Connection, rows: list[tuple[int, ...]]) -> None:
+        """Write ``rm_blocks`` rows, each replacing the one of its (account, block)."""
+        _insert(raw, _BLOCK, rows)
 
     @staticmethod
     def insert_account_rows(
@@ -307,33 +320,30 @@ def entry_legs(
     The general case (splits, an account posted twice): write_rows inlines the common one,
     and the SQL rebuild does the common case in SQL and only this in Python.
     """
-    per_account: dict[str, int] = {}
-    for account_id, _currency, debit in postings:
-        per_account[account_id] = per_account.get(account_id, 0) + debit
     return [
         (accounts[account_id], factor * accounts[account_id].sign * debit)
-        for account_id, debit in per_account.items()
+        for account_id, debit in account_debits(postings).items()
     ]
 
 
 def _post(
     accounts: dict[str, ProjectedAccount],
     register: list[tuple[Any, ...]],
+    blocks: Blocks,
     position: int,
     day: int,
     postings: Sequence[Sequence[Any]],
     factor: int,
 ) -> None:
-    """Register rows for an entry (factor 1) or its void (factor -1), balances moved.
-
-    Row: (acct, position, booking_date, amount, balance_after, seq, max_date) as in
-    ``rm_register``.
-    """
+    """Register rows (as in ``rm_register``) and block rows for an entry (factor 1) or its
+    void (factor -1), balances moved."""
+    block = block_of(position)
     for state, amount in entry_legs(accounts, postings, factor):
         state.balance += amount
         state.rows += 1
         if day > state.max_date:
             state.max_date = day
-        register.append(
-            (state.acct, position, day, amount, state.balance, state.rows, state.max_date)
-        )
+        register.append((state.acct, day, position, amount))
+        blocks[state.acct, block] = (
+            state.acct, block, state.balance, state.rows, state.max_date, position
+        )  # fmt: skip

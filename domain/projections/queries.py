@@ -7,25 +7,36 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
+from domain.events import AccountType
 from domain.projections.rows import RegisterRow
 from domain.projections.sqlite_dialect import event_field
 from domain.projections.tables import (
+    block_of,
+    block_start,
     day_from_number,
+    day_number,
     rm_account_versions,
     rm_accounts,
+    rm_blocks,
     rm_register,
     rm_voids,
 )
-from domain.projections.text import CURRENT_VERSION, current_data, entry_accounts, split_label
+from domain.projections.text import (
+    CURRENT_VERSION,
+    account_debits,
+    current_data,
+    entry_accounts,
+    split_label,
+)
 from domain.store.schema import events
 
-_a, _v, _r, _x = rm_accounts, rm_account_versions, rm_register, rm_voids
+_a, _v, _r, _b, _x = rm_accounts, rm_account_versions, rm_register, rm_blocks, rm_voids
 _POSTED, _VOIDED = CURRENT_VERSION["EntryPosted"], CURRENT_VERSION["EntryVoided"]
 _IN_CHUNK = 500  # keep IN lists well under every database's bound-parameter limit
 
@@ -49,17 +60,60 @@ class AccountState:
 
 
 def account_states(conn: Connection, p: int, account_id: str | None = None) -> list[AccountState]:
-    """Every account opened at or before p (or just one), each by two index seeks."""
-    v2, r2 = _v.alias("v2"), _r.alias("r2")
+    """Every account opened at or before p (or just one).
+
+    Its name and closed flag come from one seek, its register values from its ``rm_blocks``
+    row of the last block before p's own, plus the entries and voids from that block's end
+    up to p: at most BLOCK events, read here.
+    """
+    block = block_of(p)
+    query = _ACCOUNT_STATES if account_id is None else _ACCOUNT_STATE
+    params = {"p": p, "block": block, "account_id": account_id}
+    values: dict[str, list[Any]] = {}
+    for row in conn.execute(query, params):
+        values[row[1]] = list(row)
+    if not values:
+        return []
+    for position, day, factor, debits in entry_debits(conn, block_start(block), p):
+        for debited, debit in debits.items():
+            account = values.get(debited)
+            if account is None:
+                continue  # not asked for
+            account[9] = (account[9] or 0) + factor * AccountType(account[2]).sign * debit
+            account[10] = (account[10] or 0) + 1
+            account[11] = max(account[11] or 0, day)
+            account[12] = position
+    return [
+        AccountState(
+            acct=acct,
+            account_id=aid,
+            account_type=kind,
+            currency=currency,
+            opening_balance=opening,
+            overdraft_allowed=bool(overdraft),
+            name=name,
+            closed=bool(closed),
+            balance=opening + (moved or 0),
+            last_position=max(v_pos, r_pos or 0),
+            register_rows=rows or 0,
+            max_date=max_date or 0,
+        )
+        for (acct, aid, kind, currency, opening, overdraft, name, closed, v_pos, moved, rows,
+             max_date, r_pos) in values.values()
+    ]  # fmt: skip
+
+
+def _account_states(one: bool) -> Select[*tuple[Any, ...]]:
+    v2, b2 = _v.alias("v2"), _b.alias("b2")
     v_last = (
         select(func.max(v2.c.position))
-        .where(v2.c.acct == _a.c.acct, v2.c.position <= p)
+        .where(v2.c.acct == _a.c.acct, v2.c.position <= bindparam("p"))
         .correlate(_a)
         .scalar_subquery()
     )
-    r_last = (
-        select(func.max(r2.c.position))
-        .where(r2.c.acct == _a.c.acct, r2.c.position <= p)
+    b_last = (
+        select(func.max(b2.c.block))
+        .where(b2.c.acct == _a.c.acct, b2.c.block < bindparam("block"))
         .correlate(_a)
         .scalar_subquery()
     )
@@ -74,41 +128,49 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
             _v.c.name,
             _v.c.closed,
             _v.c.position,
-            _r.c.balance_after,
-            _r.c.position,
-            _r.c.seq,
-            _r.c.max_date,
+            # the block's balance less the opening one: what the register rows moved
+            _b.c.balance - _a.c.opening_balance,
+            _b.c.rows,
+            _b.c.max_date,
+            _b.c.last_position,
         )
         .select_from(
             _a.join(_v, and_(_v.c.acct == _a.c.acct, _v.c.position == v_last)).outerjoin(
-                _r, and_(_r.c.acct == _a.c.acct, _r.c.position == r_last)
+                _b, and_(_b.c.acct == _a.c.acct, _b.c.block == b_last)
             )
         )
-        .where(_a.c.acct <= p)
+        .where(_a.c.acct <= bindparam("p"))
     )
-    if account_id is not None:
-        query = query.where(_a.c.account_id == account_id)
-    states = []
-    for row in conn.execute(query):
-        (acct, aid, kind, currency, opening, overdraft, name, closed, v_pos) = row[:9]
-        balance, r_pos, seq, max_date = row[9:]
-        states.append(
-            AccountState(
-                acct=acct,
-                account_id=aid,
-                account_type=kind,
-                currency=currency,
-                opening_balance=opening,
-                overdraft_allowed=bool(overdraft),
-                name=name,
-                closed=bool(closed),
-                balance=opening if balance is None else balance,
-                last_position=max(v_pos, r_pos or 0),
-                register_rows=seq or 0,
-                max_date=max_date or 0,
-            )
-        )
-    return states
+    return query.where(_a.c.account_id == bindparam("account_id")) if one else query
+
+
+_ACCOUNT_STATES, _ACCOUNT_STATE = _account_states(False), _account_states(True)
+_ENTRIES_BETWEEN = (
+    select(events.c.position, events.c.type, events.c.schema_version, events.c.data)
+    .where(
+        events.c.position > bindparam("after"),
+        events.c.position <= bindparam("upto"),
+        events.c.type.in_(("EntryPosted", "EntryVoided")),
+    )
+    .order_by(events.c.position)
+)
+
+
+def entry_debits(
+    conn: Connection, after: int, upto: int
+) -> Iterator[tuple[int, int, int, dict[str, int]]]:
+    """(position, booking date as yyyymmdd, factor, account id -> debit) of each entry
+    (factor 1) and void (factor -1) in positions after+1..upto."""
+    if upto <= after:
+        return
+    for position, kind, schema_version, text in conn.execute(
+        _ENTRIES_BETWEEN, {"after": after, "upto": upto}
+    ):
+        data = current_data(kind, schema_version, json.loads(text))
+        if kind == "EntryPosted":
+            yield position, day_number(data["booking_date"]), 1, account_debits(data["postings"])
+        else:
+            yield position, day_number(data["voided_on"]), -1, account_debits(data["postings"])
 
 
 def _chunks(values: Iterable[int | str]) -> Iterable[list[int | str]]:
@@ -181,38 +243,29 @@ class RegisterState:
 
 
 def register_state(conn: Connection, account_id: str, p: int) -> RegisterState | None:
-    """One seek for the account, one for its latest register row at or before p."""
-    r_last = (
-        select(_r.c.position)
-        .where(_r.c.acct == _a.c.acct, _r.c.position <= p)
-        .order_by(_r.c.position.desc())
-        .limit(1)
-        .correlate(_a)
-        .scalar_subquery()
-    )
-    r2 = _r.alias("r2")
-    query = (
-        select(_a.c.acct, _a.c.opening_balance, r2.c.balance_after, r2.c.seq, r2.c.max_date)
-        .select_from(_a.outerjoin(r2, and_(r2.c.acct == _a.c.acct, r2.c.position == r_last)))
-        .where(_a.c.account_id == account_id, _a.c.acct <= p)
-    )
-    row = conn.execute(query).first()
-    if row is None:
+    """The account's register as of p (None if it was not open yet): see account_states."""
+    found = account_states(conn, p, account_id)
+    if not found:
         return None
-    acct, opening, balance, seq, max_date = row
-    if seq is None:
-        return RegisterState(acct, account_id, opening, opening, 0, 0)
-    return RegisterState(acct, account_id, opening, balance, seq, max_date)
+    (state,) = found
+    return RegisterState(
+        state.acct,
+        account_id,
+        state.opening_balance,
+        state.balance,
+        state.register_rows,
+        state.max_date,
+    )
 
 
-def _in_order(descending: bool) -> Select[int, int]:
-    """The account's rows as of :p, in date order (or backwards), in the covering index."""
+def _in_order(descending: bool) -> Select[int, int, int]:
+    """The account's rows as of :p, in date order (or backwards): a range of rm_register's key."""
     mine = and_(
         _r.c.acct == bindparam("acct"),
         _r.c.position <= bindparam("p"),
         _r.c.booking_date <= bindparam("max_date"),
     )
-    query = select(_r.c.position, _r.c.amount).where(mine)
+    query = select(_r.c.position, _r.c.booking_date, _r.c.amount).where(mine)
     if descending:
         return query.order_by(_r.c.booking_date.desc(), _r.c.position.desc())
     return query.order_by(_r.c.booking_date, _r.c.position)
@@ -233,12 +286,12 @@ def _page_rows(descending: bool) -> Select[*tuple[Any, ...]]:
     keys = _in_order(descending).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
     own, voided = _x.alias("own"), _x.alias("voided")
     posted, void = events.alias("posted"), events.alias("void")
-    entry_position = func.coalesce(own.c.entry_position, _r.c.position)
+    entry_position = func.coalesce(own.c.entry_position, keys.c.position)
     return (
         select(
-            _r.c.position,
-            _r.c.booking_date,
-            _r.c.amount,
+            keys.c.position,
+            keys.c.booking_date,
+            keys.c.amount,
             own.c.entry_position,
             posted.c.schema_version,
             event_field(posted.c.data, "entry_id"),
@@ -253,13 +306,12 @@ def _page_rows(descending: bool) -> Select[*tuple[Any, ...]]:
             event_field(void.c.data, "reason"),
         )
         .select_from(
-            keys.join(_r, and_(_r.c.acct == bindparam("acct"), _r.c.position == keys.c.position))
-            .outerjoin(own, own.c.position == _r.c.position)
+            keys.outerjoin(own, own.c.position == keys.c.position)
             .join(posted, posted.c.position == entry_position)
             .outerjoin(voided, voided.c.entry_position == posted.c.position)
             .outerjoin(void, void.c.position == own.c.position)
         )
-        .order_by(_r.c.booking_date, _r.c.position)
+        .order_by(keys.c.booking_date, keys.c.position)
     )
 
 
@@ -276,8 +328,8 @@ def register_page(
     The rows as of p are those with position <= p; there are ``state.rows`` of them, all
     dated at most ``state.max_date``. A page in the first half is reached from the start
     (balance before it = opening + the amounts before it), one in the second half from the
-    end (balance before it = balance as of p - the amounts from it on), both summed in the
-    covering date index; so the first and the last page cost the same at any size.
+    end (balance before it = balance as of p - the amounts from it on), both summed along
+    rm_register's key; so the first and the last page cost the same at any size.
     """
     total = state.rows
     end = min(offset + limit, total)

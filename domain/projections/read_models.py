@@ -23,7 +23,6 @@ from domain.projections.tables import (
     metadata,
     qualified,
     rm_checkpoint,
-    rm_register,
 )
 from domain.projections.text import current_data, entry_accounts, history_row
 from domain.store.base import BookInfo, Progress, StoredEvent
@@ -34,7 +33,6 @@ REBUILD_EMPTY_ABOVE = 20_000
 """An empty cache for a book with more events than this is filled by :meth:`ReadModels.rebuild`."""
 REBUILD_CHUNK = 100_000
 """Positions per step of the set-based rebuild (progress is reported between steps)."""
-_DATE_INDEX = next(ix for ix in rm_register.indexes if ix.name == "ix_rm_register_date")
 # The checkpoint and the file's data_version (which moves when another connection commits:
 # the projector's memory is tagged with both), in one prepared statement on the driver.
 _CHECKPOINT_AND_STAMP = (
@@ -254,12 +252,9 @@ class ReadModels:
             self._create_tables()
             _, _, stamp = self._checkpoint_and_stamp()
             self._projector.start_empty(stamp)
-            # filling the date index once at the end is faster than keeping it in order
-            _DATE_INDEX.drop(self._conn)
             for checkpoint in self._replay(total, stamp):
                 if progress is not None and progress(checkpoint, total) is False:
                     raise _Cancelled
-            _DATE_INDEX.create(self._conn)
             if progress is not None and total == 0:
                 progress(0, 0)
 

@@ -7,15 +7,19 @@ events and write the read models, while only the events' pages are flushed on co
 Accounts are keyed inside the read models by ``acct``, the position of their AccountOpened: a
 small integer keeps the per-posting rows and their indexes compact.
 
-- ``rm_register``: one row per (account, entry or void) with the natural-signed amount and,
-  in *position* order, the account's balance after it, its row count (``seq``) and the latest
-  booking date so far (``max_date``). Its primary key (acct, position) makes "balance, row
-  count and date range as of p" one index seek; the covering index (acct, booking_date,
-  position, amount) serves register pages in date order and the sums before or after a page.
-  Dates are integers ``yyyymmdd`` (see :func:`day_number`): they sort as dates do, and are
-  smaller and quicker to compare than ISO text, in the rows, the index and a rebuild's
-  window functions. A row says nothing more of its entry: a register page (100 rows) reads
-  the entry's id, payee, memo and other accounts from the event itself.
+- ``rm_register``: one row per (account, entry or void) with the natural-signed amount, keyed
+  (acct, booking date, position): the order a register shows, so a page, and the sum of the
+  rows before or after it, is one range of the key. Dates are integers ``yyyymmdd`` (see
+  :func:`day_number`): they sort as dates do, and are smaller and quicker to compare than ISO
+  text. A row says nothing more of its entry: a register page (100 rows) reads the entry's
+  id, payee, memo and other accounts from the event itself.
+- ``rm_blocks``: per account and block of :data:`BLOCK` positions in which it has rows, its
+  balance, row count, latest booking date and last row's position after its rows up to the
+  end of that block (or up to the checkpoint, for the block being filled). "As of p" is the
+  account's row of the last block before p's own, plus the at most BLOCK events from there
+  to p (see ``queries.account_states``). Running values on every register row would answer
+  with one seek, but a rebuild spent more on computing and storing them than on anything
+  else.
 - ``rm_account_versions``: the name and closed flag after each open/rename/close, keyed
   (acct, position), so "name as of p" is one seek too.
 - ``rm_voids``: which entry each EntryVoided reversed, keyed both ways (a void's position, and
@@ -46,8 +50,22 @@ from sqlalchemy import (
 SCHEMA = "rm"
 """The name the read-model database is attached under."""
 
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
+
+
+BLOCK = 128
+"""Positions per ``rm_blocks`` block: an as-of question reads at most this many events."""
+
+
+def block_of(position: int) -> int:
+    """The ``rm_blocks`` block that holds a position (1..BLOCK -> 0, ...)."""
+    return (position - 1) // BLOCK
+
+
+def block_start(block: int) -> int:
+    """The position just before a block's first one (block 0 -> 0)."""
+    return block * BLOCK
 
 
 def day_number(iso: str) -> int:
@@ -110,20 +128,22 @@ rm_register = Table(
     "rm_register",
     metadata,
     Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("booking_date", Integer, primary_key=True, autoincrement=False),  # yyyymmdd
     Column("position", Int64, primary_key=True, autoincrement=False),
-    Column("booking_date", Integer, nullable=False),  # yyyymmdd
     Column("amount", Int64, nullable=False),
-    Column("balance_after", Int64, nullable=False),
-    Column("seq", Int64, nullable=False),  # 1, 2, 3... per account in position order
-    Column("max_date", Integer, nullable=False),  # latest booking date among rows 1..seq
     sqlite_with_rowid=False,
 )
-Index(
-    "ix_rm_register_date",
-    rm_register.c.acct,
-    rm_register.c.booking_date,
-    rm_register.c.position,
-    rm_register.c.amount,
+
+rm_blocks = Table(
+    "rm_blocks",
+    metadata,
+    Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("block", Int64, primary_key=True, autoincrement=False),
+    Column("balance", Int64, nullable=False),
+    Column("rows", Int64, nullable=False),
+    Column("max_date", Integer, nullable=False),  # yyyymmdd
+    Column("last_position", Int64, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 rm_voids = Table(
@@ -134,4 +154,4 @@ rm_voids = Table(
 )
 Index("ix_rm_voids_entry", rm_voids.c.entry_position)
 
-ALL_TABLES = (rm_checkpoint, rm_accounts, rm_account_versions, rm_register, rm_voids)
+ALL_TABLES = (rm_checkpoint, rm_accounts, rm_account_versions, rm_register, rm_blocks, rm_voids)

@@ -61,6 +61,15 @@ def entry_accounts(postings: Sequence[Sequence[Any]]) -> list[str]:
     return list(dict.fromkeys(p[0] for p in postings))
 
 
+def account_debits(postings: Sequence[Sequence[Any]]) -> dict[str, int]:
+    """Account id -> its debit in an entry (postings to one account added up), in the order of
+    each account's first posting: one register row per account."""
+    debits: dict[str, int] = {}
+    for account_id, _currency, debit in postings:
+        debits[account_id] = debits.get(account_id, 0) + debit
+    return debits
+
+
 def entry_summary(
     kind: str,
     postings: Sequence[Sequence[Any]],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from domain.commands import (
     CloseAccount,
@@ -21,12 +24,20 @@ from domain.commands import (
     Withdraw,
 )
 from domain.events import AccountType
-from domain.projections import FoldedBooks, ReadModels, fold
+from domain.projections import FoldedBooks, ReadModels, fold, tables
 from domain.service import BookService
 from domain.store.base import Metadata, NewEvent, StoredEvent
 from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
+
+
+@contextlib.contextmanager
+def block_size(positions: int) -> Iterator[None]:
+    """Read models keeping rm_blocks rows per ``positions`` positions instead of BLOCK: small
+    blocks put block edges among the few events of a test."""
+    with mock.patch.object(tables, "BLOCK", positions):
+        yield
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
-from projection_book import DAY, Book, make_book
+from projection_book import DAY, Book, block_size, make_book
 
 from domain.commands import (
     CloseAccount,
@@ -256,7 +256,8 @@ def check_books(book: Book, account_ids: list[str]) -> None:
 )
 @given(programs)
 def test_incremental_equals_rebuilt_equals_fold_at_every_position(program: list[Op]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    # blocks of 3 positions: every as-of answer crosses block edges (BLOCK is 128)
+    with tempfile.TemporaryDirectory() as tmp, block_size(3):
         book = make_book(Path(tmp) / "prop.tally")
         try:
             runner = Runner(book)
