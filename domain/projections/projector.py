@@ -258,11 +258,6 @@ class Projector:
         return entry_legs(self._accounts, postings, factor)
 
     @staticmethod
-    def insert_block_rows(raw: sqlite3.Connection, rows: list[tuple[int, ...]]) -> None:
-        """Write ``rm_blocks`` rows, each replacing the one of its (account, block)."""
-        _insert(raw, _BLOCK, rows)
-
-    @staticmethod
     def insert_account_rows(
         raw: sqlite3.Connection, opened: list[tuple[Any, ...]], versions: list[tuple[Any, ...]]
     ) -> None:
