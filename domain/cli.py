@@ -35,7 +35,7 @@ from domain.commands import (
     SplitLine,
 )
 from domain.errors import BookError, DomainError, InvalidCommand, StoreError, UnknownAccount
-from domain.events import AccountType
+from domain.events import AccountType, from_data
 from domain.money import check_currency, decimal_string
 
 if TYPE_CHECKING:
@@ -241,13 +241,17 @@ def _lines(value: object, resolve: Callable[[str], str]) -> tuple[SplitLine, ...
     return tuple(lines)
 
 
-def new_ids(command: Command) -> dict[str, str]:
-    """The ids a command gives to what it creates (an account or an entry)."""
+def new_ids(command: Command, events: Sequence[StoredEvent]) -> dict[str, str]:
+    """The ids of what a command created (an account or an entry), read from its stored
+    event: a retry that let them default again answers with the first run's."""
     if isinstance(command, OpenAccount):
-        return {"account_id": command.account_id}
-    if isinstance(command, ENTRY_COMMANDS):
-        return {"entry_id": command.entry_id}
-    return {}
+        key = "account_id"
+    elif isinstance(command, ENTRY_COMMANDS):
+        key = "entry_id"
+    else:
+        return {}
+    created = from_data(events[0].type, events[0].schema_version, events[0].data)
+    return {key: getattr(created, key)}
 
 
 def account_resolver(book: Book) -> Callable[[str], str]:
@@ -317,7 +321,7 @@ def apply_lines(book: Book, lines: Iterable[str | bytes], out: IO[str]) -> bool:
                 "ok": True,
                 "command_id": command.command_id,
                 "positions": [e.position for e in events],
-                "ids": new_ids(command),
+                "ids": new_ids(command, events),
             },
         )
     return all_ok

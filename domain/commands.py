@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import enum
+import hashlib
+import json
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 from domain.events import AccountType
 
@@ -47,6 +51,13 @@ def new_id() -> str:
     return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
 
 
+def created_id() -> str:
+    """A field for the id a command gives what it creates (an account, an entry): a new one
+    unless given. :func:`fingerprint` leaves such ids out."""
+    created: str = field(default_factory=new_id, metadata={"created": True})
+    return created
+
+
 @dataclass(frozen=True, kw_only=True)
 class Command:
     command_id: str = field(default_factory=new_id)
@@ -60,7 +71,7 @@ class OpenAccount(Command):
     opening_balance: Decimal = Decimal(0)
     opening_date: dt.date
     overdraft_allowed: bool = True
-    account_id: str = field(default_factory=new_id)
+    account_id: str = created_id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,7 +96,7 @@ class Deposit(Command):
     booking_date: dt.date
     payee: str = ""
     memo: str = ""
-    entry_id: str = field(default_factory=new_id)
+    entry_id: str = created_id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +109,7 @@ class Withdraw(Command):
     booking_date: dt.date
     payee: str = ""
     memo: str = ""
-    entry_id: str = field(default_factory=new_id)
+    entry_id: str = created_id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,7 +122,7 @@ class Transfer(Command):
     booking_date: dt.date
     payee: str = ""
     memo: str = ""
-    entry_id: str = field(default_factory=new_id)
+    entry_id: str = created_id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,7 +141,7 @@ class PostSplitEntry(Command):
     lines: tuple[SplitLine, ...]
     payee: str = ""
     memo: str = ""
-    entry_id: str = field(default_factory=new_id)
+    entry_id: str = created_id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,3 +164,35 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     "split": PostSplitEntry,
     "void": VoidEntry,
 }
+
+
+def fingerprint(command: Command) -> bytes:
+    """8 bytes naming what ``command`` asks for: its type and its fields, leaving out its own
+    id and the ids it gives what it creates (so a retry that let those default again is the
+    same command). The store keeps it with the command id, to refuse the id when it comes
+    back with another command."""
+    names = _FINGERPRINTED.get(type(command))
+    if names is None:
+        names = tuple(f.name for f in fields(command) if f.name != "command_id" and not f.metadata)
+        _FINGERPRINTED[type(command)] = names
+    canonical = [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
+    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).digest()[:8]
+
+
+_FINGERPRINTED: dict[type[Command], tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """A command field as JSON: an amount by its value (1.50 and 1.5 are one amount)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, SplitLine):
+        return [value.account_id, _plain(value.amount)]
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value

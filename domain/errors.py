@@ -65,6 +65,10 @@ class EntryAlreadyVoided(DomainError):
     rule = "an entry is voided at most once"
 
 
+class CommandIdReused(DomainError):
+    rule = "a command id names one command; sending it again repeats that command"
+
+
 class StoreError(Exception):
     """The event store refused an operation (not a bookkeeping rule)."""
 

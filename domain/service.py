@@ -26,6 +26,7 @@ from domain.commands import (
     Transfer,
     VoidEntry,
     Withdraw,
+    fingerprint,
 )
 from domain.entries import Entry
 from domain.errors import ConcurrencyError, DomainError, InvalidCommand, StoreError, UnknownEntry
@@ -203,6 +204,7 @@ class BookService:
             correlation_id=correlation_id,
             author=self.author,
             app_version=self.app_version,
+            fingerprint=fingerprint(command),
         )
         # An empty append returns the events stored under this command id (the contract's
         # idempotency rule) and writes nothing: every command stores at least one event, so

@@ -15,12 +15,19 @@ Progress = Callable[[int, int], bool]
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """Who and what caused an append; stored as JSON beside each event."""
+    """Who and what caused an append; stored as JSON beside each event.
+
+    ``fingerprint`` (not stored beside the events; empty: not known) identifies the command
+    behind ``command_id`` (see ``domain.commands.fingerprint``): the store keeps it with the
+    id, and an append under a used id with another fingerprint is refused rather than taken
+    for a retry.
+    """
 
     command_id: str
     correlation_id: str = ""
     author: str = ""
     app_version: str = ""
+    fingerprint: bytes = b""
 
     def to_json(self) -> dict[str, str]:
         """The full mapping readers see (``correlation_id`` defaults to the command id)."""
@@ -139,7 +146,9 @@ class EventStore(ABC):
         """Append atomically. ``expected_versions`` names every stream touched (0 = new).
 
         Raises ConcurrencyError and writes nothing if any stream is at another version.
-        If ``metadata.command_id`` was stored before, returns those events and writes nothing.
+        If ``metadata.command_id`` was stored before, returns those events and writes nothing;
+        but raises CommandIdReused if it was stored with a fingerprint and ``metadata``
+        brings another one.
         """
 
     @abstractmethod

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction, insert, select
 
-from domain.errors import ConcurrencyError, DamagedBook, StoreError
+from domain.errors import CommandIdReused, ConcurrencyError, DamagedBook, StoreError
 from domain.gc_pause import gc_paused
 from domain.store import schema
 from domain.store import sqlite_dialect as dialect
@@ -78,7 +78,9 @@ _SELECT_VERSION = (
     "SELECT max(coalesce((SELECT max(stream_version) FROM events WHERE stream_id = ?1), 0), "
     "coalesce((SELECT max(version) FROM stream_links WHERE stream_id = ?1), 0))"
 )
-_SELECT_COMMAND = "SELECT first_position, last_position FROM commands WHERE command_id = ?"
+_SELECT_COMMAND = (
+    "SELECT first_position, last_position, fingerprint FROM commands WHERE command_id = ?"
+)
 # changes whenever another connection commits: while it stays put, what this connection
 # learned about the log (its head, stream versions) still holds
 _DATA_VERSION = "PRAGMA data_version"
@@ -93,7 +95,8 @@ _INSERT_LINKS = tuple(
     for rows in range(9)
 )
 _INSERT_COMMAND = (
-    "INSERT INTO commands (command_id, first_position, last_position) VALUES (?, ?, ?)"
+    "INSERT INTO commands (command_id, first_position, last_position, fingerprint) "
+    "VALUES (?, ?, ?, ?)"
 )
 
 Row = tuple[Any, ...]
@@ -249,6 +252,12 @@ class SqliteEventStore(EventStore):
             raise
         self._raw = dialect.dbapi(self._conn)
         self._closed = False
+        if not readonly:
+            try:
+                self._add_missing_columns()
+            except BaseException:
+                self.close()
+                raise
 
     # ------------------------------------------------------------ opening
 
@@ -331,6 +340,15 @@ class SqliteEventStore(EventStore):
             raise DamagedBook(f"{path} is damaged: garbled creation time") from None
         info = BookInfo(int(values["format_version"]), values["book_id"], created)
         return cls(path, info, readonly=readonly, busy_timeout=busy_timeout)
+
+    def _add_missing_columns(self) -> None:
+        # a look first: the write lock (which another writer may hold) only if there is work
+        with dialect.translated_errors(self._path):
+            missing = dialect.missing_columns(self._conn)
+            self._end_implicit()
+        if missing:
+            with self.transaction(), dialect.translated_errors(self._path):
+                dialect.add_missing_columns(self._conn)
 
     # ------------------------------------------------------------ properties
 
@@ -503,7 +521,14 @@ class SqliteEventStore(EventStore):
             if command_id != self._absent_command:
                 done = raw.execute(_SELECT_COMMAND, (_command_key(command_id),)).fetchone()
                 if done:
-                    return self._read_positions(done[0], done[1])
+                    first, last, fingerprint = done
+                    if fingerprint and metadata.fingerprint and fingerprint != metadata.fingerprint:
+                        raise CommandIdReused(
+                            f"command id {command_id!r} was already used, for another command "
+                            f"(events {first}-{last}); nothing was written: give this one a "
+                            "new id"
+                        )
+                    return self._read_positions(first, last)
                 self._absent_command = command_id
             plan = [self._links(event) for event in events]
             touched = {e.stream_id for e in events}.union(*plan)
@@ -599,7 +624,10 @@ class SqliteEventStore(EventStore):
                 raw.execute(_INSERT_LINKS[len(links)], [v for link in links for v in link])
             else:
                 raw.executemany(_INSERT_LINK, links)
-        raw.execute(_INSERT_COMMAND, (_command_key(metadata.command_id), first, position))
+        fingerprint = metadata.fingerprint or None
+        raw.execute(
+            _INSERT_COMMAND, (_command_key(metadata.command_id), first, position, fingerprint)
+        )
         self._head = (position, previous, micros)
         self._absent_command = None
         if len(self._versions) > _VERSIONS_KEPT:  # bounded: every new entry is a new stream

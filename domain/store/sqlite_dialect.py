@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Column, Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
@@ -354,6 +354,25 @@ def create_triggers(conn: Connection) -> None:
         "WHEN NEW.position IS NOT (SELECT coalesce(max(position), 0) + 1 FROM events) "
         "BEGIN SELECT RAISE(ABORT, 'event positions are gap-free'); END"
     )
+
+
+def missing_columns(conn: Connection) -> list[tuple[str, Column[Any]]]:
+    """(table name, column) of each column a book made by an older Tallybook lacks."""
+    missing: list[tuple[str, Column[Any]]] = []
+    for table in schema.metadata.sorted_tables:
+        present = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+        missing.extend((table.name, c) for c in table.columns if c.name not in present)
+    return missing
+
+
+def add_missing_columns(conn: Connection) -> None:
+    """Add the columns a book made by an older Tallybook lacks, inside a write transaction
+    (another process may have added them meanwhile). They are nullable: older Tallybooks go
+    on reading and writing the book, and nothing else about its format changes."""
+    for table, column in missing_columns(conn):
+        assert column.nullable, f"{table}.{column.name} cannot be added to existing rows"
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column.name}" {kind}')
 
 
 UPSERT_SNAPSHOT = (

@@ -176,6 +176,20 @@ def test_apply_same_command_id_twice_appends_once(book: Path, cli: Any) -> None:
     status, out, _ = cli("apply", book, stdin=lines(command, command))
     assert status == 0
     assert out[0]["positions"] == out[1]["positions"] == [6]
+    # the retry would have made another entry id; it answers with the entry the first made
+    _, history, _ = cli("history", book, "--from", 6)
+    assert out[0]["ids"] == out[1]["ids"] == {"entry_id": history[0]["data"]["entry_id"]}
+    assert balances(cli, book)["Checking"] == "4199.50"
+
+
+def test_apply_refuses_a_command_id_used_by_another_command(book: Path, cli: Any) -> None:
+    first = {**DEPOSIT, "command_id": "pay-1"}
+    other = {**DEPOSIT, "amount": "99.00", "command_id": "pay-1"}
+    status, out, _ = cli("apply", book, stdin=lines(first, other))
+    assert status == 1
+    assert out[1]["ok"] is False
+    assert out[1]["error_type"] == "CommandIdReused"
+    assert "'pay-1' was already used, for another command (events 6-6)" in out[1]["error"]
     assert balances(cli, book)["Checking"] == "4199.50"
 
 

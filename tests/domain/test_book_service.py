@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,8 +22,11 @@ from domain.commands import (
     Transfer,
     VoidEntry,
     Withdraw,
+    fingerprint,
+    new_id,
 )
 from domain.errors import (
+    CommandIdReused,
     ConcurrencyError,
     DuplicateAccountName,
     InsufficientFunds,
@@ -210,6 +214,37 @@ def test_a_retried_command_returns_the_first_events_and_appends_nothing(
     assert books.execute(command) == first
     assert store.head() == head
     assert len(recorder.batches) == seen
+
+
+def test_a_command_id_sent_again_with_another_command_is_refused(
+    books: BookService, store: SqliteEventStore, recorder: Recorder
+) -> None:
+    command = spend("10")
+    first = books.execute(command)
+    head, seen = store.head(), len(recorder.batches)
+    with pytest.raises(CommandIdReused, match="already used, for another command"):
+        books.execute(replace(command, amount=Decimal("11")))
+    assert (store.head(), len(recorder.batches)) == (head, seen)
+    # the same command with the entry id it creates left to default again is a retry; so is
+    # the same amount written another way
+    assert books.execute(replace(command, entry_id=new_id())) == first
+    assert books.execute(replace(command, amount=Decimal("10.00"))) == first
+
+
+def test_fingerprints_name_the_command_not_its_ids() -> None:
+    a = spend("10")
+    assert fingerprint(a) == fingerprint(replace(a, command_id="x", entry_id="y"))
+    assert fingerprint(a) == fingerprint(replace(a, amount=Decimal("1E+1")))
+    assert fingerprint(a) != fingerprint(replace(a, amount=Decimal("10.01")))
+    assert fingerprint(a) != fingerprint(replace(a, booking_date=DAY + dt.timedelta(days=1)))
+    assert fingerprint(a) != fingerprint(replace(a, payee="Grocer"))
+    assert fingerprint(a) != fingerprint(earn("10", entry_id=a.entry_id))
+    # the account an OpenAccount creates is its own id; the one a rename names is not
+    opened = open_cmd("chk", AccountType.ASSET)
+    assert fingerprint(opened) == fingerprint(replace(opened, account_id="other"))
+    renamed = RenameAccount(account_id="chk", new_name="Main")
+    assert fingerprint(renamed) != fingerprint(replace(renamed, account_id="sav"))
+    assert len(fingerprint(renamed)) == 8
 
 
 def test_a_retried_open_account_is_not_a_duplicate_name(

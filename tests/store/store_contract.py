@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from domain.errors import ConcurrencyError
+from domain.errors import CommandIdReused, ConcurrencyError
 from domain.store.base import EventStore, Metadata, NewEvent, Snapshot, StoredEvent
 
 MakeStore = Callable[[], EventStore]
@@ -126,6 +126,22 @@ class EventStoreContract:
         assert again == first
         assert store.head() == head
         assert store.stream_version("z") == 0
+
+    def test_a_used_command_id_with_another_fingerprint_is_refused(
+        self, store: EventStore
+    ) -> None:
+        first = store.append([ev("a")], {"a": 0}, Metadata("x", fingerprint=b"first..."))
+        head = store.head()
+        with pytest.raises(CommandIdReused, match="'x' was already used, for another command"):
+            store.append([ev("b")], {"b": 0}, Metadata("x", fingerprint=b"second.."))
+        assert store.head() == head
+        assert store.stream_version("b") == 0
+        # the same fingerprint, or none given, is a retry
+        assert store.append([ev("b")], {"b": 0}, Metadata("x", fingerprint=b"first...")) == first
+        assert store.append([], {}, Metadata("x")) == first
+        # a command stored without one (an older Tallybook) takes any retry
+        unmarked = store.append([ev("c")], {"c": 0}, Metadata("y"))
+        assert store.append([], {}, Metadata("y", fingerprint=b"any.....")) == unmarked
 
     # ---------------------------------------------------------------- links
 

@@ -9,12 +9,13 @@ import string
 from collections.abc import Callable
 from contextlib import closing
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 
 from domain.commands import ID_ALPHABET, new_id
-from domain.errors import StoreError
+from domain.errors import CommandIdReused, StoreError
 from domain.events import AccountOpened, AccountType, from_data
 from domain.store.base import Metadata, NewEvent, Snapshot, expand_metadata
 from domain.store.sqlite import SqliteEventStore, _command_key
@@ -83,6 +84,32 @@ def test_command_ids_are_keyed_by_their_bytes_and_stay_idempotent(sqlite_book: B
     assert store.stream_version("a") == len(ids)
 
 
+def test_a_book_from_before_command_fingerprints_gets_the_column_when_opened_to_write(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.tallybook"
+    with SqliteEventStore.create(path) as store:
+        old = store.append([ev("a")], {"a": 0}, Metadata("c1"))
+    with closing(sqlite3.connect(path)) as db:  # as Tallybook 0.1 made it
+        db.execute("ALTER TABLE commands DROP COLUMN fingerprint")
+        db.commit()
+
+    def columns() -> list[str]:
+        with closing(sqlite3.connect(path)) as db:
+            return [row[1] for row in db.execute("PRAGMA table_info(commands)")]
+
+    with SqliteEventStore.open(path, readonly=True) as store:
+        assert store.head()[0] == 1
+    assert "fingerprint" not in columns()  # a read-only open changes nothing
+    with SqliteEventStore.open(path) as store:
+        assert "fingerprint" in columns()
+        # the old command has no fingerprint: any retry of it is answered
+        assert store.append([], {}, Metadata("c1", fingerprint=b"12345678")) == old
+        store.append([ev("b")], {"b": 0}, Metadata("c2", fingerprint=b"12345678"))
+        with pytest.raises(CommandIdReused):
+            store.append([ev("b")], {"b": 1}, Metadata("c2", fingerprint=b"87654321"))
+
+
 def test_command_keys_are_the_bytes_base32_spells() -> None:
     to_standard = str.maketrans(ID_ALPHABET, string.ascii_uppercase + "234567")
     ids = [new_id() for _ in range(200)] + ["2" * 16, "z" * 16, "234567abcdefghij"]
@@ -105,7 +132,7 @@ def test_an_append_after_our_own_commit_reads_neither_head_nor_known_versions(
         store.append([ev("a", "b")], {"a": 1, "b": 1}, Metadata("c2"))
     reads = [s for s in statements if s.startswith("SELECT")]
     assert reads == [
-        "SELECT first_position, last_position FROM commands WHERE command_id = 'c2'"
+        "SELECT first_position, last_position, fingerprint FROM commands WHERE command_id = 'c2'"
     ]  # one look for the command id; no head, no versions
     other.append([ev("a")], {"a": 2}, Metadata("c3"))  # another connection commits
     statements.clear()
