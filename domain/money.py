@@ -41,11 +41,22 @@ def _max_minor(currency: str) -> int:
     return int(MAX_UNITS * 10 ** minor_digits(currency))
 
 
+_NOT_MONEY = {
+    "XXX": "means 'no currency'",
+    "XTS": "is reserved for testing",
+}
+"""ISO 4217 codes that Babel lists but no account can be kept in."""
+
+
 @cache
 def check_currency(currency: str) -> str:
     """Return the code if it is a known ISO 4217 currency, else raise UnknownCurrency."""
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code (like EUR or JPY)")
+    if currency in _NOT_MONEY:
+        raise UnknownCurrency(
+            f"{currency!r} {_NOT_MONEY[currency]} in ISO 4217; accounts need a real currency"
+        )
     if not is_currency(currency):
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
     return currency

@@ -13,6 +13,7 @@ from domain.errors import InvalidAmount, UnknownCurrency
 from domain.money import (
     MAX_UNITS,
     Money,
+    check_currency,
     decimal_string,
     format_money,
     minor_digits,
@@ -111,6 +112,13 @@ def test_limit_is_inclusive() -> None:
 def test_unknown_currency_is_refused(code: str) -> None:
     with pytest.raises(UnknownCurrency):
         Money.of("1", code)
+
+
+@pytest.mark.parametrize(("code", "why"), [("XXX", "no currency"), ("XTS", "testing")])
+def test_iso_codes_that_are_not_money_are_refused(code: str, why: str) -> None:
+    # Babel lists them as currencies
+    with pytest.raises(UnknownCurrency, match=f"{code}.*{why}.*accounts need a real currency"):
+        check_currency(code)
 
 
 @pytest.mark.parametrize(
