@@ -146,31 +146,33 @@ SELECT acct, day, position, amount FROM (
 )
 ORDER BY acct, day, position
 """
-# One side (first or second posting) of the chunk's common entries, per account and block:
-# what its legs moved the balance, how many there are, their latest date and position.
-_COMMON_BLOCK = """
-    SELECT m.acct AS acct, s.block AS block, m.sign * s.debit AS moved, s.n AS n,
-           s.day AS day, s.last AS last
-    FROM (
-      SELECT x.{account} AS account_id, (x.position - 1) / ?1 AS block,
-             sum(x.factor * x.{debit}) AS debit, count(*) AS n, max(x.day) AS day,
-             max(x.position) AS last
-      FROM temp.rb_entries x WHERE x.common GROUP BY 1, 2
-    ) s JOIN temp.rb_accounts m ON m.account_id = s.account_id
+# The chunk's common entries summed per block and pair of accounts (a household books few
+# distinct pairs: far fewer rows than legs), then each pair's sums put on both its accounts:
+# what the legs moved each balance, how many there are, their latest date and position.
+_COMMON_LEGS_PER_BLOCK = """
+    SELECT m.acct AS acct, p.block AS block, m.sign * p.{debit} AS moved, p.n AS n,
+           p.day AS day, p.last AS last
+    FROM pairs p JOIN temp.rb_accounts m ON m.account_id = p.{account}
 """
 # Per account, block by block, onto its values at the end of the previous chunk; a block
 # that the previous chunk began gets its row replaced. ("WHERE true" tells SQLite's parser
 # that ON CONFLICT belongs to the INSERT.)
 _FILL_BLOCKS = f"""
+WITH pairs AS MATERIALIZED (
+  SELECT (x.position - 1) / ?1 AS block, x.a0 AS a0, x.a1 AS a1,
+         sum(x.factor * x.d0) AS d0, sum(x.factor * x.d1) AS d1, count(*) AS n,
+         max(x.day) AS day, max(x.position) AS last
+  FROM temp.rb_entries x WHERE x.common GROUP BY 1, 2, 3
+)
 INSERT INTO {qualified(rm_blocks)} (acct, block, balance, rows, max_date, last_position)
 SELECT g.acct, g.block, m.balance + sum(g.moved) OVER w, m.rows + sum(g.n) OVER w,
        max(m.max_date, max(g.day) OVER w), g.last
 FROM (
   SELECT acct, block, sum(moved) AS moved, sum(n) AS n, max(day) AS day, max(last) AS last
   FROM (
-    {_COMMON_BLOCK.format(account="a0", debit="d0")}
+    {_COMMON_LEGS_PER_BLOCK.format(account="a0", debit="d0")}
     UNION ALL
-    {_COMMON_BLOCK.format(account="a1", debit="d1")}
+    {_COMMON_LEGS_PER_BLOCK.format(account="a1", debit="d1")}
     UNION ALL
     SELECT acct, (position - 1) / ?1, amount, 1, day, position FROM temp.rb_legs
   ) GROUP BY acct, block
