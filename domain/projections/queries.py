@@ -59,6 +59,24 @@ class AccountState:
     max_date: int  # the latest booking date in the register (yyyymmdd), 0 if it is empty
 
 
+class _Moved:
+    """What an account's register rows add up to so far: balance moved, rows, last date and
+    last position (0 while it has none)."""
+
+    __slots__ = ("amount", "last", "max_date", "rows")
+
+    def __init__(self, amount: int | None, rows: int | None, max_date: int | None,
+                 last: int | None) -> None:  # fmt: skip
+        self.amount, self.rows = amount or 0, rows or 0
+        self.max_date, self.last = max_date or 0, last or 0
+
+    def add(self, amount: int, day: int, position: int) -> None:
+        self.amount += amount
+        self.rows += 1
+        self.max_date = max(self.max_date, day)
+        self.last = position
+
+
 def account_states(conn: Connection, p: int, account_id: str | None = None) -> list[AccountState]:
     """Every account opened at or before p (or just one).
 
@@ -68,39 +86,34 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
     """
     block = block_of(p)
     query = _ACCOUNT_STATES if account_id is None else _ACCOUNT_STATE
-    params = {"p": p, "block": block, "account_id": account_id}
-    values: dict[str, list[Any]] = {}
-    for row in conn.execute(query, params):
-        values[row[1]] = list(row)
-    if not values:
-        return []
-    for position, day, factor, debits in entry_debits(conn, block_start(block), p):
-        for debited, debit in debits.items():
-            account = values.get(debited)
-            if account is None:
-                continue  # not asked for
-            account[9] = (account[9] or 0) + factor * AccountType(account[2]).sign * debit
-            account[10] = (account[10] or 0) + 1
-            account[11] = max(account[11] or 0, day)
-            account[12] = position
+    rows = {
+        row.account_id: row
+        for row in conn.execute(query, {"p": p, "block": block, "account_id": account_id})
+    }
+    moved = {aid: _Moved(r.moved, r.rows, r.max_date, r.last_position) for aid, r in rows.items()}
+    signs = {aid: AccountType(r.account_type).sign for aid, r in rows.items()}
+    if rows:
+        for position, day, factor, debits in entry_debits(conn, block_start(block), p):
+            for debited, debit in debits.items():
+                if debited in moved:  # else not asked for
+                    moved[debited].add(factor * signs[debited] * debit, day, position)
     return [
         AccountState(
-            acct=acct,
+            acct=row.acct,
             account_id=aid,
-            account_type=kind,
-            currency=currency,
-            opening_balance=opening,
-            overdraft_allowed=bool(overdraft),
-            name=name,
-            closed=bool(closed),
-            balance=opening + (moved or 0),
-            last_position=max(v_pos, r_pos or 0),
-            register_rows=rows or 0,
-            max_date=max_date or 0,
+            account_type=row.account_type,
+            currency=row.currency,
+            opening_balance=row.opening_balance,
+            overdraft_allowed=bool(row.overdraft_allowed),
+            name=row.name,
+            closed=bool(row.closed),
+            balance=row.opening_balance + moved[aid].amount,
+            last_position=max(row.position, moved[aid].last),
+            register_rows=moved[aid].rows,
+            max_date=moved[aid].max_date,
         )
-        for (acct, aid, kind, currency, opening, overdraft, name, closed, v_pos, moved, rows,
-             max_date, r_pos) in values.values()
-    ]  # fmt: skip
+        for aid, row in rows.items()
+    ]
 
 
 def _account_states(one: bool) -> Select[*tuple[Any, ...]]:
@@ -129,7 +142,7 @@ def _account_states(one: bool) -> Select[*tuple[Any, ...]]:
             _v.c.closed,
             _v.c.position,
             # the block's balance less the opening one: what the register rows moved
-            _b.c.balance - _a.c.opening_balance,
+            (_b.c.balance - _a.c.opening_balance).label("moved"),
             _b.c.rows,
             _b.c.max_date,
             _b.c.last_position,
