@@ -183,8 +183,7 @@ class Projector:
         """:meth:`write` for ``(position, type, schema_version, data)`` rows, as the store's
         ``read_data`` gives them: replaying needs nothing else of an event.
 
-        This is a rebuild's hot loop (a million events): the common entry, two postings on
-        two accounts, is projected inline with local names only.
+        A catch-up's loop, and a rebuild's where the database has no set-based one.
         """
         self._sync(conn, checkpoint, stamp)
         accounts = self._accounts
@@ -193,7 +192,6 @@ class Projector:
         register: list[tuple[Any, ...]] = []
         blocks: Blocks = {}
         voids: list[tuple[Any, ...]] = []
-        add_register = register.append
         recent = self._recent
         current = CURRENT_VERSION
         position = checkpoint
@@ -218,24 +216,7 @@ class Projector:
             else:
                 self.account_event(position, kind, data, opened, versions)
                 continue
-            postings = data["postings"]
-            block = block_of(position)
-            if len(postings) == 2 and postings[0][0] != postings[1][0]:
-                # the common case (deposit, withdrawal, transfer), inline: see _post
-                (first_id, _c1, first_debit), (second_id, _c2, second_debit) = postings
-                for state, debit in ((accounts[first_id], first_debit),
-                                     (accounts[second_id], second_debit)):  # fmt: skip
-                    amount = factor * state.sign * debit
-                    state.balance += amount
-                    state.rows += 1
-                    if day > state.max_date:
-                        state.max_date = day
-                    add_register((state.acct, day, position, amount))
-                    blocks[state.acct, block] = (
-                        state.acct, block, state.balance, state.rows, state.max_date, position
-                    )  # fmt: skip
-            else:
-                _post(accounts, register, blocks, position, day, postings, factor)
+            _post(accounts, register, blocks, position, day, data["postings"], factor)
         raw = dbapi(conn)
         _insert(raw, _ACCOUNTS, opened)
         _insert(raw, _VERSIONS, versions)
@@ -312,8 +293,8 @@ def entry_legs(
     """(account, natural-signed amount) of an entry (factor 1) or its void (factor -1): one
     leg per distinct account, in the order of its first posting.
 
-    The general case (splits, an account posted twice): write_rows inlines the common one,
-    and the SQL rebuild does the common case in SQL and only this in Python.
+    The SQL rebuild does the common entry (two postings on two accounts) in SQL and only
+    the others through this.
     """
     return [
         (accounts[account_id], factor * accounts[account_id].sign * debit)
