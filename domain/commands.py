@@ -176,15 +176,17 @@ def fingerprint(command: Command) -> bytes:
         names = tuple(f.name for f in fields(command) if f.name != "command_id" and not f.metadata)
         _FINGERPRINTED[type(command)] = names
     canonical = [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
-    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).digest()[:8]
+    return hashlib.sha256(_JSON(canonical).encode()).digest()[:8]
 
 
 _FINGERPRINTED: dict[type[Command], tuple[str, ...]] = {}
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _plain(value: Any) -> Any:
     """A command field as JSON: an amount by its value (1.50 and 1.5 are one amount)."""
+    if type(value) is str:  # most fields
+        return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, enum.Enum):
