@@ -16,12 +16,13 @@ The rebuild, per range of positions (a chunk; progress is reported between chunk
 3. The general entries (splits, an account posted twice) get their legs from the projector's
    own ``entry_legs``; the common ones get two legs in SQL.
 4. One ``INSERT ... SELECT`` writes the legs to ``rm_register`` in its key's order.
-5. ``GROUP BY`` account and block sums the chunk's legs, and a window over those sums adds
-   them up per account, on from its values at the end of the previous chunk (kept in a temp
-   table), into ``rm_blocks`` rows.
+5. ``GROUP BY`` block and pair of accounts sums the chunk's common entries (a household books
+   few distinct pairs), the sums go on each account of the pair (with the legs Python
+   worked out), and a window adds them up per account, on from its values at the end of the
+   previous chunk (kept in a temp table), into ``rm_blocks`` rows.
 
-At 1M events the JSON step, the register insert and the block sums take about 1.5, 1.7 and
-0.9 s. Window functions writing running values on every register row (until code version
+At 1M events the JSON step, the register insert and the block sums take about 1.6, 1.6 and
+1.0 s. Window functions writing running values on every register row (until code version
 4) took twice as long as the plain insert; a single statement straight from the events was
 slower (SQLite evaluated the JSON once per leg), and so was ``json_each`` over the postings.
 
@@ -158,7 +159,7 @@ _COMMON_LEGS_PER_BLOCK = """
 # that the previous chunk began gets its row replaced. ("WHERE true" tells SQLite's parser
 # that ON CONFLICT belongs to the INSERT.)
 _FILL_BLOCKS = f"""
-WITH pairs AS MATERIALIZED (
+WITH pairs AS (
   SELECT (x.position - 1) / ?1 AS block, x.a0 AS a0, x.a1 AS a1,
          sum(x.factor * x.d0) AS d0, sum(x.factor * x.d1) AS d1, count(*) AS n,
          max(x.day) AS day, max(x.position) AS last
