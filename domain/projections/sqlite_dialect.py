@@ -118,8 +118,8 @@ SELECT e.position,
   (SELECT p.position FROM {_E} p
    WHERE p.stream_id = 'entry-' || json_extract(e.data, '$.entry_id')
      AND p.stream_version = 1 AND p.type = 'EntryPosted')
-FROM {_E} e
-WHERE e.position > ?1 AND e.position <= ?2 AND e.type = 'EntryVoided' AND e.schema_version = ?4
+FROM temp.rb_entries x JOIN {_E} e ON e.position = x.position
+WHERE x.factor = -1
 """
 _GENERAL_ENTRIES = (
     "SELECT x.position, x.factor, x.day, e.data FROM temp.rb_entries x "
@@ -254,7 +254,7 @@ def _chunk(raw: sqlite3.Connection, projector: Projector, after: int, upto: int)
     if legs:
         raw.executemany(_ADD_LEGS, legs)
     try:
-        raw.execute(_FILL_VOIDS, span)
+        raw.execute(_FILL_VOIDS)
     except sqlite3.IntegrityError:
         message = f"a void in positions {after + 1}..{upto} names an entry never posted"
         raise ValueError(message) from None
