@@ -173,7 +173,11 @@ def fingerprint(command: Command) -> bytes:
     back with another command."""
     names = _FINGERPRINTED.get(type(command))
     if names is None:
-        names = tuple(f.name for f in fields(command) if f.name != "command_id" and not f.metadata)
+        names = tuple(
+            f.name
+            for f in fields(command)
+            if f.name != "command_id" and not f.metadata.get("created")
+        )
         _FINGERPRINTED[type(command)] = names
     canonical = [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
     return hashlib.sha256(_JSON(canonical).encode()).digest()[:8]
