@@ -563,6 +563,8 @@ def build_parser() -> argparse.ArgumentParser:
         "A bad line (bad JSON, unknown command, missing, extra or mistyped field, a broken\n"
         'rule) appends nothing and the run goes on. Amounts are decimal strings ("12.34"),\n'
         "dates YYYY-MM-DD; any *account_id field may be given by name as *account instead.\n"
+        "A command sent again with its command_id appends nothing and answers as the first\n"
+        "time; the same command_id with another command is refused (CommandIdReused).\n"
         "Exit 0 if every command succeeded, else 1.\n\n"
         "Commands and their fields ([optional]):\n" + commands_help() + "\n\n"
         'Example: echo \'{"command": "open_account", "name": "Checking", "account_type":\n'
