@@ -109,6 +109,8 @@ class ReadModels:
         self._set_based = self._conn.dialect.name == "sqlite"
         self._projector = Projector(store)
         self.path = path or location.read_models_path(store.path, store.info().book_id)
+        if path is None:
+            location.seed(self.path, store.info().book_id)
         if self._conn.in_transaction():  # an implicit read; ATTACH needs none open
             self._conn.commit()
         attach(self._raw, self.path, SCHEMA)

@@ -12,6 +12,7 @@ from domain.book import Book
 from domain.errors import NotABook, StoreError
 from domain.generate import generate_commands
 from domain.projections import ReadModels
+from domain.projections.location import ENV_DIR
 from domain.projections.read_models import BATCH_SIZE
 from domain.service import BookService
 from domain.store.sqlite import SqliteEventStore
@@ -33,9 +34,12 @@ def unprojected(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def big(unprojected: Path, tmp_path: Path) -> Path:
+def big(unprojected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "big.tallybook"
     shutil.copyfile(unprojected, path)  # closed cleanly: the whole book is this one file
+    # a cache folder of its own: the copies share a book id, and a copy's first open would
+    # otherwise start from the cache another test's copy filled
+    monkeypatch.setenv(ENV_DIR, str(tmp_path / "read-models"))
     return path
 
 

@@ -108,6 +108,46 @@ def test_two_copies_of_a_book_keep_their_own_caches(book: Book, tmp_path: Path) 
         copy.store.close()
 
 
+def test_a_moved_book_starts_from_a_copy_of_its_old_cache(book: Book, tmp_path: Path) -> None:
+    checking, salary, _food = some_books(book)
+    book.store.close()
+    old_cache = book.read_models.path
+    moved = tmp_path / "elsewhere" / "renamed.tally"
+    moved.parent.mkdir()
+    shutil.move(book.path, moved)  # closed cleanly: the book is this one file
+    with SqliteEventStore.open(moved) as store:
+        models = ReadModels(store)
+        assert models.path != old_cache
+        # copied, not refilled: already at the book's head
+        assert models.checkpoint() == store.head()[0] > 0
+        assert models.catch_up() == 0
+    again = reopen(moved)
+    try:
+        again.deposit(checking, salary, "5.00")
+        assert_matches_fold(again)
+    finally:
+        again.store.close()
+    assert old_cache.exists()  # left to prune, should the book come back
+
+
+def test_a_copy_that_went_its_own_way_is_not_answered_from_the_copied_cache(
+    book: Book, tmp_path: Path
+) -> None:
+    checking, salary, food = some_books(book, entries=3)
+    book.store.close()
+    copy_path = tmp_path / "copy.tally"
+    shutil.copyfile(book.path, copy_path)
+    original = reopen(book.path)
+    original.deposit(checking, salary, "100.00")  # its cache now ends past the copy's head
+    original.store.close()
+    copy = reopen(copy_path)  # its cache starts as a copy of the original's, then is refilled
+    try:
+        copy.withdraw(checking, food, "7.00")
+        assert_matches_fold(copy)
+    finally:
+        copy.store.close()
+
+
 def test_read_models_an_older_tallybook_kept_in_the_book_are_dropped(book: Book) -> None:
     some_books(book)
     book.store.close()
