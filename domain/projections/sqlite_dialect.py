@@ -253,19 +253,21 @@ def _chunk(raw: sqlite3.Connection, projector: Projector, after: int, upto: int)
         )
     if legs:
         raw.executemany(_ADD_LEGS, legs)
-    try:
-        raw.execute(_FILL_VOIDS)
-    except sqlite3.IntegrityError:
-        message = f"a void in positions {after + 1}..{upto} names an entry never posted"
-        raise ValueError(message) from None
+    span_text = f"positions {after + 1}..{upto}"
+    _fill(raw, _FILL_VOIDS, f"a void in {span_text} names an entry never posted")
     if voids:
         raw.executemany(_ADD_VOID, voids)
-    try:
-        raw.execute(_FILL_REGISTER)
-    except sqlite3.IntegrityError:
-        message = f"an entry in positions {after + 1}..{upto} posts to an unknown account"
-        raise ValueError(message) from None
+    _fill(raw, _FILL_REGISTER, f"an entry in {span_text} posts to an unknown account")
     raw.execute(_FILL_BLOCKS, (tables.BLOCK,))
     raw.execute(_CARRY)
     raw.execute("DELETE FROM temp.rb_entries")
     raw.execute("DELETE FROM temp.rb_legs")
+
+
+def _fill(raw: sqlite3.Connection, sql: str, refused: str) -> None:
+    """Run one of the rebuild's INSERT ... SELECTs; a row the table refuses (NOT NULL: an
+    entry or account the events never made) fails the rebuild with ``refused``."""
+    try:
+        raw.execute(sql)
+    except sqlite3.IntegrityError:
+        raise ValueError(refused) from None
