@@ -134,15 +134,17 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
 
     travel = session.travel
     head = travel.head
-    check(head == 3, f"expected 3 events, the timeline's head is {head}")
+    # Checking, Opening Balances and the opening balance's entry, Salary, the deposit
+    check(head == 5, f"expected 5 events, the timeline's head is {head}")
     check(balance() == 14250, f"Checking shows {balance()} minor units, not 14250")
     check(session.accounts.row_of(checking.account_id) >= 0, "Checking is not in the view")
 
-    travel.move_to(1)  # just after Checking was opened: no deposit yet
+    travel.move_to(3)  # just after Checking's opening balance: no Salary, no deposit yet
     app.processEvents()
-    check(not travel.in_present and session.accounts.as_of == 1, "the timeline did not move")
-    check(balance() == 10000, f"as of #1 Checking shows {balance()}, not 10000")
-    check(len(session.accounts.accounts()) == 1, "as of #1 Salary should not exist yet")
+    check(not travel.in_present and session.accounts.as_of == 3, "the timeline did not move")
+    check(balance() == 10000, f"as of #3 Checking shows {balance()}, not 10000")
+    names = {row.name for row in session.accounts.accounts()}
+    check("Salary" not in names, "as of #3 Salary should not exist yet")
     travel.return_to_present()
     app.processEvents()
     check(travel.in_present and balance() == 14250, "returning to the present failed")

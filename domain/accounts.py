@@ -191,7 +191,8 @@ class Account:
     # --- commands ---------------------------------------------------------------------------
 
     def open(self, command: OpenAccount, chart: Chart) -> list[Event]:
-        """Open this (new) account; its name must be unique in the chart."""
+        """Open this (new) account at zero; its name must be unique in the chart. The opening
+        balance is checked here and posted by :func:`domain.opening.opening_events`."""
         require_id(command.account_id, "account_id")
         if self.exists:
             raise InvalidCommand(f"account id {self.id} is already used by {self.name!r}")
@@ -213,7 +214,7 @@ class Account:
                 name=name,
                 account_type=account_type,
                 currency=currency,
-                opening_balance=opening.minor,
+                opening_balance=0,  # posted as an entry (domain.opening)
                 opening_date=require_date(command.opening_date, "opening date"),
                 overdraft_allowed=command.overdraft_allowed,
             )

@@ -35,7 +35,7 @@ from domain.commands import (
     SplitLine,
 )
 from domain.errors import BookError, DomainError, InvalidCommand, StoreError, UnknownAccount
-from domain.events import AccountType, from_data
+from domain.events import AccountOpened, AccountType, EntryPosted, from_data
 from domain.money import check_currency, decimal_string
 
 if TYPE_CHECKING:
@@ -242,16 +242,20 @@ def _lines(value: object, resolve: Callable[[str], str]) -> tuple[SplitLine, ...
 
 
 def new_ids(command: Command, events: Sequence[StoredEvent]) -> dict[str, str]:
-    """The ids of what a command created (an account or an entry), read from its stored
-    event: a retry that let them default again answers with the first run's."""
-    if isinstance(command, OpenAccount):
-        key = "account_id"
-    elif isinstance(command, ENTRY_COMMANDS):
-        key = "entry_id"
-    else:
+    """The ids of what a command created, read from its stored events (so a retry that let
+    them default again answers with the first run's): an entry's, or an account's and those
+    of its opening balance's entry and of the Opening Balances account, if opened for it."""
+    if not isinstance(command, (OpenAccount, *ENTRY_COMMANDS)):
         return {}
-    created = from_data(events[0].type, events[0].schema_version, events[0].data)
-    return {key: getattr(created, key)}
+    ids: dict[str, str] = {}
+    for stored in events:
+        created = from_data(stored.type, stored.schema_version, stored.data)
+        if isinstance(created, EntryPosted):
+            key = "opening_entry_id" if isinstance(command, OpenAccount) else "entry_id"
+            ids[key] = created.entry_id
+        elif isinstance(created, AccountOpened):
+            ids["opening_balances_account_id" if ids else "account_id"] = created.account_id
+    return ids
 
 
 def account_resolver(book: Book) -> Callable[[str], str]:
@@ -485,7 +489,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             sys.stdout,
             {
                 "ok": True,
-                "accounts": args.accounts,
+                "accounts": len(book.read_models.accounts()),  # with Opening Balances - USD
                 "commands": done - args.accounts,
                 "events": book.store.head()[0],
                 "seconds": round(seconds, 3),

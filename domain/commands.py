@@ -65,6 +65,10 @@ class Command:
 
 @dataclass(frozen=True, kw_only=True)
 class OpenAccount(Command):
+    """Open an account. A non-zero opening balance is posted, on the opening date, against
+    the equity account "Opening Balances" of the account's currency (opened if need be), so
+    the books balance from the first day (see :mod:`domain.opening`)."""
+
     name: str
     account_type: AccountType
     currency: str
@@ -72,6 +76,9 @@ class OpenAccount(Command):
     opening_date: dt.date
     overdraft_allowed: bool = True
     account_id: str = created_id()
+    opening_entry_id: str = created_id()  # the opening balance's entry, if there is one
+    # the Opening Balances account, if this command has to open it
+    opening_balances_account_id: str = created_id()
 
 
 @dataclass(frozen=True, kw_only=True)

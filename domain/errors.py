@@ -57,6 +57,10 @@ class InsufficientFunds(DomainError):
     rule = "an account that forbids overdraft cannot go below zero"
 
 
+class NoOpeningBalancesAccount(DomainError):
+    rule = "an opening balance is posted against the Opening Balances equity account"
+
+
 class UnknownEntry(DomainError):
     rule = "entry must exist"
 

@@ -34,6 +34,7 @@ from domain.commands import (
 )
 from domain.events import AccountType
 from domain.money import minor_digits
+from domain.opening import NAME as OPENING_BALANCES
 
 MIN_ACCOUNTS = 8
 # Ids spell what domain.commands.new_id's do (16 characters of ID_ALPHABET: a 42-bit "time",
@@ -64,7 +65,7 @@ _CORE: tuple[tuple[str, str, AccountType, int, bool, bool], ...] = (
     ("salary", "Salary", _I, 0, True, False),
     ("groceries", "Groceries", _X, 0, True, False),
     ("card", "Credit Card", _L, 0, True, False),
-    ("equity", "Opening Equity", _Q, 0, True, False),
+    ("equity", OPENING_BALANCES, _Q, 0, True, False),
     ("savings", "Savings", _A, 1_000_000, False, False),
     ("rent", "Rent", _X, 0, True, False),
     ("cash", "Cash", _A, 10_000, False, False),
@@ -154,6 +155,15 @@ def generate_commands(
     return _Workload(generated_chart(accounts, seed, currency), commands, seed).run()
 
 
+def opening_events(chart: Sequence[GeneratedAccount]) -> int:
+    """How many events opening ``chart`` appends: one per account, one per opening balance
+    (its entry), and one per currency whose opening balances need an Opening Balances account
+    that the chart does not have (see :mod:`domain.opening`)."""
+    has = {a.currency for a in chart if a.account_type is _Q and a.name == OPENING_BALANCES}
+    with_balance = [a for a in chart if a.opening_minor]
+    return len(chart) + len(with_balance) + len({a.currency for a in with_balance} - has)
+
+
 def to_decimal(minor: int, currency: str) -> Decimal:
     """Minor units as an exact Decimal in major units."""
     return Decimal(minor).scaleb(-minor_digits(currency))
@@ -201,7 +211,8 @@ class _Workload:
 
     # the run ---------------------------------------------------------------
     def run(self) -> Iterator[Command]:
-        for a in self.chart.values():
+        # the equity account first: the others' opening balances are posted against it
+        for a in sorted(self.chart.values(), key=lambda a: a.key != "equity"):
             yield OpenAccount(
                 command_id=self.new_id(),
                 account_id=a.account_id,
@@ -211,6 +222,8 @@ class _Workload:
                 opening_balance=to_decimal(a.opening_minor, a.currency),
                 opening_date=self.start,
                 overdraft_allowed=a.overdraft_allowed,
+                opening_entry_id=self.new_id(),
+                opening_balances_account_id=self.new_id(),
             )
         month = (self.start.year, self.start.month)
         pending: list[Command] = []

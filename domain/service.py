@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from domain import accounts, chart, entries
+from domain import accounts, chart, entries, opening
 from domain.accounts import Account, require_exists, require_id
 from domain.chart import Chart
 from domain.commands import (
@@ -237,7 +237,13 @@ class BookService:
             account = self._account(require_id(command.account_id, "account_id"), work)
             names = self._chart(work)  # every account event is linked into the chart
             if isinstance(command, OpenAccount):
-                return account.open(command, names)
+                return opening.open_account(
+                    command,
+                    account,
+                    names,
+                    lambda account_id: self._account(account_id, work),
+                    lambda entry_id: self._entry(entry_id, work),
+                )
             if isinstance(command, RenameAccount):
                 return account.rename(command, names)
             return account.close(command)

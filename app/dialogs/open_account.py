@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
@@ -13,6 +13,7 @@ from app.dialogs.fields import AmountEdit, date_edit, edit_date
 from app.formatting import babel_locale
 from app.models.accounts import TYPE_LABEL, TYPE_ORDER
 from app.models.sources import AccountRow
+from domain import opening
 from domain.commands import OpenAccount
 from domain.errors import DomainError
 from domain.events import AccountType
@@ -63,11 +64,17 @@ class OpenAccountDialog(CommandDialog):
         self.currency.addItems(codes)
         self.opening_balance = AmountEdit(currency)
         self.opening_date = date_edit()
+        self.opening_note = QLabel(
+            f"The other side goes to the equity account “{opening.NAME}”, which is opened "
+            "for it if the book has none."
+        )
+        self.opening_note.setWordWrap(True)
         self.overdraft = QCheckBox("Allow a negative balance (overdraft)")
         self.form.addRow("&Name:", self.name)
         self.form.addRow("&Type:", self.account_type)
         self.form.addRow("C&urrency:", self.currency)
         self.form.addRow("Opening &balance:", self.opening_balance)
+        self.form.addRow("", self.opening_note)
         self.form.addRow("Opening &date:", self.opening_date)
         self.form.addRow("", self.overdraft)
         self.name.textChanged.connect(self.revalidate)

@@ -36,8 +36,10 @@ def test_passes_the_model_tester(book: Book, qtmodeltester: Any) -> None:
 def test_groups_accounts_by_type_with_subtotals_and_net_worth(book: Book) -> None:
     model = AccountsModel(book.read_models)
     assert names(model) == [
-        "Assets", "Checking", "Savings", "Income", "Salary", "Expenses", "Groceries", "Net worth",
+        "Assets", "Checking", "Savings", "Equity", "Opening Balances", "Income", "Salary",
+        "Expenses", "Groceries", "Net worth",
     ]  # fmt: skip
+    assert balance_of(model, "Opening Balances") == "€150.00"  # 100.00 + 50.00
     assert balance_of(model, "Checking") == "€1,054.50"
     assert balance_of(model, "Assets") == "€1,104.50"  # 1,054.50 + 50.00
     assert balance_of(model, "Net worth") == "€1,104.50"
@@ -89,10 +91,11 @@ def test_a_rename_reorders_rows_and_keeps_persistent_indexes(book: Book, qtbot: 
 def test_as_of_shows_the_balances_of_that_event(book: Book, qtbot: Any) -> None:
     model = AccountsModel(book.read_models)
     with qtbot.assertNotEmitted(model.modelReset):
-        model.set_as_of(5)  # before the grocery withdrawal
+        model.set_as_of(8)  # before the grocery withdrawal
     assert balance_of(model, "Checking") == "€1,100.00"
-    model.set_as_of(1)  # only Checking is open
+    model.set_as_of(1)  # only Checking is open, before its opening balance
     assert names(model) == ["Assets", "Checking", "Net worth"]
+    assert balance_of(model, "Checking") == "€0.00"
     model.set_as_of(None)
     assert balance_of(model, "Checking") == "€1,054.50"
 

@@ -19,4 +19,4 @@ def test_details_show_the_whole_record_of_one_event(tmp_path: Path) -> None:
         assert event is not None
         assert text.startswith(f"Event #2 · {event.type}")
         assert event.hash.hex() in text
-        assert EventDetails(book.events)(7) == "Event #7 is not in the book."
+        assert EventDetails(book.events)(10) == "Event #10 is not in the book."

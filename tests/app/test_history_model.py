@@ -34,11 +34,11 @@ def test_passes_the_model_tester(generated_book: Path, qtmodeltester: Any) -> No
 
 def test_row_r_is_event_r_plus_one(book: Book) -> None:
     model = HistoryModel(book.read_models)
-    assert model.rowCount() == 6
+    assert model.rowCount() == 9
     assert model.data(model.index(0, COL_POSITION), DISPLAY) == "1"
     assert model.data(model.index(0, COL_TYPE), DISPLAY) == "Account opened"
-    assert model.data(model.index(5, COL_TYPE), DISPLAY) == "Entry posted"
-    assert model.position_at(5) == 6 and model.row_of(6) == 5
+    assert model.data(model.index(8, COL_TYPE), DISPLAY) == "Entry posted"
+    assert model.position_at(8) == 9 and model.row_of(9) == 8
 
 
 def test_pages_only_what_is_asked_for(
@@ -65,39 +65,39 @@ def test_appends_insert_rows_at_the_end(book: Book, qtbot: Any) -> None:
     controller.events_appended.connect(model.on_events_appended)
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted) as signal:
         controller.execute(open_account("Rent", AccountType.EXPENSE))
-    assert signal.args[1:] == [6, 6]
-    assert model.rowCount() == 7
+    assert signal.args[1:] == [9, 9]
+    assert model.rowCount() == 10
 
 
 def test_rows_after_the_cursor_are_dimmed(book: Book, qtbot: Any) -> None:
     model = HistoryModel(book.read_models)
-    assert model.data(model.index(5, 0), FOREGROUND) is None
+    assert model.data(model.index(8, 0), FOREGROUND) is None
     with qtbot.waitSignal(model.dataChanged) as changed:
         model.set_cursor(3)
     first, last, roles = changed.args
-    assert (first.row(), last.row(), roles) == (3, 5, [FOREGROUND])
+    assert (first.row(), last.row(), roles) == (3, 8, [FOREGROUND])
     assert model.data(model.index(2, 0), FOREGROUND) is None
     assert model.data(model.index(3, 0), FOREGROUND) is not None
     model.set_cursor(None)
-    assert model.data(model.index(5, 0), FOREGROUND) is None
+    assert model.data(model.index(8, 0), FOREGROUND) is None
 
 
 def test_caption_names_time_and_type(book: Book) -> None:
     model = HistoryModel(book.read_models)
-    when, kind = model.caption(6)
+    when, kind = model.caption(9)
     assert kind == "Entry posted" and when
 
 
 def test_summaries_show_amounts_in_the_users_locale(book: Book) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     model = HistoryModel(book.read_models)
-    summaries = [model.data(model.index(row, COL_SUMMARY), DISPLAY) for row in (0, 5)]
+    summaries = [model.data(model.index(row, COL_SUMMARY), DISPLAY) for row in (2, 8)]
     assert summaries == [
-        "Opened asset account Checking (EUR) with 100,00\xa0€, no overdraft",
+        "Transfer 100,00\xa0€ from Opening Balances to Checking — Opening balance",
         "Withdrawal 45,50\xa0€ from Checking to Groceries — Market",
     ]
     # the read models' own default (the CLI's) stays the fixed form
-    assert book.read_models.history(5, 1)[0].summary == (
+    assert book.read_models.history(8, 1)[0].summary == (
         "Withdrawal 45.50 EUR from Checking to Groceries — Market"
     )
 

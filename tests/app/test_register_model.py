@@ -39,9 +39,9 @@ def test_passes_the_model_tester(generated_book: Path, qtmodeltester: Any) -> No
 def test_shows_entries_with_running_balance(book: Book) -> None:
     model = RegisterModel(book.read_models)
     model.set_account(account(book, "Checking"))
-    assert column(model, COL_PAYEE) == ["Employer", "Market"]
-    assert column(model, COL_AMOUNT) == ["€1,000.00", "-€45.50"]
-    assert column(model, COL_BALANCE) == ["€1,100.00", "€1,054.50"]
+    assert column(model, COL_PAYEE) == ["Opening balance", "Employer", "Market"]
+    assert column(model, COL_AMOUNT) == ["€100.00", "€1,000.00", "-€45.50"]
+    assert column(model, COL_BALANCE) == ["€100.00", "€1,100.00", "€1,054.50"]
 
 
 def test_a_voided_entry_is_struck_out_with_a_tooltip_naming_the_void(book: Book) -> None:
@@ -49,19 +49,19 @@ def test_a_voided_entry_is_struck_out_with_a_tooltip_naming_the_void(book: Book)
     controller = CommandController(book.service)
     controller.events_appended.connect(model.on_events_appended)
     model.set_account(account(book, "Checking"))
-    entry = model.row_at(1)
+    entry = model.row_at(2)  # Market
     assert entry is not None
     controller.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY, reason="twice"))
     void_position = book.store.head()[0]
-    assert model.rowCount() == 3
-    struck = model.data(model.index(1, COL_PAYEE), Qt.ItemDataRole.FontRole)
+    assert model.rowCount() == 4
+    struck = model.data(model.index(2, COL_PAYEE), Qt.ItemDataRole.FontRole)
     assert struck.strikeOut()
-    assert model.data(model.index(1, COL_PAYEE), Qt.ItemDataRole.ToolTipRole) == (
+    assert model.data(model.index(2, COL_PAYEE), Qt.ItemDataRole.ToolTipRole) == (
         f"Voided by event #{void_position} (double-click to show it in the history)"
     )
     assert column(model, COL_BALANCE)[-1] == "€1,100.00"
     model.set_as_of(void_position - 1)  # before the void: not struck out
-    assert model.data(model.index(1, COL_PAYEE), Qt.ItemDataRole.FontRole) is None
+    assert model.data(model.index(2, COL_PAYEE), Qt.ItemDataRole.FontRole) is None
 
 
 def test_new_entries_are_inserted_without_a_reset(book: Book, qtbot: Any) -> None:
@@ -74,16 +74,16 @@ def test_new_entries_are_inserted_without_a_reset(book: Book, qtbot: Any) -> Non
         controller.execute(Deposit(account_id=checking.account_id,
                                    income_account_id=salary.account_id,
                                    amount=Decimal("1.00"), booking_date=DAY))  # fmt: skip
-    assert model.rowCount() == 3
+    assert model.rowCount() == 4
 
 
 def test_as_of_hides_later_entries(book: Book) -> None:
     model = RegisterModel(book.read_models)
     model.set_account(account(book, "Checking"))
-    model.set_as_of(5)
-    assert column(model, COL_PAYEE) == ["Employer"]
+    model.set_as_of(8)  # the deposit, not yet the withdrawal
+    assert column(model, COL_PAYEE) == ["Opening balance", "Employer"]
     model.set_as_of(None)
-    assert model.rowCount() == 2
+    assert model.rowCount() == 3
 
 
 def test_no_account_no_rows(book: Book) -> None:

@@ -49,10 +49,10 @@ def test_opening_catches_the_views_up_in_a_worker(
         service = BookService(book.store)
         for command in household():
             service.execute(command)
-        assert book.read_models.pending() == 6
+        assert book.read_models.pending() == 9
     with qtbot.waitSignal(launcher.window_opened, timeout=10_000) as opened:
         launcher.open_book(book_path)
     window = opened.args[0]
-    assert window.timeline.slider.maximum() == 6
+    assert window.timeline.slider.maximum() == 9
     assert launcher.open_book(book_path)  # already open: raised, not opened twice
     assert len(launcher.windows) == 1

@@ -70,9 +70,11 @@ def test_open_accounts_and_post_entries_through_dialogs(
 
     assert balance(window, "Checking") == "€3,200.25"
     assert balance(window, "Groceries") == "€50.25"
-    assert window.register_panel.table.model().rowCount() == 2
-    assert head(window) == 5
-    assert window.status.count_label.text() == "5 events"
+    # the opening balance is an entry against Opening Balances, opened for it
+    assert balance(window, "Opening Balances") == "€1,250.50"
+    assert window.register_panel.table.model().rowCount() == 3
+    assert head(window) == 7
+    assert window.status.count_label.text() == "7 events"
 
 
 def test_ok_stays_disabled_until_the_form_is_complete(

@@ -49,10 +49,10 @@ def test_verify_integrity_of_an_intact_book(
     assert window.status.integrity_label.text() == "Integrity: unknown"
     with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
         window.actions_.verify.trigger()
-    assert window.status.integrity_label.text() == "Integrity: verified ✓ at head #6"
+    assert window.status.integrity_label.text() == "Integrity: verified ✓ at head #9"
     # the head's hash is what a person writes down: a later verify proves nothing before changed
     with closing(sqlite3.connect(book_file)) as db:
-        (head_hash,) = db.execute("SELECT hash FROM events WHERE position = 6").fetchone()
+        (head_hash,) = db.execute("SELECT hash FROM events WHERE position = 9").fetchone()
     (text,) = message_boxes.texts("information")
     assert head_hash.hex() in text
     assert head_hash.hex() in window.status.integrity_label.toolTip()
@@ -61,13 +61,13 @@ def test_verify_integrity_of_an_intact_book(
 def test_verify_integrity_names_the_first_tampered_event(
     book_file: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
 ) -> None:
-    tamper(book_file, 6)
+    tamper(book_file, 9)  # the withdrawal at Market
     window = open_window(book_file)
     with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
         window.actions_.verify.trigger()
-    assert window.status.integrity_label.text() == "Integrity: TAMPERED at #6"
+    assert window.status.integrity_label.text() == "Integrity: TAMPERED at #9"
     (text,) = message_boxes.texts("critical")
-    assert "#6" in text
+    assert "#9" in text
     # what happened, in the store's words (not the report's one-word code "altered")
     assert "the stored hash does not follow from the previous event" in text
 
@@ -85,7 +85,7 @@ def test_save_a_copy_writes_a_book_with_the_same_events(
     with qtbot.waitSignal(window.tasks.copied, timeout=10_000):
         window.actions_.save_copy.trigger()
     with Book.open(tmp_path / "copy.tallybook", readonly=True) as copy:
-        assert copy.store.head()[0] == 6
+        assert copy.store.head()[0] == 9
         assert copy.store.verify().ok
 
 
@@ -96,7 +96,7 @@ def test_rebuild_views_keeps_what_is_shown(
     with qtbot.waitSignal(window.tasks.rebuilt, timeout=10_000) as rebuilt:
         window.actions_.rebuild.trigger()
     assert rebuilt.args == [True]
-    assert window.history_dock.table.model().rowCount() == 6
+    assert window.history_dock.table.model().rowCount() == 9
 
 
 def test_new_book_opens_an_empty_book_in_a_new_window(
@@ -125,7 +125,7 @@ def test_new_book_never_overwrites_a_file(
     window.actions_.new_book.trigger()
     assert "already exists" in message_boxes.texts("warning")[0]
     with Book.open(book_file) as still:
-        assert still.store.head()[0] == 6
+        assert still.store.head()[0] == 9
 
 
 def test_new_sample_book_has_a_year_of_activity(

@@ -22,7 +22,7 @@ Window = Callable[[Path], MainWindow]
 
 @pytest.fixture
 def window(make_book: Callable[[list[Command]], Path], open_window: Window) -> MainWindow:
-    return open_window(make_book(household()))  # six events; Checking ends at 1,054.50
+    return open_window(make_book(household()))  # nine events; Checking ends at 1,054.50
 
 
 def move_slider(window: MainWindow, qtbot: Any, position: int) -> None:
@@ -37,20 +37,20 @@ def test_moving_the_slider_replays_balances_and_return_restores_them(
     window: MainWindow, qtbot: Any
 ) -> None:
     assert balance(window, "Checking") == "€1,054.50"
-    move_slider(window, qtbot, 5)
+    move_slider(window, qtbot, 8)
     assert balance(window, "Checking") == "€1,100.00"
-    assert window.timeline.label.text().startswith("Event #5 of 6 · ")
+    assert window.timeline.label.text().startswith("Event #8 of 9 · ")
     assert window.banner.isVisibleTo(window)
-    assert "as of event #5" in window.banner.label.text()
-    move_slider(window, qtbot, 1)
+    assert "as of event #8" in window.banner.label.text()
+    move_slider(window, qtbot, 3)  # Checking's opening balance
     assert balance(window, "Checking") == "€100.00"
     with pytest.raises(KeyError):
-        balance(window, "Savings")  # opened at event 4
+        balance(window, "Savings")  # opened at event 6
     qtbot.mouseClick(window.banner.button, Qt.MouseButton.LeftButton)
     assert balance(window, "Checking") == "€1,054.50"
     assert balance(window, "Savings") == "€50.00"
     assert not window.banner.isVisibleTo(window)
-    assert window.timeline.slider.value() == 6
+    assert window.timeline.slider.value() == 9
 
 
 def test_dragging_applies_only_the_last_position(window: MainWindow, qtbot: Any) -> None:
@@ -75,9 +75,9 @@ def test_editing_is_disabled_in_the_past(window: MainWindow, qtbot: Any) -> None
 def test_step_keys_and_actions_move_one_event(window: MainWindow, qtbot: Any) -> None:
     window.timeline.actions_.back.trigger()
     window.timeline.actions_.back.trigger()
-    assert window.timeline.slider.value() == 4
+    assert window.timeline.slider.value() == 7
     window.timeline.actions_.forward.trigger()
-    assert window.timeline.slider.value() == 5
+    assert window.timeline.slider.value() == 8
     window.timeline.actions_.first.trigger()
     assert window.timeline.slider.value() == 1
     assert window.timeline.actions_.back.shortcut().toString() == "Ctrl+["
@@ -89,7 +89,7 @@ def test_play_steps_forward_until_the_present(window: MainWindow, qtbot: Any) ->
     window.timeline.play()
     assert window.timeline.slider.value() == 1  # playing from the present starts over
     qtbot.waitUntil(lambda: not window.timeline.playing, timeout=5000)
-    assert window.timeline.slider.value() == 6
+    assert window.timeline.slider.value() == 9
     assert window.actions_.deposit.isEnabled()
 
 
@@ -105,12 +105,12 @@ def test_history_selection_follows_the_cursor_and_enter_moves_it(
     table.setCurrentIndex(model.index(4, 0))
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert window.timeline.slider.value() == 5
-    rect = table.visualRect(model.index(1, 1))
+    rect = table.visualRect(model.index(2, 1))
     # a real double-click is a press and release, then the double-click event
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.timeline.slider.value() == 5  # selecting alone does not move the cursor
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.timeline.slider.value() == 2
+    assert window.timeline.slider.value() == 3
     assert balance(window, "Checking") == "€100.00"
 
 
@@ -123,8 +123,8 @@ def test_events_appended_elsewhere_grow_the_timeline_but_keep_the_cursor(
     with Book.open(session.parts.path) as other:  # e.g. the CLI, writing the same file
         other.service.execute(open_account("Rent", AccountType.EXPENSE))
     assert len(session.watcher.poll()) == 1
-    assert (session.travel.head, session.travel.cursor) == (7, 2)
-    assert window.timeline.label.text().startswith("Event #2 of 7")
-    assert window.history_dock.table.model().rowCount() == 7
+    assert (session.travel.head, session.travel.cursor) == (10, 2)
+    assert window.timeline.label.text().startswith("Event #2 of 10")
+    assert window.history_dock.table.model().rowCount() == 10
     window.timeline.actions_.present.trigger()
     assert balance(window, "Rent") == "€0.00"

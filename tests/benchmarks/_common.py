@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or str(ROOT))
 
 from domain.commands import Command  # noqa: E402
-from domain.generate import generate_commands  # noqa: E402
+from domain.generate import generate_commands, generated_chart, opening_events  # noqa: E402
 from domain.projections.location import ENV_DIR as READ_MODELS_ENV  # noqa: E402
 
 SEED = 7
@@ -48,9 +48,16 @@ IMPORT_BATCH = 5000
 DEFAULT_SIZES = (10_000, 100_000)
 
 
+def book_commands(size: int) -> int:
+    """How many of the generated commands make a book of ``size`` events (the openings of
+    accounts with an opening balance append more than one)."""
+    return size - (opening_events(generated_chart(ACCOUNTS, SEED)) - ACCOUNTS)
+
+
 def workload(size: int) -> Iterator[Command]:
-    """The generated commands: the book's ``size`` ones, then ``EXTRA`` more."""
-    return generate_commands(ACCOUNTS, size - ACCOUNTS + EXTRA, SEED)
+    """The generated commands: the ``book_commands(size)`` of the book of ``size`` events,
+    then ``EXTRA`` more."""
+    return generate_commands(ACCOUNTS, book_commands(size) - ACCOUNTS + EXTRA, SEED)
 
 
 def cache_dir() -> Path:
@@ -122,7 +129,7 @@ def import_book(path: Path, size: int) -> dict[str, Any]:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     book = Book.open(path, create_if_missing=True)
     spent = 0.0
-    commands = islice(workload(size), size)
+    commands = islice(workload(size), book_commands(size))
     started = time.perf_counter()
     try:
         while chunk := list(islice(commands, IMPORT_BATCH)):

@@ -40,7 +40,8 @@ def measure_append(
     from domain.store.sqlite_dialect import dbapi
 
     source, _ = c.cached_book(size)
-    commands = list(islice(c.workload(size), size, size + c.EXTRA))
+    first = c.book_commands(size)
+    commands = list(islice(c.workload(size), first, first + c.EXTRA))
     with tempfile.TemporaryDirectory() as tmp:
         book = Book.open(c.copy_book(source, Path(tmp)), create_if_missing=False)
         try:

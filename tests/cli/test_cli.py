@@ -8,6 +8,7 @@ import selectors
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +106,15 @@ def test_apply_creates_the_book_and_reports_each_command(tmp_path: Path, cli: An
     status, out, err = cli("apply", path, stdin=lines(*OPEN, DEPOSIT))
     assert (status, err) == (0, "")
     assert [o["ok"] for o in out] == [True] * 4
-    assert [o["positions"] for o in out] == [[1], [2], [3], [4]]
+    # Checking's opening balance: Opening Balances opened for it (2) and its entry (3)
+    assert [o["positions"] for o in out] == [[1, 2, 3], [4], [5], [6]]
     assert [o["line"] for o in out] == [1, 2, 3, 4]
-    assert set(out[0]["ids"]) == {"account_id"}
+    assert set(out[0]["ids"]) == {"account_id", "opening_balances_account_id", "opening_entry_id"}
+    assert set(out[1]["ids"]) == {"account_id"}
     assert set(out[3]["ids"]) == {"entry_id"}
-    assert balances(cli, path) == {"Checking": "2600.00", "Salary": "2500.00", "Rent": "0.00"}
+    assert balances(cli, path) == {
+        "Checking": "2600.00", "Opening Balances": "100.00", "Salary": "2500.00", "Rent": "0.00"
+    }  # fmt: skip
 
 
 def test_apply_bad_lines_are_reported_append_nothing_and_the_run_goes_on(
@@ -133,8 +138,8 @@ def test_apply_bad_lines_are_reported_append_nothing_and_the_run_goes_on(
     assert out[3]["error_type"] == "InsufficientFunds"
     assert "Checking" in out[3]["error"]
     assert "unknown field tip" in out[4]["error"]
-    # only the last, good line appended: right after the five events of the fixture
-    assert out[5]["positions"] == [6]
+    # only the last, good line appended: right after the seven events of the fixture
+    assert out[5]["positions"] == [8]
     after = balances(cli, book)
     assert after["Checking"] == "4199.50" and before["Checking"] == "1699.50"
 
@@ -175,11 +180,27 @@ def test_apply_same_command_id_twice_appends_once(book: Path, cli: Any) -> None:
     command = {**DEPOSIT, "command_id": "retry-1"}
     status, out, _ = cli("apply", book, stdin=lines(command, command))
     assert status == 0
-    assert out[0]["positions"] == out[1]["positions"] == [6]
+    assert out[0]["positions"] == out[1]["positions"] == [8]
     # the retry would have made another entry id; it answers with the entry the first made
-    _, history, _ = cli("history", book, "--from", 6)
+    _, history, _ = cli("history", book, "--from", 8)
     assert out[0]["ids"] == out[1]["ids"] == {"entry_id": history[0]["data"]["entry_id"]}
     assert balances(cli, book)["Checking"] == "4199.50"
+
+
+def test_apply_an_opening_balance_sent_twice_answers_with_the_same_ids(
+    tmp_path: Path, cli: Any
+) -> None:
+    command = {**OPEN[0], "command_id": "open-1"}
+    status, out, _ = cli("apply", tmp_path / "b.tallybook", stdin=lines(command, command))
+    assert status == 0
+    assert out[0]["positions"] == out[1]["positions"] == [1, 2, 3]
+    assert out[0]["ids"] == out[1]["ids"]
+    _, history, _ = cli("history", tmp_path / "b.tallybook")
+    assert out[0]["ids"] == {
+        "account_id": history[0]["data"]["account_id"],
+        "opening_balances_account_id": history[1]["data"]["account_id"],
+        "opening_entry_id": history[2]["data"]["entry_id"],
+    }
 
 
 def test_apply_refuses_a_command_id_used_by_another_command(book: Path, cli: Any) -> None:
@@ -189,7 +210,7 @@ def test_apply_refuses_a_command_id_used_by_another_command(book: Path, cli: Any
     assert status == 1
     assert out[1]["ok"] is False
     assert out[1]["error_type"] == "CommandIdReused"
-    assert "'pay-1' was already used, for another command (events 6-6)" in out[1]["error"]
+    assert "'pay-1' was already used, for another command (events 8-8)" in out[1]["error"]
     assert balances(cli, book)["Checking"] == "4199.50"
 
 
@@ -235,7 +256,7 @@ def test_balances_lists_every_account(book: Path, cli: Any) -> None:
     status, out, _ = cli("balances", book)
     assert status == 0
     report = out[0]
-    assert (report["as_of"], report["head"]) == (5, 5)
+    assert (report["as_of"], report["head"]) == (7, 7)
     checking = next(a for a in report["accounts"] if a["name"] == "Checking")
     assert checking == {
         "id": checking["id"],
@@ -248,19 +269,21 @@ def test_balances_lists_every_account(book: Path, cli: Any) -> None:
 
 
 def test_balances_as_of_a_past_position(book: Path, cli: Any) -> None:
-    assert balances(cli, book, "--as-of", 4) == {
+    assert balances(cli, book, "--as-of", 6) == {
         "Checking": "2600.00",
+        "Opening Balances": "100.00",
         "Salary": "2500.00",
         "Rent": "0.00",
     }
-    assert balances(cli, book, "--as-of", 1) == {"Checking": "100.00"}
+    assert balances(cli, book, "--as-of", 3) == {"Checking": "100.00", "Opening Balances": "100.00"}
+    assert balances(cli, book, "--as-of", 1) == {"Checking": "0.00"}
     assert balances(cli, book, "--as-of", 0) == {}
 
 
 def test_balances_as_of_beyond_the_head(book: Path, cli: Any) -> None:
-    status, out, err = cli("balances", book, "--as-of", 6)
+    status, out, err = cli("balances", book, "--as-of", 8)
     assert (status, out) == (1, [])
-    assert "outside 0..5" in err
+    assert "outside 0..7" in err
 
 
 def test_balances_shows_closed_accounts(book: Path, cli: Any) -> None:
@@ -286,8 +309,8 @@ def test_verify_a_good_book(book: Path, cli: Any) -> None:
     status, out, err = cli("verify", book)
     assert (status, err) == (0, "")
     assert out[0]["ok"] is True
-    assert out[0]["events"] == 5
-    assert out[0]["head"]["position"] == 5
+    assert out[0]["events"] == 7
+    assert out[0]["head"]["position"] == 7
     assert len(bytes.fromhex(out[0]["head"]["hash"])) == 32
 
 
@@ -296,16 +319,16 @@ def test_verify_names_the_first_tampered_event(book: Path, cli: Any) -> None:
         for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
             db.execute(f'DROP TRIGGER "{name}"')
         db.execute(
-            "UPDATE events SET data = json_set(data, '$.payee', 'Mallory') WHERE position = 4"
+            "UPDATE events SET data = json_set(data, '$.payee', 'Mallory') WHERE position = 6"
         )
     db.close()
     status, out, _ = cli("verify", book)
     assert status == 1
     assert out[0]["ok"] is False
-    assert out[0]["first_bad_position"] == 4
-    assert out[0]["events"] == 3
+    assert out[0]["first_bad_position"] == 6
+    assert out[0]["events"] == 5
     assert out[0]["problem"] == "altered"
-    assert out[0]["message"].startswith("position 4: ")
+    assert out[0]["message"].startswith("position 6: ")
 
 
 def test_verify_a_text_file_exits_2_and_leaves_it_untouched(tmp_path: Path, cli: Any) -> None:
@@ -353,10 +376,14 @@ def test_verify_a_missing_file_exits_2_and_creates_nothing(tmp_path: Path, cli: 
 def test_history_prints_events_from_a_position(book: Path, cli: Any) -> None:
     status, out, _ = cli("history", book)
     assert status == 0
-    assert [e["position"] for e in out] == [1, 2, 3, 4, 5]
-    assert [e["type"] for e in out] == ["AccountOpened"] * 3 + ["EntryPosted"] * 2
-    assert out[3]["data"]["payee"] == "ACME"
-    assert out[3]["summary"] == "Deposit 2,500.00 EUR into Checking from Salary — ACME"
+    assert [e["position"] for e in out] == [1, 2, 3, 4, 5, 6, 7]
+    opened, posted = "AccountOpened", "EntryPosted"
+    assert [e["type"] for e in out] == [opened, opened, posted, opened, opened, posted, posted]
+    assert out[2]["summary"] == (
+        "Transfer 100.00 EUR from Opening Balances to Checking — Opening balance"
+    )
+    assert out[5]["data"]["payee"] == "ACME"
+    assert out[5]["summary"] == "Deposit 2,500.00 EUR into Checking from Salary — ACME"
     _, out, _ = cli("history", book, "--from", 2, "--limit", 2)
     assert [e["position"] for e in out] == [2, 3]
 
@@ -377,7 +404,8 @@ def generate(cli: Any, path: Path, seed: int) -> dict[str, Any]:
 def test_generate_is_deterministic_and_verifies(tmp_path: Path, cli: Any) -> None:
     first, second, other = (tmp_path / n for n in ("a.tallybook", "b.tallybook", "c.tallybook"))
     summary = generate(cli, first, 11)
-    assert (summary["accounts"], summary["commands"], summary["events"]) == (18, 1500, 1518)
+    # four opening balances, and Opening Balances - USD opened for the USD Wallet's
+    assert (summary["accounts"], summary["commands"], summary["events"]) == (19, 1500, 1523)
     generate(cli, second, 11)
     generate(cli, other, 12)
     _, a, _ = cli("balances", first)
@@ -387,7 +415,7 @@ def test_generate_is_deterministic_and_verifies(tmp_path: Path, cli: Any) -> Non
     assert a != c
     for path in (first, second):
         status, out, _ = cli("verify", path)
-        assert status == 0 and out[0]["events"] == 1518
+        assert status == 0 and out[0]["events"] == 1523
 
 
 def test_generated_book_has_voids_back_dated_entries_and_a_closed_account(
@@ -411,12 +439,18 @@ def test_generated_book_has_voids_back_dated_entries_and_a_closed_account(
         "expense",
     }
     assert sum(a["closed"] for a in out[0]["accounts"]) == 1
+    # double entry, opening balances included: the debits equal the credits per currency
+    debits: dict[str, Decimal] = {}
+    for a in out[0]["accounts"]:
+        sign = 1 if a["type"] in ("asset", "expense") else -1
+        debits[a["currency"]] = debits.get(a["currency"], Decimal(0)) + sign * Decimal(a["balance"])
+    assert debits == {"EUR": 0, "USD": 0}
 
 
 def test_generate_refuses_a_book_with_events(book: Path, cli: Any) -> None:
     status, _, err = cli("generate", book, "--accounts", 8, "--commands", 10)
     assert status == 1
-    assert "already has 5 events" in err
+    assert "already has 7 events" in err
 
 
 def test_help_for_every_action(capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,11 +40,14 @@ def test_open_account_with_all_fields() -> None:
     command = build(
         '{"command": "open_account", "name": "Checking", "account_type": "asset",'
         ' "currency": "EUR", "opening_balance": "12.50", "opening_date": "2024-01-31",'
-        ' "overdraft_allowed": false, "account_id": "acc1", "command_id": "c1"}'
+        ' "overdraft_allowed": false, "account_id": "acc1", "command_id": "c1",'
+        ' "opening_entry_id": "ob-entry", "opening_balances_account_id": "ob"}'
     )
     assert command == OpenAccount(
         command_id="c1",
         account_id="acc1",
+        opening_entry_id="ob-entry",
+        opening_balances_account_id="ob",
         name="Checking",
         account_type=AccountType.ASSET,
         currency="EUR",

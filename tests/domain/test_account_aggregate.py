@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from domain_given import DAY, World, opened, posted, voided
 
+from domain import opening
 from domain.accounts import Account
 from domain.chart import Chart, normalise_name
 from domain.commands import CloseAccount, OpenAccount, RenameAccount
@@ -20,13 +21,23 @@ from domain.errors import (
     InsufficientFunds,
     InvalidAmount,
     InvalidCommand,
+    NoOpeningBalancesAccount,
     UnknownAccount,
     UnknownCurrency,
 )
-from domain.events import AccountClosed, AccountOpened, AccountRenamed, AccountType, Event
+from domain.events import (
+    AccountClosed,
+    AccountOpened,
+    AccountRenamed,
+    AccountType,
+    EntryKind,
+    EntryPosted,
+    Event,
+)
 
 INCOME = AccountType.INCOME
 LIABILITY = AccountType.LIABILITY
+EQUITY = AccountType.EQUITY
 
 
 def open_cmd(**overrides: Any) -> OpenAccount:
@@ -43,24 +54,136 @@ def open_cmd(**overrides: Any) -> OpenAccount:
 
 
 def when_open(world: World, command: OpenAccount) -> list[Event]:
-    return world.account(command.account_id).open(command, world.chart)
+    return opening.open_account(
+        command, world.account(command.account_id), world.chart, world.account, world.entry
+    )
 
 
 # --- OpenAccount ---------------------------------------------------------------------------
 
 
-def test_open_account_emits_opened_with_trimmed_name_and_minor_units() -> None:
-    events = when_open(World(), open_cmd(name="  Savings ", opening_balance=Decimal("12.50")))
+def test_open_account_emits_opened_with_trimmed_name() -> None:
+    events = when_open(World(), open_cmd(name="  Savings "))
     assert events == [
         AccountOpened(
             account_id="new",
             name="Savings",
             account_type=AccountType.ASSET,
             currency="EUR",
-            opening_balance=1250,
+            opening_balance=0,
             opening_date=DAY,
             overdraft_allowed=True,
         )
+    ]
+
+
+def opening_cmd(**overrides: Any) -> OpenAccount:
+    """An OpenAccount with an opening balance and the ids its opening creates."""
+    fields: dict[str, Any] = {
+        "opening_balance": Decimal("12.50"),
+        "opening_entry_id": "ob-entry",
+        "opening_balances_account_id": "ob",
+        **overrides,
+    }
+    return open_cmd(**fields)
+
+
+def opening_entry(*legs: tuple[str, int], currency: str = "EUR") -> EntryPosted:
+    return posted(
+        "ob-entry", *legs, currency=currency, kind=EntryKind.TRANSFER, payee="Opening balance"
+    )
+
+
+def test_an_opening_balance_opens_opening_balances_and_posts_against_it() -> None:
+    events = when_open(World(), opening_cmd())
+    assert events == [
+        opened("new", "Savings"),
+        opened("ob", "Opening Balances", AccountType.EQUITY),
+        opening_entry(("ob", -1250), ("new", 1250)),  # the side money comes from first
+    ]
+
+
+def test_later_opening_balances_go_against_the_same_account() -> None:
+    world = World.given(opened("ob", "opening balances", AccountType.EQUITY))
+    events = when_open(world, opening_cmd())
+    assert events == [opened("new", "Savings"), opening_entry(("ob", -1250), ("new", 1250))]
+
+
+def test_a_liability_opening_balance_is_a_credit_to_it() -> None:
+    events = when_open(World(), opening_cmd(name="Loan", account_type=LIABILITY))
+    assert events[-1] == opening_entry(("new", -1250), ("ob", 1250))
+
+
+def test_a_negative_opening_balance_with_overdraft_is_a_credit() -> None:
+    events = when_open(World(), opening_cmd(opening_balance=Decimal("-5")))
+    assert events[-1] == opening_entry(("new", -500), ("ob", 500))
+
+
+def test_another_currency_gets_its_own_opening_balances_account() -> None:
+    world = World.given(opened("ob-eur", "Opening Balances", AccountType.EQUITY))
+    events = when_open(world, opening_cmd(currency="USD"))
+    assert events[1] == opened("ob", "Opening Balances - USD", AccountType.EQUITY, currency="USD")
+    assert events[2] == opening_entry(("ob", -1250), ("new", 1250), currency="USD")
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        opened("x", "Opening Balances"),  # an asset
+        opened("x", "Opening Balances", AccountType.EQUITY, currency="USD"),
+        opened("x", "Opening Balances", INCOME),
+    ],
+    ids=["asset", "other currency", "income"],
+)
+def test_a_name_held_by_an_account_that_cannot_take_it_moves_to_the_next(
+    holder: AccountOpened,
+) -> None:
+    events = when_open(World.given(holder), opening_cmd())
+    assert events[1] == opened("ob", "Opening Balances - EUR", AccountType.EQUITY)
+
+
+def test_a_closed_opening_balances_account_is_not_used() -> None:
+    world = World.given(
+        opened("x", "Opening Balances", AccountType.EQUITY),
+        AccountClosed(account_id="x", closed_on=DAY),
+    )
+    assert when_open(world, opening_cmd())[1].account_id == "ob"  # type: ignore[attr-defined]
+
+
+def test_an_account_named_opening_balances_does_not_take_its_own_opening() -> None:
+    events = when_open(World(), opening_cmd(name="Opening Balances", account_type=EQUITY))
+    assert events[1] == opened("ob", "Opening Balances - EUR", AccountType.EQUITY)
+
+
+def test_no_free_opening_balances_name_is_refused() -> None:
+    world = World.given(
+        opened("x", "Opening Balances"), opened("y", "Opening Balances - EUR", INCOME)
+    )
+    with pytest.raises(
+        NoOpeningBalancesAccount,
+        match=r"Savings needs an open equity account in EUR named 'Opening Balances' or "
+        r"'Opening Balances - EUR', but both names belong to other accounts",
+    ):
+        when_open(world, opening_cmd())
+
+
+def test_the_ids_an_opening_creates_must_be_new() -> None:
+    used = World.given(
+        opened("ob", "Old"),
+        opened("ob-entry-acct"),
+        posted("ob-entry", ("ob", 1), ("ob-entry-acct", -1)),
+    )
+    with pytest.raises(InvalidCommand, match="account id ob is already used"):
+        when_open(used, opening_cmd())
+    with pytest.raises(InvalidCommand, match="entry id ob-entry is already used"):
+        when_open(used, opening_cmd(opening_balances_account_id="fresh"))
+    with pytest.raises(InvalidCommand, match="account id new is already used"):
+        when_open(World(), opening_cmd(opening_balances_account_id="new"))
+
+
+def test_a_zero_opening_balance_opens_the_account_alone() -> None:
+    assert when_open(World(), open_cmd(opening_balance=Decimal("0.00"))) == [
+        opened("new", "Savings")
     ]
 
 
@@ -138,12 +261,6 @@ def test_open_account_refuses_a_negative_opening_balance_without_overdraft() -> 
     command = open_cmd(opening_balance=Decimal("-5"), overdraft_allowed=False)
     with pytest.raises(InsufficientFunds, match=r"Savings cannot open at -5\.00 EUR"):
         when_open(World(), command)
-
-
-def test_open_account_allows_a_negative_opening_balance_with_overdraft() -> None:
-    (event,) = when_open(World(), open_cmd(opening_balance=Decimal("-5")))
-    assert isinstance(event, AccountOpened)
-    assert event.opening_balance == -500
 
 
 def test_open_account_refuses_a_non_boolean_overdraft_flag() -> None:

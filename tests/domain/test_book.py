@@ -33,8 +33,8 @@ def open_checking(name: str = "Checking", account_id: str = "chk") -> OpenAccoun
 
 def test_create_wires_the_read_models_as_a_projector(tmp_path: Path) -> None:
     with Book.create(tmp_path / "b.tallybook", author="ann", app_version="1.2") as book:
-        (event,) = book.service.execute(open_checking())
-        (row,) = book.read_models.accounts()
+        *_, event = book.service.execute(open_checking())  # and its opening balance's
+        row, _opening_balances = book.read_models.accounts()
         assert (row.account_id, row.name, row.balance) == ("chk", "Checking", 1250)
         assert book.read_models.checkpoint() == event.position
         assert (event.metadata["author"], event.metadata["app_version"]) == ("ann", "1.2")
@@ -67,7 +67,9 @@ def test_open_catches_the_read_models_up(tmp_path: Path) -> None:
         BookService(store).execute_batch([open_checking(), open_checking("Savings", "sav")])
     with Book.open(path) as book:
         assert book.read_models.pending() == 0
-        assert [r.name for r in book.read_models.accounts()] == ["Checking", "Savings"]
+        assert [r.name for r in book.read_models.accounts()] == [
+            "Checking", "Savings", "Opening Balances"
+        ]  # fmt: skip
 
 
 def test_a_read_only_book_refuses_commands(tmp_path: Path) -> None:
@@ -76,7 +78,7 @@ def test_a_read_only_book_refuses_commands(tmp_path: Path) -> None:
         book.service.execute(open_checking())
     with Book.open(path, readonly=True) as book:
         assert book.readonly
-        assert len(book.read_models.accounts()) == 1
+        assert len(book.read_models.accounts()) == 2  # and Opening Balances
         with pytest.raises(StoreError, match="read-only"):
             book.service.execute(open_checking("Savings", "sav"))
         assert book.service.account("chk").balance == 1250
@@ -84,7 +86,7 @@ def test_a_read_only_book_refuses_commands(tmp_path: Path) -> None:
 
 def test_defaults_record_the_os_user_and_the_installed_version(tmp_path: Path) -> None:
     with Book.create(tmp_path / "b.tallybook") as book:
-        (event,) = book.service.execute(open_checking())
+        event, *_ = book.service.execute(open_checking())
     assert event.metadata["author"] == getpass.getuser()
     assert event.metadata["app_version"] == metadata.version("tallybook")
 

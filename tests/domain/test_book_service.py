@@ -31,6 +31,7 @@ from domain.errors import (
     DuplicateAccountName,
     InsufficientFunds,
     InvalidCommand,
+    NoOpeningBalancesAccount,
     UnknownAccount,
     UnknownEntry,
 )
@@ -131,7 +132,7 @@ def books(service: BookService) -> BookService:
 def test_open_account_is_stored_in_its_stream_and_linked_into_the_chart(
     service: BookService, store: SqliteEventStore
 ) -> None:
-    (event,) = service.execute(SETUP[0], correlation_id="import-7")
+    event, *_opening_balance = service.execute(SETUP[0], correlation_id="import-7")
     assert (event.stream_id, event.stream_version, event.also_in) == ("account-chk", 1, ("chart",))
     assert event.type == "AccountOpened"
     assert event.metadata == {
@@ -140,7 +141,7 @@ def test_open_account_is_stored_in_its_stream_and_linked_into_the_chart(
         "author": "ann",
         "app_version": "9.9",
     }
-    assert store.stream_version("chart") == 1
+    assert store.stream_version("chart") == 2  # and Opening Balances, opened for it
 
 
 def test_an_entry_is_linked_into_each_account_it_posts_to(
@@ -247,13 +248,49 @@ def test_fingerprints_name_the_command_not_its_ids() -> None:
     assert len(fingerprint(renamed)) == 8
 
 
+def test_an_opening_balance_is_stored_by_its_command_and_a_retry_repeats_it(
+    service: BookService, store: SqliteEventStore
+) -> None:
+    command = SETUP[0]  # Checking, 100.00
+    stored = service.execute(command)
+    assert [(e.type, e.stream_id) for e in stored] == [
+        ("AccountOpened", "account-chk"),
+        ("AccountOpened", f"account-{command.opening_balances_account_id}"),
+        ("EntryPosted", f"entry-{command.opening_entry_id}"),
+    ]
+    assert {e.metadata["command_id"] for e in stored} == {command.command_id}
+    # a retry whose created ids defaulted again is the same command: answered, not run again
+    again = replace(command, opening_entry_id=new_id(), opening_balances_account_id=new_id())
+    assert service.execute(again) == stored
+    assert store.head()[0] == 3
+    assert service.account(command.opening_balances_account_id).natural_balance.minor == 10000
+
+
+def test_an_opening_balance_with_nowhere_to_go_appends_nothing(
+    service: BookService, store: SqliteEventStore
+) -> None:
+    service.execute_batch(
+        [
+            open_cmd("x", AccountType.ASSET, name="Opening Balances"),
+            open_cmd("y", AccountType.INCOME, name="Opening Balances - EUR"),
+        ]
+    )
+    head = store.head()
+    with pytest.raises(NoOpeningBalancesAccount):
+        service.execute(SETUP[0])
+    assert store.head() == head
+    with pytest.raises(UnknownAccount):
+        service.account("chk")
+    service.execute(replace(SETUP[0], opening_balance=Decimal(0)))  # at zero it opens
+
+
 def test_a_retried_open_account_is_not_a_duplicate_name(
     service: BookService, store: SqliteEventStore, path: Path
 ) -> None:
     first = service.execute(SETUP[0])
     with SqliteEventStore.open(path) as other_store:
         assert BookService(other_store).execute(SETUP[0]) == first
-    assert store.stream_version("chart") == 1
+    assert store.stream_version("chart") == 2  # Checking and Opening Balances, once each
 
 
 def test_an_unknown_kind_of_command_is_refused(books: BookService, store: SqliteEventStore) -> None:
@@ -354,7 +391,7 @@ def test_a_race_lost_four_times_gives_up(books: BookService, path: Path) -> None
     with closing(open_as(Racing, path)) as racing:
         service = BookService(racing)
         racing.races = 100
-        with pytest.raises(ConcurrencyError, match="account-chk is at version 2, expected 1"):
+        with pytest.raises(ConcurrencyError, match="account-chk is at version 3, expected 2"):
             service.execute(spend("10"))
         assert racing.races == 100 - 4
     assert books.account("chk").balance == 10000
@@ -447,28 +484,29 @@ def test_an_account_with_1000_entries_loads_from_its_snapshot(
     for chunk in range(1, 5):
         books.execute_batch([earn("1") for _ in range(250)])
         snapshot = store.load_snapshot("account-chk")
-        assert snapshot is not None and snapshot.version == 1 + 250 * chunk
+        # opened, its opening balance, then the deposits
+        assert snapshot is not None and snapshot.version == 2 + 250 * chunk
     books.execute_batch([earn("1") for _ in range(5)])
     with closing(open_as(CountingStore, path)) as counting:
         account = BookService(counting).account("chk")
         assert counting.read == 5  # only the tail after the snapshot
     assert account.balance == 10000 + 1005 * 100
-    assert account.version == 1006
+    assert account.version == 1007
     assert account == Account.replay("chk", _events(store, "account-chk"))
 
 
 def test_snapshots_are_written_every_n_versions(store: SqliteEventStore) -> None:
     service = BookService(store, snapshot_every=3)
     service.execute_batch(SETUP)
-    service.execute(earn("1"))
-    assert store.load_snapshot("account-chk") is None  # version 2
+    # version 2: opened, and its opening balance's entry
+    assert store.load_snapshot("account-chk") is None
     service.execute(earn("1"))
     snapshot = store.load_snapshot("account-chk")
     assert snapshot is not None and snapshot.version == 3
     service.execute(earn("1"))
     service.execute(earn("1"))
     assert store.load_snapshot("account-chk") == snapshot  # 5 - 3 < 3
-    assert BookService(store).account("chk").balance == 10400
+    assert BookService(store).account("chk").balance == 10300
 
 
 def test_a_snapshot_of_another_code_version_is_ignored(
@@ -479,7 +517,7 @@ def test_a_snapshot_of_another_code_version_is_ignored(
     store.save_snapshot(Snapshot("account-chk", 2, "account-0", state))
     with closing(open_as(CountingStore, path)) as counting:
         assert BookService(counting).account("chk").balance == 10100
-        assert counting.read == 2
+        assert counting.read == 3  # the whole stream
 
 
 def test_a_snapshot_of_this_code_version_is_trusted(

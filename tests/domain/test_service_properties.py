@@ -1,7 +1,9 @@
 """Property: any sequence of commands, accepted or refused, keeps the books sound.
 
-After every command: each stored entry balances per currency, no asset account that forbids
-overdraft is below zero, and a refused command (or batch) stored nothing. At the end the
+After every command: each stored entry balances per currency, so do the books (every
+account's debit-positive balance adds up to zero per currency: opening balances included), no
+asset account that forbids overdraft is below zero, and a refused command (or batch) stored
+nothing. At the end the
 service's aggregates equal a from-scratch replay of their streams, a fresh service's load
 (snapshot plus tail), the reference fold of the whole log, and the read models.
 TALLYBOOK_STRESS=N runs N times as many examples.
@@ -57,7 +59,7 @@ ACCOUNTS: dict[str, tuple[AccountType, str, bool]] = {
     "card": (AccountType.LIABILITY, "EUR", True),
 }
 IDS = [*ACCOUNTS, "late", "spare", "ghost"]  # "late" and "spare" may be opened later
-NAMES = ["Checking", " checking", "Cash", "Food", "Late", "Rent", "RENT "]
+NAMES = ["Checking", " checking", "Cash", "Food", "Late", "Rent", "RENT ", "Opening Balances"]
 
 amounts = st.integers(-500, 6000).map(lambda cents: Decimal(cents).scaleb(-2))
 dates = st.dates(dt.date(2023, 1, 1), dt.date(2025, 1, 1))
@@ -185,6 +187,7 @@ def test_any_command_sequence_keeps_the_books_sound(
             for step in script:
                 _run_step(service, store, step, done)
                 _check_no_overdraft(service)
+                _check_books_balance(service, store)
             _check_state_matches_replays(service, store, path, read_models)
 
 
@@ -245,6 +248,15 @@ def _check_no_overdraft(service: BookService) -> None:
     for account in _existing(service).values():
         if account.account_type is A and not account.overdraft_allowed:
             assert account.balance >= 0, f"{account.name} is overdrawn: {account}"
+
+
+def _check_books_balance(service: BookService, store: SqliteEventStore) -> None:
+    opened = [e.data["account_id"] for e in store.read_all() if e.type == "AccountOpened"]
+    totals: dict[str, int] = defaultdict(int)
+    for account_id in opened:
+        account = service.account(account_id)
+        totals[account.currency] += account.balance
+    assert all(total == 0 for total in totals.values()), f"debits minus credits: {totals}"
 
 
 def _check_state_matches_replays(

@@ -117,7 +117,6 @@ def test_libraries_only_dropped_plugins_use_go_with_them(tmp_path: Path) -> None
     assert [e[0] for e in kept_datas] == ["libglib.so.1", "resources/icons/tallybook.svg"]
 
 
-
 def test_babel_data_can_be_limited_to_some_languages() -> None:
     languages = bf.babel_languages_from(" de, en ,")
     assert languages == {"de", "en"}

@@ -97,6 +97,7 @@ def test_client_gives_up_when_nobody_serves_the_book(qtbot: QtBot, book: Path) -
 def test_client_waits_for_a_server_that_starts_listening_late(qtbot: QtBot, book: Path) -> None:
     raised: list[bool] = []
     servers: list[instance.RaiseServer | None] = []
+
     def start_serving() -> None:
         servers.append(instance.serve_raise_requests(book, lambda: raised.append(True)))
 

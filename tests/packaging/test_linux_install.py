@@ -57,9 +57,7 @@ def test_install_places_desktop_entry_mime_type_and_icons(home: Path, tmp_path: 
         assert (theme / "mimetypes/application-x-tallybook.png").is_file()
 
 
-@pytest.mark.skipif(
-    shutil.which("update-mime-database") is None, reason="needs shared-mime-info"
-)
+@pytest.mark.skipif(shutil.which("update-mime-database") is None, reason="needs shared-mime-info")
 def test_installed_mime_type_claims_tallybook_files(home: Path, tmp_path: Path) -> None:
     _run(home, "--bundle", str(_fake_bundle(tmp_path)))
     book = tmp_path / "Household.tallybook"
@@ -76,7 +74,10 @@ def test_installed_mime_type_claims_tallybook_files(home: Path, tmp_path: Path) 
     env = {**os.environ, "XDG_DATA_HOME": str(home / ".local/share")}
     out = subprocess.run(
         [sys.executable, "-c", probe, str(book), str(other)],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == ["application/x-tallybook", "application/vnd.sqlite3"]
     if shutil.which("update-desktop-database"):

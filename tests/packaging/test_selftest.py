@@ -38,7 +38,7 @@ def test_self_test_passes_and_reports_what_it_did(
     assert selftest.run_self_test(["tallybook"]) == 0
     summary = _summary(capsys.readouterr().out)
     assert summary["ok"] is True
-    assert summary["events"] == 3 and summary["balance_minor"] == 14250
+    assert summary["events"] == 5 and summary["balance_minor"] == 14250
     assert summary["platform"] == "offscreen" and summary["frozen"] is False
     assert not any(w.isVisible() for w in app.topLevelWidgets())
 

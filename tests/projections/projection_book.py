@@ -139,6 +139,29 @@ def make_book(path: Path, author: str = "tester") -> Book:
     return Book(path, store, read_models, service)
 
 
+def open_one_sided_account(book: Book, name: str, currency: str, opening_minor: int) -> str:
+    """Append and project an asset account's AccountOpened of the current schema carrying its
+    opening balance, with no entry against Opening Balances: what Tallybook wrote before
+    opening balances were entries (the projections still read such books); its id."""
+    account_id = uuid.uuid4().hex
+    data = {
+        "account_id": account_id,
+        "name": name,
+        "account_type": "asset",
+        "currency": currency,
+        "opening_balance": opening_minor,
+        "opening_date": DAY.isoformat(),
+        "overdraft_allowed": True,
+    }
+    stored = book.store.append(
+        [NewEvent(f"account-{account_id}", "AccountOpened", 2, data, ("chart",))],
+        {f"account-{account_id}": 0, "chart": book.store.stream_version("chart")},
+        Metadata(command_id=uuid.uuid4().hex),
+    )
+    book.read_models.apply(stored)
+    return account_id
+
+
 def open_legacy_account(book: Book) -> str:
     """Append and project a real AccountOpened of schema 1 ("Legacy", opening balance 12.30
     as a decimal string, no overdraft field), as an older Tallybook stored it; its id."""

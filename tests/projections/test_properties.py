@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
-from projection_book import DAY, Book, block_size, make_book
+from projection_book import DAY, Book, block_size, make_book, open_one_sided_account
 
 from domain.commands import (
     CloseAccount,
@@ -80,6 +80,8 @@ ops: st.SearchStrategy[Op] = st.one_of(
     st.tuples(st.just("void"), index, st.sampled_from(("", "typo"))),
     st.tuples(st.just("rename"), index, st.sampled_from(NAMES)),
     st.tuples(st.just("close"), index, day),
+    # an account opened by an older Tallybook: its opening balance on AccountOpened alone
+    st.tuples(st.just("one-sided"), st.sampled_from(CURRENCIES), minor),
 )
 # every program starts by opening an asset, an income and an expense account
 programs = st.tuples(
@@ -187,6 +189,12 @@ class Runner:
         )
 
     def run(self, op: Op) -> None:
+        if op[0] == "one-sided":
+            _, currency, opening = op
+            name = f"Old account {len(self.accounts)}"  # a name no command uses
+            account_id = open_one_sided_account(self.book, name, currency, opening)
+            self.accounts.append((account_id, currency, AccountType.ASSET))
+            return
         command = self.command(op)
         if command is None:
             return
@@ -269,6 +277,10 @@ def test_incremental_equals_rebuilt_equals_fold_at_every_position(program: list[
             kinds = {e.type for e in book.events()}
             event("has a void" if "EntryVoided" in kinds else "no void")
             event("has rename/close" if kinds & {"AccountRenamed", "AccountClosed"} else "-")
-            check_books(book, [a for a, _c, _t in runner.accounts] + ["no-such-account"])
+            one_sided = any(e.data.get("opening_balance") for e in book.events())
+            event("has a one-sided opening balance" if one_sided else "all balanced")
+            # every account, Opening Balances included, and one never opened
+            opened = [e.data["account_id"] for e in book.events() if e.type == "AccountOpened"]
+            check_books(book, [*opened, "no-such-account"])
         finally:
             book.store.close()

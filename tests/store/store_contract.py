@@ -127,9 +127,7 @@ class EventStoreContract:
         assert store.head() == head
         assert store.stream_version("z") == 0
 
-    def test_a_used_command_id_with_another_fingerprint_is_refused(
-        self, store: EventStore
-    ) -> None:
+    def test_a_used_command_id_with_another_fingerprint_is_refused(self, store: EventStore) -> None:
         first = store.append([ev("a")], {"a": 0}, Metadata("x", fingerprint=b"first..."))
         head = store.head()
         with pytest.raises(CommandIdReused, match="'x' was already used, for another command"):
