@@ -296,10 +296,13 @@ def entry_legs(
     The SQL rebuild does the common entry (two postings on two accounts) in SQL and only
     the others through this.
     """
-    return [
-        (accounts[account_id], factor * accounts[account_id].sign * debit)
-        for account_id, debit in account_debits(postings).items()
-    ]
+    try:
+        return [
+            (accounts[account_id], factor * accounts[account_id].sign * debit)
+            for account_id, debit in account_debits(postings).items()
+        ]
+    except KeyError as exc:  # only a book written around the rules has such an entry
+        raise ValueError(f"an entry posts to an unknown account {exc.args[0]}") from None
 
 
 def _post(

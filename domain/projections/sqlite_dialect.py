@@ -10,7 +10,8 @@ The rebuild, per range of positions (a chunk; progress is reported between chunk
 1. Account events, and any event of an older schema (upcast in Python), go through the
    projector's Python code: there are few of them.
 2. Entry events of the current schema are read once into a temp table with SQLite's JSON
-   functions: date, sign and the two postings of the common entry. ``rm_voids`` gets each
+   functions: date, sign and the two postings of the common entry, each posting's account
+   looked up there (key and sign) so that later steps join on integers. ``rm_voids`` gets each
    void's entry: the first event of its stream ``entry-<id>`` (one index seek, as the
    projector finds it).
 3. The general entries (splits, an account posted twice) get their legs from the projector's
@@ -22,10 +23,11 @@ The rebuild, per range of positions (a chunk; progress is reported between chunk
    worked out), and a window adds them up per account, on from its values at the end of the
    previous chunk (kept in a temp table), into ``rm_blocks`` rows.
 
-At 1M events the JSON step, the register insert and the block sums take about 1.6, 1.6 and
-1.0 s. Window functions writing running values on every register row (until code version
-4) took twice as long as the plain insert; a single statement straight from the events was
-slower (SQLite evaluated the JSON once per leg), and so was ``json_each`` over the postings.
+At 1M events the JSON step, the register insert and the block sums take about 1.8, 1.0 and
+0.9 s (parsing the JSON is 0.45 µs an event of it). Window functions writing running values
+on every register row (until code version 4) took twice as long as the plain insert; a single
+statement straight from the events was slower (SQLite evaluated the JSON once per leg), and
+so was ``json_each`` over the postings.
 
 The result is row for row what the incremental projector writes (the tests compare them).
 """
@@ -74,12 +76,15 @@ _DAY = "CAST(replace({}, '-', '') AS INTEGER)"
 
 _TEMP_TABLES = {
     # each account's key and sign, and its rm_blocks values at the end of the last chunk
+    # (the unique key covers the JSON step's lookup: id -> key and sign, one index search)
     "rb_accounts": "acct INTEGER PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, "
     "sign INTEGER NOT NULL, balance INTEGER NOT NULL, rows INTEGER NOT NULL, "
-    "max_date INTEGER NOT NULL",
-    # the chunk's entry events of the current schema; common: two postings, two accounts
+    "max_date INTEGER NOT NULL, UNIQUE (account_id, acct, sign)",
+    # the chunk's entry events of the current schema; common: two postings, two accounts,
+    # given as each account's key and the register amount of its leg
     "rb_entries": "position INTEGER PRIMARY KEY, factor INTEGER NOT NULL, "
-    "day INTEGER NOT NULL, a0 TEXT, d0 INTEGER, a1 TEXT, d1 INTEGER, common INTEGER NOT NULL",
+    "day INTEGER NOT NULL, a0 INTEGER, r0 INTEGER, a1 INTEGER, r1 INTEGER, "
+    "common INTEGER NOT NULL",
     # the chunk's legs that Python worked out (general entries, older schemas)
     "rb_legs": "acct INTEGER NOT NULL, position INTEGER NOT NULL, day INTEGER NOT NULL, "
     "amount INTEGER NOT NULL",
@@ -90,9 +95,15 @@ SELECT e.position, e.type, e.schema_version, e.data FROM {_E} e
 WHERE e.position > ?1 AND e.position <= ?2 AND NOT {_CURRENT_ENTRY}
 ORDER BY e.position
 """
+# Each leg's account is looked up here, once per leg: the later steps then join on integers.
+# An account never opened leaves its key NULL (the entry still counts as common, so that the
+# register insert refuses it); the ORDER BY keeps SQLite from flattening the subquery, which
+# would evaluate the JSON once per use.
 _FILL_ENTRIES = f"""
-INSERT INTO temp.rb_entries (position, factor, day, a0, d0, a1, d1, common)
-SELECT position, factor, day, a0, d0, a1, d1, ifnull(n = 2 AND a0 != a1, 0)
+INSERT INTO temp.rb_entries (position, factor, day, a0, r0, a1, r1, common)
+SELECT x.position, x.factor, x.day, m0.acct, x.factor * m0.sign * x.d0,
+       m1.acct, x.factor * m1.sign * x.d1,
+       ifnull(x.n = 2 AND (m0.acct IS NULL OR m1.acct IS NULL OR m0.acct != m1.acct), 0)
 FROM (
   SELECT e.position AS position,
     iif(e.type = 'EntryPosted', 1, -1) AS factor,
@@ -103,13 +114,16 @@ FROM (
     )
 } AS day,
     json_array_length(e.data, '$.postings') AS n,
-    json_extract(e.data, '$.postings[0][0]') AS a0,
+    json_extract(e.data, '$.postings[0][0]') AS i0,
     json_extract(e.data, '$.postings[0][2]') AS d0,
-    json_extract(e.data, '$.postings[1][0]') AS a1,
+    json_extract(e.data, '$.postings[1][0]') AS i1,
     json_extract(e.data, '$.postings[1][2]') AS d1
   FROM {_E} e
   WHERE e.position > ?1 AND e.position <= ?2 AND {_CURRENT_ENTRY}
-)
+  ORDER BY e.position
+) x
+LEFT JOIN temp.rb_accounts m0 ON m0.account_id = x.i0
+LEFT JOIN temp.rb_accounts m1 ON m1.account_id = x.i1
 """
 # A void's entry is the first event of the stream entry-<id>, as the projector finds it;
 # NULL (a void of an entry never posted) fails the NOT NULL constraint.
@@ -131,18 +145,16 @@ _ADD_ACCOUNT = "INSERT INTO temp.rb_accounts VALUES (?, ?, ?, ?, 0, 0)"
 _ADD_VOID = f"INSERT INTO {_V} (position, entry_position) VALUES (?, ?)"
 
 _COMMON_LEG = """
-  SELECT m.acct AS acct, x.position AS position, x.day AS day,
-         x.factor * m.sign * x.{debit} AS amount
-  FROM temp.rb_entries x LEFT JOIN temp.rb_accounts m ON m.account_id = x.{account}
-  WHERE x.common
+  SELECT x.{account} AS acct, x.position AS position, x.day AS day, x.{amount} AS amount
+  FROM temp.rb_entries x WHERE x.common
 """
 # A posting to an account never opened leaves acct NULL, which rm_register refuses.
 _FILL_REGISTER = f"""
 INSERT INTO {_R} (acct, booking_date, position, amount)
 SELECT acct, day, position, amount FROM (
-  {_COMMON_LEG.format(account="a0", debit="d0")}
+  {_COMMON_LEG.format(account="a0", amount="r0")}
   UNION ALL
-  {_COMMON_LEG.format(account="a1", debit="d1")}
+  {_COMMON_LEG.format(account="a1", amount="r1")}
   UNION ALL
   SELECT acct, position, day, amount FROM temp.rb_legs
 )
@@ -151,9 +163,9 @@ SELECT acct, day, position, amount FROM (
 # distinct pairs: far fewer rows than legs), then each pair's sums put on both its accounts:
 # what the legs moved each balance, how many there are, their latest date and position.
 _COMMON_LEGS_PER_BLOCK = """
-    SELECT m.acct AS acct, p.block AS block, m.sign * p.{debit} AS moved, p.n AS n,
+    SELECT p.{account} AS acct, p.block AS block, p.{amount} AS moved, p.n AS n,
            p.day AS day, p.last AS last
-    FROM pairs p JOIN temp.rb_accounts m ON m.account_id = p.{account}
+    FROM pairs p
 """
 # Per account, block by block, onto its values at the end of the previous chunk; a block
 # that the previous chunk began gets its row replaced. ("WHERE true" tells SQLite's parser
@@ -161,7 +173,7 @@ _COMMON_LEGS_PER_BLOCK = """
 _FILL_BLOCKS = f"""
 WITH pairs AS (
   SELECT (x.position - 1) / ?1 AS block, x.a0 AS a0, x.a1 AS a1,
-         sum(x.factor * x.d0) AS d0, sum(x.factor * x.d1) AS d1, count(*) AS n,
+         sum(x.r0) AS r0, sum(x.r1) AS r1, count(*) AS n,
          max(x.day) AS day, max(x.position) AS last
   FROM temp.rb_entries x WHERE x.common GROUP BY 1, 2, 3
 )
@@ -171,9 +183,9 @@ SELECT g.acct, g.block, m.balance + sum(g.moved) OVER w, m.rows + sum(g.n) OVER 
 FROM (
   SELECT acct, block, sum(moved) AS moved, sum(n) AS n, max(day) AS day, max(last) AS last
   FROM (
-    {_COMMON_LEGS_PER_BLOCK.format(account="a0", debit="d0")}
+    {_COMMON_LEGS_PER_BLOCK.format(account="a0", amount="r0")}
     UNION ALL
-    {_COMMON_LEGS_PER_BLOCK.format(account="a1", debit="d1")}
+    {_COMMON_LEGS_PER_BLOCK.format(account="a1", amount="r1")}
     UNION ALL
     SELECT acct, (position - 1) / ?1, amount, 1, day, position FROM temp.rb_legs
   ) GROUP BY acct, block

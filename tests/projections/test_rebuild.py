@@ -176,6 +176,36 @@ def test_a_void_of_an_entry_never_posted_fails_the_rebuild_and_changes_nothing(
     assert tables(book) == before
 
 
+@pytest.mark.parametrize("set_based", [True, False])
+@pytest.mark.parametrize("unknown", ["one", "both"])
+def test_an_entry_posting_to_an_account_never_opened_fails_the_rebuild_and_changes_nothing(
+    book: Book, set_based: bool, unknown: str
+) -> None:
+    cash = book.open("Cash", A)
+    before = tables(book)
+    entry_id = uuid.uuid4().hex
+    other = uuid.uuid4().hex
+    first = cash if unknown == "one" else uuid.uuid4().hex
+    data = {
+        "entry_id": entry_id,
+        "kind": "transfer",
+        "booking_date": "2024-03-01",
+        "payee": "",
+        "memo": "",
+        "postings": [[first, "EUR", -200], [other, "EUR", 200]],
+    }
+    book.store.append(  # not applied: the read models never see it before the rebuild
+        [NewEvent(f"entry-{entry_id}", "EntryPosted", 1, data, ())],
+        {f"entry-{entry_id}": 0},
+        Metadata(command_id=uuid.uuid4().hex),
+    )
+    models = ReadModels(book.store)
+    models._set_based = set_based
+    with pytest.raises(ValueError, match="unknown account"):
+        models.rebuild()
+    assert tables(book) == before
+
+
 def test_an_entry_of_an_older_schema_is_read_through_its_upcaster_everywhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
