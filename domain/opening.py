@@ -14,6 +14,7 @@ projections still read it there, so those books show what they always showed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from domain.accounts import Account, require_id
 from domain.chart import Chart, normalise_name
@@ -65,29 +66,20 @@ def _opening_events(
     """Post ``opening_minor`` (in the new account's natural sign) against Opening Balances."""
     currency = opened.currency
     events: list[Event] = []
-    counter = _existing_counter(currency, chart, account)
-    if counter is None:
-        # a name is free if no account has it, the one being opened included
-        free = [
-            name
-            for name in names_for(currency)
-            if chart.id_for(name) is None and normalise_name(name) != normalise_name(opened.name)
-        ]
-        if not free:
-            first, second = names_for(currency)
-            raise NoOpeningBalancesAccount(
-                f"the opening balance of {opened.name} needs an open equity account in "
-                f"{currency} named {first!r} or {second!r}, but both names belong to other "
-                f"accounts; rename one of them, or open {opened.name} at zero and post its "
-                f"opening balance as an entry"
-            )
+
+    def holder(name: str) -> tuple[str, Account] | None:
+        account_id = chart.id_for(name)
+        return None if account_id is None else (account_id, account(account_id))
+
+    name, counter_id = counter_account(currency, opened.name, holder)
+    if counter_id is None:
         counter_id = require_id(command.opening_balances_account_id, "opening_balances_account_id")
         if counter_id == opened.account_id or account(counter_id).exists:
             raise InvalidCommand(f"account id {counter_id} is already used")
         events.append(
             AccountOpened(
                 account_id=counter_id,
-                name=free[0],
+                name=name,
                 account_type=AccountType.EQUITY,
                 currency=currency,
                 opening_balance=0,
@@ -95,8 +87,6 @@ def _opening_events(
                 overdraft_allowed=True,
             )
         )
-    else:
-        counter_id = counter.id
     if entry.exists:
         raise InvalidCommand(f"entry id {entry.id} is already used by the {entry.describe()}")
     debit = opened.account_type.sign * opening_minor
@@ -117,19 +107,44 @@ def _opening_events(
     return events
 
 
-def _existing_counter(
-    currency: str, chart: Chart, account: Callable[[str], Account]
-) -> Account | None:
-    """The open equity account of ``currency`` under one of the Opening Balances names."""
-    for name in names_for(currency):
-        holder = chart.id_for(name)
-        if holder is None:
-            continue
-        candidate = account(holder)
-        if (
-            candidate.account_type is AccountType.EQUITY
-            and candidate.currency == currency
-            and not candidate.closed
-        ):
-            return candidate
-    return None
+class Named(Protocol):
+    """What :func:`counter_account` reads of an account: the aggregate and a read-model row
+    both have it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def account_type(self) -> AccountType: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+
+
+def counter_account(
+    currency: str, new_name: str, holder: Callable[[str], tuple[str, Named] | None]
+) -> tuple[str, str | None]:
+    """(name, id) of the account an opening balance in ``currency`` goes against: an open
+    equity account of that currency under one of :func:`names_for`, else the first of those
+    names that no account has, ``new_name`` (the account being opened) included, with id
+    None: it is to be opened. ``holder`` gives the (id, account) that has a name, if any.
+
+    Raises NoOpeningBalancesAccount when both names belong to accounts that cannot take it.
+    """
+    candidates = names_for(currency)
+    for name in candidates:
+        found = holder(name)
+        if found is not None:
+            account_id, held = found
+            fits = held.account_type is AccountType.EQUITY and held.currency == currency
+            if fits and not held.closed:
+                return held.name, account_id
+    for name in candidates:
+        if holder(name) is None and normalise_name(name) != normalise_name(new_name):
+            return name, None
+    first, second = candidates
+    raise NoOpeningBalancesAccount(
+        f"the opening balance of {new_name} needs an open equity account in {currency} "
+        f"named {first!r} or {second!r}, but both names belong to other accounts; rename one "
+        f"of them, or open {new_name} at zero and post its opening balance as an entry"
+    )

@@ -14,6 +14,7 @@ from app.formatting import babel_locale
 from app.models.accounts import TYPE_LABEL, TYPE_ORDER
 from app.models.sources import AccountRow
 from domain import opening
+from domain.chart import normalise_name
 from domain.commands import OpenAccount
 from domain.errors import DomainError
 from domain.events import AccountType
@@ -52,6 +53,7 @@ class OpenAccountDialog(CommandDialog):
     ) -> None:
         super().__init__("Open Account", controller, parent)
         self._taken = {name_key(a.name) for a in accounts}
+        self._by_name = {normalise_name(a.name): a for a in accounts}
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Checking, Groceries, Salary")
         self.account_type = QComboBox()
@@ -64,10 +66,7 @@ class OpenAccountDialog(CommandDialog):
         self.currency.addItems(codes)
         self.opening_balance = AmountEdit(currency)
         self.opening_date = date_edit()
-        self.opening_note = QLabel(
-            f"The other side goes to the equity account “{opening.NAME}”, which is opened "
-            "for it if the book has none."
-        )
+        self.opening_note = QLabel()  # says where the other side of the opening balance goes
         self.opening_note.setWordWrap(True)
         self.overdraft = QCheckBox("Allow a negative balance (overdraft)")
         self.form.addRow("&Name:", self.name)
@@ -110,6 +109,29 @@ class OpenAccountDialog(CommandDialog):
             return exc.message
         return ""
 
+    def revalidate(self) -> None:
+        self.opening_note.setText(self._opening_note())
+        super().revalidate()
+
+    def _counter(self) -> tuple[str, str | None]:
+        """(name, id or None if new) of the account the opening balance would go against."""
+
+        def holder(name: str) -> tuple[str, AccountRow] | None:
+            row = self._by_name.get(normalise_name(name))
+            return None if row is None else (row.account_id, row)
+
+        currency = self.currency.currentText().strip().upper()
+        return opening.counter_account(currency, self.name.text().strip(), holder)
+
+    def _opening_note(self) -> str:
+        try:
+            name, account_id = self._counter()
+        except DomainError:
+            return ""  # problem() says why
+        if account_id is None:
+            return f"The other side goes to a new equity account, “{name}”."
+        return f"The other side goes to the equity account “{name}”."
+
     def problem(self) -> str:
         name = self.name.text().strip()
         if not name:
@@ -121,6 +143,11 @@ class OpenAccountDialog(CommandDialog):
             return currency_problem
         if self.opening_balance.text().strip() and self.opening_balance.amount() is None:
             return f"Opening balance: {self.opening_balance.problem()}"
+        if self.opening_balance.decimal():  # not empty, not zero
+            try:
+                self._counter()
+            except DomainError as exc:
+                return exc.message[0].upper() + exc.message[1:] + "."
         return ""
 
     def build_command(self) -> OpenAccount:

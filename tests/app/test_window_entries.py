@@ -95,6 +95,48 @@ def test_ok_stays_disabled_until_the_form_is_complete(
     dialog.reject()
 
 
+def test_the_open_account_dialog_says_where_the_opening_balance_goes(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))  # Opening Balances (EUR) is open
+    window.actions_.open_account.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, OpenAccountDialog)
+    qtbot.keyClicks(dialog.name, "Wallet")
+    dialog.currency.setCurrentText("EUR")
+    assert dialog.opening_note.text() == (
+        "The other side goes to the equity account “Opening Balances”."
+    )
+    dialog.currency.setCurrentText("USD")
+    assert dialog.opening_note.text() == (
+        "The other side goes to a new equity account, “Opening Balances - USD”."
+    )
+    dialog.reject()
+
+
+def test_an_opening_balance_with_nowhere_to_go_keeps_ok_disabled(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    taken = [
+        open_account("Opening Balances", AccountType.ASSET),
+        open_account("Opening Balances - EUR", AccountType.INCOME),
+    ]
+    window = open_window(make_book(taken))
+    window.actions_.open_account.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, OpenAccountDialog)
+    qtbot.keyClicks(dialog.name, "Wallet")
+    dialog.currency.setCurrentText("EUR")
+    assert dialog.ok_button.isEnabled()  # at zero it opens
+    qtbot.keyClicks(dialog.opening_balance, "10.00")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.message.text().startswith(
+        "The opening balance of Wallet needs an open equity account in EUR"
+    )
+    assert dialog.opening_note.text() == ""
+    dialog.reject()
+
+
 def test_a_refused_withdrawal_is_shown_in_the_dialog_and_appends_nothing(
     make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
 ) -> None:
