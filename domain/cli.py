@@ -489,7 +489,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             sys.stdout,
             {
                 "ok": True,
-                "accounts": len(book.read_models.accounts()),  # with Opening Balances - USD
+                "accounts": len(book.read_models.accounts()),  # Opening Balances included
                 "commands": done - args.accounts,
                 "events": book.store.head()[0],
                 "seconds": round(seconds, 3),

@@ -65,7 +65,7 @@ _CORE: tuple[tuple[str, str, AccountType, int, bool, bool], ...] = (
     ("salary", "Salary", _I, 0, True, False),
     ("groceries", "Groceries", _X, 0, True, False),
     ("card", "Credit Card", _L, 0, True, False),
-    ("equity", OPENING_BALANCES, _Q, 0, True, False),
+    ("equity", "Owner's Equity", _Q, 0, True, False),  # owner contributions
     ("savings", "Savings", _A, 1_000_000, False, False),
     ("rent", "Rent", _X, 0, True, False),
     ("cash", "Cash", _A, 10_000, False, False),
@@ -211,8 +211,7 @@ class _Workload:
 
     # the run ---------------------------------------------------------------
     def run(self) -> Iterator[Command]:
-        # the equity account first: the others' opening balances are posted against it
-        for a in sorted(self.chart.values(), key=lambda a: a.key != "equity"):
+        for a in self.chart.values():
             yield OpenAccount(
                 command_id=self.new_id(),
                 account_id=a.account_id,

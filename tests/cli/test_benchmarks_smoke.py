@@ -36,4 +36,4 @@ def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
     assert figures["rebuild"]["events"] == 300
     assert figures["as_of"]["all_balances"]["median_ms"] > 0
     assert figures["account"]["account_events"] > 0
-    assert figures["open"]["accounts"] == 40 + 1  # and "Opening Balances - USD", opened for one
+    assert figures["open"]["accounts"] == 40 + 2  # and Opening Balances in EUR and in USD
