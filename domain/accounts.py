@@ -192,7 +192,7 @@ class Account:
 
     def open(self, command: OpenAccount, chart: Chart) -> list[Event]:
         """Open this (new) account at zero; its name must be unique in the chart. The opening
-        balance is checked here and posted by :func:`domain.opening.opening_events`."""
+        balance is checked here and posted by :func:`domain.opening.open_account`."""
         require_id(command.account_id, "account_id")
         if self.exists:
             raise InvalidCommand(f"account id {self.id} is already used by {self.name!r}")
