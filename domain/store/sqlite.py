@@ -245,7 +245,7 @@ class SqliteEventStore(EventStore):
             path, readonly=readonly, busy_timeout=busy_timeout, begin_sql=lambda: self._begin_sql
         )
         try:
-            with dialect.translated_errors(path):
+            with dialect.translated_errors(path, otherwise="cannot be opened"):
                 self._conn: Connection = self._engine.connect()
         except BaseException:
             self._engine.dispose()

@@ -99,10 +99,13 @@ class translated_errors:
     a plain ``__enter__``/``__exit__`` costs a fraction of contextlib's machinery.
     """
 
-    __slots__ = ("_path",)
+    __slots__ = ("_otherwise", "_path")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, otherwise: str = "") -> None:
+        """``otherwise`` (say "cannot be opened") turns any other SQLite error into a
+        BookError that says so, with SQLite's reason."""
         self._path = path
+        self._otherwise = otherwise
 
     def __enter__(self) -> None:
         return None
@@ -122,6 +125,8 @@ class translated_errors:
             ) from exc
         if is_damage(exc):
             raise DamagedBook(f"{self._path} is damaged: {_sqlite_error(exc)}") from exc
+        if self._otherwise:
+            raise BookError(f"{self._path} {self._otherwise}: {_sqlite_error(exc)}") from exc
 
 
 # ---------------------------------------------------------------- opening checks
@@ -181,6 +186,18 @@ def _inspect_uri(path: Path) -> str:
     return f"file:{quoted}?mode=ro&immutable=1"
 
 
+def _unwritable_and_closed(path: Path) -> bool:
+    """A book in a folder that takes no new files (read-only media, another user's folder),
+    with no -wal or -shm beside it: SQLite cannot create the -shm file a reader of a WAL
+    database needs, so a plain read-only open fails. Without a -wal file nobody has the book
+    open for writing and the file is complete, so it can be read as it is ("immutable": no
+    locks, no -shm). Should its owner start writing while it is open here, this reader would
+    not see it; the folder rules out anyone who can only do what this user can."""
+    if os.access(path.resolve().parent, os.W_OK):
+        return False
+    return not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+
+
 def inspect_book(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> dict[str, str]:
     """Read the book table without writing anything; raise NotABook/DamagedBook/NewerFormat.
 
@@ -235,6 +252,8 @@ def _connect(
 ) -> sqlite3.Connection:
     mode = "ro" if readonly else "rwc" if create else "rw"
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    if readonly and _unwritable_and_closed(path):
+        uri += "&immutable=1"
     conn = sqlite3.connect(
         uri,
         uri=True,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from domain.errors import BookError, DamagedBook, NewerFormat, NotABook
+from domain.store import sqlite_dialect as dialect
 from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
 
@@ -198,3 +202,49 @@ def test_a_book_open_elsewhere_opens_again(
     assert second.head() == first.head()
     reader = sqlite_book(readonly=True)
     assert reader.head() == first.head()
+
+
+@contextlib.contextmanager
+def folder_taking_no_new_files(folder: Path) -> Iterator[None]:
+    """Make ``folder`` refuse new files even to root (as read-only media or another user's
+    folder would), with the file system's immutable flag; skip where that is not allowed."""
+    chattr = shutil.which("chattr")
+    if (
+        chattr is None
+        or subprocess.run([chattr, "+i", str(folder)], capture_output=True).returncode
+    ):
+        pytest.skip("needs chattr +i (root, on a file system with the immutable flag)")
+    try:
+        assert not os.access(folder, os.W_OK)
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
+def test_a_book_in_a_folder_that_takes_no_new_files_opens_read_only(tmp_path: Path) -> None:
+    # an auditor reading a book on read-only media: SQLite cannot create the -shm file a WAL
+    # reader needs, and nobody has the book open, so it is read as it is on disk
+    path = make_book(tmp_path / "share" / "b.tallybook")
+    before = path.read_bytes()
+    with folder_taking_no_new_files(path.parent):
+        with SqliteEventStore.open(path, readonly=True) as store:
+            assert store.head()[0] == 300
+            assert store.verify().ok
+            assert len(list(store.read_all())) == 300
+        assert os.listdir(path.parent) == [path.name]
+    assert path.read_bytes() == before
+
+
+def test_a_book_that_cannot_be_opened_is_a_book_error_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_book(tmp_path / "b.tallybook")
+
+    def refuse(*_args: object, **_kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    # the file checks pass; the store's own connection is refused (as SQLite refuses a WAL
+    # reader that cannot create its -shm file)
+    monkeypatch.setattr(dialect, "_connect", refuse)
+    with pytest.raises(BookError, match=r"b\.tallybook cannot be opened: unable to open"):
+        SqliteEventStore.open(path, readonly=True)
