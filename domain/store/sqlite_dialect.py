@@ -191,8 +191,9 @@ def _unwritable_and_closed(path: Path) -> bool:
     with no -wal or -shm beside it: SQLite cannot create the -shm file a reader of a WAL
     database needs, so a plain read-only open fails. Without a -wal file nobody has the book
     open for writing and the file is complete, so it can be read as it is ("immutable": no
-    locks, no -shm). Should its owner start writing while it is open here, this reader would
-    not see it; the folder rules out anyone who can only do what this user can."""
+    locks, no -shm). Only someone who may write the folder could change the book meanwhile,
+    and this reader would neither see that nor be protected from a checkpoint rewriting pages
+    under it: the price of reading what this user cannot lock."""
     if os.access(path.resolve().parent, os.W_OK):
         return False
     return not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
