@@ -3,8 +3,9 @@
 Commands arrive one JSON object per line, ``{"command": "deposit", ...}``, the ``command`` naming
 a key of :data:`domain.commands.COMMAND_TYPES` and the other keys the command's fields in
 snake_case. Amounts are decimal strings (a JSON number is refused: floats are never money), dates
-``YYYY-MM-DD``. Any field ending in ``account_id`` may instead be given by the account's name
-under the same key without ``_id`` (``"account": "Checking"`` for ``"account_id": "…"``,
+``YYYY-MM-DD``. A field naming an existing account (``account_id``, ``income_account_id``, …,
+see ``_ACCOUNT_REFS``) may instead be given by the account's name under the same key without
+``_id`` (``"account": "Checking"`` for ``"account_id": "…"``,
 ``"from_account": "Savings"``, and in split lines ``{"account": "Rent", "amount": "-5"}``);
 names match as the unique-name rule compares them (trimmed, any case).
 
