@@ -75,6 +75,7 @@ class BookSession(QObject):
             details=EventDetails(book.events),
             caption=self.history.caption,
             read_only_note=read_only_note,
+            notice=read_models.cache_problem,
         )
         # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
         self.watcher.start()

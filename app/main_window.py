@@ -66,6 +66,7 @@ class WindowParts:
     details: EventDetails
     caption: EventCaption
     read_only_note: str = ""
+    notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self._opener = opener
         self._settings = settings
         self._read_only = bool(parts.read_only_note)
+        # shown in the banner whenever the timeline is in the present
+        self._standing_note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
         self.integrity = IntegrityState()
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, self)
@@ -94,8 +97,8 @@ class MainWindow(QMainWindow):
         self.status.set_event_count(parts.travel.head)
         self._update_editing()
         self.accounts_view.select_first_account()
-        if parts.read_only_note:
-            self.banner.show_note(parts.read_only_note)
+        if self._standing_note:
+            self.banner.show_note(self._standing_note)
 
     # --- construction ---------------------------------------------------------------------
 
@@ -244,8 +247,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_present_changed(self, present: bool) -> None:
-        if present and self._read_only:
-            self.banner.show_note(self._parts.read_only_note)
+        if present and self._standing_note:
+            self.banner.show_note(self._standing_note)
         elif present:
             self.banner.hide()
         self._update_editing()

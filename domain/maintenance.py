@@ -33,7 +33,10 @@ def catch_up(
     ``readonly`` opens the book read-only: only its read-model cache is written.
     """
     with open_store(Path(path), create_if_missing=create_if_missing, readonly=readonly) as store:
-        return ReadModels(store).catch_up(progress)
+        read_models = ReadModels(store)
+        if read_models.cache_problem:  # kept in this connection's memory: gone when it closes
+            return 0
+        return read_models.catch_up(progress)
 
 
 def verify(path: str | PathLike[str], progress: Progress | None = None) -> VerifyReport:

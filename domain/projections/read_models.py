@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -26,7 +27,9 @@ from domain.projections.tables import (
 )
 from domain.projections.text import current_data, entry_accounts, history_row
 from domain.store.base import BookInfo, Progress, StoredEvent
-from domain.store.sqlite_dialect import attach, dbapi
+from domain.store.sqlite_dialect import attach, attach_memory, cannot_write, dbapi
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 REBUILD_EMPTY_ABOVE = 20_000
@@ -109,13 +112,29 @@ class ReadModels:
         self._set_based = self._conn.dialect.name == "sqlite"
         self._projector = Projector(store)
         self.path = path or location.read_models_path(store.path, store.info().book_id)
-        if path is None:
-            location.seed(self.path, store.info().book_id)
+        # why the read models live in memory instead, if they must: a user-facing sentence
+        self.cache_problem = ""
         if self._conn.in_transaction():  # an implicit read; ATTACH needs none open
             self._conn.commit()
-        attach(self._raw, self.path, SCHEMA)
-        location.mark_used(self.path)
-        location.prune(self.path)
+        try:
+            if path is None:
+                location.seed(self.path, store.info().book_id)
+            attach(self._raw, self.path, SCHEMA)
+        except Exception as exc:
+            # the cache is derived data: a folder that takes no files (permissions, read-only
+            # media, a full disk) must not keep the book from opening
+            if not cannot_write(exc):
+                raise
+            log.warning("read models kept in memory: %s cannot be written: %s", self.path, exc)
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not writable"
+            self.cache_problem = (
+                f"Tallybook cannot keep its views of this book in {self.path.parent} ({why}), "
+                "so it rebuilds them each time the book opens."
+            )
+            attach_memory(self._raw, SCHEMA)
+        else:
+            location.mark_used(self.path)
+            location.prune(self.path)
         with self._reading():
             exists = inspect(self._conn).has_table(rm_checkpoint.name, schema=SCHEMA)
             mine = exists and self._belongs_to_book()

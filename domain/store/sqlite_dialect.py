@@ -359,6 +359,31 @@ def attach(raw: sqlite3.Connection, path: Path, name: str) -> None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+# what keeps a file from being created or written where it should be (not a busy one)
+_UNWRITABLE = (
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_FULL,
+)
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Whether ``exc`` says a file could not be created or written there (permissions,
+    read-only media, a full disk), as opposed to a busy or damaged one."""
+    if isinstance(exc, OSError):
+        return True
+    err = _sqlite_error(exc)
+    return err is not None and _code(err) in _UNWRITABLE
+
+
+def attach_memory(raw: sqlite3.Connection, name: str) -> None:
+    """Attach an empty in-memory database as schema ``name`` (gone when the connection
+    closes): where derived data cannot be kept in a file."""
+    raw.execute(f'ATTACH DATABASE ? AS "{name}"', (":memory:",))
+
+
 # ---------------------------------------------------------------- schema extras
 
 

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import household
+from app_helpers import balance, household
 
 from app.__main__ import parse_args
 from app.bootstrap import Launcher
 from app.paths import default_book_path
 from domain.book import Book
+from domain.projections.location import ENV_DIR
 from domain.service import BookService
 
 
@@ -56,3 +57,22 @@ def test_opening_catches_the_views_up_in_a_worker(
     assert window.timeline.slider.maximum() == 9
     assert launcher.open_book(book_path)  # already open: raised, not opened twice
     assert len(launcher.windows) == 1
+
+
+def test_a_book_opens_even_where_its_views_cannot_be_kept(
+    launcher: Launcher, qtbot: Any, book_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Book.create(book_path) as book:
+        for command in household():
+            book.service.execute(command)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(ENV_DIR, str(blocker / "read-models"))  # the cache folder cannot exist
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000) as opened:
+        launcher.open_book(book_path)
+    window = opened.args[0]
+    assert window.banner.isVisibleTo(window)
+    assert "rebuilds them each time the book opens" in window.banner.label.text()
+    assert window.actions_.deposit.isEnabled()  # not read-only: only the views are in memory
+    assert window.timeline.slider.maximum() == 9
+    assert balance(window, "Checking") == "€1,054.50"

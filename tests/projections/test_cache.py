@@ -8,9 +8,12 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from projection_book import Book
 from test_catch_up import assert_matches_fold, some_books
 
+from domain import maintenance
+from domain.events import AccountType
 from domain.projections import ReadModels
 from domain.projections.location import ENV_DIR, STALE_AFTER_DAYS, prune, read_models_path
 from domain.service import BookService
@@ -182,3 +185,41 @@ def test_caches_no_book_opened_for_months_are_deleted(book: Book) -> None:
     ReadModels(book.store)  # opening marks the cache as used
     assert mine.stat().st_mtime > months_ago
     recent.unlink()
+
+
+def test_a_cache_folder_that_takes_no_files_keeps_the_read_models_in_memory(
+    book: Book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some_books(book)
+    path = book.path
+    book.store.close()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(ENV_DIR, str(blocker / "read-models"))  # mkdir fails: not a directory
+    for readonly in (False, True):
+        with SqliteEventStore.open(path, readonly=readonly) as store:
+            models = ReadModels(store)
+            assert "cannot keep its views of this book" in models.cache_problem
+            assert models.checkpoint() == 0
+            models.catch_up()
+            again = Book(path, store, models, BookService(store, projectors=(models,)))
+            assert_matches_fold(again)
+            if not readonly:  # commands still work, the read models follow them in memory
+                again.open("Late", AccountType.ASSET)
+                assert_matches_fold(again)
+    assert blocker.read_text() == "not a folder"
+    assert maintenance.catch_up(path) == 0  # nothing to keep: the window's own open catches up
+
+
+def test_a_busy_or_damaged_cache_is_not_taken_for_an_unwritable_one(book: Book) -> None:
+    some_books(book)
+    cache = book.read_models.path
+    book.store.close()
+    Path(f"{cache}-wal").unlink(missing_ok=True)
+    Path(f"{cache}-shm").unlink(missing_ok=True)
+    cache.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a broken header
+    with SqliteEventStore.open(book.path) as store:
+        models = ReadModels(store)  # replaced by a new file, as before
+        assert models.cache_problem == ""
+        models.catch_up()
+        assert models.checkpoint() == store.head()[0]
