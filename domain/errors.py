@@ -81,6 +81,12 @@ class ConcurrencyError(StoreError):
     """A stream's version was not the expected one; nothing was written."""
 
 
+class WriteFailed(StoreError):
+    """The disk refused a write (full, read-only, failing). The transaction was rolled back;
+    a command may be sent again with its command id once the disk takes writes again (should
+    the book's part have committed before its read-model cache failed, that is a retry)."""
+
+
 class BookError(StoreError):
     """The file cannot be used as a book; it was left untouched."""
 

@@ -443,15 +443,15 @@ class SqliteEventStore(EventStore):
                 with dialect.translated_errors(self._path):
                     root.commit()
             except BaseException:
+                # whatever a failed COMMIT (a full disk) left behind, open or rolled back,
+                # active or not, a rollback ends it: the next transaction can begin
                 self._forget()
-                if root.is_active:
-                    root.rollback()
+                root.rollback()
                 raise
             self._known_head = head
             return
         self._forget()
-        if root.is_active:
-            root.rollback()
+        root.rollback()
 
     def _savepoint(self) -> tuple[str, tuple[int, bytes, int] | None]:
         # plain SAVEPOINT statements: SQLAlchemy's begin_nested() doubled the cost of each
@@ -978,5 +978,9 @@ class _Transaction:
         failed = exc_type is not None
         if self._root is None:
             self._store._end_savepoint(self._name, self._saved_head, failed)
-        else:
-            self._store._end(self._root, failed)
+            return
+        self._store._end(self._root, failed)
+        if exc is not None:  # rolled back; a SQLite error from inside (say, the read models
+            translated = dialect.translate(self._store.path, exc)  # on a full disk) says so
+            if translated is not None:
+                raise translated from exc

@@ -35,7 +35,15 @@ from sqlalchemy import Column, Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
-from domain.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
+from domain.errors import (
+    BookError,
+    ConcurrencyError,
+    DamagedBook,
+    NewerFormat,
+    NotABook,
+    StoreError,
+    WriteFailed,
+)
 from domain.store import schema
 
 HEADER = b"SQLite format 3\x00"
@@ -61,6 +69,16 @@ def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
     if isinstance(exc, sa_exc.DBAPIError) and isinstance(exc.orig, sqlite3.Error):
         return exc.orig
     return exc if isinstance(exc, sqlite3.Error) else None
+
+
+# what keeps a file from being created or written (as opposed to a busy or damaged one)
+_WRITE_FAILURES = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "the file or its folder is read-only",
+    sqlite3.SQLITE_IOERR: "the disk reported an input/output error",
+    sqlite3.SQLITE_CANTOPEN: "a file beside the book cannot be created or opened",
+    sqlite3.SQLITE_PERM: "permission denied",
+}
 
 
 def _code(err: sqlite3.Error) -> int | None:
@@ -93,7 +111,8 @@ def is_damage(exc: BaseException) -> bool:
 
 
 class translated_errors:
-    """Turn SQLite lock and corruption errors into the store's errors (never leak "locked").
+    """Turn SQLite lock, corruption and disk errors into the store's errors (never leak
+    "locked"); see :func:`translate`.
 
     A class, not a generator-based context manager: every command enters a few of these, and
     a plain ``__enter__``/``__exit__`` costs a fraction of contextlib's machinery.
@@ -116,17 +135,30 @@ class translated_errors:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc is None or not isinstance(exc, sqlite3.Error | sa_exc.DBAPIError):
-            return
-        if is_busy(exc):
-            raise ConcurrencyError(
-                f"{self._path} stayed busy with another writer for too long; nothing was "
-                "written, try again"
-            ) from exc
-        if is_damage(exc):
-            raise DamagedBook(f"{self._path} is damaged: {_sqlite_error(exc)}") from exc
-        if self._otherwise:
-            raise BookError(f"{self._path} {self._otherwise}: {_sqlite_error(exc)}") from exc
+        if exc is not None:
+            translated = translate(self._path, exc, self._otherwise)
+            if translated is not None:
+                raise translated from exc
+
+
+def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError | None:
+    """The store's error for a SQLite error about the book at ``path``, or None to let it
+    through: busy (ConcurrencyError), damaged (DamagedBook), ``otherwise`` (BookError), or a
+    disk that refused to write (WriteFailed)."""
+    if not isinstance(exc, sqlite3.Error | sa_exc.DBAPIError):
+        return None
+    if is_busy(exc):
+        return ConcurrencyError(
+            f"{path} stayed busy with another writer for too long; nothing was written, try again"
+        )
+    if is_damage(exc):
+        return DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}")
+    if otherwise:
+        return BookError(f"{path} {otherwise}: {_sqlite_error(exc)}")
+    reason = _write_failure(exc)
+    if reason is not None:
+        return WriteFailed(f"{path}: {reason}")
+    return None
 
 
 # ---------------------------------------------------------------- opening checks
@@ -359,23 +391,16 @@ def attach(raw: sqlite3.Connection, path: Path, name: str) -> None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-# what keeps a file from being created or written where it should be (not a busy one)
-_UNWRITABLE = (
-    sqlite3.SQLITE_CANTOPEN,
-    sqlite3.SQLITE_READONLY,
-    sqlite3.SQLITE_PERM,
-    sqlite3.SQLITE_IOERR,
-    sqlite3.SQLITE_FULL,
-)
-
-
 def cannot_write(exc: BaseException) -> bool:
     """Whether ``exc`` says a file could not be created or written there (permissions,
     read-only media, a full disk), as opposed to a busy or damaged one."""
-    if isinstance(exc, OSError):
-        return True
+    return isinstance(exc, OSError) or _write_failure(exc) is not None
+
+
+def _write_failure(exc: BaseException) -> str | None:
     err = _sqlite_error(exc)
-    return err is not None and _code(err) in _UNWRITABLE
+    code = None if err is None else _code(err)
+    return None if code is None else _WRITE_FAILURES.get(code)
 
 
 def attach_memory(raw: sqlite3.Connection, name: str) -> None:
