@@ -52,7 +52,10 @@ def verify(path: str | PathLike[str], progress: Progress | None = None) -> Verif
 def rebuild(path: str | PathLike[str], progress: Progress | None = None) -> bool:
     """Replay every event into fresh read models; False if cancelled (they stay as they were)."""
     with SqliteEventStore.open(Path(path)) as store:
-        return ReadModels(store).rebuild(progress)
+        read_models = ReadModels(store)
+        if read_models.cache_problem:  # in this connection's memory: nothing would be kept
+            return True  # (a window's own read models were built from the events at open)
+        return read_models.rebuild(progress)
 
 
 def save_copy(

@@ -209,6 +209,7 @@ def test_a_cache_folder_that_takes_no_files_keeps_the_read_models_in_memory(
                 assert_matches_fold(again)
     assert blocker.read_text() == "not a folder"
     assert maintenance.catch_up(path) == 0  # nothing to keep: the window's own open catches up
+    assert maintenance.rebuild(path) is True  # nor to rebuild
 
 
 def test_a_busy_or_damaged_cache_is_not_taken_for_an_unwritable_one(book: Book) -> None:
