@@ -81,10 +81,11 @@ class ConcurrencyError(StoreError):
     """A stream's version was not the expected one; nothing was written."""
 
 
-class WriteFailed(StoreError):
-    """The disk refused a write (full, read-only, failing). The transaction was rolled back;
-    a command may be sent again with its command id once the disk takes writes again (should
-    the book's part have committed before its read-model cache failed, that is a retry)."""
+class DiskError(StoreError):
+    """The disk refused to write or read (full, read-only, failing). The transaction was
+    rolled back; a command may be sent again with its command id once the disk works again
+    (should the book's part have committed before its read-model cache failed, that is a
+    retry)."""
 
 
 class BookError(StoreError):

@@ -39,10 +39,10 @@ from domain.errors import (
     BookError,
     ConcurrencyError,
     DamagedBook,
+    DiskError,
     NewerFormat,
     NotABook,
     StoreError,
-    WriteFailed,
 )
 from domain.store import schema
 
@@ -144,7 +144,7 @@ class translated_errors:
 def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError | None:
     """The store's error for a SQLite error about the book at ``path``, or None to let it
     through: busy (ConcurrencyError), damaged (DamagedBook), ``otherwise`` (BookError), or a
-    disk that refused to write (WriteFailed)."""
+    disk that refused to write or read (DiskError)."""
     if not isinstance(exc, sqlite3.Error | sa_exc.DBAPIError):
         return None
     if is_busy(exc):
@@ -157,7 +157,7 @@ def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError
         return BookError(f"{path} {otherwise}: {_sqlite_error(exc)}")
     reason = _write_failure(exc)
     if reason is not None:
-        return WriteFailed(f"{path}: {reason}")
+        return DiskError(f"{path}: {reason}")
     return None
 
 

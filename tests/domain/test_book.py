@@ -121,7 +121,7 @@ import datetime as dt, json, os, resource, signal, sys
 from decimal import Decimal
 from domain.book import Book
 from domain.commands import Deposit, OpenAccount
-from domain.errors import WriteFailed
+from domain.errors import DiskError
 from domain.events import AccountType
 from domain.projections import fold
 
@@ -150,7 +150,7 @@ refused = None
 for stored in range(10_000):
     try:
         book.service.execute(deposit())
-    except WriteFailed as exc:
+    except DiskError as exc:
         refused = str(exc)
         break
 head = book.store.head()[0]
