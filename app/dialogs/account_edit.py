@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AccountCombo, date_edit, edit_date, is_open
-from app.dialogs.open_account import name_key
 from app.formatting import money_text
 from app.models.sources import AccountRow
+from domain.chart import normalise_name
 from domain.commands import CloseAccount, RenameAccount
 
 
@@ -51,8 +51,10 @@ class RenameAccountDialog(CommandDialog):
             return "Enter the new name."
         if name == chosen.name:
             return "Type a different name."
-        taken = {name_key(a.name) for a in self._accounts if a.account_id != chosen.account_id}
-        if name_key(name) in taken:
+        taken = {
+            normalise_name(a.name) for a in self._accounts if a.account_id != chosen.account_id
+        }
+        if normalise_name(name) in taken:
             return f"An account named “{name}” already exists."
         return ""
 

@@ -38,10 +38,6 @@ def default_currency(accounts: Sequence[AccountRow]) -> str:
     return "USD"
 
 
-def name_key(name: str) -> str:
-    return name.strip().casefold()
-
-
 class OpenAccountDialog(CommandDialog):
     """Builds an :class:`OpenAccount` command."""
 
@@ -52,8 +48,7 @@ class OpenAccountDialog(CommandDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Open Account", controller, parent)
-        self._taken = {name_key(a.name) for a in accounts}
-        self._by_name = {normalise_name(a.name): a for a in accounts}
+        self._by_name = {normalise_name(a.name): a for a in accounts}  # as the chart compares
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Checking, Groceries, Salary")
         self.account_type = QComboBox()
@@ -136,7 +131,7 @@ class OpenAccountDialog(CommandDialog):
         name = self.name.text().strip()
         if not name:
             return "Enter a name for the account."
-        if name_key(name) in self._taken:
+        if normalise_name(name) in self._by_name:
             return f"An account named “{name}” already exists."
         currency_problem = self._currency_problem(self.currency.currentText().strip().upper())
         if currency_problem:
