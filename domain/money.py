@@ -31,7 +31,7 @@ DEFAULT_LOCALE = "en_US"
 @cache
 def minor_digits(currency: str) -> int:
     """Number of decimals the currency has (JPY 0, EUR 2, BHD 3)."""
-    check_currency(currency)
+    _check_code(currency)
     return int(get_currency_precision(currency))
 
 
@@ -47,10 +47,39 @@ _NOT_MONEY = {
 }
 """ISO 4217 codes that Babel lists but no account can be kept in."""
 
+_NO_MINOR_UNIT = {
+    "XAU": "gold",
+    "XAG": "silver",
+    "XPT": "platinum",
+    "XPD": "palladium",
+    "XDR": "the IMF's special drawing right",
+    "XSU": "the ALBA Sucre",
+    "XUA": "the ADB unit of account",
+    "XBA": "a bond-market unit",
+    "XBB": "a bond-market unit",
+    "XBC": "a bond-market unit",
+    "XBD": "a bond-market unit",
+}
+"""ISO 4217 codes with no minor unit ("N.A."): Babel gives them two decimals, which ISO does
+not, so no exact amount can be kept in them. Refused for new accounts only; amounts already
+stored in one still read (as Babel's two decimals)."""
+
 
 @cache
 def check_currency(currency: str) -> str:
-    """Return the code if it is a known ISO 4217 currency, else raise UnknownCurrency."""
+    """Return the code if a new account can be kept in it, else raise UnknownCurrency."""
+    _check_code(currency)
+    if currency in _NO_MINOR_UNIT:
+        raise UnknownCurrency(
+            f"{currency!r} is {_NO_MINOR_UNIT[currency]}, which has no minor unit in ISO 4217; "
+            "accounts need a currency"
+        )
+    return currency
+
+
+@cache
+def _check_code(currency: str) -> None:
+    """Refuse what is no ISO 4217 currency at all (what no stored amount can be in)."""
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code (like EUR or JPY)")
     if currency in _NOT_MONEY:
@@ -59,7 +88,6 @@ def check_currency(currency: str) -> str:
         )
     if not is_currency(currency):
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
-    return currency
 
 
 def to_decimal(value: object) -> Decimal:

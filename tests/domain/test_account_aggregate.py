@@ -224,6 +224,13 @@ def test_open_account_refuses_a_currency_that_is_not_iso(currency: str) -> None:
         when_open(World(), open_cmd(currency=currency))
 
 
+@pytest.mark.parametrize(("currency", "what"), [("XAU", "gold"), ("XDR", "special drawing")])
+def test_open_account_refuses_a_code_without_minor_unit(currency: str, what: str) -> None:
+    # Babel would give them two decimals; ISO 4217 gives them none
+    with pytest.raises(UnknownCurrency, match=f"'{currency}' is .*{what}.*no minor unit"):
+        when_open(World(), open_cmd(currency=currency))
+
+
 @pytest.mark.parametrize(
     ("value", "currency", "message"),
     [

@@ -421,3 +421,11 @@ def test_split_beyond_the_amount_limit_in_total_names_the_rule_broken() -> None:
         when_post(
             books(), split(("chk", "-1E13"), ("chk", "-1E13"), ("giro", "1E13"), ("giro", "1E13"))
         )
+
+
+def test_an_account_opened_in_gold_before_it_was_refused_still_takes_entries() -> None:
+    # books written before XAU was refused may hold such accounts: their amounts still read
+    # (as Babel's two decimals), and entries between them still post
+    world = books(opened("gold", "Gold", currency="XAU"), opened("vault", "Vault", currency="XAU"))
+    events = when_post(world, transfer("1.25", from_account_id="gold", to_account_id="vault"))
+    assert postings(events) == [("gold", -125), ("vault", 125)]

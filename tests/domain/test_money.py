@@ -121,6 +121,15 @@ def test_iso_codes_that_are_not_money_are_refused(code: str, why: str) -> None:
         check_currency(code)
 
 
+@pytest.mark.parametrize("code", ["XAU", "XAG", "XPT", "XPD", "XDR", "XSU", "XUA", "XBA"])
+def test_codes_without_minor_unit_take_no_new_accounts_but_stored_amounts_read(
+    code: str,
+) -> None:
+    with pytest.raises(UnknownCurrency, match=f"'{code}' is .*no minor unit in ISO 4217"):
+        check_currency(code)
+    assert Money.of("1.25", code).minor == 125
+
+
 @pytest.mark.parametrize(
     ("text", "locale"),
     [
