@@ -119,10 +119,17 @@ def acquire_book(book: str | os.PathLike[str], timeout_ms: int = 0) -> BookLock 
         return BookLock(path, lock)
     if lock.error() == QLockFile.LockError.LockFailedError:
         return None
-    raise LockUnavailable(
-        f"cannot create {lock_path(path)} ({lock.error().name}); "
-        f"is the folder {path.parent} writable?"
-    )
+    raise LockUnavailable(_why_no_lock(path, lock.error()))
+
+
+def _why_no_lock(book: Path, error: QLockFile.LockError) -> str:
+    # QLockFile says only "UnknownError" for a missing or read-only folder: look ourselves
+    folder = book.parent
+    if not folder.is_dir():
+        return f"its folder {folder} is not there"
+    if error == QLockFile.LockError.PermissionError or not os.access(folder, os.W_OK):
+        return f"the folder {folder} takes no new files (it is read-only, or not yours)"
+    return f"{lock_path(book).name} cannot be created in {folder}"
 
 
 def lock_holder(book: str | os.PathLike[str]) -> LockHolder | None:
@@ -287,7 +294,7 @@ def claim_book(book: str | os.PathLike[str], raise_timeout_ms: int = 1500) -> Cl
     except LockUnavailable as exc:
         return Claim(
             ClaimMode.READ_ONLY,
-            note=f"Opened read-only: Tallybook cannot lock this book for writing ({exc}).",
+            note=f"Opened read-only: Tallybook cannot lock this book for writing: {exc}.",
         )
     if lock is not None:
         return Claim(ClaimMode.WRITE, lock)

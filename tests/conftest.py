@@ -1,9 +1,14 @@
-"""Suite-wide settings: read-model caches go to a temporary folder, never the user's."""
+"""Suite-wide settings (read-model caches go to a temporary folder, never the user's) and
+fixtures more than one layer's tests use."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +25,29 @@ def read_models_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         del os.environ[ENV_DIR]
     else:
         os.environ[ENV_DIR] = saved
+
+
+NoNewFiles = Callable[[Path], contextlib.AbstractContextManager[None]]
+
+
+@pytest.fixture
+def folder_taking_no_new_files() -> NoNewFiles:
+    """A context manager that makes a folder refuse new files even to root (as read-only
+    media or another user's folder would), with the file system's immutable flag; the test
+    is skipped where that is not allowed."""
+
+    @contextlib.contextmanager
+    def immutable(folder: Path) -> Iterator[None]:
+        chattr = shutil.which("chattr")
+        if (
+            chattr is None
+            or subprocess.run([chattr, "+i", str(folder)], capture_output=True).returncode
+        ):
+            pytest.skip("needs chattr +i (root, on a file system with the immutable flag)")
+        try:
+            assert not os.access(folder, os.W_OK)
+            yield
+        finally:
+            subprocess.run([chattr, "-i", str(folder)], check=True)
+
+    return immutable

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from app import instance
 from app.instance import ClaimMode
+
+NoNewFiles = Callable[[Path], AbstractContextManager[None]]  # conftest's fixture
 
 
 @pytest.fixture
@@ -76,7 +80,26 @@ def test_no_lock_file_possible_means_read_only_with_a_reason(tmp_path: Path) -> 
         instance.acquire_book(book)
     claim = instance.claim_book(book, raise_timeout_ms=100)
     assert claim.mode is ClaimMode.READ_ONLY and claim.lock is None
-    assert "cannot lock" in claim.note
+    assert claim.note == (
+        "Opened read-only: Tallybook cannot lock this book for writing: "
+        f"its folder {book.parent} is not there."
+    )
+
+
+def test_a_folder_that_takes_no_files_is_named_as_the_reason(
+    tmp_path: Path, folder_taking_no_new_files: NoNewFiles
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    book = folder / "Household.tallybook"
+    book.touch()
+    with folder_taking_no_new_files(folder):
+        claim = instance.claim_book(book, raise_timeout_ms=100)
+    assert claim.mode is ClaimMode.READ_ONLY and claim.lock is None
+    assert claim.note == (
+        "Opened read-only: Tallybook cannot lock this book for writing: the folder "
+        f"{folder} takes no new files (it is read-only, or not yours)."
+    )
 
 
 def test_client_raises_the_server_of_the_same_book(qtbot: QtBot, book: Path) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import sqlite3
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,8 @@ from domain.errors import BookError, DamagedBook, NewerFormat, NotABook
 from domain.store import sqlite_dialect as dialect
 from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
+
+NoNewFiles = Callable[[Path], AbstractContextManager[None]]  # conftest's fixture
 
 PAGE = 4096
 
@@ -204,24 +204,9 @@ def test_a_book_open_elsewhere_opens_again(
     assert reader.head() == first.head()
 
 
-@contextlib.contextmanager
-def folder_taking_no_new_files(folder: Path) -> Iterator[None]:
-    """Make ``folder`` refuse new files even to root (as read-only media or another user's
-    folder would), with the file system's immutable flag; skip where that is not allowed."""
-    chattr = shutil.which("chattr")
-    if (
-        chattr is None
-        or subprocess.run([chattr, "+i", str(folder)], capture_output=True).returncode
-    ):
-        pytest.skip("needs chattr +i (root, on a file system with the immutable flag)")
-    try:
-        assert not os.access(folder, os.W_OK)
-        yield
-    finally:
-        subprocess.run([chattr, "-i", str(folder)], check=True)
-
-
-def test_a_book_in_a_folder_that_takes_no_new_files_opens_read_only(tmp_path: Path) -> None:
+def test_a_book_in_a_folder_that_takes_no_new_files_opens_read_only(
+    tmp_path: Path, folder_taking_no_new_files: NoNewFiles
+) -> None:
     # an auditor reading a book on read-only media: SQLite cannot create the -shm file a WAL
     # reader needs, and nobody has the book open, so it is read as it is on disk
     path = make_book(tmp_path / "share" / "b.tallybook")
