@@ -32,6 +32,7 @@ from domain.commands import (
     COMMAND_TYPES,
     ENTRY_COMMANDS,
     Command,
+    CorrectEntry,
     OpenAccount,
     SplitLine,
 )
@@ -183,6 +184,8 @@ def _convert(value: object, hint: object, field: str, resolve: Callable[[str], s
         return AccountType(value)
     if field == "lines":
         return _lines(value, resolve)
+    if field == "replacement":
+        return _replacement(value, resolve)
     raise TypeError(f"no JSON conversion for {field}: {hint!r}")  # a new Command field type
 
 
@@ -242,11 +245,24 @@ def _lines(value: object, resolve: Callable[[str], str]) -> tuple[SplitLine, ...
     return tuple(lines)
 
 
+def _replacement(value: object, resolve: Callable[[str], str]) -> Command:
+    entry_commands = [n for n, cls in COMMAND_TYPES.items() if cls in ENTRY_COMMANDS]
+    if not isinstance(value, dict) or value.get("command") not in entry_commands:
+        raise InvalidCommand(
+            f"replacement must be an object whose command is {', '.join(entry_commands[:-1])} "
+            f"or {entry_commands[-1]}, got {json.dumps(value)[:60]}"
+        )
+    try:
+        return command_from_json(value, resolve)
+    except InvalidCommand as exc:
+        raise InvalidCommand(f"replacement: {exc.message}") from None
+
+
 def new_ids(command: Command, events: Sequence[StoredEvent]) -> dict[str, str]:
     """The ids of what a command created, read from its stored events (so a retry that let
     them default again answers with the first run's): an entry's, or an account's and those
     of its opening balance's entry and of the Opening Balances account, if opened for it."""
-    if not isinstance(command, (OpenAccount, *ENTRY_COMMANDS)):
+    if not isinstance(command, (OpenAccount, CorrectEntry, *ENTRY_COMMANDS)):
         return {}
     ids: dict[str, str] = {}
     for stored in events:

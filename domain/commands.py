@@ -160,6 +160,17 @@ class VoidEntry(Command):
     reason: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class CorrectEntry(Command):
+    """Replace an entry by a corrected one, as one change: the entry is voided on its own
+    booking date and ``replacement`` is posted, both or neither. Both stay in the history.
+    (The replacement's own ``command_id`` is not used: this command's id is the one.)"""
+
+    entry_id: str
+    replacement: Deposit | Withdraw | Transfer | PostSplitEntry
+    reason: str = ""
+
+
 ENTRY_COMMANDS = (Deposit, Withdraw, Transfer, PostSplitEntry)
 COMMAND_TYPES: dict[str, type[Command]] = {
     "open_account": OpenAccount,
@@ -170,6 +181,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     "transfer": Transfer,
     "split": PostSplitEntry,
     "void": VoidEntry,
+    "correct": CorrectEntry,
 }
 
 
@@ -178,6 +190,10 @@ def fingerprint(command: Command) -> bytes:
     id and the ids it gives what it creates (so a retry that let those default again is the
     same command). The store keeps it with the command id, to refuse the id when it comes
     back with another command."""
+    return hashlib.sha256(_JSON(_canonical(command)).encode()).digest()[:8]
+
+
+def _canonical(command: Command) -> list[Any]:
     names = _FINGERPRINTED.get(type(command))
     if names is None:
         names = tuple(
@@ -186,8 +202,7 @@ def fingerprint(command: Command) -> bytes:
             if f.name != "command_id" and not f.metadata.get("created")
         )
         _FINGERPRINTED[type(command)] = names
-    canonical = [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
-    return hashlib.sha256(_JSON(canonical).encode()).digest()[:8]
+    return [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
 
 
 _FINGERPRINTED: dict[type[Command], tuple[str, ...]] = {}
@@ -208,4 +223,6 @@ def _plain(value: Any) -> Any:
         return [value.account_id, _plain(value.amount)]
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, Command):  # a correction's replacement
+        return _canonical(value)
     return value

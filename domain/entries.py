@@ -25,7 +25,16 @@ from domain.accounts import (
     require_same_currency,
     require_type,
 )
-from domain.commands import Deposit, PostSplitEntry, SplitLine, Transfer, VoidEntry, Withdraw
+from domain.commands import (
+    ENTRY_COMMANDS,
+    CorrectEntry,
+    Deposit,
+    PostSplitEntry,
+    SplitLine,
+    Transfer,
+    VoidEntry,
+    Withdraw,
+)
 from domain.errors import (
     EntryAlreadyVoided,
     InvalidAmount,
@@ -139,6 +148,12 @@ class Entry:
 
     def post(self, command: EntryCommand, accounts: Mapping[str, Account]) -> list[Event]:
         """Post a deposit, withdrawal, transfer or split; ``accounts`` holds those it touches."""
+        posted = self._posted(command, accounts)
+        _check_all_funds(posted.postings, accounts, posted.kind.value)
+        return [posted]
+
+    def _posted(self, command: EntryCommand, accounts: Mapping[str, Account]) -> EntryPosted:
+        """The entry ``command`` posts, by every rule but the accounts' funds."""
         require_id(command.entry_id, "entry_id")
         if self.exists:
             raise InvalidCommand(f"entry id {self.id} is already used by the {self.describe()}")
@@ -147,20 +162,23 @@ class Entry:
         memo = clean_text(command.memo, "memo", MAX_TEXT)
         kind, postings = _postings(command, accounts)
         _require_balanced(postings)
-        _check_all_funds(postings, accounts, kind.value)
-        return [
-            EntryPosted(
-                entry_id=self.id,
-                kind=kind,
-                booking_date=booking_date,
-                payee=payee,
-                memo=memo,
-                postings=postings,
-            )
-        ]
+        return EntryPosted(
+            entry_id=self.id,
+            kind=kind,
+            booking_date=booking_date,
+            payee=payee,
+            memo=memo,
+            postings=postings,
+        )
 
     def void(self, command: VoidEntry, accounts: Mapping[str, Account]) -> list[Event]:
         """Reverse the entry with a compensating event; its accounts must still be open."""
+        voided = self._voided(command, accounts)
+        _check_all_funds(_reversal(voided.postings), accounts, "void")
+        return [voided]
+
+    def _voided(self, command: VoidEntry, accounts: Mapping[str, Account]) -> EntryVoided:
+        """The void of this entry, by every rule but the accounts' funds."""
         require_id(command.entry_id, "entry_id")
         if not self.exists:
             raise UnknownEntry(f"there is no entry with id {self.id}")
@@ -172,13 +190,80 @@ class Entry:
         reason = clean_text(command.reason, "reason", MAX_TEXT)
         for account_id in dict.fromkeys(p.account_id for p in self.postings):
             require_open(_account(accounts, account_id))
-        reversal = tuple(Posting(p.account_id, p.currency, -p.amount) for p in self.postings)
-        _check_all_funds(reversal, accounts, "void")
-        return [
-            EntryVoided(
-                entry_id=self.id, voided_on=voided_on, reason=reason, postings=self.postings
+        return EntryVoided(
+            entry_id=self.id, voided_on=voided_on, reason=reason, postings=self.postings
+        )
+
+    def correct(
+        self, command: CorrectEntry, new: Entry, accounts: Mapping[str, Account]
+    ) -> list[Event]:
+        """Void this entry on its booking date and post ``command.replacement`` as ``new``.
+
+        The funds rule looks at what the two do together: lowering a deposit must not fail
+        because taking back the whole deposit alone would overdraw the account.
+        """
+        replacement = command.replacement
+        if not isinstance(replacement, ENTRY_COMMANDS):
+            raise InvalidCommand(
+                "a correction's replacement must be a deposit, withdrawal, transfer or split, "
+                f"not {type(replacement).__name__}"
             )
-        ]
+        reason = clean_text(command.reason, "reason", MAX_TEXT) or "corrected"
+        void = VoidEntry(entry_id=self.id, voided_on=self.booking_date, reason=reason)
+        voided = self._voided(void, accounts)
+        posted = new._posted(replacement, accounts)
+        before = (self.kind, self.booking_date, self.payee, self.memo, self.postings)
+        after = (posted.kind, posted.booking_date, posted.payee, posted.memo, posted.postings)
+        if after == before:
+            raise InvalidCommand(f"the correction changes nothing in the {self.describe()}")
+        _check_all_funds((*_reversal(voided.postings), *posted.postings), accounts, "correction")
+        return [voided, posted]
+
+
+def as_command(entry: Entry) -> EntryCommand:
+    """The command that would post ``entry`` again as it is (with a new entry id): what a
+    correction starts from. An entry whose postings do not have its kind's shape (two, the
+    first gaining on a deposit and giving on a withdrawal or transfer) comes back as a split."""
+    common: dict[str, Any] = {
+        "booking_date": entry.booking_date,
+        "payee": entry.payee,
+        "memo": entry.memo,
+    }
+    postings = entry.postings
+    if entry.kind is not EntryKind.SPLIT and len(postings) == 2:
+        first, second = postings
+        amount = Money(abs(first.amount), first.currency).amount
+        gains = first.amount > 0
+        if entry.kind is EntryKind.DEPOSIT and gains:
+            return Deposit(
+                account_id=first.account_id,
+                income_account_id=second.account_id,
+                amount=amount,
+                **common,
+            )
+        if entry.kind is EntryKind.WITHDRAWAL and not gains:
+            return Withdraw(
+                account_id=first.account_id,
+                expense_account_id=second.account_id,
+                amount=amount,
+                **common,
+            )
+        if entry.kind is EntryKind.TRANSFER and not gains:
+            return Transfer(
+                from_account_id=first.account_id,
+                to_account_id=second.account_id,
+                amount=amount,
+                **common,
+            )
+    lines = tuple(
+        SplitLine(account_id=p.account_id, amount=Money(p.amount, p.currency).amount)
+        for p in postings
+    )
+    return PostSplitEntry(lines=lines, **common)
+
+
+def _reversal(postings: Sequence[Posting]) -> tuple[Posting, ...]:
+    return tuple(Posting(p.account_id, p.currency, -p.amount) for p in postings)
 
 
 def _account(accounts: Mapping[str, Account], account_id: str) -> Account:

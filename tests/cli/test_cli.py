@@ -176,6 +176,26 @@ def test_apply_void_by_entry_id(book: Path, cli: Any) -> None:
     assert balances(cli, book)["Checking"] == "1699.50"
 
 
+def test_apply_correct_replaces_an_entry_and_reports_the_new_one(book: Path, cli: Any) -> None:
+    status, out, _ = cli("apply", book, stdin=lines({**DEPOSIT, "amount": "10.00"}))
+    old = out[0]["ids"]["entry_id"]
+    replacement = {**DEPOSIT, "amount": "12.00"}
+    correct = {"command": "correct", "entry_id": old, "replacement": replacement}
+    status, out, _ = cli("apply", book, stdin=lines(correct, correct))
+    assert status == 1, out
+    assert out[0]["ok"] is True and len(out[0]["positions"]) == 2
+    new = out[0]["ids"]["entry_id"]
+    assert new != old
+    assert out[1]["error_type"] == "EntryAlreadyVoided"  # another command id: a new try
+    _, history, _ = cli("history", book, "--from", out[0]["positions"][0])
+    assert [(e["type"], e["data"]["entry_id"]) for e in history] == [
+        ("EntryVoided", old),
+        ("EntryPosted", new),
+    ]
+    assert history[0]["data"]["reason"] == "corrected"
+    assert balances(cli, book)["Checking"] == "1711.50"
+
+
 def test_apply_same_command_id_twice_appends_once(book: Path, cli: Any) -> None:
     command = {**DEPOSIT, "command_id": "retry-1"}
     status, out, _ = cli("apply", book, stdin=lines(command, command))

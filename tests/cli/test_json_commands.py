@@ -12,6 +12,7 @@ from domain.cli import command_from_json, parse_json_line
 from domain.commands import (
     COMMAND_TYPES,
     CloseAccount,
+    CorrectEntry,
     Deposit,
     OpenAccount,
     PostSplitEntry,
@@ -111,6 +112,40 @@ def test_void_and_close() -> None:
     close = build('{"command": "close_account", "account": "rent", "closed_on": "2024-01-02"}')
     assert isinstance(close, CloseAccount)
     assert close.account_id == "id-rent"
+
+
+def test_correct_takes_its_replacement_as_a_nested_command() -> None:
+    correct = build(
+        '{"command": "correct", "entry_id": "e1", "reason": "typo", "replacement": '
+        '{"command": "transfer", "from_account": "checking", "to_account_id": "id-rent", '
+        '"amount": "5", "booking_date": "2024-01-02", "entry_id": "e2"}}'
+    )
+    assert isinstance(correct, CorrectEntry)
+    assert (correct.entry_id, correct.reason) == ("e1", "typo")
+    assert correct.replacement == Transfer(
+        command_id=correct.replacement.command_id,
+        from_account_id="id-checking",
+        to_account_id="id-rent",
+        amount=Decimal(5),
+        booking_date=dt.date(2024, 1, 2),
+        entry_id="e2",
+    )
+
+
+@pytest.mark.parametrize(
+    ("replacement", "message"),
+    [
+        ('"deposit"', "replacement must be an object whose command is deposit, withdraw, "
+                      "transfer or split"),
+        ('{"command": "void", "entry_id": "e1", "voided_on": "2024-01-02"}', "or split, got"),
+        ('{"command": "deposit", "amount": "5"}', "^replacement: deposit: missing account_id"),
+        ('{"command": "split", "lines": [], "booking_date": "2024-01-02", "colour": 1}',
+         "^replacement: split: unknown field colour"),
+    ],
+)  # fmt: skip
+def test_bad_replacements_are_named(replacement: str, message: str) -> None:
+    with pytest.raises(InvalidCommand, match=message):
+        build(f'{{"command": "correct", "entry_id": "e1", "replacement": {replacement}}}')
 
 
 def test_every_command_name_is_accepted() -> None:

@@ -16,6 +16,7 @@ from domain.accounts import SNAPSHOT_VERSION, Account
 from domain.commands import (
     CloseAccount,
     Command,
+    CorrectEntry,
     Deposit,
     OpenAccount,
     RenameAccount,
@@ -436,6 +437,45 @@ def test_void_through_the_service_restores_the_balance(books: BookService) -> No
     books.execute(VoidEntry(entry_id="e1", voided_on=DAY, reason="duplicate"))
     assert books.account("chk").balance == 10000
     assert books.entry("e1").voided
+
+
+def test_a_correction_is_one_command_storing_the_void_and_the_replacement(
+    books: BookService, store: SqliteEventStore, recorder: Recorder
+) -> None:
+    books.execute(spend("60", entry_id="e1"))
+    command = CorrectEntry(entry_id="e1", replacement=spend("6", entry_id="e2"), reason="typo")
+    void, post = books.execute(command)
+    assert (void.type, void.stream_id, post.type, post.stream_id) == (
+        "EntryVoided", "entry-e1", "EntryPosted", "entry-e2",
+    )  # fmt: skip
+    assert void.metadata["command_id"] == post.metadata["command_id"] == command.command_id
+    assert recorder.batches[-1] == [void, post]  # one transaction, seen together
+    assert books.entry("e1").voided and books.account("chk").balance == 9400
+    head = store.head()
+    # a retry answers with both events; the same id with another replacement is refused
+    assert books.execute(command) == [void, post]
+    with pytest.raises(CommandIdReused):
+        books.execute(replace(command, replacement=spend("7", entry_id="e2")))
+    assert store.head() == head
+
+
+def test_a_refused_correction_leaves_the_entry_as_it_was(
+    books: BookService, store: SqliteEventStore
+) -> None:
+    books.execute(spend("60", entry_id="e1"))
+    head = store.head()
+    # the void would pass; the replacement overdraws Checking (100.00, no overdraft)
+    with pytest.raises(InsufficientFunds, match="correction"):
+        books.execute(CorrectEntry(entry_id="e1", replacement=spend("160", entry_id="e2")))
+    assert store.head() == head
+    assert not books.entry("e1").voided and books.account("chk").balance == 4000
+
+
+def test_a_correction_fingerprint_names_the_replacement_not_its_ids() -> None:
+    a = CorrectEntry(entry_id="e1", replacement=spend("6", entry_id="e2"))
+    assert fingerprint(a) == fingerprint(replace(a, replacement=spend("6", entry_id="e3")))
+    assert fingerprint(a) != fingerprint(replace(a, replacement=spend("7", entry_id="e2")))
+    assert fingerprint(a) != fingerprint(replace(a, entry_id="e0"))
 
 
 def test_rename_transfer_and_close_through_the_service(books: BookService) -> None:

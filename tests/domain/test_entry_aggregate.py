@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -9,8 +10,16 @@ from typing import Any
 import pytest
 from domain_given import DAY, World, opened, posted, voided
 
-from domain.commands import Deposit, PostSplitEntry, SplitLine, Transfer, VoidEntry, Withdraw
-from domain.entries import Entry, EntryCommand
+from domain.commands import (
+    CorrectEntry,
+    Deposit,
+    PostSplitEntry,
+    SplitLine,
+    Transfer,
+    VoidEntry,
+    Withdraw,
+)
+from domain.entries import Entry, EntryCommand, as_command
 from domain.errors import (
     AccountClosedError,
     CurrencyMismatch,
@@ -405,6 +414,103 @@ def test_void_refuses_a_datetime_and_a_long_reason() -> None:
         when_void(books(PAY), "pay", voided_on=dt.datetime(2024, 3, 1, 1, 0))
     with pytest.raises(InvalidCommand, match="reason is 501"):
         when_void(books(PAY), "pay", reason="r" * 501)
+
+
+# --- CorrectEntry --------------------------------------------------------------------------
+
+
+def when_correct(world: World, entry_id: str, replacement: object, reason: str = "") -> list[Event]:
+    command = CorrectEntry(entry_id=entry_id, replacement=replacement, reason=reason)  # type: ignore[arg-type]
+    new_id = getattr(replacement, "entry_id", "e")
+    return world.entry(entry_id).correct(command, world.entry(new_id), world.accounts)
+
+
+def test_correct_voids_on_the_original_date_and_posts_the_replacement() -> None:
+    later = DAY + dt.timedelta(days=1)
+    events = when_correct(books(PAY), "pay", deposit("25", booking_date=later, payee="ACME"))
+    assert events == [
+        EntryVoided(entry_id="pay", voided_on=DAY, reason="corrected", postings=PAY.postings),
+        EntryPosted(
+            entry_id="e",
+            kind=EntryKind.DEPOSIT,
+            booking_date=later,
+            payee="ACME",
+            memo="",
+            postings=(Posting("chk", "EUR", 2500), Posting("sal", "EUR", -2500)),
+        ),
+    ]
+
+
+def test_correct_keeps_the_reason_given() -> None:
+    void, _ = when_correct(books(PAY), "pay", deposit("25"), reason=" wrong amount ")
+    assert isinstance(void, EntryVoided) and void.reason == "wrong amount"
+
+
+def test_a_correction_is_checked_for_funds_as_a_whole() -> None:
+    # Checking holds 7.50 after spending 50.00: voiding the 20.00 deposit alone would overdraw
+    # it (test_void_refuses_to_overdraw), lowering the deposit to 15.00 does not
+    spend = posted("spend", ("chk", -5000), ("food", 5000))
+    events = when_correct(books(PAY, spend), "pay", deposit("15"))
+    assert postings(events[1:]) == [("chk", 1500), ("sal", -1500)]
+    with pytest.raises(InsufficientFunds) as caught:
+        when_correct(books(PAY, spend), "pay", deposit("10"))
+    assert caught.value.message == (
+        "Checking would go to -2.50 EUR, but it does not allow overdraft "
+        "(balance 7.50 EUR, correction 10.00 EUR)"
+    )
+
+
+def test_a_correction_that_changes_nothing_is_refused() -> None:
+    world = books(PAY)
+    unchanged = as_command(world.entry("pay"))
+    with pytest.raises(InvalidCommand, match=r"changes nothing in the deposit of 2024-03-01"):
+        when_correct(world, "pay", unchanged)
+
+
+def test_correct_refuses_an_unknown_or_voided_entry() -> None:
+    with pytest.raises(UnknownEntry, match="no entry with id pay"):
+        when_correct(books(), "pay", deposit("25"))
+    with pytest.raises(EntryAlreadyVoided, match="already voided"):
+        when_correct(books(PAY, voided(PAY)), "pay", deposit("25"))
+
+
+def test_correct_refuses_a_replacement_that_reuses_the_entry_id() -> None:
+    with pytest.raises(InvalidCommand, match="entry id pay is already used"):
+        when_correct(books(PAY), "pay", dataclasses.replace(deposit("25"), entry_id="pay"))
+
+
+def test_correct_refuses_a_replacement_that_posts_no_entry() -> None:
+    void = VoidEntry(entry_id="pay", voided_on=DAY)
+    with pytest.raises(InvalidCommand, match="must be a deposit, withdrawal, transfer or split"):
+        when_correct(books(PAY), "pay", void)
+
+
+def test_correct_refuses_a_replacement_that_breaks_a_rule() -> None:
+    with pytest.raises(WrongAccountType, match="must be an income account"):
+        when_correct(books(PAY), "pay", deposit("25", income_account_id="food"))
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        PAY,
+        posted("w", ("chk", -700), ("food", 700), kind=EntryKind.WITHDRAWAL, payee="Shop"),
+        posted("t", ("chk", -300), ("giro", 300), kind=EntryKind.TRANSFER),
+        posted("s", ("giro", -900), ("food", 600), ("card", 300)),
+        # a deposit whose postings lack a deposit's shape comes back as a split
+        posted("odd", ("sal", -100), ("chk", 100), kind=EntryKind.DEPOSIT),
+    ],
+    ids=["deposit", "withdrawal", "transfer", "split", "odd deposit"],
+)
+def test_as_command_posts_the_same_entry_again(original: EntryPosted) -> None:
+    world = books(original)
+    command = as_command(world.entry(original.entry_id))
+    (again,) = when_post(world, dataclasses.replace(command, entry_id="again"))
+    assert isinstance(again, EntryPosted)
+    assert again.postings == original.postings
+    assert (again.booking_date, again.payee, again.memo) == (DAY, original.payee, original.memo)
+    odd = original.entry_id == "odd"
+    assert again.kind is (EntryKind.SPLIT if odd else original.kind)
 
 
 def test_entry_state_folds_posted_and_voided() -> None:

@@ -28,6 +28,7 @@ from domain.accounts import Account
 from domain.commands import (
     CloseAccount,
     Command,
+    CorrectEntry,
     Deposit,
     OpenAccount,
     PostSplitEntry,
@@ -91,6 +92,33 @@ def splits(draw: st.DrawFn) -> PostSplitEntry:
     )
 
 
+entry_commands: st.SearchStrategy[Deposit | Withdraw | Transfer | PostSplitEntry] = st.one_of(
+    st.builds(
+        Deposit,
+        account_id=assets,
+        income_account_id=mostly("sal"),
+        amount=amounts,
+        booking_date=dates,
+        entry_id=entry_ids,
+    ),
+    st.builds(
+        Withdraw,
+        account_id=assets,
+        expense_account_id=mostly("food"),
+        amount=amounts,
+        booking_date=dates,
+        entry_id=entry_ids,
+    ),
+    st.builds(
+        Transfer,
+        from_account_id=assets,
+        to_account_id=mostly("chk", "cash", "giro", "card"),
+        amount=amounts,
+        booking_date=dates,
+        entry_id=entry_ids,
+    ),
+    splits(),
+)
 single_commands: st.SearchStrategy[Command] = st.one_of(
     st.builds(
         OpenAccount,
@@ -105,44 +133,26 @@ single_commands: st.SearchStrategy[Command] = st.one_of(
     st.builds(RenameAccount, account_id=ids, new_name=st.sampled_from(NAMES)),
     st.builds(CloseAccount, account_id=mostly("chk", "usd", "late", "spare"), closed_on=dates),
     *[
-        st.builds(
-            Deposit,
-            account_id=assets,
-            income_account_id=mostly("sal"),
-            amount=amounts,
-            booking_date=dates,
-            entry_id=entry_ids,
-        ),
-        st.builds(
-            Withdraw,
-            account_id=assets,
-            expense_account_id=mostly("food"),
-            amount=amounts,
-            booking_date=dates,
-            entry_id=entry_ids,
-        ),
-        st.builds(
-            Transfer,
-            from_account_id=assets,
-            to_account_id=mostly("chk", "cash", "giro", "card"),
-            amount=amounts,
-            booking_date=dates,
-            entry_id=entry_ids,
-        ),
-        splits(),
+        entry_commands,
+        entry_commands,
+        entry_commands,
+        entry_commands,
         st.builds(VoidEntry, entry_id=entry_ids, voided_on=dates),
+        st.builds(CorrectEntry, entry_id=entry_ids, replacement=entry_commands),
     ]
     * 3,
 )
 # a step is one command (usually), a batch, the retry of an earlier step (an int), or the
-# void of an entry posted earlier (a "void" tuple: a random entry id is rarely one)
-Step = Command | list[Command] | int | tuple[str, int]
+# void or correction of an entry posted earlier (a "void" or "correct" tuple: a random entry
+# id is rarely one)
+Step = Command | list[Command] | int | tuple[str, int] | tuple[str, int, Command]
 steps: st.SearchStrategy[Step] = st.one_of(
     *[single_commands] * 6,
     st.lists(single_commands, min_size=2, max_size=3),
     st.integers(0, 50),
     st.tuples(st.just("void"), st.integers(0, 50)),
     st.tuples(st.just("void"), st.integers(0, 50)),
+    st.tuples(st.just("correct"), st.integers(0, 50), entry_commands),
 )
 
 
@@ -202,7 +212,13 @@ def _run_step(
         posted = [e.data["entry_id"] for e in store.read_all() if e.type == "EntryPosted"]
         if not posted:
             return
-        step = VoidEntry(entry_id=posted[step[1] % len(posted)], voided_on=DAY)
+        target = posted[step[1] % len(posted)]
+        if len(step) == 2:
+            step = VoidEntry(entry_id=target, voided_on=DAY)
+        else:
+            replacement = step[2]
+            assert isinstance(replacement, Deposit | Withdraw | Transfer | PostSplitEntry)
+            step = CorrectEntry(entry_id=target, replacement=replacement)
     if isinstance(step, int):
         if not done:
             return

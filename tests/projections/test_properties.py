@@ -23,6 +23,7 @@ from projection_book import DAY, Book, block_size, make_book, open_one_sided_acc
 from domain.commands import (
     CloseAccount,
     Command,
+    CorrectEntry,
     Deposit,
     OpenAccount,
     PostSplitEntry,
@@ -78,6 +79,7 @@ ops: st.SearchStrategy[Op] = st.one_of(
     entry_ops,
     entry_ops,
     st.tuples(st.just("void"), index, st.sampled_from(("", "typo"))),
+    st.tuples(st.just("correct"), index, entry_ops),
     st.tuples(st.just("rename"), index, st.sampled_from(NAMES)),
     st.tuples(st.just("close"), index, day),
     # an account opened by an older Tallybook: its opening balance on AccountOpened alone
@@ -182,6 +184,12 @@ class Runner:
             _, i, reason = op
             target = self.entries[i % len(self.entries)] if self.entries else "0" * 32
             return VoidEntry(entry_id=target, voided_on=DAY, reason=reason)
+        if kind == "correct":
+            _, i, entry_op = op
+            target = self.entries[i % len(self.entries)] if self.entries else "0" * 32
+            replacement = self.command(entry_op)
+            assert isinstance(replacement, Deposit | Withdraw | Transfer | PostSplitEntry)
+            return CorrectEntry(entry_id=target, replacement=replacement)
         if kind == "rename":
             return RenameAccount(account_id=self.account(op[1])[0], new_name=op[2])
         return CloseAccount(
@@ -207,6 +215,8 @@ class Runner:
             self.accounts.append((command.account_id, command.currency, command.account_type))
         elif isinstance(command, Deposit | Withdraw | Transfer | PostSplitEntry):
             self.entries.append(command.entry_id)
+        elif isinstance(command, CorrectEntry):
+            self.entries.append(command.replacement.entry_id)
 
 
 Snapshot = tuple[Any, ...]
