@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 
 from app.formatting import babel_locale_name, date_text, local_time_text
 from app.models import style
@@ -82,11 +82,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
     @Slot(list)
     def on_events_appended(self, events: Sequence[StoredEvent]) -> None:
         # append-only: only rows at the end can appear
-        newest = max((event.position for event in events), default=0)
-        if newest > self._row_count:
-            self.beginInsertRows(QModelIndex(), self._row_count, newest - 1)
-            self._row_count = newest
-            self.endInsertRows()
+        self.grow_to(max((event.position for event in events), default=0))
 
     def data(
         self,

@@ -54,6 +54,16 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
             self._pages.move_to_end(number)
         return page[offset] if offset < len(page) else None
 
+    def grow_to(self, count: int) -> None:
+        """Rows appended at the end (an append-only source) up to ``count`` rows: inserted,
+        and the cached page they begin in, which was read short, dropped."""
+        if count <= self._row_count:
+            return
+        self._pages.pop(self._row_count // PAGE_SIZE, None)
+        self.beginInsertRows(QModelIndex(), self._row_count, count - 1)
+        self._row_count = count
+        self.endInsertRows()
+
     def _reset_rows(self) -> None:
         """Load a different set of rows (another account): a reset is what this is."""
         self.beginResetModel()

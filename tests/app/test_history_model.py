@@ -69,6 +69,18 @@ def test_appends_insert_rows_at_the_end(book: Book, qtbot: Any) -> None:
     assert model.rowCount() == 10
 
 
+def test_appended_rows_show_their_events_when_the_last_page_was_read(book: Book) -> None:
+    # the history dock shows the newest rows: their page is cached before the append
+    model = HistoryModel(book.read_models)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    assert model.data(model.index(8, COL_POSITION), DISPLAY) == "9"
+    controller.execute(open_account("Rent", AccountType.EXPENSE))
+    assert model.data(model.index(9, COL_POSITION), DISPLAY) == "10"
+    assert model.data(model.index(9, COL_TYPE), DISPLAY) == "Account opened"
+    assert model.caption(10)[1] == "Account opened"
+
+
 def test_rows_after_the_cursor_are_dimmed(book: Book, qtbot: Any) -> None:
     model = HistoryModel(book.read_models)
     assert model.data(model.index(8, 0), FOREGROUND) is None
