@@ -29,6 +29,7 @@ class Actions:
         self.transfer = self._make("&Transfer…", "Ctrl+T", SP.SP_ArrowRight)
         self.split = self._make("&Split Entry…", "Ctrl+Shift+E", SP.SP_FileDialogListView)
         self.void = self._make("&Void Entry…", Key.Delete, SP.SP_DialogDiscardButton)
+        self.correct = self._make("&Correct Entry…", "Ctrl+Shift+C", SP.SP_DialogResetButton)
         self.rename = self._make("&Rename Account…", "F2", None)
         self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
         # Help
@@ -40,7 +41,7 @@ class Actions:
     def editing(self) -> list[QAction]:
         """The actions that append events (disabled in the past and on read-only books)."""
         return [self.open_account, self.deposit, self.withdraw, self.transfer, self.split,
-                self.void, self.rename, self.close_account]  # fmt: skip
+                self.void, self.correct, self.rename, self.close_account]  # fmt: skip
 
     def _make(
         self,
@@ -79,7 +80,7 @@ def build_menus(
     entry.addSeparator()
     entry.addActions([actions.deposit, actions.withdraw, actions.transfer, actions.split])
     entry.addSeparator()
-    entry.addAction(actions.void)
+    entry.addActions([actions.void, actions.correct])
     entry.addSeparator()
     entry.addActions([actions.rename, actions.close_account])
     view = bar.addMenu("&View")

@@ -25,6 +25,7 @@ from app.time_travel import TimeTravel
 from app.watcher import BookWatcher
 from app.workers import BackgroundTask
 from domain.book import Book
+from domain.entries import as_command
 from domain.errors import BookError
 
 
@@ -74,6 +75,7 @@ class BookSession(QObject):
             history=self.history,
             details=EventDetails(book.events),
             caption=self.history.caption,
+            entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
         )

@@ -5,6 +5,7 @@ It lays out the views and routes menu commands; dialogs, workers and models do t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +41,7 @@ from app.settings import AppSettings
 from app.status_bar import BookStatusBar
 from app.time_travel import TimeTravel
 from app.timeline import EventCaption, Timeline
+from domain.entries import EntryCommand
 from domain.store.base import VerifyReport
 
 
@@ -65,6 +67,7 @@ class WindowParts:
     history: HistoryModel
     details: EventDetails
     caption: EventCaption
+    entry_command: Callable[[str], EntryCommand]  # what a correction starts from
     read_only_note: str = ""
     notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
 
@@ -85,7 +88,7 @@ class MainWindow(QMainWindow):
         self._standing_note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
         self.integrity = IntegrityState()
         self.actions_ = Actions(self)
-        self.dialogs = CommandDialogs(parts.controller, parts.accounts, self)
+        self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
         self.tasks = BookTasks(parts.path, self)
         self._build_views()
         self._build_menus()
@@ -156,7 +159,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([a.deposit, a.withdraw, a.transfer, a.split])
         bar.addSeparator()
-        bar.addActions([a.void])
+        bar.addActions([a.void, a.correct])
         bar.addSeparator()
         bar.addActions([a.verify])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -193,6 +196,7 @@ class MainWindow(QMainWindow):
         a.transfer.triggered.connect(lambda: self.dialogs.transfer(self._selected_account_id()))
         a.split.triggered.connect(lambda: self.dialogs.split(self._selected_account_id()))
         a.void.triggered.connect(self._on_void)
+        a.correct.triggered.connect(self._on_correct)
         a.rename.triggered.connect(lambda: self.dialogs.rename(self._selected_account_id()))
         a.close_account.triggered.connect(
             lambda: self.dialogs.close_account(self._selected_account_id())
@@ -229,6 +233,7 @@ class MainWindow(QMainWindow):
         entry = self.register_panel.selected_entry()
         voidable = entry is not None and not entry.struck_out and not entry.is_void
         self.actions_.void.setEnabled(self.editable and voidable)
+        self.actions_.correct.setEnabled(self.editable and voidable)
 
     # --- slots -------------------------------------------------------------------------------
 
@@ -272,6 +277,12 @@ class MainWindow(QMainWindow):
         entry, account = self.register_panel.selected_entry(), self._parts.register.account
         if entry is not None and account is not None:
             self.dialogs.void(entry, account.currency)
+
+    @Slot()
+    def _on_correct(self) -> None:
+        entry = self.register_panel.selected_entry()
+        if entry is not None:
+            self.dialogs.correct(entry)
 
     @Slot()
     def _on_new_book(self) -> None:

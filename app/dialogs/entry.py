@@ -13,6 +13,7 @@ from app.dialogs.fields import AccountCombo, AmountEdit
 from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.commands import Deposit, Withdraw
+from domain.entries import EntryCommand
 from domain.events import AccountType
 
 
@@ -73,7 +74,7 @@ class EntryDialog(EntryFormDialog):
         self.category.refill()
         self.revalidate()
 
-    def problem(self) -> str:
+    def entry_problem(self) -> str:
         if self.account.account() is None:
             return "Open an asset account first (Entry ▸ Open Account)."
         if self.category.account() is None:
@@ -81,7 +82,20 @@ class EntryDialog(EntryFormDialog):
             return f"Open an {kind} account in this currency first (Entry ▸ Open Account)."
         return self.amount.positive_problem()
 
-    def build_command(self) -> Deposit | Withdraw:
+    def fill(self, command: EntryCommand) -> str:
+        assert isinstance(command, Deposit | Withdraw)
+        category = (
+            command.income_account_id
+            if isinstance(command, Deposit)
+            else command.expense_account_id
+        )
+        unfillable = self.choose(self.account, command.account_id) or self.choose(
+            self.category, category
+        )
+        self.show_amount(self.amount, command.amount, self.account)
+        return unfillable
+
+    def build_entry(self) -> Deposit | Withdraw:
         account_id = self.account.account_id()
         category_id = self.category.account_id()
         amount = self.amount.decimal()

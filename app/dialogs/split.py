@@ -21,6 +21,7 @@ from app.dialogs.fields import AccountCombo, AmountEdit, is_open
 from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.commands import PostSplitEntry, SplitLine
+from domain.entries import EntryCommand
 from domain.money import Money
 
 COL_ACCOUNT, COL_DEBIT, COL_CREDIT = range(3)
@@ -172,7 +173,7 @@ class SplitEntryDialog(EntryFormDialog):
             self.remaining_label.setStyleSheet("color: #c0392b;")
         super().revalidate()
 
-    def problem(self) -> str:
+    def entry_problem(self) -> str:
         for number, line in enumerate(self.lines, start=1):
             problem = line.problem(number)
             if problem:
@@ -188,7 +189,18 @@ class SplitEntryDialog(EntryFormDialog):
             return f"The lines do not balance: {shown} needed."
         return ""
 
-    def build_command(self) -> PostSplitEntry:
+    def fill(self, command: EntryCommand) -> str:
+        assert isinstance(command, PostSplitEntry)
+        while len(self.lines) < len(command.lines):
+            self.add_line()
+        unfillable = ""
+        for line, split in zip(self.lines, command.lines, strict=False):
+            unfillable = unfillable or self.choose(line.account, split.account_id)
+            edit = line.debit if split.amount > 0 else line.credit
+            self.show_amount(edit, abs(split.amount), line.account)
+        return unfillable
+
+    def build_entry(self) -> PostSplitEntry:
         lines = []
         for line in self.lines:
             money, account_id = line.signed(), line.account.account_id()

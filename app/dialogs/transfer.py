@@ -11,6 +11,7 @@ from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.fields import AccountCombo, AmountEdit, is_open
 from app.models.sources import AccountRow
 from domain.commands import Transfer
+from domain.entries import EntryCommand
 
 
 class TransferDialog(EntryFormDialog):
@@ -52,7 +53,7 @@ class TransferDialog(EntryFormDialog):
         self.target.refill()
         self.revalidate()
 
-    def problem(self) -> str:
+    def entry_problem(self) -> str:
         source = self.source.account()
         if source is None:
             return "Open two accounts first (Entry ▸ Open Account)."
@@ -60,7 +61,15 @@ class TransferDialog(EntryFormDialog):
             return f"There is no other open account in {source.currency} to transfer to."
         return self.amount.positive_problem()
 
-    def build_command(self) -> Transfer:
+    def fill(self, command: EntryCommand) -> str:
+        assert isinstance(command, Transfer)
+        unfillable = self.choose(self.source, command.from_account_id) or self.choose(
+            self.target, command.to_account_id
+        )
+        self.show_amount(self.amount, command.amount, self.source)
+        return unfillable
+
+    def build_entry(self) -> Transfer:
         source_id, target_id = self.source.account_id(), self.target.account_id()
         amount = self.amount.decimal()
         assert source_id and target_id and amount is not None  # problem() checked them

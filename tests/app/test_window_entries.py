@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app_helpers import balance, household, open_account
+from app_helpers import DAY, balance, household, open_account
 from PySide6.QtCore import Qt
 
 from app.dialogs.account_edit import CloseAccountDialog, RenameAccountDialog
 from app.dialogs.entry import EntryDialog
+from app.dialogs.entry_form import CLOSED_ACCOUNT, UNCHANGED, EntryFormDialog
 from app.dialogs.open_account import OpenAccountDialog
 from app.dialogs.split import SplitEntryDialog
 from app.dialogs.transfer import TransferDialog
 from app.dialogs.void import VoidEntryDialog
 from app.main_window import MainWindow
-from domain.commands import Command
+from app.models.history import COL_SUMMARY, COL_TYPE
+from domain.commands import (
+    CloseAccount,
+    Command,
+    PostSplitEntry,
+    SplitLine,
+    Transfer,
+    Withdraw,
+)
 from domain.events import AccountType
 
 Window = Callable[[Path], MainWindow]
+DISPLAY = Qt.ItemDataRole.DisplayRole
 
 
 def head(window: MainWindow) -> int:
@@ -237,3 +248,99 @@ def test_void_rename_and_close(
     close.account.select(ids["Groceries"])
     qtbot.mouseClick(close.ok_button, Qt.MouseButton.LeftButton)
     assert balance(window, "Food (closed)") == "€0.00"
+
+
+def correct_selected(window: MainWindow, account: str, row: int) -> EntryFormDialog:
+    ids = {a.name: a.account_id for a in window.accounts_view.model().accounts()}
+    window.accounts_view.select_account(ids[account])
+    window.register_panel.table.selectRow(row)
+    assert window.actions_.correct.isEnabled()
+    window.actions_.correct.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, EntryFormDialog)
+    return dialog
+
+
+def test_correct_an_entry_in_the_dialog_that_posted_it(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    assert window.actions_.correct.isEnabled() is False  # no entry selected yet
+    dialog = correct_selected(window, "Groceries", 0)
+    assert isinstance(dialog, EntryDialog)
+    assert dialog.windowTitle() == "Correct Withdraw"
+    assert dialog.account.currentText().startswith("Checking")
+    assert dialog.category.currentText().startswith("Groceries")
+    assert (dialog.amount.text(), dialog.payee.text()) == ("45.50", "Market")
+    # as it is, there is nothing to correct
+    assert not dialog.ok_button.isEnabled() and dialog.message.text() == UNCHANGED
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "54.50")
+    qtbot.keyClicks(dialog.reason, "digits swapped")
+    assert dialog.ok_button.isEnabled(), dialog.message.text()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.current is None
+    assert balance(window, "Groceries") == "€54.50"
+    assert balance(window, "Checking") == "€1,045.50"
+    # the original stays, struck out, with its void; the replacement follows
+    assert window.register_panel.table.model().rowCount() == 3
+    history = window.history_dock.table.model()
+    kinds = [history.data(history.index(r, COL_TYPE), DISPLAY) for r in (9, 10)]
+    assert kinds == ["Entry voided", "Entry posted"]
+    assert "digits swapped" in history.data(history.index(9, COL_SUMMARY), DISPLAY)
+
+
+def test_correct_opens_the_transfer_and_split_dialogs_filled_in(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    commands = household()
+    checking, _salary, groceries, savings = (c.account_id for c in commands[:4])  # type: ignore[attr-defined]
+    split = PostSplitEntry(
+        booking_date=DAY,
+        payee="Hardware",
+        lines=(
+            SplitLine(account_id=groceries, amount=Decimal("12.00")),
+            SplitLine(account_id=savings, amount=Decimal("3.00")),
+            SplitLine(account_id=checking, amount=Decimal("-15.00")),
+        ),
+    )
+    window = open_window(make_book([*commands, split]))
+    # Savings' first row: its opening balance, a transfer from Opening Balances
+    transfer = correct_selected(window, "Savings", 0)
+    assert isinstance(transfer, TransferDialog)
+    assert transfer.source.currentText().startswith("Opening Balances")
+    assert transfer.target.currentText().startswith("Savings")
+    assert transfer.amount.text() == "50.00"
+    transfer.reject()
+    split_dialog = correct_selected(window, "Savings", 1)
+    assert isinstance(split_dialog, SplitEntryDialog)
+    shown = [
+        (line.account.currentText().split("  ")[0], line.debit.text(), line.credit.text())
+        for line in split_dialog.lines
+    ]
+    assert shown == [("Groceries", "12.00", ""), ("Savings", "3.00", ""), ("Checking", "", "15.00")]
+    split_dialog.lines[1].debit.clear()
+    qtbot.keyClicks(split_dialog.lines[1].debit, "4.00")
+    assert "do not balance" in split_dialog.message.text()
+    split_dialog.lines[2].credit.clear()
+    qtbot.keyClicks(split_dialog.lines[2].credit, "16.00")
+    qtbot.mouseClick(split_dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Savings") == "€54.00"
+
+
+def test_an_entry_on_a_closed_account_cannot_be_corrected(
+    make_book: Callable[[list[Command]], Path], open_window: Window
+) -> None:
+    commands = household()
+    checking = commands[0].account_id  # type: ignore[attr-defined]
+    old = open_account("Old", AccountType.EXPENSE)
+    spent = Withdraw(account_id=checking, expense_account_id=old.account_id,
+                     amount=Decimal("5.00"), booking_date=DAY)  # fmt: skip
+    back = Transfer(from_account_id=old.account_id, to_account_id=checking,
+                    amount=Decimal("5.00"), booking_date=DAY)  # fmt: skip
+    closed = CloseAccount(account_id=old.account_id, closed_on=DAY)
+    window = open_window(make_book([*commands, old, spent, back, closed]))
+    dialog = correct_selected(window, "Checking", 3)
+    assert isinstance(dialog, EntryDialog) and dialog.payee.text() == ""
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.message.text() == CLOSED_ACCOUNT
