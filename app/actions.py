@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QWidget
 
 SP = QStyle.StandardPixmap
@@ -51,7 +52,7 @@ class Actions:
     ) -> QAction:
         action = QAction(text, self._parent)
         if icon is not None:
-            action.setIcon(self._parent.style().standardIcon(icon))
+            action.setIcon(faded_when_disabled(self._parent.style().standardIcon(icon)))
         if isinstance(shortcut, QKeySequence.StandardKey):
             action.setShortcuts(shortcut)
         elif shortcut:
@@ -91,3 +92,26 @@ def build_menus(
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(actions.about)
     return recent
+
+
+def faded_when_disabled(icon: QIcon) -> QIcon:
+    """``icon`` with its disabled look made by fading it: Qt greys a disabled icon by its
+    colours, which leaves the style's black arrows and grid as black as when enabled."""
+    faded_icon = QIcon()
+    for size in _ICON_SIZES:
+        normal = icon.pixmap(QSize(size, size))
+        if normal.isNull():
+            continue
+        faded = QPixmap(normal.size())
+        faded.setDevicePixelRatio(normal.devicePixelRatio())
+        faded.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(faded)
+        painter.setOpacity(0.35)
+        painter.drawPixmap(0, 0, normal)
+        painter.end()
+        faded_icon.addPixmap(normal, QIcon.Mode.Normal)
+        faded_icon.addPixmap(faded, QIcon.Mode.Disabled)
+    return faded_icon
+
+
+_ICON_SIZES = (16, 22, 24, 32, 48)
