@@ -38,7 +38,7 @@ class IntegrityState:
             return f"Integrity: verified ✓ at head #{self.position}"
         if self.state is Integrity.TAMPERED:
             return f"Integrity: TAMPERED at #{self.position}"
-        return "Integrity: unknown"
+        return "Integrity: not verified yet"
 
     def tooltip(self) -> str:
         """The detail behind the status bar's short text."""

@@ -46,7 +46,7 @@ def test_verify_integrity_of_an_intact_book(
     book_file: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
 ) -> None:
     window = open_window(book_file)
-    assert window.status.integrity_label.text() == "Integrity: unknown"
+    assert window.status.integrity_label.text() == "Integrity: not verified yet"
     with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
         window.actions_.verify.trigger()
     assert window.status.integrity_label.text() == "Integrity: verified ✓ at head #9"
