@@ -260,8 +260,9 @@ def _replacement(value: object, resolve: Callable[[str], str]) -> Command:
 
 def new_ids(command: Command, events: Sequence[StoredEvent]) -> dict[str, str]:
     """The ids of what a command created, read from its stored events (so a retry that let
-    them default again answers with the first run's): an entry's, or an account's and those
-    of its opening balance's entry and of the Opening Balances account, if opened for it."""
+    them default again answers with the first run's): an entry's (a correction's replacement
+    too), or an account's and those of its opening balance's entry and of the Opening
+    Balances account, if opened for it."""
     if not isinstance(command, (OpenAccount, CorrectEntry, *ENTRY_COMMANDS)):
         return {}
     ids: dict[str, str] = {}
