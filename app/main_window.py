@@ -137,6 +137,10 @@ class MainWindow(QMainWindow):
         self.status = BookStatusBar(parts.path)
         self.setStatusBar(self.status)
         self.tool_bar = self._build_tool_bar()
+        # right-click on an entry offers what can be done to it
+        register_table = self.register_panel.table
+        register_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        register_table.addActions([self.actions_.correct, self.actions_.void])
 
     def _no_accounts_hint(self) -> str:
         """What an empty book's register area says: how to start (the shortcut as set)."""

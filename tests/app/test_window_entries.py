@@ -344,3 +344,12 @@ def test_an_entry_on_a_closed_account_cannot_be_corrected(
     assert isinstance(dialog, EntryDialog) and dialog.payee.text() == ""
     assert not dialog.ok_button.isEnabled()
     assert dialog.message.text() == CLOSED_ACCOUNT
+
+
+def test_right_clicking_an_entry_offers_correct_and_void(
+    make_book: Callable[[list[Command]], Path], open_window: Window
+) -> None:
+    window = open_window(make_book(household()))
+    table = window.register_panel.table
+    assert table.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
+    assert table.actions() == [window.actions_.correct, window.actions_.void]
