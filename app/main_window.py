@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -137,10 +137,17 @@ class MainWindow(QMainWindow):
         self.status = BookStatusBar(parts.path)
         self.setStatusBar(self.status)
         self.tool_bar = self._build_tool_bar()
-        # right-click on an entry offers what can be done to it
+        # right-click on an entry or an account offers what can be done to it
+        a = self.actions_
         register_table = self.register_panel.table
         register_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        register_table.addActions([self.actions_.correct, self.actions_.void])
+        register_table.addActions([a.correct, a.void])
+        separator = QAction(self)
+        separator.setSeparator(True)
+        self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.accounts_view.addActions(
+            [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.close_account]
+        )
 
     def _no_accounts_hint(self) -> str:
         """What an empty book's register area says: how to start (the shortcut as set)."""

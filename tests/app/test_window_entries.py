@@ -346,10 +346,15 @@ def test_an_entry_on_a_closed_account_cannot_be_corrected(
     assert dialog.message.text() == CLOSED_ACCOUNT
 
 
-def test_right_clicking_an_entry_offers_correct_and_void(
+def test_right_click_offers_what_can_be_done_to_an_entry_or_an_account(
     make_book: Callable[[list[Command]], Path], open_window: Window
 ) -> None:
     window = open_window(make_book(household()))
+    a = window.actions_
     table = window.register_panel.table
     assert table.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
-    assert table.actions() == [window.actions_.correct, window.actions_.void]
+    assert table.actions() == [a.correct, a.void]
+    accounts = window.accounts_view
+    assert accounts.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
+    offered = [action for action in accounts.actions() if not action.isSeparator()]
+    assert offered == [a.deposit, a.withdraw, a.transfer, a.split, a.rename, a.close_account]
