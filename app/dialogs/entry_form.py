@@ -32,7 +32,7 @@ class EntryFormDialog(CommandDialog):
         self.date = date_edit()
         self.payee = QLineEdit()
         self.memo = QLineEdit()
-        self.reason = QLineEdit()
+        self.reason = QLineEdit()  # in the form only when correcting
         self.reason.setPlaceholderText("e.g. wrong amount")
         # (the entry corrected, the fingerprint of what posted it, why it cannot be) once
         # correcting
