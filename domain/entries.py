@@ -202,12 +202,7 @@ class Entry:
         The funds rule looks at what the two do together: lowering a deposit must not fail
         because taking back the whole deposit alone would overdraw the account.
         """
-        replacement = command.replacement
-        if not isinstance(replacement, ENTRY_COMMANDS):
-            raise InvalidCommand(
-                "a correction's replacement must be a deposit, withdrawal, transfer or split, "
-                f"not {type(replacement).__name__}"
-            )
+        replacement = replacement_of(command)
         reason = clean_text(command.reason, "reason", MAX_TEXT) or "corrected"
         void = VoidEntry(entry_id=self.id, voided_on=self.booking_date, reason=reason)
         voided = self._voided(void, accounts)
@@ -218,6 +213,18 @@ class Entry:
             raise InvalidCommand(f"the correction changes nothing in the {self.describe()}")
         _check_all_funds((*_reversal(voided.postings), *posted.postings), accounts, "correction")
         return [voided, posted]
+
+
+def replacement_of(command: CorrectEntry) -> EntryCommand:
+    """The entry a correction posts, refused unless it is a deposit, withdrawal, transfer or
+    split."""
+    replacement = command.replacement
+    if not isinstance(replacement, ENTRY_COMMANDS):
+        raise InvalidCommand(
+            "a correction's replacement must be a deposit, withdrawal, transfer or split, "
+            f"not {type(replacement).__name__}"
+        )
+    return replacement
 
 
 def as_command(entry: Entry) -> EntryCommand:

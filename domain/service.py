@@ -17,7 +17,6 @@ from domain import accounts, chart, entries, opening
 from domain.accounts import Account, require_exists, require_id
 from domain.chart import Chart
 from domain.commands import (
-    ENTRY_COMMANDS,
     CloseAccount,
     Command,
     CorrectEntry,
@@ -259,9 +258,7 @@ class BookService:
             return entry.void(command, touched)
         if isinstance(command, CorrectEntry):
             entry = self._entry(require_id(command.entry_id, "entry_id"), work)
-            replacement = command.replacement
-            if not isinstance(replacement, ENTRY_COMMANDS):
-                return entry.correct(command, entry, {})  # refuses it, naming the type
+            replacement = entries.replacement_of(command)
             ids = [p.account_id for p in entry.postings] + list(entries.account_ids(replacement))
             touched = {i: self._account(i, work) for i in dict.fromkeys(ids)}
             new = self._entry(require_id(replacement.entry_id, "entry_id"), work)
