@@ -10,11 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from app.bootstrap import Launcher
-from app.bundle import apply_desktop_identity
-from app.instance import BookGuard, FileOpenFilter, wait_for_file_open
-from app.paths import default_book_path
-from app.settings import APPLICATION, ORGANIZATION
+from app.desktop.book_lock import BookGuard, FileOpenFilter, wait_for_file_open
+from app.desktop.bundle import apply_desktop_identity
+from app.desktop.launcher import Launcher
+from app.desktop.paths import default_book_path
+from app.desktop.settings import APPLICATION, ORGANIZATION
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     # before any QApplication: the self-test picks its own (display-less) platform
     if parse_args(argv[1:]).self_test:  # packaging/smoke.py runs this in the built bundle
-        from app.selftest import run_self_test
+        from app.desktop.selftest import run_self_test
 
         return run_self_test(argv)
     app = create_application(argv)

@@ -6,8 +6,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from domain.commands import Command
-from domain.errors import DomainError, StoreError
+from domain.model.commands import Command
+from domain.model.errors import DomainError, StoreError
 from domain.store.base import StoredEvent
 
 

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
-from domain.money import DEFAULT_LOCALE, Money, format_money
+from domain.model.money import DEFAULT_LOCALE, Money, format_money
 
 
 def babel_locale_name() -> str:

@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build import executable  # a sibling script, not a package
 
-WINDOW_SHOWN = "SELFTEST window-shown"  # app.selftest.WINDOW_SHOWN
+WINDOW_SHOWN = "SELFTEST window-shown"  # app.desktop.selftest.WINDOW_SHOWN
 
 
 def run_once(exe: Path, platform: str, timeout: float) -> dict[str, Any]:

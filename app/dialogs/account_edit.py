@@ -11,8 +11,8 @@ from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AccountCombo, date_edit, edit_date, is_open
 from app.formatting import money_text
 from app.models.sources import AccountRow
-from domain.chart import normalise_name
-from domain.commands import CloseAccount, RenameAccount
+from domain.model.chart import normalise_name
+from domain.model.commands import CloseAccount, RenameAccount
 
 
 class RenameAccountDialog(CommandDialog):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import CommandController
-from domain.commands import Command
+from domain.model.commands import Command
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 _ERROR_STYLE = "color: #c0392b; font-weight: bold;"

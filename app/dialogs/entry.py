@@ -12,9 +12,9 @@ from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.fields import AccountCombo, AmountEdit
 from app.formatting import money_text
 from app.models.sources import AccountRow
-from domain.commands import Deposit, Withdraw
-from domain.entries import EntryCommand
-from domain.events import AccountType
+from domain.model.commands import Deposit, Withdraw
+from domain.model.entries import EntryCommand
+from domain.model.events import AccountType
 
 
 class EntryKind(Enum):

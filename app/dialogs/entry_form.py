@@ -12,9 +12,9 @@ from app.controller import CommandController
 from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
 from app.formatting import to_qdate
-from domain.commands import Command, CorrectEntry, fingerprint
-from domain.entries import EntryCommand
-from domain.money import Money
+from domain.model.commands import Command, CorrectEntry, fingerprint
+from domain.model.entries import EntryCommand
+from domain.model.money import Money
 
 CLOSED_ACCOUNT = (
     "This entry posts to an account that is closed now, so it can no longer be corrected."

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
 from app.formatting import babel_locale, date_format, from_qdate, money_text, to_qdate
 from app.models.sources import AccountRow
-from domain.errors import DomainError
-from domain.money import Money, parse_money
+from domain.model.errors import DomainError
+from domain.model.money import Money, parse_money
 
 
 class AmountEdit(QLineEdit):

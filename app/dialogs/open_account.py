@@ -13,12 +13,12 @@ from app.dialogs.fields import AmountEdit, date_edit, edit_date
 from app.formatting import babel_locale
 from app.models.accounts import TYPE_LABEL, TYPE_ORDER
 from app.models.sources import AccountRow
-from domain import opening
-from domain.chart import normalise_name
-from domain.commands import OpenAccount
-from domain.errors import DomainError
-from domain.events import AccountType
-from domain.money import check_currency
+from domain.model import opening
+from domain.model.chart import normalise_name
+from domain.model.commands import OpenAccount
+from domain.model.errors import DomainError
+from domain.model.events import AccountType
+from domain.model.money import check_currency
 
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN")
 

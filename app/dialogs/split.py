@@ -20,9 +20,9 @@ from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.fields import AccountCombo, AmountEdit, is_open
 from app.formatting import money_text
 from app.models.sources import AccountRow
-from domain.commands import PostSplitEntry, SplitLine
-from domain.entries import EntryCommand
-from domain.money import Money
+from domain.model.commands import PostSplitEntry, SplitLine
+from domain.model.entries import EntryCommand
+from domain.model.money import Money
 
 COL_ACCOUNT, COL_DEBIT, COL_CREDIT = range(3)
 _HEADERS = ("Account", "Debit", "Credit")

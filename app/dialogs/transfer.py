@@ -10,8 +10,8 @@ from app.controller import CommandController
 from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.fields import AccountCombo, AmountEdit, is_open
 from app.models.sources import AccountRow
-from domain.commands import Transfer
-from domain.entries import EntryCommand
+from domain.model.commands import Transfer
+from domain.model.entries import EntryCommand
 
 
 class TransferDialog(EntryFormDialog):

@@ -11,7 +11,7 @@ from app.dialogs.base import CommandDialog
 from app.dialogs.fields import date_edit, edit_date
 from app.formatting import date_text, money_text
 from app.models.sources import RegisterRow
-from domain.commands import VoidEntry
+from domain.model.commands import VoidEntry
 
 
 class VoidEntryDialog(CommandDialog):

@@ -18,7 +18,7 @@ from app.models import style
 from app.models.columns import ModelIndex
 from app.models.keyed import KeyedTableModel
 from app.models.sources import AccountRow, AccountsSource
-from domain.events import AccountType
+from domain.model.events import AccountType
 from domain.store.base import StoredEvent
 
 COL_NAME, COL_TYPE, COL_CURRENCY, COL_BALANCE = range(4)

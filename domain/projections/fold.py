@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import UnknownAccount
-from domain.events import AccountType
+from domain.model.errors import UnknownAccount
+from domain.model.events import AccountType
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
 from domain.projections.text import current_data, history_row, others_label
 from domain.store.base import StoredEvent

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table
 
-from domain.events import AccountType
+from domain.model.events import AccountType
 from domain.projections import queries
 from domain.projections.tables import (
     block_of,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
-from domain.events import AccountType
+from domain.model.events import AccountType
 from domain.projections.rows import RegisterRow
 from domain.projections.sqlite_dialect import event_field
 from domain.projections.tables import (

@@ -12,9 +12,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, insert, inspect, select
 
-from domain.errors import UnknownAccount
-from domain.events import AccountType
-from domain.gc_pause import gc_paused
+from domain.model.errors import UnknownAccount
+from domain.model.events import AccountType
 from domain.projections import location, queries, sqlite_dialect
 from domain.projections.projector import Projector
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
@@ -27,6 +26,7 @@ from domain.projections.tables import (
 )
 from domain.projections.text import current_data, entry_accounts, history_row
 from domain.store.base import BookInfo, Progress, StoredEvent
+from domain.store.gc_pause import gc_paused
 from domain.store.sqlite_dialect import attach, attach_memory, cannot_write, dbapi
 
 log = logging.getLogger(__name__)

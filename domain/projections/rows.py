@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from domain.events import AccountType
+from domain.model.events import AccountType
 
 TYPE_ORDER: dict[AccountType, int] = {t: i for i, t in enumerate(AccountType)}
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from domain.errors import InvalidAmount
-from domain.events import EVENT_TYPES, from_data, to_data
-from domain.money import Money, format_money, minor_digits
+from domain.model.errors import InvalidAmount
+from domain.model.events import EVENT_TYPES, from_data, to_data
+from domain.model.money import Money, format_money, minor_digits
 from domain.projections.rows import HistoryRow
 from domain.store.base import StoredEvent
 

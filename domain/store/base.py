@@ -18,7 +18,7 @@ class Metadata:
     """Who and what caused an append; stored as JSON beside each event.
 
     ``fingerprint`` (not stored beside the events; empty: not known) identifies the command
-    behind ``command_id`` (see ``domain.commands.fingerprint``): the store keeps it with the
+    behind ``command_id`` (see ``domain.model.commands.fingerprint``): the store keeps it with the
     id, and an append under a used id with another fingerprint is refused rather than taken
     for a retry.
     """

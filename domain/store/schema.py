@@ -61,7 +61,7 @@ commands = Table(
     Column("command_id", Text, primary_key=True),
     Column("first_position", Integer, nullable=False),
     Column("last_position", Integer, nullable=False),
-    # 8 bytes naming the command itself (domain.commands.fingerprint), so that the same id
+    # 8 bytes naming the command itself (domain.model.commands.fingerprint), so that the same id
     # sent with another command is refused, not mistaken for a retry. NULL in rows written
     # before Tallybook kept it (the column is added to such books when opened for writing).
     Column("fingerprint", LargeBinary, nullable=True),

@@ -23,8 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction, insert, select
 
-from domain.errors import CommandIdReused, ConcurrencyError, DamagedBook, StoreError
-from domain.gc_pause import gc_paused
+from domain.model.errors import CommandIdReused, ConcurrencyError, DamagedBook, StoreError
 from domain.store import schema
 from domain.store import sqlite_dialect as dialect
 from domain.store.base import (
@@ -38,6 +37,7 @@ from domain.store.base import (
     VerifyReport,
     expand_metadata,
 )
+from domain.store.gc_pause import gc_paused
 from domain.store.hashing import event_hash, genesis_hash
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -105,7 +105,7 @@ DataRow = tuple[int, str, int, dict[str, Any]]
 
 
 _HEX = frozenset("0123456789abcdef")
-_ID_DIGITS = "234567abcdefghijklmnopqrstuvwxyz"  # domain.commands.ID_ALPHABET
+_ID_DIGITS = "234567abcdefghijklmnopqrstuvwxyz"  # domain.model.commands.ID_ALPHABET
 _BASE32 = frozenset(_ID_DIGITS)
 # the id's digits as int()'s base-32 digits: the same big-endian number base64.b32decode
 # reads (16 digits = 80 bits = 10 bytes), at a fifth of its cost

@@ -35,7 +35,7 @@ from sqlalchemy import Column, Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
-from domain.errors import (
+from domain.model.errors import (
     BookError,
     ConcurrencyError,
     DamagedBook,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
 from app.models.accounts import COL_BALANCE, COL_NAME
-from domain.commands import Command, Deposit, OpenAccount, Withdraw
-from domain.events import AccountType
+from app.window.main_window import MainWindow
+from domain.model.commands import Command, Deposit, OpenAccount, Withdraw
+from domain.model.events import AccountType
 
 DAY = dt.date(2024, 3, 1)
 

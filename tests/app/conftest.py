@@ -14,12 +14,12 @@ from app_helpers import household
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.bootstrap import Launcher
-from app.main_window import MainWindow
-from app.settings import AppSettings
-from domain.book import Book
-from domain.commands import Command
-from domain.generate import generate_commands
+from app.composition import Book
+from app.desktop.launcher import Launcher
+from app.desktop.settings import AppSettings
+from app.sample_data import generate_commands
+from app.window.main_window import MainWindow
+from domain.model.commands import Command
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

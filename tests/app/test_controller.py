@@ -7,10 +7,10 @@ from typing import Any
 
 from app_helpers import DAY, open_account
 
+from app.composition import Book
 from app.controller import CommandController
-from domain.book import Book
-from domain.commands import Withdraw
-from domain.events import AccountType
+from domain.model.commands import Withdraw
+from domain.model.events import AccountType
 from domain.store.base import StoredEvent
 
 

@@ -9,11 +9,11 @@ import pytest
 from app_helpers import balance, household
 
 from app.__main__ import parse_args
-from app.bootstrap import Launcher
-from app.paths import default_book_path
-from domain.book import Book
+from app.composition import Book
+from app.desktop.launcher import Launcher
+from app.desktop.paths import default_book_path
+from domain.application.service import BookService
 from domain.projections.location import ENV_DIR
-from domain.service import BookService
 
 
 def test_the_default_book_lives_in_the_user_data_folder(

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # pin_code), so that edits made in the tree meanwhile cannot mix two versions of the code.
 sys.path.insert(0, os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or str(ROOT))
 
-from domain.commands import Command  # noqa: E402
-from domain.generate import generate_commands, generated_chart, opening_events  # noqa: E402
+from app.sample_data import generate_commands, generated_chart, opening_events  # noqa: E402
+from domain.model.commands import Command  # noqa: E402
 from domain.projections.location import ENV_DIR as READ_MODELS_ENV  # noqa: E402
 
 SEED = 7
@@ -123,7 +123,7 @@ def cached_book(size: int) -> tuple[Path, dict[str, Any]]:
 
 def import_book(path: Path, size: int) -> dict[str, Any]:
     """Build a book of ``size`` events by batch import; time only the execute_batch calls."""
-    from domain.book import Book
+    from app.composition import Book
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -4,7 +4,7 @@
 
 prints one JSON object: per size,
 
-- ``slider``: the real main window (built by ``app.bootstrap.Launcher``) on a copy of the
+- ``slider``: the real main window (built by ``app.desktop.launcher.Launcher``) on a copy of the
   cached book, the account with the longest register selected; the timeline slider is set to
   200 random positions. ``models_ms``: from ``slider.setValue`` to the end of
   ``TimeTravel.move_to`` (the coalescing 0-ms timer fired and every model -- balances, the
@@ -70,8 +70,8 @@ ERRORS: list[str] = []
 def _launcher(folder: Path) -> Any:
     from PySide6.QtCore import QSettings
 
-    from app.bootstrap import Launcher
-    from app.settings import AppSettings
+    from app.desktop.launcher import Launcher
+    from app.desktop.settings import AppSettings
 
     ini = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     return Launcher(AppSettings(ini))

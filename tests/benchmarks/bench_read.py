@@ -23,7 +23,7 @@ PAGE = 100
 
 
 def measure_rebuild(size: int) -> dict[str, Any]:
-    from domain.book import Book
+    from app.composition import Book
 
     source, _ = c.cached_book(size)
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,7 +44,7 @@ def measure_rebuild(size: int) -> dict[str, Any]:
 
 
 def measure_as_of(size: int) -> dict[str, Any]:
-    from domain.book import Book
+    from app.composition import Book
 
     source, _ = c.cached_book(size)
     book = Book.open(source, create_if_missing=False, readonly=True)
@@ -82,7 +82,7 @@ def measure_as_of(size: int) -> dict[str, Any]:
 
 
 def measure_account(size: int) -> dict[str, Any]:
-    from domain.book import Book
+    from app.composition import Book
 
     source, _ = c.cached_book(size)
     book = Book.open(source, create_if_missing=False, readonly=True)

@@ -35,8 +35,8 @@ def measure_append(
     PRAGMA (NORMAL: no fsync per commit) to show what the code costs without the disk;
     ``projected=False`` runs a service without the read models (the write side alone, as
     the event-store figures the targets cite are measured), which then lag the events."""
-    from domain.book import Book
-    from domain.service import BookService
+    from app.composition import Book
+    from domain.application.service import BookService
     from domain.store.sqlite_dialect import dbapi
 
     source, _ = c.cached_book(size)
@@ -81,7 +81,7 @@ def measure_append_write_side(size: int) -> dict[str, Any]:
 
 
 def measure_open(size: int) -> dict[str, Any]:
-    from domain.book import Book
+    from app.composition import Book
 
     source, _ = c.cached_book(size)
     with tempfile.TemporaryDirectory() as tmp:

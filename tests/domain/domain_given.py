@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from domain.accounts import Account
-from domain.chart import Chart
-from domain.entries import Entry
-from domain.events import (
+from domain.model.accounts import Account
+from domain.model.chart import Chart
+from domain.model.entries import Entry
+from domain.model.events import (
     AccountClosed,
     AccountOpened,
     AccountRenamed,

@@ -1,0 +1,76 @@
+"""Verify, rebuild and copy the open book in worker threads, with progress dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from app.background import jobs
+from app.background.runner import BackgroundTask, Job
+from domain.store.base import VerifyReport
+
+
+class BookTasks(QObject):
+    """Long operations on one book file; results arrive by signal in the GUI thread."""
+
+    verified = Signal(object)  # VerifyReport
+    rebuilt = Signal(bool)  # True if finished, False if cancelled
+    copied = Signal(object)  # Path of the copy (not emitted when cancelled)
+    failed = Signal(str, str)  # what was being done, why it failed
+
+    def __init__(self, path: Path, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._path = path
+        self._widget = parent
+        self._running: list[BackgroundTask] = []
+
+    def verify(self) -> BackgroundTask:
+        task = self._start(jobs.verify_job(self._path), "Verify Integrity",
+                           "Checking the hash chain of every event…")  # fmt: skip
+        task.finished.connect(self._on_verified)
+        return task
+
+    def rebuild(self) -> BackgroundTask:
+        task = self._start(jobs.rebuild_job(self._path), "Rebuild Views",
+                           "Replaying every event into fresh balances and registers…")  # fmt: skip
+        task.finished.connect(self._on_rebuilt)
+        return task
+
+    def save_copy(self, target: Path) -> BackgroundTask:
+        task = self._start(jobs.copy_job(self._path, target), "Save a Copy",
+                           f"Copying the book to {target.name}…")  # fmt: skip
+        task.finished.connect(self._on_copied)
+        return task
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel_and_wait()
+        self._running.clear()
+
+    def _start(self, job: Job, title: str, label: str) -> BackgroundTask:
+        task = BackgroundTask(job, title, label, self._widget)
+        task.failed.connect(lambda message, title=title: self.failed.emit(title, message))
+        task.done.connect(lambda task=task: self._forget(task))
+        self._running.append(task)
+        return task.start()
+
+    def _forget(self, task: BackgroundTask) -> None:
+        if task in self._running:
+            self._running.remove(task)
+        task.deleteLater()
+
+    @Slot(object)
+    def _on_verified(self, report: object) -> None:
+        if isinstance(report, VerifyReport) and not report.cancelled:
+            self.verified.emit(report)
+
+    @Slot(object)
+    def _on_copied(self, target: object) -> None:
+        if isinstance(target, Path):
+            self.copied.emit(target)
+
+    @Slot(object)
+    def _on_rebuilt(self, finished: object) -> None:
+        self.rebuilt.emit(bool(finished))

@@ -1,0 +1,94 @@
+"""Work that runs in a worker thread: each job works on the book's path, never the GUI's book.
+
+(SQLite connections must not cross threads; the operations in :mod:`app.maintenance` open
+their own.)
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from app import formatting, maintenance
+from app.background.runner import Job, Progress
+from app.composition import Book
+from app.sample_data import generate_commands
+from domain.store.base import VerifyReport
+
+SAMPLE_ACCOUNTS = 17  # the generator's whole core chart, with a USD wallet
+SAMPLE_COMMANDS = 1800  # about five a day: a year of a household's activity
+SAMPLE_SEED = 2024
+_SAMPLE_BATCH = 100
+
+
+def catch_up_job(path: Path, *, read_only: bool = False) -> Job:
+    """Bring the book's read models up to date (creating the book if it is missing, unless
+    it is to be opened read-only)."""
+
+    def run(progress: Progress) -> int:
+        applied = maintenance.catch_up(
+            path, progress, create_if_missing=not read_only, readonly=read_only
+        )
+        # the window is built next, in the GUI thread: Babel's locale data (~30 ms to load)
+        # is shared by threads, so loading it here keeps that out of the GUI's stall
+        formatting.warm_up()
+        return applied
+
+    return run
+
+
+def verify_job(path: Path) -> Job:
+    """Walk the book's hash chain; the result is a :class:`VerifyReport`."""
+
+    def run(progress: Progress) -> VerifyReport:
+        return maintenance.verify(path, progress)
+
+    return run
+
+
+def rebuild_job(path: Path) -> Job:
+    """Replay every event into fresh read models; True if it finished (not cancelled)."""
+
+    def run(progress: Progress) -> bool:
+        return maintenance.rebuild(path, progress)
+
+    return run
+
+
+def copy_job(source: Path, target: Path) -> Job:
+    """Copy the book (consistent even while it is written); the copy's path, None if cancelled.
+
+    An existing ``target`` is replaced: the save dialog has asked the user already.
+    """
+
+    def run(progress: Progress) -> Path | None:
+        finished = maintenance.save_copy(source, target, progress, replace=True)
+        return target if finished else None
+
+    return run
+
+
+def sample_book_job(path: Path, commands: int = SAMPLE_COMMANDS, currency: str = "EUR") -> Job:
+    """Create a new book at ``path`` filled with a year of a household's generated books."""
+
+    def run(progress: Progress) -> Path | None:
+        book = Book.create(path)
+        finished = False
+        try:
+            stream = generate_commands(SAMPLE_ACCOUNTS, commands, SAMPLE_SEED, currency)
+            total = SAMPLE_ACCOUNTS + commands
+            done = 0
+            while chunk := list(itertools.islice(stream, _SAMPLE_BATCH)):
+                book.service.execute_batch(chunk)
+                done += len(chunk)
+                if progress(done, total) is False:
+                    break
+            else:
+                finished = True
+        finally:
+            book.close()
+            if not finished:  # cancelled or failed: leave no half-made sample behind
+                path.unlink(missing_ok=True)
+        return path if finished else None
+
+    return run

@@ -1,0 +1,138 @@
+"""Book: one book file wired up — its event store, its read models and the service that writes.
+
+This is the composition root the CLI and the app share; it knows which classes to build,
+nothing else does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from importlib import metadata
+from os import PathLike
+from pathlib import Path
+from types import TracebackType
+
+from domain.application.event_log import EventLog
+from domain.application.service import BookService
+from domain.projections import ReadModels
+from domain.store.sqlite import SqliteEventStore
+
+
+def open_store(
+    path: Path, *, create_if_missing: bool = False, readonly: bool = False
+) -> SqliteEventStore:
+    """Open the book's event store (creating an empty book first if asked and missing)."""
+    if create_if_missing and not readonly and not path.exists():
+        # another process may create it first: then open theirs
+        with contextlib.suppress(FileExistsError):
+            return SqliteEventStore.create(path)
+    return SqliteEventStore.open(path, readonly=readonly)
+
+
+def default_author() -> str:
+    """The OS user name, recorded in each event's metadata ("" if the OS does not say)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name, no passwd entry, no pwd module
+        return ""
+
+
+def app_version() -> str:
+    """The installed Tallybook version ("" when running from an uninstalled tree)."""
+    try:
+        return metadata.version("tallybook")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+class Book:
+    """An open book: ``.store``, ``.read_models``, ``.service``, ``.events`` (read-only);
+    close it (or use ``with``)."""
+
+    def __init__(
+        self,
+        path: Path,
+        store: SqliteEventStore,
+        read_models: ReadModels,
+        service: BookService,
+        *,
+        readonly: bool = False,
+    ) -> None:
+        self.path = path
+        self.store = store
+        self.read_models = read_models
+        self.service = service
+        self.events = EventLog(store)
+        self.readonly = readonly
+
+    @classmethod
+    def create(
+        cls,
+        path: str | PathLike[str],
+        *,
+        author: str | None = None,
+        app_version: str | None = None,
+    ) -> Book:
+        """Create a new, empty book file (FileExistsError if anything is there)."""
+        store = SqliteEventStore.create(Path(path))
+        return cls._wire(Path(path), store, author, app_version, readonly=False)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | PathLike[str],
+        *,
+        create_if_missing: bool = False,
+        readonly: bool = False,
+        author: str | None = None,
+        app_version: str | None = None,
+    ) -> Book:
+        """Open a book file and bring its read models up to date with its events.
+
+        Raises NotABook, DamagedBook or NewerFormat (file untouched) if it is not a usable
+        book. A read-only book is caught up too: its read models live in a cache file of
+        their own (see ``domain.projections.location``), never in the book.
+        """
+        book_path = Path(path)
+        store = open_store(book_path, create_if_missing=create_if_missing, readonly=readonly)
+        return cls._wire(book_path, store, author, app_version, readonly=readonly)
+
+    @classmethod
+    def _wire(
+        cls,
+        path: Path,
+        store: SqliteEventStore,
+        author: str | None,
+        version: str | None,
+        *,
+        readonly: bool,
+    ) -> Book:
+        try:
+            read_models = ReadModels(store)
+            read_models.catch_up()
+            service = BookService(
+                store,
+                author=default_author() if author is None else author,
+                app_version=app_version() if version is None else version,
+                projectors=(read_models,),
+            )
+        except BaseException:
+            store.close()
+            raise
+        return cls(path, store, read_models, service, readonly=readonly)
+
+    def close(self) -> None:
+        """Close the file; the book is unusable afterwards."""
+        self.store.close()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

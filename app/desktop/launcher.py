@@ -1,0 +1,257 @@
+"""The composition root: one place wires a book, its controller, the Qt models and a window.
+
+Views get narrow parts (a model, the controller, a callable); only this module sees the Book.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.background import jobs
+from app.background.runner import BackgroundTask
+from app.composition import Book
+from app.controller import CommandController
+from app.desktop.book_lock import BookGuard, ClaimMode
+from app.desktop.settings import AppSettings
+from app.models.accounts import AccountsModel
+from app.models.history import HistoryModel
+from app.models.register import RegisterModel
+from app.window.event_details import EventDetails
+from app.window.main_window import MainWindow, WindowParts
+from app.window.time_travel import TimeTravel
+from app.window.watcher import BookWatcher
+from domain.model.entries import as_command
+from domain.model.errors import BookError
+
+
+def connect_projectors(
+    sources: list[SignalInstance],
+    travel: TimeTravel,
+    accounts: AccountsModel,
+    register: RegisterModel,
+    history: HistoryModel,
+) -> None:
+    """Keep the models current: new events (from the controller or from outside) and
+    moves of the timeline's cursor update them incrementally."""
+    for appended in sources:
+        # history first: the cursor (moved by travel) must find its row already there
+        appended.connect(history.on_events_appended)
+        appended.connect(accounts.on_events_appended)
+        appended.connect(register.on_events_appended)
+        appended.connect(travel.on_events_appended)
+    travel.as_of_changed.connect(accounts.set_as_of)
+    travel.as_of_changed.connect(register.set_as_of)
+    travel.as_of_changed.connect(history.set_cursor)
+
+
+class BookSession(QObject):
+    """One open book: the domain :class:`Book` and the Qt objects built on it."""
+
+    def __init__(self, book: Book, read_only_note: str = "") -> None:
+        super().__init__()
+        self.book = book
+        read_models = book.read_models
+        self.controller = CommandController(book.service, self)
+        self.travel = TimeTravel(read_models.event_count(), self)
+        self.accounts = AccountsModel(read_models, self)
+        self.register = RegisterModel(read_models, self)
+        self.history = HistoryModel(read_models, self)
+        self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
+        connect_projectors(
+            [self.controller.events_appended, self.watcher.events_found],
+            self.travel, self.accounts, self.register, self.history,
+        )  # fmt: skip
+        self.parts = WindowParts(
+            path=book.path,
+            controller=self.controller,
+            travel=self.travel,
+            accounts=self.accounts,
+            register=self.register,
+            history=self.history,
+            details=EventDetails(book.events),
+            caption=self.history.caption,
+            entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
+            read_only_note=read_only_note,
+            notice=read_models.cache_problem,
+        )
+        # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
+        self.watcher.start()
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """How this process may use a book: write it, or only read it (and why)."""
+
+    read_only: bool = False
+    note: str = ""
+
+
+class Launcher(QObject):
+    """Opens book files into windows: the command line, File ▸ New/Open/Recent and samples.
+
+    Each book is claimed from the :class:`BookGuard` first (one writer per book; a book open
+    in another Tallybook is raised there, or opened read-only). ``open_book`` brings the read
+    models up to date in a worker (a big book can take a while) before the window is built.
+    """
+
+    window_opened = Signal(object)  # MainWindow
+    open_failed = Signal(str)
+
+    def __init__(
+        self,
+        settings: AppSettings | None = None,
+        guard: BookGuard | None = None,
+        *,
+        quit_when_nothing_opens: bool = False,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or AppSettings()
+        self.windows: dict[Path, MainWindow] = {}
+        self._guard = guard
+        self._quit_when_nothing_opens = quit_when_nothing_opens
+        self._tasks: list[BackgroundTask] = []
+
+    def show_book(self, path: Path, access: Access | None = None) -> MainWindow:
+        """Open ``path`` on this thread and show its window (raises BookError)."""
+        path = path.resolve()
+        if path in self.windows:
+            return self._raise(self.windows[path])
+        access = access or self._claim(path) or Access()
+        try:
+            book = Book.open(path, create_if_missing=not access.read_only,
+                             readonly=access.read_only)  # fmt: skip
+        except BaseException:
+            self._release(path)
+            raise
+        session = BookSession(book, access.note)
+        window = MainWindow(session.parts, self, self.settings)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        session.setParent(window)
+        window.closed.connect(session.watcher.stop)
+        window.closed.connect(lambda p=path: self._on_window_closed(p))
+        # the file closes once every view is gone, so no late repaint can query it
+        window.destroyed.connect(book.close)
+        self.windows[path] = window
+        self.settings.add_recent_book(path)
+        self._raise(window)
+        self.window_opened.emit(window)
+        return window
+
+    def open_book(self, path: Path) -> bool:
+        """Open ``path`` in a window (after catching its views up in a worker).
+
+        False when another Tallybook has it open and was asked to show it instead.
+        """
+        path = path.resolve()
+        if path in self.windows:
+            self._raise(self.windows[path])
+            return True
+        access = self._claim(path)
+        if access is None:
+            self._quit_if_nothing_open(0)
+            return False
+        # read-only too: the read models are a cache of their own, never in the book
+        job = jobs.catch_up_job(path, read_only=access.read_only)
+        task = BackgroundTask(job, "Opening Book", f"Opening {path.name}…",
+                              self._parent_widget())  # fmt: skip
+        task.finished.connect(lambda _applied, p=path, a=access, t=task: self._caught_up(p, a, t))
+        task.failed.connect(lambda message, p=path: self._report(p, message))
+        self._run(task)
+        return True
+
+    def _caught_up(self, path: Path, access: Access, task: BackgroundTask) -> None:
+        if task.cancelled:  # the user stopped opening it: leave it closed
+            self._release(path)
+            self._quit_if_nothing_open(0)
+            return
+        self._show_or_report(path, access)
+
+    def open_document(self, path: Path) -> None:
+        """Open a book the desktop asked for (a double-clicked file)."""
+        self.open_book(path)
+
+    def create_book(self, path: Path) -> MainWindow | None:
+        try:
+            Book.create(path).close()
+        except (BookError, OSError) as exc:
+            self._report(path, str(exc))
+            return None
+        return self._show_or_report(path)
+
+    def create_sample_book(self, path: Path) -> BackgroundTask:
+        """Generate a year of a household's books into ``path`` in a worker, then open it."""
+        task = BackgroundTask(
+            jobs.sample_book_job(path), "New Sample Book",
+            "Recording a year of sample bookkeeping…", self._parent_widget(),
+        )  # fmt: skip
+        task.finished.connect(self._on_sample_ready)
+        task.failed.connect(lambda message, p=path: self._report(p, message))
+        return self._run(task)
+
+    @Slot(object)
+    def _on_sample_ready(self, path: object) -> None:
+        if isinstance(path, Path):
+            self.open_book(path)
+
+    def _claim(self, path: Path) -> Access | None:
+        """Ask the guard for the book; None if another Tallybook shows it instead."""
+        if self._guard is None:
+            return Access()
+        claim = self._guard.claim(path, on_raise=functools.partial(self._raise_path, path))
+        if claim.mode is ClaimMode.RAISED:
+            return None
+        return Access(claim.mode is ClaimMode.READ_ONLY, claim.note)
+
+    def _release(self, path: Path) -> None:
+        if self._guard is not None:
+            self._guard.release(path)
+
+    def _on_window_closed(self, path: Path) -> None:
+        self.windows.pop(path, None)
+        self._release(path)
+
+    def _raise_path(self, path: Path) -> None:
+        window = self.windows.get(path)
+        if window is not None:
+            self._raise(window)
+
+    def _show_or_report(self, path: Path, access: Access | None = None) -> MainWindow | None:
+        try:
+            return self.show_book(path, access)
+        except (BookError, OSError) as exc:
+            self._report(path, str(exc))
+            return None
+
+    def _report(self, path: Path, message: str) -> None:
+        self._release(path)
+        QMessageBox.critical(
+            self._parent_widget(), "Cannot Open Book",
+            f"Tallybook cannot open “{path.name}”.\n\n{message}",
+        )  # fmt: skip
+        self.open_failed.emit(message)
+        self._quit_if_nothing_open(1)
+
+    def _quit_if_nothing_open(self, code: int) -> None:
+        # the start-up book did not open here: the app has nothing to show
+        if self._quit_when_nothing_opens and not self.windows:
+            QTimer.singleShot(0, lambda: QCoreApplication.exit(code))
+
+    def _run(self, task: BackgroundTask) -> BackgroundTask:
+        self._tasks.append(task)
+        task.done.connect(lambda t=task: self._tasks.remove(t))
+        return task.start()
+
+    def _parent_widget(self) -> QWidget | None:
+        return QApplication.activeWindow() or next(iter(self.windows.values()), None)
+
+    @staticmethod
+    def _raise(window: MainWindow) -> MainWindow:
+        window.showNormal() if window.isMinimized() else window.show()
+        window.raise_()
+        window.activateWindow()
+        return window

@@ -1,0 +1,446 @@
+"""A deterministic, realistic workload: a household's books over the years.
+
+``generate_commands(accounts, commands, seed)`` yields the commands that open ``accounts``
+accounts (every account type, one main currency and, from 15 accounts on, a USD wallet) and then
+exactly ``commands`` more: monthly salaries (some as splits with tax), rent, groceries, card
+purchases and the card paid off, cash, savings and interest, an owner contribution now and then,
+voids, back-dated entries, a rename and a closed account. The same arguments always yield the same
+commands, ids and booking dates, so two books built from one seed have the same balances. The
+generator tracks balances and never yields a command the rules would refuse (no overdraft on
+accounts that forbid it, nothing on closed accounts, no double voids).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.model.commands import (
+    ID_ALPHABET,
+    CloseAccount,
+    Command,
+    Deposit,
+    OpenAccount,
+    PostSplitEntry,
+    RenameAccount,
+    SplitLine,
+    Transfer,
+    VoidEntry,
+    Withdraw,
+)
+from domain.model.events import AccountType
+from domain.model.money import minor_digits
+from domain.model.opening import NAME as OPENING_BALANCES
+
+MIN_ACCOUNTS = 8
+# Ids spell what domain.model.commands.new_id's do (16 characters of ID_ALPHABET: a 42-bit "time",
+# then 38 random bits), but the time is a counter from this millisecond (2020-01-01 UTC) and
+# the bits come from the seed: a seed always gives the same book, ids are as short as real
+# ones and later ids sort later, as they would in a book typed in by hand.
+_ID_EPOCH_MS = 1_577_836_800_000
+_ID_RANDOM_BITS = 38
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
+
+
+def seeded_id(counter: int, rng: random.Random) -> str:
+    """The generator's id number ``counter`` (0, 1, 2...), its low bits drawn from ``rng``."""
+    number = (_ID_EPOCH_MS + counter) << _ID_RANDOM_BITS | rng.getrandbits(_ID_RANDOM_BITS)
+    return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
+
+
+_A, _L, _Q, _I, _X = (
+    AccountType.ASSET,
+    AccountType.LIABILITY,
+    AccountType.EQUITY,
+    AccountType.INCOME,
+    AccountType.EXPENSE,
+)
+# (key, name, type, opening balance in minor units, overdraft allowed, other currency?)
+_CORE: tuple[tuple[str, str, AccountType, int, bool, bool], ...] = (
+    ("checking", "Checking", _A, 250_000, False, False),
+    ("salary", "Salary", _I, 0, True, False),
+    ("groceries", "Groceries", _X, 0, True, False),
+    ("card", "Credit Card", _L, 0, True, False),
+    ("equity", "Owner's Equity", _Q, 0, True, False),  # owner contributions
+    ("savings", "Savings", _A, 1_000_000, False, False),
+    ("rent", "Rent", _X, 0, True, False),
+    ("cash", "Cash", _A, 10_000, False, False),
+    ("dining", "Dining Out", _X, 0, True, False),
+    ("interest", "Interest", _I, 0, True, False),
+    ("utilities", "Utilities", _X, 0, True, False),
+    ("transport", "Transport", _X, 0, True, False),
+    ("taxes", "Taxes", _X, 0, True, False),
+    ("freelance", "Freelance", _I, 0, True, False),
+    ("usd_cash", "USD Wallet", _A, 50_000, False, True),
+    ("travel_usd", "Travel (USD)", _X, 0, True, True),
+    ("holiday", "Holiday Fund", _A, 0, False, False),
+)
+_EXTRA_NAMES = (
+    "Books",
+    "Health",
+    "Insurance",
+    "Gifts",
+    "Clothing",
+    "Phone",
+    "Internet",
+    "Pets",
+    "Sports",
+    "Charity",
+    "Education",
+    "Garden",
+    "Household",
+    "Music",
+    "Streaming",
+    "Hairdresser",
+)
+_PAYEES = {
+    "groceries": ("Rewe", "Lidl", "Aldi", "Edeka", "Farmers' market", "Corner shop"),
+    "dining": ("Trattoria Roma", "Sushi Bar", "Cafe Central", "Burger Barn"),
+    "card": ("Online Store", "Bookshop", "Hardware Store", "Pharmacy", "Airline"),
+    "misc": ("City Utilities", "Transit Authority", "Insurer AG", "Telco", "Gym"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedAccount:
+    """An account of the generated chart, with the id the generator gives it."""
+
+    key: str
+    account_id: str
+    name: str
+    account_type: AccountType
+    currency: str
+    opening_minor: int
+    overdraft_allowed: bool
+
+
+def generated_chart(accounts: int, seed: int, currency: str = "EUR") -> list[GeneratedAccount]:
+    """The ``accounts`` accounts the generator opens for ``seed``; their ids are the first
+    ``accounts`` of the generator's (see :func:`seeded_id`)."""
+    if accounts < MIN_ACCOUNTS:
+        raise ValueError(f"the generator needs at least {MIN_ACCOUNTS} accounts, not {accounts}")
+    specs = list(_CORE[:accounts])
+    for n in range(accounts - len(specs)):
+        base = _EXTRA_NAMES[n % len(_EXTRA_NAMES)]
+        name = base if n < len(_EXTRA_NAMES) else f"{base} {n // len(_EXTRA_NAMES) + 1}"
+        specs.append((f"extra{n}", name, _X, 0, True, False))
+    chart = []
+    ids = random.Random(f"tallybook-accounts:{seed}")
+    for counter, (key, name, kind, opening, overdraft, other) in enumerate(specs):
+        cur = ("USD" if currency != "USD" else "EUR") if other else currency
+        chart.append(
+            GeneratedAccount(
+                key=key,
+                account_id=seeded_id(counter, ids),
+                name=name,
+                account_type=kind,
+                currency=cur,
+                opening_minor=opening,
+                overdraft_allowed=overdraft,
+            )
+        )
+    return chart
+
+
+def generate_commands(
+    accounts: int, commands: int, seed: int, currency: str = "EUR"
+) -> Iterator[Command]:
+    """Yield the opening of ``accounts`` accounts, then exactly ``commands`` commands."""
+    if commands < 0:
+        raise ValueError(f"commands must be >= 0, not {commands}")
+    return _Workload(generated_chart(accounts, seed, currency), commands, seed).run()
+
+
+def opening_events(chart: Sequence[GeneratedAccount]) -> int:
+    """How many events opening ``chart`` appends: one per account, one per opening balance
+    (its entry), and one per currency whose opening balances need an Opening Balances account
+    that the chart does not have (see :mod:`domain.model.opening`)."""
+    has = {a.currency for a in chart if a.account_type is _Q and a.name == OPENING_BALANCES}
+    with_balance = [a for a in chart if a.opening_minor]
+    return len(chart) + len(with_balance) + len({a.currency for a in with_balance} - has)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """Minor units as an exact Decimal in major units."""
+    return Decimal(minor).scaleb(-minor_digits(currency))
+
+
+class _Workload:
+    """The state of one generation run: balances, recent entries and the calendar."""
+
+    def __init__(self, chart: Sequence[GeneratedAccount], commands: int, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self._ids = random.Random(f"tallybook-ids:{seed}")
+        self._next_id = len(chart)  # the chart's accounts took the first ones
+        self.chart = {a.key: a for a in chart}
+        self.types = {a.account_id: a.account_type for a in chart}
+        self.no_overdraft = {a.account_id for a in chart if not a.overdraft_allowed}
+        self.balance = {a.account_id: a.opening_minor for a in chart}  # natural sign
+        self.closed: set[str] = set()
+        self.recent: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+        self.total = commands
+        self.emitted = 0
+        self.start = dt.date(2010, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 3653))
+        # about five commands a day, over two months to fifteen years
+        self.span = max(60, min(commands // 5, 15 * 365))
+        per_month = max(1.0, commands / self.span * 30.4)
+        # a salary that covers the expected spending (about 95.00 a command net of side income,
+        # out of the 55 % left after rent and saving), so Checking stays solvent
+        self.salary = max(320_000, int(per_month * 18_000))
+        misc = [a.key for a in chart if a.key in ("utilities", "transport", "taxes")]
+        misc += [a.key for a in chart if a.key.startswith("extra")]
+        self.misc = misc or ["groceries"]
+        # a long tail: category k is picked with weight 0.8^k, so counts span magnitudes
+        self.misc_weights = [0.8**k for k in range(len(self.misc))]
+        self.today = self.start
+
+    # ids -----------------------------------------------------------------
+    def new_id(self) -> str:
+        self._next_id += 1
+        return seeded_id(self._next_id - 1, self._ids)
+
+    def acc(self, key: str) -> str:
+        return self.chart[key].account_id
+
+    def has(self, key: str) -> bool:
+        return key in self.chart and self.chart[key].account_id not in self.closed
+
+    # the run ---------------------------------------------------------------
+    def run(self) -> Iterator[Command]:
+        for a in self.chart.values():
+            yield OpenAccount(
+                command_id=self.new_id(),
+                account_id=a.account_id,
+                name=a.name,
+                account_type=a.account_type,
+                currency=a.currency,
+                opening_balance=to_decimal(a.opening_minor, a.currency),
+                opening_date=self.start,
+                overdraft_allowed=a.overdraft_allowed,
+                opening_entry_id=self.new_id(),
+                opening_balances_account_id=self.new_id(),
+            )
+        month = (self.start.year, self.start.month)
+        pending: list[Command] = []
+        renamed = closed = False
+        while self.emitted < self.total:
+            self.today = self.start + dt.timedelta(days=self.emitted * self.span // self.total)
+            if (self.today.year, self.today.month) != month:
+                month = (self.today.year, self.today.month)
+                pending.extend(self.monthly())
+            if not renamed and self.emitted >= self.total // 2 and self.has("dining"):
+                renamed = True
+                pending.append(
+                    RenameAccount(
+                        command_id=self.new_id(),
+                        account_id=self.acc("dining"),
+                        new_name="Restaurants",
+                    )
+                )
+            if not closed and self.emitted >= self.total * 4 // 5 and self.has("holiday"):
+                closed = True
+                pending.extend(self.close_holiday_fund())
+            command = pending.pop(0) if pending else self.random_command()
+            self.emitted += 1
+            yield command
+
+    def monthly(self) -> list[Command]:
+        out: list[Command] = [self.salary_entry()]
+        rent = self.salary * 3 // 10
+        if self.has("rent") and self.balance[self.acc("checking")] >= rent:
+            out.append(self.withdraw("checking", "rent", rent, "Landlord", "monthly rent"))
+        pay = min(self.balance[self.acc("card")], self.balance[self.acc("checking")])
+        if pay > 0:
+            out.append(self.transfer("checking", "card", pay, "Card Bank", "card payoff"))
+        spare = self.salary // 10
+        if self.balance[self.acc("checking")] >= spare * 3:
+            out.append(self.transfer("checking", "savings", spare, "", "savings plan"))
+        savings = self.balance[self.acc("savings")]
+        if self.has("interest") and savings > 0:
+            amount = max(1, savings // 1000)
+            out.append(self.deposit("savings", "interest", amount, "Bank", "interest"))
+        if self.has("holiday") and self.balance[self.acc("checking")] >= spare * 3:
+            out.append(self.transfer("checking", "holiday", spare // 2, "", "holiday saving"))
+        return out
+
+    def salary_entry(self) -> Command:
+        gross = self.salary + self.rng.randrange(0, self.salary // 20)
+        if self.has("taxes") and self.rng.random() < 0.5:
+            tax = gross // 4
+            lines = (
+                (self.acc("checking"), gross - tax),
+                (self.acc("taxes"), tax),
+                (self.acc("salary"), -gross),
+            )
+            return self.split(lines, "Employer GmbH", "salary with withholding tax")
+        return self.deposit("checking", "salary", gross, "Employer GmbH", "salary")
+
+    def close_holiday_fund(self) -> list[Command]:
+        out: list[Command] = []
+        left = self.balance[self.acc("holiday")]
+        if left > 0:
+            out.append(self.transfer("holiday", "checking", left, "", "holiday fund dissolved"))
+        self.closed.add(self.acc("holiday"))
+        out.append(
+            CloseAccount(
+                command_id=self.new_id(), account_id=self.acc("holiday"), closed_on=self.today
+            )
+        )
+        return out
+
+    def random_command(self) -> Command:
+        while True:
+            r = self.rng.random()
+            checking = self.balance[self.acc("checking")]
+            if r < 0.30:
+                amount = self.rng.randrange(500, 15_000)
+                if checking >= amount:
+                    return self.withdraw("checking", "groceries", amount, self.payee("groceries"))
+            elif r < 0.50:
+                key = self.rng.choices(self.misc, self.misc_weights)[0]
+                amount = self.rng.randrange(100, 60_000)
+                lines = ((self.acc(key), amount), (self.acc("card"), -amount))
+                return self.split(lines, self.payee("card"), "card purchase")
+            elif r < 0.65:
+                key = self.rng.choices(self.misc, self.misc_weights)[0]
+                amount = self.rng.randrange(1_000, 20_000)
+                if checking >= amount:
+                    return self.withdraw("checking", key, amount, self.payee("misc"))
+            elif r < 0.75:
+                cash = self.balance[self.acc("cash")]
+                if cash < 5_000 and checking >= 20_000:
+                    return self.transfer("checking", "cash", 20_000, "ATM", "cash withdrawal")
+                amount = self.rng.randrange(200, 5_000)
+                target = "dining" if self.has("dining") else "groceries"
+                if cash >= amount:
+                    return self.withdraw("cash", target, amount, self.payee("dining"))
+            elif r < 0.79 and self.has("usd_cash") and self.has("travel_usd"):
+                amount = self.rng.randrange(300, 8_000)
+                if self.balance[self.acc("usd_cash")] >= amount:
+                    return self.withdraw("usd_cash", "travel_usd", amount, "Diner, NYC")
+            elif r < 0.81 and self.has("freelance"):
+                amount = self.rng.randrange(10_000, 200_000)
+                return self.deposit("checking", "freelance", amount, "Client Ltd", "invoice")
+            elif r < 0.82:
+                amount = self.rng.randrange(10_000, 100_000)
+                lines = ((self.acc("checking"), amount), (self.acc("equity"), -amount))
+                return self.split(lines, "Owner", "owner contribution")
+            elif r < 0.85:
+                void = self.void()
+                if void is not None:
+                    return void
+            elif r < 0.87:
+                if checking >= 50_000:
+                    return self.transfer("checking", "savings", 50_000, "", "put aside")
+            else:
+                amount = self.rng.randrange(300, 6_000)
+                if checking >= amount:
+                    return self.withdraw("checking", "groceries", amount, self.payee("groceries"))
+
+    def payee(self, kind: str) -> str:
+        return self.rng.choice(_PAYEES[kind])
+
+    def booking_date(self) -> dt.date:
+        # about one entry in thirty is entered late: booked up to 90 days in the past
+        if self.rng.random() < 1 / 30:
+            back = self.today - dt.timedelta(days=self.rng.randrange(1, 91))
+            return max(back, self.start)
+        return self.today
+
+    # entries, with balance tracking -------------------------------------------
+    def book(self, entry_id: str, postings: tuple[tuple[str, int], ...]) -> None:
+        for account_id, debit in postings:
+            self.balance[account_id] += self.types[account_id].sign * debit
+        # keep a bounded pool of recent entries to void; replace at random once it is full
+        if len(self.recent) < 2000:
+            self.recent.append((entry_id, postings))
+        else:
+            self.recent[self.rng.randrange(len(self.recent))] = (entry_id, postings)
+
+    def deposit(self, asset: str, income: str, minor: int, payee: str, memo: str = "") -> Command:
+        a, i = self.acc(asset), self.acc(income)
+        entry_id = self.new_id()
+        self.book(entry_id, ((a, minor), (i, -minor)))
+        cur = self.chart[asset].currency
+        return Deposit(
+            command_id=self.new_id(),
+            entry_id=entry_id,
+            account_id=a,
+            income_account_id=i,
+            amount=to_decimal(minor, cur),
+            booking_date=self.booking_date(),
+            payee=payee,
+            memo=memo,
+        )
+
+    def withdraw(self, asset: str, expense: str, minor: int, payee: str, memo: str = "") -> Command:
+        a, x = self.acc(asset), self.acc(expense)
+        entry_id = self.new_id()
+        self.book(entry_id, ((a, -minor), (x, minor)))
+        cur = self.chart[asset].currency
+        return Withdraw(
+            command_id=self.new_id(),
+            entry_id=entry_id,
+            account_id=a,
+            expense_account_id=x,
+            amount=to_decimal(minor, cur),
+            booking_date=self.booking_date(),
+            payee=payee,
+            memo=memo,
+        )
+
+    def transfer(self, src: str, dst: str, minor: int, payee: str, memo: str = "") -> Command:
+        f, t = self.acc(src), self.acc(dst)
+        entry_id = self.new_id()
+        self.book(entry_id, ((f, -minor), (t, minor)))
+        cur = self.chart[src].currency
+        return Transfer(
+            command_id=self.new_id(),
+            entry_id=entry_id,
+            from_account_id=f,
+            to_account_id=t,
+            amount=to_decimal(minor, cur),
+            booking_date=self.booking_date(),
+            payee=payee,
+            memo=memo,
+        )
+
+    def split(self, lines: tuple[tuple[str, int], ...], payee: str, memo: str) -> Command:
+        entry_id = self.new_id()
+        self.book(entry_id, lines)
+        cur = self.chart["checking"].currency
+        return PostSplitEntry(
+            command_id=self.new_id(),
+            entry_id=entry_id,
+            booking_date=self.booking_date(),
+            lines=tuple(SplitLine(account_id=a, amount=to_decimal(m, cur)) for a, m in lines),
+            payee=payee,
+            memo=memo,
+        )
+
+    def void(self) -> Command | None:
+        if not self.recent:
+            return None
+        index = self.rng.randrange(len(self.recent))
+        entry_id, postings = self.recent[index]
+        for account_id, debit in postings:
+            if account_id in self.closed:
+                return None
+            after = self.balance[account_id] - self.types[account_id].sign * debit
+            if account_id in self.no_overdraft and after < 0:
+                return None
+        for account_id, debit in postings:
+            self.balance[account_id] -= self.types[account_id].sign * debit
+        # swap-remove: an entry is voided at most once
+        self.recent[index] = self.recent[-1]
+        self.recent.pop()
+        return VoidEntry(
+            command_id=self.new_id(),
+            entry_id=entry_id,
+            voided_on=self.today,
+            reason=self.rng.choice(("duplicate", "entered in error", "refunded")),
+        )

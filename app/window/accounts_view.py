@@ -1,0 +1,53 @@
+"""The accounts table on the left: groups, accounts and balances."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Signal, Slot
+from PySide6.QtWidgets import QTableView, QWidget
+
+from app.models import accounts as cols
+from app.models.accounts import AccountsModel
+from app.models.sources import AccountRow
+from app.window.table_look import select_row, set_up_rows
+
+_WIDTHS = {cols.COL_TYPE: 72, cols.COL_CURRENCY: 64, cols.COL_BALANCE: 130}
+
+
+class AccountsView(QTableView):
+    """Shows an :class:`AccountsModel`; says which account is selected (or none)."""
+
+    account_selected = Signal(object)  # AccountRow | None
+
+    def __init__(self, model: AccountsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountsTable")
+        self._model = model
+        self.setModel(model)
+        set_up_rows(self, _WIDTHS, stretch=cols.COL_NAME)
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        model.rowsRemoved.connect(self._emit_selected)
+        model.dataChanged.connect(self._emit_selected)
+
+    def selected_account(self) -> AccountRow | None:
+        rows = self.selectionModel().selectedRows()
+        return self._model.account_at(rows[0].row()) if rows else None
+
+    def select_account(self, account_id: str) -> None:
+        row = self._model.row_of(account_id)
+        if row >= 0:
+            select_row(self, row)
+
+    def select_first_account(self) -> None:
+        for row in range(self._model.rowCount()):
+            account = self._model.account_at(row)
+            if account is not None:
+                self.select_account(account.account_id)
+                return
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._emit_selected()
+
+    @Slot()
+    def _emit_selected(self) -> None:
+        self.account_selected.emit(self.selected_account())

@@ -1,0 +1,105 @@
+"""The history dock: every event in a table, and the selected event's full record below.
+
+The table and the timeline stay linked: the cursor's row is selected and scrolled into view;
+Enter or a double-click on a row moves the cursor there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+
+from app.models import history as cols
+from app.models.history import HistoryModel
+from app.window.table_look import ScrollHint, select_row, set_up_rows
+from app.window.time_travel import TimeTravel
+
+EventDetails = Callable[[int], str]
+"""Position -> the event's full data, metadata and hash as text."""
+
+_WIDTHS = {
+    cols.COL_POSITION: 56,
+    cols.COL_RECORDED: 150,
+    cols.COL_BOOKING: 90,
+    cols.COL_TYPE: 105,
+    cols.COL_ACCOUNT: 150,
+    cols.COL_AUTHOR: 80,
+}
+
+
+class HistoryDock(QDockWidget):
+    """History table plus detail pane, linked to the timeline's cursor."""
+
+    def __init__(
+        self,
+        model: HistoryModel,
+        travel: TimeTravel,
+        details: EventDetails,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("History", parent)
+        self.setObjectName("historyDock")
+        self._model = model
+        self._travel = travel
+        self._details = details
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(model)
+        set_up_rows(self.table, _WIDTHS, stretch=cols.COL_SUMMARY, row_height=22, grid=True)
+        # the summary, last on screen, takes what is left
+        self.table.horizontalHeader().moveSection(cols.COL_AUTHOR, cols.COL_SUMMARY)
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("historyDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.detail.setPlaceholderText("Select an event to see its full record.")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([900, 380])
+        self.setWidget(splitter)
+        self.table.activated.connect(self._on_row_activated)
+        self.table.doubleClicked.connect(self._on_row_activated)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(self._on_current_row_changed)
+        travel.cursor_changed.connect(self._on_cursor_changed)
+        # once laid out, show where the books stand: the newest event
+        QTimer.singleShot(0, lambda: self.select_position(travel.cursor))
+
+    def selected_position(self) -> int | None:
+        index = self.table.currentIndex()
+        return self._model.position_at(index.row()) if index.isValid() else None
+
+    def select_position(self, position: int) -> None:
+        """Select and show the row of ``position`` (without moving the cursor)."""
+        row = self._model.row_of(position)
+        if not 0 <= row < self._model.rowCount():
+            return
+        select_row(self.table, row, ScrollHint.PositionAtCenter)
+
+    @Slot(QModelIndex)
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        position = self._model.position_at(index.row())
+        if position is not None:
+            self._travel.move_to(position)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        position = self._model.position_at(current.row()) if current.isValid() else None
+        self.detail.setPlainText(self._details(position) if position is not None else "")
+
+    @Slot(int)
+    def _on_cursor_changed(self, cursor: int) -> None:
+        self.select_position(cursor)

@@ -1,0 +1,429 @@
+"""The main window: accounts (left), register (centre), history dock, timeline along the bottom.
+
+It lays out the views and routes menu commands; dialogs, workers and models do the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.background.book_operations import BookTasks
+from app.controller import CommandController
+from app.desktop.paths import BOOK_FILTER, with_book_suffix
+from app.desktop.settings import AppSettings
+from app.models.accounts import AccountsModel
+from app.models.history import HistoryModel
+from app.models.register import RegisterModel
+from app.models.sources import AccountRow, RegisterRow
+from app.window.accounts_view import AccountsView
+from app.window.actions import Actions, build_menus
+from app.window.banner import PastBanner
+from app.window.editing import CommandDialogs
+from app.window.history_dock import EventDetails, HistoryDock
+from app.window.integrity import Integrity, IntegrityState
+from app.window.register_view import RegisterPanel
+from app.window.status_bar import BookStatusBar
+from app.window.time_travel import TimeTravel
+from app.window.timeline import EventCaption, Timeline
+from domain.model.entries import EntryCommand
+from domain.store.base import VerifyReport
+
+
+class BookOpener(Protocol):
+    """What the window asks of the application for other book files."""
+
+    def open_book(self, path: Path) -> object: ...
+
+    def create_book(self, path: Path) -> object: ...
+
+    def create_sample_book(self, path: Path) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WindowParts:
+    """The pieces of one open book the window shows (built by the composition root)."""
+
+    path: Path
+    controller: CommandController
+    travel: TimeTravel
+    accounts: AccountsModel
+    register: RegisterModel
+    history: HistoryModel
+    details: EventDetails
+    caption: EventCaption
+    entry_command: Callable[[str], EntryCommand]  # what a correction starts from
+    read_only_note: str = ""
+    notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
+
+
+class MainWindow(QMainWindow):
+    """One book's window. ``closed`` fires once it has closed (the book can then be closed)."""
+
+    closed = Signal()
+
+    def __init__(self, parts: WindowParts, opener: BookOpener, settings: AppSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._parts = parts
+        self._opener = opener
+        self._settings = settings
+        self._read_only = bool(parts.read_only_note)
+        # shown in the banner whenever the timeline is in the present
+        self._standing_note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
+        self.integrity = IntegrityState()
+        self.actions_ = Actions(self)
+        self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
+        self.tasks = BookTasks(parts.path, self)
+        self._build_views()
+        self._build_menus()
+        self._connect()
+        # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
+        note = " (read-only)" if self._read_only else ""
+        self.setWindowTitle(f"{parts.path.stem}{note} — Tallybook")
+        self._restore_layout()
+        self.status.set_event_count(parts.travel.head)
+        self._update_editing()
+        self.accounts_view.select_first_account()
+        if self._standing_note:
+            self.banner.show_note(self._standing_note)
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        parts = self._parts
+        self.banner = PastBanner()
+        self.accounts_view = AccountsView(parts.accounts)
+        self.register_panel = RegisterPanel(
+            parts.register, accounts=parts.accounts, no_accounts_hint=self._no_accounts_hint()
+        )
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.accounts_view)
+        splitter.addWidget(self.register_panel)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([430, 650])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter)
+        self.setCentralWidget(central)
+        self.history_dock = HistoryDock(parts.history, parts.travel, parts.details, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
+        self.resizeDocks([self.history_dock], [250], Qt.Orientation.Vertical)
+        self.timeline = Timeline(parts.travel, parts.caption)
+        self.timeline_bar = QToolBar("Timeline")
+        self.timeline_bar.setObjectName("timelineBar")
+        self.timeline_bar.setMovable(False)
+        self.timeline_bar.addWidget(self.timeline)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
+        self.status = BookStatusBar(parts.path)
+        self.setStatusBar(self.status)
+        self.tool_bar = self._build_tool_bar()
+        # right-click on an entry or an account offers what can be done to it
+        a = self.actions_
+        register_table = self.register_panel.table
+        register_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        register_table.addActions([a.correct, a.void])
+        separator = QAction(self)
+        separator.setSeparator(True)
+        self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.accounts_view.addActions(
+            [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.close_account]
+        )
+
+    def _no_accounts_hint(self) -> str:
+        """What an empty book's register area says: how to start (the shortcut as set)."""
+        sample = "File ▸ New Sample Book… to explore"
+        if self._read_only:
+            return f"No accounts in this book — try {sample}."
+        keys = self.actions_.open_account.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+        shortcut = f" ({keys})" if keys else ""
+        return f"No accounts yet — open one with Entry ▸ Open Account{shortcut}, or try {sample}."
+
+    def _build_tool_bar(self) -> QToolBar:
+        a = self.actions_
+        bar = QToolBar("Main Toolbar")
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions([a.open_account])
+        bar.addSeparator()
+        bar.addActions([a.deposit, a.withdraw, a.transfer, a.split])
+        bar.addSeparator()
+        bar.addActions([a.void, a.correct])
+        bar.addSeparator()
+        bar.addActions([a.verify])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        return bar
+
+    def _build_menus(self) -> None:
+        toggle_history = self.history_dock.toggleViewAction()
+        toggle_history.setText("&History")
+        toggle_history.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        toggle_timeline = self.timeline_bar.toggleViewAction()
+        toggle_timeline.setText("T&imeline Bar")
+        toggle_timeline.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        toggle_tools = self.tool_bar.toggleViewAction()
+        toggle_tools.setText("&Toolbar")
+        self.recent_menu = build_menus(
+            self.menuBar(), self.actions_, [toggle_history, toggle_timeline, toggle_tools],
+            self.timeline.actions_.all(),
+        )  # fmt: skip
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+    def _connect(self) -> None:
+        a, parts = self.actions_, self._parts
+        a.new_book.triggered.connect(self._on_new_book)
+        a.new_sample.triggered.connect(self._on_new_sample_book)
+        a.open_book.triggered.connect(self._on_open_book)
+        a.save_copy.triggered.connect(self._on_save_copy)
+        a.verify.triggered.connect(self._on_verify)
+        a.rebuild.triggered.connect(self._on_rebuild)
+        a.quit.triggered.connect(self._on_quit)
+        a.open_account.triggered.connect(self.dialogs.open_account)
+        a.deposit.triggered.connect(lambda: self.dialogs.deposit(self._selected_account_id()))
+        a.withdraw.triggered.connect(lambda: self.dialogs.withdraw(self._selected_account_id()))
+        a.transfer.triggered.connect(lambda: self.dialogs.transfer(self._selected_account_id()))
+        a.split.triggered.connect(lambda: self.dialogs.split(self._selected_account_id()))
+        a.void.triggered.connect(self._on_void)
+        a.correct.triggered.connect(self._on_correct)
+        a.rename.triggered.connect(lambda: self.dialogs.rename(self._selected_account_id()))
+        a.close_account.triggered.connect(
+            lambda: self.dialogs.close_account(self._selected_account_id())
+        )
+        a.about.triggered.connect(self._on_about)
+        self.accounts_view.account_selected.connect(self._on_account_selected)
+        self.register_panel.entry_selected.connect(self._on_entry_selected)
+        self.register_panel.event_requested.connect(self._on_event_requested)
+        self.banner.return_requested.connect(parts.travel.return_to_present)
+        parts.travel.present_changed.connect(self._on_present_changed)
+        parts.travel.cursor_changed.connect(self._on_cursor_changed)
+        parts.travel.head_changed.connect(self.status.set_event_count)
+        parts.controller.command_rejected.connect(self._on_command_rejected)
+        parts.controller.events_appended.connect(self._on_events_appended)
+        self.tasks.verified.connect(self._on_verified)
+        self.tasks.rebuilt.connect(self._on_rebuilt)
+        self.tasks.copied.connect(self._on_copied)
+        self.tasks.failed.connect(self._on_task_failed)
+
+    # --- state --------------------------------------------------------------------------------
+
+    @property
+    def editable(self) -> bool:
+        """Editing is possible at the present of a writable book."""
+        return not self._read_only and self._parts.travel.in_present
+
+    def _selected_account_id(self) -> str | None:
+        account = self.accounts_view.selected_account()
+        return account.account_id if account else None
+
+    def _update_editing(self) -> None:
+        for action in self.actions_.editing:
+            action.setEnabled(self.editable)
+        entry = self.register_panel.selected_entry()
+        voidable = entry is not None and not entry.struck_out and not entry.is_void
+        self.actions_.void.setEnabled(self.editable and voidable)
+        self.actions_.correct.setEnabled(self.editable and voidable)
+
+    # --- slots -------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_account_selected(self, account: AccountRow | None) -> None:
+        self._parts.register.set_account(account)
+
+    @Slot(int)
+    def _on_event_requested(self, position: int) -> None:
+        self.history_dock.show()
+        self.history_dock.select_position(position)
+
+    @Slot(object)
+    def _on_entry_selected(self, _entry: RegisterRow | None) -> None:
+        self._update_editing()
+
+    @Slot(bool)
+    def _on_present_changed(self, present: bool) -> None:
+        if present and self._standing_note:
+            self.banner.show_note(self._standing_note)
+        elif present:
+            self.banner.hide()
+        self._update_editing()
+
+    @Slot(int)
+    def _on_cursor_changed(self, cursor: int) -> None:
+        if not self._parts.travel.in_present:
+            when, _kind = self._parts.caption(cursor)
+            self.banner.show_past(cursor, when)
+
+    @Slot(object, str)
+    def _on_command_rejected(self, _command: object, message: str) -> None:
+        self.status.showMessage(f"Not recorded: {message}", 8000)
+
+    @Slot(list)
+    def _on_events_appended(self, events: list[object]) -> None:
+        self.status.showMessage(f"Recorded {len(events)} event(s)", 4000)
+
+    @Slot()
+    def _on_void(self) -> None:
+        entry, account = self.register_panel.selected_entry(), self._parts.register.account
+        if entry is not None and account is not None:
+            self.dialogs.void(entry, account.currency)
+
+    @Slot()
+    def _on_correct(self) -> None:
+        entry = self.register_panel.selected_entry()
+        if entry is not None:
+            self.dialogs.correct(entry)
+
+    @Slot()
+    def _on_new_book(self) -> None:
+        path = self._ask_new_path("New Book")
+        if path is not None:
+            self._opener.create_book(path)
+
+    @Slot()
+    def _on_new_sample_book(self) -> None:
+        path = self._ask_new_path("New Sample Book", "Sample Books")
+        if path is not None:
+            self._opener.create_sample_book(path)
+
+    @Slot()
+    def _on_open_book(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open Book", str(self._parts.path.parent), BOOK_FILTER
+        )
+        if name:
+            self._opener.open_book(Path(name))
+
+    @Slot()
+    def _on_save_copy(self) -> None:
+        suggestion = self._parts.path.with_name(f"{self._parts.path.stem} copy.tallybook")
+        name, _ = QFileDialog.getSaveFileName(self, "Save a Copy", str(suggestion), BOOK_FILTER)
+        if not name:
+            return
+        target = with_book_suffix(Path(name))
+        if target.resolve() == self._parts.path.resolve():
+            QMessageBox.warning(self, "Save a Copy", "Choose another file than the book itself.")
+            return
+        self.tasks.save_copy(target)
+
+    @Slot()
+    def _on_verify(self) -> None:
+        self.tasks.verify()
+
+    @Slot()
+    def _on_rebuild(self) -> None:
+        self.tasks.rebuild()
+
+    @Slot()
+    def _on_quit(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.closeAllWindows()
+
+    @Slot(object)
+    def _on_verified(self, report: VerifyReport) -> None:
+        self.integrity = IntegrityState.from_report(report)
+        self.status.set_integrity(self.integrity)
+        if self.integrity.state is Integrity.TAMPERED:
+            QMessageBox.critical(self, "Verify Integrity", self.integrity.message())
+        else:
+            QMessageBox.information(self, "Verify Integrity", self.integrity.message())
+
+    @Slot(bool)
+    def _on_rebuilt(self, finished: bool) -> None:
+        if finished:
+            self._parts.accounts.reload()
+            self._parts.register.refresh()
+            self._parts.history.refresh()
+            self.status.showMessage("Views rebuilt from the events", 4000)
+
+    @Slot(object)
+    def _on_copied(self, target: Path) -> None:
+        self.status.showMessage(f"Copy saved to {target}", 6000)
+
+    @Slot(str, str)
+    def _on_task_failed(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    @Slot()
+    def _on_about(self) -> None:
+        try:
+            version = metadata.version("tallybook")
+        except metadata.PackageNotFoundError:
+            version = "(development)"
+        QMessageBox.about(
+            self,
+            "About Tallybook",
+            f"<h3>Tallybook {version}</h3><p>Auditable double-entry bookkeeping.</p>"
+            "<p>Every change is an event in one SQLite file, chained by SHA-256 so tampering "
+            "is found; the timeline replays the books to any past event.</p>",
+        )
+
+    # --- files and layout ----------------------------------------------------------------------
+
+    def _ask_new_path(self, title: str, stem: str = "New Book") -> Path | None:
+        suggestion = self._parts.path.parent / f"{stem}.tallybook"
+        name, _ = QFileDialog.getSaveFileName(
+            self, title, str(suggestion), BOOK_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if not name:
+            return None
+        path = with_book_suffix(Path(name))
+        if path.exists():
+            QMessageBox.warning(
+                self, title, f"“{path.name}” already exists. Books are never overwritten; "
+                "choose another name.",
+            )  # fmt: skip
+            return None
+        return path
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        books = self._settings.recent_books()
+        for path in books:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self._opener.open_book(p))
+        if books:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Menu").triggered.connect(
+                self._settings.clear_recent_books
+            )
+        self.recent_menu.setEnabled(bool(books))
+
+    def _restore_layout(self) -> None:
+        geometry, state = self._settings.window_geometry(), self._settings.window_state()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1360, 860)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.save_window(self.saveGeometry(), self.saveState())
+        self.timeline.pause()
+        self.tasks.cancel_all()
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,219 @@
+"""The timeline along the bottom: a slider over every event, step, play and return to present.
+
+The widget only drives a :class:`TimeTravel`; what "as of event n" means for each view is the
+models' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+from app.window.time_travel import TimeTravel
+
+SPEEDS = (1, 4, 16)
+BASE_INTERVAL_MS = 400  # 1× plays 2.5 events a second; 16× about 40
+
+EventCaption = Callable[[int], tuple[str, str]]
+"""Position -> (recorded time in local time, event type) of that event."""
+
+
+class TimelineActions:
+    """The timeline's commands, shared by its buttons and the View menu."""
+
+    def __init__(self, parent: QWidget) -> None:
+        style = parent.style()
+
+        def make(text: str, icon: QStyle.StandardPixmap, shortcut: str) -> QAction:
+            action = QAction(style.standardIcon(icon), text, parent)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            return action
+
+        sp = QStyle.StandardPixmap
+        self.first = make("First Event", sp.SP_MediaSkipBackward, "Ctrl+Shift+Home")
+        self.back = make("Step Back", sp.SP_MediaSeekBackward, "Ctrl+[")
+        self.play = make("Play", sp.SP_MediaPlay, "Ctrl+Shift+Space")
+        self.play.setCheckable(True)
+        self.forward = make("Step Forward", sp.SP_MediaSeekForward, "Ctrl+]")
+        self.present = make("Return to Present", sp.SP_MediaSkipForward, "Ctrl+Shift+End")
+
+    def all(self) -> list[QAction]:
+        return [self.first, self.back, self.play, self.forward, self.present]
+
+
+class Timeline(QWidget):
+    """Slider, buttons and the "Event #n of N" label for one :class:`TimeTravel`."""
+
+    def __init__(
+        self, travel: TimeTravel, caption: EventCaption, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._travel = travel
+        self._caption = caption
+        self.actions_ = TimelineActions(self)
+        self.addActions(self.actions_.all())
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("timelineSlider")
+        self.slider.setPageStep(10)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.slider.setToolTip("Drag to see the books as of any event (arrows, Home, End)")
+        self.label = QLabel()
+        self.label.setMinimumWidth(300)
+        self.speed = QComboBox()
+        self.speed.addItems([f"{s}×" for s in SPEEDS])
+        self.speed.setToolTip("Playback speed")
+        self._play_timer = QTimer(self)
+        # dragging fires valueChanged for every pixel; only the last value is applied
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(0)
+        self._pending: int | None = None
+        self._layout()
+        self._connect()
+        self._on_head_changed(travel.head)
+        self._on_cursor_changed(travel.cursor)
+        self._on_present_changed(travel.in_present)
+
+    def _layout(self) -> None:
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        for action in (self.actions_.first, self.actions_.back, self.actions_.play,
+                       self.actions_.forward):  # fmt: skip
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            row.addWidget(button)
+        row.addWidget(self.speed)
+        row.addWidget(self.slider, stretch=1)
+        row.addWidget(self.label)
+        present = QToolButton()
+        present.setDefaultAction(self.actions_.present)
+        present.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        row.addWidget(present)
+
+    def _connect(self) -> None:
+        travel = self._travel
+        self.actions_.first.triggered.connect(self._on_first)
+        self.actions_.back.triggered.connect(self._on_back)
+        self.actions_.forward.triggered.connect(self._on_forward)
+        self.actions_.present.triggered.connect(self._on_present)
+        self.actions_.play.toggled.connect(self._on_play_toggled)
+        self.speed.currentIndexChanged.connect(self._on_speed_changed)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        self.slider.sliderPressed.connect(self.pause)
+        self._coalesce.timeout.connect(self._apply_pending)
+        self._play_timer.timeout.connect(self._on_play_tick)
+        travel.cursor_changed.connect(self._on_cursor_changed)
+        travel.head_changed.connect(self._on_head_changed)
+        travel.present_changed.connect(self._on_present_changed)
+
+    @property
+    def playing(self) -> bool:
+        return self._play_timer.isActive()
+
+    def play(self) -> None:
+        self.actions_.play.setChecked(True)
+
+    def pause(self) -> None:
+        self.actions_.play.setChecked(False)
+
+    @Slot()
+    def _on_first(self) -> None:
+        self.pause()
+        self._travel.to_start()
+
+    @Slot()
+    def _on_back(self) -> None:
+        self.pause()
+        self._travel.step(-1)
+
+    @Slot()
+    def _on_forward(self) -> None:
+        self.pause()
+        self._travel.step(1)
+
+    @Slot()
+    def _on_present(self) -> None:
+        self.pause()
+        self._travel.return_to_present()
+
+    @Slot(bool)
+    def _on_play_toggled(self, playing: bool) -> None:
+        style = self.style()
+        sp = QStyle.StandardPixmap
+        icon = sp.SP_MediaPause if playing else sp.SP_MediaPlay
+        self.actions_.play.setIcon(style.standardIcon(icon))
+        self.actions_.play.setText("Pause" if playing else "Play")
+        if not playing:
+            self._play_timer.stop()
+            return
+        if self._travel.in_present:
+            self._travel.to_start()  # replay the whole book from its first event
+        self._on_speed_changed()
+        self._play_timer.start()
+
+    @Slot()
+    def _on_speed_changed(self) -> None:
+        speed = SPEEDS[max(self.speed.currentIndex(), 0)]
+        self._play_timer.setInterval(max(BASE_INTERVAL_MS // speed, 16))
+
+    @Slot()
+    def _on_play_tick(self) -> None:
+        self._travel.step(1)
+        if self._travel.in_present:
+            self.pause()
+
+    @Slot(int)
+    def _on_slider_moved(self, value: int) -> None:
+        self._pending = value
+        self._coalesce.start()
+
+    @Slot()
+    def _apply_pending(self) -> None:
+        if self._pending is not None:
+            position, self._pending = self._pending, None
+            self._travel.move_to(position)
+
+    @Slot(int)
+    def _on_cursor_changed(self, cursor: int) -> None:
+        if self._pending is None:
+            self.slider.blockSignals(True)
+            self.slider.setValue(cursor)
+            self.slider.blockSignals(False)
+        self._update_label()
+
+    @Slot(int)
+    def _on_head_changed(self, head: int) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setRange(min(1, head), head)
+        self.slider.setValue(self._travel.cursor)
+        self.slider.blockSignals(False)
+        self.slider.setEnabled(head > 0)
+        for action in (self.actions_.first, self.actions_.back, self.actions_.play,
+                       self.actions_.forward):  # fmt: skip
+            action.setEnabled(head > 1)
+        self._update_label()
+
+    @Slot(bool)
+    def _on_present_changed(self, present: bool) -> None:
+        self.actions_.present.setEnabled(not present)
+
+    def _update_label(self) -> None:
+        head, cursor = self._travel.head, self._travel.cursor
+        if head == 0:
+            self.label.setText("No events yet")
+            return
+        when, kind = self._caption(cursor)
+        self.label.setText(f"Event #{cursor} of {head} · {when} · {kind}")

@@ -1,0 +1,228 @@
+"""Commands: what a person asks the books to do, in the imperative.
+
+Amounts are exact ``Decimal`` values in major units of the account's currency; the aggregate
+turns them into minor units and refuses anything inexact. ``command_id`` makes a retried
+command a no-op.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import enum
+import hashlib
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+from domain.model.events import AccountType
+
+ID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+"""new_id's digits, in ASCII order so that ids sort as the numbers they spell."""
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
+_RANDOM_BITS = 38
+_id_lock = threading.Lock()
+_last_id = 0
+
+
+def new_id() -> str:
+    """A fresh id: 16 characters of ``ID_ALPHABET`` spelling an 80-bit number, the time in
+    milliseconds (42 bits, good until 2109) then 38 random bits.
+
+    Half the length of a uuid's hex: ids repeat in every event, stream id and link. Safe in
+    URLs, JSON and file names and never starting with "-" (so never taken for a command-line
+    option). Ids made later sort later, so the book's indexes keyed by them (entry streams,
+    commands) grow at their right edge: one page written per insert, and full pages, where
+    random ids touched a random page each time and left pages a third empty. Within one
+    process ids strictly increase (the number is bumped past the last one, if need be);
+    two processes would need the same millisecond and the same 38 random bits to collide.
+    """
+    global _last_id
+    millis = time.time_ns() // 1_000_000 & (1 << 42) - 1
+    with _id_lock:
+        number = millis << _RANDOM_BITS | secrets.randbits(_RANDOM_BITS)
+        if number <= _last_id:  # the same millisecond (or the clock went back)
+            number = _last_id + 1 + secrets.randbits(20)  # not merely the last id plus one
+        _last_id = number
+    return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
+
+
+def created_id() -> str:
+    """A field for the id a command gives what it creates (an account, an entry): a new one
+    unless given. :func:`fingerprint` leaves such ids out."""
+    created: str = field(default_factory=new_id, metadata={"created": True})
+    return created
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    command_id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenAccount(Command):
+    """Open an account. A non-zero opening balance is posted, on the opening date, against
+    the equity account "Opening Balances" of the account's currency (opened if need be), so
+    the books balance from the first day (see :mod:`domain.model.opening`)."""
+
+    name: str
+    account_type: AccountType
+    currency: str
+    opening_balance: Decimal = Decimal(0)
+    opening_date: dt.date
+    overdraft_allowed: bool = True
+    account_id: str = created_id()
+    opening_entry_id: str = created_id()  # the opening balance's entry, if there is one
+    # the Opening Balances account, if this command has to open it
+    opening_balances_account_id: str = created_id()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameAccount(Command):
+    account_id: str
+    new_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseAccount(Command):
+    account_id: str
+    closed_on: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deposit(Command):
+    """Money into an asset account, from an income category."""
+
+    account_id: str
+    income_account_id: str
+    amount: Decimal
+    booking_date: dt.date
+    payee: str = ""
+    memo: str = ""
+    entry_id: str = created_id()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withdraw(Command):
+    """Money out of an asset account, to an expense category."""
+
+    account_id: str
+    expense_account_id: str
+    amount: Decimal
+    booking_date: dt.date
+    payee: str = ""
+    memo: str = ""
+    entry_id: str = created_id()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transfer(Command):
+    """Money between two accounts of one currency."""
+
+    from_account_id: str
+    to_account_id: str
+    amount: Decimal
+    booking_date: dt.date
+    payee: str = ""
+    memo: str = ""
+    entry_id: str = created_id()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SplitLine:
+    """One line of a split: a signed debit-positive amount on an account."""
+
+    account_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostSplitEntry(Command):
+    """An entry over two or more accounts whose lines balance per currency."""
+
+    booking_date: dt.date
+    lines: tuple[SplitLine, ...]
+    payee: str = ""
+    memo: str = ""
+    entry_id: str = created_id()
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoidEntry(Command):
+    """Reverse an entry with a compensating event; the original stays in the history."""
+
+    entry_id: str
+    voided_on: dt.date
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectEntry(Command):
+    """Replace an entry by a corrected one, as one change: the entry is voided on its own
+    booking date and ``replacement`` is posted, both or neither. Both stay in the history.
+    (The replacement's own ``command_id`` is not used: this command's id is the one.)"""
+
+    entry_id: str
+    replacement: Deposit | Withdraw | Transfer | PostSplitEntry
+    reason: str = ""
+
+
+ENTRY_COMMANDS = (Deposit, Withdraw, Transfer, PostSplitEntry)
+COMMAND_TYPES: dict[str, type[Command]] = {
+    "open_account": OpenAccount,
+    "rename_account": RenameAccount,
+    "close_account": CloseAccount,
+    "deposit": Deposit,
+    "withdraw": Withdraw,
+    "transfer": Transfer,
+    "split": PostSplitEntry,
+    "void": VoidEntry,
+    "correct": CorrectEntry,
+}
+
+
+def fingerprint(command: Command) -> bytes:
+    """8 bytes naming what ``command`` asks for: its type and its fields, leaving out its own
+    id and the ids it gives what it creates (so a retry that let those default again is the
+    same command). The store keeps it with the command id, to refuse the id when it comes
+    back with another command."""
+    return hashlib.sha256(_JSON(_canonical(command)).encode()).digest()[:8]
+
+
+def _canonical(command: Command) -> list[Any]:
+    names = _FINGERPRINTED.get(type(command))
+    if names is None:
+        names = tuple(
+            f.name
+            for f in fields(command)
+            if f.name != "command_id" and not f.metadata.get("created")
+        )
+        _FINGERPRINTED[type(command)] = names
+    return [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
+
+
+_FINGERPRINTED: dict[type[Command], tuple[str, ...]] = {}
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _plain(value: Any) -> Any:
+    """A command field as JSON: an amount by its value (1.50 and 1.5 are one amount)."""
+    if type(value) is str:  # most fields
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, SplitLine):
+        return [value.account_id, _plain(value.amount)]
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Command):  # a correction's replacement
+        return _canonical(value)
+    return value

@@ -1,0 +1,121 @@
+"""RegisterModel: an account's entries with running balance, voids struck out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import DAY
+from PySide6.QtCore import Qt
+
+from app.composition import Book
+from app.controller import CommandController
+from app.models import paged
+from app.models.register import COL_AMOUNT, COL_BALANCE, COL_PAYEE, RegisterModel
+from app.models.sources import AccountRow
+from domain.model.commands import Deposit, VoidEntry
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+def account(book: Book, name: str) -> AccountRow:
+    return next(a for a in book.read_models.accounts() if a.name == name)
+
+
+def column(model: RegisterModel, col: int) -> list[str]:
+    return [str(model.data(model.index(r, col), DISPLAY)) for r in range(model.rowCount())]
+
+
+def test_passes_the_model_tester(generated_book: Path, qtmodeltester: Any) -> None:
+    with Book.open(generated_book) as book:
+        model = RegisterModel(book.read_models)
+        model.set_account(account(book, "Checking"))
+        assert model.rowCount() > 20
+        qtmodeltester.check(model)
+
+
+def test_shows_entries_with_running_balance(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    model.set_account(account(book, "Checking"))
+    assert column(model, COL_PAYEE) == ["Opening balance", "Employer", "Market"]
+    assert column(model, COL_AMOUNT) == ["€100.00", "€1,000.00", "-€45.50"]
+    assert column(model, COL_BALANCE) == ["€100.00", "€1,100.00", "€1,054.50"]
+
+
+def test_a_voided_entry_is_struck_out_with_a_tooltip_naming_the_void(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    model.set_account(account(book, "Checking"))
+    entry = model.row_at(2)  # Market
+    assert entry is not None
+    controller.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY, reason="twice"))
+    void_position = book.store.head()[0]
+    assert model.rowCount() == 4
+    struck = model.data(model.index(2, COL_PAYEE), Qt.ItemDataRole.FontRole)
+    assert struck.strikeOut()
+    assert model.data(model.index(2, COL_PAYEE), Qt.ItemDataRole.ToolTipRole) == (
+        f"Voided by event #{void_position} (double-click to show it in the history)"
+    )
+    assert column(model, COL_BALANCE)[-1] == "€1,100.00"
+    model.set_as_of(void_position - 1)  # before the void: not struck out
+    assert model.data(model.index(2, COL_PAYEE), Qt.ItemDataRole.FontRole) is None
+
+
+def test_new_entries_are_inserted_without_a_reset(book: Book, qtbot: Any) -> None:
+    model = RegisterModel(book.read_models)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    checking, salary = account(book, "Checking"), account(book, "Salary")
+    model.set_account(checking)
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted):
+        controller.execute(Deposit(account_id=checking.account_id,
+                                   income_account_id=salary.account_id,
+                                   amount=Decimal("1.00"), booking_date=DAY))  # fmt: skip
+    assert model.rowCount() == 4
+
+
+def test_as_of_hides_later_entries(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    model.set_account(account(book, "Checking"))
+    model.set_as_of(8)  # the deposit, not yet the withdrawal
+    assert column(model, COL_PAYEE) == ["Opening balance", "Employer"]
+    model.set_as_of(None)
+    assert model.rowCount() == 3
+
+
+def test_no_account_no_rows(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    assert model.rowCount() == 0
+    model.set_account(account(book, "Checking"))
+    model.set_account(None)
+    assert model.rowCount() == 0
+
+
+def test_running_balances_chain_across_pages(
+    generated_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paged, "PAGE_SIZE", 7)
+    with Book.open(generated_book) as book:
+        model = RegisterModel(book.read_models)
+        checking = account(book, "Checking")
+        model.set_account(checking)
+        rows = [model.row_at(r) for r in range(model.rowCount())]
+        assert all(row is not None for row in rows)
+        balances = [row.running_balance for row in rows if row is not None]
+        amounts = [row.amount for row in rows if row is not None]
+        assert all(b == a + c for a, b, c in zip(balances, balances[1:], amounts[1:], strict=False))
+        assert balances[-1] == checking.balance
+
+
+def test_headers_name_the_columns_and_align_amounts_right(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    horizontal, align = Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole
+    assert model.columnCount() == 6
+    assert model.headerData(COL_PAYEE, horizontal, DISPLAY) == "Payee"
+    assert model.headerData(COL_BALANCE, horizontal, align) & Qt.AlignmentFlag.AlignRight
+    assert model.headerData(COL_PAYEE, horizontal, align) & Qt.AlignmentFlag.AlignLeft
+    assert model.headerData(6, horizontal, DISPLAY) is None
+    assert model.headerData(0, Qt.Orientation.Vertical, DISPLAY) is None

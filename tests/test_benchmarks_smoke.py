@@ -1,0 +1,39 @@
+"""The benchmark scripts still run against the current APIs (on a tiny book)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent / "benchmarks"
+
+
+def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
+    env = {**os.environ, "TALLYBOOK_BENCH_CACHE": str(tmp_path), "TALLYBOOK_BENCH_EXTRA": "50"}
+    env.pop("TALLYBOOK_BENCH_CODE_DIR", None)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run_all.py"), "300"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["machine"]["cores"] == os.cpu_count()
+    figures = report["sizes"]["300"]
+    assert figures["import"]["events"] == 300
+    assert figures["append"]["commands"] == 50
+    assert figures["append"]["synchronous"] == "FULL"
+    assert figures["append_without_fsync"]["synchronous"] == "NORMAL"
+    assert figures["append_write_side"]["commands"] == 50
+    assert figures["size"]["read_models_bytes_per_event"] > 0
+    assert figures["size"]["bytes_per_event"] > 0
+    assert figures["rebuild"]["events"] == 300
+    assert figures["as_of"]["all_balances"]["median_ms"] > 0
+    assert figures["account"]["account_events"] > 0
+    assert figures["open"]["accounts"] == 40 + 2  # and Opening Balances in EUR and in USD
