@@ -5,8 +5,8 @@ A benchmark book of N events is the first N commands of the generated workload (
 cached under ``$TALLYBOOK_BENCH_CACHE`` (default: the temp folder), keyed by size and a hash of
 the ``domain`` sources, so a code change rebuilds them. Measurements that need a clean peak-RSS
 figure run in a fresh subprocess: ``python <script> --measure NAME SIZE`` prints one JSON object.
-The outermost script copies ``domain/`` first and every subprocess imports that copy, so a run
-measures one version of the code even while the tree is being edited.
+The outermost script copies ``domain/`` and ``app/`` first and every subprocess imports that
+copy, so a run measures one version of the code even while the tree is being edited.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-# The subprocesses of one run import the copy of domain/ taken when the run began (see
+# The subprocesses of one run import the copy of domain/ and app/ taken when the run began (see
 # pin_code), so that edits made in the tree meanwhile cannot mix two versions of the code.
 sys.path.insert(0, os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or str(ROOT))
 
@@ -79,24 +79,33 @@ def read_models_of(book: Path) -> Path:
         return read_models_path(book, store.info().book_id)
 
 
+# the sources that shape a book: the domain, the generated workload and how a book is opened
+# (the CLI and the GUI do not)
+_BOOK_SOURCES = ("domain", "app/sample_data.py", "app/composition.py")
+
+
 def code_hash() -> str:
-    """A hash of the domain sources that shape a book (the CLI does not)."""
+    """A hash of the sources that shape a book."""
     code = Path(os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or ROOT)
     digest = hashlib.sha256()
-    for source in sorted((code / "domain").rglob("*.py")):
-        if source.name == "cli.py":
-            continue
+    sources: list[Path] = []
+    for name in _BOOK_SOURCES:
+        path = code / name
+        sources += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    for source in sources:
         digest.update(source.relative_to(code).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def pin_code() -> None:
-    """Copy domain/ for this run's subprocesses (once, by the outermost script)."""
+    """Copy domain/ and app/ for this run's subprocesses (once, by the outermost script)."""
     if os.environ.get("TALLYBOOK_BENCH_CODE_DIR"):
         return
     copy = Path(tempfile.mkdtemp(prefix="tallybook-bench-code-"))
-    shutil.copytree(ROOT / "domain", copy / "domain", ignore=shutil.ignore_patterns("__pycache__"))
+    skip = shutil.ignore_patterns("__pycache__")
+    for package in ("domain", "app"):
+        shutil.copytree(ROOT / package, copy / package, ignore=skip)
     os.environ["TALLYBOOK_BENCH_CODE_DIR"] = str(copy)
     atexit.register(shutil.rmtree, copy, ignore_errors=True)
 
