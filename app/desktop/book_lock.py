@@ -35,7 +35,6 @@ from PySide6.QtCore import (
     QEventLoop,
     QLockFile,
     QObject,
-    QProcess,
     QTimer,
 )
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -409,16 +408,6 @@ def wait_for_file_open(app: QCoreApplication, timeout_ms: int = 500) -> Path | N
     finally:
         app.removeEventFilter(catcher)
     return opened[0] if opened else None
-
-
-def launch_instance(book: str | os.PathLike[str]) -> bool:
-    """Start another Tallybook process on ``book`` (another book opened from a running app)."""
-    if getattr(sys, "frozen", False):
-        program, args = sys.executable, [str(book)]
-    else:
-        program, args = sys.executable, ["-m", "app", str(book)]
-    started, _pid = QProcess.startDetached(program, args)
-    return bool(started)
 
 
 def _canonical(book: str | os.PathLike[str]) -> Path:
