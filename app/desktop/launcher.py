@@ -16,7 +16,7 @@ from app.background import jobs
 from app.background.runner import BackgroundTask
 from app.composition import Book
 from app.controller import CommandController
-from app.desktop.book_lock import BookGuard, ClaimMode
+from app.desktop.book_claim import BookGuard, ClaimMode
 from app.desktop.settings import AppSettings
 from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
