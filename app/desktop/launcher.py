@@ -22,9 +22,10 @@ from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
-from app.window.main_window import MainWindow, WindowParts
+from app.window.main_window import MainWindow
 from app.window.time_travel import TimeTravel
 from app.window.watcher import BookWatcher
+from app.window.window_parts import WindowParts
 from domain.model.entries import as_command
 from domain.model.errors import BookError
 
