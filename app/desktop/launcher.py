@@ -17,6 +17,7 @@ from app.background.runner import BackgroundTask
 from app.composition import Book
 from app.controller import CommandController
 from app.desktop.book_claim import BookGuard, ClaimMode
+from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
 from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
@@ -252,7 +253,5 @@ class Launcher(QObject):
 
     @staticmethod
     def _raise(window: MainWindow) -> MainWindow:
-        window.showNormal() if window.isMinimized() else window.show()
-        window.raise_()
-        window.activateWindow()
+        raise_window(window)
         return window
