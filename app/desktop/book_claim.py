@@ -74,7 +74,7 @@ def claim_book(book: str | os.PathLike[str], raise_timeout_ms: int = 1500) -> Cl
 class BookGuard(QObject):
     """The locks and raise servers of the books this process has open, one per book.
 
-    The composition root keeps one guard and asks it before opening each book::
+    The launcher keeps one guard and asks it before opening each book::
 
         claim = guard.claim(path, on_raise=lambda: raise_window(window_of(path)))
         if claim.mode is ClaimMode.RAISED: ...   # shown by another Tallybook: do not open

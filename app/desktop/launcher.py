@@ -1,6 +1,10 @@
-"""The composition root: one place wires a book, its controller, the Qt models and a window.
+"""The GUI over a book: each book file the user opens becomes a window.
 
-Views get narrow parts (a model, the controller, a callable); only this module sees the Book.
+The book itself comes from :mod:`app.composition`, the one composition root (store, read
+models, service). Over it this module assembles the GUI: a :class:`BookSession` (the command
+controller, the timeline's cursor, the Qt models, the watcher) and the window, for each book
+the :class:`Launcher` opens. Views get narrow parts (a model, the controller, a callable);
+only this module sees the Book.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """``tallybook --self-test``: prove an installation works end to end, without a display.
 
-It creates a temporary book, builds the real main window through the composition root
-(:class:`app.desktop.launcher.Launcher`), posts an entry through the controller, moves the timeline
-back and returns to the present, verifies the hash chain, checks the per-book lock and the
-raise handshake, prints one JSON line and exits 0 — or prints ``{"ok": false, "error": ...}``
-and exits 1. The platform is ``offscreen`` unless ``QT_QPA_PLATFORM`` says otherwise.
+It creates a temporary book, builds the real main window through the launcher
+(:class:`app.desktop.launcher.Launcher`), posts an entry through the controller, moves the
+timeline back and returns to the present, verifies the hash chain, checks the per-book lock
+and the raise handshake, prints one JSON line and exits 0 — or prints
+``{"ok": false, "error": ...}`` and exits 1. The platform is ``offscreen`` unless
+``QT_QPA_PLATFORM`` says otherwise.
 
 As soon as the window is on screen it prints ``SELFTEST window-shown``, so that
 ``packaging/smoke.py`` can time start-up from outside the process. ``TALLYBOOK_SELFTEST_OUT``
