@@ -1,7 +1,7 @@
 """The File menu's book commands: New Book, New Sample Book, Open, Open Recent, Save a Copy.
 
 Each asks for a file name; opening and creating books is the :class:`BookOpener`'s business,
-copying the :class:`BookTasks`'.
+copying the book's :class:`BookOperations`'.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from app.background.book_operations import BookTasks
+from app.background.book_operations import BookOperations
 from app.desktop.paths import BOOK_FILTER, with_book_suffix
 from app.desktop.settings import AppSettings
 from app.window.window_parts import BookOpener
@@ -26,7 +26,7 @@ class FileMenu(QObject):
         book: Path,
         opener: BookOpener,
         settings: AppSettings,
-        tasks: BookTasks,
+        operations: BookOperations,
         recent_menu: QMenu,
     ) -> None:
         super().__init__(window)
@@ -34,7 +34,7 @@ class FileMenu(QObject):
         self._book = book
         self._opener = opener
         self._settings = settings
-        self._tasks = tasks
+        self._operations = operations
         self._recent_menu = recent_menu
         recent_menu.aboutToShow.connect(self.fill_recent_menu)
         self.fill_recent_menu()
@@ -73,7 +73,7 @@ class FileMenu(QObject):
                 self._window, "Save a Copy", "Choose another file than the book itself."
             )
             return
-        self._tasks.save_copy(target)
+        self._operations.save_copy(target)
 
     @Slot()
     def fill_recent_menu(self) -> None:

@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from app.background.book_operations import BookTasks
+from app.background.book_operations import BookOperations
 from app.desktop.settings import AppSettings
 from app.models.sources import AccountRow, RegisterRow
 from app.window.accounts_view import AccountsView
 from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
-from app.window.editing import CommandDialogs
+from app.window.command_dialogs import CommandDialogs
 from app.window.file_menu import FileMenu
 from app.window.history_dock import HistoryDock
 from app.window.integrity import Integrity, IntegrityState
@@ -45,10 +45,10 @@ class MainWindow(QMainWindow):
         self.integrity = IntegrityState()
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
-        self.tasks = BookTasks(parts.path, self)
+        self.operations = BookOperations(parts.path, self)
         self._build_views()
         self._build_menus()
-        self.files = FileMenu(self, parts.path, opener, settings, self.tasks, self.recent_menu)
+        self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
         self._connect()
         # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
         note = " (read-only)" if self._read_only else ""
@@ -162,10 +162,10 @@ class MainWindow(QMainWindow):
         parts.travel.head_changed.connect(self.status.set_event_count)
         parts.controller.command_rejected.connect(self._on_command_rejected)
         parts.controller.events_appended.connect(self._on_events_appended)
-        self.tasks.verified.connect(self._on_verified)
-        self.tasks.rebuilt.connect(self._on_rebuilt)
-        self.tasks.copied.connect(self._on_copied)
-        self.tasks.failed.connect(self._on_task_failed)
+        self.operations.verified.connect(self._on_verified)
+        self.operations.rebuilt.connect(self._on_rebuilt)
+        self.operations.copied.connect(self._on_copied)
+        self.operations.failed.connect(self._on_operation_failed)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -237,11 +237,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_verify(self) -> None:
-        self.tasks.verify()
+        self.operations.verify()
 
     @Slot()
     def _on_rebuild(self) -> None:
-        self.tasks.rebuild()
+        self.operations.rebuild()
 
     @Slot()
     def _on_quit(self) -> None:
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         self.status.showMessage(f"Copy saved to {target}", 6000)
 
     @Slot(str, str)
-    def _on_task_failed(self, title: str, message: str) -> None:
+    def _on_operation_failed(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
     @Slot()
@@ -300,6 +300,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self.timeline.pause()
-        self.tasks.cancel_all()
+        self.operations.cancel_all()
         super().closeEvent(event)
         self.closed.emit()
