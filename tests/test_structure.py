@@ -48,12 +48,15 @@ KNOWN_UNTIL_MERGE_LONG_MODULES: frozenset[str] = frozenset(
 
 QT = frozenset({"PySide6", "shiboken6"})
 QT_FREE = ("domain", "app.cli", "app.composition", "app.maintenance", "app.sample_data")
-# what only the composition root (and the maintenance jobs, on their own connection) may touch:
-# views, Qt models and dialogs get narrow parts, never the book, its store or its service
-BOOK_INSIDES = frozenset({
-    "app.composition", "app.maintenance", "domain.application.service",
-    "domain.projections.read_models", "domain.store.sqlite", "sqlalchemy", "sqlite3",
+# what a book is wired from: only the composition root builds a Book of them (and the
+# maintenance operations a store with read models, on their own connection)
+BOOK_WIRING = frozenset({
+    "domain.application.service", "domain.projections.read_models",
+    "domain.projections.ReadModels", "domain.store.sqlite", "domain.store.SqliteEventStore",
+    "sqlalchemy", "sqlite3",
 })  # fmt: skip
+# views, Qt models and dialogs get narrow parts, never the book, its store or its service
+BOOK_INSIDES = BOOK_WIRING | {"app.composition", "app.maintenance"}
 # module (or package, with everything under it) -> modules (with everything under them) it
 # must never import
 FORBIDDEN_IMPORTS: Mapping[str, frozenset[str]] = {
@@ -62,6 +65,10 @@ FORBIDDEN_IMPORTS: Mapping[str, frozenset[str]] = {
     "app.window": BOOK_INSIDES,
     "app.models": BOOK_INSIDES,
     "app.dialogs": BOOK_INSIDES,
+    # the rest of the GUI gets its Book from app.composition and its jobs from app.maintenance
+    "app.controller": BOOK_INSIDES,
+    "app.background": BOOK_WIRING,
+    "app.desktop": BOOK_WIRING,
 }
 
 
@@ -341,6 +348,9 @@ def test_forbidden_imports_are_found_wherever_they_stand(tmp_path: Path) -> None
         "domain/b.py": "import argparse\nfrom app import composition\n",
         "app/__init__.py": "",
         "app/composition.py": "import PySide6.QtWidgets\n",
+        "app/desktop/__init__.py": "",
+        "app/desktop/launch.py": "from app.composition import Book\n"  # the GUI's way to a book
+                                 "from domain.projections import ReadModels\n",  # not its own
         "app/window/__init__.py": "",
         "app/window/view.py": "import PySide6.QtWidgets\n"  # the GUI may
                               "from domain.store.base import StoredEvent\n"  # and read events
@@ -348,6 +358,7 @@ def test_forbidden_imports_are_found_wherever_they_stand(tmp_path: Path) -> None
     })  # fmt: skip
     assert sorted(forbidden_imports(root, packages=["app", "domain"])) == [
         "app/composition.py:1: app.composition imports PySide6.QtWidgets",
+        "app/desktop/launch.py:2: app.desktop.launch imports domain.projections.ReadModels",
         "app/window/view.py:3: app.window.view imports app.composition",
         "domain/a.py:2: domain.a imports PySide6.QtCore",
         "domain/b.py:1: domain.b imports argparse",
