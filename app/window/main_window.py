@@ -1,6 +1,8 @@
 """The main window: accounts (left), register (centre), history dock, timeline along the bottom.
 
-It lays out the views and routes menu commands; dialogs, workers and models do the work.
+It lays out the views and routes menu commands; the command dialogs, the File menu
+(:mod:`app.window.file_menu`), the book's operations (:mod:`app.background`) and the models do
+the work.
 """
 
 from __future__ import annotations
