@@ -10,8 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from app.desktop.book_lock import BookGuard, FileOpenFilter, wait_for_file_open
+from app.desktop.book_claim import BookGuard
 from app.desktop.bundle import apply_desktop_identity
+from app.desktop.file_open import FileOpenFilter, wait_for_file_open
 from app.desktop.launcher import Launcher
 from app.desktop.paths import default_book_path
 from app.desktop.settings import APPLICATION, ORGANIZATION

@@ -1,4 +1,8 @@
-"""Verify, rebuild and copy the open book in worker threads, with progress dialogs."""
+"""The window's long operations on its book: Verify Integrity, Rebuild Views, Save a Copy.
+
+Each is a job from :mod:`app.background.jobs`, run by a :class:`BackgroundTask`
+(:mod:`app.background.runner`) in its own thread, with a progress dialog.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from app.background.runner import BackgroundTask, Job
 from domain.store.base import VerifyReport
 
 
-class BookTasks(QObject):
+class BookOperations(QObject):
     """Long operations on one book file; results arrive by signal in the GUI thread."""
 
     verified = Signal(object)  # VerifyReport

@@ -1,7 +1,8 @@
-"""Work that runs in a worker thread: each job works on the book's path, never the GUI's book.
+"""The jobs :mod:`app.background.runner` runs in a worker thread: open, verify, rebuild, copy
+a book and make a sample one.
 
-(SQLite connections must not cross threads; the operations in :mod:`app.maintenance` open
-their own.)
+Each job works on the book's path, never the GUI's book: SQLite connections must not cross
+threads, so the operations in :mod:`app.maintenance` (and :class:`Book`) open their own.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Long work off the GUI thread: a worker QObject in a QThread, with a cancellable progress dialog.
 
 A job is a plain function taking a progress callback ``(done, total) -> bool`` (False cancels)
-and returning its result. Jobs open their own book or store: SQLite connections never cross
-threads.
+and returning its result; :mod:`app.background.jobs` has the app's jobs. Jobs open their own
+book or store: SQLite connections never cross threads.
 """
 
 from __future__ import annotations

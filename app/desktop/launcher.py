@@ -1,6 +1,10 @@
-"""The composition root: one place wires a book, its controller, the Qt models and a window.
+"""The GUI over a book: each book file the user opens becomes a window.
 
-Views get narrow parts (a model, the controller, a callable); only this module sees the Book.
+The book itself comes from :mod:`app.composition`, the one composition root (store, read
+models, service). Over it this module assembles the GUI: a :class:`BookSession` (the command
+controller, the timeline's cursor, the Qt models, the watcher) and the window, for each book
+the :class:`Launcher` opens. Views get narrow parts (a model, the controller, a callable);
+only this module sees the Book.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from app.background import jobs
 from app.background.runner import BackgroundTask
 from app.composition import Book
 from app.controller import CommandController
-from app.desktop.book_lock import BookGuard, ClaimMode
+from app.desktop.book_claim import BookGuard, ClaimMode
+from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
 from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
-from app.window.main_window import MainWindow, WindowParts
+from app.window.main_window import MainWindow
 from app.window.time_travel import TimeTravel
 from app.window.watcher import BookWatcher
+from app.window.window_parts import WindowParts
 from domain.model.entries import as_command
 from domain.model.errors import BookError
 
@@ -251,7 +257,5 @@ class Launcher(QObject):
 
     @staticmethod
     def _raise(window: MainWindow) -> MainWindow:
-        window.showNormal() if window.isMinimized() else window.show()
-        window.raise_()
-        window.activateWindow()
+        raise_window(window)
         return window

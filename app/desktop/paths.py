@@ -1,7 +1,8 @@
-"""Where books live by default."""
+"""Where books live by default, and what one book's path is."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
@@ -18,3 +19,9 @@ def default_book_path() -> Path:
 def with_book_suffix(path: Path) -> Path:
     """Add ``.tallybook`` to a name chosen in a file dialog that has no suffix."""
     return path if path.suffix else path.with_suffix(BOOK_SUFFIX)
+
+
+def canonical_book_path(book: str | os.PathLike[str]) -> Path:
+    """The one absolute path of a book, whatever name it was opened by."""
+    # realpath: a symlink and its target are one book, so they must share one lock.
+    return Path(os.path.realpath(os.path.abspath(os.fspath(book))))

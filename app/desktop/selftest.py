@@ -1,10 +1,11 @@
 """``tallybook --self-test``: prove an installation works end to end, without a display.
 
-It creates a temporary book, builds the real main window through the composition root
-(:class:`app.desktop.launcher.Launcher`), posts an entry through the controller, moves the timeline
-back and returns to the present, verifies the hash chain, checks the per-book lock and the
-raise handshake, prints one JSON line and exits 0 — or prints ``{"ok": false, "error": ...}``
-and exits 1. The platform is ``offscreen`` unless ``QT_QPA_PLATFORM`` says otherwise.
+It creates a temporary book, builds the real main window through the launcher
+(:class:`app.desktop.launcher.Launcher`), posts an entry through the controller, moves the
+timeline back and returns to the present, verifies the hash chain, checks the per-book lock
+and the raise handshake, prints one JSON line and exits 0 — or prints
+``{"ok": false, "error": ...}`` and exits 1. The platform is ``offscreen`` unless
+``QT_QPA_PLATFORM`` says otherwise.
 
 As soon as the window is on screen it prints ``SELFTEST window-shown``, so that
 ``packaging/smoke.py`` can time start-up from outside the process. ``TALLYBOOK_SELFTEST_OUT``
@@ -73,7 +74,7 @@ def run_self_test(argv: Sequence[str]) -> int:
 def _checks(app: Any, tmp: Path) -> dict[str, Any]:
     from PySide6.QtCore import QSettings
 
-    from app.desktop import book_lock, bundle
+    from app.desktop import book_claim, bundle
     from app.desktop.launcher import Launcher
     from app.desktop.settings import AppSettings
 
@@ -81,7 +82,7 @@ def _checks(app: Any, tmp: Path) -> dict[str, Any]:
     check(not app.windowIcon().isNull(), f"no window icon under {bundle.resources_dir()}")
     path = tmp / "Self-test.tallybook"
 
-    guard = book_lock.BookGuard()
+    guard = book_claim.BookGuard()
     # A throw-away settings file: the self-test must not add to the user's recent books.
     settings = AppSettings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
     launcher = Launcher(settings, guard=guard)
@@ -99,7 +100,7 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
     from PySide6.QtCore import qVersion
 
     from app import maintenance
-    from app.desktop import book_lock, bundle
+    from app.desktop import book_claim, bundle
     from app.desktop.launcher import BookSession
     from domain.model.commands import Deposit, OpenAccount
     from domain.model.events import AccountType
@@ -153,8 +154,8 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
     check(report.ok and report.head_position == head, f"integrity check failed: {report}")
 
     # A second launch on this book must be told to stand down (and raise this window).
-    second = book_lock.claim_book(path, raise_timeout_ms=3000)
-    check(second.mode is book_lock.ClaimMode.RAISED, f"a second launch got {second.mode}")
+    second = book_claim.claim_book(path, raise_timeout_ms=3000)
+    check(second.mode is book_claim.ClaimMode.RAISED, f"a second launch got {second.mode}")
     return {
         "ok": True,
         "events": head,

@@ -1,10 +1,10 @@
-"""The main window's actions and menus, with platform-standard shortcuts where Qt has them."""
+"""The main window's actions, menus and toolbar, with platform-standard shortcuts."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 SP = QStyle.StandardPixmap
 Key = QKeySequence.StandardKey
@@ -92,6 +92,23 @@ def build_menus(
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(actions.about)
     return recent
+
+
+def build_tool_bar(actions: Actions) -> QToolBar:
+    """The main toolbar: open an account, the entries, void and correct, verify."""
+    a = actions
+    bar = QToolBar("Main Toolbar")
+    bar.setObjectName("mainToolBar")
+    bar.setMovable(False)
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.addActions([a.open_account])
+    bar.addSeparator()
+    bar.addActions([a.deposit, a.withdraw, a.transfer, a.split])
+    bar.addSeparator()
+    bar.addActions([a.void, a.correct])
+    bar.addSeparator()
+    bar.addActions([a.verify])
+    return bar
 
 
 def faded_when_disabled(icon: QIcon) -> QIcon:

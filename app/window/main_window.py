@@ -1,75 +1,34 @@
 """The main window: accounts (left), register (centre), history dock, timeline along the bottom.
 
-It lays out the views and routes menu commands; dialogs, workers and models do the work.
+It lays out the views and routes menu commands; the command dialogs, the File menu
+(:mod:`app.window.file_menu`), the book's operations (:mod:`app.background`) and the models do
+the work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from app.background.book_operations import BookTasks
-from app.controller import CommandController
-from app.desktop.paths import BOOK_FILTER, with_book_suffix
+from app.background.book_operations import BookOperations
 from app.desktop.settings import AppSettings
-from app.models.accounts import AccountsModel
-from app.models.history import HistoryModel
-from app.models.register import RegisterModel
 from app.models.sources import AccountRow, RegisterRow
 from app.window.accounts_view import AccountsView
-from app.window.actions import Actions, build_menus
+from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
-from app.window.editing import CommandDialogs
-from app.window.history_dock import EventDetails, HistoryDock
+from app.window.command_dialogs import CommandDialogs
+from app.window.file_menu import FileMenu
+from app.window.history_dock import HistoryDock
 from app.window.integrity import Integrity, IntegrityState
 from app.window.register_view import RegisterPanel
 from app.window.status_bar import BookStatusBar
-from app.window.time_travel import TimeTravel
-from app.window.timeline import EventCaption, Timeline
-from domain.model.entries import EntryCommand
+from app.window.timeline import Timeline
+from app.window.window_parts import BookOpener, WindowParts
 from domain.store.base import VerifyReport
-
-
-class BookOpener(Protocol):
-    """What the window asks of the application for other book files."""
-
-    def open_book(self, path: Path) -> object: ...
-
-    def create_book(self, path: Path) -> object: ...
-
-    def create_sample_book(self, path: Path) -> object: ...
-
-
-@dataclass(frozen=True, slots=True)
-class WindowParts:
-    """The pieces of one open book the window shows (built by the composition root)."""
-
-    path: Path
-    controller: CommandController
-    travel: TimeTravel
-    accounts: AccountsModel
-    register: RegisterModel
-    history: HistoryModel
-    details: EventDetails
-    caption: EventCaption
-    entry_command: Callable[[str], EntryCommand]  # what a correction starts from
-    read_only_note: str = ""
-    notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +40,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self._parts = parts
-        self._opener = opener
         self._settings = settings
         self._read_only = bool(parts.read_only_note)
         # shown in the banner whenever the timeline is in the present
@@ -89,9 +47,10 @@ class MainWindow(QMainWindow):
         self.integrity = IntegrityState()
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
-        self.tasks = BookTasks(parts.path, self)
+        self.operations = BookOperations(parts.path, self)
         self._build_views()
         self._build_menus()
+        self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
         self._connect()
         # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
         note = " (read-only)" if self._read_only else ""
@@ -136,7 +95,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
         self.status = BookStatusBar(parts.path)
         self.setStatusBar(self.status)
-        self.tool_bar = self._build_tool_bar()
+        self.tool_bar = build_tool_bar(self.actions_)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.tool_bar)
         # right-click on an entry or an account offers what can be done to it
         a = self.actions_
         register_table = self.register_panel.table
@@ -160,22 +120,6 @@ class MainWindow(QMainWindow):
         shortcut = f" ({keys})" if keys else ""
         return f"No accounts yet — open one with Entry ▸ Open Account{shortcut}, or try {sample}."
 
-    def _build_tool_bar(self) -> QToolBar:
-        a = self.actions_
-        bar = QToolBar("Main Toolbar")
-        bar.setObjectName("mainToolBar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([a.open_account])
-        bar.addSeparator()
-        bar.addActions([a.deposit, a.withdraw, a.transfer, a.split])
-        bar.addSeparator()
-        bar.addActions([a.void, a.correct])
-        bar.addSeparator()
-        bar.addActions([a.verify])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        return bar
-
     def _build_menus(self) -> None:
         toggle_history = self.history_dock.toggleViewAction()
         toggle_history.setText("&History")
@@ -189,15 +133,13 @@ class MainWindow(QMainWindow):
             self.menuBar(), self.actions_, [toggle_history, toggle_timeline, toggle_tools],
             self.timeline.actions_.all(),
         )  # fmt: skip
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
 
     def _connect(self) -> None:
         a, parts = self.actions_, self._parts
-        a.new_book.triggered.connect(self._on_new_book)
-        a.new_sample.triggered.connect(self._on_new_sample_book)
-        a.open_book.triggered.connect(self._on_open_book)
-        a.save_copy.triggered.connect(self._on_save_copy)
+        a.new_book.triggered.connect(self.files.new_book)
+        a.new_sample.triggered.connect(self.files.new_sample_book)
+        a.open_book.triggered.connect(self.files.open_book)
+        a.save_copy.triggered.connect(self.files.save_copy)
         a.verify.triggered.connect(self._on_verify)
         a.rebuild.triggered.connect(self._on_rebuild)
         a.quit.triggered.connect(self._on_quit)
@@ -222,10 +164,10 @@ class MainWindow(QMainWindow):
         parts.travel.head_changed.connect(self.status.set_event_count)
         parts.controller.command_rejected.connect(self._on_command_rejected)
         parts.controller.events_appended.connect(self._on_events_appended)
-        self.tasks.verified.connect(self._on_verified)
-        self.tasks.rebuilt.connect(self._on_rebuilt)
-        self.tasks.copied.connect(self._on_copied)
-        self.tasks.failed.connect(self._on_task_failed)
+        self.operations.verified.connect(self._on_verified)
+        self.operations.rebuilt.connect(self._on_rebuilt)
+        self.operations.copied.connect(self._on_copied)
+        self.operations.failed.connect(self._on_operation_failed)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -296,44 +238,12 @@ class MainWindow(QMainWindow):
             self.dialogs.correct(entry)
 
     @Slot()
-    def _on_new_book(self) -> None:
-        path = self._ask_new_path("New Book")
-        if path is not None:
-            self._opener.create_book(path)
-
-    @Slot()
-    def _on_new_sample_book(self) -> None:
-        path = self._ask_new_path("New Sample Book", "Sample Books")
-        if path is not None:
-            self._opener.create_sample_book(path)
-
-    @Slot()
-    def _on_open_book(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Open Book", str(self._parts.path.parent), BOOK_FILTER
-        )
-        if name:
-            self._opener.open_book(Path(name))
-
-    @Slot()
-    def _on_save_copy(self) -> None:
-        suggestion = self._parts.path.with_name(f"{self._parts.path.stem} copy.tallybook")
-        name, _ = QFileDialog.getSaveFileName(self, "Save a Copy", str(suggestion), BOOK_FILTER)
-        if not name:
-            return
-        target = with_book_suffix(Path(name))
-        if target.resolve() == self._parts.path.resolve():
-            QMessageBox.warning(self, "Save a Copy", "Choose another file than the book itself.")
-            return
-        self.tasks.save_copy(target)
-
-    @Slot()
     def _on_verify(self) -> None:
-        self.tasks.verify()
+        self.operations.verify()
 
     @Slot()
     def _on_rebuild(self) -> None:
-        self.tasks.rebuild()
+        self.operations.rebuild()
 
     @Slot()
     def _on_quit(self) -> None:
@@ -363,7 +273,7 @@ class MainWindow(QMainWindow):
         self.status.showMessage(f"Copy saved to {target}", 6000)
 
     @Slot(str, str)
-    def _on_task_failed(self, title: str, message: str) -> None:
+    def _on_operation_failed(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
     @Slot()
@@ -380,39 +290,7 @@ class MainWindow(QMainWindow):
             "is found; the timeline replays the books to any past event.</p>",
         )
 
-    # --- files and layout ----------------------------------------------------------------------
-
-    def _ask_new_path(self, title: str, stem: str = "New Book") -> Path | None:
-        suggestion = self._parts.path.parent / f"{stem}.tallybook"
-        name, _ = QFileDialog.getSaveFileName(
-            self, title, str(suggestion), BOOK_FILTER,
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )  # fmt: skip
-        if not name:
-            return None
-        path = with_book_suffix(Path(name))
-        if path.exists():
-            QMessageBox.warning(
-                self, title, f"“{path.name}” already exists. Books are never overwritten; "
-                "choose another name.",
-            )  # fmt: skip
-            return None
-        return path
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        books = self._settings.recent_books()
-        for path in books:
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self._opener.open_book(p))
-        if books:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear Menu").triggered.connect(
-                self._settings.clear_recent_books
-            )
-        self.recent_menu.setEnabled(bool(books))
+    # --- layout ------------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
         geometry, state = self._settings.window_geometry(), self._settings.window_state()
@@ -424,6 +302,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self.timeline.pause()
-        self.tasks.cancel_all()
+        self.operations.cancel_all()
         super().closeEvent(event)
         self.closed.emit()

@@ -120,7 +120,7 @@ def launcher(settings: AppSettings, qtbot: Any) -> Iterator[Launcher]:
 
 @pytest.fixture
 def open_window(launcher: Launcher) -> Callable[[Path], MainWindow]:
-    """The real main window, built by the composition root on a book file (the launcher
+    """The real main window, built by the launcher on a book file (the launcher
     fixture closes it)."""
 
     def open_(path: Path) -> MainWindow:

@@ -254,18 +254,18 @@ def stall_figures(source: Path) -> dict[str, Any]:
         window = open_window("open_after_upgrade")
 
         results: list[object] = []
-        window.tasks.verified.connect(results.append)
+        window.operations.verified.connect(results.append)
         beat.start()
-        window.tasks.verify()
+        window.operations.verify()
         _wait(app, lambda: bool(results))
         _settle(app, SETTLE_S)
         figures["verify"] = beat.stop()
         figures["verify"]["ok"] = bool(getattr(results[0], "ok", True))
 
         results.clear()
-        window.tasks.rebuilt.connect(results.append)
+        window.operations.rebuilt.connect(results.append)
         beat.start()
-        window.tasks.rebuild()
+        window.operations.rebuild()
         _wait(app, lambda: bool(results))
         _settle(app, SETTLE_S)
         figures["rebuild"] = beat.stop()

@@ -1,4 +1,5 @@
-"""The per-book lock, the raise handshake and the macOS file-open hook of app.desktop.book_lock."""
+"""One writer per book: the lock file (app.desktop.book_lock), the raise handshake
+(app.desktop.raise_socket) and the policy over both (app.desktop.book_claim)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app.desktop import book_lock
-from app.desktop.book_lock import ClaimMode
+from app.desktop import book_claim, book_lock, raise_socket
+from app.desktop.book_claim import ClaimMode
 
 NoNewFiles = Callable[[Path], AbstractContextManager[None]]  # conftest's fixture
 
@@ -50,7 +51,7 @@ def test_lock_file_sits_beside_the_book_and_names_its_holder(book: Path) -> None
 def test_a_symlink_and_its_target_share_one_lock(book: Path, tmp_path: Path) -> None:
     link = tmp_path / "alias.tallybook"
     link.symlink_to(book)
-    assert book_lock.server_name(link) == book_lock.server_name(book)
+    assert raise_socket.server_name(link) == raise_socket.server_name(book)
     lock = book_lock.acquire_book(book)
     assert lock is not None
     with lock:
@@ -78,7 +79,7 @@ def test_no_lock_file_possible_means_read_only_with_a_reason(tmp_path: Path) -> 
     book = tmp_path / "gone" / "Household.tallybook"
     with pytest.raises(book_lock.LockUnavailable):
         book_lock.acquire_book(book)
-    claim = book_lock.claim_book(book, raise_timeout_ms=100)
+    claim = book_claim.claim_book(book, raise_timeout_ms=100)
     assert claim.mode is ClaimMode.READ_ONLY and claim.lock is None
     assert claim.note == (
         "Opened read-only: Tallybook cannot lock this book for writing: "
@@ -94,7 +95,7 @@ def test_a_folder_that_takes_no_files_is_named_as_the_reason(
     book = folder / "Household.tallybook"
     book.touch()
     with folder_taking_no_new_files(folder):
-        claim = book_lock.claim_book(book, raise_timeout_ms=100)
+        claim = book_claim.claim_book(book, raise_timeout_ms=100)
     assert claim.mode is ClaimMode.READ_ONLY and claim.lock is None
     assert claim.note == (
         "Opened read-only: Tallybook cannot lock this book for writing: the folder "
@@ -104,28 +105,28 @@ def test_a_folder_that_takes_no_files_is_named_as_the_reason(
 
 def test_client_raises_the_server_of_the_same_book(qtbot: QtBot, book: Path) -> None:
     raised: list[str] = []
-    server = book_lock.serve_raise_requests(book, lambda: raised.append("raised"))
+    server = raise_socket.serve_raise_requests(book, lambda: raised.append("raised"))
     assert server is not None
     try:
-        assert book_lock.ask_running_instance_to_raise(book, timeout_ms=3000)
+        assert raise_socket.ask_running_instance_to_raise(book, timeout_ms=3000)
     finally:
         server.close()
     assert raised == ["raised"]
 
 
 def test_client_gives_up_when_nobody_serves_the_book(qtbot: QtBot, book: Path) -> None:
-    assert not book_lock.ask_running_instance_to_raise(book, timeout_ms=200)
+    assert not raise_socket.ask_running_instance_to_raise(book, timeout_ms=200)
 
 
 def test_client_waits_for_a_server_that_starts_listening_late(qtbot: QtBot, book: Path) -> None:
     raised: list[bool] = []
-    servers: list[book_lock.RaiseServer | None] = []
+    servers: list[raise_socket.RaiseServer | None] = []
 
     def start_serving() -> None:
-        servers.append(book_lock.serve_raise_requests(book, lambda: raised.append(True)))
+        servers.append(raise_socket.serve_raise_requests(book, lambda: raised.append(True)))
 
     QTimer.singleShot(150, start_serving)
-    assert book_lock.ask_running_instance_to_raise(book, timeout_ms=3000)
+    assert raise_socket.ask_running_instance_to_raise(book, timeout_ms=3000)
     assert raised == [True]
     for server in servers:
         assert server is not None
@@ -134,28 +135,28 @@ def test_client_waits_for_a_server_that_starts_listening_late(qtbot: QtBot, book
 
 def test_other_books_have_other_servers(qtbot: QtBot, book: Path, tmp_path: Path) -> None:
     other = tmp_path / "Club.tallybook"
-    assert book_lock.server_name(other) != book_lock.server_name(book)
-    server = book_lock.serve_raise_requests(other, lambda: None)
+    assert raise_socket.server_name(other) != raise_socket.server_name(book)
+    server = raise_socket.serve_raise_requests(other, lambda: None)
     assert server is not None
     try:
-        assert not book_lock.ask_running_instance_to_raise(book, timeout_ms=200)
+        assert not raise_socket.ask_running_instance_to_raise(book, timeout_ms=200)
     finally:
         server.close()
 
 
 def test_claim_writes_raises_or_falls_back_to_read_only(qtbot: QtBot, book: Path) -> None:
-    first = book_lock.claim_book(book)
+    first = book_claim.claim_book(book)
     assert first.mode is ClaimMode.WRITE and first.lock is not None
     # Held but nobody answers: read-only, naming the holder.
-    second = book_lock.claim_book(book, raise_timeout_ms=200)
+    second = book_claim.claim_book(book, raise_timeout_ms=200)
     assert second.mode is ClaimMode.READ_ONLY and second.lock is None
     assert f"process {os.getpid()}" in second.note and book.name in second.note
     # Held and served: the newcomer only raises the first window.
     raised: list[bool] = []
-    server = book_lock.serve_raise_requests(book, lambda: raised.append(True))
+    server = raise_socket.serve_raise_requests(book, lambda: raised.append(True))
     assert server is not None
     try:
-        assert book_lock.claim_book(book).mode is ClaimMode.RAISED
+        assert book_claim.claim_book(book).mode is ClaimMode.RAISED
     finally:
         server.close()
         first.lock.release()
@@ -163,40 +164,13 @@ def test_claim_writes_raises_or_falls_back_to_read_only(qtbot: QtBot, book: Path
 
 
 def test_server_removes_a_socket_left_by_a_crashed_holder(qtbot: QtBot, book: Path) -> None:
-    crashed = book_lock.serve_raise_requests(book, lambda: None)
+    crashed = raise_socket.serve_raise_requests(book, lambda: None)
     assert crashed is not None
     # A second listener on the same name only works if the old one is cleared first.
-    replacement = book_lock.serve_raise_requests(book, lambda: None)
+    replacement = raise_socket.serve_raise_requests(book, lambda: None)
     assert replacement is not None
     replacement.close()
     crashed.close()
-
-
-def _file_open_event(path: Path) -> QEvent:
-    from PySide6.QtGui import QFileOpenEvent
-
-    return QFileOpenEvent(str(path))
-
-
-def test_file_open_event_reaches_the_callback(qtbot: QtBot, book: Path) -> None:
-    app = QCoreApplication.instance()
-    assert app is not None
-    opened: list[Path] = []
-    catcher = book_lock.FileOpenFilter(opened.append)
-    app.installEventFilter(catcher)
-    try:
-        QCoreApplication.sendEvent(app, _file_open_event(book))
-    finally:
-        app.removeEventFilter(catcher)
-    assert opened == [book]
-
-
-def test_wait_for_file_open_collects_the_launching_document(qtbot: QtBot, book: Path) -> None:
-    app = QCoreApplication.instance()
-    assert app is not None
-    QCoreApplication.postEvent(app, _file_open_event(book))
-    assert book_lock.wait_for_file_open(app, timeout_ms=2000) == book
-    assert book_lock.wait_for_file_open(app, timeout_ms=50) is None
 
 
 def test_raise_window_shows_a_minimised_window(qtbot: QtBot) -> None:
@@ -205,26 +179,21 @@ def test_raise_window_shows_a_minimised_window(qtbot: QtBot) -> None:
     window = QWidget()
     qtbot.addWidget(window)
     window.showMinimized()
-    book_lock.raise_window(window)
+    raise_socket.raise_window(window)
     assert window.isVisible() and not window.isMinimized()
-
-
-def test_filter_ignores_other_events(qtbot: QtBot) -> None:
-    catcher = book_lock.FileOpenFilter(lambda path: pytest.fail(f"opened {path}"))
-    assert not catcher.eventFilter(QObject(), QEvent(QEvent.Type.Show))
 
 
 _HOLDER = """
 import sys
 from PySide6.QtCore import QCoreApplication
-from app.desktop import book_lock
+from app.desktop import book_lock, raise_socket
 app = QCoreApplication([])
 lock = book_lock.acquire_book(sys.argv[1])
 assert lock is not None
 def on_raise():
     print("raised", flush=True)
     app.quit()
-server = book_lock.serve_raise_requests(sys.argv[1], on_raise)
+server = raise_socket.serve_raise_requests(sys.argv[1], on_raise)
 assert server is not None
 print("ready", flush=True)
 sys.exit(app.exec())
@@ -246,7 +215,7 @@ def test_second_process_raises_the_first_and_does_not_get_the_lock(
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "ready"
         assert book_lock.acquire_book(book) is None
-        assert book_lock.claim_book(book, raise_timeout_ms=5000).mode is ClaimMode.RAISED
+        assert book_claim.claim_book(book, raise_timeout_ms=5000).mode is ClaimMode.RAISED
         assert holder.stdout.readline().strip() == "raised"
         assert holder.wait(timeout=10) == 0
     finally:
@@ -260,17 +229,17 @@ def test_second_process_raises_the_first_and_does_not_get_the_lock(
 
 def test_guard_holds_a_book_once_and_serves_raises_for_it(qtbot: QtBot, book: Path) -> None:
     raised: list[bool] = []
-    guard = book_lock.BookGuard()
+    guard = book_claim.BookGuard()
     first = guard.claim(book, lambda: raised.append(True))
     assert first.mode is ClaimMode.WRITE and guard.holds(book)
     # Asking again in the same process (File ▸ Open of an open book) is not a conflict.
     assert guard.claim(book, lambda: pytest.fail("second server")).lock is first.lock
     # Another launch on the same book is told to stand down, and this window is raised.
-    assert book_lock.claim_book(book).mode is ClaimMode.RAISED
+    assert book_claim.claim_book(book).mode is ClaimMode.RAISED
     assert raised == [True]
     guard.release(book)
     assert not guard.holds(book)
-    assert not book_lock.ask_running_instance_to_raise(book, timeout_ms=100)
+    assert not raise_socket.ask_running_instance_to_raise(book, timeout_ms=100)
     lock = book_lock.acquire_book(book)
     assert lock is not None
     lock.release()
@@ -278,7 +247,7 @@ def test_guard_holds_a_book_once_and_serves_raises_for_it(qtbot: QtBot, book: Pa
 
 def test_guard_release_all_frees_every_book(qtbot: QtBot, book: Path, tmp_path: Path) -> None:
     other = tmp_path / "Club.tallybook"
-    guard = book_lock.BookGuard()
+    guard = book_claim.BookGuard()
     for path in (book, other):
         assert guard.claim(path, lambda: None).mode is ClaimMode.WRITE
     guard.release_all()

@@ -11,7 +11,7 @@ from app_helpers import DAY, balance, household, open_account
 from PySide6.QtCore import Qt
 
 from app.dialogs.account_edit import CloseAccountDialog, RenameAccountDialog
-from app.dialogs.entry import EntryDialog
+from app.dialogs.deposit_withdraw import EntryDialog
 from app.dialogs.entry_form import CLOSED_ACCOUNT, UNCHANGED, EntryFormDialog
 from app.dialogs.open_account import OpenAccountDialog
 from app.dialogs.split import SplitEntryDialog

@@ -47,7 +47,7 @@ def test_verify_integrity_of_an_intact_book(
 ) -> None:
     window = open_window(book_file)
     assert window.status.integrity_label.text() == "Integrity: not verified yet"
-    with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
+    with qtbot.waitSignal(window.operations.verified, timeout=10_000):
         window.actions_.verify.trigger()
     assert window.status.integrity_label.text() == "Integrity: verified ✓ at head #9"
     # the head's hash is what a person writes down: a later verify proves nothing before changed
@@ -63,7 +63,7 @@ def test_verify_integrity_names_the_first_tampered_event(
 ) -> None:
     tamper(book_file, 9)  # the withdrawal at Market
     window = open_window(book_file)
-    with qtbot.waitSignal(window.tasks.verified, timeout=10_000):
+    with qtbot.waitSignal(window.operations.verified, timeout=10_000):
         window.actions_.verify.trigger()
     assert window.status.integrity_label.text() == "Integrity: TAMPERED at #9"
     (text,) = message_boxes.texts("critical")
@@ -82,7 +82,7 @@ def test_save_a_copy_writes_a_book_with_the_same_events(
     window = open_window(book_file)
     target = tmp_path / "copy"
     answer_file_dialog(monkeypatch, "getSaveFileName", target)
-    with qtbot.waitSignal(window.tasks.copied, timeout=10_000):
+    with qtbot.waitSignal(window.operations.copied, timeout=10_000):
         window.actions_.save_copy.trigger()
     with Book.open(tmp_path / "copy.tallybook", readonly=True) as copy:
         assert copy.store.head()[0] == 9
@@ -93,7 +93,7 @@ def test_rebuild_views_keeps_what_is_shown(
     book_file: Path, open_window: Window, qtbot: Any
 ) -> None:
     window = open_window(book_file)
-    with qtbot.waitSignal(window.tasks.rebuilt, timeout=10_000) as rebuilt:
+    with qtbot.waitSignal(window.operations.rebuilt, timeout=10_000) as rebuilt:
         window.actions_.rebuild.trigger()
     assert rebuilt.args == [True]
     assert window.history_dock.table.model().rowCount() == 9

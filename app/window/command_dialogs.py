@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from app.controller import CommandController
 from app.dialogs.account_edit import CloseAccountDialog, RenameAccountDialog
 from app.dialogs.base import CommandDialog
-from app.dialogs.entry import EntryDialog, EntryKind
+from app.dialogs.deposit_withdraw import EntryDialog, EntryKind
 from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.open_account import OpenAccountDialog
 from app.dialogs.split import SplitEntryDialog

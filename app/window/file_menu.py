@@ -1,0 +1,108 @@
+"""The File menu's book commands: New Book, New Sample Book, Open, Open Recent, Save a Copy.
+
+Each asks for a file name; opening and creating books is the :class:`BookOpener`'s business,
+copying the book's :class:`BookOperations`'.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from app.background.book_operations import BookOperations
+from app.desktop.paths import BOOK_FILTER, with_book_suffix
+from app.desktop.settings import AppSettings
+from app.window.window_parts import BookOpener
+
+
+class FileMenu(QObject):
+    """The book commands of one window's File menu, and its Open Recent submenu."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        book: Path,
+        opener: BookOpener,
+        settings: AppSettings,
+        operations: BookOperations,
+        recent_menu: QMenu,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._book = book
+        self._opener = opener
+        self._settings = settings
+        self._operations = operations
+        self._recent_menu = recent_menu
+        recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.fill_recent_menu()
+
+    @Slot()
+    def new_book(self) -> None:
+        path = self._ask_new_path("New Book")
+        if path is not None:
+            self._opener.create_book(path)
+
+    @Slot()
+    def new_sample_book(self) -> None:
+        path = self._ask_new_path("New Sample Book", "Sample Books")
+        if path is not None:
+            self._opener.create_sample_book(path)
+
+    @Slot()
+    def open_book(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self._window, "Open Book", str(self._book.parent), BOOK_FILTER
+        )
+        if name:
+            self._opener.open_book(Path(name))
+
+    @Slot()
+    def save_copy(self) -> None:
+        suggestion = self._book.with_name(f"{self._book.stem} copy.tallybook")
+        name, _ = QFileDialog.getSaveFileName(
+            self._window, "Save a Copy", str(suggestion), BOOK_FILTER
+        )
+        if not name:
+            return
+        target = with_book_suffix(Path(name))
+        if target.resolve() == self._book.resolve():
+            QMessageBox.warning(
+                self._window, "Save a Copy", "Choose another file than the book itself."
+            )
+            return
+        self._operations.save_copy(target)
+
+    @Slot()
+    def fill_recent_menu(self) -> None:
+        menu = self._recent_menu
+        menu.clear()
+        books = self._settings.recent_books()
+        for path in books:
+            action = menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self._opener.open_book(p))
+        if books:
+            menu.addSeparator()
+            menu.addAction("Clear Menu").triggered.connect(self._settings.clear_recent_books)
+        menu.setEnabled(bool(books))
+
+    def _ask_new_path(self, title: str, stem: str = "New Book") -> Path | None:
+        suggestion = self._book.parent / f"{stem}.tallybook"
+        name, _ = QFileDialog.getSaveFileName(
+            self._window, title, str(suggestion), BOOK_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if not name:
+            return None
+        path = with_book_suffix(Path(name))
+        if path.exists():
+            QMessageBox.warning(
+                self._window, title, f"“{path.name}” already exists. Books are never "
+                "overwritten; choose another name.",
+            )  # fmt: skip
+            return None
+        return path

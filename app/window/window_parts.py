@@ -1,0 +1,44 @@
+"""What the main window is built from: one open book's parts, and who opens other books."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from app.controller import CommandController
+from app.models.accounts import AccountsModel
+from app.models.history import HistoryModel
+from app.models.register import RegisterModel
+from app.window.event_details import EventDetails
+from app.window.time_travel import TimeTravel
+from app.window.timeline import EventCaption
+from domain.model.entries import EntryCommand
+
+
+class BookOpener(Protocol):
+    """What the window asks of the application for other book files."""
+
+    def open_book(self, path: Path) -> object: ...
+
+    def create_book(self, path: Path) -> object: ...
+
+    def create_sample_book(self, path: Path) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WindowParts:
+    """The pieces of one open book the window shows (built by the launcher)."""
+
+    path: Path
+    controller: CommandController
+    travel: TimeTravel
+    accounts: AccountsModel
+    register: RegisterModel
+    history: HistoryModel
+    details: EventDetails
+    caption: EventCaption
+    entry_command: Callable[[str], EntryCommand]  # what a correction starts from
+    read_only_note: str = ""
+    notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
