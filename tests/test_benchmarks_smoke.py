@@ -34,6 +34,8 @@ def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
     assert figures["size"]["read_models_bytes_per_event"] > 0
     assert figures["size"]["bytes_per_event"] > 0
     assert figures["rebuild"]["events"] == 300
+    for reading in ("read_all", "read_all_store", "sqlite_json", "verify"):
+        assert figures[reading]["events"] == 300 and figures[reading]["events_per_s"] > 0
     assert figures["as_of"]["all_balances"]["median_ms"] > 0
     assert figures["account"]["account_events"] > 0
     assert figures["open"]["accounts"] == 40 + 2  # and Opening Balances in EUR and in USD

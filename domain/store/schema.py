@@ -1,6 +1,6 @@
 """The book's tables as SQLAlchemy Core definitions, shared by every SQL backend.
 
-Backend-specific DDL (SQLite triggers, pragmas) lives in the dialect modules; the
+Backend-specific DDL (SQLite triggers, pragmas) lives with each backend (``sqlite.ddl``); the
 ``sqlite_with_rowid`` options below are dialect-prefixed and ignored by other backends.
 """
 
@@ -57,7 +57,7 @@ stream_links = Table(
 commands = Table(
     "commands",
     metadata,
-    # the id as given, or the bytes it spells in base32 or hex (see sqlite.py: _command_key)
+    # the id as given, or the bytes it spells in base32 or hex (see sqlite/backend.py: command_key)
     Column("command_id", Text, primary_key=True),
     Column("first_position", Integer, nullable=False),
     Column("last_position", Integer, nullable=False),

@@ -15,7 +15,7 @@ from typing import Any
 
 import _common as c
 
-SCRIPTS = ("bench_store.py", "bench_read.py", "bench_gui.py")  # bench_gui: Qt offscreen
+SCRIPTS = ("bench_store.py", "bench_read.py", "bench_read_all.py", "bench_gui.py")  # gui: offscreen
 
 
 def main(argv: list[str]) -> int:

@@ -39,6 +39,8 @@ from domain.model.errors import (
 )
 from domain.model.events import AccountType, EntryKind, EntryPosted, Posting, to_data
 from domain.store.base import Metadata, NewEvent, Snapshot, StoredEvent
+from domain.store.event_store import BackendEventStore
+from domain.store.memory import InMemoryEventStore
 from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
@@ -73,8 +75,14 @@ def path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(path: Path) -> Iterator[SqliteEventStore]:
-    with SqliteEventStore.create(path) as created:
+def store(request: pytest.FixtureRequest) -> Iterator[BackendEventStore]:
+    """The book file at ``path`` for a test that names it (it opens the file again, as
+    another process), else a store in memory: the service's rules are the same on both."""
+    if "path" not in request.fixturenames:
+        with InMemoryEventStore() as in_memory:
+            yield in_memory
+        return
+    with SqliteEventStore.create(request.getfixturevalue("path")) as created:
         yield created
 
 

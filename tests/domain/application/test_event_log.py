@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from app.composition import Book
+from domain.application.event_log import EventLog
+from domain.application.service import BookService
 from domain.model.commands import Deposit, OpenAccount
 from domain.model.events import AccountType
+from domain.store.memory import InMemoryEventStore
 
 DAY = dt.date(2024, 3, 1)
 
 
-def fill(book: Book) -> None:
+@dataclass
+class InMemoryBook:
+    """What ``fill`` and the reading tests use of a Book, on a store in memory."""
+
+    service: BookService
+    events: EventLog
+
+
+@contextlib.contextmanager
+def in_memory() -> Iterator[InMemoryBook]:
+    with InMemoryEventStore() as store:
+        yield InMemoryBook(BookService(store), EventLog(store))
+
+
+def fill(book: Book | InMemoryBook) -> None:
     book.service.execute(OpenAccount(account_id="chk", name="Checking",
                                      account_type=AccountType.ASSET, currency="EUR",
                                      opening_date=DAY))  # fmt: skip
@@ -26,8 +46,8 @@ def fill(book: Book) -> None:
         book.service.execute(deposit)
 
 
-def test_event_reads_one_position_or_none(tmp_path: Path) -> None:
-    with Book.create(tmp_path / "b.tallybook") as book:
+def test_event_reads_one_position_or_none() -> None:
+    with in_memory() as book:
         fill(book)
         assert book.events.head() == 5
         third = book.events.event(3)
@@ -37,8 +57,8 @@ def test_event_reads_one_position_or_none(tmp_path: Path) -> None:
         assert book.events.event(6) is None
 
 
-def test_events_after_a_position_stop_at_the_limit_or_the_head(tmp_path: Path) -> None:
-    with Book.create(tmp_path / "b.tallybook") as book:
+def test_events_after_a_position_stop_at_the_limit_or_the_head() -> None:
+    with in_memory() as book:
         fill(book)
         assert [e.position for e in book.events.events_after(0, 2)] == [1, 2]
         assert [e.position for e in book.events.events_after(3, 10)] == [4, 5]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from domain.model.errors import BookError, DamagedBook, NewerFormat, NotABook
-from domain.store import sqlite_dialect as dialect
 from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
+from domain.store.sqlite import connection as sqlite_connection
 
 NoNewFiles = Callable[[Path], AbstractContextManager[None]]  # conftest's fixture
 
@@ -230,6 +230,6 @@ def test_a_book_that_cannot_be_opened_is_a_book_error_not_a_crash(
 
     # the file checks pass; the store's own connection is refused (as SQLite refuses a WAL
     # reader that cannot create its -shm file)
-    monkeypatch.setattr(dialect, "_connect", refuse)
+    monkeypatch.setattr(sqlite_connection, "connect", refuse)
     with pytest.raises(BookError, match=r"b\.tallybook cannot be opened: unable to open"):
         SqliteEventStore.open(path, readonly=True)

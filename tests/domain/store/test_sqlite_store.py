@@ -18,7 +18,8 @@ from domain.model.commands import ID_ALPHABET, new_id
 from domain.model.errors import CommandIdReused, StoreError
 from domain.model.events import AccountOpened, AccountType, from_data
 from domain.store.base import Metadata, NewEvent, Snapshot, expand_metadata
-from domain.store.sqlite import SqliteEventStore, _command_key
+from domain.store.sqlite import SqliteEventStore
+from domain.store.sqlite.backend import command_key
 
 Book = Callable[..., SqliteEventStore]
 
@@ -115,7 +116,7 @@ def test_command_keys_are_the_bytes_base32_spells() -> None:
     ids = [new_id() for _ in range(200)] + ["2" * 16, "z" * 16, "234567abcdefghij"]
     for command_id in ids:
         standard = command_id.translate(to_standard)
-        assert _command_key(command_id) == base64.b32decode(standard)
+        assert command_key(command_id) == base64.b32decode(standard)
 
 
 def test_an_append_after_our_own_commit_reads_neither_head_nor_known_versions(

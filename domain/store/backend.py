@@ -1,0 +1,158 @@
+"""What the engine-neutral event store needs from a database: rows in, rows out, transactions.
+
+The store (``domain.store.event_store``) owns every rule: idempotency, expected versions, the
+hash chain, verification. A backend only stores and fetches rows of the tables in
+``domain.store.schema`` and runs transactions, so SQLite (``domain.store.sqlite``), memory
+(``domain.store.memory``) or PostgreSQL (say psycopg, with ``SELECT ... FOR UPDATE`` on a lock
+row or ``pg_advisory_xact_lock`` as the write lock) can each implement it.
+
+An event row is a tuple in ``EVENT_COLUMNS`` order, its text fields exactly as stored (the
+hash covers that text): (position, stream_id, stream_version, type, schema_version,
+data JSON, metadata JSON, recorded_at µs since the epoch UTC, hash bytes, also_in JSON or None).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from domain.model.errors import StoreError
+
+EventRow = tuple[Any, ...]
+"""One event as stored, in ``EVENT_COLUMNS`` order."""
+LinkRow = tuple[str, int, int]
+"""(stream_id, version, position): an event also in another stream, at that stream's version."""
+DataRow = tuple[int, str, int, str]
+"""(position, type, schema_version, data JSON): what a replaying reader needs."""
+CommandRow = tuple[int, int, bytes | None]
+"""(first_position, last_position, fingerprint or None) of a stored command."""
+SnapshotRow = tuple[int, str, str]
+"""(version, code_version, state JSON) of a stream's snapshot."""
+HeadRow = tuple[int, bytes, int]
+"""(position, hash, recorded_at µs) of the last event."""
+
+EVENT_COLUMNS = (
+    "position", "stream_id", "stream_version", "type", "schema_version", "data", "metadata",
+    "recorded_at", "hash", "also_in",
+)  # fmt: skip
+
+
+class StoreBackend(ABC):
+    """Row storage for one store object: one connection, one thread at a time.
+
+    Reads outside a write transaction see the latest commits (``end_read`` ends whatever read
+    snapshot the driver keeps open). Every method may raise the driver's errors; ``errors``
+    turns them into the store's (``domain.model.errors``).
+    """
+
+    # ---------------------------------------------------------------- errors
+
+    @abstractmethod
+    def errors(self) -> AbstractContextManager[None]:
+        """A reusable context manager turning driver errors into the store's errors
+        (busy: ConcurrencyError, damaged: DamagedBook, disk: DiskError)."""
+
+    @abstractmethod
+    def translate(self, exc: BaseException) -> StoreError | None:
+        """The store's error for a driver error raised by other code inside a transaction
+        (a read model's write on a full disk, say), or None to let ``exc`` through."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """What the backend holds, for messages ("/path/to/book.tallybook")."""
+
+    # ---------------------------------------------------------------- transactions
+
+    @abstractmethod
+    def begin_write(self) -> None:
+        """Begin a transaction holding the book's write lock (waiting for another writer);
+        versions checked inside it then stay true until it ends."""
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """End the transaction, undoing it; also after a failed commit."""
+
+    @abstractmethod
+    def savepoint(self, name: str) -> None: ...
+
+    @abstractmethod
+    def release(self, name: str) -> None: ...
+
+    @abstractmethod
+    def rollback_to(self, name: str) -> None:
+        """Undo the work since ``savepoint(name)`` and release it."""
+
+    @abstractmethod
+    def end_read(self) -> None:
+        """Outside a write transaction: end any read snapshot still open, so the next read
+        sees the latest commits."""
+
+    @abstractmethod
+    def change_stamp(self) -> object:
+        """Inside a write transaction: a value that changes whenever another connection
+        commits (an equal stamp means nobody else wrote since it was taken)."""
+
+    # ---------------------------------------------------------------- events
+
+    @abstractmethod
+    def head_row(self) -> HeadRow | None:
+        """The last event's (position, hash, recorded_at), None for an empty book."""
+
+    @abstractmethod
+    def event_rows(self, after: int, upto: int, limit: int) -> list[EventRow]:
+        """Events with ``after`` < position <= ``upto`` in order, at most ``limit``."""
+
+    @abstractmethod
+    def event_rows_from(self, first: int, limit: int) -> list[EventRow]:
+        """Events from position ``first`` on (no upper bound) in order, at most ``limit``."""
+
+    @abstractmethod
+    def data_rows(self, after: int, upto: int, limit: int) -> list[DataRow]:
+        """Like :meth:`event_rows`, only (position, type, schema_version, data)."""
+
+    @abstractmethod
+    def stream_rows(self, stream_id: str, after: int, upto: int) -> list[EventRow]:
+        """The events (own and linked) at versions ``after`` < v <= ``upto`` of a stream,
+        in version order (versions are dense: own events and links count alike)."""
+
+    @abstractmethod
+    def recorded_at(self, position: int) -> int | None:
+        """The recorded_at (µs) of the event at ``position``, None if there is none."""
+
+    @abstractmethod
+    def stream_version(self, stream_id: str) -> int:
+        """The highest version among the stream's own events and links (0: none)."""
+
+    @abstractmethod
+    def insert_events(self, rows: Sequence[EventRow], links: Sequence[LinkRow]) -> None:
+        """Insert the events (position = head + 1 onwards) and their links."""
+
+    # ---------------------------------------------------------------- commands
+
+    @abstractmethod
+    def command_row(self, command_id: str) -> CommandRow | None: ...
+
+    @abstractmethod
+    def insert_command(
+        self, command_id: str, first: int, last: int, fingerprint: bytes | None
+    ) -> None: ...
+
+    # ---------------------------------------------------------------- snapshots
+
+    @abstractmethod
+    def snapshot_row(self, stream_id: str) -> SnapshotRow | None: ...
+
+    @abstractmethod
+    def put_snapshot(self, stream_id: str, version: int, code_version: str, state: str) -> None:
+        """Insert or replace the stream's one snapshot."""
+
+    # ---------------------------------------------------------------- lifetime
+
+    @abstractmethod
+    def close(self) -> None:
+        """Roll back anything open and release the connection (idempotent)."""

@@ -1,0 +1,96 @@
+"""Reading the log from a backend in batches: by position, by stream, by time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from domain.store.backend import StoreBackend
+from domain.store.base import StoredEvent
+from domain.store.gc_pause import gc_paused
+from domain.store.rows import DECODE, to_events
+
+DataRow = tuple[int, str, int, dict[str, Any]]
+"""(position, type, schema_version, data) of one event: what a replaying reader needs."""
+
+
+def events_between(
+    backend: StoreBackend,
+    errors: AbstractContextManager[None],
+    after: int,
+    end: Callable[[], int],
+    size: int,
+) -> Iterator[StoredEvent]:
+    """Events with ``after`` < position <= ``end()``, fetched ``size`` at a time (``end`` is
+    called when reading starts, as a generator does nothing before its first item)."""
+    upto = end()
+    position = after
+    while position < upto:
+        with errors:
+            rows = backend.event_rows(position, upto, size)
+        if not rows:
+            return
+        yield from to_events(rows)
+        position = rows[-1][0]
+
+
+def data_between(
+    backend: StoreBackend,
+    errors: AbstractContextManager[None],
+    after: int,
+    end: Callable[[], int],
+    size: int,
+) -> Iterator[list[DataRow]]:
+    """Batches of (position, type, schema_version, data), ``after`` < position <= ``end()``."""
+    upto = end()
+    decode = DECODE
+    position = after
+    while position < upto:
+        with errors:
+            rows = backend.data_rows(position, upto, size)
+        if not rows:
+            return
+        with gc_paused():
+            batch = [(p, t, v, decode(d)[0]) for p, t, v, d in rows]
+        yield batch
+        position = rows[-1][0]
+
+
+def stream_events(
+    backend: StoreBackend,
+    errors: AbstractContextManager[None],
+    start: Callable[[], None],
+    stream_id: str,
+    after_version: int,
+    size: int,
+) -> Iterator[StoredEvent]:
+    """Events of one stream with version > ``after_version``, ``size`` versions at a time
+    (versions are dense, so a window of versions is exactly one batch); ``start`` is called
+    when reading starts."""
+    start()
+    after = after_version
+    while True:
+        with errors:
+            rows = backend.stream_rows(stream_id, after, after + size)
+        yield from to_events(rows)
+        if len(rows) < size:
+            return
+        after += size
+
+
+def last_recorded_by(backend: StoreBackend, head: int, target: int) -> int:
+    """The last position up to ``head`` recorded at or before ``target`` µs (0 if none).
+
+    Binary search over positions: recorded_at never decreases along the log.
+    """
+    recorded_at = backend.recorded_at
+    low, high = 0, head
+    while low < high:
+        middle = (low + high + 1) // 2
+        micros = recorded_at(middle)
+        if micros is not None and micros <= target:
+            low = middle
+        else:
+            high = middle - 1
+    return low

@@ -1,0 +1,176 @@
+"""The event store on one SQLite file, through SQLAlchemy 2 Core.
+
+One store object holds one SQLAlchemy ``Connection`` (one thread at a time). Write
+transactions begin with BEGIN IMMEDIATE, so concurrent processes queue for the write lock and an
+optimistic version check inside the transaction is final.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Connection, insert
+
+from domain.model.errors import DamagedBook
+from domain.store import schema
+from domain.store.base import BookInfo, Progress
+from domain.store.event_store import BackendEventStore
+from domain.store.sqlite import backup as sqlite_backup
+from domain.store.sqlite import ddl
+from domain.store.sqlite.backend import SqliteBackend
+from domain.store.sqlite.connection import BEGIN_WRITE, create_engine_for
+from domain.store.sqlite.errors import translated_errors
+from domain.store.sqlite.opening import DEFAULT_BUSY_TIMEOUT, inspect_book
+
+
+class SqliteEventStore(BackendEventStore):
+    """The event store of one book file. Use :meth:`create` or :meth:`open`."""
+
+    def __init__(self, path: Path, info: BookInfo, *, readonly: bool, busy_timeout: float) -> None:
+        self._sqlite = SqliteBackend(path, readonly=readonly, busy_timeout=busy_timeout)
+        super().__init__(self._sqlite, info, readonly=readonly)
+        self._path = path
+        if not readonly:
+            try:
+                self._add_missing_columns()
+            except BaseException:
+                self.close()
+                raise
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def create(
+        cls, path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    ) -> SqliteEventStore:
+        """Create a new, empty book at ``path``; refuses (FileExistsError) if anything is there.
+
+        The book is built under a temporary name and linked into place, so ``path`` never
+        holds a half-made book and two creators cannot both win.
+        """
+        path = Path(path)
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "a file is already there; not overwriting", path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "no such folder for the new book", path.parent)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
+        try:
+            engine = create_engine_for(
+                tmp,
+                readonly=False,
+                busy_timeout=busy_timeout,
+                begin_sql=lambda: BEGIN_WRITE,
+                create=True,
+            )
+            try:
+                with engine.begin() as conn:
+                    schema.metadata.create_all(conn)
+                    ddl.create_triggers(conn)
+                    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+                    conn.execute(
+                        insert(schema.book),
+                        [
+                            {"key": "format_version", "value": str(schema.FORMAT_VERSION)},
+                            {"key": "book_id", "value": str(uuid.uuid4())},
+                            {"key": "created_at", "value": now},
+                        ],
+                    )
+            finally:
+                engine.dispose()  # last connection closes: WAL checkpointed and removed
+            try:
+                os.link(tmp, path)  # atomic and never overwrites
+            except FileExistsError:
+                raise FileExistsError(
+                    errno.EEXIST, "a file is already there; not overwriting", path
+                ) from None
+            except OSError:  # file systems without hard links
+                if os.path.lexists(path):
+                    raise FileExistsError(
+                        errno.EEXIST, "a file is already there; not overwriting", path
+                    ) from None
+                os.rename(tmp, path)
+            ddl.sync_directory(path)
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return cls.open(path, busy_timeout=busy_timeout)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        readonly: bool = False,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> SqliteEventStore:
+        """Open an existing book.
+
+        Raises NotABook, DamagedBook or NewerFormat (naming the file) and leaves the file
+        untouched when it cannot be used. Reads only the header, schema, book table and
+        last event, so it is fast on any size of book.
+        """
+        path = Path(path)
+        values = inspect_book(path, busy_timeout)
+        try:
+            created = dt.datetime.fromisoformat(values["created_at"])
+        except ValueError:
+            raise DamagedBook(f"{path} is damaged: garbled creation time") from None
+        info = BookInfo(int(values["format_version"]), values["book_id"], created)
+        return cls(path, info, readonly=readonly, busy_timeout=busy_timeout)
+
+    def _add_missing_columns(self) -> None:
+        # a look first: the write lock (which another writer may hold) only if there is work
+        conn = self._sqlite.connection
+        with translated_errors(self._path):
+            missing = ddl.missing_columns(conn)
+            self._end_implicit()
+        if missing:
+            with self.transaction(), translated_errors(self._path):
+                ddl.add_missing_columns(conn)
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def connection(self) -> Connection:
+        """The SQLAlchemy connection of this store; read models write through it inside
+        :meth:`transaction` so their rows commit atomically with the events."""
+        return self._sqlite.connection
+
+    # ------------------------------------------------------------ copying
+
+    def backup(
+        self,
+        target_path: str | os.PathLike[str],
+        progress: Progress | None = None,
+        *,
+        pages_per_step: int = 1024,
+    ) -> bool:
+        """Write a consistent copy of this book to the new file ``target_path``.
+
+        Uses SQLite's online backup from one read snapshot, so other connections (this one
+        included) may keep writing meanwhile; what is copied is the book as last committed.
+        Refuses (FileExistsError) if anything is at ``target_path``; a cancelled or failed copy
+        leaves nothing there. ``progress(pages_done, pages_total)`` is called after each step of
+        ``pages_per_step`` pages; returning False cancels. Returns True when the copy is
+        complete (and opens as a book).
+        """
+        target = Path(target_path)
+        finished = sqlite_backup.backup(
+            self._path, target, progress=progress, pages_per_step=pages_per_step
+        )
+        if finished:
+            inspect_book(target)
+        return finished
+
+    def __enter__(self) -> SqliteEventStore:
+        return self

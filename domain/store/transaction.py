@@ -1,0 +1,176 @@
+"""Transactions of a store over a backend, and what the store may trust inside them."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from types import TracebackType
+
+from domain.model.errors import StoreError
+from domain.store.backend import HeadRow, StoreBackend
+
+
+class StoreTransaction:
+    """The write lock outermost, a savepoint when nested. A plain class, as every command
+    enters one or two and a generator-based one cost several microseconds each."""
+
+    __slots__ = ("_name", "_root", "_saved_head", "_store")
+
+    def __init__(self, store: TransactionalStore) -> None:
+        self._store = store
+        self._root = False
+        self._name = ""
+        self._saved_head: HeadRow | None = None
+
+    def __enter__(self) -> None:
+        store = self._store
+        if store._depth:
+            self._name, self._saved_head = store._savepoint()
+        else:
+            store._begin()
+            self._root = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        failed = exc_type is not None
+        store = self._store
+        if not self._root:
+            store._end_savepoint(self._name, self._saved_head, failed)
+            return
+        store._end(failed)
+        if exc is not None:  # rolled back; a driver error from inside (say, the read models
+            translated = store._backend.translate(exc)  # on a full disk) says so
+            if translated is not None:
+                raise translated from exc
+
+
+class TransactionalStore:
+    """A store's transactions on its backend: the write lock outermost, savepoints nested,
+    and the head and stream versions it may trust while it holds the lock."""
+
+    def __init__(self, backend: StoreBackend, genesis: bytes, *, readonly: bool) -> None:
+        self._backend = backend
+        self._errors = backend.errors()
+        self._readonly = readonly
+        self._genesis = genesis
+        self._depth = 0
+        # (position, hash, recorded_at µs) of the last event, valid inside a write transaction
+        self._head: HeadRow | None = None
+        # What this store knows of the log as of its last commit, trusted again by a write
+        # transaction that finds the backend's change stamp unchanged (nobody else committed
+        # since; the write lock then keeps it so): the head, and the versions of the streams
+        # it has read or written. Any rollback forgets it all.
+        self._known_stamp: object = None
+        self._known_head: HeadRow | None = None
+        self._versions: dict[str, int] = {}
+        # a command id this write transaction found unused and has not written since
+        self._absent_command: str | None = None
+
+    @property
+    def readonly(self) -> bool:
+        return self._readonly
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside :meth:`transaction`."""
+        return self._depth > 0
+
+    # ------------------------------------------------------------ transactions
+
+    def _check_writable(self) -> None:
+        if self._readonly:
+            raise StoreError(f"{self._backend.describe()} was opened read-only")
+
+    def transaction(self, *, allow_readonly: bool = False) -> AbstractContextManager[None]:
+        """A write transaction: the write lock outermost, a savepoint when nested.
+
+        Everything inside commits or rolls back together; a nested block that raises rolls
+        back only its own work. Waits (up to the backend's timeout) for other writers; gives
+        up with ConcurrencyError. ``allow_readonly`` permits it on a read-only store too, to
+        write derived data the backend keeps beside the book (the read-model cache).
+        """
+        if not allow_readonly:
+            self._check_writable()
+        return StoreTransaction(self)
+
+    def _begin(self) -> None:
+        backend = self._backend
+        with self._errors:
+            backend.end_read()
+            backend.begin_write()
+            try:
+                self._head = self._current_head()
+            except BaseException:
+                self._forget()
+                backend.rollback()
+                raise
+        self._depth = 1
+
+    def _current_head(self) -> HeadRow:
+        """The head, once the write lock is ours: another writer may have appended since our
+        last transaction; if nobody else committed anything, it is as we left it."""
+        stamp = self._backend.change_stamp()
+        if stamp == self._known_stamp and self._known_head is not None:
+            return self._known_head
+        self._forget()
+        self._known_stamp = stamp
+        return self._read_head()
+
+    def _forget(self) -> None:
+        """Drop what this store knew of the log (after a rollback or another's commit)."""
+        self._known_stamp = None
+        self._known_head = None
+        self._versions.clear()
+
+    def _end(self, failed: bool) -> None:
+        head = self._head
+        self._depth = 0
+        self._head = None
+        self._absent_command = None
+        backend = self._backend
+        if not failed:
+            try:
+                with self._errors:
+                    backend.commit()
+            except BaseException:
+                # whatever a failed commit (a full disk) left behind, a rollback ends it:
+                # the next transaction can begin
+                self._forget()
+                backend.rollback()
+                raise
+            self._known_head = head
+            return
+        self._forget()
+        backend.rollback()
+
+    def _savepoint(self) -> tuple[str, HeadRow | None]:
+        name = f"store_{self._depth}"
+        with self._errors:
+            self._backend.savepoint(name)
+        self._depth += 1
+        return name, self._head
+
+    def _end_savepoint(self, name: str, saved_head: HeadRow | None, failed: bool) -> None:
+        self._depth -= 1
+        if failed:
+            self._head = saved_head
+            # versions written inside are undone; those read before may be dropped too
+            self._versions.clear()
+            self._absent_command = None
+            with self._errors:
+                self._backend.rollback_to(name)
+            return
+        with self._errors:
+            self._backend.release(name)
+
+    def _read_head(self) -> HeadRow:
+        row = self._backend.head_row()
+        return row if row is not None else (0, self._genesis, 0)
+
+    def _end_implicit(self) -> None:
+        if self._depth == 0:
+            with self._errors:
+                self._backend.end_read()

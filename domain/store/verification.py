@@ -1,0 +1,127 @@
+"""Walking the hash chain, and telling what happened where it breaks."""
+
+from __future__ import annotations
+
+from domain.model.errors import DamagedBook
+from domain.store.backend import EventRow, StoreBackend
+from domain.store.base import Progress, VerifyReport
+from domain.store.rows import chains
+
+_LOOKAHEAD = 64  # rows verify inspects after a broken link to tell what happened
+
+
+def verify(
+    backend: StoreBackend, genesis: bytes, progress: Progress | None, batch_size: int
+) -> VerifyReport:
+    """Recompute every hash from ``genesis``; see :meth:`EventStore.verify`."""
+    previous = genesis
+    expected = 1
+    try:
+        with backend.errors():
+            head = backend.head_row()
+    except DamagedBook as exc:
+        return _bad(0, previous, 1, "damaged", str(exc))
+    total = 0 if head is None else head[0]
+    while True:
+        rows, damage = _batch(backend, expected, total, batch_size)
+        for row in rows:
+            if row[0] != expected:
+                return _bad(
+                    expected - 1, previous, expected, "removed",
+                    f"positions {expected} to {row[0] - 1} are missing",
+                )  # fmt: skip
+            if not chains(previous, row, expected):
+                return _diagnose(backend, expected, previous)
+            previous = row[8]
+            expected += 1
+        if damage:
+            return _bad(expected - 1, previous, expected, "damaged", damage)
+        if not rows:
+            break
+        if progress is not None and progress(expected - 1, total) is False:
+            return VerifyReport(
+                ok=False, events=expected - 1, head_position=expected - 1,
+                head_hash=previous.hex(), cancelled=True,
+            )  # fmt: skip
+    return VerifyReport(
+        ok=True, events=expected - 1, head_position=expected - 1, head_hash=previous.hex()
+    )
+
+
+def _batch(backend: StoreBackend, first: int, upto: int, size: int) -> tuple[list[EventRow], str]:
+    """Rows from position ``first`` to ``upto``, and the damage message if the backend failed.
+
+    When a batch hits a damaged page, the rows are read one by one so verification names
+    the first position that cannot be read.
+    """
+    errors = backend.errors()
+    try:
+        with errors:
+            return backend.event_rows(first - 1, upto, size), ""
+    except DamagedBook:
+        pass
+    rows: list[EventRow] = []
+    position = first - 1
+    for _ in range(size):
+        try:
+            with errors:
+                one = backend.event_rows(position, upto, 1)
+        except DamagedBook as exc:
+            return rows, str(exc)
+        if not one:
+            break
+        rows.append(one[0])
+        position = one[0][0]
+    return rows, ""
+
+
+def _bad(done: int, previous: bytes, position: int, problem: str, message: str) -> VerifyReport:
+    return VerifyReport(
+        ok=False,
+        events=done,
+        head_position=done,
+        head_hash=previous.hex(),
+        first_bad_position=position,
+        problem=problem,
+        details={"message": f"position {position}: {message}"},
+    )
+
+
+def _diagnose(backend: StoreBackend, position: int, previous: bytes) -> VerifyReport:
+    """Tell what happened at ``position``, the first event whose hash does not chain."""
+    with backend.errors():
+        rows = backend.event_rows_from(position, _LOOKAHEAD)
+    done = position - 1
+
+    def bad(problem: str, message: str) -> VerifyReport:
+        return _bad(done, previous, position, problem, message)
+
+    # the event that belongs here sits q places later: moved (swapped) or pushed by inserts
+    for q in range(1, len(rows)):
+        if rows[q][0] == position + q and chains(previous, rows[q], position):
+            before_q = rows[q][8] if q == 1 else rows[q - 1][8]
+            if chains(before_q, rows[0], position + q):
+                return bad(
+                    "reordered",
+                    f"the event stored here belongs at {position + q} and the one stored at "
+                    f"{position + q} belongs here",
+                )
+            return bad(
+                "inserted",
+                f"{q} event(s) were inserted here, pushing the original ones back",
+            )
+    if len(rows) > 1:
+        # later events chain from this one's stored hash: its content changed
+        if chains(rows[0][8], rows[1], position + 1):
+            return bad("altered", "the event's content no longer matches its hash")
+        for shift in range(1, _LOOKAHEAD):
+            if chains(rows[0][8], rows[1], position + 1 + shift):
+                return bad(
+                    "removed",
+                    f"{shift} event(s) were removed here and later ones renumbered",
+                )
+    return bad(
+        "altered",
+        "the stored hash does not follow from the previous event (this event, or the "
+        "hash of the one before it, was changed)",
+    )
