@@ -37,8 +37,11 @@ class Aggregates(Protocol):
     instance per stream for the whole transaction (an id no stream has gives a blank one)."""
 
     def account(self, account_id: str) -> Account: ...
-    def chart(self) -> Chart: ...
     def entry(self, entry_id: str) -> Entry: ...
+    @property
+    def chart(self) -> Chart:
+        """The chart of accounts (loaded on first use)."""
+        ...
 
 
 C = TypeVar("C", bound=Command)
@@ -119,14 +122,14 @@ handles = COMMANDS.handles
 @handles(OpenAccount, name="open_account")
 def _open_account(command: OpenAccount, book: Aggregates) -> list[Event]:
     account = book.account(require_id(command.account_id, "account_id"))
-    names = book.chart()  # every account event is linked into the chart
+    names = book.chart  # every account event is linked into the chart
     return opening.open_account(command, account, names, book.account, book.entry)
 
 
 @handles(RenameAccount, name="rename_account")
 def _rename_account(command: RenameAccount, book: Aggregates) -> list[Event]:
     account = book.account(require_id(command.account_id, "account_id"))
-    return account.rename(command, book.chart())
+    return account.rename(command, book.chart)
 
 
 @handles(CloseAccount, name="close_account")

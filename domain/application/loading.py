@@ -35,7 +35,9 @@ class Work:
         assert isinstance(loaded, Account)
         return loaded
 
+    @property
     def chart(self) -> Chart:
+        """The chart of accounts, loaded on first use."""
         loaded = self._loader.load(chart.STREAM_ID, self)
         assert isinstance(loaded, Chart)
         return loaded
