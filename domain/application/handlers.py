@@ -1,9 +1,20 @@
 """The command registry: every command type, its name, and the handler that decides it.
 
 A handler loads the aggregates its command needs through :class:`Aggregates` and asks them to
-decide; it returns the events, which the service appends to the streams :func:`streams_of`
-names. Each command type is registered once, here, with ``@handles(CommandType, name=...)``;
-``name`` is what front ends call it (the CLI's ``{"command": "deposit"}``).
+decide; it returns the events, which the service appends to the streams
+:func:`~domain.application.streams.streams_of` names. Each command type is registered once,
+here, with ``@handles(CommandType, name=...)``; ``name`` is what front ends call it (the CLI's
+``{"command": "deposit"}``, and the order of its help).
+
+Adding a command:
+
+1. its frozen dataclass in :mod:`domain.model.commands` (fields naming an existing account
+   typed :data:`~domain.model.commands.AccountRef`, ids of what it creates ``created_id()``);
+2. the rule, on the aggregate that decides it (:mod:`domain.model`);
+3. its handler here: ``@handles(NewCommand, name="new_command")``.
+
+The CLI takes it from the registry and the dataclass's type hints. A new event type also
+needs its streams (``@routes`` in :mod:`domain.application.streams`).
 """
 
 from __future__ import annotations
