@@ -9,45 +9,20 @@ in the same transaction. The cache only ever holds committed state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from domain.model import accounts, chart, entries, opening
+from domain.application.handlers import COMMANDS
+from domain.application.loading import AggregateLoader, Work
+from domain.application.streams import Aggregate, streams_of
+from domain.model import accounts, chart, entries
 from domain.model.accounts import Account, require_exists, require_id
 from domain.model.chart import Chart
-from domain.model.commands import (
-    CloseAccount,
-    Command,
-    CorrectEntry,
-    Deposit,
-    OpenAccount,
-    PostSplitEntry,
-    RenameAccount,
-    Transfer,
-    VoidEntry,
-    Withdraw,
-    fingerprint,
-)
+from domain.model.commands import Command, fingerprint
 from domain.model.entries import Entry
-from domain.model.errors import (
-    ConcurrencyError,
-    DomainError,
-    InvalidCommand,
-    StoreError,
-    UnknownEntry,
-)
-from domain.model.events import (
-    AccountClosed,
-    AccountOpened,
-    AccountRenamed,
-    EntryPosted,
-    EntryVoided,
-    Event,
-    from_data,
-    to_data,
-)
-from domain.store.base import EventStore, Metadata, NewEvent, Snapshot, StoredEvent
+from domain.model.errors import ConcurrencyError, DomainError, UnknownEntry
+from domain.model.events import Event, to_data
+from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
 log = logging.getLogger(__name__)
 
@@ -57,64 +32,12 @@ SNAPSHOT_EVERY = 200
 RETRIES = 3
 """How often a command is retried after another process won the race for a stream."""
 
-Aggregate = Account | Chart | Entry
 
-
-class Projector(Protocol):
-    """Anything that keeps a read model current from newly stored events."""
+class EventSubscriber(Protocol):
+    """Anything that keeps a read model current from newly stored events, in the
+    transaction that stores them."""
 
     def apply(self, events: Sequence[StoredEvent]) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    """How to make, snapshot and restore the aggregate of one kind of stream."""
-
-    blank: Callable[[str], Aggregate]
-    restore: Callable[[dict[str, object]], Aggregate]
-    snapshot_version: str
-    long_lived: bool  # snapshotted and cached; an entry stream holds at most two events
-
-
-_ACCOUNT = _Kind(
-    lambda sid: Account(sid.removeprefix("account-")),
-    Account.from_snapshot,
-    accounts.SNAPSHOT_VERSION,
-    long_lived=True,
-)
-_CHART = _Kind(lambda _: Chart(), Chart.from_snapshot, chart.SNAPSHOT_VERSION, long_lived=True)
-# an entry stream never holds more than two events: loading it is as cheap as a cache check,
-# and caching every entry of a large import would only grow memory
-_ENTRY = _Kind(
-    lambda sid: Entry(sid.removeprefix("entry-")),
-    Entry.from_snapshot,
-    entries.SNAPSHOT_VERSION,
-    long_lived=False,
-)
-
-
-def _kind(stream_id: str) -> _Kind:
-    if stream_id == chart.STREAM_ID:
-        return _CHART
-    return _ACCOUNT if stream_id.startswith("account-") else _ENTRY
-
-
-def streams_of(event: Event) -> tuple[str, tuple[str, ...]]:
-    """(primary stream, linked streams) of a domain event."""
-    if isinstance(event, AccountOpened | AccountRenamed | AccountClosed):
-        return accounts.stream_id(event.account_id), (chart.STREAM_ID,)
-    if isinstance(event, EntryPosted | EntryVoided):
-        linked = dict.fromkeys(accounts.stream_id(p.account_id) for p in event.postings)
-        return entries.stream_id(event.entry_id), tuple(linked)
-    raise TypeError(f"no stream for {type(event).__name__}")
-
-
-@dataclass
-class _Work:
-    """The aggregates one transaction loaded: copies, merged into the cache only on commit."""
-
-    loaded: dict[str, Aggregate] = field(default_factory=dict)
-    snapshot_at: dict[str, int] = field(default_factory=dict)
 
 
 class BookService:
@@ -126,16 +49,14 @@ class BookService:
         *,
         author: str = "",
         app_version: str = "",
-        projectors: Iterable[Projector] = (),
+        projectors: Iterable[EventSubscriber] = (),
         snapshot_every: int = SNAPSHOT_EVERY,
     ) -> None:
         self.store = store
-        self.snapshot_every = snapshot_every
         self.author = author
         self.app_version = app_version
-        self.projectors: tuple[Projector, ...] = tuple(projectors)
-        self._cache: dict[str, Aggregate] = {}
-        self._snapshot_at: dict[str, int] = {}
+        self.projectors: tuple[EventSubscriber, ...] = tuple(projectors)
+        self._aggregates = AggregateLoader(store, snapshot_every)
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -160,7 +81,7 @@ class BookService:
         self, commands: list[Command], correlation_id: str, *, numbered: bool
     ) -> list[StoredEvent]:
         for attempt in range(RETRIES + 1):
-            work = _Work()
+            work = self._aggregates.begin()
             began = False
             try:
                 with self.store.transaction():
@@ -169,18 +90,17 @@ class BookService:
             except ConcurrencyError:
                 # A stream moved between our read and our write: start afresh. (If the store
                 # gave up waiting for another writer's lock, it already waited long enough.)
-                self._cache.clear()
-                self._snapshot_at.clear()
+                self._aggregates.forget()
                 if attempt == RETRIES or not began:
                     raise
                 log.info("concurrent append; retrying (attempt %d)", attempt + 2)
                 continue
-            self._remember(work)
+            self._aggregates.remember(work)
             return result
         raise AssertionError("unreachable")
 
     def _run_in_transaction(
-        self, commands: list[Command], correlation_id: str, work: _Work, numbered: bool
+        self, commands: list[Command], correlation_id: str, work: Work, numbered: bool
     ) -> list[StoredEvent]:
         stored_all: list[StoredEvent] = []
         fresh: list[StoredEvent] = []
@@ -199,13 +119,14 @@ class BookService:
         if fresh:
             for projector in self.projectors:
                 projector.apply(fresh)
-        self._save_snapshots(work)
+        self._aggregates.save_snapshots(work)
         return stored_all
 
     def _execute_one(
-        self, command: Command, correlation_id: str, work: _Work
+        self, command: Command, correlation_id: str, work: Work
     ) -> tuple[list[StoredEvent], bool]:
         require_id(command.command_id, "command_id")
+        spec = COMMANDS.spec_for(command)  # an unknown command is refused before any read
         metadata = Metadata(
             command_id=command.command_id,
             correlation_id=correlation_id,
@@ -219,132 +140,40 @@ class BookService:
         previous = self.store.append([], {}, metadata)
         if previous:
             return previous, False
-        events = self._decide(command, work)
+        events = spec.decide(command, work)
         new_events: list[NewEvent] = []
         expected: dict[str, int] = {}
         touched: list[tuple[Event, tuple[Aggregate, ...]]] = []
-        loaded = work.loaded
+        load = self._aggregates.load
         for event in events:
             primary, linked = streams_of(event)
             streams = (primary, *linked)
-            for stream_id in streams:
-                expected.setdefault(stream_id, loaded[stream_id].version)
+            # a stream the handler did not load (one the event is only linked into) is
+            # loaded here, so that it too is appended at the version it is at
+            aggregates = tuple(load(stream_id, work) for stream_id in streams)
+            for stream_id, aggregate in zip(streams, aggregates, strict=True):
+                expected.setdefault(stream_id, aggregate.version)
             new_events.append(
                 NewEvent(primary, event.type_name(), event.schema_version, to_data(event), linked)
             )
-            touched.append((event, tuple(loaded[stream_id] for stream_id in streams)))
+            touched.append((event, aggregates))
         stored = self.store.append(new_events, expected, metadata)
         for event, aggregates in touched:
             for aggregate in aggregates:
                 aggregate.apply(event)
         return stored, True
 
-    def _decide(self, command: Command, work: _Work) -> list[Event]:
-        if isinstance(command, OpenAccount | RenameAccount | CloseAccount):
-            account = self._account(require_id(command.account_id, "account_id"), work)
-            names = self._chart(work)  # every account event is linked into the chart
-            if isinstance(command, OpenAccount):
-                return opening.open_account(
-                    command,
-                    account,
-                    names,
-                    lambda account_id: self._account(account_id, work),
-                    lambda entry_id: self._entry(entry_id, work),
-                )
-            if isinstance(command, RenameAccount):
-                return account.rename(command, names)
-            return account.close(command)
-        if isinstance(command, Deposit | Withdraw | Transfer | PostSplitEntry):
-            touched = {i: self._account(i, work) for i in entries.account_ids(command)}
-            entry = self._entry(require_id(command.entry_id, "entry_id"), work)
-            return entry.post(command, touched)
-        if isinstance(command, VoidEntry):
-            entry = self._entry(require_id(command.entry_id, "entry_id"), work)
-            touched = {p.account_id: self._account(p.account_id, work) for p in entry.postings}
-            return entry.void(command, touched)
-        if isinstance(command, CorrectEntry):
-            entry = self._entry(require_id(command.entry_id, "entry_id"), work)
-            replacement = entries.replacement_of(command)
-            ids = [p.account_id for p in entry.postings] + list(entries.account_ids(replacement))
-            touched = {i: self._account(i, work) for i in dict.fromkeys(ids)}
-            new = self._entry(require_id(replacement.entry_id, "entry_id"), work)
-            return entry.correct(command, new, touched)
-        raise InvalidCommand(f"{type(command).__name__} is not a command this book knows")
-
-    # --- loading ----------------------------------------------------------------------------
-
-    def _account(self, account_id: str, work: _Work) -> Account:
-        loaded = self._load(accounts.stream_id(account_id), work)
-        assert isinstance(loaded, Account)
-        return loaded
-
-    def _chart(self, work: _Work) -> Chart:
-        loaded = self._load(chart.STREAM_ID, work)
-        assert isinstance(loaded, Chart)
-        return loaded
-
-    def _entry(self, entry_id: str, work: _Work) -> Entry:
-        loaded = self._load(entries.stream_id(entry_id), work)
-        assert isinstance(loaded, Entry)
-        return loaded
-
-    def _load(self, stream_id: str, work: _Work) -> Aggregate:
-        """The stream's aggregate at the store's current version (a private copy)."""
-        if stream_id in work.loaded:
-            return work.loaded[stream_id]
-        kind = _kind(stream_id)
-        current = self.store.stream_version(stream_id)
-        cached = self._cache.get(stream_id)
-        if cached is not None and cached.version <= current:
-            aggregate = cached.copy()
-            snapshot_at = self._snapshot_at.get(stream_id, 0)
-        else:
-            aggregate, snapshot_at = kind.blank(stream_id), 0
-            snapshot = self.store.load_snapshot(stream_id) if kind.long_lived and current else None
-            if (
-                snapshot is not None
-                and snapshot.code_version == kind.snapshot_version
-                and snapshot.version <= current
-            ):
-                aggregate = kind.restore(dict(snapshot.state))
-                snapshot_at = snapshot.version
-        if aggregate.version < current:
-            for stored in self.store.read_stream(stream_id, after_version=aggregate.version):
-                aggregate.apply(from_data(stored.type, stored.schema_version, stored.data))
-        if aggregate.version < current:
-            raise StoreError(
-                f"stream {stream_id} replays to version {aggregate.version}, "
-                f"but the store says {current}"
-            )
-        work.loaded[stream_id] = aggregate
-        work.snapshot_at[stream_id] = snapshot_at
-        return aggregate
-
-    def _save_snapshots(self, work: _Work) -> None:
-        for stream_id, aggregate in work.loaded.items():
-            kind = _kind(stream_id)
-            if (
-                kind.long_lived
-                and aggregate.version - work.snapshot_at[stream_id] >= self.snapshot_every
-            ):
-                self.store.save_snapshot(
-                    Snapshot(
-                        stream_id, aggregate.version, kind.snapshot_version, aggregate.to_snapshot()
-                    )
-                )
-                work.snapshot_at[stream_id] = aggregate.version
-
     # --- read-only loaders ------------------------------------------------------------------
 
     def account(self, account_id: str) -> Account:
         """An account's current state (a copy), from cache or snapshot plus the tail."""
-        account = self._read(accounts.stream_id(account_id))
+        account = self._aggregates.read(accounts.stream_id(account_id))
         assert isinstance(account, Account)
         return require_exists(account)
 
     def entry(self, entry_id: str) -> Entry:
         """An entry's current state (a copy)."""
-        entry = self._read(entries.stream_id(entry_id))
+        entry = self._aggregates.read(entries.stream_id(entry_id))
         assert isinstance(entry, Entry)
         if not entry.exists:
             raise UnknownEntry(f"there is no entry with id {entry_id}")
@@ -352,29 +181,6 @@ class BookService:
 
     def chart(self) -> Chart:
         """The chart of accounts (a copy): which names are taken."""
-        names = self._read(chart.STREAM_ID)
+        names = self._aggregates.read(chart.STREAM_ID)
         assert isinstance(names, Chart)
         return names
-
-    def _read(self, stream_id: str) -> Aggregate:
-        work = _Work()
-        aggregate = self._load(stream_id, work)
-        # what was read is committed (we are outside any write of ours): worth keeping
-        self._remember(work)
-        return aggregate.copy()
-
-    def _remember(self, work: _Work) -> None:
-        # Inside a caller's transaction nothing is committed yet and it may still roll back;
-        # a later append could then bring a stream back to the cached version with other
-        # events, which the version check cannot see. Only committed state is cached.
-        if getattr(self.store, "in_transaction", False):
-            return
-        for stream_id, aggregate in work.loaded.items():
-            if _kind(stream_id).long_lived:
-                self._cache[stream_id] = aggregate
-                self._snapshot_at[stream_id] = work.snapshot_at[stream_id]
-
-    def forget(self) -> None:
-        """Drop the cache (it is rebuilt on demand)."""
-        self._cache.clear()
-        self._snapshot_at.clear()

@@ -7,7 +7,7 @@ guarded by the chart's version: two people cannot take the same name at the same
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,13 +31,6 @@ class Chart:
     names: dict[str, str] = field(default_factory=dict)
     display: dict[str, str] = field(default_factory=dict)  # account id -> name as typed
     version: int = 0
-
-    @classmethod
-    def replay(cls, events: Iterable[Event]) -> Chart:
-        chart = cls()
-        for event in events:
-            chart.apply(event)
-        return chart
 
     def apply(self, event: Event) -> None:
         """Mutate the state by one event linked into the chart stream."""

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from domain.model.events import AccountType
 
@@ -58,6 +58,16 @@ def created_id() -> str:
     return created
 
 
+@dataclass(frozen=True, slots=True)
+class RefersToAccount:
+    """A type-hint marker: the field holds the id of an account that must exist already, so a
+    front end may let people name the account instead (see :data:`AccountRef`)."""
+
+
+AccountRef = Annotated[str, RefersToAccount()]
+"""The id of an existing account (not of one the command creates)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Command:
     command_id: str = field(default_factory=new_id)
@@ -83,13 +93,13 @@ class OpenAccount(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class RenameAccount(Command):
-    account_id: str
+    account_id: AccountRef
     new_name: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class CloseAccount(Command):
-    account_id: str
+    account_id: AccountRef
     closed_on: dt.date
 
 
@@ -97,8 +107,8 @@ class CloseAccount(Command):
 class Deposit(Command):
     """Money into an asset account, from an income category."""
 
-    account_id: str
-    income_account_id: str
+    account_id: AccountRef
+    income_account_id: AccountRef
     amount: Decimal
     booking_date: dt.date
     payee: str = ""
@@ -110,8 +120,8 @@ class Deposit(Command):
 class Withdraw(Command):
     """Money out of an asset account, to an expense category."""
 
-    account_id: str
-    expense_account_id: str
+    account_id: AccountRef
+    expense_account_id: AccountRef
     amount: Decimal
     booking_date: dt.date
     payee: str = ""
@@ -123,8 +133,8 @@ class Withdraw(Command):
 class Transfer(Command):
     """Money between two accounts of one currency."""
 
-    from_account_id: str
-    to_account_id: str
+    from_account_id: AccountRef
+    to_account_id: AccountRef
     amount: Decimal
     booking_date: dt.date
     payee: str = ""
@@ -136,7 +146,7 @@ class Transfer(Command):
 class SplitLine:
     """One line of a split: a signed debit-positive amount on an account."""
 
-    account_id: str
+    account_id: AccountRef
     amount: Decimal
 
 
@@ -172,17 +182,8 @@ class CorrectEntry(Command):
 
 
 ENTRY_COMMANDS = (Deposit, Withdraw, Transfer, PostSplitEntry)
-COMMAND_TYPES: dict[str, type[Command]] = {
-    "open_account": OpenAccount,
-    "rename_account": RenameAccount,
-    "close_account": CloseAccount,
-    "deposit": Deposit,
-    "withdraw": Withdraw,
-    "transfer": Transfer,
-    "split": PostSplitEntry,
-    "void": VoidEntry,
-    "correct": CorrectEntry,
-}
+"""The commands that post an entry (a correction's replacement is one of them). The names
+commands go by are in :mod:`domain.application.handlers`, where each is registered."""
 
 
 def fingerprint(command: Command) -> bytes:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
+from domain.application.handlers import COMMANDS
+from domain.application.streams import Aggregate, kind_of, streams_of
+from domain.model import accounts, entries
 from domain.model.accounts import Account
-from domain.model.chart import Chart
+from domain.model.chart import STREAM_ID, Chart
+from domain.model.commands import Command
 from domain.model.entries import Entry
 from domain.model.events import (
-    AccountClosed,
     AccountOpened,
-    AccountRenamed,
     AccountType,
     EntryKind,
     EntryPosted,
@@ -66,13 +67,13 @@ def voided(entry: EntryPosted, on: dt.date = DAY) -> EntryVoided:
     return EntryVoided(entry_id=entry.entry_id, voided_on=on, reason="", postings=entry.postings)
 
 
-@dataclass
 class World:
-    """Aggregates folded from a flat history, each seeing only its own stream's events."""
+    """Aggregates folded from a flat history, each seeing only its own stream's events (the
+    streams :func:`streams_of` names, as the service stores them). Commands are decided by
+    their registered handlers (:meth:`when`), as the service decides them."""
 
-    accounts: dict[str, Account] = field(default_factory=dict)
-    entries: dict[str, Entry] = field(default_factory=dict)
-    chart: Chart = field(default_factory=Chart)
+    def __init__(self) -> None:
+        self.streams: dict[str, Aggregate] = {}
 
     @classmethod
     def given(cls, *events: Event) -> World:
@@ -82,18 +83,43 @@ class World:
         return world
 
     def apply(self, event: Event) -> None:
-        if isinstance(event, AccountOpened | AccountRenamed | AccountClosed):
-            self.account(event.account_id).apply(event)
-            self.chart.apply(event)
-        elif isinstance(event, EntryPosted | EntryVoided):
-            self.entry(event.entry_id).apply(event)
-            for account_id in dict.fromkeys(p.account_id for p in event.postings):
-                self.account(account_id).apply(event)
-        else:
-            raise AssertionError(event)
+        primary, linked = streams_of(event)
+        for stream_id in (primary, *linked):
+            self.stream(stream_id).apply(event)
+
+    def when(self, command: Command) -> list[Event]:
+        """The events ``command`` decides, by its registered handler (nothing is applied)."""
+        return COMMANDS.decide(command, self)
+
+    def stream(self, stream_id: str) -> Aggregate:
+        """The aggregate a stream holds (a blank one for a stream with no events)."""
+        found = self.streams.get(stream_id)
+        if found is None:
+            found = self.streams[stream_id] = kind_of(stream_id).blank(stream_id)
+        return found
 
     def account(self, account_id: str) -> Account:
-        return self.accounts.setdefault(account_id, Account(account_id))
+        found = self.stream(accounts.stream_id(account_id))
+        assert isinstance(found, Account)
+        return found
 
     def entry(self, entry_id: str) -> Entry:
-        return self.entries.setdefault(entry_id, Entry(entry_id))
+        found = self.stream(entries.stream_id(entry_id))
+        assert isinstance(found, Entry)
+        return found
+
+    @property
+    def chart(self) -> Chart:
+        found = self.stream(STREAM_ID)
+        assert isinstance(found, Chart)
+        return found
+
+    @property
+    def accounts(self) -> dict[str, Account]:
+        """The accounts by id."""
+        return {a.id: a for a in self.streams.values() if isinstance(a, Account)}
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """The entries by id."""
+        return {e.id: e for e in self.streams.values() if isinstance(e, Entry)}

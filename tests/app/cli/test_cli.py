@@ -528,11 +528,11 @@ def read_models_cache(book: Path) -> Path:
 
 
 def test_apply_help_lists_every_json_command(capsys: pytest.CaptureFixture[str]) -> None:
-    from domain.model.commands import COMMAND_TYPES
+    from domain.application.handlers import COMMANDS
 
     with pytest.raises(SystemExit):
         main(["apply", "--help"])
     text = capsys.readouterr().out
-    for name in COMMAND_TYPES:
+    for name in (spec.name for spec in COMMANDS):
         assert f"  {name}: [command_id], " in text
     assert "deposit: [command_id], account_id|account, income_account_id|income_account" in text

@@ -1,0 +1,34 @@
+"""Opening the book file a subcommand works on; a file that is not a usable book is
+:class:`BookUnusable` (exit status 2, nothing written to it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from domain.model.errors import BookError
+
+if TYPE_CHECKING:
+    from app.composition import Book
+
+
+class BookUnusable(Exception):
+    """The path cannot be opened as a book (exit status 2)."""
+
+
+def open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
+    # imported here: --help and argument errors need no store
+    from app.composition import Book
+
+    try:
+        return Book.open(path, create_if_missing=create, readonly=readonly)
+    except BookError as exc:
+        raise BookUnusable(str(exc)) from exc  # the store's messages name the file
+    except OSError as exc:  # e.g. no such folder, or no permission, for a new book
+        raise BookUnusable(f"{path}: {exc.strerror or exc}") from exc
+
+
+def open_readable(path: Path) -> Book:
+    """Open read-only: the book is not written (its read models, a cache file of their own,
+    are caught up or rebuilt as needed)."""
+    return open_book(path, create=False, readonly=True)

@@ -1,0 +1,148 @@
+"""The command line of ``tallybook-cli``: its subcommands, their arguments and --help text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from app.cli.json_commands import commands_help
+from app.cli.output import PROG
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 1: status 2 is kept for "not a usable book"."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with --help text for every subcommand."""
+    parser = _Parser(
+        prog=PROG,
+        description="Work with a Tallybook book (an event-sourced, hash-chained SQLite file) "
+        "from scripts. Output is JSON.",
+        epilog="Exit status: 0 success; 1 a command failed, the book fails verification or "
+        "the arguments are wrong; 2 the file is not a usable book (it is left untouched).",
+    )
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def add(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            help=summary,
+            description=description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.add_argument("book", type=Path, metavar="BOOK", help="path of the book file")
+        return p
+
+    add(
+        "apply",
+        "execute JSON-lines commands read from stdin",
+        "Read one JSON command per line from stdin and execute each in its own transaction,\n"
+        "creating BOOK if it does not exist. For each line print one JSON line as soon as it\n"
+        'is committed: {"line": n, "ok": true, "command_id": ..., "positions": [...],\n'
+        '"ids": {...}} or {"line": n, "ok": false, "error": ..., "error_type": ...}.\n'
+        "A bad line (bad JSON, unknown command, missing, extra or mistyped field, a broken\n"
+        'rule) appends nothing and the run goes on. Amounts are decimal strings ("12.34"),\n'
+        "dates YYYY-MM-DD; any *account_id field may be given by name as *account instead.\n"
+        "A command sent again with its command_id appends nothing and answers as the first\n"
+        "time; the same command_id with another command is refused (CommandIdReused).\n"
+        "Exit 0 if every command succeeded, else 1.\n\n"
+        "Commands and their fields ([optional]):\n" + commands_help() + "\n\n"
+        'Example: echo \'{"command": "open_account", "name": "Checking", "account_type":\n'
+        '  "asset", "currency": "EUR", "opening_date": "2024-01-01"}\' | tallybook-cli apply b.tb',
+    )
+    balances = add(
+        "balances",
+        "print every account and its balance",
+        "Print one JSON object: as_of, head and accounts, each with id, name, type, currency,\n"
+        "balance (a decimal string, natural sign) and closed.",
+    )
+    balances.add_argument(
+        "--as-of",
+        type=_non_negative,
+        metavar="POSITION",
+        help="balances as of this event position (default: the head)",
+    )
+    add(
+        "verify",
+        "walk the hash chain and report the first bad event",
+        "Check every event's hash against the chain. Exit 0 printing\n"
+        '{"ok": true, "events": N, "head": {"position": P, "hash": HEX}}, or exit 1 printing\n'
+        '{"ok": false, "events": N, "first_bad_position": P, "problem": KIND,\n'
+        '"message": TEXT}.\n'
+        "Exit 2 with one line on stderr if BOOK is not a usable book.",
+    )
+    history = add(
+        "history",
+        "print recorded events as JSON lines",
+        "Print one JSON line per recorded event in position order: position, recorded_at,\n"
+        "stream_id, stream_version, type, schema_version, data, metadata, also_in, hash and\n"
+        "summary (the event described for people).",
+    )
+    history.add_argument(
+        "--from",
+        dest="from_position",
+        type=_positive,
+        default=1,
+        metavar="P",
+        help="first position to print (default 1)",
+    )
+    history.add_argument(
+        "--limit", type=_non_negative, metavar="N", help="print at most N events (default: all)"
+    )
+    generate = add(
+        "generate",
+        "write a deterministic sample book",
+        "Fill a new BOOK with a realistic household: ACCOUNTS accounts of every type, then\n"
+        "COMMANDS commands (salaries, rent, groceries, card purchases and payoffs, savings,\n"
+        "voids, back-dated entries, a rename, a closed account). The same seed gives the same\n"
+        "commands, ids, dates and balances. Prints one JSON summary line.",
+    )
+    generate.add_argument(
+        "--accounts",
+        type=_positive,
+        default=20,
+        metavar="A",
+        help="number of accounts, at least 8 (default 20)",
+    )
+    generate.add_argument(
+        "--commands",
+        type=_non_negative,
+        default=1000,
+        metavar="N",
+        help="number of commands after opening the accounts (default 1000)",
+    )
+    generate.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="random seed (default 0)"
+    )
+    generate.add_argument(
+        "--batch",
+        type=_positive,
+        default=1000,
+        metavar="K",
+        help="commands per transaction (default 1000)",
+    )
+    generate.add_argument(
+        "--currency", default="EUR", metavar="CODE", help="main currency (default EUR)"
+    )
+    return parser

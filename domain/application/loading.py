@@ -1,0 +1,134 @@
+"""Loading aggregates for the service: from a cache checked against the store's stream
+versions, else from a snapshot plus the events after it.
+
+The cache only ever holds committed state: what one transaction loads stays in its
+:class:`Work` and is merged into the cache only once it has committed.
+"""
+
+from __future__ import annotations
+
+from domain.application.streams import Aggregate, kind_of
+from domain.model import accounts, chart, entries
+from domain.model.accounts import Account
+from domain.model.chart import Chart
+from domain.model.entries import Entry
+from domain.model.errors import StoreError
+from domain.model.events import from_data
+from domain.store.base import EventStore, Snapshot
+
+
+class Work:
+    """The aggregates one transaction loaded: copies, merged into the cache only on commit.
+
+    What a command handler loads its aggregates through (see
+    :class:`domain.application.handlers.Aggregates`)."""
+
+    __slots__ = ("_loader", "loaded", "snapshot_at")
+
+    def __init__(self, loader: AggregateLoader) -> None:
+        self._loader = loader
+        self.loaded: dict[str, Aggregate] = {}
+        self.snapshot_at: dict[str, int] = {}
+
+    def account(self, account_id: str) -> Account:
+        loaded = self._loader.load(accounts.stream_id(account_id), self)
+        assert isinstance(loaded, Account)
+        return loaded
+
+    @property
+    def chart(self) -> Chart:
+        """The chart of accounts, loaded on first use."""
+        loaded = self._loader.load(chart.STREAM_ID, self)
+        assert isinstance(loaded, Chart)
+        return loaded
+
+    def entry(self, entry_id: str) -> Entry:
+        loaded = self._loader.load(entries.stream_id(entry_id), self)
+        assert isinstance(loaded, Entry)
+        return loaded
+
+
+class AggregateLoader:
+    """Aggregates at the store's current versions, with a cache of committed ones."""
+
+    def __init__(self, store: EventStore, snapshot_every: int) -> None:
+        self.store = store
+        self.snapshot_every = snapshot_every
+        self._cache: dict[str, Aggregate] = {}
+        self._snapshot_at: dict[str, int] = {}
+
+    def begin(self) -> Work:
+        """An empty set of loaded aggregates, for one transaction."""
+        return Work(self)
+
+    def load(self, stream_id: str, work: Work) -> Aggregate:
+        """The stream's aggregate at the store's current version (a private copy)."""
+        if stream_id in work.loaded:
+            return work.loaded[stream_id]
+        kind = kind_of(stream_id)
+        current = self.store.stream_version(stream_id)
+        cached = self._cache.get(stream_id)
+        if cached is not None and cached.version <= current:
+            aggregate = cached.copy()
+            snapshot_at = self._snapshot_at.get(stream_id, 0)
+        else:
+            aggregate, snapshot_at = kind.blank(stream_id), 0
+            snapshot = self.store.load_snapshot(stream_id) if kind.long_lived and current else None
+            if (
+                snapshot is not None
+                and snapshot.code_version == kind.snapshot_version
+                and snapshot.version <= current
+            ):
+                aggregate = kind.restore(dict(snapshot.state))
+                snapshot_at = snapshot.version
+        if aggregate.version < current:
+            for stored in self.store.read_stream(stream_id, after_version=aggregate.version):
+                aggregate.apply(from_data(stored.type, stored.schema_version, stored.data))
+        if aggregate.version < current:
+            raise StoreError(
+                f"stream {stream_id} replays to version {aggregate.version}, "
+                f"but the store says {current}"
+            )
+        work.loaded[stream_id] = aggregate
+        work.snapshot_at[stream_id] = snapshot_at
+        return aggregate
+
+    def read(self, stream_id: str) -> Aggregate:
+        """The stream's aggregate (a copy), outside any write of ours."""
+        work = self.begin()
+        aggregate = self.load(stream_id, work)
+        # what was read is committed (we are outside any write of ours): worth keeping
+        self.remember(work)
+        return aggregate.copy()
+
+    def save_snapshots(self, work: Work) -> None:
+        """Snapshot each long-lived stream grown ``snapshot_every`` versions past its last."""
+        for stream_id, aggregate in work.loaded.items():
+            kind = kind_of(stream_id)
+            if (
+                kind.long_lived
+                and aggregate.version - work.snapshot_at[stream_id] >= self.snapshot_every
+            ):
+                self.store.save_snapshot(
+                    Snapshot(
+                        stream_id, aggregate.version, kind.snapshot_version, aggregate.to_snapshot()
+                    )
+                )
+                work.snapshot_at[stream_id] = aggregate.version
+
+    def remember(self, work: Work) -> None:
+        """Keep what a committed transaction loaded."""
+        # Inside a caller's transaction nothing is committed yet and it may still roll back;
+        # a later append could then bring a stream back to the cached version with other
+        # events, which the version check cannot see. Only committed state is cached.
+        if getattr(self.store, "in_transaction", False):
+            return
+        for stream_id, aggregate in work.loaded.items():
+            if kind_of(stream_id).long_lived:
+                self._cache[stream_id] = aggregate
+                self._snapshot_at[stream_id] = work.snapshot_at[stream_id]
+
+    def forget(self) -> None:
+        """Drop the cache (it is rebuilt on demand)."""
+        self._cache.clear()
+        self._snapshot_at.clear()

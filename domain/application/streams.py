@@ -1,0 +1,100 @@
+"""Which streams hold which events, and the aggregate each kind of stream folds into.
+
+An event is stored once, in its primary stream, and linked into the streams of the other
+aggregates it changes (an account event into the chart, an entry event into its accounts).
+The service appends by :func:`streams_of` and loads by :func:`kind_of`; the aggregate tests'
+helpers fold by the same two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from domain.model import accounts, chart, entries
+from domain.model.accounts import Account
+from domain.model.chart import Chart
+from domain.model.entries import Entry
+from domain.model.events import (
+    AccountClosed,
+    AccountOpened,
+    AccountRenamed,
+    EntryPosted,
+    EntryVoided,
+    Event,
+)
+
+Aggregate = Account | Chart | Entry
+Streams = tuple[str, tuple[str, ...]]
+"""(primary stream, linked streams) of an event."""
+
+_Route = TypeVar("_Route", bound=Callable[..., Streams])
+_ROUTES: dict[type[Event], Callable[[Any], Streams]] = {}
+
+
+def routes(*event_types: type[Event]) -> Callable[[_Route], _Route]:
+    """Declare the function giving the streams of events of these types (one per type)."""
+
+    def register(route: _Route) -> _Route:
+        for event_type in event_types:
+            if event_type in _ROUTES:
+                raise ValueError(f"{event_type.__name__} already has its streams")
+            _ROUTES[event_type] = route
+        return route
+
+    return register
+
+
+def streams_of(event: Event) -> Streams:
+    """(primary stream, linked streams) of a domain event."""
+    route = _ROUTES.get(type(event))
+    if route is None:
+        raise TypeError(f"no stream for {type(event).__name__}")
+    return route(event)
+
+
+@routes(AccountOpened, AccountRenamed, AccountClosed)
+def _account_streams(event: AccountOpened | AccountRenamed | AccountClosed) -> Streams:
+    # every account event is linked into the chart: it guards the unique-name rule
+    return accounts.stream_id(event.account_id), (chart.STREAM_ID,)
+
+
+@routes(EntryPosted, EntryVoided)
+def _entry_streams(event: EntryPosted | EntryVoided) -> Streams:
+    linked = dict.fromkeys(accounts.stream_id(p.account_id) for p in event.postings)
+    return entries.stream_id(event.entry_id), tuple(linked)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamKind:
+    """How to make, snapshot and restore the aggregate of one kind of stream."""
+
+    blank: Callable[[str], Aggregate]  # the aggregate of a stream with no events, by stream id
+    restore: Callable[[dict[str, object]], Aggregate]
+    snapshot_version: str
+    long_lived: bool  # snapshotted and cached; an entry stream holds at most two events
+
+
+ACCOUNT = StreamKind(
+    lambda sid: Account(sid.removeprefix("account-")),
+    Account.from_snapshot,
+    accounts.SNAPSHOT_VERSION,
+    long_lived=True,
+)
+CHART = StreamKind(lambda _: Chart(), Chart.from_snapshot, chart.SNAPSHOT_VERSION, long_lived=True)
+# an entry stream never holds more than two events: loading it is as cheap as a cache check,
+# and caching every entry of a large import would only grow memory
+ENTRY = StreamKind(
+    lambda sid: Entry(sid.removeprefix("entry-")),
+    Entry.from_snapshot,
+    entries.SNAPSHOT_VERSION,
+    long_lived=False,
+)
+
+
+def kind_of(stream_id: str) -> StreamKind:
+    """The kind of a stream, by its id."""
+    if stream_id == chart.STREAM_ID:
+        return CHART
+    return ACCOUNT if stream_id.startswith("account-") else ENTRY

@@ -1,0 +1,58 @@
+"""streams_of: each event's primary stream and the streams it is linked into."""
+
+from __future__ import annotations
+
+import pytest
+from domain_given import DAY, opened, posted, voided
+
+from domain.application.streams import ACCOUNT, CHART, ENTRY, kind_of, routes, streams_of
+from domain.model.events import EVENT_TYPES, AccountClosed, AccountOpened, AccountRenamed, Event
+
+
+def test_every_event_type_has_its_streams() -> None:
+    for event_type in EVENT_TYPES.values():
+
+        class Unrouted(event_type):  # type: ignore[misc, valid-type]
+            pass
+
+        # a subclass is no event type of the book: routed by exact type, never by accident
+        with pytest.raises(TypeError, match="no stream for Unrouted"):
+            streams_of(Unrouted.__new__(Unrouted))
+    samples: list[Event] = [
+        opened("chk"),
+        AccountRenamed(account_id="chk", old_name="Chk", new_name="Giro"),
+        AccountClosed(account_id="chk", closed_on=DAY),
+        posted("e1", ("chk", 5), ("sal", -5)),
+        voided(posted("e1", ("chk", 5), ("sal", -5))),
+    ]
+    assert {type(e) for e in samples} == set(EVENT_TYPES.values())
+    for event in samples:
+        streams_of(event)  # raises for an event type without streams
+
+
+def test_account_events_are_linked_into_the_chart() -> None:
+    assert streams_of(opened("chk")) == ("account-chk", ("chart",))
+    assert streams_of(AccountClosed(account_id="chk", closed_on=DAY)) == (
+        "account-chk",
+        ("chart",),
+    )
+
+
+def test_entry_events_are_linked_into_each_account_once() -> None:
+    entry = posted("e1", ("chk", 5), ("sal", -3), ("chk", -2))
+    assert streams_of(entry) == ("entry-e1", ("account-chk", "account-sal"))
+    assert streams_of(voided(entry)) == ("entry-e1", ("account-chk", "account-sal"))
+
+
+def test_an_event_type_has_one_route() -> None:
+    with pytest.raises(ValueError, match="AccountOpened already has its streams"):
+        routes(AccountOpened)(lambda event: ("x", ()))
+    assert streams_of(opened("chk"))[0] == "account-chk"
+
+
+def test_stream_kinds_by_stream_id() -> None:
+    assert kind_of("chart") is CHART
+    assert kind_of("account-chk") is ACCOUNT
+    assert kind_of("entry-e1") is ENTRY
+    assert ACCOUNT.blank("account-chk").version == 0
+    assert (ACCOUNT.long_lived, CHART.long_lived, ENTRY.long_lived) == (True, True, False)
