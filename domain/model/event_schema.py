@@ -131,7 +131,7 @@ def _codec(where: str, hint: Any) -> _Codec:
     if hint is dt.date:
         return _Codec("{}.isoformat()", "from_iso({})", {"from_iso": dt.date.fromisoformat})
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return _Codec("{}.value", f"{helper}({{}})", {helper: _enum_decoder(hint)})
+        return _Codec("{}.value", f"{helper}[{{}}]", {helper: _Members(hint)})
     args = typing.get_args(hint)
     if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
         encode, decode = _value_tuple_codec(where, args[0])
@@ -140,14 +140,16 @@ def _codec(where: str, hint: Any) -> _Codec:
     raise TypeError(f"{where}: no stored form for the type {hint!r}")
 
 
-def _enum_decoder(enum: type[Enum]) -> Decoder:
-    members = {member.value: member for member in enum}
+class _Members(dict[Any, Enum]):
+    """Value -> member of an enum; an unknown value gets the enum's own ValueError. Looked up
+    with ``[]``: a plain dict lookup, no call, for every known value."""
 
-    def decode(value: Any) -> Enum:
-        member = members.get(value)
-        return enum(value) if member is None else member  # enum(): its own ValueError
+    def __init__(self, enum: type[Enum]) -> None:
+        super().__init__((member.value, member) for member in enum)
+        self._enum = enum
 
-    return decode
+    def __missing__(self, value: Any) -> Enum:
+        return self._enum(value)
 
 
 def _value_tuple_codec(where: str, value_cls: Any) -> tuple[Encoder, Decoder]:
@@ -163,24 +165,36 @@ def _value_tuple_codec(where: str, value_cls: Any) -> tuple[Encoder, Decoder]:
     parts = []
     for i, field in enumerate(names):
         if hints[field] is str:
-            parts.append(f"v{i}")
+            parts.append(f"{{p}}{i}")
         elif hints[field] is int:
-            parts.append(f"int(v{i})")
+            parts.append(f"int({{p}}{i})")
         else:
             raise TypeError(f"{where}: no stored form for {value_cls.__name__}.{field}")
-    unpacked = ", ".join(f"v{i}" for i in range(len(names)))
-    # member descriptors set a slot past the frozen __setattr__, as dataclasses' own
-    # __init__ does through object.__setattr__
-    sets = "; ".join(f"set_{i}(value, {part})" for i, part in enumerate(parts))
+
+    def unpacked(prefix: str) -> str:
+        return ", ".join(f"{prefix}{i}" for i in range(len(names))) + ","
+
+    def sets(target: str, prefix: str) -> str:
+        # member descriptors set a slot past the frozen __setattr__, as dataclasses' own
+        # __init__ does through object.__setattr__
+        return "; ".join(
+            f"set_{i}({target}, {part.format(p=prefix)})" for i, part in enumerate(parts)
+        )
+
+    # an entry mostly has two postings: unrolled, that case skips the loop and the list
     source = (
         f"def encode(values):\n"
         f"    return [[{', '.join(f'x.{n}' for n in names)}] for x in values]\n"
         f"def decode(rows):\n"
+        f"    if len(rows) == 2:\n"
+        f"        ({unpacked('a')}), ({unpacked('b')}) = rows\n"
+        f"        first = new(cls); {sets('first', 'a')}\n"
+        f"        second = new(cls); {sets('second', 'b')}\n"
+        f"        return (first, second)\n"
         f"    out = []\n"
         f"    append = out.append\n"
-        f"    for {unpacked}, in rows:\n"
-        f"        value = new(cls)\n"
-        f"        {sets}\n"
+        f"    for {unpacked('v')} in rows:\n"
+        f"        value = new(cls); {sets('value', 'v')}\n"
         f"        append(value)\n"
         f"    return tuple(out)\n"
     )

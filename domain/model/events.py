@@ -1,10 +1,16 @@
 """Domain events: immutable facts in the past tense, each with a schema version.
 
-Each event type is declared once, here: its fields and their types (which give its stored
-form), its ``schema_version`` and its upcasters (``upcast_v1_v2`` and so on); see
-``event_schema.py``. Amounts are integer minor units in the account's currency; postings are
-signed debit-positive (a debit adds, a credit subtracts) so every entry sums to zero per
-currency.
+Each event type is declared once, here: a frozen dataclass under ``@event_type`` whose fields
+and their types give its stored form, with its ``schema_version`` and, from version 2 on, one
+static method ``upcast_vN_vM`` per step from each older version (see ``event_schema.py``).
+A change to a type's stored form bumps its version and adds the step's upcaster; old books
+then read through it everywhere (``from_data``). A new type must also be shown by the read
+models (``projections/projector.py``'s ``account_event`` or the entry path), the reference
+fold (``projections/fold.py``) and the history (``projections/text.py``'s ``describe``):
+each refuses an event type it does not know.
+
+Amounts are integer minor units in the account's currency; postings are signed
+debit-positive (a debit adds, a credit subtracts) so every entry sums to zero per currency.
 """
 
 from __future__ import annotations

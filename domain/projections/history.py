@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from domain.model.events import AccountClosed, AccountRenamed, EntryPosted, EntryVoided, from_data
 from domain.projections import queries
 from domain.projections.rows import HistoryRow
-from domain.projections.text import entry_accounts, history_row
+from domain.projections.text import history_row
 from domain.store.base import StoredEvent
 
 
@@ -24,7 +24,7 @@ def describe_events(
     account_ids: set[str] = set()
     for event in decoded:
         if isinstance(event, EntryPosted | EntryVoided):
-            account_ids.update(entry_accounts(event.postings))
+            account_ids.update([posting.account_id for posting in event.postings])
         elif isinstance(event, AccountRenamed | AccountClosed):
             account_ids.add(event.account_id)
     upto = events[-1].position
@@ -39,6 +39,8 @@ def describe_events(
 
         def name(account_id: str, position: int = position) -> str:
             history = versions[account_id]
+            if len(history) == 1:  # most accounts keep their first name: no search
+                return history[0][1]
             index = bisect.bisect_right(history, position, key=lambda v: v[0]) - 1
             return history[index][1]
 

@@ -108,6 +108,18 @@ def describe(
     entry an EntryVoided reverses; ``locale`` (a Babel name like ``de_DE``) formats the
     amounts for people, ``None`` keeps the fixed ``1,250.00 EUR`` form.
     """
+    if isinstance(event, EntryPosted):  # most events are: asked first
+        accounts = ", ".join(names(a) for a in entry_accounts(event.postings))
+        summary = entry_summary(event.kind, event.postings, event.payee, names, locale=locale)
+        return event.booking_date, accounts, summary
+    if isinstance(event, EntryVoided):
+        accounts = ", ".join(names(a) for a in entry_accounts(event.postings))
+        kind, payee = voided_entry if voided_entry is not None else ("entry", "")
+        original = entry_summary(kind, event.postings, payee, names, locale=locale)
+        summary = f"Void of {original[0].lower()}{original[1:]}"
+        if event.reason:
+            summary += f" ({event.reason})"
+        return event.voided_on, accounts, summary
     if isinstance(event, AccountOpened):
         name = event.name
         summary = f"Opened {event.account_type.value} account {name} ({event.currency})"
@@ -122,19 +134,7 @@ def describe(
     if isinstance(event, AccountClosed):
         name = names(event.account_id)
         return event.closed_on, name, f"Closed {name}"
-    if not isinstance(event, EntryPosted | EntryVoided):
-        raise ValueError(f"no description for event type {event.type_name()!r}")
-    postings = event.postings
-    accounts = ", ".join(names(a) for a in entry_accounts(postings))
-    if isinstance(event, EntryPosted):
-        summary = entry_summary(event.kind, postings, event.payee, names, locale=locale)
-        return event.booking_date, accounts, summary
-    kind, payee = voided_entry if voided_entry is not None else ("entry", "")
-    original = entry_summary(kind, postings, payee, names, locale=locale)
-    summary = f"Void of {original[0].lower()}{original[1:]}"
-    if event.reason:
-        summary += f" ({event.reason})"
-    return event.voided_on, accounts, summary
+    raise ValueError(f"no description for event type {event.type_name()!r}")
 
 
 def others_label(names: Sequence[str]) -> str:

@@ -244,3 +244,17 @@ def test_events_must_be_frozen_dataclasses_declared_once() -> None:
 
     with pytest.raises(TypeError, match="event type EntryPosted is declared twice"):
         event_type(dataclass(frozen=True)(type("EntryPosted", (Event,), {})))
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_entries_of_any_number_of_postings_round_trip(count: int) -> None:
+    legs = tuple(Posting(f"a{i}", "EUR", i - 2) for i in range(count))
+    event = EntryPosted("e", EntryKind.SPLIT, dt.date(2024, 3, 1), "", "", legs)
+    assert from_data("EntryPosted", 1, json.loads(STORED_JSON(to_data(event)))) == event
+
+
+@pytest.mark.parametrize("postings", [[["chk", "EUR"]], [["chk", "EUR", 1, 2], ["sal", "EUR", -1]]])
+def test_a_posting_of_another_shape_is_refused(postings: list[list[Any]]) -> None:
+    data = {**to_data(ONE_OF_EACH[3]), "postings": postings}
+    with pytest.raises(ValueError, match="values to unpack"):
+        from_data("EntryPosted", 1, data)
