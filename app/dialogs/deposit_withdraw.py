@@ -17,13 +17,16 @@ from domain.model.entries import EntryCommand
 from domain.model.events import AccountType
 
 
-class EntryKind(Enum):
+class DepositOrWithdraw(Enum):
+    """Which command the entry dialog builds (the value is its title); not the posted
+    entry's ``EntryKind``, which the command decides."""
+
     DEPOSIT = "Deposit"
     WITHDRAW = "Withdraw"
 
     @property
     def category_type(self) -> AccountType:
-        return AccountType.INCOME if self is EntryKind.DEPOSIT else AccountType.EXPENSE
+        return AccountType.INCOME if self is DepositOrWithdraw.DEPOSIT else AccountType.EXPENSE
 
 
 def is_open_asset(row: AccountRow) -> bool:
@@ -35,7 +38,7 @@ class EntryDialog(EntryFormDialog):
 
     def __init__(
         self,
-        kind: EntryKind,
+        kind: DepositOrWithdraw,
         controller: CommandController,
         accounts: Sequence[AccountRow],
         selected_id: str | None = None,
@@ -48,8 +51,8 @@ class EntryDialog(EntryFormDialog):
         self.category = AccountCombo(accounts, self._category_allowed)
         self.balance_hint = QLabel()
         self.amount = AmountEdit()
-        into = "&Into account:" if kind is EntryKind.DEPOSIT else "&From account:"
-        category = "&Income:" if kind is EntryKind.DEPOSIT else "&Expense:"
+        into = "&Into account:" if kind is DepositOrWithdraw.DEPOSIT else "&From account:"
+        category = "&Income:" if kind is DepositOrWithdraw.DEPOSIT else "&Expense:"
         self.form.addRow(into, self.account)
         self.form.addRow("", self.balance_hint)
         self.form.addRow(category, self.category)
@@ -100,7 +103,7 @@ class EntryDialog(EntryFormDialog):
         category_id = self.category.account_id()
         amount = self.amount.decimal()
         assert account_id and category_id and amount is not None  # problem() checked them
-        if self.kind is EntryKind.DEPOSIT:
+        if self.kind is DepositOrWithdraw.DEPOSIT:
             return Deposit(
                 account_id=account_id,
                 income_account_id=category_id,

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from app.controller import CommandController
 from app.dialogs.account_edit import CloseAccountDialog, RenameAccountDialog
 from app.dialogs.base import CommandDialog
-from app.dialogs.deposit_withdraw import EntryDialog, EntryKind
+from app.dialogs.deposit_withdraw import DepositOrWithdraw, EntryDialog
 from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.open_account import OpenAccountDialog
 from app.dialogs.split import SplitEntryDialog
@@ -44,10 +44,10 @@ class CommandDialogs:
         )
 
     def deposit(self, selected_id: str | None) -> CommandDialog:
-        return self._entry(EntryKind.DEPOSIT, selected_id)
+        return self._entry(DepositOrWithdraw.DEPOSIT, selected_id)
 
     def withdraw(self, selected_id: str | None) -> CommandDialog:
-        return self._entry(EntryKind.WITHDRAW, selected_id)
+        return self._entry(DepositOrWithdraw.WITHDRAW, selected_id)
 
     def transfer(self, selected_id: str | None) -> CommandDialog:
         dialog = TransferDialog(
@@ -69,7 +69,11 @@ class CommandDialogs:
         accounts = self._accounts.accounts()
         dialog: EntryFormDialog
         if isinstance(original, Deposit | Withdraw):
-            kind = EntryKind.DEPOSIT if isinstance(original, Deposit) else EntryKind.WITHDRAW
+            kind = (
+                DepositOrWithdraw.DEPOSIT
+                if isinstance(original, Deposit)
+                else DepositOrWithdraw.WITHDRAW
+            )
             dialog = EntryDialog(kind, self._controller, accounts, None, self._parent)
         elif isinstance(original, Transfer):
             dialog = TransferDialog(self._controller, accounts, None, self._parent)
@@ -90,7 +94,7 @@ class CommandDialogs:
         )
         return self._show(dialog)
 
-    def _entry(self, kind: EntryKind, selected_id: str | None) -> CommandDialog:
+    def _entry(self, kind: DepositOrWithdraw, selected_id: str | None) -> CommandDialog:
         dialog = EntryDialog(kind, self._controller, self._accounts.accounts(), selected_id,
                              self._parent)  # fmt: skip
         return self._show(dialog)

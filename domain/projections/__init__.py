@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from domain.projections.fold import FoldedBooks, fold
-from domain.projections.read_models import ProjectedStore, ReadModels
+from domain.projections.projected_store import ProjectedStore
+from domain.projections.read_models import ReadModels
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
 from domain.projections.tables import CODE_VERSION
 

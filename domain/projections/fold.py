@@ -11,12 +11,20 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from domain.model.errors import UnknownAccount
-from domain.model.events import AccountType
+from domain.model.events import (
+    AccountClosed,
+    AccountOpened,
+    AccountRenamed,
+    AccountType,
+    EntryPosted,
+    EntryVoided,
+    Posting,
+    from_data,
+)
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
-from domain.projections.text import current_data, history_row, others_label
+from domain.projections.text import history_row, others_label
 from domain.store.base import StoredEvent
 
 
@@ -67,55 +75,55 @@ class FoldedBooks:
     def _name(self, account_id: str) -> str:
         return self._accounts[account_id].name
 
-    def apply(self, event: StoredEvent) -> None:
+    def apply(self, stored: StoredEvent) -> None:
         """Fold one event; events must come in position order."""
-        data = current_data(event.type, event.schema_version, event.data)
-        position = event.position
+        event = from_data(stored.type, stored.schema_version, stored.data)
+        position = stored.position
         voided: tuple[str, str] | None = None
-        if event.type == "AccountOpened":
-            self._accounts[data["account_id"]] = _Account(
-                account_id=data["account_id"],
-                name=data["name"],
-                account_type=AccountType(data["account_type"]),
-                currency=data["currency"],
-                opening_balance=data["opening_balance"],
-                overdraft_allowed=data["overdraft_allowed"],
+        if isinstance(event, AccountOpened):
+            self._accounts[event.account_id] = _Account(
+                account_id=event.account_id,
+                name=event.name,
+                account_type=event.account_type,
+                currency=event.currency,
+                opening_balance=event.opening_balance,
+                overdraft_allowed=event.overdraft_allowed,
                 opened_position=position,
-                balance=data["opening_balance"],
+                balance=event.opening_balance,
                 last_position=position,
             )
-        elif event.type in ("AccountRenamed", "AccountClosed"):
-            account = self._accounts[data["account_id"]]
-            if event.type == "AccountRenamed":
-                account.name = data["new_name"]
+        elif isinstance(event, AccountRenamed | AccountClosed):
+            account = self._accounts[event.account_id]
+            if isinstance(event, AccountRenamed):
+                account.name = event.new_name
             else:
                 account.closed = True
             account.last_position = position
-        elif event.type == "EntryPosted":
-            self._entries[data["entry_id"]] = _Entry(
-                position, data["kind"], data["payee"], data["memo"]
+        elif isinstance(event, EntryPosted):
+            self._entries[event.entry_id] = _Entry(
+                position, event.kind.value, event.payee, event.memo
             )
-            self._post(position, data["entry_id"], data["booking_date"], data["postings"], 1)
-        elif event.type == "EntryVoided":
-            entry = self._entries[data["entry_id"]]
-            entry.voided_by, entry.reason = position, data["reason"]
+            self._post(position, event.entry_id, event.booking_date, event.postings, 1)
+        elif isinstance(event, EntryVoided):
+            entry = self._entries[event.entry_id]
+            entry.voided_by, entry.reason = position, event.reason
             voided = (entry.kind, entry.payee)
-            self._post(position, data["entry_id"], data["voided_on"], data["postings"], -1)
-        self._history.append(history_row(event, data, self._name, voided))
+            self._post(position, event.entry_id, event.voided_on, event.postings, -1)
+        self._history.append(history_row(stored, event, self._name, voided))
         self.position = position
 
     def _post(
         self,
         position: int,
         entry_id: str,
-        day: str,
-        postings: Sequence[Sequence[Any]],
+        booking_date: dt.date,
+        postings: Sequence[Posting],
         factor: int,
     ) -> None:
         per_account: dict[str, int] = {}
-        for account_id, _currency, amount in postings:
-            per_account[account_id] = per_account.get(account_id, 0) + amount
-        booking_date = dt.date.fromisoformat(day)
+        for posting in postings:
+            account_id = posting.account_id
+            per_account[account_id] = per_account.get(account_id, 0) + posting.amount
         for account_id, debit in per_account.items():
             account = self._accounts[account_id]
             amount = factor * account.account_type.sign * debit

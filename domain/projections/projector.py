@@ -16,8 +16,26 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table
 
-from domain.model.events import AccountType
+from domain.model.events import (
+    CURRENT_VERSION,
+    AccountClosed,
+    AccountOpened,
+    AccountRenamed,
+    AccountType,
+    Event,
+    current_data,
+    from_data,
+)
 from domain.projections import queries
+from domain.projections.event_json import (
+    BOOKING_DATE,
+    ENTRY_ID,
+    POSTED,
+    POSTINGS,
+    VOIDED,
+    VOIDED_ON,
+    account_debits,
+)
 from domain.projections.tables import (
     block_of,
     day_number,
@@ -29,7 +47,6 @@ from domain.projections.tables import (
     rm_register,
     rm_voids,
 )
-from domain.projections.text import CURRENT_VERSION, account_debits, current_data
 from domain.store.base import StoredEvent
 from domain.store.schema import events as event_table
 from domain.store.sqlite_dialect import dbapi
@@ -117,7 +134,7 @@ def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> N
         raw.executemany(sql, rows)
 
 
-class Projector:
+class ReadModelProjector:
     """Writes the rows for batches of events, in position order, through one connection."""
 
     def __init__(self, store: StreamReader) -> None:
@@ -162,7 +179,7 @@ class Projector:
         if position is None:
             # an entry older than the cache: its stream starts with its EntryPosted
             posted = next(iter(self._store.read_stream(f"entry-{entry_id}")), None)
-            if posted is None or posted.type != "EntryPosted":
+            if posted is None or posted.type != POSTED:
                 raise ValueError(f"a void names entry {entry_id}, which was never posted")
             position = posted.position
         return position
@@ -193,30 +210,37 @@ class Projector:
         blocks: Blocks = {}
         voids: list[tuple[Any, ...]] = []
         recent = self._recent
-        current = CURRENT_VERSION
         position = checkpoint
+        # the stored data of entries is read as it is (decoding it would cost more than
+        # projecting it); account events are few and are decoded
+        posted, voided = POSTED, VOIDED
+        posted_version, voided_version = CURRENT_VERSION[POSTED], CURRENT_VERSION[VOIDED]
         for position, kind, schema_version, data in rows:
             if position != checkpoint + 1:
                 raise ValueError(f"event {position} does not follow the checkpoint {checkpoint}")
             checkpoint = position
-            if current.get(kind) != schema_version:
-                data = current_data(kind, schema_version, data)
-            if kind == "EntryPosted":
-                entry_id = data["entry_id"]
+            if kind == posted:
+                if schema_version != posted_version:
+                    data = current_data(kind, schema_version, data)
+                entry_id = data[ENTRY_ID]
                 # entry id -> position for voids; two generations instead of an LRU keep
                 # it O(1) and bounded over a million entries
                 if len(recent) >= _RECENT_ENTRIES:
                     self._older, self._recent = recent, {}
                     recent = self._recent
                 recent[entry_id] = position
-                day, factor = day_number(data["booking_date"]), 1
-            elif kind == "EntryVoided":
-                voids.append((position, self.entry_position(data["entry_id"])))
-                day, factor = day_number(data["voided_on"]), -1
+                day, factor = day_number(data[BOOKING_DATE]), 1
+            elif kind == voided:
+                if schema_version != voided_version:
+                    data = current_data(kind, schema_version, data)
+                voids.append((position, self.entry_position(data[ENTRY_ID])))
+                day, factor = day_number(data[VOIDED_ON]), -1
             else:
-                self.account_event(position, kind, data, opened, versions)
+                self.account_event(
+                    position, from_data(kind, schema_version, data), opened, versions
+                )
                 continue
-            _post(accounts, register, blocks, position, day, data["postings"], factor)
+            _post(accounts, register, blocks, position, day, data[POSTINGS], factor)
         raw = dbapi(conn)
         _insert(raw, _ACCOUNTS, opened)
         _insert(raw, _VERSIONS, versions)
@@ -249,42 +273,37 @@ class Projector:
     def account_event(
         self,
         position: int,
-        kind: str,
-        data: Mapping[str, Any],
+        event: Event,
         opened: list[tuple[Any, ...]],
         versions: list[tuple[Any, ...]],
     ) -> None:
         """Remember an open, rename or close and add its rows to ``opened`` and ``versions``."""
         accounts = self._accounts
-        if kind == "AccountOpened":
+        if isinstance(event, AccountOpened):
             state = ProjectedAccount(
-                position,
-                AccountType(data["account_type"]).sign,
-                data["opening_balance"],
-                data["name"],
-                False,
+                position, event.account_type.sign, event.opening_balance, event.name, False
             )
-            accounts[data["account_id"]] = state
+            accounts[event.account_id] = state
             opened.append(
                 (
                     position,
-                    data["account_id"],
-                    data["account_type"],
-                    data["currency"],
-                    data["opening_balance"],
-                    data["overdraft_allowed"],
+                    event.account_id,
+                    event.account_type.value,
+                    event.currency,
+                    event.opening_balance,
+                    event.overdraft_allowed,
                 )
             )
             versions.append((position, position, state.name, False))
-        elif kind in ("AccountRenamed", "AccountClosed"):
-            state = accounts[data["account_id"]]
-            if kind == "AccountRenamed":
-                state.name = data["new_name"]
+        elif isinstance(event, AccountRenamed | AccountClosed):
+            state = accounts[event.account_id]
+            if isinstance(event, AccountRenamed):
+                state.name = event.new_name
             else:
                 state.closed = True
             versions.append((state.acct, position, state.name, state.closed))
         else:
-            raise ValueError(f"the read models do not know event type {kind!r}")
+            raise ValueError(f"the read models do not know event type {event.type_name()!r}")
 
 
 def entry_legs(

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
 
 from sqlalchemy import Connection, insert, inspect, select
 
 from domain.model.errors import UnknownAccount
-from domain.model.events import AccountType
-from domain.projections import location, queries, sqlite_dialect
-from domain.projections.projector import Projector
+from domain.projections import location, queries, register_page, set_rebuild
+from domain.projections.history import describe_events
+from domain.projections.projected_store import ProjectedStore
+from domain.projections.projector import ReadModelProjector
 from domain.projections.rows import AccountRow, HistoryRow, RegisterRow, account_order
 from domain.projections.tables import (
     CODE_VERSION,
@@ -24,8 +22,7 @@ from domain.projections.tables import (
     qualified,
     rm_checkpoint,
 )
-from domain.projections.text import current_data, entry_accounts, history_row
-from domain.store.base import BookInfo, Progress, StoredEvent
+from domain.store.base import Progress, StoredEvent
 from domain.store.gc_pause import gc_paused
 from domain.store.sqlite_dialect import attach, attach_memory, cannot_write, dbapi
 
@@ -46,35 +43,6 @@ _SELECT_CHECKPOINT = select(rm_checkpoint.c.position, rm_checkpoint.c.code_versi
 _SELECT_OWNER = select(
     rm_checkpoint.c.position, rm_checkpoint.c.event_hash, rm_checkpoint.c.book_id
 )
-
-
-class ProjectedStore(Protocol):
-    """What the read models need from a store: its SQL connection and a few reads."""
-
-    @property
-    def connection(self) -> Connection: ...
-
-    @property
-    def path(self) -> Path: ...
-
-    @property
-    def readonly(self) -> bool: ...
-
-    def info(self) -> BookInfo: ...
-
-    def transaction(self, *, allow_readonly: bool = False) -> AbstractContextManager[None]: ...
-
-    def read_all(
-        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 2000
-    ) -> Iterator[StoredEvent]: ...
-
-    def read_data(
-        self, after_position: int = 0, to_position: int | None = None, batch_size: int = 5000
-    ) -> Iterator[list[tuple[int, str, int, dict[str, Any]]]]: ...
-
-    def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
-
-    def head(self) -> tuple[int, bytes]: ...
 
 
 class _Cancelled(Exception):
@@ -110,7 +78,7 @@ class ReadModels:
         self._rebuild_chunk = rebuild_chunk
         # set-based rebuild in SQL where this dialect has one; else replay through Python
         self._set_based = self._conn.dialect.name == "sqlite"
-        self._projector = Projector(store)
+        self._projector = ReadModelProjector(store)
         self.path = path or location.read_models_path(store.path, store.info().book_id)
         # why the read models live in memory instead, if they must: a user-facing sentence
         self.cache_problem = ""
@@ -282,7 +250,7 @@ class ReadModels:
     def _replay(self, total: int, stamp: int) -> Iterator[int]:
         """Fill the emptied tables from events 1..total, yielding the checkpoint per step."""
         if self._set_based:
-            yield from sqlite_dialect.rebuild_chunks(
+            yield from set_rebuild.rebuild_chunks(
                 self._conn, self._projector, total, self._rebuild_chunk
             )
             return
@@ -343,7 +311,7 @@ class ReadModels:
         """Accounts opened at or before ``as_of`` with name, state and balance as of then."""
         with self._reading() as conn:
             states = queries.account_states(conn, self._as_of(as_of))
-        return sorted((_account_row(s) for s in states), key=account_order)
+        return sorted((s.account_row() for s in states), key=account_order)
 
     def account_balance(self, account_id: str, as_of: int | None = None) -> int:
         """Natural-signed balance as of ``as_of``; UnknownAccount if not open by then."""
@@ -361,15 +329,15 @@ class ReadModels:
         order with running balances; [] for an account not open by then."""
         with self._reading() as conn:
             p = self._as_of(as_of)
-            state = queries.register_state(conn, account_id, p)
+            state = register_page.register_state(conn, account_id, p)
             if state is None or limit <= 0:
                 return []
-            return queries.register_page(conn, state, p, max(0, offset), limit)
+            return register_page.register_page(conn, state, p, max(0, offset), limit)
 
     def register_count(self, account_id: str, as_of: int | None = None) -> int:
         """How many register rows the account has as of ``as_of`` (one index seek)."""
         with self._reading() as conn:
-            state = queries.register_state(conn, account_id, self._as_of(as_of))
+            state = register_page.register_state(conn, account_id, self._as_of(as_of))
         return 0 if state is None else state.rows
 
     def history(
@@ -388,50 +356,9 @@ class ReadModels:
             return []
         events = list(self._store.read_all(offset, upto, self._batch_size))
         with self._reading() as conn:
-            return _describe_events(conn, events, locale)
+            return describe_events(conn, events, locale)
 
     def history_row(self, position: int, *, locale: str | None = None) -> HistoryRow | None:
         """One history row, or None if the read models do not cover that position."""
         rows = self.history(position - 1, 1, locale=locale) if position > 0 else []
         return rows[0] if rows else None
-
-
-def _account_row(state: queries.AccountState) -> AccountRow:
-    return AccountRow(
-        account_id=state.account_id,
-        name=state.name,
-        account_type=AccountType(state.account_type),
-        currency=state.currency,
-        balance=state.balance,
-        closed=state.closed,
-        overdraft_allowed=state.overdraft_allowed,
-        opened_position=state.acct,
-        last_position=state.last_position,
-    )
-
-
-def _describe_events(
-    conn: Connection, events: Sequence[StoredEvent], locale: str | None
-) -> list[HistoryRow]:
-    datas = [current_data(e.type, e.schema_version, e.data) for e in events]
-    account_ids: set[str] = set()
-    for event, data in zip(events, datas, strict=True):
-        if "postings" in data:
-            account_ids.update(entry_accounts(data["postings"]))
-        elif event.type != "AccountOpened":
-            account_ids.add(data["account_id"])
-    upto = events[-1].position
-    versions = queries.name_versions(conn, account_ids, upto) if account_ids else {}
-    void_positions = [e.position for e in events if e.type == "EntryVoided"]
-    originals = queries.voided_entries(conn, void_positions) if void_positions else {}
-    rows = []
-    for event, data in zip(events, datas, strict=True):
-        position = event.position
-
-        def name(account_id: str, position: int = position) -> str:
-            history = versions[account_id]
-            index = bisect.bisect_right(history, position, key=lambda v: v[0]) - 1
-            return history[index][1]
-
-        rows.append(history_row(event, data, name, originals.get(position), locale=locale))
-    return rows

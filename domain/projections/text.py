@@ -1,14 +1,22 @@
-"""Event data as the projections read it, and the words the history shows for each event."""
+"""The words the history and the register show for events and amounts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
 
 from domain.model.errors import InvalidAmount
-from domain.model.events import EVENT_TYPES, from_data, to_data
+from domain.model.events import (
+    AccountClosed,
+    AccountOpened,
+    AccountRenamed,
+    EntryKind,
+    EntryPosted,
+    EntryVoided,
+    Event,
+    Posting,
+)
 from domain.model.money import Money, format_money, minor_digits
 from domain.projections.rows import HistoryRow
 from domain.store.base import StoredEvent
@@ -16,16 +24,11 @@ from domain.store.base import StoredEvent
 Names = Callable[[str], str]
 """Account id -> the account's name at the moment being described."""
 
-CURRENT_VERSION = {name: cls.schema_version for name, cls in EVENT_TYPES.items()}
-"""Event type -> the schema version this code reads without upcasting."""
-_ENTRY_WORDS = {"deposit": "Deposit", "withdrawal": "Withdrawal", "transfer": "Transfer"}
-
-
-def current_data(type_name: str, schema_version: int, data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The event's data in the current schema (the fast path skips decoding entirely)."""
-    if CURRENT_VERSION.get(type_name) == schema_version:
-        return data
-    return to_data(from_data(type_name, schema_version, data))
+_ENTRY_WORDS: dict[str, str] = {
+    EntryKind.DEPOSIT: "Deposit",
+    EntryKind.WITHDRAWAL: "Withdrawal",
+    EntryKind.TRANSFER: "Transfer",
+}
 
 
 def format_minor(minor: int, currency: str) -> str:
@@ -56,44 +59,36 @@ def _locale_amount(minor: int, currency: str, locale: str) -> str:
     return format_money(money, locale)  # an unknown locale name falls back to en_US
 
 
-def entry_accounts(postings: Sequence[Sequence[Any]]) -> list[str]:
+def entry_accounts(postings: Sequence[Posting]) -> list[str]:
     """The distinct account ids of an entry's postings, in posting order."""
-    return list(dict.fromkeys(p[0] for p in postings))
-
-
-def account_debits(postings: Sequence[Sequence[Any]]) -> dict[str, int]:
-    """Account id -> its debit in an entry (postings to one account added up), in the order of
-    each account's first posting: one register row per account."""
-    debits: dict[str, int] = {}
-    for account_id, _currency, debit in postings:
-        debits[account_id] = debits.get(account_id, 0) + debit
-    return debits
+    return list(dict.fromkeys(p.account_id for p in postings))
 
 
 def entry_summary(
     kind: str,
-    postings: Sequence[Sequence[Any]],
+    postings: Sequence[Posting],
     payee: str,
     names: Names,
     *,
     locale: str | None = None,
 ) -> str:
     """``Deposit 1,250.00 EUR into Checking from Salary — ACME Corp`` and the like; amounts
-    in the Babel ``locale`` if one is given (see :func:`format_amount`)."""
-    debits = [p for p in postings if p[2] > 0]
-    credits = [p for p in postings if p[2] < 0]
+    in the Babel ``locale`` if one is given (see :func:`format_amount`); ``kind`` is an
+    EntryKind's value, or "entry" for an entry not known."""
+    debits = [p for p in postings if p.amount > 0]
+    credits = [p for p in postings if p.amount < 0]
     if kind in _ENTRY_WORDS and len(debits) == 1 and len(credits) == 1:
-        to_id, currency, amount = debits[0]
-        money = format_amount(amount, currency, locale)
-        source, target = names(credits[0][0]), names(to_id)
-        if kind == "deposit":
+        debit = debits[0]
+        money = format_amount(debit.amount, debit.currency, locale)
+        source, target = names(credits[0].account_id), names(debit.account_id)
+        if kind == EntryKind.DEPOSIT:
             text = f"Deposit {money} into {target} from {source}"
         else:
             text = f"{_ENTRY_WORDS[kind]} {money} from {source} to {target}"
     else:
         totals: dict[str, int] = {}
-        for _account, currency, amount in debits:
-            totals[currency] = totals.get(currency, 0) + amount
+        for posting in debits:
+            totals[posting.currency] = totals.get(posting.currency, 0) + posting.amount
         money = " + ".join(format_amount(m, c, locale) for c, m in totals.items())
         over = ", ".join(names(a) for a in entry_accounts(postings))
         text = f"{kind.capitalize()} {money} over {over}"
@@ -101,8 +96,7 @@ def entry_summary(
 
 
 def describe(
-    type_name: str,
-    data: Mapping[str, Any],
+    event: Event,
     names: Names,
     voided_entry: tuple[str, str] | None = None,
     *,
@@ -114,33 +108,33 @@ def describe(
     entry an EntryVoided reverses; ``locale`` (a Babel name like ``de_DE``) formats the
     amounts for people, ``None`` keeps the fixed ``1,250.00 EUR`` form.
     """
-    if type_name == "AccountOpened":
-        name = data["name"]
-        summary = f"Opened {data['account_type']} account {name} ({data['currency']})"
-        if data["opening_balance"]:
-            opening = format_amount(data["opening_balance"], data["currency"], locale)
+    if isinstance(event, EntryPosted):  # most events are: asked first
+        accounts = ", ".join(names(a) for a in entry_accounts(event.postings))
+        summary = entry_summary(event.kind, event.postings, event.payee, names, locale=locale)
+        return event.booking_date, accounts, summary
+    if isinstance(event, EntryVoided):
+        accounts = ", ".join(names(a) for a in entry_accounts(event.postings))
+        kind, payee = voided_entry if voided_entry is not None else ("entry", "")
+        original = entry_summary(kind, event.postings, payee, names, locale=locale)
+        summary = f"Void of {original[0].lower()}{original[1:]}"
+        if event.reason:
+            summary += f" ({event.reason})"
+        return event.voided_on, accounts, summary
+    if isinstance(event, AccountOpened):
+        name = event.name
+        summary = f"Opened {event.account_type.value} account {name} ({event.currency})"
+        if event.opening_balance:
+            opening = format_amount(event.opening_balance, event.currency, locale)
             summary += f" with {opening}"
-        if not data["overdraft_allowed"]:
+        if not event.overdraft_allowed:
             summary += ", no overdraft"
-        return dt.date.fromisoformat(data["opening_date"]), name, summary
-    if type_name == "AccountRenamed":
-        return None, data["new_name"], f"Renamed {data['old_name']} to {data['new_name']}"
-    if type_name == "AccountClosed":
-        name = names(data["account_id"])
-        return dt.date.fromisoformat(data["closed_on"]), name, f"Closed {name}"
-    if type_name not in ("EntryPosted", "EntryVoided"):
-        raise ValueError(f"no description for event type {type_name!r}")
-    postings = data["postings"]
-    accounts = ", ".join(names(a) for a in entry_accounts(postings))
-    if type_name == "EntryPosted":
-        summary = entry_summary(data["kind"], postings, data["payee"], names, locale=locale)
-        return dt.date.fromisoformat(data["booking_date"]), accounts, summary
-    kind, payee = voided_entry if voided_entry is not None else ("entry", "")
-    original = entry_summary(kind, postings, payee, names, locale=locale)
-    summary = f"Void of {original[0].lower()}{original[1:]}"
-    if data["reason"]:
-        summary += f" ({data['reason']})"
-    return dt.date.fromisoformat(data["voided_on"]), accounts, summary
+        return event.opening_date, name, summary
+    if isinstance(event, AccountRenamed):
+        return None, event.new_name, f"Renamed {event.old_name} to {event.new_name}"
+    if isinstance(event, AccountClosed):
+        name = names(event.account_id)
+        return event.closed_on, name, f"Closed {name}"
+    raise ValueError(f"no description for event type {event.type_name()!r}")
 
 
 def others_label(names: Sequence[str]) -> str:
@@ -154,22 +148,22 @@ def split_label(count: int) -> str:
 
 
 def history_row(
-    event: StoredEvent,
-    data: Mapping[str, Any],
+    stored: StoredEvent,
+    event: Event,
     names: Names,
     voided_entry: tuple[str, str] | None = None,
     *,
     locale: str | None = None,
 ) -> HistoryRow:
-    """The history's row for one event (``data`` in the current schema)."""
-    booking_date, account, summary = describe(event.type, data, names, voided_entry, locale=locale)
+    """The history's row for one stored event (``event``: it decoded, see ``from_data``)."""
+    booking_date, account, summary = describe(event, names, voided_entry, locale=locale)
     return HistoryRow(
-        position=event.position,
-        recorded_at=event.recorded_at,
+        position=stored.position,
+        recorded_at=stored.recorded_at,
         booking_date=booking_date,
-        type=event.type,
+        type=stored.type,
         account=account,
         summary=summary,
-        author=str(event.metadata.get("author", "")),
-        stream_id=event.stream_id,
+        author=str(stored.metadata.get("author", "")),
+        stream_id=stored.stream_id,
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 
+from domain.model.events import CURRENT_VERSION, Event, Posting, current_data, from_data
 from domain.projections.text import (
-    current_data,
     describe,
     entry_summary,
     format_amount,
@@ -18,6 +22,16 @@ NAMES = {"chk": "Checking", "sal": "Salary", "food": "Food", "rent": "Rent", "us
 
 def name(account_id: str) -> str:
     return NAMES[account_id]
+
+
+def legs(rows: Sequence[Sequence[Any]]) -> list[Posting]:
+    """Postings from their stored form, ``[account_id, currency, amount]``."""
+    return [Posting(a, c, m) for a, c, m in rows]
+
+
+def stored(type_name: str, data: dict[str, Any]) -> Any:
+    """The event of the current schema with this stored data."""
+    return from_data(type_name, CURRENT_VERSION.get(type_name, 1), data)
 
 
 @pytest.mark.parametrize(
@@ -40,42 +54,42 @@ def test_format_minor_is_exact_with_the_currencys_decimals(
 def test_deposit_summary_names_target_source_and_payee() -> None:
     postings = [["chk", "EUR", 125000], ["sal", "EUR", -125000]]
     assert (
-        entry_summary("deposit", postings, "ACME Corp", name)
+        entry_summary("deposit", legs(postings), "ACME Corp", name)
         == "Deposit 1,250.00 EUR into Checking from Salary — ACME Corp"
     )
 
 
 def test_withdrawal_and_transfer_summaries_go_from_the_credit_to_the_debit() -> None:
     postings = [["chk", "EUR", -1200], ["food", "EUR", 1200]]
-    assert entry_summary("withdrawal", postings, "", name) == (
+    assert entry_summary("withdrawal", legs(postings), "", name) == (
         "Withdrawal 12.00 EUR from Checking to Food"
     )
-    assert entry_summary("transfer", postings, "me", name) == (
+    assert entry_summary("transfer", legs(postings), "me", name) == (
         "Transfer 12.00 EUR from Checking to Food — me"
     )
 
 
 def test_split_summary_totals_the_debits_per_currency_and_lists_the_accounts() -> None:
     postings = [["chk", "EUR", -7000], ["food", "EUR", 2000], ["rent", "EUR", 5000]]
-    assert entry_summary("split", postings, "", name) == (
+    assert entry_summary("split", legs(postings), "", name) == (
         "Split 70.00 EUR over Checking, Food, Rent"
     )
     mixed = [*postings, ["usd", "USD", 300], ["usd", "USD", -300]]
-    assert entry_summary("split", mixed, "", name) == (
+    assert entry_summary("split", legs(mixed), "", name) == (
         "Split 70.00 EUR + 3.00 USD over Checking, Food, Rent, Wallet"
     )
 
 
 def test_summaries_format_amounts_in_a_given_locale() -> None:
     postings = [["chk", "EUR", -123458], ["food", "EUR", 123458]]
-    assert entry_summary("withdrawal", postings, "Rewe", name, locale="de_DE") == (
+    assert entry_summary("withdrawal", legs(postings), "Rewe", name, locale="de_DE") == (
         "Withdrawal 1.234,58\xa0€ from Checking to Food — Rewe"
     )
-    assert entry_summary("withdrawal", postings, "Rewe", name, locale="en_US") == (
+    assert entry_summary("withdrawal", legs(postings), "Rewe", name, locale="en_US") == (
         "Withdrawal €1,234.58 from Checking to Food — Rewe"
     )
     mixed = [*postings, ["usd", "USD", 300], ["usd", "USD", -300]]
-    assert entry_summary("split", mixed, "", name, locale="de_DE") == (
+    assert entry_summary("split", legs(mixed), "", name, locale="de_DE") == (
         "Split 1.234,58\xa0€ + 3,00\xa0$ over Checking, Food, Wallet"
     )
     opened = {
@@ -87,11 +101,11 @@ def test_summaries_format_amounts_in_a_given_locale() -> None:
         "opening_date": "2024-01-02",
         "overdraft_allowed": True,
     }
-    assert describe("AccountOpened", opened, name, locale="de_DE")[2] == (
+    assert describe(stored("AccountOpened", opened), name, locale="de_DE")[2] == (
         "Opened asset account Checking (EUR) with 100,00\xa0€"
     )
     void = {"entry_id": "e1", "voided_on": "2024-02-03", "reason": "", "postings": postings}
-    assert describe("EntryVoided", void, name, ("withdrawal", ""), locale="de_DE")[2] == (
+    assert describe(stored("EntryVoided", void), name, ("withdrawal", ""), locale="de_DE")[2] == (
         "Void of withdrawal 1.234,58\xa0€ from Checking to Food"
     )
 
@@ -99,7 +113,7 @@ def test_summaries_format_amounts_in_a_given_locale() -> None:
 def test_summaries_without_a_locale_keep_the_fixed_form() -> None:
     postings = [["chk", "EUR", -123458], ["food", "EUR", 123458]]
     assert format_amount(123458, "EUR") == format_minor(123458, "EUR") == "1,234.58 EUR"
-    assert entry_summary("withdrawal", postings, "", name) == (
+    assert entry_summary("withdrawal", legs(postings), "", name) == (
         "Withdrawal 1,234.58 EUR from Checking to Food"
     )
 
@@ -108,7 +122,7 @@ def test_a_split_total_beyond_one_amounts_limit_is_still_described() -> None:
     line = 6 * 10**14  # 6 * 10^12 EUR: each line within the ±10^13 units limit, their sum not
     postings = [["chk", "EUR", -line], ["sal", "EUR", -line], ["food", "EUR", line],
                 ["rent", "EUR", line]]  # fmt: skip
-    assert entry_summary("split", postings, "", name, locale="de_DE") == (
+    assert entry_summary("split", legs(postings), "", name, locale="de_DE") == (
         "Split 12,000,000,000,000.00 EUR over Checking, Salary, Food, Rent"
     )
 
@@ -177,7 +191,7 @@ def test_a_split_total_beyond_one_amounts_limit_is_still_described() -> None:
 def test_describe_gives_date_account_and_summary(
     type_name: str, data: dict[str, object], expected: tuple[str | None, str, str]
 ) -> None:
-    day, account, summary = describe(type_name, data, name)
+    day, account, summary = describe(stored(type_name, data), name)
     assert (day.isoformat() if day else None, account, summary) == expected
 
 
@@ -188,16 +202,25 @@ def test_void_summary_describes_the_reversed_entry_and_the_reason() -> None:
         "reason": "typo",
         "postings": [["chk", "EUR", -5000], ["food", "EUR", 5000]],
     }
-    day, account, summary = describe("EntryVoided", data, name, ("withdrawal", "Shop"))
+    day, account, summary = describe(stored("EntryVoided", data), name, ("withdrawal", "Shop"))
     assert (day.isoformat() if day else None, account) == ("2024-02-03", "Checking, Food")
     assert summary == "Void of withdrawal 50.00 EUR from Checking to Food — Shop (typo)"
-    no_reason = describe("EntryVoided", {**data, "reason": ""}, name, ("withdrawal", ""))[2]
+    no_reason = describe(stored("EntryVoided", {**data, "reason": ""}), name, ("withdrawal", ""))[2]
     assert no_reason == "Void of withdrawal 50.00 EUR from Checking to Food"
 
 
 def test_unknown_event_types_are_refused() -> None:
     with pytest.raises(ValueError, match="NoSuchEvent"):
-        describe("NoSuchEvent", {}, name)
+        describe(stored("NoSuchEvent", {}), name)
+
+
+def test_an_event_type_the_history_has_no_words_for_is_refused() -> None:
+    @dataclass(frozen=True)
+    class NotDescribed(Event):
+        account_id: str
+
+    with pytest.raises(ValueError, match="no description for event type 'NotDescribed'"):
+        describe(NotDescribed("chk"), name)
 
 
 @pytest.mark.parametrize(

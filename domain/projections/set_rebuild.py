@@ -1,9 +1,9 @@
-"""Everything SQLite-specific about the read models: reading event fields in SQL, and the
-set-based rebuild.
+"""The set-based rebuild of the read models, in SQLite's SQL.
 
 A PostgreSQL backend would replace this module (``jsonb`` operators for ``json_extract``,
 the same window functions), not the projector or the queries; without it the read models
 rebuild by replaying events through the Python projector, which needs no SQL of its own.
+The JSON paths and event type names come from the event declarations (``event_json.py``).
 
 The rebuild, per range of positions (a chunk; progress is reported between chunks):
 
@@ -37,11 +37,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func
+from sqlalchemy import Connection
 
+from domain.model.events import CURRENT_VERSION, EntryPosted, EntryVoided, current_data, from_data
 from domain.projections import tables
+from domain.projections.event_json import (
+    BOOKING_DATE,
+    ENTRY_ID,
+    POSTED,
+    POSTINGS,
+    VOIDED,
+    VOIDED_ON,
+    json_path,
+)
+from domain.projections.projector import ReadModelProjector
 from domain.projections.tables import (
     day_number,
     qualified,
@@ -50,26 +61,16 @@ from domain.projections.tables import (
     rm_register,
     rm_voids,
 )
-from domain.projections.text import CURRENT_VERSION, current_data
 from domain.store.schema import events
 from domain.store.sqlite_dialect import dbapi
 
-if TYPE_CHECKING:  # the projector imports the queries, which import this module
-    from domain.projections.projector import Projector
-
-_POSTED, _VOIDED = CURRENT_VERSION["EntryPosted"], CURRENT_VERSION["EntryVoided"]
-
-
-def event_field(data: Any, name: str) -> ColumnElement[Any]:
-    """A top-level field of an event's JSON data, in SQL."""
-    return func.json_extract(data, f"$.{name}")
-
+_POSTED, _VOIDED = CURRENT_VERSION[POSTED], CURRENT_VERSION[VOIDED]
 
 _E, _R, _V = (qualified(t) for t in (events, rm_register, rm_voids))
 # entry events SQL reads as they are (bound as ?3, ?4)
 _CURRENT_ENTRY = (
-    "((e.type = 'EntryPosted' AND e.schema_version = ?3) "
-    "OR (e.type = 'EntryVoided' AND e.schema_version = ?4))"
+    f"((e.type = '{POSTED}' AND e.schema_version = ?3) "
+    f"OR (e.type = '{VOIDED}' AND e.schema_version = ?4))"
 )
 # "2024-03-01" -> 20240301, as tables.day_number
 _DAY = "CAST(replace({}, '-', '') AS INTEGER)"
@@ -106,18 +107,18 @@ SELECT x.position, x.factor, x.day, m0.acct, x.factor * m0.sign * x.d0,
        ifnull(x.n = 2 AND (m0.acct IS NULL OR m1.acct IS NULL OR m0.acct != m1.acct), 0)
 FROM (
   SELECT e.position AS position,
-    iif(e.type = 'EntryPosted', 1, -1) AS factor,
+    iif(e.type = '{POSTED}', 1, -1) AS factor,
     {
     _DAY.format(
-        "iif(e.type = 'EntryPosted', json_extract(e.data, '$.booking_date'), "
-        "json_extract(e.data, '$.voided_on'))"
+        f"iif(e.type = '{POSTED}', json_extract(e.data, '{json_path(EntryPosted, BOOKING_DATE)}'), "
+        f"json_extract(e.data, '{json_path(EntryVoided, VOIDED_ON)}'))"
     )
 } AS day,
-    json_array_length(e.data, '$.postings') AS n,
-    json_extract(e.data, '$.postings[0][0]') AS i0,
-    json_extract(e.data, '$.postings[0][2]') AS d0,
-    json_extract(e.data, '$.postings[1][0]') AS i1,
-    json_extract(e.data, '$.postings[1][2]') AS d1
+    json_array_length(e.data, '{json_path(EntryPosted, POSTINGS)}') AS n,
+    json_extract(e.data, '{json_path(EntryPosted, POSTINGS, 0, "account_id")}') AS i0,
+    json_extract(e.data, '{json_path(EntryPosted, POSTINGS, 0, "amount")}') AS d0,
+    json_extract(e.data, '{json_path(EntryPosted, POSTINGS, 1, "account_id")}') AS i1,
+    json_extract(e.data, '{json_path(EntryPosted, POSTINGS, 1, "amount")}') AS d1
   FROM {_E} e
   WHERE e.position > ?1 AND e.position <= ?2 AND {_CURRENT_ENTRY}
   ORDER BY e.position
@@ -131,8 +132,8 @@ _FILL_VOIDS = f"""
 INSERT INTO {_V} (position, entry_position)
 SELECT e.position,
   (SELECT p.position FROM {_E} p
-   WHERE p.stream_id = 'entry-' || json_extract(e.data, '$.entry_id')
-     AND p.stream_version = 1 AND p.type = 'EntryPosted')
+   WHERE p.stream_id = 'entry-' || json_extract(e.data, '{json_path(EntryVoided, ENTRY_ID)}')
+     AND p.stream_version = 1 AND p.type = '{POSTED}')
 FROM temp.rb_entries x JOIN {_E} e ON e.position = x.position
 WHERE x.factor = -1
 """
@@ -209,7 +210,7 @@ _SET_CHECKPOINT = (
 
 
 def rebuild_chunks(
-    conn: Connection, projector: Projector, total: int, chunk_size: int
+    conn: Connection, projector: ReadModelProjector, total: int, chunk_size: int
 ) -> Iterator[int]:
     """Fill the emptied ``rm_`` tables (date index dropped) from events 1..total, a chunk of
     positions at a time inside the caller's transaction; yields the position reached after
@@ -232,7 +233,7 @@ def rebuild_chunks(
             raw.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def _chunk(raw: sqlite3.Connection, projector: Projector, after: int, upto: int) -> None:
+def _chunk(raw: sqlite3.Connection, projector: ReadModelProjector, after: int, upto: int) -> None:
     span = (after, upto, _POSTED, _VOIDED)
     legs: list[tuple[int, int, int, int]] = []
     voids: list[tuple[int, int]] = []
@@ -240,28 +241,29 @@ def _chunk(raw: sqlite3.Connection, projector: Projector, after: int, upto: int)
     versions: list[tuple[Any, ...]] = []
     accounts = projector.accounts
     for position, kind, schema_version, text in raw.execute(_SELECT_FOR_PYTHON, span):
-        data = current_data(kind, schema_version, json.loads(text))
-        if kind == "EntryPosted":
-            day, factor = day_number(data["booking_date"]), 1
-        elif kind == "EntryVoided":
-            voids.append((position, projector.entry_position(data["entry_id"])))
-            day, factor = day_number(data["voided_on"]), -1
-        else:
+        if kind not in (POSTED, VOIDED):
             before = len(opened)
-            projector.account_event(position, kind, data, opened, versions)
+            event = from_data(kind, schema_version, json.loads(text))
+            projector.account_event(position, event, opened, versions)
             for acct, account_id, _type, _currency, opening, _overdraft in opened[before:]:
                 raw.execute(_ADD_ACCOUNT, (acct, account_id, accounts[account_id].sign, opening))
             continue
+        data = current_data(kind, schema_version, json.loads(text))
+        if kind == POSTED:
+            day, factor = day_number(data[BOOKING_DATE]), 1
+        else:
+            voids.append((position, projector.entry_position(data[ENTRY_ID])))
+            day, factor = day_number(data[VOIDED_ON]), -1
         legs.extend(
             (state.acct, position, day, amount)
-            for state, amount in projector.legs(data["postings"], factor)
+            for state, amount in projector.legs(data[POSTINGS], factor)
         )
     projector.insert_account_rows(raw, opened, versions)
     raw.execute(_FILL_ENTRIES, span)
     for position, factor, day, text in raw.execute(_GENERAL_ENTRIES).fetchall():
         legs.extend(
             (state.acct, position, day, amount)
-            for state, amount in projector.legs(json.loads(text)["postings"], factor)
+            for state, amount in projector.legs(json.loads(text)[POSTINGS], factor)
         )
     if legs:
         raw.executemany(_ADD_LEGS, legs)
