@@ -12,15 +12,18 @@ accounts that forbid it, nothing on closed accounts, no double voids).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from app.sample_chart import (
+    PAYEES,
+    GeneratedAccount,
+    generated_chart,
+    seeded_id,
+)
 from domain.model.commands import (
-    ID_ALPHABET,
     CloseAccount,
     Command,
     Deposit,
@@ -32,118 +35,7 @@ from domain.model.commands import (
     VoidEntry,
     Withdraw,
 )
-from domain.model.events import AccountType
 from domain.model.money import minor_digits
-from domain.model.opening import NAME as OPENING_BALANCES
-
-MIN_ACCOUNTS = 8
-# Ids spell what domain.model.commands.new_id's do (16 characters of ID_ALPHABET: a 42-bit "time",
-# then 38 random bits), but the time is a counter from this millisecond (2020-01-01 UTC) and
-# the bits come from the seed: a seed always gives the same book, ids are as short as real
-# ones and later ids sort later, as they would in a book typed in by hand.
-_ID_EPOCH_MS = 1_577_836_800_000
-_ID_RANDOM_BITS = 38
-_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
-
-
-def seeded_id(counter: int, rng: random.Random) -> str:
-    """The generator's id number ``counter`` (0, 1, 2...), its low bits drawn from ``rng``."""
-    number = (_ID_EPOCH_MS + counter) << _ID_RANDOM_BITS | rng.getrandbits(_ID_RANDOM_BITS)
-    return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
-
-
-_A, _L, _Q, _I, _X = (
-    AccountType.ASSET,
-    AccountType.LIABILITY,
-    AccountType.EQUITY,
-    AccountType.INCOME,
-    AccountType.EXPENSE,
-)
-# (key, name, type, opening balance in minor units, overdraft allowed, other currency?)
-_CORE: tuple[tuple[str, str, AccountType, int, bool, bool], ...] = (
-    ("checking", "Checking", _A, 250_000, False, False),
-    ("salary", "Salary", _I, 0, True, False),
-    ("groceries", "Groceries", _X, 0, True, False),
-    ("card", "Credit Card", _L, 0, True, False),
-    ("equity", "Owner's Equity", _Q, 0, True, False),  # owner contributions
-    ("savings", "Savings", _A, 1_000_000, False, False),
-    ("rent", "Rent", _X, 0, True, False),
-    ("cash", "Cash", _A, 10_000, False, False),
-    ("dining", "Dining Out", _X, 0, True, False),
-    ("interest", "Interest", _I, 0, True, False),
-    ("utilities", "Utilities", _X, 0, True, False),
-    ("transport", "Transport", _X, 0, True, False),
-    ("taxes", "Taxes", _X, 0, True, False),
-    ("freelance", "Freelance", _I, 0, True, False),
-    ("usd_cash", "USD Wallet", _A, 50_000, False, True),
-    ("travel_usd", "Travel (USD)", _X, 0, True, True),
-    ("holiday", "Holiday Fund", _A, 0, False, False),
-)
-_EXTRA_NAMES = (
-    "Books",
-    "Health",
-    "Insurance",
-    "Gifts",
-    "Clothing",
-    "Phone",
-    "Internet",
-    "Pets",
-    "Sports",
-    "Charity",
-    "Education",
-    "Garden",
-    "Household",
-    "Music",
-    "Streaming",
-    "Hairdresser",
-)
-_PAYEES = {
-    "groceries": ("Rewe", "Lidl", "Aldi", "Edeka", "Farmers' market", "Corner shop"),
-    "dining": ("Trattoria Roma", "Sushi Bar", "Cafe Central", "Burger Barn"),
-    "card": ("Online Store", "Bookshop", "Hardware Store", "Pharmacy", "Airline"),
-    "misc": ("City Utilities", "Transit Authority", "Insurer AG", "Telco", "Gym"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class GeneratedAccount:
-    """An account of the generated chart, with the id the generator gives it."""
-
-    key: str
-    account_id: str
-    name: str
-    account_type: AccountType
-    currency: str
-    opening_minor: int
-    overdraft_allowed: bool
-
-
-def generated_chart(accounts: int, seed: int, currency: str = "EUR") -> list[GeneratedAccount]:
-    """The ``accounts`` accounts the generator opens for ``seed``; their ids are the first
-    ``accounts`` of the generator's (see :func:`seeded_id`)."""
-    if accounts < MIN_ACCOUNTS:
-        raise ValueError(f"the generator needs at least {MIN_ACCOUNTS} accounts, not {accounts}")
-    specs = list(_CORE[:accounts])
-    for n in range(accounts - len(specs)):
-        base = _EXTRA_NAMES[n % len(_EXTRA_NAMES)]
-        name = base if n < len(_EXTRA_NAMES) else f"{base} {n // len(_EXTRA_NAMES) + 1}"
-        specs.append((f"extra{n}", name, _X, 0, True, False))
-    chart = []
-    ids = random.Random(f"tallybook-accounts:{seed}")
-    for counter, (key, name, kind, opening, overdraft, other) in enumerate(specs):
-        cur = ("USD" if currency != "USD" else "EUR") if other else currency
-        chart.append(
-            GeneratedAccount(
-                key=key,
-                account_id=seeded_id(counter, ids),
-                name=name,
-                account_type=kind,
-                currency=cur,
-                opening_minor=opening,
-                overdraft_allowed=overdraft,
-            )
-        )
-    return chart
 
 
 def generate_commands(
@@ -153,15 +45,6 @@ def generate_commands(
     if commands < 0:
         raise ValueError(f"commands must be >= 0, not {commands}")
     return _Workload(generated_chart(accounts, seed, currency), commands, seed).run()
-
-
-def opening_events(chart: Sequence[GeneratedAccount]) -> int:
-    """How many events opening ``chart`` appends: one per account, one per opening balance
-    (its entry), and one per currency whose opening balances need an Opening Balances account
-    that the chart does not have (see :mod:`domain.model.opening`)."""
-    has = {a.currency for a in chart if a.account_type is _Q and a.name == OPENING_BALANCES}
-    with_balance = [a for a in chart if a.opening_minor]
-    return len(chart) + len(with_balance) + len({a.currency for a in with_balance} - has)
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:
@@ -342,7 +225,7 @@ class _Workload:
                     return self.withdraw("checking", "groceries", amount, self.payee("groceries"))
 
     def payee(self, kind: str) -> str:
-        return self.rng.choice(_PAYEES[kind])
+        return self.rng.choice(PAYEES[kind])
 
     def booking_date(self) -> dt.date:
         # about one entry in thirty is entered late: booked up to 90 days in the past

@@ -21,33 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("app", "domain")
 MAX_LINES = 400
 
-# Offenders other branches of issue 11 are fixing; the lead empties these at merge time.
-# An entry that no longer offends fails the suite too, so none outlives its fix.
-KNOWN_UNTIL_MERGE_CYCLES: frozenset[frozenset[str]] = frozenset(
-    {
-        # projector -> queries -> sqlite_dialect -> projector (the read-models branch)
-        frozenset(
-            {
-                "domain.projections.projector",
-                "domain.projections.queries",
-                "domain.projections.sqlite_dialect",
-            }
-        ),
-    }
-)
-KNOWN_UNTIL_MERGE_LONG_MODULES: frozenset[str] = frozenset(
-    {
-        "app/cli/main.py",  # the CLI branch splits it
-        "app/sample_data.py",  # not split by any branch yet: reported to the lead
-        "domain/projections/queries.py",  # the read-models branch splits it
-        "domain/projections/read_models.py",  # the read-models branch splits it
-        "domain/store/sqlite.py",  # the store branch splits it
-        "domain/store/sqlite_dialect.py",  # not named in issue 11 yet: reported to the lead
-    }
-)
-
 QT = frozenset({"PySide6", "shiboken6"})
-QT_FREE = ("domain", "app.cli", "app.composition", "app.maintenance", "app.sample_data")
+QT_FREE = (
+    "domain",
+    "app.cli",
+    "app.composition",
+    "app.maintenance",
+    "app.sample_data",
+    "app.sample_chart",
+)
 # what a book is wired from: only the composition root builds a Book of them (and the
 # maintenance operations a store with read models, on their own connection)
 BOOK_WIRING = frozenset({
@@ -243,22 +225,14 @@ def forbidden_imports(
 
 
 def test_no_import_cycles() -> None:
-    cycles = import_cycles(ROOT)
-    new = sorted(text for group, text in cycles.items() if group not in KNOWN_UNTIL_MERGE_CYCLES)
-    assert not new, "import cycles:\n" + "\n".join(new)
+    cycles = sorted(import_cycles(ROOT).values())
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
 
 
 def test_no_module_over_400_lines() -> None:
-    new = {p: n for p, n in long_modules(ROOT).items() if p not in KNOWN_UNTIL_MERGE_LONG_MODULES}
-    named = (f"{path}: {n} lines (at most {MAX_LINES})" for path, n in sorted(new.items()))
-    assert not new, "\n".join(named)
-
-
-def test_known_until_merge_lists_only_current_offenders() -> None:
-    stale_cycles = KNOWN_UNTIL_MERGE_CYCLES - set(import_cycles(ROOT))
-    stale_modules = KNOWN_UNTIL_MERGE_LONG_MODULES - set(long_modules(ROOT))
-    stale = [" / ".join(sorted(group)) for group in stale_cycles] + sorted(stale_modules)
-    assert not stale, "fixed: take these out of KNOWN_UNTIL_MERGE_*:\n" + "\n".join(stale)
+    long = long_modules(ROOT)
+    named = (f"{path}: {n} lines (at most {MAX_LINES})" for path, n in sorted(long.items()))
+    assert not long, "\n".join(named)
 
 
 def test_layers_import_only_what_they_may() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.sample_data import generate_commands, generated_chart
+from app.sample_chart import generated_chart
+from app.sample_data import generate_commands
 from domain.model.commands import (
     CloseAccount,
     Command,

@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # pin_code), so that edits made in the tree meanwhile cannot mix two versions of the code.
 sys.path.insert(0, os.environ.get("TALLYBOOK_BENCH_CODE_DIR") or str(ROOT))
 
-from app.sample_data import generate_commands, generated_chart, opening_events  # noqa: E402
+from app.sample_chart import generated_chart, opening_events  # noqa: E402
+from app.sample_data import generate_commands  # noqa: E402
 from domain.model.commands import Command  # noqa: E402
 from domain.projections.location import ENV_DIR as READ_MODELS_ENV  # noqa: E402
 
@@ -81,7 +82,7 @@ def read_models_of(book: Path) -> Path:
 
 # the sources that shape a book: the domain, the generated workload and how a book is opened
 # (the CLI and the GUI do not)
-_BOOK_SOURCES = ("domain", "app/sample_data.py", "app/composition.py")
+_BOOK_SOURCES = ("domain", "app/sample_data.py", "app/sample_chart.py", "app/composition.py")
 
 
 def code_hash() -> str:
