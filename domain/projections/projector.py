@@ -49,7 +49,7 @@ from domain.projections.tables import (
 )
 from domain.store.base import StoredEvent
 from domain.store.schema import events as event_table
-from domain.store.sqlite_dialect import dbapi
+from domain.store.sqlite.connection import dbapi
 
 _RECENT_ENTRIES = 100_000  # entry id -> position kept in memory, per generation
 EventRow = tuple[int, str, int, Mapping[str, Any]]

@@ -24,7 +24,8 @@ from domain.projections.tables import (
 )
 from domain.store.base import Progress, StoredEvent
 from domain.store.gc_pause import gc_paused
-from domain.store.sqlite_dialect import attach, attach_memory, cannot_write, dbapi
+from domain.store.sqlite.connection import attach, attach_memory, dbapi
+from domain.store.sqlite.errors import cannot_write
 
 log = logging.getLogger(__name__)
 

@@ -62,7 +62,7 @@ from domain.projections.tables import (
     rm_voids,
 )
 from domain.store.schema import events
-from domain.store.sqlite_dialect import dbapi
+from domain.store.sqlite.connection import dbapi
 
 _POSTED, _VOIDED = CURRENT_VERSION[POSTED], CURRENT_VERSION[VOIDED]
 

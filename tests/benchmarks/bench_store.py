@@ -37,7 +37,7 @@ def measure_append(
     the event-store figures the targets cite are measured), which then lag the events."""
     from app.composition import Book
     from domain.application.service import BookService
-    from domain.store.sqlite_dialect import dbapi
+    from domain.store.sqlite.connection import dbapi
 
     source, _ = c.cached_book(size)
     first = c.book_commands(size)
