@@ -10,8 +10,8 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.background.book_operations import BookOperations
@@ -295,9 +295,17 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry, state = self._settings.window_geometry(), self._settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1360, 860)
+            self.resize(self._first_size())
         if state is not None:
             self.restoreState(state)
+
+    def _first_size(self) -> QSize:
+        """1360×860 where the screen has room, else nine tenths of what it has."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(1360, 860)
+        room = screen.availableGeometry().size()
+        return QSize(min(1360, room.width() * 9 // 10), min(860, room.height() * 9 // 10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())

@@ -150,3 +150,12 @@ def test_double_clicking_a_voided_entry_shows_its_void_in_the_history(
     assert window.history_dock.isVisibleTo(window)
     assert window.history_dock.selected_position() == void.position
     assert window.timeline.slider.value() == void.position  # the present: cursor unmoved
+
+
+def test_a_first_window_fits_a_small_screen(
+    make_book: Callable[[list[Command]], Path], open_window: Callable[[Path], MainWindow]
+) -> None:
+    window = open_window(make_book(household()))  # no saved geometry: the first size
+    room = window.screen().availableGeometry().size()
+    assert room.width() < 1360 or room.height() < 860, "the test needs a screen below 1360×860"
+    assert window.width() <= room.width() and window.height() <= room.height()
