@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 from app.cli.book_files import open_book
-from app.cli.json_commands import command_from_json, parse_json_line
+from app.cli.json_commands import command_from_json, command_id_of, parse_json_line
 from app.cli.output import emit, error_json
 from domain.model.commands import ENTRY_COMMANDS, Command, CorrectEntry, OpenAccount
-from domain.model.errors import BookError, DomainError, InvalidCommand, StoreError, UnknownAccount
+from domain.model.errors import BookError, DomainError, InvalidCommand, StoreError
 from domain.model.events import AccountOpened, EntryPosted, from_data
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ def apply_lines(book: Book, lines: Iterable[str | bytes], out: IO[str]) -> bool:
 
     Returns True when every command succeeded. A bad line is reported and skipped.
     """
-    resolve = account_resolver(book)
     all_ok = True
     for number, raw in enumerate(lines, 1):
         try:
@@ -38,8 +38,10 @@ def apply_lines(book: Book, lines: Iterable[str | bytes], out: IO[str]) -> bool:
         if not text.strip():
             continue  # blank lines separate nothing and are not commands
         try:
-            command = command_from_json(parse_json_line(text), resolve)
-            events = book.service.execute(command)
+            obj = parse_json_line(text)
+            command, events = book.service.execute_named(
+                partial(command_from_json, obj), command_id=command_id_of(obj)
+            )
         except (DomainError, StoreError) as exc:
             if isinstance(exc, BookError):
                 raise
@@ -75,19 +77,6 @@ def new_ids(command: Command, events: Sequence[StoredEvent]) -> dict[str, str]:
         elif isinstance(created, AccountOpened):
             ids["opening_balances_account_id" if ids else "account_id"] = created.account_id
     return ids
-
-
-def account_resolver(book: Book) -> Callable[[str], str]:
-    """Account name -> id through the chart, read afresh each time (an earlier line may have
-    opened or renamed it)."""
-
-    def resolve(name: str) -> str:
-        account_id = book.service.chart().id_for(name)
-        if account_id is None:
-            raise UnknownAccount(f"there is no account named {name!r}")
-        return account_id
-
-    return resolve
 
 
 def _stdin_lines() -> Iterator[bytes | str]:

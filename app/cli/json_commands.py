@@ -70,6 +70,12 @@ def parse_json_line(text: str) -> dict[str, Any]:
     return value
 
 
+def command_id_of(obj: dict[str, Any]) -> str | None:
+    """The line's ``command_id``, if it gives one (looked up before any name is resolved)."""
+    value = obj.get("command_id")
+    return None if value is None else json_values.text(value, "command_id")
+
+
 def command_from_json(obj: dict[str, Any], resolve: Resolve) -> Command:
     """Build a command from a parsed JSON object; ``resolve`` maps an account name to its id.
 

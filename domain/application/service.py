@@ -9,7 +9,7 @@ in the same transaction. The cache only ever holds committed state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from domain.application.handlers import COMMANDS
@@ -20,8 +20,14 @@ from domain.model.accounts import Account, require_exists, require_id
 from domain.model.chart import Chart
 from domain.model.commands import Command, fingerprint
 from domain.model.entries import Entry
-from domain.model.errors import ConcurrencyError, DomainError, UnknownEntry
-from domain.model.events import Event, to_data
+from domain.model.errors import (
+    CommandIdReused,
+    ConcurrencyError,
+    DomainError,
+    UnknownAccount,
+    UnknownEntry,
+)
+from domain.model.events import Event, from_data, to_data
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,11 @@ SNAPSHOT_EVERY = 200
 
 RETRIES = 3
 """How often a command is retried after another process won the race for a stream."""
+
+Resolve = Callable[[str], str]
+"""Account name -> id (raises a DomainError for a name no account has)."""
+Build = Callable[[Resolve], Command]
+"""Makes a command whose accounts were given by name, through the resolver it is handed."""
 
 
 class EventSubscriber(Protocol):
@@ -65,7 +76,34 @@ class BookService:
 
         Raises the command's DomainError and appends nothing if it breaks a rule.
         """
-        return self._run([command], correlation_id, numbered=False)
+        return self._run(lambda _work: [command], correlation_id, numbered=False)[1]
+
+    def execute_named(
+        self, build: Build, *, command_id: str | None = None, correlation_id: str = ""
+    ) -> tuple[Command, list[StoredEvent]]:
+        """Run the command ``build`` makes from account names; return it and its events.
+
+        Names are resolved in the command's own transaction. A ``command_id`` (the one
+        ``build`` gives its command) that ran before is looked up first, and names are then
+        resolved as they stood when it ran: a retry answers with the first run's events even
+        if an account was renamed since (and CommandIdReused if it names other accounts).
+        """
+        if command_id is not None:
+            require_id(command_id, "command_id")
+
+        def make(work: Work) -> list[Command]:
+            previous = self.store.append([], {}, Metadata(command_id)) if command_id else []
+            if previous:
+                resolve = self._names_before(previous[0].position, command_id or "")
+            else:
+                resolve = _resolver(work.chart)
+            command = build(resolve)
+            if command_id is not None and command.command_id != command_id:
+                raise ValueError(f"build made command {command.command_id}, not {command_id}")
+            return [command]
+
+        commands, events = self._run(make, correlation_id, numbered=False)
+        return commands[0], events
 
     def execute_batch(
         self, commands: Sequence[Command], *, correlation_id: str = ""
@@ -75,17 +113,20 @@ class BookService:
         A failure raises the same DomainError class with "command N (Type): " prefixed,
         N counting from 1.
         """
-        return self._run(list(commands), correlation_id, numbered=True)
+        batch = list(commands)
+        return self._run(lambda _work: batch, correlation_id, numbered=True)[1]
 
     def _run(
-        self, commands: list[Command], correlation_id: str, *, numbered: bool
-    ) -> list[StoredEvent]:
+        self, make: Callable[[Work], list[Command]], correlation_id: str, *, numbered: bool
+    ) -> tuple[list[Command], list[StoredEvent]]:
+        """The commands ``make`` gives, in one transaction (made afresh on each retry)."""
         for attempt in range(RETRIES + 1):
             work = self._aggregates.begin()
             began = False
             try:
                 with self.store.transaction():
                     began = True
+                    commands = make(work)
                     result = self._run_in_transaction(commands, correlation_id, work, numbered)
             except ConcurrencyError:
                 # A stream moved between our read and our write: start afresh. (If the store
@@ -96,8 +137,29 @@ class BookService:
                 log.info("concurrent append; retrying (attempt %d)", attempt + 2)
                 continue
             self._aggregates.remember(work)
-            return result
+            return commands, result
         raise AssertionError("unreachable")
+
+    def _names_before(self, position: int, command_id: str) -> Resolve:
+        """Names as they stood before ``position``, where ``command_id`` ran: its retry must
+        name the accounts it named then (or it is another command)."""
+        then = Chart()
+        for stored in self.store.read_stream(chart.STREAM_ID):
+            if stored.position >= position:
+                break
+            then.apply(from_data(stored.type, stored.schema_version, stored.data))
+
+        def resolve(name: str) -> str:
+            account_id = then.id_for(name)
+            if account_id is None:
+                raise CommandIdReused(
+                    f"command id {command_id!r} was already used, for another command: no "
+                    f"account was named {name!r} when it ran (event {position}); nothing was "
+                    "written: give this one a new id"
+                )
+            return account_id
+
+        return resolve
 
     def _run_in_transaction(
         self, commands: list[Command], correlation_id: str, work: Work, numbered: bool
@@ -184,3 +246,15 @@ class BookService:
         names = self._aggregates.read(chart.STREAM_ID)
         assert isinstance(names, Chart)
         return names
+
+
+def _resolver(names: Chart) -> Resolve:
+    """Account name -> id by the chart's current names."""
+
+    def resolve(name: str) -> str:
+        account_id = names.id_for(name)
+        if account_id is None:
+            raise UnknownAccount(f"there is no account named {name!r}")
+        return account_id
+
+    return resolve
