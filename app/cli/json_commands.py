@@ -199,13 +199,13 @@ def _items(field: str, item_type: type[Any]) -> Convert:
     def convert(value: object, key: str, resolve: Resolve) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise InvalidCommand(
-                f"{key} must be a list of {{{shape}}}, got {json.dumps(value)[:60]}"
+                f"{key} must be a list of {{{shape}}}, got {json_values.shown(value)}"
             )
         items = []
         for n, item in enumerate(value, 1):
             at = f"{key}[{n}]"
             if not isinstance(item, dict):
-                raise InvalidCommand(f"{at} must be an object, got {json.dumps(item)[:60]}")
+                raise InvalidCommand(f"{at} must be an object, got {json_values.shown(item)}")
             extra = sorted(set(item) - allowed)
             if extra:
                 raise InvalidCommand(f"{at}: unknown field {', '.join(extra)}; a {one} has {has}")
@@ -234,7 +234,7 @@ def _nested_command(names: Sequence[str]) -> Convert:
     def convert(value: object, key: str, resolve: Resolve) -> Command:
         if not isinstance(value, dict) or value.get("command") not in names:
             raise InvalidCommand(
-                f"{key} must be an object whose command is {either}, got {json.dumps(value)[:60]}"
+                f"{key} must be an object whose command is {either}, got {json_values.shown(value)}"
             )
         try:
             return command_from_json(value, resolve)

@@ -1,5 +1,6 @@
 """JSON values -> command field values, strictly: decimal-string amounts (a JSON number is
-refused: floats are never money), ``YYYY-MM-DD`` dates, true/false flags, enum values.
+refused: floats are never money; a string that is no decimal is an InvalidAmount, like any
+other bad amount), ``YYYY-MM-DD`` dates, true/false flags, enum values.
 
 Each converter takes the value and the key it came under (named in the message when the
 value is refused with InvalidCommand).
@@ -14,15 +15,24 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from domain.model.errors import InvalidCommand
+from domain.model.errors import InvalidAmount, InvalidCommand
 
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """A JSON value as a message quotes it: as JSON, cut short (a line may be megabytes)."""
+    try:
+        dumped = json.dumps(value)
+    except RecursionError:  # nested deeper than the encoder goes
+        dumped = f"a {type(value).__name__} nested too deeply"
+    return dumped if len(dumped) <= limit else f"{dumped[: limit - 1]}…"
+
+
 def text(value: object, field: str) -> str:
     if not isinstance(value, str):
-        raise InvalidCommand(f"{field} must be a string, got {json.dumps(value)}")
+        raise InvalidCommand(f"{field} must be a string, got {shown(value)}")
     return value
 
 
@@ -32,9 +42,14 @@ def amount(value: object, field: str) -> Decimal:
             f"{field} {value!r} is a JSON number; write amounts as decimal strings "
             f'("{value}"): floats are never money'
         )
-    if not isinstance(value, str) or not _AMOUNT.fullmatch(value):
+    if not isinstance(value, str):
         raise InvalidCommand(
-            f'{field} must be a decimal string like "12.34" or "-5", got {json.dumps(value)}'
+            f'{field} must be a decimal string like "12.34" or "-5", got {shown(value)}'
+        )
+    if not _AMOUNT.fullmatch(value):  # a string, but no amount: the rule amounts break
+        raise InvalidAmount(
+            f'{field} must be a decimal string like "12.34" or "-5" (digits, an optional '
+            f"leading - and fraction), got {shown(value)}"
         )
     return Decimal(value)
 
@@ -45,12 +60,12 @@ def date(value: object, field: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise InvalidCommand(f"{field} must be a date YYYY-MM-DD, got {json.dumps(value)}")
+    raise InvalidCommand(f"{field} must be a date YYYY-MM-DD, got {shown(value)}")
 
 
 def flag(value: object, field: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidCommand(f"{field} must be true or false, got {json.dumps(value)}")
+        raise InvalidCommand(f"{field} must be true or false, got {shown(value)}")
     return value
 
 
@@ -63,7 +78,7 @@ def choice(enum_type: type[enum.Enum]) -> Callable[[object, str], enum.Enum]:
         # a JSON value of another type (a list, an object) is no member: not hashed
         member = members.get(value) if isinstance(value, str | int) else None
         if member is None or isinstance(value, bool):
-            raise InvalidCommand(f"{field} must be one of {kinds}, got {json.dumps(value)}")
+            raise InvalidCommand(f"{field} must be one of {kinds}, got {shown(value)}")
         return member
 
     return convert

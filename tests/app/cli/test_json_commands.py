@@ -182,9 +182,6 @@ DEPOSIT = (
     [
         ('"amount": 12.5', r"12\.5 is a JSON number; write amounts as decimal strings"),
         ('"amount": 12', "12 is a JSON number"),
-        ('"amount": "1e3"', "must be a decimal string"),
-        ('"amount": "12,50"', "must be a decimal string"),
-        ('"amount": " 12"', "must be a decimal string"),
         ('"amount": "12", "tip": "1"', "deposit: unknown field tip; its fields are"),
         ('"amount": "12", "account_id": "x"', "give account_id or account, not both"),
         ('"amount": "12", "payee": 7', "payee must be a string, got 7"),
