@@ -13,7 +13,10 @@ PROG = "tallybook-cli"
 
 def emit(out: IO[str], obj: dict[str, Any]) -> None:
     """Write one JSON line and flush it (a reader on a pipe sees it at once)."""
-    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    try:
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    except UnicodeEncodeError:  # a lone surrogate quoted in a message, or a non-UTF-8 stdout
+        out.write(json.dumps(obj) + "\n")  # (nothing was written: the line is encoded first)
     out.flush()
 
 

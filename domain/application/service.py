@@ -16,7 +16,7 @@ from domain.application.handlers import COMMANDS
 from domain.application.loading import AggregateLoader, Work
 from domain.application.streams import Aggregate, streams_of
 from domain.model import accounts, chart, entries
-from domain.model.accounts import Account, require_exists, require_id
+from domain.model.accounts import MAX_NAME, Account, require_exists, require_id
 from domain.model.chart import Chart
 from domain.model.commands import Command, fingerprint
 from domain.model.entries import Entry
@@ -154,8 +154,8 @@ class BookService:
             if account_id is None:
                 raise CommandIdReused(
                     f"command id {command_id!r} was already used, for another command: no "
-                    f"account was named {name!r} when it ran (event {position}); nothing was "
-                    "written: give this one a new id"
+                    f"account was named {_quoted(name)} when it ran (event {position}); "
+                    "nothing was written: give this one a new id"
                 )
             return account_id
 
@@ -254,7 +254,12 @@ def _resolver(names: Chart) -> Resolve:
     def resolve(name: str) -> str:
         account_id = names.id_for(name)
         if account_id is None:
-            raise UnknownAccount(f"there is no account named {name!r}")
+            raise UnknownAccount(f"there is no account named {_quoted(name)}")
         return account_id
 
     return resolve
+
+
+def _quoted(name: str) -> str:
+    """A name as a message quotes it: no account's name is longer than this shows."""
+    return repr(name) if len(name) <= MAX_NAME else f"{name[:MAX_NAME]!r}… ({len(name)} characters)"

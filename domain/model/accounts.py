@@ -39,8 +39,12 @@ from domain.model.money import Money, check_currency, describe
 SNAPSHOT_VERSION = "account-1"
 """Bump when the snapshot state changes shape; older snapshots are then ignored."""
 
+MAX_ID = 128
+"""The longest id (command, account, entry) a command may give, in characters."""
 MAX_NAME = 100
+"""The longest account name, in characters (after trimming)."""
 MAX_TEXT = 500
+"""The longest payee, memo or reason, in characters (after trimming)."""
 
 
 def stream_id(account_id: str) -> str:
@@ -52,9 +56,18 @@ def stream_id(account_id: str) -> str:
 
 
 def require_id(value: object, field: str) -> str:
-    """An id must be a non-empty string without spaces."""
-    if not isinstance(value, str) or not value or value != value.strip() or " " in value:
+    """An id: 1 to MAX_ID printable characters, no space (so no control or format character,
+    no lone surrogate: what no file, terminal or index could keep)."""
+    if not isinstance(value, str) or not value:
         raise InvalidCommand(f"{field} must be a non-empty id without spaces, got {value!r}")
+    if len(value) > MAX_ID:
+        raise InvalidCommand(f"{field} is {len(value)} characters long; an id's limit is {MAX_ID}")
+    if " " in value or not value.isprintable():
+        at, c = next((at, c) for at, c in enumerate(value, 1) if c == " " or not c.isprintable())
+        raise InvalidCommand(
+            f"{field} must be a non-empty id without spaces or invisible characters; {value!r} has "
+            f"{_kind(c)} at character {at}"
+        )
     return value
 
 
@@ -65,23 +78,56 @@ def require_date(value: object, field: str) -> dt.date:
     return value
 
 
-def clean_text(value: object, field: str, max_len: int, *, required: bool = False) -> str:
-    """Trim a text; refuse non-text, overlong text and control characters (memo: newline, tab)."""
+def clean_text(
+    value: object, field: str, max_len: int, *, required: bool = False, name: bool = False
+) -> str:
+    """Trim a text; refuse non-text, overlong text, lone surrogates and control characters
+    (a memo may hold newlines and tabs). A ``name`` is composed to NFC (the form it is stored
+    and compared in) and may hold no format character either (zero-width, bidi controls)."""
     if not isinstance(value, str):
         raise InvalidCommand(f"{field} must be text, got {value!r}")
     text = value.strip()
+    if len(text) > max_len:  # before anything walks the text: it may be megabytes
+        raise InvalidCommand(f"{field} is {len(text)} characters long; the limit is {max_len}")
+    if name:
+        text = unicodedata.normalize("NFC", text)
     if required and not any(
         unicodedata.category(c)[0] not in "CZ" for c in text
     ):  # a zero-width space alone is no name a person could see or tell apart
         raise InvalidCommand(f"{field} must not be empty or invisible")
-    if len(text) > max_len:
-        raise InvalidCommand(f"{field} is {len(text)} characters long; the limit is {max_len}")
-    if text.isprintable():  # no control characters (they are never printable): done
+    if text.isprintable():  # no control, format or surrogate character: done
         return text
     one_line = field != "memo"  # a memo may span lines; names and payees may not
-    if any(unicodedata.category(c) == "Cc" and (one_line or c not in "\n\t") for c in text):
-        raise InvalidCommand(f"{field} {text!r} contains control characters")
+    for at, c in enumerate(text, 1):
+        kind = unicodedata.category(c)
+        if (
+            kind == "Cs"
+            or (kind in ("Cc", "Zl", "Zp") and (one_line or c not in "\n\t"))
+            or (name and kind == "Cf")
+        ):
+            what = {"Cf": "a character no name may hold", "Cs": "a character no text may hold"}
+            raise InvalidCommand(
+                f"{field} {text[:40]!r} contains {what.get(kind, 'control characters')}: "
+                f"{_kind(c)} at character {at}"
+            )
     return text
+
+
+_KINDS = {
+    "Cc": "a control character",
+    "Cs": "a lone surrogate",
+    "Cf": "an invisible format character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Zs": "a space",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+}
+
+
+def _kind(c: str) -> str:
+    """A character no id (or name) may hold, as a message names it: "a space (U+0020)"."""
+    return f"{_KINDS.get(unicodedata.category(c), 'a character')} (U+{ord(c):04X})"
 
 
 def positive(money: Money, what: str) -> Money:
@@ -196,7 +242,7 @@ class Account:
         require_id(command.account_id, "account_id")
         if self.exists:
             raise InvalidCommand(f"account id {self.id} is already used by {self.name!r}")
-        name = clean_text(command.name, "account name", MAX_NAME, required=True)
+        name = clean_text(command.name, "account name", MAX_NAME, required=True, name=True)
         chart.require_unique(name)
         account_type = _account_type(command.account_type)
         currency = check_currency(command.currency)
@@ -223,7 +269,7 @@ class Account:
     def rename(self, command: RenameAccount, chart: Chart) -> list[Event]:
         """Rename; the new name must be unique (a change of case alone is fine)."""
         require_exists(self)
-        name = clean_text(command.new_name, "account name", MAX_NAME, required=True)
+        name = clean_text(command.new_name, "account name", MAX_NAME, required=True, name=True)
         if name == self.name:
             raise InvalidCommand(f"the account is already named {name!r}")
         chart.require_unique(name, allow_id=self.id)

@@ -20,8 +20,9 @@ SNAPSHOT_VERSION = "chart-1"
 
 
 def normalise_name(name: str) -> str:
-    """The key two names clash on: trimmed, NFC-composed, case-folded ("Café " == "CAFÉ")."""
-    return unicodedata.normalize("NFC", name.strip()).casefold()
+    """The key two names clash on: trimmed, NFC-composed, case-folded ("Café " == "CAFÉ").
+    Composed again after folding: folding may undo a composition (U+0345 folds to ι)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name.strip()).casefold())
 
 
 @dataclass(slots=True)
