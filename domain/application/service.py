@@ -28,6 +28,7 @@ from domain.model.errors import (
     UnknownEntry,
 )
 from domain.model.events import Event, from_data, to_data
+from domain.model.limits import check_balances
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,7 @@ class BookService:
         if previous:
             return previous, False
         events = spec.decide(command, work)
+        check_balances(events, work.account)  # before any stream moves: nothing is written
         new_events: list[NewEvent] = []
         expected: dict[str, int] = {}
         touched: list[tuple[Event, tuple[Aggregate, ...]]] = []

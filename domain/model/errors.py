@@ -17,6 +17,10 @@ class InvalidAmount(DomainError):
     rule = "amount must be exact and fit the currency"
 
 
+class BalanceOutOfRange(DomainError):
+    rule = "a balance stays within what the book can hold (10^18 minor units)"
+
+
 class UnknownCurrency(DomainError):
     rule = "currency must be an ISO 4217 code"
 
