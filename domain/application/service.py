@@ -16,7 +16,7 @@ from domain.application.handlers import COMMANDS
 from domain.application.loading import AggregateLoader, Work
 from domain.application.streams import Aggregate, streams_of
 from domain.model import accounts, chart, entries
-from domain.model.accounts import MAX_NAME, Account, require_exists, require_id
+from domain.model.accounts import Account, require_exists
 from domain.model.chart import Chart
 from domain.model.commands import Command, fingerprint
 from domain.model.entries import Entry
@@ -28,6 +28,7 @@ from domain.model.errors import (
     UnknownEntry,
 )
 from domain.model.events import Event, from_data, to_data
+from domain.model.guards import MAX_NAME, require_id
 from domain.model.limits import check_balances
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 

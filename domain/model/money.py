@@ -1,7 +1,8 @@
 """Exact money: integer minor units per ISO 4217 currency, locale-aware parsing and formatting.
 
-Floats never enter: a float, NaN, an infinity, more decimals than the currency has, or an
-amount beyond +/-10^13 units is refused with an :class:`InvalidAmount` that says why.
+Floats never enter: a float, NaN, an infinity, a non-zero digit beyond the currency's decimals
+(zeros there are the exact value: "1.000" EUR is 1.00 EUR), or an amount beyond +/-10^13 units
+is refused with an :class:`InvalidAmount` that says why.
 """
 
 from __future__ import annotations

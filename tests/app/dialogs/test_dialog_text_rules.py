@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from app.dialogs.account_edit import RenameAccountDialog
 from app.dialogs.open_account import OpenAccountDialog
 from app.window.main_window import MainWindow
-from domain.model.accounts import MAX_NAME
 from domain.model.commands import Command
+from domain.model.guards import MAX_NAME
 
 Window = Callable[[Path], MainWindow]
 

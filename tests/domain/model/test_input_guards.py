@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from domain.application.service import BookService
-from domain.model.accounts import MAX_ID, MAX_NAME, MAX_TEXT
 from domain.model.commands import (
     Deposit,
     OpenAccount,
@@ -20,6 +19,7 @@ from domain.model.commands import (
 )
 from domain.model.errors import DuplicateAccountName, InvalidCommand
 from domain.model.events import AccountType
+from domain.model.guards import MAX_ID, MAX_NAME, MAX_TEXT
 from domain.store.memory import InMemoryEventStore
 
 DAY = dt.date(2024, 1, 1)
