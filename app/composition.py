@@ -33,9 +33,12 @@ def open_store(
 def default_author() -> str:
     """The OS user name, recorded in each event's metadata ("" if the OS does not say)."""
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name, no passwd entry, no pwd module
         return ""
+    # from the environment, bytes that are no UTF-8 arrive as lone surrogates, which no book
+    # can store: each becomes U+FFFD rather than failing every command
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name)
 
 
 def app_version() -> str:

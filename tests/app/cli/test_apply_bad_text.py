@@ -73,3 +73,16 @@ def test_a_surrogate_quoted_in_a_refusal_is_written_escaped(book: Path, cli: Any
     status, out, _ = cli("apply", book, stdin=jsonl('{"command": "deposit", "\\ud800": 1}'))
     assert status == 1
     assert "\ud800" in out[0]["error"]  # the JSON line carried it as \ud800
+
+
+def test_a_user_name_that_is_no_utf8_is_recorded_replaced_not_crashing(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the login name comes from the environment, where bytes that are no UTF-8 arrive as
+    # lone surrogates (LOGNAME=$'\xff'): every command died with UnicodeEncodeError
+    monkeypatch.setenv("LOGNAME", "caf\udcff")
+    path = tmp_path / "author.tallybook"
+    status, out, _ = cli("apply", path, stdin=jsonl(open_account("Checking")))
+    assert status == 0, out
+    _, history, _ = cli("history", path)
+    assert history[0]["metadata"]["author"] == "caf\ufffd"
