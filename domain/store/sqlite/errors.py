@@ -121,6 +121,12 @@ def cannot_write(exc: BaseException) -> bool:
     return isinstance(exc, OSError) or _write_failure(exc) is not None
 
 
+def why(exc: BaseException) -> str:
+    """What kept SQLite from writing, in words ("the disk is full"), else its own message."""
+    reason = _write_failure(exc)
+    return reason if reason is not None else str(_sqlite_error(exc) or exc)
+
+
 def _write_failure(exc: BaseException) -> str | None:
     err = _sqlite_error(exc)
     code = None if err is None else _code(err)
