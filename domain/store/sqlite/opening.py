@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import struct
 from pathlib import Path
 from urllib.parse import quote
@@ -18,6 +19,25 @@ DEFAULT_BUSY_TIMEOUT = 30.0
 _TABLES = {t.name for t in schema.metadata.sorted_tables}
 
 
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def require_regular_file(path: Path, mode: int) -> None:
+    """Raise NotABook unless ``mode`` (of ``path``, links followed) is a regular file's:
+    reading a FIFO waits for a writer forever, and a device or socket is no book either."""
+    for test, kind in _NOT_FILES:
+        if test(mode):
+            raise NotABook(f"{path} is {kind}, not a Tallybook book")
+    if not stat.S_ISREG(mode):
+        raise NotABook(f"{path} is not a regular file, so not a Tallybook book")
+
+
 def check_header(path: Path) -> None:
     """Check the file's 100-byte SQLite header with plain file I/O (nothing is written).
 
@@ -26,13 +46,17 @@ def check_header(path: Path) -> None:
     still hold its last pages).
     """
     try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-            size = os.fstat(f.fileno()).st_size
+        require_regular_file(path, os.stat(path).st_mode)  # before opening: a FIFO would block
+        # O_NONBLOCK: should a FIFO have been put there since, opening it does not wait
+        with open(
+            os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+            "rb",
+        ) as f:
+            opened = os.fstat(f.fileno())
+            require_regular_file(path, opened.st_mode)
+            header, size = f.read(100), opened.st_size
     except FileNotFoundError:
         raise NotABook(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise NotABook(f"{path} is a folder, not a Tallybook book") from None
     except OSError as exc:
         raise BookError(f"{path} cannot be read: {exc.strerror}") from exc
     if not header:

@@ -3,8 +3,10 @@ disk. Each run is a real ``tallybook-cli`` process with a timeout, so a hang fai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +73,62 @@ def test_no_book_is_created_under_a_regular_file(tmp_path: Path, action: str) ->
     book = tmp_path / "afile" / "book.tallybook"
     extra = GENERATE if action == "generate" else ()
     assert_one_line(*cli(action, book, *extra, stdin=json.dumps(OPEN) + "\n"), str(book))
+
+
+def not_a_file(tmp_path: Path, kind: str) -> Path:
+    """Something at a book's path that is not a regular file (a link to one, for "link")."""
+    path = tmp_path / f"{kind}.tallybook"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))  # bound, not listening: it stays there after the socket closes
+        sock.close()
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:  # a symlink to a FIFO: the target is what counts
+        os.mkfifo(tmp_path / "target")
+        path.symlink_to(tmp_path / "target")
+    return path
+
+
+def release(path: Path) -> None:
+    """Let a reader blocked opening the FIFO go (after a failure), so no test run hangs."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+
+
+ACTIONS = [("apply",), ("balances",), ("verify",), ("history",), ("generate", *GENERATE)]
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_every_action_refuses_a_fifo_at_once(tmp_path: Path, action: tuple[str, ...]) -> None:
+    fifo = not_a_file(tmp_path, "fifo")
+    try:
+        status, out, err = cli(action[0], fifo, *action[1:], stdin="", timeout=20)
+    finally:
+        release(fifo)
+    assert_one_line(status, out, err, "is a named pipe (FIFO), not a Tallybook book")
+
+
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        ("folder", "is a folder"),
+        ("socket", "is a socket"),
+        ("device", "is a device"),
+        ("link", "is a named pipe (FIFO)"),
+    ],
+)
+@pytest.mark.parametrize("action", ["verify", "apply"])
+def test_what_is_not_a_regular_file_is_refused(
+    tmp_path: Path, kind: str, says: str, action: str
+) -> None:
+    path = not_a_file(tmp_path, kind)
+    try:
+        status, out, err = cli(action, path, stdin=json.dumps(OPEN) + "\n", timeout=20)
+    finally:
+        release(tmp_path / "target")
+    assert_one_line(status, out, err, f"{path} {says}, not a Tallybook book")
