@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy import exc as sa_exc
 
 from domain.model.errors import BookError, ConcurrencyError, DamagedBook, DiskError, StoreError
+from domain.store.sqlite.connection import disk_full
 
 # Primary result codes (sqlite3.h); extended codes keep them in the low byte.
 _SQLITE_BUSY = 5
@@ -108,7 +109,8 @@ def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError
     if is_damage(exc):
         return DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}")
     if otherwise:
-        return BookError(f"{path} {otherwise}: {_sqlite_error(exc)}")
+        reason = "the disk is full" if disk_full(path.resolve().parent) else _sqlite_error(exc)
+        return BookError(f"{path} {otherwise}: {reason}")
     reason = _write_failure(exc)
     if reason is not None:
         return DiskError(f"{path}: {reason}")

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from domain.model.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
 from domain.store import schema
+from domain.store.sqlite.connection import disk_full
 from domain.store.sqlite.errors import is_busy, is_damage
 
 HEADER = b"SQLite format 3\x00"
@@ -124,7 +125,8 @@ def inspect_book(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> dict
             raise ConcurrencyError(f"{path} is busy with another program; try again") from exc
         if is_damage(exc):
             raise DamagedBook(f"{path} is damaged: {exc}") from exc
-        raise BookError(f"{path} cannot be read: {exc}") from exc
+        reason = "the disk is full" if disk_full(path.resolve().parent) else exc
+        raise BookError(f"{path} cannot be read: {reason}") from exc
     finally:
         conn.close()
     try:

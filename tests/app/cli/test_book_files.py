@@ -132,3 +132,26 @@ def test_what_is_not_a_regular_file_is_refused(
     finally:
         release(tmp_path / "target")
     assert_one_line(status, out, err, f"{path} {says}, not a Tallybook book")
+
+
+def test_a_closed_book_on_a_full_disk_reads_as_before(tiny_disk: Path) -> None:
+    book = tiny_disk / "home.tallybook"
+    assert cli("generate", book, *GENERATE)[0] == 0
+    reads = [("verify",), ("balances",), ("history", "--limit", "5")]
+    before = [cli(*read[:1], book, *read[1:]) for read in reads]
+    for left in ("-wal", "-shm"):  # left empty by those read-only opens (SQLite's way)
+        Path(f"{book}{left}").unlink(missing_ok=True)  # closed, as the last writer leaves it
+    fill(tiny_disk)
+    after = [cli(*read[:1], book, *read[1:]) for read in reads]
+    assert after == before and all(status == 0 for status, _, _ in after)
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "home.tallybook"]
+
+
+def test_apply_on_a_full_disk_says_so_and_leaves_nothing_behind(tiny_disk: Path) -> None:
+    book = tiny_disk / "home.tallybook"
+    assert cli("generate", book, *GENERATE)[0] == 0
+    content = book.read_bytes()
+    fill(tiny_disk)
+    assert_one_line(*cli("apply", book, stdin=json.dumps(OPEN) + "\n"), "the disk is full")
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "home.tallybook"]
+    assert book.read_bytes() == content
