@@ -51,3 +51,33 @@ def folder_taking_no_new_files() -> NoNewFiles:
             subprocess.run([chattr, "-i", str(folder)], check=True)
 
     return immutable
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a file system of its own, a 256 KiB tmpfs (``fill(folder)`` makes it full):
+    a real full disk, not a simulated one. Skipped where mounting is not allowed (not root)."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip(f"needs to mount a tmpfs (root): {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def fill(folder: Path) -> None:
+    """Write a file into ``folder`` until its file system has no byte left."""
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        for size in (65536, 4096, 1):
+            with contextlib.suppress(OSError):
+                while os.write(fd, b"\0" * size):
+                    pass
+    finally:
+        os.close(fd)
+    assert shutil.disk_usage(folder).free == 0

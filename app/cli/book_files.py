@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from domain.model.errors import BookError
+from domain.model.errors import StoreError
 
 if TYPE_CHECKING:
     from app.composition import Book
@@ -22,7 +22,7 @@ def open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
 
     try:
         return Book.open(path, create_if_missing=create, readonly=readonly)
-    except BookError as exc:
+    except StoreError as exc:  # not a book, damaged, cannot be created, the disk is full
         raise BookUnusable(str(exc)) from exc  # the store's messages name the file
     except OSError as exc:  # e.g. no such folder, or no permission, for a new book
         raise BookUnusable(f"{path}: {exc.strerror or exc}") from exc

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
-from domain.model.errors import StoreError
+from domain.model.errors import BookError, StoreError
 from domain.store.backend import (
     EVENT_COLUMNS,
     CommandRow,
@@ -23,7 +23,16 @@ from domain.store.backend import (
     SnapshotRow,
     StoreBackend,
 )
-from domain.store.sqlite.connection import BEGIN_READ, BEGIN_WRITE, create_engine_for, dbapi
+from domain.store.sqlite.connection import (
+    BEGIN_READ,
+    BEGIN_WRITE,
+    closed,
+    create_engine_for,
+    dbapi,
+    disk_full,
+    file_stamp,
+    read_as_it_is,
+)
 from domain.store.sqlite.errors import translate, translated_errors
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
@@ -109,8 +118,18 @@ class SqliteBackend(StoreBackend):
         self._begin_sql = BEGIN_READ
         self._root: RootTransaction | None = None
         self._errors = translated_errors(path)
+        # a closed book on a full disk (or in a folder taking no files) is read as it is on
+        # disk; a writer could only create the -wal and -shm files and fail, leaving them
+        immutable = readonly and read_as_it_is(path)
+        if not readonly and closed(path) and disk_full(path.resolve().parent):
+            raise BookError(f"{path}: the disk is full; nothing was written. Free some space.")
+        self._stamp = file_stamp(path) if immutable else None
         self.engine: Engine = create_engine_for(
-            path, readonly=readonly, busy_timeout=busy_timeout, begin_sql=lambda: self._begin_sql
+            path,
+            readonly=readonly,
+            busy_timeout=busy_timeout,
+            begin_sql=lambda: self._begin_sql,
+            immutable=immutable,
         )
         try:
             with translated_errors(path, otherwise="cannot be opened"):
@@ -232,3 +251,10 @@ class SqliteBackend(StoreBackend):
             self.connection.close()
         finally:
             self.engine.dispose()
+        stamp, self._stamp = self._stamp, None
+        if stamp is not None and stamp != file_stamp(self.path):
+            # read without locks: what was read may mix the book before and after the change
+            raise BookError(
+                f"{self.path} was changed by another program while it was read (without "
+                "locks: the disk is full or its folder takes no new files); read it again"
+            )

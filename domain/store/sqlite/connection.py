@@ -30,25 +30,62 @@ BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN"
 
 
-def unwritable_and_closed(path: Path) -> bool:
-    """A book in a folder that takes no new files (read-only media, another user's folder),
-    with no -wal or -shm beside it: SQLite cannot create the -shm file a reader of a WAL
-    database needs, so a plain read-only open fails. Without a -wal file nobody has the book
-    open for writing and the file is complete, so it can be read as it is ("immutable": no
-    locks, no -shm). Only someone who may write the folder could change the book meanwhile,
-    and this reader would neither see that nor be protected from a checkpoint rewriting pages
-    under it: the price of reading what this user cannot lock."""
-    if os.access(path.resolve().parent, os.W_OK):
+_ROOM_TO_OPEN = 128 * 1024
+"""Free bytes below which a file system counts as full here: what opening a WAL book needs
+for its -shm file (32 KiB) and the first frames of a -wal file, with room to spare."""
+
+
+def closed(path: Path) -> bool:
+    """No -wal and no -shm beside the book: nobody has it open (the last connection to close
+    checkpoints the WAL into the file and deletes both), so the file alone is the book."""
+    return not any(os.path.lexists(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` has no room for a new file's first pages
+    (or no free inode for it)."""
+    try:
+        usage = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs (Windows): let SQLite find out
         return False
-    return not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    return usage.f_bavail * usage.f_frsize < _ROOM_TO_OPEN or usage.f_favail == 0
+
+
+def read_as_it_is(path: Path) -> bool:
+    """Whether a reader must open the book "immutable" (no locks, no -shm) to read it at all.
+
+    A reader of a WAL database needs its -shm file, and SQLite cannot create one in a folder
+    that takes no new files (read-only media, another user's folder) or on a full disk. A
+    closed book is complete without it, and nobody can change it while that lasts unless
+    space is freed or the folder is made writable meanwhile; a store reading this way checks
+    the file is unchanged when it closes (:func:`file_stamp`)."""
+    parent = path.resolve().parent
+    return closed(path) and (not os.access(parent, os.W_OK) or disk_full(parent))
+
+
+def file_stamp(path: Path) -> tuple[int, int, int, bool]:
+    """What changes if another process writes the book: a writer first creates the -wal, and
+    its checkpoint writes the file (inode, size, modification time)."""
+    try:
+        st = os.stat(path)
+    except OSError:  # gone: changed too
+        return 0, -1, 0, False
+    return st.st_ino, st.st_size, st.st_mtime_ns, closed(path)
 
 
 def connect(
-    path: Path, *, readonly: bool, busy_timeout: float, create: bool = False
+    path: Path,
+    *,
+    readonly: bool,
+    busy_timeout: float,
+    create: bool = False,
+    immutable: bool | None = None,
 ) -> sqlite3.Connection:
+    """A connection to the book; read-only ones ``immutable`` (by default: if
+    :func:`read_as_it_is`)."""
     mode = "ro" if readonly else "rwc" if create else "rw"
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
-    if readonly and unwritable_and_closed(path):
+    if readonly and (read_as_it_is(path) if immutable is None else immutable):
         uri += "&immutable=1"
     conn = sqlite3.connect(
         uri,
@@ -89,11 +126,14 @@ def create_engine_for(
     busy_timeout: float,
     begin_sql: Callable[[], str],
     create: bool = False,
+    immutable: bool = False,
 ) -> Engine:
     """An engine whose single connection lets the store decide how each transaction begins."""
     engine = create_engine(
         "sqlite+pysqlite://",
-        creator=lambda: connect(path, readonly=readonly, busy_timeout=busy_timeout, create=create),
+        creator=lambda: connect(
+            path, readonly=readonly, busy_timeout=busy_timeout, create=create, immutable=immutable
+        ),
         poolclass=NullPool,  # the store holds one connection; closing it closes the file
     )
 

@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy import exc as sa_exc
 
 from domain.model.errors import BookError, ConcurrencyError, DamagedBook, DiskError, StoreError
+from domain.store.sqlite.connection import disk_full
 
 # Primary result codes (sqlite3.h); extended codes keep them in the low byte.
 _SQLITE_BUSY = 5
@@ -108,7 +109,8 @@ def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError
     if is_damage(exc):
         return DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}")
     if otherwise:
-        return BookError(f"{path} {otherwise}: {_sqlite_error(exc)}")
+        reason = "the disk is full" if disk_full(path.resolve().parent) else _sqlite_error(exc)
+        return BookError(f"{path} {otherwise}: {reason}")
     reason = _write_failure(exc)
     if reason is not None:
         return DiskError(f"{path}: {reason}")
@@ -119,6 +121,12 @@ def cannot_write(exc: BaseException) -> bool:
     """Whether ``exc`` says a file could not be created or written there (permissions,
     read-only media, a full disk), as opposed to a busy or damaged one."""
     return isinstance(exc, OSError) or _write_failure(exc) is not None
+
+
+def why(exc: BaseException) -> str:
+    """What kept SQLite from writing, in words ("the disk is full"), else its own message."""
+    reason = _write_failure(exc)
+    return reason if reason is not None else str(_sqlite_error(exc) or exc)
 
 
 def _write_failure(exc: BaseException) -> str | None:

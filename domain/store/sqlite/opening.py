@@ -4,18 +4,39 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import struct
 from pathlib import Path
 from urllib.parse import quote
 
 from domain.model.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
 from domain.store import schema
+from domain.store.sqlite.connection import disk_full
 from domain.store.sqlite.errors import is_busy, is_damage
 
 HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 30.0
 
 _TABLES = {t.name for t in schema.metadata.sorted_tables}
+
+
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def require_regular_file(path: Path, mode: int) -> None:
+    """Raise NotABook unless ``mode`` (of ``path``, links followed) is a regular file's:
+    reading a FIFO waits for a writer forever, and a device or socket is no book either."""
+    for test, kind in _NOT_FILES:
+        if test(mode):
+            raise NotABook(f"{path} is {kind}, not a Tallybook book")
+    if not stat.S_ISREG(mode):
+        raise NotABook(f"{path} is not a regular file, so not a Tallybook book")
 
 
 def check_header(path: Path) -> None:
@@ -26,13 +47,17 @@ def check_header(path: Path) -> None:
     still hold its last pages).
     """
     try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-            size = os.fstat(f.fileno()).st_size
+        require_regular_file(path, os.stat(path).st_mode)  # before opening: a FIFO would block
+        # O_NONBLOCK: should a FIFO have been put there since, opening it does not wait
+        with open(
+            os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+            "rb",
+        ) as f:
+            opened = os.fstat(f.fileno())
+            require_regular_file(path, opened.st_mode)
+            header, size = f.read(100), opened.st_size
     except FileNotFoundError:
         raise NotABook(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise NotABook(f"{path} is a folder, not a Tallybook book") from None
     except OSError as exc:
         raise BookError(f"{path} cannot be read: {exc.strerror}") from exc
     if not header:
@@ -100,7 +125,8 @@ def inspect_book(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> dict
             raise ConcurrencyError(f"{path} is busy with another program; try again") from exc
         if is_damage(exc):
             raise DamagedBook(f"{path} is damaged: {exc}") from exc
-        raise BookError(f"{path} cannot be read: {exc}") from exc
+        reason = "the disk is full" if disk_full(path.resolve().parent) else exc
+        raise BookError(f"{path} cannot be read: {reason}") from exc
     finally:
         conn.close()
     try:

@@ -11,12 +11,14 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import sqlite3
 import uuid
 from pathlib import Path
 
 from sqlalchemy import Connection, insert
+from sqlalchemy import exc as sa_exc
 
-from domain.model.errors import DamagedBook
+from domain.model.errors import BookError, DamagedBook
 from domain.store import schema
 from domain.store.base import BookInfo, Progress
 from domain.store.event_store import BackendEventStore
@@ -24,7 +26,7 @@ from domain.store.sqlite import backup as sqlite_backup
 from domain.store.sqlite import ddl
 from domain.store.sqlite.backend import SqliteBackend
 from domain.store.sqlite.connection import BEGIN_WRITE, create_engine_for
-from domain.store.sqlite.errors import translated_errors
+from domain.store.sqlite.errors import translated_errors, why
 from domain.store.sqlite.opening import DEFAULT_BUSY_TIMEOUT, inspect_book
 
 
@@ -80,6 +82,10 @@ class SqliteEventStore(BackendEventStore):
                             {"key": "created_at", "value": now},
                         ],
                     )
+            except (sqlite3.Error, sa_exc.DBAPIError) as exc:  # a full disk, read-only media
+                writable = os.access(path.parent, os.W_OK)
+                reason = why(exc) if writable else f"{path.parent} takes no new files"
+                raise BookError(f"{path}: a new book cannot be created there: {reason}") from exc
             finally:
                 engine.dispose()  # last connection closes: WAL checkpointed and removed
             try:

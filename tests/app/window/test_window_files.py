@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -171,6 +173,22 @@ def test_a_file_that_is_not_a_book_shows_a_message_not_a_traceback(
         assert launcher.open_book(path)
     (text,) = message_boxes.texts("critical")
     assert "notes.tallybook" in text and reason in text
+    assert not launcher.windows
+
+
+def test_a_fifo_given_as_the_book_is_refused_with_a_message_not_a_hang(
+    launcher: Launcher, qtbot: Any, tmp_path: Path, message_boxes: MessageBoxes
+) -> None:
+    fifo = tmp_path / "pipe.tallybook"
+    os.mkfifo(fifo)
+    try:
+        with qtbot.waitSignal(launcher.open_failed, timeout=10_000):
+            assert launcher.open_book(fifo)
+    finally:  # a worker stuck opening the FIFO is let go, so a failure does not hang the run
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    (text,) = message_boxes.texts("critical")
+    assert "pipe.tallybook is a named pipe (FIFO), not a Tallybook book" in text
     assert not launcher.windows
 
 
