@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, stretch=1)  # the room is the views', not the banner's
         self.setCentralWidget(central)
         self.history_dock = HistoryDock(parts.history, parts.travel, parts.details, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)

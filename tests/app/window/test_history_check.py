@@ -1,4 +1,5 @@
-"""The check on opening a big book runs beside the event loop, never blocking it."""
+"""The check on opening a big book runs beside the event loop, never blocking it, and the
+user can stop it."""
 
 from __future__ import annotations
 
@@ -60,3 +61,18 @@ def test_the_event_loop_keeps_turning_while_a_big_book_is_verified(
     assert stalls[-1] < MAX_STALL_S, f"the GUI thread stalled {stalls[-1] * 1000:.0f} ms"
     assert len(ticks) > 20, "the walk was too quick to tell anything"
     assert progress and progress[-1] == (report.events, report.events)
+
+
+def test_the_check_on_opening_can_be_cancelled(
+    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any
+) -> None:
+    window = open_window(big_book)
+    with qtbot.waitSignal(window.operations.history_checked, timeout=60_000) as checked:
+        window.status.check.cancel_button.click()
+    report = checked.args[0]
+    assert report.cancelled and report.events < BIG_COMMANDS
+    assert not window.operations.checking and not window.status.check.isVisible()
+    assert not window.banner.isVisibleTo(window)
+    assert window.actions_.deposit.isEnabled()
+    assert window.status.integrity_label.text() == "Integrity: not verified yet"
+    assert "History check stopped" in window.status.currentMessage()
