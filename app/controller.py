@@ -6,6 +6,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.book_health import BookHealth, breakage_from_error
 from domain.model.commands import Command
 from domain.model.errors import DomainError, StoreError
 from domain.store.base import StoredEvent
@@ -22,24 +23,41 @@ class CommandController(QObject):
 
     ``events_appended(list[StoredEvent])`` follows every successful command (the projectors
     listen to it); ``command_rejected(command, message)`` follows a broken rule, when nothing
-    was appended.
+    was appended. Once ``health`` knows the book's history is broken, every command is
+    refused (the window disables its commands too, but a command sent anyway must not land).
     """
 
     events_appended = Signal(list)
     command_rejected = Signal(object, str)
 
-    def __init__(self, service: CommandService, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        service: CommandService,
+        parent: QObject | None = None,
+        *,
+        health: BookHealth | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
+        self.health = health if health is not None else BookHealth(parent=self)
 
     def execute(self, command: Command) -> bool:
         """Run ``command``; True if the books accepted it."""
+        breakage = self.health.breakage
+        if breakage is not None:
+            self.command_rejected.emit(command, breakage.refusal())
+            return False
         try:
             events = self._service.execute(command)
         except DomainError as exc:
             self.command_rejected.emit(command, exc.message)
             return False
         except StoreError as exc:
+            breakage = breakage_from_error(exc)
+            if breakage is not None:  # the store found the book broken: it stays read-only
+                self.health.mark_broken(breakage)
+                self.command_rejected.emit(command, breakage.refusal())
+                return False
             # e.g. another program holds the book: the user can retry, the app goes on
             self.command_rejected.emit(command, f"The book could not be written: {exc}")
             return False

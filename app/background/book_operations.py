@@ -1,7 +1,9 @@
-"""The window's long operations on its book: Verify Integrity, Rebuild Views, Save a Copy.
+"""The window's long operations on its book: Verify Integrity, Rebuild Views, Save a Copy,
+and the check of its history that runs whenever it is opened.
 
 Each is a job from :mod:`app.background.jobs`, run by a :class:`BackgroundTask`
-(:mod:`app.background.runner`) in its own thread, with a progress dialog.
+(:mod:`app.background.runner`) in its own thread, with a progress dialog (the check on opening
+has none: the window shows its progress in the status bar, and the window stays usable).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.background import jobs
 from app.background.runner import BackgroundTask, Job
+from app.book_health import Breakage
 from domain.store.base import VerifyReport
 
 
@@ -23,18 +26,42 @@ class BookOperations(QObject):
     rebuilt = Signal(bool)  # True if finished, False if cancelled
     copied = Signal(object)  # Path of the copy (not emitted when cancelled)
     failed = Signal(str, str)  # what was being done, why it failed
+    check_progress = Signal(int, int)  # the check on opening: events verified, of how many
+    history_checked = Signal(object)  # its VerifyReport (``cancelled`` if the user stopped it)
+    history_broken = Signal(object)  # the Breakage it (or Verify Integrity) found
+    check_ended = Signal()  # the check on opening stopped: done, cancelled or failed
 
     def __init__(self, path: Path, parent: QWidget) -> None:
         super().__init__(parent)
         self._path = path
         self._widget = parent
         self._running: list[BackgroundTask] = []
+        self._check: BackgroundTask | None = None
 
     def verify(self) -> BackgroundTask:
         task = self._start(jobs.verify_job(self._path), "Verify Integrity",
                            "Checking the hash chain of every event…")  # fmt: skip
         task.finished.connect(self._on_verified)
         return task
+
+    def check_history(self) -> BackgroundTask:
+        """Verify the whole chain without a dialog (see ``check_progress``, ``cancel_check``)."""
+        task = self._start(jobs.check_history_job(self._path), "Check History",
+                           "Verifying the book's history…", dialog=False)  # fmt: skip
+        task.progress.connect(self.check_progress)
+        task.finished.connect(self._on_checked)
+        task.done.connect(self.check_ended)
+        self._check = task
+        return task
+
+    @property
+    def checking(self) -> bool:
+        """Whether the check on opening is still running."""
+        return self._check is not None
+
+    def cancel_check(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
 
     def rebuild(self) -> BackgroundTask:
         task = self._start(jobs.rebuild_job(self._path), "Rebuild Views",
@@ -53,8 +80,8 @@ class BookOperations(QObject):
             task.cancel_and_wait()
         self._running.clear()
 
-    def _start(self, job: Job, title: str, label: str) -> BackgroundTask:
-        task = BackgroundTask(job, title, label, self._widget)
+    def _start(self, job: Job, title: str, label: str, *, dialog: bool = True) -> BackgroundTask:
+        task = BackgroundTask(job, title, label, self._widget, dialog=dialog)
         task.failed.connect(lambda message, title=title: self.failed.emit(title, message))
         task.done.connect(lambda task=task: self._forget(task))
         self._running.append(task)
@@ -63,12 +90,29 @@ class BookOperations(QObject):
     def _forget(self, task: BackgroundTask) -> None:
         if task in self._running:
             self._running.remove(task)
+        if task is self._check:
+            self._check = None
         task.deleteLater()
 
     @Slot(object)
     def _on_verified(self, report: object) -> None:
         if isinstance(report, VerifyReport) and not report.cancelled:
             self.verified.emit(report)
+            self._found(report)
+
+    @Slot(object)
+    def _on_checked(self, result: object) -> None:
+        self._check = None
+        if isinstance(result, VerifyReport):
+            self.history_checked.emit(result)
+            self._found(result)
+        elif isinstance(result, Breakage):
+            self.history_broken.emit(result)
+
+    def _found(self, report: VerifyReport) -> None:
+        breakage = Breakage.from_report(report)
+        if breakage is not None:
+            self.history_broken.emit(breakage)
 
     @Slot(object)
     def _on_copied(self, target: object) -> None:

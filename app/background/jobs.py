@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app import formatting, maintenance
 from app.background.runner import Job, Progress
+from app.book_health import Breakage, breakage_from_error
 from app.composition import Book
 from app.sample_data import generate_commands
 from domain.store.base import VerifyReport
@@ -24,12 +25,19 @@ _SAMPLE_BATCH = 100
 
 def catch_up_job(path: Path, *, read_only: bool = False) -> Job:
     """Bring the book's read models up to date (creating the book if it is missing, unless
-    it is to be opened read-only)."""
+    it is to be opened read-only, or the store names it broken)."""
 
     def run(progress: Progress) -> int:
-        applied = maintenance.catch_up(
-            path, progress, create_if_missing=not read_only, readonly=read_only
-        )
+        try:
+            applied = maintenance.catch_up(
+                path, progress, create_if_missing=not read_only, readonly=read_only
+            )
+        except Exception as exc:
+            if read_only or breakage_from_error(exc) is None:
+                raise
+            # the store will not write a broken book: its window shows it read-only, from
+            # views caught up here rather than in the GUI thread
+            applied = maintenance.catch_up(path, progress, readonly=True)
         # the window is built next, in the GUI thread: Babel's locale data (~30 ms to load)
         # is shared by threads, so loading it here keeps that out of the GUI's stall
         formatting.warm_up()
@@ -43,6 +51,22 @@ def verify_job(path: Path) -> Job:
 
     def run(progress: Progress) -> VerifyReport:
         return maintenance.verify(path, progress)
+
+    return run
+
+
+def check_history_job(path: Path) -> Job:
+    """Verify the book as it is opened: a :class:`VerifyReport`, or the :class:`Breakage` the
+    store names when it refuses to read the book at all (any other failure is raised)."""
+
+    def run(progress: Progress) -> VerifyReport | Breakage:
+        try:
+            return maintenance.verify(path, progress)
+        except Exception as exc:
+            breakage = breakage_from_error(exc)
+            if breakage is None:
+                raise
+            return breakage
 
     return run
 

@@ -62,25 +62,37 @@ class BackgroundTask(QObject):
     """A job running in its own thread, with a progress dialog the user can cancel.
 
     ``finished(result)`` / ``failed(message)`` are delivered in the GUI thread; ``done`` follows
-    either, once the thread has stopped.
+    either, once the thread has stopped. With ``dialog=False`` the task shows nothing itself:
+    whoever shows its ``progress`` (a status bar) offers :meth:`cancel`.
     """
 
+    progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str)
     done = Signal()
 
-    def __init__(self, job: Job, title: str, label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        job: Job,
+        title: str,
+        label: str,
+        parent: QWidget | None = None,
+        *,
+        dialog: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._thread = QThread()
         self._worker = Worker(job)
         self._worker.moveToThread(self._thread)
-        self._dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
-        self._dialog.setWindowTitle(title)
-        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self._dialog.setMinimumDuration(400)
-        self._dialog.setAutoClose(False)
-        self._dialog.setAutoReset(False)
-        self._dialog.canceled.connect(self._worker.cancel)
+        self._dialog: QProgressDialog | None = None
+        if dialog:
+            self._dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+            self._dialog.setWindowTitle(title)
+            self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self._dialog.setMinimumDuration(400)
+            self._dialog.setAutoClose(False)
+            self._dialog.setAutoReset(False)
+            self._dialog.canceled.connect(self._worker.cancel)
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self._on_progress)
         self._worker.finished.connect(self._on_finished)
@@ -94,6 +106,10 @@ class BackgroundTask(QObject):
         self._thread.start()
         return self
 
+    def cancel(self) -> None:
+        """Ask the job to stop; ``finished`` follows soon (the GUI thread does not wait)."""
+        self._worker.cancel()
+
     def cancel_and_wait(self) -> None:
         """Stop the job and its thread (used when the window closes)."""
         self._worker.cancel()
@@ -102,8 +118,10 @@ class BackgroundTask(QObject):
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
-        self._dialog.setMaximum(max(total, 1))
-        self._dialog.setValue(min(done, max(total, 1)))
+        if self._dialog is not None:
+            self._dialog.setMaximum(max(total, 1))
+            self._dialog.setValue(min(done, max(total, 1)))
+        self.progress.emit(done, total)
 
     @Slot(object)
     def _on_finished(self, result: object) -> None:
@@ -120,5 +138,6 @@ class BackgroundTask(QObject):
     def _stop(self) -> None:
         self._thread.quit()
         self._thread.wait()
-        self._dialog.close()
-        self._dialog.deleteLater()
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.background import jobs
 from app.background.runner import BackgroundTask
+from app.book_health import BookHealth, Breakage, breakage_from_error
 from app.composition import Book
 from app.controller import CommandController
 from app.desktop.book_claim import BookGuard, ClaimMode
@@ -58,11 +59,14 @@ def connect_projectors(
 class BookSession(QObject):
     """One open book: the domain :class:`Book` and the Qt objects built on it."""
 
-    def __init__(self, book: Book, read_only_note: str = "") -> None:
+    def __init__(
+        self, book: Book, read_only_note: str = "", breakage: Breakage | None = None
+    ) -> None:
         super().__init__()
         self.book = book
         read_models = book.read_models
-        self.controller = CommandController(book.service, self)
+        self.health = BookHealth(breakage, self)
+        self.controller = CommandController(book.service, self, health=self.health)
         self.travel = TimeTravel(read_models.event_count(), self)
         self.accounts = AccountsModel(read_models, self)
         self.register = RegisterModel(read_models, self)
@@ -82,6 +86,7 @@ class BookSession(QObject):
             details=EventDetails(book.events),
             caption=self.history.caption,
             entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
+            health=self.health,
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
         )
@@ -129,12 +134,11 @@ class Launcher(QObject):
             return self._raise(self.windows[path])
         access = access or self._claim(path) or Access()
         try:
-            book = Book.open(path, create_if_missing=not access.read_only,
-                             readonly=access.read_only)  # fmt: skip
+            book, breakage = self._open(path, access)
         except BaseException:
             self._release(path)
             raise
-        session = BookSession(book, access.note)
+        session = BookSession(book, access.note, breakage)
         window = MainWindow(session.parts, self, self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         session.setParent(window)
@@ -147,6 +151,19 @@ class Launcher(QObject):
         self._raise(window)
         self.window_opened.emit(window)
         return window
+
+    @staticmethod
+    def _open(path: Path, access: Access) -> tuple[Book, Breakage | None]:
+        """The book, and the break the store named if it refused to open it for writing:
+        then it is opened read-only, to be shown as it is (raises BookError if it cannot)."""
+        try:
+            return Book.open(path, create_if_missing=not access.read_only,
+                             readonly=access.read_only), None  # fmt: skip
+        except BookError as exc:
+            breakage = breakage_from_error(exc)
+            if breakage is None or access.read_only:
+                raise
+        return Book.open(path, readonly=True), breakage
 
     def open_book(self, path: Path) -> bool:
         """Open ``path`` in a window (after catching its views up in a worker).

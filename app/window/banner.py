@@ -1,4 +1,5 @@
-"""The banner over the views while the timeline is in the past (or the book is read-only)."""
+"""The banner over the views: the timeline is in the past, the book is read-only, or its
+history is broken."""
 
 from __future__ import annotations
 
@@ -17,40 +18,69 @@ _STYLE = """
 #pastBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }
 #pastBanner QLabel { color: #5c4400; }
 """
+_ALARM_STYLE = """
+#pastBanner { background: #fdecea; border: 1px solid #d9827a; border-radius: 4px; }
+#pastBanner QLabel { color: #6b1711; }
+"""
 
 
 class PastBanner(QFrame):
-    """ "Viewing the books as of event #n (…) — read-only", with a way back to the present."""
+    """ "Viewing the books as of event #n (…) — read-only", with a way back to the present;
+    or a standing note; or the alarm of a broken history, with a way to its details."""
 
     return_requested = Signal()
+    details_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pastBanner")
-        self.setStyleSheet(_STYLE)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        icon = QLabel()
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(18)
-        )
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.label = QLabel()
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setWordWrap(True)  # a long note wraps on a narrow window, never cut off
         self.button = QPushButton("Return to Present")
         self.button.clicked.connect(self.return_requested)
+        self.details_button = QPushButton("Details…")
+        self.details_button.clicked.connect(self.details_requested)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
-        row.addWidget(icon)
+        row.addWidget(self.icon)
         row.addWidget(self.label, stretch=1)
         row.addWidget(self.button)
+        row.addWidget(self.details_button)
+        self._set_tone(alarm=False)
         self.hide()
 
+    @property
+    def alarmed(self) -> bool:
+        """Whether it shows a broken history (in red, with Details…)."""
+        return self.details_button.isVisibleTo(self)
+
     def show_past(self, position: int, when: str) -> None:
+        self._set_tone(alarm=False)
         self.label.setText(f"Viewing the books as of event #{position} ({when}) — read-only")
         self.button.show()
         self.show()
 
     def show_note(self, note: str) -> None:
         """A standing note (a book opened read-only), without the return button."""
+        self._set_tone(alarm=False)
         self.label.setText(note)
         self.button.hide()
         self.show()
+
+    def show_alarm(self, text: str) -> None:
+        """The book's history is broken: why, and a Details… button."""
+        self._set_tone(alarm=True)
+        self.label.setText(text)
+        self.button.hide()
+        self.show()
+
+    def _set_tone(self, *, alarm: bool) -> None:
+        self.setStyleSheet(_ALARM_STYLE if alarm else _STYLE)
+        pixmap = QStyle.StandardPixmap.SP_MessageBoxCritical if alarm else (
+            QStyle.StandardPixmap.SP_MessageBoxInformation)  # fmt: skip
+        self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(18))
+        self.details_button.setVisible(alarm)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from app.book_health import Breakage
 from domain.store.base import VerifyReport
 
 
@@ -33,9 +34,15 @@ class IntegrityState:
         said = str(report.details.get("message", "")).removeprefix(f"position {position}: ")
         return cls(Integrity.TAMPERED, position, said or report.problem)
 
+    @classmethod
+    def from_breakage(cls, breakage: Breakage) -> IntegrityState:
+        return cls(Integrity.TAMPERED, breakage.position, breakage.detail or breakage.problem)
+
     def text(self) -> str:
         if self.state is Integrity.VERIFIED:
             return f"Integrity: verified ✓ at head #{self.position}"
+        if self.state is Integrity.TAMPERED and not self.position:
+            return "Integrity: DAMAGED"  # the store could not say where
         if self.state is Integrity.TAMPERED:
             return f"Integrity: TAMPERED at #{self.position}"
         return "Integrity: not verified yet"

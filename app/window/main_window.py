@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.background.book_operations import BookOperations
+from app.book_health import Breakage
 from app.desktop.settings import AppSettings
 from app.models.sources import AccountRow, RegisterRow
 from app.window.accounts_view import AccountsView
@@ -22,6 +23,7 @@ from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
 from app.window.command_dialogs import CommandDialogs
 from app.window.file_menu import FileMenu
+from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.integrity import Integrity, IntegrityState
 from app.window.register_view import RegisterPanel
@@ -41,9 +43,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._parts = parts
         self._settings = settings
-        self._read_only = bool(parts.read_only_note)
-        # shown in the banner whenever the timeline is in the present
-        self._standing_note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
         self.integrity = IntegrityState()
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
@@ -51,16 +50,15 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_menus()
         self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
+        self.history_check = HistoryCheck(self.operations, self.status, parts.health)
         self._connect()
-        # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
-        note = " (read-only)" if self._read_only else ""
-        self.setWindowTitle(f"{parts.path.stem}{note} — Tallybook")
+        self._update_title()
         self._restore_layout()
         self.status.set_event_count(parts.travel.head)
         self._update_editing()
         self.accounts_view.select_first_account()
-        if self._standing_note:
-            self.banner.show_note(self._standing_note)
+        self._show_standing_note()
+        self.history_check.start()
 
     # --- construction ---------------------------------------------------------------------
 
@@ -82,7 +80,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, stretch=1)  # the room is the views', not the banner's
         self.setCentralWidget(central)
         self.history_dock = HistoryDock(parts.history, parts.travel, parts.details, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
@@ -112,7 +110,7 @@ class MainWindow(QMainWindow):
     def _no_accounts_hint(self) -> str:
         """What an empty book's register area says: how to start (the shortcut as set)."""
         sample = "File ▸ New Sample Book… to explore"
-        if self._read_only:
+        if self.read_only:
             return f"No accounts in this book — try {sample}."
         keys = self.actions_.open_account.shortcut().toString(
             QKeySequence.SequenceFormat.NativeText
@@ -159,6 +157,8 @@ class MainWindow(QMainWindow):
         self.register_panel.entry_selected.connect(self._on_entry_selected)
         self.register_panel.event_requested.connect(self._on_event_requested)
         self.banner.return_requested.connect(parts.travel.return_to_present)
+        self.banner.details_requested.connect(self._on_break_details)
+        parts.health.broken.connect(self._on_broken)
         parts.travel.present_changed.connect(self._on_present_changed)
         parts.travel.cursor_changed.connect(self._on_cursor_changed)
         parts.travel.head_changed.connect(self.status.set_event_count)
@@ -172,9 +172,31 @@ class MainWindow(QMainWindow):
     # --- state --------------------------------------------------------------------------------
 
     @property
+    def read_only(self) -> bool:
+        """Opened read-only, or turned so when its history was found broken."""
+        return bool(self._parts.read_only_note) or self._parts.health.breakage is not None
+
+    @property
     def editable(self) -> bool:
         """Editing is possible at the present of a writable book."""
-        return not self._read_only and self._parts.travel.in_present
+        return not self.read_only and self._parts.travel.in_present
+
+    def _update_title(self) -> None:
+        # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
+        note = " (read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{self._parts.path.stem}{note} — Tallybook")
+
+    def _show_standing_note(self) -> None:
+        """What the banner says at the present: a broken history first, else any note."""
+        breakage, parts = self._parts.health.breakage, self._parts
+        if breakage is not None:
+            self.banner.show_alarm(" ".join(n for n in (breakage.banner_text(), parts.notice) if n))
+            return
+        note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
+        if note:
+            self.banner.show_note(note)
+        else:
+            self.banner.hide()
 
     def _selected_account_id(self) -> str | None:
         account = self.accounts_view.selected_account()
@@ -205,11 +227,22 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_present_changed(self, present: bool) -> None:
-        if present and self._standing_note:
-            self.banner.show_note(self._standing_note)
-        elif present:
-            self.banner.hide()
+        if present:
+            self._show_standing_note()
         self._update_editing()
+
+    @Slot(object)
+    def _on_broken(self, _breakage: Breakage) -> None:
+        self._update_title()
+        if self._parts.travel.in_present:
+            self._show_standing_note()
+        self._update_editing()
+
+    @Slot()
+    def _on_break_details(self) -> None:
+        breakage = self._parts.health.breakage
+        if breakage is not None:
+            QMessageBox.critical(self, "Broken History", breakage.details_text())
 
     @Slot(int)
     def _on_cursor_changed(self, cursor: int) -> None:

@@ -4,9 +4,54 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from app.window.integrity import Integrity, IntegrityState
+
+_SHOW_AFTER_MS = 300  # a small book is checked before this: no progress bar flashing by
+
+
+class CheckProgress(QWidget):
+    """ "Verifying history… [████░░] ✕": the check on opening, with a way to stop it."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkProgress")
+        self.label = QLabel("Verifying history…")
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(140)
+        self.bar.setMaximumHeight(14)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.setToolTip("Stop verifying; File ▸ Verify Integrity runs it again")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.label, self.bar, self.cancel_button):
+            row.addWidget(widget)
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.setInterval(_SHOW_AFTER_MS)
+        self._show_timer.timeout.connect(self.show)
+        self.hide()
+
+    def start(self) -> None:
+        self.bar.setRange(0, 0)  # busy until the first report says how many
+        self._show_timer.start()
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(done, max(total, 1)))
+        self.label.setText(f"Verifying history… {done:,} of {total:,}")
+
+    def stop(self) -> None:
+        self._show_timer.stop()
+        self.hide()
 
 
 class BookStatusBar(QStatusBar):
@@ -14,13 +59,14 @@ class BookStatusBar(QStatusBar):
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.check = CheckProgress()
         self.path_label = QLabel(str(path))
         self.path_label.setToolTip(str(path))
         self.count_label = QLabel()
         self.integrity_label = QLabel()
         self.integrity_label.setObjectName("integrityLabel")
-        for label in (self.path_label, self.count_label, self.integrity_label):
-            self.addPermanentWidget(label)
+        for widget in (self.check, self.path_label, self.count_label, self.integrity_label):
+            self.addPermanentWidget(widget)
         self.set_integrity(IntegrityState())
 
     def set_event_count(self, count: int) -> None:

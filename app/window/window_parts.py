@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from app.book_health import BookHealth
 from app.controller import CommandController
 from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
@@ -40,5 +41,6 @@ class WindowParts:
     details: EventDetails
     caption: EventCaption
     entry_command: Callable[[str], EntryCommand]  # what a correction starts from
+    health: BookHealth  # a break found in the book's history makes the window read-only
     read_only_note: str = ""
     notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)

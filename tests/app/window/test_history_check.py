@@ -1,0 +1,78 @@
+"""The check on opening a big book runs beside the event loop, never blocking it, and the
+user can stop it."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from app.composition import Book
+from app.sample_data import generate_commands
+from app.window.main_window import MainWindow
+
+BIG_COMMANDS = 30_000  # the whole walk takes ~0.2 s here: in the GUI thread, a stall
+MAX_STALL_S = 0.1  # the GUI thread never blocks longer than this
+
+
+@pytest.fixture(scope="module")
+def big_book_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "Big.tallybook"
+    with Book.open(path, create_if_missing=True) as book:
+        commands = generate_commands(12, BIG_COMMANDS, seed=3)
+        while chunk := list(itertools.islice(commands, 1000)):
+            book.service.execute_batch(chunk)
+    return path
+
+
+@pytest.fixture
+def big_book(big_book_file: Path, book_path: Path) -> Path:
+    shutil.copyfile(big_book_file, book_path)
+    return book_path
+
+
+def test_the_event_loop_keeps_turning_while_a_big_book_is_verified(
+    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any
+) -> None:
+    window = open_window(big_book)
+    with qtbot.waitSignal(window.operations.check_ended, timeout=60_000):
+        pass
+    qtbot.wait(300)  # let the window paint what the check found: that stall is not the check's
+    ticks: list[float] = [time.monotonic()]
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    progress: list[tuple[int, int]] = []
+    window.operations.check_progress.connect(lambda done, total: progress.append((done, total)))
+    timer.start()
+    with qtbot.waitSignal(window.operations.history_checked, timeout=60_000) as checked:
+        window.operations.check_history()  # what every opening runs, timed on its own
+    ticks.append(time.monotonic())
+    timer.stop()
+    report = checked.args[0]
+    stalls = sorted(b - a for a, b in itertools.pairwise(ticks))
+    assert report.ok and report.events > BIG_COMMANDS
+    assert stalls[-1] < MAX_STALL_S, f"the GUI thread stalled {stalls[-1] * 1000:.0f} ms"
+    assert len(ticks) > 20, "the walk was too quick to tell anything"
+    assert progress and progress[-1] == (report.events, report.events)
+
+
+def test_the_check_on_opening_can_be_cancelled(
+    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any
+) -> None:
+    window = open_window(big_book)
+    with qtbot.waitSignal(window.operations.history_checked, timeout=60_000) as checked:
+        window.status.check.cancel_button.click()
+    report = checked.args[0]
+    assert report.cancelled and report.events < BIG_COMMANDS
+    assert not window.operations.checking and not window.status.check.isVisible()
+    assert not window.banner.isVisibleTo(window)
+    assert window.actions_.deposit.isEnabled()
+    assert window.status.integrity_label.text() == "Integrity: not verified yet"
+    assert "History check stopped" in window.status.currentMessage()
