@@ -82,7 +82,13 @@ def check_currency(currency: str) -> str:
 def _check_code(currency: str) -> None:
     """Refuse what is no ISO 4217 currency at all (what no stored amount can be in)."""
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
-        raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code (like EUR or JPY)")
+        # (cut short: a command line may carry megabytes in the field)
+        shown = (
+            f"{currency[:20]!r}…"
+            if isinstance(currency, str) and len(currency) > 20
+            else repr(currency)
+        )
+        raise UnknownCurrency(f"{shown} is not an ISO 4217 currency code (like EUR or JPY)")
     if currency in _NOT_MONEY:
         raise UnknownCurrency(
             f"{currency!r} {_NOT_MONEY[currency]} in ISO 4217; accounts need a real currency"
