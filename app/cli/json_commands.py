@@ -53,7 +53,8 @@ def parse_json_line(text: str) -> dict[str, Any]:
         obj: dict[str, Any] = {}
         for key, value in pairs:
             if key in obj:
-                raise ValueError(f"duplicate key {key!r}")
+                quoted = repr(key) if len(key) <= 40 else f"{key[:40]!r}…"
+                raise ValueError(f"duplicate key {quoted}")
             obj[key] = value
         return obj
 

@@ -97,6 +97,12 @@ def _check_code(currency: str) -> None:
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
 
 
+def _cut(value: object) -> object:
+    """A value as a message quotes it: an amount thousands of digits long, cut short."""
+    text = str(value)
+    return value if len(text) <= 40 else f"{text[:24]}…{text[-8:]} ({len(text)} characters)"
+
+
 def to_decimal(value: object) -> Decimal:
     """Coerce an exact value (Decimal, int or str) to Decimal; refuse floats and specials."""
     if isinstance(value, float):
@@ -111,15 +117,17 @@ def to_decimal(value: object) -> Decimal:
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
-            raise InvalidAmount(f"{value!r} is not a number") from None
+            raise InvalidAmount(f"{_cut(value)!r} is not a number") from None
         # Decimal() also takes "1_000" and non-ASCII digits; an amount in an event or a
         # command file is plain ASCII, so anything else is a typo, not money
         if result.is_finite() and not _PLAIN_NUMBER.fullmatch(value.strip()):
-            raise InvalidAmount(f"{value!r} is not a number (digits, one point, optional sign)")
+            raise InvalidAmount(
+                f"{_cut(value)!r} is not a number (digits, one point, optional sign)"
+            )
     else:
         raise InvalidAmount(f"{value!r} ({type(value).__name__}) is not an amount")
     if not result.is_finite():
-        raise InvalidAmount(f"{value!r} is not a finite amount")
+        raise InvalidAmount(f"{_cut(value)!r} is not a finite amount")
     return result
 
 
@@ -152,9 +160,11 @@ class Money:
         if exponent < -digits:  # more digits after the point than the currency has: zeros?
             trailing_zeros = len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
             if exponent + trailing_zeros < -digits:
-                raise InvalidAmount(f"{amount} has more decimals than {currency} allows ({digits})")
+                raise InvalidAmount(
+                    f"{_cut(amount)} has more decimals than {currency} allows ({digits})"
+                )
         if amount.copy_abs() > MAX_UNITS:  # copy_abs and comparisons never round
-            raise InvalidAmount(f"{amount} {currency} is beyond the limit of ±10^13 units")
+            raise InvalidAmount(f"{_cut(amount)} {currency} is beyond the limit of ±10^13 units")
         # now at most 13 + digits integer digits: exact within _EXACT's precision
         return cls(int(amount.scaleb(digits, context=_EXACT)), currency)
 

@@ -80,6 +80,13 @@ def test_unknown_keys_are_listed_cut_short(book: Path, cli: Any, keys: int) -> N
     assert "unknown field" in out[0]["error"] and len(out[0]["error"]) < 1_000
 
 
+def test_a_duplicate_key_a_megabyte_long_is_named_cut_short(book: Path, cli: Any) -> None:
+    key = "k" * 1_000_000
+    status, out, _ = cli("apply", book, stdin=jsonl(f'{{"{key}": 1, "{key}": 2}}'))
+    assert status == 1
+    assert "duplicate key" in out[0]["error"] and len(out[0]["error"]) < 200
+
+
 def test_a_surrogate_quoted_in_a_refusal_is_written_escaped(book: Path, cli: Any) -> None:
     status, out, _ = cli("apply", book, stdin=jsonl('{"command": "deposit", "\\ud800": 1}'))
     assert status == 1
