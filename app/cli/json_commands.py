@@ -53,7 +53,8 @@ def parse_json_line(text: str) -> dict[str, Any]:
         obj: dict[str, Any] = {}
         for key, value in pairs:
             if key in obj:
-                raise ValueError(f"duplicate key {key!r}")
+                quoted = repr(key) if len(key) <= 40 else f"{key[:40]!r}…"
+                raise ValueError(f"duplicate key {quoted}")
             obj[key] = value
         return obj
 
@@ -86,7 +87,12 @@ def command_from_json(obj: dict[str, Any], resolve: Resolve) -> Command:
     spec = COMMANDS.named(name) if isinstance(name, str) else None
     if spec is None:
         known = ", ".join(s.name for s in COMMANDS)
-        what = "missing field 'command'" if name is None else f"unknown command {name!r}"
+        if name is None:
+            what = "missing field 'command'"
+        elif isinstance(name, str) and len(name) <= 40:
+            what = f"unknown command {name!r}"
+        else:  # a megabyte, or a list: cut short
+            what = f"unknown command {json_values.shown(name)}"
         raise InvalidCommand(f"{what}; the commands are {known}")
     fields = json_fields(spec.command_type)
     allowed = {"command"}
@@ -107,7 +113,7 @@ def command_from_json(obj: dict[str, Any], resolve: Resolve) -> Command:
     extra = sorted(set(obj) - allowed)
     if extra:
         raise InvalidCommand(
-            f"{name}: unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; "
+            f"{name}: unknown field{'s' if len(extra) > 1 else ''} {_listed(extra)}; "
             f"its fields are {', '.join(f.label() for f in fields)}"
         )
     if missing:
@@ -208,7 +214,7 @@ def _items(field: str, item_type: type[Any]) -> Convert:
                 raise InvalidCommand(f"{at} must be an object, got {json_values.shown(item)}")
             extra = sorted(set(item) - allowed)
             if extra:
-                raise InvalidCommand(f"{at}: unknown field {', '.join(extra)}; a {one} has {has}")
+                raise InvalidCommand(f"{at}: unknown field {_listed(extra)}; a {one} has {has}")
             for f in item_fields:
                 if f.alias and (f.name in item) == (f.alias in item):
                     raise InvalidCommand(f"{at} needs {f.name} or {f.alias} (one of them)")
@@ -242,6 +248,13 @@ def _nested_command(names: Sequence[str]) -> Convert:
             raise InvalidCommand(f"{key}: {exc.message}") from None
 
     return convert
+
+
+def _listed(keys: Sequence[str], most: int = 5) -> str:
+    """Unknown keys as a message lists them: a few, each cut short (a line may be megabytes)."""
+    shown = [key if len(key) <= 40 else f"{key[:40]}…" for key in keys[:most]]
+    more = f" and {len(keys) - most} more" if len(keys) > most else ""
+    return ", ".join(shown) + more
 
 
 def _and(items: Sequence[str]) -> str:

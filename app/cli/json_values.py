@@ -38,9 +38,10 @@ def text(value: object, field: str) -> str:
 
 def amount(value: object, field: str) -> Decimal:
     if isinstance(value, int | float) and not isinstance(value, bool):
+        quoted = f'("{value}")' if len(repr(value)) <= 40 else "in quotes"
         raise InvalidCommand(
-            f"{field} {value!r} is a JSON number; write amounts as decimal strings "
-            f'("{value}"): floats are never money'
+            f"{field} {shown(value, 40)} is a JSON number; write amounts as decimal strings "
+            f"{quoted}: floats are never money"
         )
     if not isinstance(value, str):
         raise InvalidCommand(

@@ -13,6 +13,7 @@ from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.model.chart import normalise_name
 from domain.model.commands import CloseAccount, RenameAccount
+from domain.model.guards import name_problem
 
 
 class RenameAccountDialog(CommandDialog):
@@ -51,6 +52,8 @@ class RenameAccountDialog(CommandDialog):
             return "Enter the new name."
         if name == chosen.name:
             return "Type a different name."
+        if problem := name_problem(name):  # the books' own rule, said before OK
+            return problem
         taken = {
             normalise_name(a.name) for a in self._accounts if a.account_id != chosen.account_id
         }

@@ -18,6 +18,7 @@ from domain.model.chart import normalise_name
 from domain.model.commands import OpenAccount
 from domain.model.errors import DomainError
 from domain.model.events import AccountType
+from domain.model.guards import name_problem
 from domain.model.money import check_currency
 
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN")
@@ -131,6 +132,8 @@ class OpenAccountDialog(CommandDialog):
         name = self.name.text().strip()
         if not name:
             return "Enter a name for the account."
+        if problem := name_problem(name):  # the books' own rule, said before OK
+            return problem
         if normalise_name(name) in self._by_name:
             return f"An account named “{name}” already exists."
         currency_problem = self._currency_problem(self.currency.currentText().strip().upper())

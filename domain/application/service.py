@@ -97,8 +97,8 @@ class BookService:
             previous = self.store.append([], {}, Metadata(command_id)) if command_id else []
             if previous:
                 resolve = self._names_before(previous[0].position, command_id or "")
-            else:
-                resolve = _resolver(work.chart)
+            else:  # the chart is loaded only if a name is given
+                resolve = _resolver(lambda: work.chart)
             command = build(resolve)
             if command_id is not None and command.command_id != command_id:
                 raise ValueError(f"build made command {command.command_id}, not {command_id}")
@@ -251,11 +251,11 @@ class BookService:
         return names
 
 
-def _resolver(names: Chart) -> Resolve:
+def _resolver(names: Callable[[], Chart]) -> Resolve:
     """Account name -> id by the chart's current names."""
 
     def resolve(name: str) -> str:
-        account_id = names.id_for(name)
+        account_id = names().id_for(name)
         if account_id is None:
             raise UnknownAccount(f"there is no account named {_quoted(name)}")
         return account_id

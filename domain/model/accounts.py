@@ -1,4 +1,4 @@
-"""The Account aggregate (stream ``account-<id>``) and the guards on accounts entries share.
+"""The Account aggregate (stream ``account-<id>``) and the guards on accounts entries use too.
 
 An account's stream holds its own events and a link to every entry that posts to it, so its
 balance is a fold of the stream and its version guards the overdraft rule against concurrent

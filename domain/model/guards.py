@@ -95,3 +95,13 @@ _KINDS = {
 def _kind(c: str) -> str:
     """A character no id (or name) may hold, as a message names it: "a space (U+0020)"."""
     return f"{_KINDS.get(unicodedata.category(c), 'a character')} (U+{ord(c):04X})"
+
+
+def name_problem(name: str) -> str:
+    """What is wrong with ``name`` as an account name, as a sentence ("" if nothing): for a
+    form to say before its command is sent."""
+    try:
+        clean_text(name, "account name", MAX_NAME, required=True, name=True)
+    except InvalidCommand as exc:
+        return f"{exc.message[0].upper()}{exc.message[1:]}."
+    return ""

@@ -82,13 +82,25 @@ def check_currency(currency: str) -> str:
 def _check_code(currency: str) -> None:
     """Refuse what is no ISO 4217 currency at all (what no stored amount can be in)."""
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
-        raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code (like EUR or JPY)")
+        # (cut short: a command line may carry megabytes in the field)
+        shown = (
+            f"{currency[:20]!r}…"
+            if isinstance(currency, str) and len(currency) > 20
+            else repr(currency)
+        )
+        raise UnknownCurrency(f"{shown} is not an ISO 4217 currency code (like EUR or JPY)")
     if currency in _NOT_MONEY:
         raise UnknownCurrency(
             f"{currency!r} {_NOT_MONEY[currency]} in ISO 4217; accounts need a real currency"
         )
     if not is_currency(currency):
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
+
+
+def _cut(value: object) -> object:
+    """A value as a message quotes it: an amount thousands of digits long, cut short."""
+    text = str(value)
+    return value if len(text) <= 40 else f"{text[:24]}…{text[-8:]} ({len(text)} characters)"
 
 
 def to_decimal(value: object) -> Decimal:
@@ -105,15 +117,17 @@ def to_decimal(value: object) -> Decimal:
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
-            raise InvalidAmount(f"{value!r} is not a number") from None
+            raise InvalidAmount(f"{_cut(value)!r} is not a number") from None
         # Decimal() also takes "1_000" and non-ASCII digits; an amount in an event or a
         # command file is plain ASCII, so anything else is a typo, not money
         if result.is_finite() and not _PLAIN_NUMBER.fullmatch(value.strip()):
-            raise InvalidAmount(f"{value!r} is not a number (digits, one point, optional sign)")
+            raise InvalidAmount(
+                f"{_cut(value)!r} is not a number (digits, one point, optional sign)"
+            )
     else:
         raise InvalidAmount(f"{value!r} ({type(value).__name__}) is not an amount")
     if not result.is_finite():
-        raise InvalidAmount(f"{value!r} is not a finite amount")
+        raise InvalidAmount(f"{_cut(value)!r} is not a finite amount")
     return result
 
 
@@ -146,9 +160,11 @@ class Money:
         if exponent < -digits:  # more digits after the point than the currency has: zeros?
             trailing_zeros = len(coefficient) - len("".join(map(str, coefficient)).rstrip("0"))
             if exponent + trailing_zeros < -digits:
-                raise InvalidAmount(f"{amount} has more decimals than {currency} allows ({digits})")
+                raise InvalidAmount(
+                    f"{_cut(amount)} has more decimals than {currency} allows ({digits})"
+                )
         if amount.copy_abs() > MAX_UNITS:  # copy_abs and comparisons never round
-            raise InvalidAmount(f"{amount} {currency} is beyond the limit of ±10^13 units")
+            raise InvalidAmount(f"{_cut(amount)} {currency} is beyond the limit of ±10^13 units")
         # now at most 13 + digits integer digits: exact within _EXACT's precision
         return cls(int(amount.scaleb(digits, context=_EXACT)), currency)
 

@@ -112,3 +112,25 @@ def test_an_amount_that_is_no_string_is_a_mistyped_field(
     status, out, _ = cli("apply", book, stdin=jsonl(deposit(amount)))
     assert status == 1
     assert out[0]["error_type"] == "InvalidCommand"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1" * 5000, "-" + "1" * 5000, "0." + "1" * 5000, "1" * 5000 + ".5"],
+)
+def test_an_amount_thousands_of_digits_long_is_refused_without_quoting_it_back(
+    book: Path, cli: Any, amount: str
+) -> None:
+    status, out, _ = cli("apply", book, stdin=jsonl(deposit(amount)))
+    assert status == 1
+    assert out[0]["error_type"] == "InvalidAmount"
+    assert "characters)" in out[0]["error"] and len(out[0]["error"]) < 200
+
+
+def test_a_json_number_thousands_of_digits_long_is_refused_without_quoting_it_back(
+    book: Path, cli: Any
+) -> None:
+    line = json.dumps(deposit("1")).replace('"1"', "9" * 4000)
+    status, out, _ = cli("apply", book, stdin=jsonl(line))
+    assert status == 1
+    assert "is a JSON number" in out[0]["error"] and len(out[0]["error"]) < 200

@@ -44,6 +44,8 @@ FIELDS: list[tuple[str, dict[str, Any]]] = [
     ("account_id", open_account("New")),
     ("reason", {"command": "void", "entry_id": "e", "voided_on": "2024-01-02"}),
     ("entry_id", {"command": "void", "voided_on": "2024-01-02"}),
+    ("currency", open_account("Other")),
+    ("command", DEPOSIT),
 ]
 
 
@@ -64,9 +66,25 @@ def test_a_text_that_cannot_be_stored_is_refused_and_the_run_goes_on(
         "InvalidCommand",
         "UnknownAccount",
         "UnknownEntry",
+        "UnknownCurrency",
     ), out[0]
     assert len(out[0]["error"]) < 1_000  # a megabyte is not quoted back
     assert out[1]["ok"] is True and out[1]["positions"] == [3]  # nothing was appended before
+
+
+@pytest.mark.parametrize("keys", [1, 1000])
+def test_unknown_keys_are_listed_cut_short(book: Path, cli: Any, keys: int) -> None:
+    line = {**DEPOSIT, **{f"{n}{'k' * 1_000}": 1 for n in range(keys)}}
+    status, out, _ = cli("apply", book, stdin=jsonl(line))
+    assert status == 1
+    assert "unknown field" in out[0]["error"] and len(out[0]["error"]) < 1_000
+
+
+def test_a_duplicate_key_a_megabyte_long_is_named_cut_short(book: Path, cli: Any) -> None:
+    key = "k" * 1_000_000
+    status, out, _ = cli("apply", book, stdin=jsonl(f'{{"{key}": 1, "{key}": 2}}'))
+    assert status == 1
+    assert "duplicate key" in out[0]["error"] and len(out[0]["error"]) < 200
 
 
 def test_a_surrogate_quoted_in_a_refusal_is_written_escaped(book: Path, cli: Any) -> None:

@@ -73,7 +73,8 @@ NASTY = st.sampled_from(
     ["\ud800", "a\udfffb", "\x00", "a\x00", "\u200b", "\u202eabc", "\ufeff", "x" * 129,
      "x" * 5000, "NaN", "1e3", "+5", "Infinity", " 5", "5,00", "", "-0", "0", "1.005",
      "9" * 40, "1" + "0" * 30, "Checking", " checking ", "Salary", "yen", "e1", "2024-02-30",
-     "0000-01-01", "9999-12-31", "asset", "EUR", "XAU", "deposit", "retry-1"]
+     "0000-01-01", "9999-12-31", "0001-01-01", "9999999999999", "-9999999999999.99",
+     "1" * 5000, "0." + "1" * 3000, "asset", "EUR", "XAU", "deposit", "retry-1"]
 )  # fmt: skip
 TEXT = st.text(st.characters(exclude_categories=()), max_size=30)  # surrogates too
 SCALARS = (
@@ -176,7 +177,7 @@ def test_every_line_gets_one_answer_and_a_refused_line_appends_nothing(lines: li
         else:
             assert set(answer) == {"line", "ok", "error", "error_type"}
             assert answer["error_type"] in ERROR_TYPES, answer
-            assert 0 < len(answer["error"]) < 2_000
+            assert 0 < len(answer["error"]) < 1_000  # a megabyte is never quoted back
             assert after == before, answer  # nothing appended
 
 
