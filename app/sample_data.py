@@ -7,7 +7,9 @@ purchases and the card paid off, cash, savings and interest, an owner contributi
 voids, back-dated entries, a rename and a closed account. The same arguments always yield the same
 commands, ids and booking dates, so two books built from one seed have the same balances. The
 generator tracks balances and never yields a command the rules would refuse (no overdraft on
-accounts that forbid it, nothing on closed accounts, no double voids).
+accounts that forbid it, on any day; nothing on closed accounts, nothing before an account's
+opening date, no double voids): an entry that, back-dated, would leave such an account below
+zero on a day between its date and today is booked today instead.
 """
 
 from __future__ import annotations
@@ -63,11 +65,14 @@ class _Workload:
         self.types = {a.account_id: a.account_type for a in chart}
         self.no_overdraft = {a.account_id for a in chart if not a.overdraft_allowed}
         self.balance = {a.account_id: a.opening_minor for a in chart}  # natural sign
+        self.start = dt.date(2010, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 3653))
+        self.today = self.start
+        # what each account that forbids overdraft moved by, by day (natural sign)
+        self.moves = {a: {self.start: self.balance[a]} for a in self.no_overdraft}
         self.closed: set[str] = set()
         self.recent: list[tuple[str, tuple[tuple[str, int], ...]]] = []
         self.total = commands
         self.emitted = 0
-        self.start = dt.date(2010, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 3653))
         # about five commands a day, over two months to fifteen years
         self.span = max(60, min(commands // 5, 15 * 365))
         per_month = max(1.0, commands / self.span * 30.4)
@@ -79,7 +84,6 @@ class _Workload:
         self.misc = misc or ["groceries"]
         # a long tail: category k is picked with weight 0.8^k, so counts span magnitudes
         self.misc_weights = [0.8**k for k in range(len(self.misc))]
-        self.today = self.start
 
     # ids -----------------------------------------------------------------
     def new_id(self) -> str:
@@ -235,7 +239,8 @@ class _Workload:
         return self.today
 
     # entries, with balance tracking -------------------------------------------
-    def book(self, entry_id: str, postings: tuple[tuple[str, int], ...]) -> None:
+    def book(self, entry_id: str, postings: tuple[tuple[str, int], ...]) -> dt.date:
+        """Track an entry's postings; its booking date."""
         for account_id, debit in postings:
             self.balance[account_id] += self.types[account_id].sign * debit
         # keep a bounded pool of recent entries to void; replace at random once it is full
@@ -243,11 +248,39 @@ class _Workload:
             self.recent.append((entry_id, postings))
         else:
             self.recent[self.rng.randrange(len(self.recent))] = (entry_id, postings)
+        return self.dated(postings)
+
+    def dated(self, postings: tuple[tuple[str, int], ...]) -> dt.date:
+        """The booking date of postings just booked: now and then back-dated, unless that
+        would leave an account that forbids overdraft below zero on a day from then to today
+        (then today: every entry so far is dated today or earlier, so the balance today is the
+        balance from today on, which the callers checked)."""
+        day = self.booking_date()
+        natural = [(a, self.types[a].sign * debit) for a, debit in postings if a in self.moves]
+        if day < self.today and any(self.short(a, m, day) for a, m in natural if m < 0):
+            day = self.today
+        for account_id, minor in natural:
+            moves = self.moves[account_id]
+            moves[day] = moves.get(day, 0) + minor
+        return day
+
+    def short(self, account_id: str, change: int, day: dt.date) -> bool:
+        """Whether ``change`` (already in the balance) on ``day`` leaves some day from then to
+        today below zero: the days' balances, walked back from today's."""
+        moves = self.moves[account_id]
+        before = self.balance[account_id] - change  # at the end of today, and of every day on
+        on = self.today
+        while on >= day:
+            if before + change < 0:
+                return True
+            before -= moves.get(on, 0)
+            on -= dt.timedelta(days=1)
+        return False
 
     def deposit(self, asset: str, income: str, minor: int, payee: str, memo: str = "") -> Command:
         a, i = self.acc(asset), self.acc(income)
         entry_id = self.new_id()
-        self.book(entry_id, ((a, minor), (i, -minor)))
+        day = self.book(entry_id, ((a, minor), (i, -minor)))
         cur = self.chart[asset].currency
         return Deposit(
             command_id=self.new_id(),
@@ -255,7 +288,7 @@ class _Workload:
             account_id=a,
             income_account_id=i,
             amount=to_decimal(minor, cur),
-            booking_date=self.booking_date(),
+            booking_date=day,
             payee=payee,
             memo=memo,
         )
@@ -263,7 +296,7 @@ class _Workload:
     def withdraw(self, asset: str, expense: str, minor: int, payee: str, memo: str = "") -> Command:
         a, x = self.acc(asset), self.acc(expense)
         entry_id = self.new_id()
-        self.book(entry_id, ((a, -minor), (x, minor)))
+        day = self.book(entry_id, ((a, -minor), (x, minor)))
         cur = self.chart[asset].currency
         return Withdraw(
             command_id=self.new_id(),
@@ -271,7 +304,7 @@ class _Workload:
             account_id=a,
             expense_account_id=x,
             amount=to_decimal(minor, cur),
-            booking_date=self.booking_date(),
+            booking_date=day,
             payee=payee,
             memo=memo,
         )
@@ -279,7 +312,7 @@ class _Workload:
     def transfer(self, src: str, dst: str, minor: int, payee: str, memo: str = "") -> Command:
         f, t = self.acc(src), self.acc(dst)
         entry_id = self.new_id()
-        self.book(entry_id, ((f, -minor), (t, minor)))
+        day = self.book(entry_id, ((f, -minor), (t, minor)))
         cur = self.chart[src].currency
         return Transfer(
             command_id=self.new_id(),
@@ -287,19 +320,19 @@ class _Workload:
             from_account_id=f,
             to_account_id=t,
             amount=to_decimal(minor, cur),
-            booking_date=self.booking_date(),
+            booking_date=day,
             payee=payee,
             memo=memo,
         )
 
     def split(self, lines: tuple[tuple[str, int], ...], payee: str, memo: str) -> Command:
         entry_id = self.new_id()
-        self.book(entry_id, lines)
+        day = self.book(entry_id, lines)
         cur = self.chart["checking"].currency
         return PostSplitEntry(
             command_id=self.new_id(),
             entry_id=entry_id,
-            booking_date=self.booking_date(),
+            booking_date=day,
             lines=tuple(SplitLine(account_id=a, amount=to_decimal(m, cur)) for a, m in lines),
             payee=payee,
             memo=memo,
@@ -318,6 +351,9 @@ class _Workload:
                 return None
         for account_id, debit in postings:
             self.balance[account_id] -= self.types[account_id].sign * debit
+            if account_id in self.moves:  # voided today
+                moves = self.moves[account_id]
+                moves[self.today] = moves.get(self.today, 0) - self.types[account_id].sign * debit
         # swap-remove: an entry is voided at most once
         self.recent[index] = self.recent[-1]
         self.recent.pop()

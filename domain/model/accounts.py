@@ -2,7 +2,8 @@
 
 An account's stream holds its own events and a link to every entry that posts to it, so its
 balance is a fold of the stream and its version guards the overdraft rule against concurrent
-writers.
+writers. An account that forbids overdraft also keeps its balance by day
+(:class:`~domain.model.daily.DailyBalances`): the rule holds on every date, not only today.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from domain.model.chart import Chart
 from domain.model.commands import CloseAccount, OpenAccount, RenameAccount
+from domain.model.daily import DailyBalances
 from domain.model.errors import (
     AccountClosedError,
     AccountNotEmpty,
@@ -21,6 +23,7 @@ from domain.model.errors import (
     InsufficientFunds,
     InvalidAmount,
     InvalidCommand,
+    OutsideOpenPeriod,
     UnknownAccount,
     WrongAccountType,
 )
@@ -42,7 +45,7 @@ from domain.model.guards import require_date as require_date
 from domain.model.guards import require_id as require_id
 from domain.model.money import Money, check_currency, describe
 
-SNAPSHOT_VERSION = "account-1"
+SNAPSHOT_VERSION = "account-2"
 """Bump when the snapshot state changes shape; older snapshots are then ignored."""
 
 
@@ -75,6 +78,8 @@ class Account:
     closed_on: dt.date | None = None
     balance: int = 0  # debit-positive minor units
     version: int = 0
+    last_day: dt.date = dt.date.min  # the latest day an entry or void was booked on
+    daily: DailyBalances | None = None  # by day, kept when the account forbids overdraft
 
     @classmethod
     def replay(cls, account_id: str, events: Iterable[Event]) -> Account:
@@ -93,15 +98,30 @@ class Account:
             self.overdraft_allowed = event.overdraft_allowed
             self.opening_date = event.opening_date
             self.balance = event.account_type.sign * event.opening_balance
+            if self.forbids_overdraft:
+                self.daily = DailyBalances()
+                if self.balance:  # a book from before opening balances were entries
+                    self.daily.add(event.opening_date, self.balance)
         elif isinstance(event, AccountRenamed):
             self.name = event.new_name
         elif isinstance(event, AccountClosed):
             self.closed = True
             self.closed_on = event.closed_on
         elif isinstance(event, EntryPosted):
-            self.balance += sum(p.amount for p in event.postings if p.account_id == self.id)
+            # inline, not a helper: this runs once per entry when a long stream is replayed
+            change = sum(p.amount for p in event.postings if p.account_id == self.id)
+            self.balance += change
+            if event.booking_date > self.last_day:
+                self.last_day = event.booking_date
+            if self.daily is not None:
+                self.daily.add(event.booking_date, change)
         elif isinstance(event, EntryVoided):
-            self.balance -= sum(p.amount for p in event.postings if p.account_id == self.id)
+            change = -sum(p.amount for p in event.postings if p.account_id == self.id)
+            self.balance += change
+            if event.voided_on > self.last_day:
+                self.last_day = event.voided_on
+            if self.daily is not None:
+                self.daily.add(event.voided_on, change)
         else:
             raise ValueError(f"{type(event).__name__} does not belong to an account stream")
         self.version += 1
@@ -109,6 +129,11 @@ class Account:
     @property
     def exists(self) -> bool:
         return self.version > 0
+
+    @property
+    def forbids_overdraft(self) -> bool:
+        """The no-overdraft rule applies: an asset account opened without overdraft."""
+        return self.account_type is AccountType.ASSET and not self.overdraft_allowed
 
     @property
     def natural_balance(self) -> Money:
@@ -123,6 +148,7 @@ class Account:
         return Account(
             self.id, self.name, self.account_type, self.currency, self.overdraft_allowed,
             self.opening_date, self.closed, self.closed_on, self.balance, self.version,
+            self.last_day, None if self.daily is None else self.daily.copy(),
         )  # fmt: skip
 
     def to_snapshot(self) -> dict[str, Any]:
@@ -137,11 +163,13 @@ class Account:
             "closed_on": self.closed_on.isoformat() if self.closed_on else None,
             "balance": self.balance,
             "version": self.version,
+            "last_day": self.last_day.isoformat(),
+            "daily": None if self.daily is None else self.daily.to_pairs(),
         }
 
     @classmethod
     def from_snapshot(cls, state: Mapping[str, Any]) -> Account:
-        closed_on = state["closed_on"]
+        closed_on, daily = state["closed_on"], state["daily"]
         return cls(
             id=state["id"],
             name=state["name"],
@@ -153,6 +181,8 @@ class Account:
             closed_on=dt.date.fromisoformat(closed_on) if closed_on else None,
             balance=int(state["balance"]),
             version=int(state["version"]),
+            last_day=dt.date.fromisoformat(state["last_day"]),
+            daily=None if daily is None else DailyBalances.from_pairs(daily),
         )
 
     # --- commands ---------------------------------------------------------------------------
@@ -200,6 +230,16 @@ class Account:
         """Close an account whose balance is zero; it then takes no new entries."""
         require_open(self)
         closed_on = require_date(command.closed_on, "closing date")
+        if closed_on < self.opening_date:
+            raise OutsideOpenPeriod(
+                f"{self.name} cannot be closed on {closed_on}, before it was opened on "
+                f"{self.opening_date}"
+            )
+        if closed_on < self.last_day:
+            raise OutsideOpenPeriod(
+                f"{self.name} cannot be closed on {closed_on}: it has an entry dated "
+                f"{self.last_day}, after that day"
+            )
         if self.balance != 0:
             raise AccountNotEmpty(
                 f"{self.name} has a balance of "
@@ -226,12 +266,19 @@ def require_exists(account: Account) -> Account:
     return account
 
 
-def require_open(account: Account) -> Account:
-    """The account exists and is not closed."""
+def require_open(account: Account, day: dt.date | None = None) -> Account:
+    """The account exists and is not closed; an entry or void dated ``day`` on it is not
+    dated before its opening date."""
     require_exists(account)
     if account.closed:
+        dated = "" if day is None else f" (this one is dated {day})"
         raise AccountClosedError(
-            f"{account.name} was closed on {account.closed_on} and takes no new entries"
+            f"{account.name} was closed on {account.closed_on} and takes no new entries{dated}"
+        )
+    if day is not None and day < account.opening_date:
+        raise OutsideOpenPeriod(
+            f"{account.name} was opened on {account.opening_date} and takes no entry dated "
+            f"before it, but this one is dated {day}"
         )
     return account
 
@@ -253,15 +300,22 @@ def require_same_currency(first: Account, second: Account) -> None:
         )
 
 
-def check_funds(account: Account, change: int, what: str) -> None:
-    """An asset account that forbids overdraft may not end below zero after ``change``."""
-    after = account.balance + change
-    if account.account_type is AccountType.ASSET and not account.overdraft_allowed and after < 0:
-        raise InsufficientFunds(
-            f"{account.name} would go to {describe(after, account.currency)}, but it does not "
-            f"allow overdraft (balance {describe(account.balance, account.currency)}, "
-            f"{what} {describe(abs(change), account.currency)})"
-        )
+def check_funds(account: Account, changes: Mapping[dt.date, int], what: str) -> None:
+    """An asset account that forbids overdraft may not end any day below zero after
+    ``changes`` (by day), from the first day they lower its balance on: each day counts with
+    its whole net, so a deposit covers a withdrawal of the same day."""
+    if account.daily is None:
+        return
+    found = account.daily.first_below_zero(changes)
+    if found is None:
+        return
+    day, before, change = found
+    after, currency = before + change, account.currency
+    raise InsufficientFunds(
+        f"{account.name} would go to {describe(after, currency)} on {day}, "
+        f"{describe(-after, currency)} short, but it does not allow overdraft "
+        f"(balance that day {describe(before, currency)}, {what} {describe(-change, currency)})"
+    )
 
 
 def _article(account_type: AccountType) -> str:

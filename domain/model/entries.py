@@ -149,7 +149,7 @@ class Entry:
     def post(self, command: EntryCommand, accounts: Mapping[str, Account]) -> list[Event]:
         """Post a deposit, withdrawal, transfer or split; ``accounts`` holds those it touches."""
         posted = self._posted(command, accounts)
-        _check_all_funds(posted.postings, accounts, posted.kind.value)
+        _check_all_funds(_on(posted.booking_date, posted.postings), accounts, posted.kind.value)
         return [posted]
 
     def _posted(self, command: EntryCommand, accounts: Mapping[str, Account]) -> EntryPosted:
@@ -160,7 +160,7 @@ class Entry:
         booking_date = require_date(command.booking_date, "booking date")
         payee = clean_text(command.payee, "payee", MAX_TEXT)
         memo = clean_text(command.memo, "memo", MAX_TEXT)
-        kind, postings = _postings(command, accounts)
+        kind, postings = _postings(command, accounts, booking_date)
         _require_balanced(postings)
         return EntryPosted(
             entry_id=self.id,
@@ -172,13 +172,17 @@ class Entry:
         )
 
     def void(self, command: VoidEntry, accounts: Mapping[str, Account]) -> list[Event]:
-        """Reverse the entry with a compensating event; its accounts must still be open."""
+        """Reverse the entry with a compensating event, dated ``voided_on``; its accounts must
+        still be open, and have been opened by that day."""
         voided = self._voided(command, accounts)
-        _check_all_funds(_reversal(voided.postings), accounts, "void")
+        _check_all_funds(_on(voided.voided_on, _reversal(voided.postings)), accounts, "void")
         return [voided]
 
-    def _voided(self, command: VoidEntry, accounts: Mapping[str, Account]) -> EntryVoided:
-        """The void of this entry, by every rule but the accounts' funds."""
+    def _voided(
+        self, command: VoidEntry, accounts: Mapping[str, Account], *, dated: bool = True
+    ) -> EntryVoided:
+        """The void of this entry, by every rule but the accounts' funds (and, unless
+        ``dated``, their opening dates)."""
         require_id(command.entry_id, "entry_id")
         if not self.exists:
             raise UnknownEntry(f"there is no entry with id {self.id}")
@@ -188,8 +192,9 @@ class Entry:
             )
         voided_on = require_date(command.voided_on, "void date")
         reason = clean_text(command.reason, "reason", MAX_TEXT)
+        day = voided_on if dated else None
         for account_id in dict.fromkeys(p.account_id for p in self.postings):
-            require_open(_account(accounts, account_id))
+            require_open(_account(accounts, account_id), day)
         return EntryVoided(
             entry_id=self.id, voided_on=voided_on, reason=reason, postings=self.postings
         )
@@ -205,13 +210,17 @@ class Entry:
         replacement = replacement_of(command)
         reason = clean_text(command.reason, "reason", MAX_TEXT) or "corrected"
         void = VoidEntry(entry_id=self.id, voided_on=self.booking_date, reason=reason)
-        voided = self._voided(void, accounts)
+        # the void takes back a row already there, on its own day: not a new entry to date
+        voided = self._voided(void, accounts, dated=False)
         posted = new._posted(replacement, accounts)
         before = (self.kind, self.booking_date, self.payee, self.memo, self.postings)
         after = (posted.kind, posted.booking_date, posted.payee, posted.memo, posted.postings)
         if after == before:
             raise InvalidCommand(f"the correction changes nothing in the {self.describe()}")
-        _check_all_funds((*_reversal(voided.postings), *posted.postings), accounts, "correction")
+        taken_back = _on(voided.voided_on, _reversal(voided.postings))
+        _check_all_funds(
+            (*taken_back, *_on(posted.booking_date, posted.postings)), accounts, "correction"
+        )
         return [voided, posted]
 
 
@@ -279,15 +288,15 @@ def _account(accounts: Mapping[str, Account], account_id: str) -> Account:
 
 
 def _postings(
-    command: EntryCommand, accounts: Mapping[str, Account]
+    command: EntryCommand, accounts: Mapping[str, Account], day: dt.date
 ) -> tuple[EntryKind, tuple[Posting, ...]]:
     if isinstance(command, PostSplitEntry):
-        return EntryKind.SPLIT, _split_postings(command, accounts)
+        return EntryKind.SPLIT, _split_postings(command, accounts, day)
     kind = _KINDS[type(command)]
     ids = account_ids(command)
     if len(ids) < 2:
         raise InvalidCommand(f"a {kind.value} needs two different accounts, got {ids[0]} twice")
-    first, second = (require_open(_account(accounts, i)) for i in ids)
+    first, second = (require_open(_account(accounts, i), day) for i in ids)
     if isinstance(command, Deposit):
         require_type(first, AccountType.ASSET, "the account a deposit goes into")
         require_type(second, AccountType.INCOME, "the income category of a deposit")
@@ -321,12 +330,12 @@ def _lines(command: PostSplitEntry) -> Sequence[SplitLine]:
 
 
 def _split_postings(
-    command: PostSplitEntry, accounts: Mapping[str, Account]
+    command: PostSplitEntry, accounts: Mapping[str, Account], day: dt.date
 ) -> tuple[Posting, ...]:
     lines = _lines(command)
     postings = []
     for number, line in enumerate(lines, start=1):
-        account = require_open(_account(accounts, line.account_id))
+        account = require_open(_account(accounts, line.account_id), day)
         money = Money.of(line.amount, account.currency)
         if money.minor == 0:
             raise InvalidAmount(f"split line {number} ({account.name}) has a zero amount")
@@ -351,11 +360,16 @@ def _require_balanced(postings: Sequence[Posting]) -> None:
             )
 
 
+def _on(day: dt.date, postings: Iterable[Posting]) -> tuple[tuple[dt.date, Posting], ...]:
+    return tuple((day, p) for p in postings)
+
+
 def _check_all_funds(
-    postings: Sequence[Posting], accounts: Mapping[str, Account], what: str
+    dated: Iterable[tuple[dt.date, Posting]], accounts: Mapping[str, Account], what: str
 ) -> None:
-    change: dict[str, int] = defaultdict(int)
-    for p in postings:
-        change[p.account_id] += p.amount
-    for account_id, delta in change.items():
-        check_funds(_account(accounts, account_id), delta, what)
+    """The no-overdraft rule on each account, with what the postings change by day."""
+    changes: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for day, p in dated:
+        changes[p.account_id][day] += p.amount
+    for account_id, by_day in changes.items():
+        check_funds(_account(accounts, account_id), by_day, what)

@@ -45,6 +45,10 @@ class AccountNotEmpty(DomainError):
     rule = "an account closes only at zero balance"
 
 
+class OutsideOpenPeriod(DomainError):
+    rule = "an account takes entries only from its opening date until it is closed"
+
+
 class WrongAccountType(DomainError):
     rule = "the command needs an account of another type"
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+
 import pytest
 
+from app.background.jobs import SAMPLE_ACCOUNTS, SAMPLE_COMMANDS, SAMPLE_SEED
 from app.sample_chart import generated_chart
 from app.sample_data import generate_commands
+from domain.application.service import BookService
 from domain.model.commands import (
     CloseAccount,
     Command,
@@ -15,7 +20,17 @@ from domain.model.commands import (
     Transfer,
     VoidEntry,
 )
-from domain.model.events import AccountType
+from domain.model.events import (
+    AccountOpened,
+    AccountType,
+    EntryPosted,
+    EntryVoided,
+    Event,
+    from_data,
+)
+from domain.store.memory import InMemoryEventStore
+
+Moves = dict[str, dict[dt.date, int]]
 
 
 def commands(accounts: int = 20, n: int = 2000, seed: int = 3) -> list[Command]:
@@ -72,3 +87,36 @@ def test_voids_name_distinct_earlier_entries() -> None:
 def test_too_few_accounts_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 8 accounts"):
         commands(accounts=7)
+
+
+def _by_day_from_the_log(events: list[Event]) -> tuple[dict[str, AccountOpened], Moves]:
+    """Each account's movements by day, read from the log alone (no aggregate, no projection)."""
+    opened = {e.account_id: e for e in events if isinstance(e, AccountOpened)}
+    moves: Moves = defaultdict(lambda: defaultdict(int))
+    for event in events:
+        if isinstance(event, EntryPosted | EntryVoided):
+            day = event.booking_date if isinstance(event, EntryPosted) else event.voided_on
+            sign = 1 if isinstance(event, EntryPosted) else -1
+            for posting in event.postings:
+                moves[posting.account_id][day] += sign * posting.amount
+    return opened, moves
+
+
+@pytest.mark.parametrize(
+    ("accounts", "n", "seed"),
+    [(SAMPLE_ACCOUNTS, SAMPLE_COMMANDS, SAMPLE_SEED), (20, 6000, 1), (20, 6000, 7), (8, 3000, 5)],
+)
+def test_a_generated_book_never_overdraws_on_any_day(accounts: int, n: int, seed: int) -> None:
+    # the app's sample book, and others: every no-overdraft account ends every day >= 0
+    with InMemoryEventStore() as store:
+        BookService(store).execute_batch(list(generate_commands(accounts, n, seed)))
+        events = [from_data(e.type, e.schema_version, e.data) for e in store.read_all()]
+    opened, moves = _by_day_from_the_log(events)
+    no_overdraft = [a for a, e in opened.items() if not e.overdraft_allowed]
+    assert len(no_overdraft) >= 3
+    for account_id in no_overdraft:
+        running = 0
+        for day in sorted(moves[account_id]):
+            assert day >= opened[account_id].opening_date
+            running += moves[account_id][day]
+            assert running >= 0, f"{opened[account_id].name} ends {day} at {running}"

@@ -322,7 +322,7 @@ def test_the_cache_sees_what_another_process_appended(books: BookService, path: 
     with SqliteEventStore.open(path) as other_store:
         BookService(other_store).execute(spend("70"))
     assert books.account("chk").balance == 3000
-    with pytest.raises(InsufficientFunds, match=r"balance 30\.00 EUR, withdrawal 40\.00 EUR"):
+    with pytest.raises(InsufficientFunds, match=r"day 30\.00 EUR, withdrawal 40\.00 EUR"):
         books.execute(spend("40"))
     books.execute(spend("30"))
     with SqliteEventStore.open(path) as other_store:

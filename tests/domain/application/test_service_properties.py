@@ -2,8 +2,9 @@
 
 After every command: each stored entry balances per currency, so do the books (every
 account's debit-positive balance adds up to zero per currency: opening balances included), no
-asset account that forbids overdraft is below zero, and a refused command (or batch) stored
-nothing. At the end the
+asset account that forbids overdraft is below zero at the end of any day (its movements sorted
+by day, summed), no entry is dated before an account opened, and a refused command (or batch)
+stored nothing. At the end the
 service's aggregates equal a from-scratch replay of their streams, a fresh service's load
 (snapshot plus tail), the reference fold of the whole log, and the read models.
 TALLYBOOK_STRESS=N runs N times as many examples.
@@ -25,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.application.service import BookService
+from domain.model import opening
 from domain.model.accounts import Account
 from domain.model.commands import (
     CloseAccount,
@@ -40,7 +42,7 @@ from domain.model.commands import (
     Withdraw,
 )
 from domain.model.errors import DomainError, UnknownAccount
-from domain.model.events import AccountType, from_data
+from domain.model.events import AccountOpened, AccountType, EntryPosted, EntryVoided, from_data
 from domain.projections import ReadModels, fold
 from domain.store.base import StoredEvent
 from domain.store.sqlite import SqliteEventStore
@@ -63,7 +65,8 @@ IDS = [*ACCOUNTS, "late", "spare", "ghost"]  # "late" and "spare" may be opened 
 NAMES = ["Checking", " checking", "Cash", "Food", "Late", "Rent", "RENT ", "Opening Balances"]
 
 amounts = st.integers(-500, 6000).map(lambda cents: Decimal(cents).scaleb(-2))
-dates = st.dates(dt.date(2023, 1, 1), dt.date(2025, 1, 1))
+# mostly on or after the accounts' opening day; sometimes before it (to be refused)
+dates = st.one_of(*[st.dates(DAY, dt.date(2024, 6, 1))] * 3, st.dates(dt.date(2023, 1, 1), DAY))
 entry_ids = st.sampled_from([f"e{i}" for i in range(5)])
 
 
@@ -197,6 +200,7 @@ def test_any_command_sequence_keeps_the_books_sound(
             for step in script:
                 _run_step(service, store, step, done)
                 _check_no_overdraft(service)
+                _check_dated_rules(store)
                 _check_books_balance(service, store)
             _check_state_matches_replays(service, store, path, read_models)
 
@@ -264,6 +268,31 @@ def _check_no_overdraft(service: BookService) -> None:
     for account in _existing(service).values():
         if account.account_type is A and not account.overdraft_allowed:
             assert account.balance >= 0, f"{account.name} is overdrawn: {account}"
+
+
+def _check_dated_rules(store: SqliteEventStore) -> None:
+    """From the log alone: each no-overdraft account's balance by day, and opening dates."""
+    log = [from_data(e.type, e.schema_version, e.data) for e in store.read_all()]
+    opened = {e.account_id: e for e in log if isinstance(e, AccountOpened)}
+    moves: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for event in log:
+        if isinstance(event, EntryPosted | EntryVoided):
+            day = event.booking_date if isinstance(event, EntryPosted) else event.voided_on
+            sign = 1 if isinstance(event, EntryPosted) else -1
+            for p in event.postings:
+                # an opening balance goes against Opening Balances whenever that opened
+                counter = opened[p.account_id].name.startswith(opening.NAME)
+                if not (
+                    counter and isinstance(event, EntryPosted) and event.payee == opening.PAYEE
+                ):
+                    assert day >= opened[p.account_id].opening_date, f"{event} before opening"
+                moves[p.account_id][day] += sign * p.amount
+    for account_id, by_day in moves.items():
+        if opened[account_id].account_type is A and not opened[account_id].overdraft_allowed:
+            running = 0
+            for day in sorted(by_day):
+                running += by_day[day]
+                assert running >= 0, f"{account_id} ends {day} at {running}"
 
 
 def _check_books_balance(service: BookService, store: SqliteEventStore) -> None:

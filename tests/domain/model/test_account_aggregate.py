@@ -14,6 +14,7 @@ from domain.model import opening
 from domain.model.accounts import Account
 from domain.model.chart import Chart, normalise_name
 from domain.model.commands import CloseAccount, OpenAccount, RenameAccount
+from domain.model.daily import DailyBalances
 from domain.model.errors import (
     AccountClosedError,
     AccountNotEmpty,
@@ -434,12 +435,18 @@ def test_close_account_names_a_balance_beyond_the_amount_limit() -> None:
 
 
 def test_a_copy_carries_every_field() -> None:
+    daily = DailyBalances()
+    daily.add(DAY, -5)
     original = Account(
-        "x", "Card", LIABILITY, "JPY", False, DAY, True, DAY + dt.timedelta(days=1), -5, 7
-    )
+        "x", "Card", LIABILITY, "JPY", False, DAY, True, DAY + dt.timedelta(days=1), -5, 7, DAY,
+        daily,
+    )  # fmt: skip
     for field in dataclasses.fields(Account):  # the example sets each field: none is missed
         assert getattr(original, field.name) != field.default, field.name
     copy = original.copy()
     assert copy == original and copy is not original
     copy.balance += 1
+    assert copy.daily is not None
+    copy.daily.add(DAY, 1)
     assert original.balance == -5
+    assert daily.balance_on(DAY) == -5

@@ -84,15 +84,16 @@ def test_an_account_is_unknown_before_it_was_opened(book: Book) -> None:
 def test_a_back_dated_entry_lands_in_date_order_and_balances_run_in_that_order(
     book: Book,
 ) -> None:
-    checking = book.open("Checking", A, "10.00")  # its opening balance's entry: 3
-    salary = book.open("Salary", N)
+    opened = DAY - dt.timedelta(days=10)
+    checking = book.open("Checking", A, "10.00", day=opened)  # its opening balance's entry: 3
+    salary = book.open("Salary", N, day=opened)
     book.deposit(checking, salary, "5.00", DAY)  # 5
     book.deposit(checking, salary, "7.00", DAY + dt.timedelta(days=2))  # 6
     book.deposit(checking, salary, "1.00", DAY - dt.timedelta(days=5))  # 7: back-dated
     rows = book.read_models.register(checking)
     assert [(r.position, r.amount, r.running_balance) for r in rows] == [
-        (7, 100, 100),
-        (3, 1000, 1100),
+        (3, 1000, 1000),
+        (7, 100, 1100),
         (5, 500, 1600),
         (6, 700, 2300),
     ]
