@@ -75,8 +75,10 @@ def _run_group(
     answers: list[Answer] = []
     stop: BookError | None = None
     deadline = time.monotonic() + seconds
+    began = False
     try:
         with book.service.group():
+            began = True
             while True:
                 try:
                     answer = run(raw)
@@ -94,6 +96,9 @@ def _run_group(
                     break
                 raw = taken
     except StoreError as exc:  # the commit failed (a full disk): nothing of the group is kept
+        if not began:  # no write lock (another writer held it too long): the line on its own
+            answer = run(raw)  # says why, as a line with none waiting would
+            return ([] if answer is None else [answer]), None
         answers = [a if not a["ok"] else {"line": a["line"], **error_json(exc)} for a in answers]
         if stop is None and isinstance(exc, BookError):
             stop = exc

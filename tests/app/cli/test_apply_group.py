@@ -3,6 +3,7 @@ no line is answered before the commit that stores it (kill -9 at random moments 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ import pytest
 
 from app.cli.apply import apply_lines
 from app.composition import Book
+from domain.application.service import BookService
+from domain.model.errors import ConcurrencyError
 from domain.store.sqlite import SqliteEventStore
 from tests.conftest import fill
 
@@ -233,3 +237,16 @@ def test_lines_for_a_book_open_on_a_disk_that_filled_up_each_answer_so(
     assert [a["line"] for a in answers] == list(range(1, count + 1))
     assert {a["error_type"] for a in answers} == {"DiskError"}
     assert head == 5
+
+
+def test_a_group_that_cannot_begin_loses_no_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    @contextlib.contextmanager
+    def busy(_self: BookService) -> Iterator[None]:
+        raise ConcurrencyError("another writer held the book for too long")
+        yield
+
+    monkeypatch.setattr(BookService, "group", busy)  # each line then runs on its own
+    ok, answers, _ = run_lines(tmp_path / "b.tallybook", [*OPEN, deposit("d1")])
+    assert ok and [a["line"] for a in answers] == [1, 2, 3, 4]
