@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from typing import IO, Any
 
 from domain.model.errors import DomainError
@@ -13,11 +14,22 @@ PROG = "tallybook-cli"
 
 def emit(out: IO[str], obj: dict[str, Any]) -> None:
     """Write one JSON line and flush it (a reader on a pipe sees it at once)."""
-    try:
-        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    except UnicodeEncodeError:  # a lone surrogate quoted in a message, or a non-UTF-8 stdout
-        out.write(json.dumps(obj) + "\n")  # (nothing was written: the line is encoded first)
+    emit_all(out, [obj])
+
+
+def emit_all(out: IO[str], objs: Iterable[dict[str, Any]]) -> None:
+    """Write JSON lines in one write, then flush (a group's answers, after its commit)."""
+    out.write("".join(_json_line(obj) for obj in objs))
     out.flush()
+
+
+def _json_line(obj: dict[str, Any]) -> str:
+    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate quoted in a message: written escaped
+        return json.dumps(obj) + "\n"
+    return line
 
 
 def error_json(exc: BaseException) -> dict[str, Any]:

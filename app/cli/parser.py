@@ -54,12 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("book", type=Path, metavar="BOOK", help="path of the book file")
         return p
 
-    add(
+    apply = add(
         "apply",
         "execute JSON-lines commands read from stdin",
-        "Read one JSON command per line from stdin and execute each in its own transaction,\n"
-        "creating BOOK if it does not exist. For each line print one JSON line as soon as it\n"
-        'is committed: {"line": n, "ok": true, "command_id": ..., "positions": [...],\n'
+        "Read one JSON command per line from stdin and execute each atomically, creating\n"
+        "BOOK if it does not exist; the lines already waiting on stdin are committed together\n"
+        "(each in a savepoint of its own). For each line print one JSON line once it is\n"
+        'committed: {"line": n, "ok": true, "command_id": ..., "positions": [...],\n'
         '"ids": {...}} or {"line": n, "ok": false, "error": ..., "error_type": ...}.\n'
         "A bad line (bad JSON, unknown command, missing, extra or mistyped field, a broken\n"
         'rule) appends nothing and the run goes on. Amounts are decimal strings ("12.34"),\n'
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Commands and their fields ([optional]):\n" + commands_help() + "\n\n"
         'Example: echo \'{"command": "open_account", "name": "Checking", "account_type":\n'
         '  "asset", "currency": "EUR", "opening_date": "2024-01-01"}\' | tallybook-cli apply b.tb',
+    )
+    apply.add_argument(
+        "--no-group",
+        action="store_true",
+        help="commit each line on its own, even while more are waiting (slower; the lines "
+        "waiting are otherwise committed together, each still atomic)",
     )
     balances = add(
         "balances",

@@ -8,8 +8,9 @@ in the same transaction. The cache only ever holds committed state.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 from domain.application.handlers import COMMANDS
@@ -53,6 +54,16 @@ class EventSubscriber(Protocol):
     def apply(self, events: Sequence[StoredEvent]) -> None: ...
 
 
+class _Group:
+    """A group's state: the aggregates its commands share, and their new events."""
+
+    __slots__ = ("fresh", "work")
+
+    def __init__(self, work: Work) -> None:
+        self.work = work
+        self.fresh: list[StoredEvent] = []
+
+
 class BookService:
     """The application service: the one way commands become events."""
 
@@ -70,6 +81,7 @@ class BookService:
         self.app_version = app_version
         self.projectors: tuple[EventSubscriber, ...] = tuple(projectors)
         self._aggregates = AggregateLoader(store, snapshot_every)
+        self._group: _Group | None = None
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -78,6 +90,8 @@ class BookService:
 
         Raises the command's DomainError and appends nothing if it breaks a rule.
         """
+        if self._group is not None:
+            return self._run_in_group(self._group, lambda _work: [command], correlation_id)[1]
         return self._run(lambda _work: [command], correlation_id, numbered=False)[1]
 
     def execute_named(
@@ -104,7 +118,10 @@ class BookService:
                 raise ValueError(f"build made command {command.command_id}, not {command_id}")
             return [command]
 
-        commands, events = self._run(make, correlation_id, numbered=False)
+        if self._group is not None:
+            commands, events = self._run_in_group(self._group, make, correlation_id)
+        else:
+            commands, events = self._run(make, correlation_id, numbered=False)
         return commands[0], events
 
     def execute_batch(
@@ -117,6 +134,54 @@ class BookService:
         """
         batch = list(commands)
         return self._run(lambda _work: batch, correlation_id, numbered=True)[1]
+
+    @contextlib.contextmanager
+    def group(self) -> Iterator[None]:
+        """Run the commands executed inside in one store transaction, committed (and made
+        durable) once at the end: group commit.
+
+        Each command still runs in a savepoint of its own and stays atomic: a refused one
+        appends nothing and leaves no state behind, and the next sees exactly what the earlier
+        ones wrote (a command id sent again answers as its first run). As in a batch, the
+        aggregates stay loaded from one command to the next and the projectors get the
+        group's new events once, at its end, in its transaction. Nothing is committed, and
+        nothing may be acknowledged, before the block ends; if the commit fails, none of the
+        group's commands is stored.
+        """
+        if self._group is not None or getattr(self.store, "in_transaction", False):
+            raise RuntimeError("a group is a transaction of its own; it cannot be nested")
+        group = self._group = _Group(self._aggregates.begin())
+        try:
+            with self.store.transaction():
+                yield
+                if group.fresh:
+                    for projector in self.projectors:
+                        projector.apply(group.fresh)
+                self._aggregates.save_snapshots(group.work)
+        finally:
+            self._group = None
+        self._aggregates.remember(group.work)
+
+    def _run_in_group(
+        self, group: _Group, make: Callable[[Work], list[Command]], correlation_id: str
+    ) -> tuple[list[Command], list[StoredEvent]]:
+        for attempt in range(RETRIES + 1):
+            try:
+                with self.store.transaction():  # a savepoint: this command's alone
+                    commands = make(group.work)
+                    (command,) = commands
+                    stored, is_new = self._execute_one(command, correlation_id, group.work)
+            except BaseException as exc:
+                # rolled back to the savepoint; the aggregates may hold what it decided or
+                # applied: load them afresh (from the cache and the store, as they now are)
+                group.work = self._aggregates.begin()
+                if isinstance(exc, ConcurrencyError) and attempt < RETRIES:
+                    continue
+                raise
+            if is_new:
+                group.fresh.extend(stored)
+            return commands, stored
+        raise AssertionError("unreachable")
 
     def _run(
         self, make: Callable[[Work], list[Command]], correlation_id: str, *, numbered: bool
@@ -245,7 +310,10 @@ class BookService:
         return entry
 
     def chart(self) -> Chart:
-        """The chart of accounts (a copy): which names are taken."""
+        """The chart of accounts (a copy): which names are taken (in a group: after its
+        commands so far)."""
+        if self._group is not None:
+            return self._group.work.chart.copy()
         names = self._aggregates.read(chart.STREAM_ID)
         assert isinstance(names, Chart)
         return names

@@ -132,9 +132,12 @@ def is_blank(line: bytes, number: int) -> bool:
     return not (text.removeprefix("\ufeff") if number == 1 else text).strip()
 
 
-def run_in_process(book: Book, lines: list[bytes]) -> tuple[bool, list[dict[str, Any]], list[int]]:
+def run_in_process(
+    book: Book, lines: list[bytes], group_lines: int = 1
+) -> tuple[bool, list[dict[str, Any]], list[int]]:
     """apply_lines on ``lines``, writing to a strict UTF-8 stream like stdout; returns its
-    result, its answers and the book's head before each line and after the last."""
+    result, its answers and the book's head before each line and after the last (a line's
+    own head only with ``group_lines`` 1: a group reads its lines ahead)."""
     heads: list[int] = []
 
     def feed() -> Iterator[bytes]:
@@ -145,7 +148,8 @@ def run_in_process(book: Book, lines: list[bytes]) -> tuple[bool, list[dict[str,
 
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", write_through=True)
-    ok = apply_lines(book, feed(), out)
+    ok = apply_lines(book, feed(), out, group_lines=group_lines)
+    heads[-1] = book.store.head()[0]  # once committed
     answers = [json.loads(text) for text in raw.getvalue().decode("utf-8").splitlines()]
     return ok, answers, heads
 
@@ -159,12 +163,21 @@ def run_in_process(book: Book, lines: list[bytes]) -> tuple[bool, list[dict[str,
 def test_every_line_gets_one_answer_and_a_refused_line_appends_nothing(lines: list[bytes]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         book = open_book(Path(folder) / "fuzz.tallybook", create=True)
+        grouped_book = open_book(Path(folder) / "grouped.tallybook", create=True)
         try:
             setup = [json.dumps(a).encode() for a in ACCOUNTS]
             assert run_in_process(book, setup)[0]
+            assert run_in_process(grouped_book, setup)[0]
             ok, answers, heads = run_in_process(book, lines)
+            _, grouped, grouped_heads = run_in_process(grouped_book, lines, group_lines=1000)
         finally:
             book.close()
+            grouped_book.close()
+    # committed together, the lines answer as they do one by one (ids drawn at random aside)
+    assert [(a["line"], a["ok"], a.get("error_type")) for a in grouped] == [
+        (a["line"], a["ok"], a.get("error_type")) for a in answers
+    ]
+    assert grouped_heads[-1] == heads[-1]
     expected = [n for n, line in enumerate(lines, 1) if not is_blank(line, n)]
     assert [a["line"] for a in answers] == expected
     assert ok == all(a["ok"] for a in answers)

@@ -283,6 +283,25 @@ class EventStoreContract:
             assert store.append([], {}, meta("c1")) == first
         assert store.head()[0] == 1
 
+    def test_a_group_of_savepoints_commits_once_each_atomic(self, make_store: MakeStore) -> None:
+        # what group commit (BookService.group) stands on: one transaction, one savepoint a
+        # command; a failed savepoint leaves the others, a command id stored in an earlier one
+        # answers as stored, and another store object sees nothing before the commit
+        store, other = make_store(), make_store()
+        with store.transaction():
+            with store.transaction():
+                first = store.append([ev("a", "A", "b")], {"a": 0, "b": 0}, meta("c1"))
+            with pytest.raises(RuntimeError), store.transaction():
+                store.append([ev("b")], {"b": 1}, meta("c2"))
+                raise RuntimeError("refused")
+            with store.transaction():
+                assert store.append([], {}, meta("c1")) == first
+                assert store.append([], {}, meta("c2")) == []  # rolled back: free again
+                store.append([ev("b")], {"b": 1}, meta("c3"))
+            assert other.head()[0] == 0 and other.stream_version("b") == 0
+        assert [e.metadata["command_id"] for e in other.read_all()] == ["c1", "c3"]
+        assert other.stream_version("b") == 2 and other.verify().ok
+
     def test_unserialisable_data_writes_nothing(self, store: EventStore) -> None:
         store.append([ev("a")], {"a": 0}, meta("c0"))
         with pytest.raises((TypeError, ValueError)):
