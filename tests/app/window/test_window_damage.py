@@ -3,6 +3,7 @@ read-only, with a banner saying why; a sound book stays writable; the check can 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -38,6 +39,19 @@ def forge(path: Path, position: int) -> None:
             (position,),
         ).rowcount
     assert changed == 1
+
+
+def garble_a_leaf_page(path: Path) -> None:
+    """Overwrite one leaf page of the events table in the middle of the file with garbage."""
+    with closing(sqlite3.connect(path)) as db:
+        (page_size,) = db.execute("PRAGMA page_size").fetchone()
+        leaves = [n for (n,) in db.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno"
+        )]  # fmt: skip
+    assert len(leaves) >= 3
+    with path.open("r+b") as file:
+        file.seek((leaves[len(leaves) // 2] - 1) * page_size)
+        file.write(os.urandom(page_size))
 
 
 def checked(window: MainWindow, qtbot: Any) -> MainWindow:
@@ -142,6 +156,18 @@ def test_a_command_sent_anyway_is_refused_and_appends_nothing(
         assert controller.execute(command) is False
     assert "history is broken at position 9" in rejected.args[1]
     assert book_head(household_book) == 9
+
+
+def test_a_damaged_page_turns_the_window_read_only(
+    generated_book: Path, open_window: Window, qtbot: Any
+) -> None:
+    garble_a_leaf_page(generated_book)
+    window = checked(open_window(generated_book), qtbot)
+    assert window.banner.alarmed
+    text = window.banner.label.text()
+    assert text.startswith("This book's history is broken at position ")
+    assert "(damaged). It is open read-only" in text
+    assert not any(action.isEnabled() for action in window.actions_.editing)
 
 
 def test_a_sound_book_is_verified_on_opening_and_stays_writable(
