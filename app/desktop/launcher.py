@@ -85,7 +85,7 @@ class BookSession(QObject):
             accounts=self.accounts,
             register=self.register,
             history=self.history,
-            details=EventDetails(book.events),
+            details=EventDetails(book.events, self.health),
             caption=self.history.caption,
             entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
             health=self.health,

@@ -168,6 +168,12 @@ def test_a_damaged_page_turns_the_window_read_only(
     assert text.startswith("This book's history is broken at position ")
     assert "(damaged). It is open read-only" in text
     assert not any(action.isEnabled() for action in window.actions_.editing)
+    # the event that cannot be read says so in the history's detail pane
+    position = int(text.removeprefix("This book's history is broken at position ").split()[0])
+    window.history_dock.select_position(position)
+    assert window.history_dock.detail.toPlainText().startswith(
+        f"Event #{position} cannot be read: "
+    )
 
 
 def test_a_sound_book_is_verified_on_opening_and_stays_writable(
