@@ -16,10 +16,12 @@ from app_helpers import DAY, household
 from conftest import MessageBoxes
 from PySide6.QtCore import Qt
 
-from app.desktop.launcher import BookSession
+from app.composition import Book
+from app.desktop.launcher import BookSession, Launcher
 from app.dialogs.deposit_withdraw import EntryDialog
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, Deposit
+from domain.model.errors import DamagedBook
 
 Window = Callable[[Path], MainWindow]
 BANNER = (
@@ -204,3 +206,26 @@ def test_verify_integrity_turns_the_window_read_only_when_it_finds_a_break(
         window.actions_.verify.trigger()
     assert window.banner.alarmed and window.banner.label.text() == BANNER
     assert not window.actions_.deposit.isEnabled()
+
+
+def test_a_book_the_store_refuses_to_open_for_writing_opens_read_only_saying_why(
+    household_book: Path, launcher: Launcher, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    # the store refuses to write a book it knows is broken; reading it is still allowed
+    opened = Book.open
+
+    def refuse_writing(path: Path, **kwargs: Any) -> Book:
+        if not kwargs.get("readonly"):
+            raise DamagedBook(f"{Path(path).name} is damaged: database disk image is malformed")
+        return opened(path, **kwargs)
+
+    monkeypatch.setattr(Book, "open", refuse_writing)
+    window = launcher.show_book(household_book)
+    assert window.banner.alarmed and window.read_only
+    assert window.banner.label.text().startswith(
+        "This book's history is broken (damaged). It is open read-only"
+    )
+    assert not any(action.isEnabled() for action in window.actions_.editing)
+    assert session_of(window).book.readonly
+    checked(window, qtbot)  # its chain is intact: that does not make it writable
+    assert window.read_only and window.status.integrity_label.text() == "Integrity: DAMAGED"
