@@ -77,8 +77,8 @@ def breakage_from_error(exc: BaseException) -> Breakage | None:
     """The break an error from the store reports; None for any other error.
 
     Every path where the store can refuse a broken book (opening it, catching up its views,
-    running a command) asks here, so a new kind of damage error is taught to the app in
-    this one function.
+    reading them, showing an event, running a command) catches any exception and asks here,
+    so a new kind of damage error is taught to the app in this one function.
     """
     if isinstance(exc, DamagedBook):
         return Breakage(0, "damaged", str(exc))

@@ -161,7 +161,7 @@ class Launcher(QObject):
         try:
             return Book.open(path, create_if_missing=not access.read_only,
                              readonly=access.read_only), None  # fmt: skip
-        except BookError as exc:
+        except Exception as exc:
             breakage = breakage_from_error(exc)
             if breakage is None or access.read_only:
                 raise

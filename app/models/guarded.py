@@ -16,7 +16,6 @@ from app.models.sources import (
     RegisterRow,
     RegisterSource,
 )
-from domain.model.errors import StoreError
 
 T = TypeVar("T")
 
@@ -54,7 +53,7 @@ class GuardedReads:
     def _guard(self, read: Callable[[], T], empty: T) -> T:
         try:
             return read()
-        except StoreError as exc:
+        except Exception as exc:
             breakage = breakage_from_error(exc)
             if breakage is None:
                 raise

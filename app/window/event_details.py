@@ -7,7 +7,6 @@ from typing import Protocol
 
 from app.book_health import BookHealth, breakage_from_error
 from app.formatting import local_time_text
-from domain.model.errors import StoreError
 from domain.store.base import StoredEvent
 
 
@@ -48,7 +47,7 @@ class EventDetails:
     def __call__(self, position: int) -> str:
         try:
             event = self._events.event(position)
-        except StoreError as exc:
+        except Exception as exc:
             breakage = breakage_from_error(exc)
             if breakage is None:
                 raise
