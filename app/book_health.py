@@ -77,8 +77,8 @@ def breakage_from_error(exc: BaseException) -> Breakage | None:
     """The break an error from the store reports; None for any other error.
 
     Every path where the store can refuse a broken book (opening it, catching up its views,
-    running a command) asks here, so a new kind of damage error is taught to the app in
-    this one function.
+    reading them, showing an event, running a command) catches any exception and asks here,
+    so a new kind of damage error is taught to the app in this one function.
     """
     if isinstance(exc, DamagedBook):
         return Breakage(0, "damaged", str(exc))
@@ -88,7 +88,8 @@ def breakage_from_error(exc: BaseException) -> Breakage | None:
 class BookHealth(QObject):
     """One open book's health: writable until a break is known, read-only from then on.
 
-    ``broken(Breakage)`` fires once, when the first break becomes known.
+    ``broken(Breakage)`` fires when the first break becomes known (and again if a later
+    check names the position an earlier error could not).
     """
 
     broken = Signal(object)
@@ -102,7 +103,9 @@ class BookHealth(QObject):
         return self._breakage
 
     def mark_broken(self, breakage: Breakage) -> None:
-        """Record the break (the first one found is kept: it is where the history breaks)."""
-        if self._breakage is None:
+        """Record the break: the first one found is where the history breaks, unless it
+        could not say where (a damaged page met while reading) and this one can."""
+        known = self._breakage
+        if known is None or (not known.position and breakage.position):
             self._breakage = breakage
             self.broken.emit(breakage)

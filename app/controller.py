@@ -49,17 +49,18 @@ class CommandController(QObject):
             return False
         try:
             events = self._service.execute(command)
-        except DomainError as exc:
-            self.command_rejected.emit(command, exc.message)
-            return False
-        except StoreError as exc:
+        except Exception as exc:  # whatever class the store's damage errors are, ask first
             breakage = breakage_from_error(exc)
             if breakage is not None:  # the store found the book broken: it stays read-only
                 self.health.mark_broken(breakage)
                 self.command_rejected.emit(command, breakage.refusal())
-                return False
-            # e.g. another program holds the book: the user can retry, the app goes on
-            self.command_rejected.emit(command, f"The book could not be written: {exc}")
+            elif isinstance(exc, DomainError):
+                self.command_rejected.emit(command, exc.message)
+            elif isinstance(exc, StoreError):
+                # e.g. another program holds the book: the user can retry, the app goes on
+                self.command_rejected.emit(command, f"The book could not be written: {exc}")
+            else:
+                raise
             return False
         if events:
             self.events_appended.emit(list(events))

@@ -25,6 +25,7 @@ from app.desktop.book_claim import BookGuard, ClaimMode
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
 from app.models.accounts import AccountsModel
+from app.models.guarded import GuardedReads
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
@@ -68,9 +69,10 @@ class BookSession(QObject):
         self.health = BookHealth(breakage, self)
         self.controller = CommandController(book.service, self, health=self.health)
         self.travel = TimeTravel(read_models.event_count(), self)
-        self.accounts = AccountsModel(read_models, self)
-        self.register = RegisterModel(read_models, self)
-        self.history = HistoryModel(read_models, self)
+        reads = GuardedReads(read_models, self.health)  # damage read: read-only, not a crash
+        self.accounts = AccountsModel(reads, self)
+        self.register = RegisterModel(reads, self)
+        self.history = HistoryModel(reads, self)
         self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
         connect_projectors(
             [self.controller.events_appended, self.watcher.events_found],
@@ -83,7 +85,7 @@ class BookSession(QObject):
             accounts=self.accounts,
             register=self.register,
             history=self.history,
-            details=EventDetails(book.events),
+            details=EventDetails(book.events, self.health),
             caption=self.history.caption,
             entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
             health=self.health,
@@ -159,7 +161,7 @@ class Launcher(QObject):
         try:
             return Book.open(path, create_if_missing=not access.read_only,
                              readonly=access.read_only), None  # fmt: skip
-        except BookError as exc:
+        except Exception as exc:
             breakage = breakage_from_error(exc)
             if breakage is None or access.read_only:
                 raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Protocol
 
+from app.book_health import BookHealth, breakage_from_error
 from app.formatting import local_time_text
 from domain.store.base import StoredEvent
 
@@ -36,13 +37,23 @@ def format_event(event: StoredEvent) -> str:
 
 
 class EventDetails:
-    """Reads one event by position from the book's event log and formats it."""
+    """Reads one event by position from the book's event log and formats it; an event on a
+    damaged page says so (and marks the book broken in ``health``)."""
 
-    def __init__(self, events: EventSource) -> None:
+    def __init__(self, events: EventSource, health: BookHealth | None = None) -> None:
         self._events = events
+        self._health = health
 
     def __call__(self, position: int) -> str:
-        event = self._events.event(position)
+        try:
+            event = self._events.event(position)
+        except Exception as exc:
+            breakage = breakage_from_error(exc)
+            if breakage is None:
+                raise
+            if self._health is not None:
+                self._health.mark_broken(breakage)
+            return f"Event #{position} cannot be read: {exc}"
         if event is None:
             return f"Event #{position} is not in the book."
         return format_event(event)

@@ -25,6 +25,7 @@ class HistoryCheck(QObject):
         super().__init__(status)
         self._operations = operations
         self._status = status
+        self._health = health
         progress = status.check
         operations.check_progress.connect(progress.set_progress)
         operations.check_ended.connect(progress.stop)
@@ -32,6 +33,8 @@ class HistoryCheck(QObject):
         # Verify Integrity finds breaks too: whichever finds one, the book turns read-only
         operations.history_broken.connect(health.mark_broken)
         health.broken.connect(self._on_broken)
+        if health.breakage is not None:  # known before the window was built
+            self._on_broken(health.breakage)
         progress.cancel_requested.connect(operations.cancel_check)
 
     def start(self) -> None:
@@ -44,6 +47,8 @@ class HistoryCheck(QObject):
             self._status.showMessage(
                 "History check stopped: File ▸ Verify Integrity runs it again", 8000
             )
+        elif report.ok and self._health.breakage is not None:
+            pass  # the chain is intact, but the store found the file damaged: that stands
         else:
             self._status.set_integrity(IntegrityState.from_report(report))
 

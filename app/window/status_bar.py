@@ -47,6 +47,9 @@ class CheckProgress(QWidget):
     def set_progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(min(done, max(total, 1)))
+        # as wide as the last count will be: the bar does not shift while the count grows
+        widest = f"Verifying history… {total:,} of {total:,}"
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(widest))
         self.label.setText(f"Verifying history… {done:,} of {total:,}")
 
     def stop(self) -> None:

@@ -25,7 +25,7 @@ from domain.projections.tables import (
 from domain.store.base import Progress, StoredEvent
 from domain.store.gc_pause import gc_paused
 from domain.store.sqlite.connection import attach, attach_memory, dbapi
-from domain.store.sqlite.errors import cannot_write
+from domain.store.sqlite.errors import cannot_write, translated_errors
 
 log = logging.getLogger(__name__)
 
@@ -278,10 +278,16 @@ class ReadModels:
         conn = self._conn
         began = not conn.in_transaction()
         try:
-            yield conn
-        finally:
+            with translated_errors(self._store.path):  # a damaged page: DamagedBook
+                yield conn
+        except BaseException:
+            # a failed read ends its snapshot too: else every later query on this connection
+            # fails with "Can't reconnect until invalid transaction is rolled back"
             if began and conn.in_transaction():
-                conn.commit()
+                conn.rollback()
+            raise
+        if began and conn.in_transaction():
+            conn.commit()
 
     def needs_rebuild(self) -> bool:
         """True if the tables were written by another projection code version; then

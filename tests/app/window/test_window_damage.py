@@ -3,6 +3,7 @@ read-only, with a banner saying why; a sound book stays writable; the check can 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -15,10 +16,12 @@ from app_helpers import DAY, household
 from conftest import MessageBoxes
 from PySide6.QtCore import Qt
 
-from app.desktop.launcher import BookSession
+from app.composition import Book
+from app.desktop.launcher import BookSession, Launcher
 from app.dialogs.deposit_withdraw import EntryDialog
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, Deposit
+from domain.model.errors import DamagedBook
 
 Window = Callable[[Path], MainWindow]
 BANNER = (
@@ -38,6 +41,19 @@ def forge(path: Path, position: int) -> None:
             (position,),
         ).rowcount
     assert changed == 1
+
+
+def garble_a_leaf_page(path: Path) -> None:
+    """Overwrite one leaf page of the events table in the middle of the file with garbage."""
+    with closing(sqlite3.connect(path)) as db:
+        (page_size,) = db.execute("PRAGMA page_size").fetchone()
+        leaves = [n for (n,) in db.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno"
+        )]  # fmt: skip
+    assert len(leaves) >= 3
+    with path.open("r+b") as file:
+        file.seek((leaves[len(leaves) // 2] - 1) * page_size)
+        file.write(os.urandom(page_size))
 
 
 def checked(window: MainWindow, qtbot: Any) -> MainWindow:
@@ -144,6 +160,24 @@ def test_a_command_sent_anyway_is_refused_and_appends_nothing(
     assert book_head(household_book) == 9
 
 
+def test_a_damaged_page_turns_the_window_read_only(
+    generated_book: Path, open_window: Window, qtbot: Any
+) -> None:
+    garble_a_leaf_page(generated_book)
+    window = checked(open_window(generated_book), qtbot)
+    assert window.banner.alarmed
+    text = window.banner.label.text()
+    assert text.startswith("This book's history is broken at position ")
+    assert "(damaged). It is open read-only" in text
+    assert not any(action.isEnabled() for action in window.actions_.editing)
+    # the event that cannot be read says so in the history's detail pane
+    position = int(text.removeprefix("This book's history is broken at position ").split()[0])
+    window.history_dock.select_position(position)
+    assert window.history_dock.detail.toPlainText().startswith(
+        f"Event #{position} cannot be read: "
+    )
+
+
 def test_a_sound_book_is_verified_on_opening_and_stays_writable(
     household_book: Path, open_window: Window, qtbot: Any, message_boxes: MessageBoxes
 ) -> None:
@@ -172,3 +206,26 @@ def test_verify_integrity_turns_the_window_read_only_when_it_finds_a_break(
         window.actions_.verify.trigger()
     assert window.banner.alarmed and window.banner.label.text() == BANNER
     assert not window.actions_.deposit.isEnabled()
+
+
+def test_a_book_the_store_refuses_to_open_for_writing_opens_read_only_saying_why(
+    household_book: Path, launcher: Launcher, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    # the store refuses to write a book it knows is broken; reading it is still allowed
+    opened = Book.open
+
+    def refuse_writing(path: Path, **kwargs: Any) -> Book:
+        if not kwargs.get("readonly"):
+            raise DamagedBook(f"{Path(path).name} is damaged: database disk image is malformed")
+        return opened(path, **kwargs)
+
+    monkeypatch.setattr(Book, "open", refuse_writing)
+    window = launcher.show_book(household_book)
+    assert window.banner.alarmed and window.read_only
+    assert window.banner.label.text().startswith(
+        "This book's history is broken (damaged). It is open read-only"
+    )
+    assert not any(action.isEnabled() for action in window.actions_.editing)
+    assert session_of(window).book.readonly
+    checked(window, qtbot)  # its chain is intact: that does not make it writable
+    assert window.read_only and window.status.integrity_label.text() == "Integrity: DAMAGED"

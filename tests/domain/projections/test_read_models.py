@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import pytest
-from projection_book import DAY, Book
+from projection_book import DAY, Book, make_book
 
-from domain.model.errors import UnknownAccount
+from domain.model.errors import DamagedBook, UnknownAccount
 from domain.model.events import AccountType
+from domain.projections import ReadModels
+from domain.store.sqlite import SqliteEventStore
 
 A, L, Q, N, X = (  # N: income
     AccountType.ASSET,
@@ -240,3 +245,32 @@ def test_queries_outside_a_transaction_do_not_leave_a_read_transaction_open(
     book.read_models.register(checking)
     book.read_models.history()
     assert not book.store.connection.in_transaction()
+
+
+def test_a_damaged_page_is_a_damaged_book_and_leaves_the_read_models_answering(
+    tmp_path: Path,
+) -> None:
+    book = make_book(tmp_path / "test.tally")
+    checking = book.open("Checking", A, "3.00")
+    salary = book.open("Salary", AccountType.INCOME)
+    for day in range(300):  # enough events for several leaf pages of the events table
+        book.deposit(checking, salary, "1.00", DAY + dt.timedelta(days=day), payee="Employer")
+    book.store.close()
+    with closing(sqlite3.connect(book.path)) as db:
+        (page_size,) = db.execute("PRAGMA page_size").fetchone()
+        leaves = [n for (n,) in db.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno"
+        )]  # fmt: skip
+    with book.path.open("r+b") as file:  # garbage over a leaf page in the middle
+        file.seek((leaves[len(leaves) // 2] - 1) * page_size)
+        file.write(bytes(range(256)) * (page_size // 256))
+    store = SqliteEventStore.open(book.path, readonly=True)
+    try:
+        read_models = ReadModels(store)  # its cache is up to date: nothing to read
+        with pytest.raises(DamagedBook, match="is damaged"):
+            read_models.register(checking, limit=400)  # the register joins the events
+        # and the connection still answers (it stayed in a failed transaction before)
+        assert {a.name for a in read_models.accounts()} >= {"Checking", "Salary"}
+        assert not store.connection.in_transaction()
+    finally:
+        store.close()
