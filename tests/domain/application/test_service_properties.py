@@ -275,16 +275,21 @@ def _check_dated_rules(store: SqliteEventStore) -> None:
     log = [from_data(e.type, e.schema_version, e.data) for e in store.read_all()]
     opened = {e.account_id: e for e in log if isinstance(e, AccountOpened)}
     moves: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    posted_on: dict[str, dt.date] = {}
     for event in log:
         if isinstance(event, EntryPosted | EntryVoided):
             day = event.booking_date if isinstance(event, EntryPosted) else event.voided_on
             sign = 1 if isinstance(event, EntryPosted) else -1
+            if isinstance(event, EntryPosted):
+                posted_on[event.entry_id] = event.booking_date
+            # a void on the entry's own day (a correction's) takes back a row already there
+            takes_back = isinstance(event, EntryVoided) and day == posted_on[event.entry_id]
             for p in event.postings:
                 # an opening balance goes against Opening Balances whenever that opened
                 counter = opened[p.account_id].name.startswith(opening.NAME)
                 if not (
                     counter and isinstance(event, EntryPosted) and event.payee == opening.PAYEE
-                ):
+                ) and not takes_back:
                     assert day >= opened[p.account_id].opening_date, f"{event} before opening"
                 moves[p.account_id][day] += sign * p.amount
     for account_id, by_day in moves.items():
