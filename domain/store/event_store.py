@@ -257,11 +257,18 @@ class BackendEventStore(TransactionalStore, EventStore):
         Checks positions run 1, 2, 3... without gaps and each stored hash matches its
         recomputation. The first bad position is named with what happened there: "altered",
         "inserted", "removed", "reordered" (or "damaged" if the backend cannot read it).
-        ``progress(done, total)`` returning False stops early (``cancelled``). Events
-        appended while verifying are left for the next run.
+        Then the backend's thorough page check runs (``page_check`` names it; "damaged
+        pages" if only it finds something). ``progress(done, total)`` returning False stops
+        early (``cancelled``), during the page check too. Events appended while verifying
+        are left for the next run. A break found makes this store refuse writes
+        (:class:`BrokenHistory`, see :meth:`refuse_writes`).
         """
         self._end_implicit()
-        return verification.verify(self._backend, self._genesis, progress, batch_size)
+        report = verification.verify(self._backend, self._genesis, progress, batch_size)
+        broken = report.broken()
+        if broken is not None:
+            self.refuse_writes(broken)
+        return report
 
     # ------------------------------------------------------------ closing
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from types import TracebackType
 
-from domain.model.errors import StoreError
+from domain.model.errors import BrokenHistory, StoreError
 from domain.store.backend import HeadRow, StoreBackend
 
 
@@ -68,6 +68,9 @@ class TransactionalStore:
         self._versions: dict[str, int] = {}
         # a command id this write transaction found unused and has not written since
         self._absent_command: str | None = None
+        # the first break found in the book's history (by verify, a read, the page check):
+        # kept only in memory, as nothing is ever updated in an append-only book
+        self._broken: BrokenHistory | None = None
 
     @property
     def readonly(self) -> bool:
@@ -80,9 +83,23 @@ class TransactionalStore:
 
     # ------------------------------------------------------------ transactions
 
+    @property
+    def known_break(self) -> BrokenHistory | None:
+        """The break in the book's history this store knows of (None: none known)."""
+        return self._broken
+
+    def refuse_writes(self, broken: BrokenHistory) -> None:
+        """Take no more events: the book's history is broken (found by this store, or by a
+        verification on another connection). The first break told is kept."""
+        if self._broken is None:
+            self._broken = broken
+
     def _check_writable(self) -> None:
         if self._readonly:
             raise StoreError(f"{self._backend.describe()} was opened read-only")
+        broken = self._broken
+        if broken is not None:  # a fresh one each time: a raised error keeps its traceback
+            raise BrokenHistory(broken.position, broken.diagnosis)
 
     def transaction(self, *, allow_readonly: bool = False) -> AbstractContextManager[None]:
         """A write transaction: the write lock outermost, a savepoint when nested.

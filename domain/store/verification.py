@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain.model.errors import DamagedBook
 from domain.store.backend import EventRow, StoreBackend
 from domain.store.base import Progress, VerifyReport
@@ -11,9 +13,44 @@ _LOOKAHEAD = 64  # rows verify inspects after a broken link to tell what happene
 
 
 def verify(
+    backend: StoreBackend,
+    genesis: bytes,
+    progress: Progress | None,
+    batch_size: int,
+    *,
+    check_pages: bool = True,
+) -> VerifyReport:
+    """Recompute every hash from ``genesis``, then (``check_pages``) run the engine's
+    thorough check of the stored pages; see :meth:`EventStore.verify`."""
+    report = _walk(backend, genesis, progress, batch_size)
+    if report.cancelled or not check_pages:
+        return report
+    name = backend.page_check_name(True)
+    if not name:
+        return report
+    total = backend.head_row() if report.ok else None
+    done = report.events if total is None else total[0]
+
+    def keep_going() -> bool:
+        return progress is None or progress(done, done) is not False
+
+    problems = backend.check_pages(True, keep_going)
+    if problems is None:
+        return replace(report, ok=False, cancelled=True)
+    report = replace(report, page_check=name, page_problems=tuple(problems))
+    if not problems or not report.ok:
+        return report
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    diagnosis = f"{name} found broken pages: {problems[0]}{more}"
+    return replace(
+        report, ok=False, problem="damaged pages",
+        details={"message": diagnosis, "diagnosis": diagnosis},
+    )  # fmt: skip
+
+
+def _walk(
     backend: StoreBackend, genesis: bytes, progress: Progress | None, batch_size: int
 ) -> VerifyReport:
-    """Recompute every hash from ``genesis``; see :meth:`EventStore.verify`."""
     previous = genesis
     expected = 1
     try:
@@ -83,7 +120,7 @@ def _bad(done: int, previous: bytes, position: int, problem: str, message: str) 
         head_hash=previous.hex(),
         first_bad_position=position,
         problem=problem,
-        details={"message": f"position {position}: {message}"},
+        details={"message": f"position {position}: {message}", "diagnosis": message},
     )
 
 
