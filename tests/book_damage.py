@@ -54,3 +54,58 @@ def tamper(path: Path) -> Iterator[sqlite3.Connection]:
         db.execute("BEGIN")
         yield db
         db.execute("COMMIT")
+
+
+def forge_chained_insert(path: Path, position: int) -> None:
+    """Insert a forged event at ``position`` (the later ones pushed back by one) whose hash
+    chains correctly from its predecessor, as a forger who knows the hashing would."""
+    from domain.store.hashing import event_hash
+
+    with tamper(path) as db:
+        db.execute("UPDATE events SET position = -position WHERE position >= ?", (position,))
+        db.execute("UPDATE events SET position = -position + 1 WHERE position < 0")
+        (previous,) = db.execute(
+            "SELECT hash FROM events WHERE position = ?", (position - 1,)
+        ).fetchone()
+        columns = [c[1] for c in db.execute("PRAGMA table_info(events)")]
+        row = dict(
+            zip(
+                columns,
+                db.execute("SELECT * FROM events WHERE position = ?", (position + 1,)).fetchone(),
+                strict=True,
+            )
+        )
+        row.update(position=position, stream_id="entry-forged", stream_version=1, also_in=None)
+        row["hash"] = event_hash(
+            previous, position, row["stream_id"], 1, row["type"], row["schema_version"],
+            row["data"], row["metadata"], row["recorded_at"], None,
+        )  # fmt: skip
+        marks = ", ".join("?" * len(row))
+        db.execute(f"INSERT INTO events ({', '.join(row)}) VALUES ({marks})", list(row.values()))
+
+
+def rechain_from(path: Path, position: int) -> None:
+    """Alter the event at ``position`` and recompute every hash from there on: the chain
+    verifies again; only a head written down earlier exposes it."""
+    from domain.store.hashing import event_hash, genesis_hash
+
+    with tamper(path) as db:
+        db.execute(
+            """UPDATE events SET data = json_set(data, '$.forged', 1) WHERE position = ?""",
+            (position,),
+        )
+        if position > 1:
+            (previous,) = db.execute(
+                "SELECT hash FROM events WHERE position = ?", (position - 1,)
+            ).fetchone()
+        else:
+            (book_id,) = db.execute("SELECT value FROM book WHERE key = 'book_id'").fetchone()
+            previous = genesis_hash(book_id)
+        rows = db.execute(
+            "SELECT position, stream_id, stream_version, type, schema_version, data, metadata, "
+            "recorded_at, also_in FROM events WHERE position >= ? ORDER BY position",
+            (position,),
+        ).fetchall()
+        for row in rows:
+            previous = event_hash(previous, *row)
+            db.execute("UPDATE events SET hash = ? WHERE position = ?", (previous, row[0]))

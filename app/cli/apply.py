@@ -99,6 +99,9 @@ def _stdin_lines() -> Iterator[bytes | str]:
 def cmd_apply(args: argparse.Namespace) -> int:
     book = open_book(args.book, create=True)
     try:
+        broken = book.store.known_break  # found at open: refused before reading any line
+        if broken is not None:
+            raise broken
         return 0 if apply_lines(book, _stdin_lines(), sys.stdout) else 1
     finally:
         book.close()

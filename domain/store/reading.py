@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
+from domain.model.errors import BrokenHistory
 from domain.store.backend import StoreBackend
 from domain.store.base import StoredEvent
 from domain.store.gc_pause import gc_paused
@@ -29,6 +30,8 @@ def events_between(
     while position < upto:
         with errors:
             rows = backend.event_rows(position, upto, size)
+            if rows and rows[-1][0] != position + len(rows):
+                _gap(position, [row[0] for row in rows])
         if not rows:
             return
         yield from to_events(rows)
@@ -49,6 +52,8 @@ def data_between(
     while position < upto:
         with errors:
             rows = backend.data_rows(position, upto, size)
+            if rows and rows[-1][0] != position + len(rows):
+                _gap(position, [row[0] for row in rows])
         if not rows:
             return
         with gc_paused():
@@ -73,10 +78,30 @@ def stream_events(
     while True:
         with errors:
             rows = backend.stream_rows(stream_id, after, after + size)
-        yield from to_events(rows)
+            events = to_events(rows)
+            for event in events:
+                # a stream's index (its links) naming an event that is not in the stream:
+                # events were moved under the links, which the hash chain does not cover
+                if event.stream_id != stream_id and stream_id not in event.also_in:
+                    raise BrokenHistory(
+                        event.position,
+                        f"misplaced (the event at this position is not in {stream_id}, "
+                        "whose index points here)",
+                    )
+        yield from events
         if len(rows) < size:
             return
         after += size
+
+
+def _gap(after: int, positions: list[int]) -> None:
+    """Raise the break that a batch of positions not following ``after`` one by one shows."""
+    expected = after + 1
+    for position in positions:
+        if position != expected:
+            break
+        expected += 1
+    raise BrokenHistory(expected, f"removed (the event at position {expected} is missing)")
 
 
 def last_recorded_by(backend: StoreBackend, head: int, target: int) -> int:
