@@ -109,3 +109,30 @@ def rechain_from(path: Path, position: int) -> None:
         for row in rows:
             previous = event_hash(previous, *row)
             db.execute("UPDATE events SET hash = ? WHERE position = ?", (previous, row[0]))
+
+
+def forge_appended(path: Path, stream_id: str, type_: str, data: str) -> int:
+    """Append a forged event, correctly chained, to ``stream_id``; returns its position."""
+    from domain.store.hashing import event_hash
+
+    with tamper(path) as db:
+        position, previous, metadata, recorded_at = db.execute(
+            "SELECT position, hash, metadata, recorded_at FROM events "
+            "ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        (version,) = db.execute(
+            "SELECT coalesce(max(v), 0) + 1 FROM (SELECT stream_version AS v FROM events "
+            "WHERE stream_id = ?1 UNION ALL SELECT version FROM stream_links "
+            "WHERE stream_id = ?1)",
+            (stream_id,),
+        ).fetchone()
+        position += 1
+        digest = event_hash(
+            previous, position, stream_id, version, type_, 1, data, metadata, recorded_at, None
+        )
+        db.execute(
+            "INSERT INTO events (position, stream_id, stream_version, type, schema_version, "
+            "data, metadata, recorded_at, hash, also_in) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, NULL)",
+            (position, stream_id, version, type_, data, metadata, recorded_at, digest),
+        )
+    return int(position)

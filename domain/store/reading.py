@@ -12,6 +12,8 @@ from domain.store.base import StoredEvent
 from domain.store.gc_pause import gc_paused
 from domain.store.rows import DECODE, to_events
 
+_VERSION = 10  # where a stream row carries its version in the stream, if the backend does
+
 DataRow = tuple[int, str, int, dict[str, Any]]
 """(position, type, schema_version, data) of one event: what a replaying reader needs."""
 
@@ -79,6 +81,15 @@ def stream_events(
         with errors:
             rows = backend.stream_rows(stream_id, after, after + size)
             events = to_events(rows)
+            for i, row in enumerate(rows, after + 1):
+                # versions are dense (a backend that returns each row's version in the
+                # stream after its columns lets that be checked): a lost link shows here
+                if len(row) > _VERSION and row[_VERSION] != i:
+                    raise BrokenHistory(
+                        row[0],
+                        f"removed ({stream_id} jumps from version {i - 1} to "
+                        f"{row[_VERSION]} at this event)",
+                    )
             for event in events:
                 # a stream's index (its links) naming an event that is not in the stream:
                 # events were moved under the links, which the hash chain does not cover

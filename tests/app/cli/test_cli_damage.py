@@ -13,9 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from book_damage import forge_chained_insert, garble_middle_leaf, rechain_from, tamper
+from book_damage import (
+    forge_appended,
+    forge_chained_insert,
+    garble_middle_leaf,
+    rechain_from,
+    tamper,
+)
 
 from app.cli.main import main
+from domain.model.chart import STREAM_ID as CHART
 from domain.projections.location import ENV_DIR
 
 DEPOSIT = {
@@ -204,3 +211,11 @@ def test_expect_head_takes_only_position_colon_hash(
     with pytest.raises(SystemExit) as exit_:
         main(["verify", str(book), "--expect-head", bad])
     assert exit_.value.code == 1 and "POSITION:HASH" in capsys.readouterr().err
+
+
+def test_an_event_its_stream_cannot_hold_is_one_line(cli: Any, book: Path) -> None:
+    # chained correctly at the end, so the chain verifies; the chart cannot apply it
+    position = forge_appended(
+        book, CHART, "EntryVoided", '{"entry_id":"x","voided_on":"2024-01-01"}'
+    )
+    assert_refused(cli, book, "apply", position, "misplaced")

@@ -206,3 +206,13 @@ def test_a_stream_index_pointing_at_another_stream_is_a_break(book: Path) -> Non
         pytest.raises(BrokenHistory, match="broken at position 1"),
     ):
         list(store.read_stream("account-1"))
+
+
+def test_a_lost_link_is_a_break_in_the_stream(book: Path) -> None:
+    with tamper(book) as db:  # the chain holds: links are not hashed
+        db.execute("DELETE FROM stream_links WHERE stream_id = 'account-1' AND version = 3")
+    with (
+        SqliteEventStore.open(book, readonly=True) as store,
+        pytest.raises(BrokenHistory, match=r"broken at position 4: removed .*version 2 to 4"),
+    ):
+        list(store.read_stream("account-1"))
