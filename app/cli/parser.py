@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         "dates YYYY-MM-DD; any *account_id field may be given by name as *account instead.\n"
         "A command sent again with its command_id appends nothing and answers as the first\n"
         "time; the same command_id with another command is refused (CommandIdReused).\n"
-        "Exit 0 if every command succeeded, else 1.\n\n"
+        "Exit 0 if every command succeeded, else 1; 2 (one line on stderr, nothing appended)\n"
+        "if BOOK is not a usable book or its history is broken (see verify).\n\n"
         "Commands and their fields ([optional]):\n" + commands_help() + "\n\n"
         'Example: echo \'{"command": "open_account", "name": "Checking", "account_type":\n'
         '  "asset", "currency": "EUR", "opening_date": "2024-01-01"}\' | tallybook-cli apply b.tb',

@@ -265,7 +265,8 @@ class BackendEventStore(TransactionalStore, EventStore):
         "inserted", "removed", "reordered" (or "damaged" if the backend cannot read it).
         Then the backend's thorough page check runs (``page_check`` names it; "damaged
         pages" if only it finds something). ``progress(done, total)`` returning False stops
-        early (``cancelled``), during the page check too. Events appended while verifying
+        early (``cancelled``), during the page check too (it is then called with done = total
+        every few milliseconds). Events appended while verifying
         are left for the next run. ``expect_head`` (position, hash), a head written down
         earlier, must still be in the chain ("head differs", "head missing" if not).
         A break found makes this store refuse writes
