@@ -20,14 +20,21 @@ from domain.store.sqlite import SqliteEventStore
 
 
 def open_store(
-    path: Path, *, create_if_missing: bool = False, readonly: bool = False
+    path: Path,
+    *,
+    create_if_missing: bool = False,
+    readonly: bool = False,
+    check_pages: bool = True,
 ) -> SqliteEventStore:
-    """Open the book's event store (creating an empty book first if asked and missing)."""
+    """Open the book's event store (creating an empty book first if asked and missing).
+
+    Opened for writing, SQLite's quick check of the events table runs first unless
+    ``check_pages`` is False (a caller that verifies the whole book in the background)."""
     if create_if_missing and not readonly and not path.exists():
         # another process may create it first: then open theirs
         with contextlib.suppress(FileExistsError):
             return SqliteEventStore.create(path)
-    return SqliteEventStore.open(path, readonly=readonly)
+    return SqliteEventStore.open(path, readonly=readonly, check_pages=check_pages)
 
 
 def default_author() -> str:
@@ -90,15 +97,23 @@ class Book:
         readonly: bool = False,
         author: str | None = None,
         app_version: str | None = None,
+        check_pages: bool = True,
     ) -> Book:
         """Open a book file and bring its read models up to date with its events.
 
         Raises NotABook, DamagedBook or NewerFormat (file untouched) if it is not a usable
         book. A read-only book is caught up too: its read models live in a cache file of
-        their own (see ``domain.projections.location``), never in the book.
+        their own (see ``domain.projections.location``), never in the book. A book whose
+        history is known to be broken opens, but ``store.known_break`` is set and every write
+        raises it (BrokenHistory); ``check_pages`` as in :func:`open_store`.
         """
         book_path = Path(path)
-        store = open_store(book_path, create_if_missing=create_if_missing, readonly=readonly)
+        store = open_store(
+            book_path,
+            create_if_missing=create_if_missing,
+            readonly=readonly,
+            check_pages=check_pages,
+        )
         return cls._wire(book_path, store, author, app_version, readonly=readonly)
 
     @classmethod

@@ -39,14 +39,21 @@ def catch_up(
         return read_models.catch_up(progress)
 
 
-def verify(path: str | PathLike[str], progress: Progress | None = None) -> VerifyReport:
-    """Walk the book's hash chain, opened read-only (nothing is written, read models unused).
+def verify(
+    path: str | PathLike[str],
+    progress: Progress | None = None,
+    *,
+    expect_head: tuple[int, bytes] | None = None,
+) -> VerifyReport:
+    """Walk the book's hash chain and run SQLite's integrity check, opened read-only (nothing
+    is written, read models unused); ``expect_head`` is a (position, hash) written down
+    earlier that the chain must still hold.
 
     Raises NotABook, DamagedBook or NewerFormat if the file cannot be opened as a book.
     A cancelled walk returns a report with ``cancelled=True``.
     """
     with SqliteEventStore.open(Path(path), readonly=True) as store:
-        return store.verify(progress)
+        return store.verify(progress, expect_head=expect_head)
 
 
 def rebuild(path: str | PathLike[str], progress: Progress | None = None) -> bool:

@@ -173,6 +173,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     # typed lines are answered one by one, each as soon as it is durable
     interactive = args.no_group or sys.stdin.isatty()
     try:
+        broken = book.store.known_break  # found at open: refused before reading any line
+        if broken is not None:
+            raise broken
         feed = LineFeed(_stdin_lines(), read_ahead=not interactive)
         done = apply_lines(book, feed, sys.stdout, group_lines=1 if interactive else GROUP_LINES)
         return 0 if done else 1

@@ -25,6 +25,20 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _head(text: str) -> tuple[int, bytes]:
+    """POSITION:HASH, as ``verify`` prints it under "expect_head"."""
+    position, _, digest = text.partition(":")
+    try:
+        value = (int(position), bytes.fromhex(digest))
+    except ValueError:
+        value = (0, b"")
+    if value[0] < 1 or len(value[1]) != 32:
+        raise argparse.ArgumentTypeError(
+            f"expected POSITION:HASH (a position and 64 hex digits), got {text!r}"
+        )
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 1: status 2 is kept for "not a usable book"."""
 
@@ -67,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         "dates YYYY-MM-DD; any *account_id field may be given by name as *account instead.\n"
         "A command sent again with its command_id appends nothing and answers as the first\n"
         "time; the same command_id with another command is refused (CommandIdReused).\n"
-        "Exit 0 if every command succeeded, else 1.\n\n"
+        "Exit 0 if every command succeeded, else 1; 2 (one line on stderr, nothing appended)\n"
+        "if BOOK is not a usable book or its history is broken (see verify).\n\n"
         "Commands and their fields ([optional]):\n" + commands_help() + "\n\n"
         'Example: echo \'{"command": "open_account", "name": "Checking", "account_type":\n'
         '  "asset", "currency": "EUR", "opening_date": "2024-01-01"}\' | tallybook-cli apply b.tb',
@@ -90,14 +105,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="POSITION",
         help="balances as of this event position (default: the head)",
     )
-    add(
+    verify = add(
         "verify",
         "walk the hash chain and report the first bad event",
-        "Check every event's hash against the chain. Exit 0 printing\n"
-        '{"ok": true, "events": N, "head": {"position": P, "hash": HEX}}, or exit 1 printing\n'
-        '{"ok": false, "events": N, "first_bad_position": P, "problem": KIND,\n'
-        '"message": TEXT}.\n'
+        "Check every event's hash against the chain, then run SQLite's PRAGMA integrity_check\n"
+        'on the file. Exit 0 printing {"ok": true, "events": N, "head": {"position": P,\n'
+        '"hash": HEX}, "expect_head": "P:HEX", "page_check": "PRAGMA integrity_check"}, or\n'
+        'exit 1 printing {"ok": false, "events": N, "first_bad_position": P, "problem": KIND,\n'
+        '"message": TEXT, "page_check": ...}. KIND: damaged, altered, inserted, removed,\n'
+        "reordered, damaged pages (first_bad_position null), head differs, head missing.\n"
         "Exit 2 with one line on stderr if BOOK is not a usable book.",
+    )
+    verify.add_argument(
+        "--expect-head",
+        type=_head,
+        metavar="POSITION:HASH",
+        help="a head written down earlier (verify prints it as expect_head): exit 1 if the "
+        "book's hash at POSITION differs or the book no longer reaches it",
     )
     history = add(
         "history",

@@ -49,12 +49,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     # read-only and the store alone: verification must not depend on the read models
     try:
-        report = maintenance.verify(args.book)
+        report = maintenance.verify(args.book, expect_head=args.expect_head)
     except BookError as exc:
         raise BookUnusable(str(exc)) from exc
     head = {"position": report.head_position, "hash": report.head_hash}
     if report.ok:
-        emit(sys.stdout, {"ok": True, "events": report.events, "head": head})
+        emit(
+            sys.stdout,
+            {
+                "ok": True,
+                "events": report.events,
+                "head": head,
+                "expect_head": report.head_text(),
+                "page_check": report.page_check,
+            },
+        )
         return 0
     emit(
         sys.stdout,
@@ -64,6 +73,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "first_bad_position": report.first_bad_position,
             "problem": report.problem,
             "message": str(report.details.get("message", report.problem)),
+            "page_check": report.page_check,
         },
     )
     return 1

@@ -12,7 +12,7 @@ from domain.model import accounts, chart, entries
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
-from domain.model.errors import StoreError
+from domain.model.errors import BrokenHistory, StoreError
 from domain.model.events import from_data
 from domain.store.base import EventStore, Snapshot
 
@@ -83,7 +83,11 @@ class AggregateLoader:
                 snapshot_at = snapshot.version
         if aggregate.version < current:
             for stored in self.store.read_stream(stream_id, after_version=aggregate.version):
-                aggregate.apply(from_data(stored.type, stored.schema_version, stored.data))
+                event = from_data(stored.type, stored.schema_version, stored.data)
+                try:
+                    aggregate.apply(event)
+                except ValueError as exc:  # an event its stream cannot hold: put there by hand
+                    raise BrokenHistory(stored.position, f"misplaced ({exc})") from exc
         if aggregate.version < current:
             raise StoreError(
                 f"stream {stream_id} replays to version {aggregate.version}, "

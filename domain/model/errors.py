@@ -110,3 +110,16 @@ class DamagedBook(BookError):
 
 class NewerFormat(BookError):
     """The book was written by a newer Tallybook."""
+
+
+class BrokenHistory(BookError):
+    """The book's history is known to be broken at ``position`` (a page that cannot be read,
+    an event that does not chain, events missing or out of place): the book takes no new
+    events until it is restored from a good copy. Nothing was written."""
+
+    def __init__(self, position: int | None, diagnosis: str) -> None:
+        # None: every event reads and chains, but the engine found pages broken elsewhere
+        where = "" if position is None else f" at position {position}"
+        super().__init__(f"the book's history is broken{where}: {diagnosis}")
+        self.position = position
+        self.diagnosis = diagnosis

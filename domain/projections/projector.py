@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table
 
+from domain.model.errors import BrokenHistory
 from domain.model.events import (
     CURRENT_VERSION,
     AccountClosed,
@@ -215,32 +216,39 @@ class ReadModelProjector:
         # projecting it); account events are few and are decoded
         posted, voided = POSTED, VOIDED
         posted_version, voided_version = CURRENT_VERSION[POSTED], CURRENT_VERSION[VOIDED]
-        for position, kind, schema_version, data in rows:
-            if position != checkpoint + 1:
-                raise ValueError(f"event {position} does not follow the checkpoint {checkpoint}")
-            checkpoint = position
-            if kind == posted:
-                if schema_version != posted_version:
-                    data = current_data(kind, schema_version, data)
-                entry_id = data[ENTRY_ID]
-                # entry id -> position for voids; two generations instead of an LRU keep
-                # it O(1) and bounded over a million entries
-                if len(recent) >= _RECENT_ENTRIES:
-                    self._older, self._recent = recent, {}
-                    recent = self._recent
-                recent[entry_id] = position
-                day, factor = day_number(data[BOOKING_DATE]), 1
-            elif kind == voided:
-                if schema_version != voided_version:
-                    data = current_data(kind, schema_version, data)
-                voids.append((position, self.entry_position(data[ENTRY_ID])))
-                day, factor = day_number(data[VOIDED_ON]), -1
-            else:
-                self.account_event(
-                    position, from_data(kind, schema_version, data), opened, versions
-                )
-                continue
-            _post(accounts, register, blocks, position, day, data[POSTINGS], factor)
+        try:
+            for position, kind, schema_version, data in rows:
+                if position != checkpoint + 1:
+                    raise ValueError(
+                        f"event {position} does not follow the checkpoint {checkpoint}"
+                    )
+                checkpoint = position
+                if kind == posted:
+                    if schema_version != posted_version:
+                        data = current_data(kind, schema_version, data)
+                    entry_id = data[ENTRY_ID]
+                    # entry id -> position for voids; two generations instead of an LRU keep
+                    # it O(1) and bounded over a million entries
+                    if len(recent) >= _RECENT_ENTRIES:
+                        self._older, self._recent = recent, {}
+                        recent = self._recent
+                    recent[entry_id] = position
+                    day, factor = day_number(data[BOOKING_DATE]), 1
+                elif kind == voided:
+                    if schema_version != voided_version:
+                        data = current_data(kind, schema_version, data)
+                    voids.append((position, self.entry_position(data[ENTRY_ID])))
+                    day, factor = day_number(data[VOIDED_ON]), -1
+                else:
+                    self.account_event(
+                        position, from_data(kind, schema_version, data), opened, versions
+                    )
+                    continue
+                _post(accounts, register, blocks, position, day, data[POSTINGS], factor)
+        except (ValueError, KeyError) as exc:
+            # an event the read models cannot hold there (a void of an entry never posted,
+            # an entry to an account never opened): put into the book by hand
+            raise BrokenHistory(position, f"misplaced ({exc})") from exc
         raw = dbapi(conn)
         _insert(raw, _ACCOUNTS, opened)
         _insert(raw, _VERSIONS, versions)

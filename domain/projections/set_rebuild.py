@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from domain.model.errors import BrokenHistory
 from domain.model.events import CURRENT_VERSION, EntryPosted, EntryVoided, current_data, from_data
 from domain.projections import tables
 from domain.projections.event_json import (
@@ -223,7 +224,10 @@ def rebuild_chunks(
         done = 0
         while done < total:
             upto = min(total, done + chunk_size)
-            _chunk(raw, projector, done, upto)
+            try:
+                _chunk(raw, projector, done, upto)
+            except (ValueError, KeyError) as exc:  # an event put into the book by hand
+                raise BrokenHistory(None, f"misplaced ({exc})") from exc
             raw.execute(_SET_CHECKPOINT, (upto,))
             done = upto
             yield done

@@ -14,7 +14,7 @@ data JSON, metadata JSON, recorded_at µs since the epoch UTC, hash bytes, also_
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -131,6 +131,21 @@ class StoreBackend(ABC):
     @abstractmethod
     def insert_events(self, rows: Sequence[EventRow], links: Sequence[LinkRow]) -> None:
         """Insert the events (position = head + 1 onwards) and their links."""
+
+    # ---------------------------------------------------------------- pages
+
+    @abstractmethod
+    def page_check_name(self, thorough: bool) -> str:
+        """What :meth:`check_pages` runs ("PRAGMA integrity_check"), "" if nothing."""
+
+    @abstractmethod
+    def check_pages(
+        self, thorough: bool, keep_going: Callable[[], bool] | None = None
+    ) -> list[str] | None:
+        """The database engine's own check of how the book is stored: the problems it found
+        ([] when none). ``thorough`` checks every table and index against each other, else
+        only the events table's pages (cheap enough for every open for writing). Returns None
+        if ``keep_going()`` returned False meanwhile."""
 
     # ---------------------------------------------------------------- commands
 

@@ -9,6 +9,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.model.errors import BrokenHistory
+
 Progress = Callable[[int, int], bool]
 """Called with (done, total); returning False cancels the operation."""
 
@@ -114,7 +116,14 @@ class BookInfo:
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """Result of walking the hash chain."""
+    """Result of walking the hash chain and checking the book's pages.
+
+    ``problem`` names what happened at ``first_bad_position``: "damaged" (the event cannot be
+    read), "altered", "inserted", "removed", "reordered", or "damaged pages" (the chain holds
+    but the database engine's own check, named by ``page_check``, found broken pages; its
+    findings are in ``page_problems``). ``head_position``/``head_hash`` is the last event
+    that checked out, what an auditor writes down (:meth:`head_text`).
+    """
 
     ok: bool
     events: int
@@ -124,6 +133,19 @@ class VerifyReport:
     problem: str = ""
     cancelled: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    page_check: str = ""  # the engine's check that ran ("PRAGMA integrity_check"), "" if none
+    page_problems: tuple[str, ...] = ()
+
+    def head_text(self) -> str:
+        """The head as ``POSITION:HASH``, the form ``verify --expect-head`` takes."""
+        return f"{self.head_position}:{self.head_hash}"
+
+    def broken(self) -> BrokenHistory | None:
+        """The error a write to this book raises, if the report found it broken."""
+        if self.ok or self.cancelled:
+            return None
+        diagnosis = str(self.details.get("diagnosis", ""))
+        return BrokenHistory(self.first_bad_position, f"{self.problem} ({diagnosis})")
 
 
 class EventStore(ABC):

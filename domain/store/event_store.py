@@ -251,17 +251,35 @@ class BackendEventStore(TransactionalStore, EventStore):
 
     # ------------------------------------------------------------ verification
 
-    def verify(self, progress: Progress | None = None, batch_size: int = 5000) -> VerifyReport:
+    def verify(
+        self,
+        progress: Progress | None = None,
+        batch_size: int = 5000,
+        *,
+        expect_head: tuple[int, bytes] | None = None,
+    ) -> VerifyReport:
         """Walk the hash chain from the genesis hash, recomputing every hash.
 
         Checks positions run 1, 2, 3... without gaps and each stored hash matches its
         recomputation. The first bad position is named with what happened there: "altered",
         "inserted", "removed", "reordered" (or "damaged" if the backend cannot read it).
-        ``progress(done, total)`` returning False stops early (``cancelled``). Events
-        appended while verifying are left for the next run.
+        Then the backend's thorough page check runs (``page_check`` names it; "damaged
+        pages" if only it finds something). ``progress(done, total)`` returning False stops
+        early (``cancelled``), during the page check too (it is then called with done = total
+        every few milliseconds). Events appended while verifying
+        are left for the next run. ``expect_head`` (position, hash), a head written down
+        earlier, must still be in the chain ("head differs", "head missing" if not).
+        A break found makes this store refuse writes
+        (:class:`BrokenHistory`, see :meth:`refuse_writes`).
         """
         self._end_implicit()
-        return verification.verify(self._backend, self._genesis, progress, batch_size)
+        report = verification.verify(
+            self._backend, self._genesis, progress, batch_size, expect_head=expect_head
+        )
+        broken = report.broken()
+        if broken is not None:
+            self.refuse_writes(broken)
+        return report
 
     # ------------------------------------------------------------ closing
 

@@ -181,6 +181,14 @@ class MemoryBackend(StoreBackend):
 
     # ---------------------------------------------------------------- commands, snapshots
 
+    def page_check_name(self, thorough: bool) -> str:
+        return ""  # memory has no pages
+
+    def check_pages(
+        self, thorough: bool, keep_going: Callable[[], bool] | None = None
+    ) -> list[str] | None:
+        return []
+
     def command_row(self, command_id: str) -> CommandRow | None:
         row = self._book.commands.get(command_id)
         return row if row is not None and row[1] <= self._visible() else None

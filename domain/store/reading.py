@@ -6,10 +6,13 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
+from domain.model.errors import BrokenHistory
 from domain.store.backend import StoreBackend
 from domain.store.base import StoredEvent
 from domain.store.gc_pause import gc_paused
 from domain.store.rows import DECODE, to_events
+
+_VERSION = 10  # where a stream row carries its version in the stream, if the backend does
 
 DataRow = tuple[int, str, int, dict[str, Any]]
 """(position, type, schema_version, data) of one event: what a replaying reader needs."""
@@ -29,6 +32,8 @@ def events_between(
     while position < upto:
         with errors:
             rows = backend.event_rows(position, upto, size)
+            if rows and rows[-1][0] != position + len(rows):
+                _gap(position, [row[0] for row in rows])
         if not rows:
             return
         yield from to_events(rows)
@@ -49,6 +54,8 @@ def data_between(
     while position < upto:
         with errors:
             rows = backend.data_rows(position, upto, size)
+            if rows and rows[-1][0] != position + len(rows):
+                _gap(position, [row[0] for row in rows])
         if not rows:
             return
         with gc_paused():
@@ -73,10 +80,39 @@ def stream_events(
     while True:
         with errors:
             rows = backend.stream_rows(stream_id, after, after + size)
-        yield from to_events(rows)
+            events = to_events(rows)
+            for i, row in enumerate(rows, after + 1):
+                # versions are dense (a backend that returns each row's version in the
+                # stream after its columns lets that be checked): a lost link shows here
+                if len(row) > _VERSION and row[_VERSION] != i:
+                    raise BrokenHistory(
+                        row[0],
+                        f"removed ({stream_id} jumps from version {i - 1} to "
+                        f"{row[_VERSION]} at this event)",
+                    )
+            for event in events:
+                # a stream's index (its links) naming an event that is not in the stream:
+                # events were moved under the links, which the hash chain does not cover
+                if event.stream_id != stream_id and stream_id not in event.also_in:
+                    raise BrokenHistory(
+                        event.position,
+                        f"misplaced (the event at this position is not in {stream_id}, "
+                        "whose index points here)",
+                    )
+        yield from events
         if len(rows) < size:
             return
         after += size
+
+
+def _gap(after: int, positions: list[int]) -> None:
+    """Raise the break that a batch of positions not following ``after`` one by one shows."""
+    expected = after + 1
+    for position in positions:
+        if position != expected:
+            break
+        expected += 1
+    raise BrokenHistory(expected, f"removed (the event at position {expected} is missing)")
 
 
 def last_recorded_by(backend: StoreBackend, head: int, target: int) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from types import TracebackType
 
-from domain.model.errors import StoreError
+from domain.model.errors import BrokenHistory, DamagedBook, StoreError
+from domain.store import verification
 from domain.store.backend import HeadRow, StoreBackend
 
 
@@ -47,15 +48,48 @@ class StoreTransaction:
                 raise translated from exc
 
 
+class _Guarded:
+    """The backend's error translation, and a damaged book's errors as the break in its
+    history they reveal (:class:`BrokenHistory`, naming the first broken position), which
+    then refuses every write. A plain class: every read and write enters it."""
+
+    __slots__ = ("_inner", "_store")
+
+    def __init__(self, store: TransactionalStore) -> None:
+        self._store = store
+        self._inner = store._backend.errors()
+
+    def __enter__(self) -> None:
+        self._inner.__enter__()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self._inner.__exit__(None, None, None)
+            return
+        try:
+            self._inner.__exit__(exc_type, exc, tb)
+        except DamagedBook as damaged:
+            raise self._store._broken_by(str(damaged), None) from exc
+        if isinstance(exc, DamagedBook):
+            raise self._store._broken_by(str(exc), None) from exc
+        if isinstance(exc, BrokenHistory):
+            raise self._store._broken_by(exc.diagnosis, exc.position) from exc
+
+
 class TransactionalStore:
     """A store's transactions on its backend: the write lock outermost, savepoints nested,
     and the head and stream versions it may trust while it holds the lock."""
 
     def __init__(self, backend: StoreBackend, genesis: bytes, *, readonly: bool) -> None:
         self._backend = backend
-        self._errors = backend.errors()
         self._readonly = readonly
         self._genesis = genesis
+        self._errors = _Guarded(self)
         self._depth = 0
         # (position, hash, recorded_at µs) of the last event, valid inside a write transaction
         self._head: HeadRow | None = None
@@ -68,6 +102,9 @@ class TransactionalStore:
         self._versions: dict[str, int] = {}
         # a command id this write transaction found unused and has not written since
         self._absent_command: str | None = None
+        # the first break found in the book's history (by verify, a read, the page check):
+        # kept only in memory, as nothing is ever updated in an append-only book
+        self._broken: BrokenHistory | None = None
 
     @property
     def readonly(self) -> bool:
@@ -80,9 +117,32 @@ class TransactionalStore:
 
     # ------------------------------------------------------------ transactions
 
+    @property
+    def known_break(self) -> BrokenHistory | None:
+        """The break in the book's history this store knows of (None: none known)."""
+        return self._broken
+
+    def refuse_writes(self, broken: BrokenHistory) -> None:
+        """Take no more events: the book's history is broken (found by this store, or by a
+        verification on another connection). The first break told is kept."""
+        if self._broken is None:
+            self._broken = broken
+
+    def _broken_by(self, diagnosis: str, position: int | None) -> BrokenHistory:
+        """The break a failed or inconsistent read revealed; writes are refused from now."""
+        if self._broken is None:
+            self._broken = verification.locate_break(
+                self._backend, self._genesis, diagnosis, position
+            )
+        broken = self._broken
+        return BrokenHistory(broken.position, broken.diagnosis)
+
     def _check_writable(self) -> None:
         if self._readonly:
             raise StoreError(f"{self._backend.describe()} was opened read-only")
+        broken = self._broken
+        if broken is not None:  # a fresh one each time: a raised error keeps its traceback
+            raise BrokenHistory(broken.position, broken.diagnosis)
 
     def transaction(self, *, allow_readonly: bool = False) -> AbstractContextManager[None]:
         """A write transaction: the write lock outermost, a savepoint when nested.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from domain.model.errors import DamagedBook
+from dataclasses import replace
+
+from domain.model.errors import BrokenHistory, DamagedBook
 from domain.store.backend import EventRow, StoreBackend
 from domain.store.base import Progress, VerifyReport
 from domain.store.rows import chains
@@ -11,9 +13,71 @@ _LOOKAHEAD = 64  # rows verify inspects after a broken link to tell what happene
 
 
 def verify(
+    backend: StoreBackend,
+    genesis: bytes,
+    progress: Progress | None,
+    batch_size: int,
+    *,
+    check_pages: bool = True,
+    expect_head: tuple[int, bytes] | None = None,
+) -> VerifyReport:
+    """Recompute every hash from ``genesis``, compare the hash at a position written down
+    earlier (``expect_head``), then (``check_pages``) run the engine's thorough check of the
+    stored pages; see :meth:`EventStore.verify`."""
+    report = _walk(backend, genesis, progress, batch_size)
+    if expect_head is not None and not report.cancelled:
+        report = _check_head(backend, report, *expect_head)
+    if report.cancelled or not check_pages:
+        return report
+    name = backend.page_check_name(True)
+    if not name:
+        return report
+    total = backend.head_row() if report.ok else None
+    done = report.events if total is None else total[0]
+
+    def keep_going() -> bool:
+        return progress is None or progress(done, done) is not False
+
+    problems = backend.check_pages(True, keep_going)
+    if problems is None:
+        return replace(report, ok=False, cancelled=True)
+    report = replace(report, page_check=name, page_problems=tuple(problems))
+    if not problems or not report.ok:
+        return report
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    diagnosis = f"{name} found broken pages: {problems[0]}{more}"
+    return replace(
+        report, ok=False, problem="damaged pages",
+        details={"message": diagnosis, "diagnosis": diagnosis},
+    )  # fmt: skip
+
+
+def _check_head(
+    backend: StoreBackend, report: VerifyReport, position: int, digest: bytes
+) -> VerifyReport:
+    """The report, or the head written down that the book no longer has: a forger who
+    recomputed the chain from some point on changed every hash after it."""
+    if position <= report.events:  # walked: the stored hashes are the recomputed ones
+        with backend.errors():
+            rows = backend.event_rows(max(position - 2, 0), position, 2)
+        if rows[-1][8] == digest:
+            return report
+        previous = rows[0][8] if len(rows) == 2 else b""
+        return _bad(
+            position - 1, previous, position, "head differs",
+            f"the hash here is {rows[-1][8].hex()}, not the {digest.hex()} written down",
+        )  # fmt: skip
+    if report.ok:
+        return _bad(
+            report.events, bytes.fromhex(report.head_hash), position, "head missing",
+            f"the book ends at position {report.events}, before the head written down",
+        )  # fmt: skip
+    return report  # broken before the position written down: that break comes first
+
+
+def _walk(
     backend: StoreBackend, genesis: bytes, progress: Progress | None, batch_size: int
 ) -> VerifyReport:
-    """Recompute every hash from ``genesis``; see :meth:`EventStore.verify`."""
     previous = genesis
     expected = 1
     try:
@@ -83,7 +147,7 @@ def _bad(done: int, previous: bytes, position: int, problem: str, message: str) 
         head_hash=previous.hex(),
         first_bad_position=position,
         problem=problem,
-        details={"message": f"position {position}: {message}"},
+        details={"message": f"position {position}: {message}", "diagnosis": message},
     )
 
 
@@ -120,8 +184,49 @@ def _diagnose(backend: StoreBackend, position: int, previous: bytes) -> VerifyRe
                     "removed",
                     f"{shift} event(s) were removed here and later ones renumbered",
                 )
+    if rows:
+        inserted = _chained_inserts(backend, rows[0], position)
+        if inserted is not None:
+            return inserted
     return bad(
         "altered",
         "the stored hash does not follow from the previous event (this event, or the "
         "hash of the one before it, was changed)",
     )
+
+
+def _chained_inserts(backend: StoreBackend, row: EventRow, position: int) -> VerifyReport | None:
+    """Events inserted before ``position`` with hashes chained from their predecessor pass
+    the walk; the event pushed back to ``position`` still chains from where it was written,
+    k places earlier, which names the first inserted one."""
+    first = max(position - 1 - _LOOKAHEAD, 0)
+    with backend.errors():
+        before = backend.event_rows(first, position - 1, _LOOKAHEAD + 1)
+    hashes = {r[0]: r[8] for r in before}
+    for k in range(1, _LOOKAHEAD):
+        start = position - k  # where the pushed event was written, now the first forged one
+        previous = hashes.get(start - 1)
+        if start < 1 or (previous is None and start > 1):
+            return None
+        if chains(previous or b"", row, start):
+            return _bad(
+                start - 1, previous or b"", start, "inserted",
+                f"{k} event(s) were inserted here, each chained from the one before; the "
+                f"event now at {position} was written at {start}",
+            )  # fmt: skip
+    return None
+
+
+def locate_break(
+    backend: StoreBackend, genesis: bytes, diagnosis: str, position: int | None = None
+) -> BrokenHistory:
+    """The break behind a read that failed with ``diagnosis`` (at ``position``, if known):
+    the whole chain is walked (this only runs once something has gone wrong) so that the
+    first broken position is named, which may come before the one that was being read."""
+    try:
+        walked = _walk(backend, genesis, None, 5000).broken()
+    except Exception:  # a book too broken to walk: say what the read found
+        walked = None
+    if walked is not None and (position is None or (walked.position or 0) <= position):
+        return walked
+    return BrokenHistory(position, diagnosis)

@@ -207,3 +207,23 @@ def test_a_disk_that_refuses_writes_fails_the_command_and_the_book_goes_on(
     assert result["head"] == 4 + result["stored"]  # Cash, Opening Balances, its entry, Fees
     assert result["after"] == result["head"] + 3  # and the book goes on once it can
     assert result["verified"] and result["read_models_match"]
+
+
+def test_a_book_with_broken_pages_opens_refusing_writes_unless_the_caller_checks(
+    tmp_path: Path,
+) -> None:
+    from book_damage import garble_middle_leaf
+
+    from app.cli.main import main
+    from domain.model.errors import BrokenHistory
+
+    path = tmp_path / "b.tallybook"
+    assert main(["generate", str(path), "--commands", "400"]) == 0
+    garble_middle_leaf(path)
+    with Book.open(path, check_pages=False) as book:  # the app verifies in the background
+        assert book.store.known_break is None
+    with Book.open(path) as book:
+        broken = book.store.known_break
+        assert broken is not None and broken.position is not None
+        with pytest.raises(BrokenHistory, match=f"at position {broken.position}"):
+            book.service.execute(open_checking())

@@ -18,6 +18,7 @@ _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 _BUSY_CODES = (_SQLITE_BUSY, _SQLITE_LOCKED)
 _DAMAGE_CODES = (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+_NOT_UTF8 = "Could not decode to UTF-8 column "
 
 
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
@@ -108,6 +109,11 @@ def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError
         )
     if is_damage(exc):
         return DamagedBook(f"{path} is damaged: {_sqlite_error(exc)}")
+    err = _sqlite_error(exc)
+    if err is not None and str(err).startswith(_NOT_UTF8):
+        # the sqlite3 module's own error (no SQLite code): a flipped bit in a text column
+        column = str(err)[len(_NOT_UTF8) :].split(" with text", 1)[0]
+        return DamagedBook(f"{path} is damaged: the stored text of {column} is not UTF-8")
     if otherwise:
         reason = "the disk is full" if disk_full(path.resolve().parent) else _sqlite_error(exc)
         return BookError(f"{path} {otherwise}: {reason}")

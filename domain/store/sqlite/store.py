@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import Connection, insert
 from sqlalchemy import exc as sa_exc
 
-from domain.model.errors import BookError, DamagedBook
-from domain.store import schema
+from domain.model.errors import BookError, BrokenHistory, DamagedBook
+from domain.store import schema, verification
 from domain.store.base import BookInfo, Progress
 from domain.store.event_store import BackendEventStore
 from domain.store.sqlite import backup as sqlite_backup
@@ -33,16 +33,44 @@ from domain.store.sqlite.opening import DEFAULT_BUSY_TIMEOUT, inspect_book
 class SqliteEventStore(BackendEventStore):
     """The event store of one book file. Use :meth:`create` or :meth:`open`."""
 
-    def __init__(self, path: Path, info: BookInfo, *, readonly: bool, busy_timeout: float) -> None:
+    def __init__(
+        self,
+        path: Path,
+        info: BookInfo,
+        *,
+        readonly: bool,
+        busy_timeout: float,
+        check_pages: bool = True,
+    ) -> None:
         self._sqlite = SqliteBackend(path, readonly=readonly, busy_timeout=busy_timeout)
         super().__init__(self._sqlite, info, readonly=readonly)
         self._path = path
         if not readonly:
             try:
+                if check_pages:
+                    self._check_pages()
                 self._add_missing_columns()
             except BaseException:
                 self.close()
                 raise
+
+    def _check_pages(self) -> None:
+        """Refuse writes to a book whose events table has broken pages (SQLite's quick check
+        of that table, about 1 µs an event; see the README's verify section): a write reads
+        only the pages it needs and would go on appending to a damaged book."""
+        with translated_errors(self._path):
+            problems = self._sqlite.check_pages(False)
+        if not problems:
+            return
+        # rare: the whole chain is walked to name the first position that is broken
+        walked = verification.verify(self._sqlite, self._genesis, None, 5000, check_pages=False)
+        name = self._sqlite.page_check_name(False)
+        found = f"{name} found broken pages: {problems[0]}"
+        broken = walked.broken()
+        if broken is None:
+            self.refuse_writes(BrokenHistory(None, f"damaged pages ({found})"))
+        else:
+            self.refuse_writes(BrokenHistory(broken.position, f"{broken.diagnosis}; {found}"))
 
     # ------------------------------------------------------------ opening
 
@@ -114,12 +142,15 @@ class SqliteEventStore(BackendEventStore):
         readonly: bool = False,
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        check_pages: bool = True,
     ) -> SqliteEventStore:
         """Open an existing book.
 
         Raises NotABook, DamagedBook or NewerFormat (naming the file) and leaves the file
         untouched when it cannot be used. Reads only the header, schema, book table and
-        last event, so it is fast on any size of book.
+        last event, so it is fast on any size of book; opened for writing, it also runs
+        SQLite's quick check of the events table's pages (``check_pages``), and a book
+        found damaged opens with :attr:`known_break` set: it refuses every write.
         """
         path = Path(path)
         values = inspect_book(path, busy_timeout)
@@ -128,7 +159,9 @@ class SqliteEventStore(BackendEventStore):
         except ValueError:
             raise DamagedBook(f"{path} is damaged: garbled creation time") from None
         info = BookInfo(int(values["format_version"]), values["book_id"], created)
-        return cls(path, info, readonly=readonly, busy_timeout=busy_timeout)
+        return cls(
+            path, info, readonly=readonly, busy_timeout=busy_timeout, check_pages=check_pages
+        )
 
     def _add_missing_columns(self) -> None:
         # a look first: the write lock (which another writer may hold) only if there is work

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.sample_data import generate_commands
 from domain.model.commands import PostSplitEntry, SplitLine, new_id
+from domain.model.errors import BrokenHistory
 from domain.model.events import UPCASTERS, AccountType
 from domain.projections import FoldedBooks, ReadModels
 from domain.projections.tables import ALL_TABLES
@@ -177,7 +178,7 @@ def assert_rebuild_refuses(
     )
     models = ReadModels(book.store)
     models._set_based = set_based
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(BrokenHistory, match=f"broken.*: misplaced .*{match}"):
         models.rebuild()
     assert tables(book) == before
 

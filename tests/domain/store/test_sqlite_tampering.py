@@ -8,8 +8,10 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
+from book_damage import forge_chained_insert
 from sqlalchemy import text
 
+from domain.model.errors import BrokenHistory
 from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
 
@@ -179,3 +181,38 @@ def test_removed_last_events_show_as_a_head_other_than_the_one_written_down(book
         later = store.verify()
     assert later.head_position == EVENTS - 2 != noted.head_position
     assert later.head_hash == hash_at(book, EVENTS - 2).hex() != noted.head_hash
+
+
+def test_an_inserted_event_chained_from_its_predecessor_is_named_where_it_is(book: Path) -> None:
+    forge_chained_insert(book, 5)
+    assert verify(book) == ("inserted", 5, 4)
+
+
+def test_reading_past_a_removed_event_names_the_break_and_refuses_writes(book: Path) -> None:
+    with tamper(book) as db:
+        db.execute("DELETE FROM events WHERE position = 7")
+    with SqliteEventStore.open(book) as store:
+        with pytest.raises(BrokenHistory, match="broken at position 7: removed"):
+            list(store.read_all())
+        with pytest.raises(BrokenHistory, match="broken at position 7: removed"):
+            store.append([NewEvent("entry-x", "EntryPosted", 1, {})], {"entry-x": 0}, Metadata("x"))
+
+
+def test_a_stream_index_pointing_at_another_stream_is_a_break(book: Path) -> None:
+    with tamper(book) as db:  # account-1's first link now points at an event not in it
+        db.execute("UPDATE events SET also_in = NULL WHERE position = 1")
+    with (
+        SqliteEventStore.open(book, readonly=True) as store,
+        pytest.raises(BrokenHistory, match="broken at position 1"),
+    ):
+        list(store.read_stream("account-1"))
+
+
+def test_a_lost_link_is_a_break_in_the_stream(book: Path) -> None:
+    with tamper(book) as db:  # the chain holds: links are not hashed
+        db.execute("DELETE FROM stream_links WHERE stream_id = 'account-1' AND version = 3")
+    with (
+        SqliteEventStore.open(book, readonly=True) as store,
+        pytest.raises(BrokenHistory, match=r"broken at position 4: removed .*version 2 to 4"),
+    ):
+        list(store.read_stream("account-1"))
