@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from domain.model.errors import DamagedBook
+from domain.model.errors import BrokenHistory, DamagedBook
 from domain.store.base import VerifyReport
 
 
@@ -80,6 +80,10 @@ def breakage_from_error(exc: BaseException) -> Breakage | None:
     reading them, showing an event, running a command) catches any exception and asks here,
     so a new kind of damage error is taught to the app in this one function.
     """
+    if isinstance(exc, BrokenHistory):
+        # the store's diagnosis reads "<problem> (<what it found>)"
+        problem, _, found = exc.diagnosis.partition(" (")
+        return Breakage(exc.position or 0, problem or "damaged", found.removesuffix(")"))
     if isinstance(exc, DamagedBook):
         return Breakage(0, "damaged", str(exc))
     return None

@@ -159,8 +159,9 @@ class Launcher(QObject):
         """The book, and the break the store named if it refused to open it for writing:
         then it is opened read-only, to be shown as it is (raises BookError if it cannot)."""
         try:
+            # no page check on the GUI thread: the window verifies the whole book in a worker
             return Book.open(path, create_if_missing=not access.read_only,
-                             readonly=access.read_only), None  # fmt: skip
+                             readonly=access.read_only, check_pages=False), None  # fmt: skip
         except Exception as exc:
             breakage = breakage_from_error(exc)
             if breakage is None or access.read_only:
