@@ -39,3 +39,18 @@ def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
     assert figures["as_of"]["all_balances"]["median_ms"] > 0
     assert figures["account"]["account_events"] > 0
     assert figures["open"]["accounts"] == 40 + 2  # and Opening Balances in EUR and in USD
+
+
+def test_bench_apply_prints_lines_per_second_for_each_variant() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_apply.py"), "200", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["lines"] == 200
+    for variant in ("group", "no-group"):
+        assert report[variant]["median_lines_per_s"] > 0

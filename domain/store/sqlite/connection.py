@@ -48,7 +48,12 @@ def disk_full(folder: Path) -> bool:
         usage = os.statvfs(folder)
     except (OSError, AttributeError):  # no statvfs (Windows): let SQLite find out
         return False
-    return usage.f_bavail * usage.f_frsize < _ROOM_TO_OPEN or usage.f_favail == 0
+    # a file system that reports no size (some FUSE ones) or no inode count (btrfs makes
+    # inodes as it goes) says nothing about being full
+    root = getattr(os, "geteuid", lambda: -1)() == 0  # root may use the reserved blocks too
+    free, inodes = (usage.f_bfree, usage.f_ffree) if root else (usage.f_bavail, usage.f_favail)
+    no_room = usage.f_blocks > 0 and free * usage.f_frsize < _ROOM_TO_OPEN
+    return no_room or (usage.f_files > 0 and inodes == 0)
 
 
 def read_as_it_is(path: Path) -> bool:

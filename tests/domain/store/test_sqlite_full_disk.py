@@ -11,6 +11,7 @@ import pytest
 from domain.model.errors import BookError
 from domain.store.base import Metadata, NewEvent
 from domain.store.sqlite import SqliteEventStore
+from domain.store.sqlite.connection import disk_full
 from tests.conftest import fill
 
 
@@ -60,3 +61,27 @@ def test_a_reader_without_locks_says_so_when_the_book_changed_under_it(tiny_disk
         writer.append([event], {"entry-x": 0}, Metadata("x"))
     with pytest.raises(BookError, match="was changed by another program while it was read"):
         reader.close()
+
+
+def statvfs(blocks: int, free: int, files: int, free_files: int) -> os.statvfs_result:
+    # (bsize, frsize, blocks, bfree, bavail, files, ffree, favail, flag, namemax)
+    fields = (4096, 4096, blocks, free, free, files, free_files, free_files, 0, 255)
+    return os.statvfs_result(fields)
+
+
+@pytest.mark.parametrize(
+    ("usage", "full"),
+    [
+        (statvfs(1000, 0, 100, 50), True),
+        (statvfs(1000, 31, 100, 50), True),  # less than 128 KiB
+        (statvfs(1000, 500, 100, 0), True),  # no inode for a -wal file
+        (statvfs(1000, 500, 100, 50), False),
+        (statvfs(1000, 500, 0, 0), False),  # btrfs: no inode count at all
+        (statvfs(0, 0, 0, 0), False),  # a FUSE file system that reports nothing
+    ],
+)
+def test_what_counts_as_a_full_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, usage: os.statvfs_result, full: bool
+) -> None:
+    monkeypatch.setattr(os, "statvfs", lambda _path: usage)
+    assert disk_full(tmp_path) is full
