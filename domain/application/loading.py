@@ -23,12 +23,13 @@ class Work:
     What a command handler loads its aggregates through (see
     :class:`domain.application.handlers.Aggregates`)."""
 
-    __slots__ = ("_loader", "loaded", "snapshot_at")
+    __slots__ = ("_loader", "changed", "loaded", "snapshot_at")
 
     def __init__(self, loader: AggregateLoader) -> None:
         self._loader = loader
         self.loaded: dict[str, Aggregate] = {}
         self.snapshot_at: dict[str, int] = {}
+        self.changed: set[str] = set()  # streams this transaction appended to
 
     def account(self, account_id: str) -> Account:
         loaded = self._loader.load(accounts.stream_id(account_id), self)
@@ -120,14 +121,17 @@ class AggregateLoader:
                 )
                 work.snapshot_at[stream_id] = aggregate.version
 
-    def remember(self, work: Work) -> None:
-        """Keep what a committed transaction loaded."""
+    def remember(self, work: Work, *, unchanged_only: bool = False) -> None:
+        """Keep what a committed transaction loaded (of a rolled-back one, with
+        ``unchanged_only``, what it did not append to)."""
         # Inside a caller's transaction nothing is committed yet and it may still roll back;
         # a later append could then bring a stream back to the cached version with other
         # events, which the version check cannot see. Only committed state is cached.
         if getattr(self.store, "in_transaction", False):
             return
         for stream_id, aggregate in work.loaded.items():
+            if unchanged_only and stream_id in work.changed:
+                continue
             if kind_of(stream_id).long_lived:
                 self._cache[stream_id] = aggregate
                 self._snapshot_at[stream_id] = work.snapshot_at[stream_id]

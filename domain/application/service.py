@@ -195,6 +195,11 @@ class BookService:
                     began = True
                     commands = make(work)
                     result = self._run_in_transaction(commands, correlation_id, work, numbered)
+            except DomainError:
+                # refused, and rolled back: what was loaded and not changed is committed
+                # state, worth keeping (a long stream need not be replayed for each refusal)
+                self._aggregates.remember(work, unchanged_only=True)
+                raise
             except ConcurrencyError:
                 # A stream moved between our read and our write: start afresh. (If the store
                 # gave up waiting for another writer's lock, it already waited long enough.)
@@ -291,6 +296,7 @@ class BookService:
         for event, aggregates in touched:
             for aggregate in aggregates:
                 aggregate.apply(event)
+        work.changed.update(expected)
         return stored, True
 
     # --- read-only loaders ------------------------------------------------------------------

@@ -204,6 +204,31 @@ def test_a_failing_projector_rolls_the_command_back_and_leaves_the_cache_clean(
         books.execute(spend("60"))
 
 
+def test_a_refused_command_keeps_what_it_loaded_but_not_what_its_batch_changed(
+    store: BackendEventStore,
+) -> None:
+    # a long stream is not replayed again for every refusal (say after a snapshot format
+    # change, until a write saves a new snapshot), yet a refused batch caches nothing it wrote
+    BookService(store).execute_batch(SETUP)
+    service = BookService(store)  # nothing cached
+    reads: list[str] = []
+    read_stream = store.read_stream
+
+    def counted(stream_id: str, *args: Any, **kwargs: Any) -> Iterator[StoredEvent]:
+        reads.append(stream_id)
+        return read_stream(stream_id, *args, **kwargs)
+
+    store.read_stream = counted  # type: ignore[method-assign]
+    for _ in range(3):
+        with pytest.raises(InsufficientFunds):
+            service.execute(spend("200"))
+    assert reads.count("account-chk") == 1
+    with pytest.raises(InsufficientFunds, match="command 2"):
+        service.execute_batch([spend("60"), spend("60")])
+    assert service.account("chk").balance == 10000
+    service.execute(spend("100"))
+
+
 def test_a_command_after_a_refusal_sees_the_true_state(books: BookService) -> None:
     with pytest.raises(DuplicateAccountName):
         books.execute(open_cmd("chk2", AccountType.ASSET, name="CHK"))

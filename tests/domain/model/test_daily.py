@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.model import daily as daily_module
 from domain.model.daily import DailyBalances
 
 BASE = dt.date(2024, 1, 1)
@@ -88,3 +91,31 @@ def test_far_dates_work() -> None:
     daily = balances([(dt.date.min, 5), (dt.date.max, -5)])
     assert daily.first_below_zero({dt.date.max: -1}) == (dt.date.max, 0, -1)
     assert daily.first_below_zero({dt.date.min: -5}) == (dt.date.max, 0, -5)
+
+
+def test_a_check_walks_the_tree_and_never_the_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 40,000 days with a change each, the balance climbing by one every two days but for a dip
+    # to 2, then 1 on days 30,000 and 30,001: a scan visits every day, a walk a few paths
+    def change(n: int) -> int:
+        return -14_998 if n == 30_000 else (2 if n % 2 == 0 else -1)
+
+    daily = DailyBalances.from_pairs([BASE.toordinal() + n, change(n)] for n in range(40_000))
+    visits = 0
+    walk = daily_module._first_below
+
+    def counted(*args: Any) -> int | None:
+        nonlocal visits
+        visits += 1
+        return walk(*args)
+
+    def no_scan(*args: Any) -> None:
+        raise AssertionError("a check must not list the days")
+
+    monkeypatch.setattr(daily_module, "_first_below", counted)
+    monkeypatch.setattr(daily_module, "_leaves", no_scan)
+    day5, dip = BASE + dt.timedelta(days=5), BASE + dt.timedelta(days=30_001)
+    assert daily.first_below_zero({day5: -4}) == (day5, 3, -4)  # day 5 ends at 3
+    assert daily.first_below_zero({day5: -1}) is None
+    visits = 0
+    assert daily.first_below_zero({day5: -2}) == (dip, 1, -2)
+    assert 0 < visits < 3 * 23  # a path down to day 5's right and one down to the dip
