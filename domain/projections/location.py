@@ -17,9 +17,10 @@ import sqlite3
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import platformdirs
+
+from domain.store.sqlite.connection import file_uri
 
 STALE_AFTER_DAYS = 90
 """A cache no book has opened for this long is deleted (the book it served was moved, deleted
@@ -75,7 +76,7 @@ def _copy(source: Path, target: Path) -> bool:
     # meanwhile is kept and nobody opens a half-made one.
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.seeding")
     try:
-        src = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True)
+        src = sqlite3.connect(file_uri(source, "mode=ro"), uri=True)
         try:
             dst = sqlite3.connect(tmp)
             try:

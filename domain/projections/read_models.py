@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy import Connection, insert, select
 
 from domain.model.errors import UnknownAccount
 from domain.projections import location, queries, register_page, set_rebuild
@@ -105,7 +105,7 @@ class ReadModels:
             location.mark_used(self.path)
             location.prune(self.path)
         with self._reading():
-            exists = inspect(self._conn).has_table(rm_checkpoint.name, schema=SCHEMA)
+            exists = rm_checkpoint.name in self._table_names(SCHEMA)
             mine = exists and self._belongs_to_book()
         if not mine:
             with store.transaction(allow_readonly=True):
@@ -119,7 +119,7 @@ class ReadModels:
         """Tallybook 0.1 kept the read models in the book file: drop those copies (derived
         data, refilled here in the cache) so the book gives their pages to new events."""
         with self._reading():
-            legacy = [t for t in inspect(self._conn).get_table_names() if t.startswith("rm_")]
+            legacy = [t for t in self._table_names("main") if t.startswith("rm_")]
         if legacy:
             with self._store.transaction():
                 for name in legacy:
@@ -135,8 +135,14 @@ class ReadModels:
         at = next(iter(self._store.read_all(position - 1, position, 1)), None)
         return at is not None and at.hash == event_hash
 
+    def _table_names(self, schema: str) -> set[str]:
+        # not SQLAlchemy's inspect(): it lists the attached files' names, which a book's
+        # name that is no UTF-8 makes unreadable
+        query = f'SELECT name FROM "{schema}".sqlite_master WHERE type = \'table\''
+        return {name for (name,) in self._conn.exec_driver_sql(query)}
+
     def _drop_tables(self) -> None:
-        for name in inspect(self._conn).get_table_names(schema=SCHEMA):
+        for name in self._table_names(SCHEMA):
             self._conn.exec_driver_sql(f'DROP TABLE "{SCHEMA}"."{name}"')
 
     # ------------------------------------------------------------ writing
@@ -144,7 +150,9 @@ class ReadModels:
     def _create_tables(self) -> None:
         # checkfirst, and the checkpoint row only if missing: another process opening the
         # same new book may have created them between our look and our write lock
-        metadata.create_all(self._conn, checkfirst=True)
+        there = self._table_names(SCHEMA)
+        missing = [table for table in metadata.sorted_tables if table.name not in there]
+        metadata.create_all(self._conn, tables=missing, checkfirst=False)
         if self._conn.execute(select(rm_checkpoint.c.id)).first() is None:
             book_id = self._store.info().book_id
             self._conn.execute(

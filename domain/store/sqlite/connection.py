@@ -30,6 +30,12 @@ BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN"
 
 
+def file_uri(path: Path, query: str) -> str:
+    """SQLite's ``file:`` URI for ``path``, quoted from the name's bytes: a name need not be
+    UTF-8 (``str`` would not encode its undecodable bytes), and SQLite decodes ``%XX``."""
+    return f"file:{quote(os.fsencode(path))}?{query}"
+
+
 _ROOM_TO_OPEN = 128 * 1024
 """Free bytes below which a file system counts as full here: what opening a WAL book needs
 for its -shm file (32 KiB) and the first frames of a -wal file, with room to spare."""
@@ -89,7 +95,7 @@ def connect(
     """A connection to the book; read-only ones ``immutable`` (by default: if
     :func:`read_as_it_is`)."""
     mode = "ro" if readonly else "rwc" if create else "rw"
-    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    uri = file_uri(path.resolve(), f"mode={mode}")
     if readonly and (read_as_it_is(path) if immutable is None else immutable):
         uri += "&immutable=1"
     conn = sqlite3.connect(
@@ -172,13 +178,15 @@ def attach(raw: sqlite3.Connection, path: Path, name: str) -> None:
     A file that is not a database (damaged, or something else) is replaced by a new one.
     """
     path = path.resolve()
-    attached = {row[1]: row[2] for row in raw.execute("PRAGMA database_list")}
+    # the file names as bytes: a name need not be UTF-8
+    listed = raw.execute("SELECT name, CAST(file AS BLOB) FROM pragma_database_list")
+    attached = {row[0]: bytes(row[1] or b"") for row in listed}
     if name in attached:
-        if attached[name] == str(path):
+        if attached[name] == os.fsencode(path):
             return  # another reader of the same store attached it already
         raw.execute(f'DETACH DATABASE "{name}"')
     path.parent.mkdir(parents=True, exist_ok=True)
-    uri = f"file:{quote(str(path))}?mode=rwc"
+    uri = file_uri(path, "mode=rwc")
     for attempt in (1, 2):
         attached_now = False
         try:

@@ -7,11 +7,10 @@ import sqlite3
 import stat
 import struct
 from pathlib import Path
-from urllib.parse import quote
 
 from domain.model.errors import BookError, ConcurrencyError, DamagedBook, NewerFormat, NotABook
 from domain.store import schema
-from domain.store.sqlite.connection import disk_full
+from domain.store.sqlite.connection import disk_full, file_uri
 from domain.store.sqlite.errors import is_busy, is_damage
 
 HEADER = b"SQLite format 3\x00"
@@ -91,10 +90,9 @@ def _inspect_uri(path: Path) -> str:
     # With no WAL file nobody has the book open and the main file is complete: "immutable"
     # reads it without locks and without creating -wal/-shm files (a plain read-only open of a
     # WAL database creates both and cannot delete them). With a WAL present, read it properly.
-    quoted = quote(str(path.resolve()))
     if Path(f"{path}-wal").exists():
-        return f"file:{quoted}?mode=ro"
-    return f"file:{quoted}?mode=ro&immutable=1"
+        return file_uri(path.resolve(), "mode=ro")
+    return file_uri(path.resolve(), "mode=ro&immutable=1")
 
 
 def inspect_book(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> dict[str, str]:

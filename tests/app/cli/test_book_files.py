@@ -155,3 +155,14 @@ def test_apply_on_a_full_disk_says_so_and_leaves_nothing_behind(tiny_disk: Path)
     assert_one_line(*cli("apply", book, stdin=json.dumps(OPEN) + "\n"), "the disk is full")
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "home.tallybook"]
     assert book.read_bytes() == content
+
+
+def test_a_book_whose_name_is_not_utf8_is_created_and_read(tmp_path: Path) -> None:
+    # a file name is bytes: Latin-1 "é" alone (0xE9) is no UTF-8, and SQLite's URI took only str
+    book = tmp_path / os.fsdecode(b"caf\xe9.tallybook")
+    status, out, err = cli("apply", book, stdin=json.dumps(OPEN) + "\n")
+    assert (status, "Traceback" in err) == (0, False), err
+    assert json.loads(out)["ok"]
+    status, out, err = cli("verify", book)
+    assert (status, json.loads(out)["ok"]) == (0, True), err
+    assert b"caf\xe9.tallybook" in os.listdir(os.fsencode(tmp_path))  # the very bytes
