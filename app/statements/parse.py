@@ -30,8 +30,9 @@ def _parse_csv(data: bytes, profile: CsvProfile | None) -> list[Statement]:
 
 
 def _parsers() -> dict[str, Callable[[bytes], list[Statement]]]:
-    parsers: dict[str, Callable[[bytes], list[Statement]]] = {}
-    return parsers
+    from app.statements.ofx import parse_ofx
+
+    return {"ofx": parse_ofx}
 
 
 def parse_statements(data: bytes, *, file_name: str = "", format: str | None = None,
