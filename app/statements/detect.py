@@ -28,7 +28,7 @@ def detect_format(data: bytes, file_name: str = "") -> str | None:
     upper = head[:4096].upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<OFX " in upper:
         return "ofx"
-    if b"BKTOCSTMRSTMT" in upper or b"CAMT.053" in head[:4096].lower():
+    if b"BKTOCSTMRSTMT" in head.upper() or b"camt.053" in head.lower():
         return "camt053"
     if upper.startswith(b"<?XML") or upper.startswith(b"<"):
         return "xml"

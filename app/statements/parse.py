@@ -30,9 +30,10 @@ def _parse_csv(data: bytes, profile: CsvProfile | None) -> list[Statement]:
 
 
 def _parsers() -> dict[str, Callable[[bytes], list[Statement]]]:
+    from app.statements.camt import parse_camt053
     from app.statements.ofx import parse_ofx
 
-    return {"ofx": parse_ofx}
+    return {"ofx": parse_ofx, "camt053": parse_camt053}
 
 
 def parse_statements(data: bytes, *, file_name: str = "", format: str | None = None,
