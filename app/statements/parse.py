@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
 from app.statements.csv_detect import detect_profile
 from app.statements.csv_profile import CsvProfile
@@ -24,16 +26,15 @@ def _parse_csv(data: bytes, profile: CsvProfile | None) -> list[Statement]:
     statements = read_csv(text, profile)
     if not notes:
         return statements
-    return [Statement(format=s.format, rows=s.rows, errors=s.errors, currency=s.currency,
-                      account_hint=s.account_hint, opening=s.opening, closing=s.closing,
-                      notes=s.notes + tuple(notes)) for s in statements]
+    return [replace(s, notes=s.notes + tuple(notes)) for s in statements]
 
 
 def _parsers() -> dict[str, Callable[[bytes], list[Statement]]]:
     from app.statements.camt import parse_camt053
+    from app.statements.mt940 import parse_mt940
     from app.statements.ofx import parse_ofx
 
-    return {"ofx": parse_ofx, "camt053": parse_camt053}
+    return {"ofx": parse_ofx, "camt053": parse_camt053, "mt940": parse_mt940}
 
 
 def parse_statements(data: bytes, *, file_name: str = "", format: str | None = None,
@@ -64,6 +65,21 @@ def parse_statements(data: bytes, *, file_name: str = "", format: str | None = N
             raise StatementFileError("not a statement: an XML file that is neither OFX nor "
                                      "CAMT.053")
         chosen = found or "csv"
-    if chosen == "csv":
-        return _parse_csv(data, profile)
-    return _parsers()[chosen](data)
+    statements = _parse_csv(data, profile) if chosen == "csv" else _parsers()[chosen](data)
+    return [_check_balances(s) for s in statements]
+
+
+def _check_balances(statement: Statement) -> Statement:
+    """Say so when a statement's own balances do not add up: reported, never 'fixed'."""
+    if statement.opening is None or statement.closing is None:
+        return statement
+    booked = sum((r.amount for r in statement.rows if not r.pending), Decimal(0))
+    moved = statement.closing.amount - statement.opening.amount
+    if booked == moved and not statement.errors:
+        return statement
+    if booked == moved:
+        note = "closing - opening equals the rows read; rows with errors would change that"
+    else:
+        note = (f"the statement does not add up: closing - opening = {moved}, its booked rows "
+                f"sum to {booked} (difference {moved - booked})")
+    return replace(statement, notes=(*statement.notes, note))
