@@ -33,8 +33,9 @@ def _parsers() -> dict[str, Callable[[bytes], list[Statement]]]:
     from app.statements.camt import parse_camt053
     from app.statements.mt940 import parse_mt940
     from app.statements.ofx import parse_ofx
+    from app.statements.qif import parse_qif
 
-    return {"ofx": parse_ofx, "camt053": parse_camt053, "mt940": parse_mt940}
+    return {"ofx": parse_ofx, "camt053": parse_camt053, "mt940": parse_mt940, "qif": parse_qif}
 
 
 def parse_statements(data: bytes, *, file_name: str = "", format: str | None = None,
