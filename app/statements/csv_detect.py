@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain, islice
 
 from app.statements import csv_table as t
 from app.statements.amounts import _CORE, _strip_sign, detect_separators
@@ -31,8 +32,14 @@ def _is_amount(cell: str) -> bool:
 def detect_delimiter(text: str) -> str:
     """The delimiter that splits most of the first lines into one same number of fields."""
     best, best_score = ",", -1
+    end = -1
+    for _ in range(80):  # the first lines are enough, and splitting all of a big file is not
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    head = text if end < 0 else text[:end]
     for delimiter in _DELIMITERS:
-        counts = Counter(len(cells) for _, cells, _ in t.read_rows(text, delimiter, 60))
+        counts = Counter(len(cells) for _, cells, _ in t.read_rows(head, delimiter, 60))
         score = max((n for width, n in counts.items() if width > 1), default=0)
         if score > best_score:
             best, best_score = delimiter, score
@@ -67,7 +74,8 @@ def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]
 def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     """The mapping this CSV text most likely follows, and notes on what was a guess."""
     delimiter = detect_delimiter(text)
-    rows = list(t.read_rows(text, delimiter))
+    reader = t.read_rows(text, delimiter)
+    rows = list(islice(reader, 200 + _SAMPLE))  # the rest is only read for its dates
     first = _first_data_row(rows)
     width = len(rows[first][1])
     header_index = next((i for i in range(first - 1, -1, -1) if len(rows[i][1]) == width), None)
@@ -99,7 +107,8 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
                         - {payee, date_column} - money))
     values = [row[c] for row in data for c in money if row[c].strip()]
     decimal, thousands = detect_separators(values, prefer_comma=delimiter == ";")
-    date_values = [cells[date_column] for _, cells, _ in rows[first:] if len(cells) == width]
+    date_values = [cells[date_column] for _, cells, _ in chain(rows[first:], reader)
+                   if len(cells) == width]
     fmt, tied = detect_date_format(date_values, prefer_day_first=decimal == ",")
     if fmt is None:
         raise StatementFileError(f"line {rows[first][0]}: no date format fits the date column")

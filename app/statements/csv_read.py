@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.statements import csv_table as t
-from app.statements.amounts import AmountError, parse_amount
+from app.statements.amounts import AmountError, amount_reader, parse_amount
 from app.statements.csv_profile import CsvProfile
 from app.statements.dates import DateError, looks_like_date, parse_date
 from app.statements.errors import StatementFileError
@@ -26,14 +27,14 @@ def _text(cells: list[str], column: int | None) -> str:
     return cells[column].strip() if column is not None and column < len(cells) else ""
 
 
-def _money(cells: list[str], p: CsvProfile) -> Decimal:
+def _money(cells: list[str], p: CsvProfile, read: Callable[[str], Decimal]) -> Decimal:
     if p.amount_column is not None:
-        return parse_amount(cells[p.amount_column], p.decimal, p.thousands)
+        return read(cells[p.amount_column])
     out, into = _text(cells, p.debit_column), _text(cells, p.credit_column)
     if not out and not into:
         raise AmountError("no amount in the debit or the credit column")
-    value = abs(parse_amount(into, p.decimal, p.thousands)) if into else Decimal(0)
-    return value - (abs(parse_amount(out, p.decimal, p.thousands)) if out else Decimal(0))
+    value = abs(read(into)) if into else Decimal(0)
+    return value - (abs(read(out)) if out else Decimal(0))
 
 
 def _stated_balance(cells: list[str], p: CsvProfile) -> tuple[str, Decimal] | None:
@@ -69,9 +70,11 @@ def _running(account: _Account) -> tuple[Balance, Balance] | None:
 def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
     """The statements (one per account column value) in ``text`` read with ``profile``."""
     p, fmt = profile, profile.date
+    read = amount_reader(p.decimal, p.thousands)
     accounts: dict[str, _Account] = {}
     stated: dict[str, Decimal] = {}
     skipped = 0
+    names: dict[str, str] = {}  # one string per payee: a big file repeats them
     needed = max(c for c in (p.date_column, p.amount_column, p.debit_column, p.credit_column)
                  if c is not None)
     for line, cells, raw in t.read_rows(text, p.delimiter):
@@ -86,14 +89,15 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
                 if (found := _stated_balance(cells, p)) is not None:
                     stated[found[0]] = found[1]
             continue
-        account = accounts.setdefault(_text(cells, p.account_column), _Account())
+        hint = _text(cells, p.account_column)
+        account = accounts.get(hint) or accounts.setdefault(hint, _Account())
         if len(cells) <= needed:
             account.errors.append(RowError(line, f"line {line}: only {len(cells)} fields, the "
                                            f"table has {needed + 1} or more (cut off?)"))
             continue
         try:
             booked = parse_date(date_cell, fmt)
-            amount = _money(cells, p)
+            amount = _money(cells, p, read)
         except (DateError, AmountError) as error:
             account.errors.append(RowError(line, f"line {line}: {error}"))
             continue
@@ -101,14 +105,15 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
         if currency:
             account.currencies[currency] = account.currencies.get(currency, 0) + 1
         account.row_currency.append(currency)
-        memo = " ".join(m for c in p.memo_columns if (m := _text(cells, c)))
+        memo = " ".join([m for c in p.memo_columns if (m := _text(cells, c))])
+        status = _text(cells, p.status_column)
+        payee = _text(cells, p.payee_column)
         account.rows.append(StatementRow(
-            line=line, booking_date=booked, amount=amount, payee=_text(cells, p.payee_column),
-            memo=memo, raw=raw, pending=bool(t.PENDING.search(_text(cells, p.status_column)))))
+            line=line, booking_date=booked, amount=amount, payee=names.setdefault(payee, payee),
+            memo=memo, raw=raw, pending=bool(status) and bool(t.PENDING.search(status))))
         balance = _text(cells, p.balance_column)
         try:
-            account.balances.append(parse_amount(balance, p.decimal, p.thousands)
-                                    if balance else None)
+            account.balances.append(read(balance) if balance else None)
         except AmountError:
             account.balances.append(None)
     if not accounts:

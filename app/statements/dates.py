@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 _GENERIC = re.compile(r"^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})\.?$")
@@ -54,6 +55,7 @@ def clean(text: str) -> str:
     return _TIME.sub("", text.strip()).strip()
 
 
+@lru_cache(maxsize=8192)
 def looks_like_date(text: str) -> bool:
     """Digits and date separators only: a date, or a broken one (``31.02.``, ``2024-13-01``)."""
     return bool(_DATE_LIKE.match(clean(text)))
@@ -65,8 +67,9 @@ def _full_year(year: int, digits: int) -> int:
     return 2000 + year if year < 70 else 1900 + year
 
 
+@lru_cache(maxsize=8192)
 def parse_date(text: str, fmt: DateFormat) -> date:
-    """The date ``text`` gives in ``fmt``."""
+    """The date ``text`` gives in ``fmt`` (cached: a statement's dates repeat)."""
     cell = clean(text)
     if fmt.sep:
         match = _GENERIC.match(cell)
@@ -91,10 +94,10 @@ def detect_date_format(
 ) -> tuple[DateFormat | None, bool]:
     """The format most values are valid in, and whether day- and month-first tied."""
     valid: Counter[DateFormat] = Counter()
-    for value in values:
-        cell = clean(value)
+    for value, times in Counter(clean(value) for value in values).items():
+        cell = value
         if _COMPACT.match(cell):
-            valid[DateFormat("YMD", "", 4)] += 1
+            valid[DateFormat("YMD", "", 4)] += times
             continue
         match = _GENERIC.match(cell)
         if not match:
@@ -112,7 +115,7 @@ def detect_date_format(
                 parse_date(cell, fmt)
             except DateError:
                 continue
-            valid[fmt] += 1
+            valid[fmt] += times
     if not valid:
         return None, False
     best = max(valid.values())
