@@ -171,4 +171,6 @@ class _Scanner:
 def parse_ofx(data: bytes) -> list[Statement]:
     """Every bank and credit-card statement in an OFX/QFX file."""
     text, _ = decode(data)
+    if not re.search(r"<OFX[\s>]", text[:65536], re.I):
+        raise StatementFileError("not a statement: no <OFX> element in the first 64 KiB")
     return _Scanner(text).run()

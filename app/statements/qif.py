@@ -131,6 +131,8 @@ def _row(record: _Record, fmt: DateFormat, marks: tuple[str, str]) -> StatementR
 def parse_qif(data: bytes) -> list[Statement]:
     """One statement per QIF account (or one for a file without ``!Account``)."""
     text, _ = decode(data)
+    if not re.search(r"^\s*!(?:Type|Account)", text, re.I | re.M):
+        raise StatementFileError("not a statement: no QIF !Type or !Account header")
     accounts, skipped = _records(text)
     records = [r for a in accounts for r in a.records]
     if not records and not any(a.balance for a in accounts):

@@ -118,3 +118,25 @@ def test_a_profile_survives_json_and_reads_the_file_as_detection_did() -> None:
         CsvProfile.from_json({**saved, "colour": "red"})
     with pytest.raises(ValueError, match="date format"):
         CsvProfile.from_json({**saved, "date_format": "someday"})
+
+
+@pytest.mark.parametrize(("format", "message"), [
+    ("ofx", r"^not a statement: no <OFX> element"),
+    ("qif", r"^not a statement: no QIF !Type or !Account header"),
+    ("mt940", r"^not a statement: no MT940 :20: line"),
+    ("camt053", r"^line 1: the XML is broken or cut off"),
+    ("pdf", r"^unknown statement format 'pdf'"),
+])
+def test_a_csv_read_as_another_format_is_refused_in_that_formats_words(
+    format: str, message: str
+) -> None:
+    with pytest.raises(StatementFileError, match=message):
+        parse_statements((DATA / "csv_parentheses.csv").read_bytes(), format=format)
+
+
+def test_utf16_with_a_bom_and_an_empty_file() -> None:
+    text = "Date;Payee;Amount\n2024-05-01;Shop;-1,50\n"
+    [got] = parse_statements(text.encode("utf-16"))
+    assert [r.amount for r in got.rows] == [Decimal("-1.50")]
+    with pytest.raises(StatementFileError, match=r"^the file is empty$"):
+        parse_statements(b" \n")
