@@ -11,8 +11,13 @@ BENCH = Path(__file__).resolve().parent / "benchmarks" / "bench_parse.py"
 
 
 def test_bench_parse_prints_rows_per_second_and_peak_rss() -> None:
-    done = subprocess.run([sys.executable, str(BENCH), "500", "1"], capture_output=True,
-                          text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "500", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["rows"] == 500

@@ -60,8 +60,9 @@ def _balances(stmt: ET.Element) -> dict[str, Balance]:
             amount, _ = _signed(bal)
             found[code] = Balance(amount, _date(bal.find("Dt")))
         except (ValueError, AmountError) as error:
-            raise StatementFileError(f"statement {_text(stmt, 'Id')!r}: balance {code}: "
-                                     f"{error}") from None
+            raise StatementFileError(
+                f"statement {_text(stmt, 'Id')!r}: balance {code}: {error}"
+            ) from None
     return found
 
 
@@ -96,8 +97,11 @@ def _statement(stmt: ET.Element, first_ordinal: int) -> Statement:
     ident = _text(stmt, "Id")
     account = _text(stmt, "Acct/Id/IBAN") or _text(stmt, "Acct/Id/Othr/Id") or None
     balances = _balances(stmt)
-    currency = _text(stmt, "Acct/Ccy").upper() or next(
-        (b.get("Ccy", "").upper() for b in stmt.iterfind("Bal/Amt")), "") or None
+    currency = (
+        _text(stmt, "Acct/Ccy").upper()
+        or next((b.get("Ccy", "").upper() for b in stmt.iterfind("Bal/Amt")), "")
+        or None
+    )
     rows, errors, notes = [], [], [f"CAMT.053 statement {ident!r}"]
     for ordinal, ntry in enumerate(stmt.iterfind("Ntry"), start=first_ordinal):
         where = f"entry {ordinal} (statement {ident!r})"
@@ -110,21 +114,37 @@ def _statement(stmt: ET.Element, first_ordinal: int) -> Statement:
             errors.append(RowError(ordinal, f"{where}: {error}"))
             continue
         if currency and ccy and ccy != currency:
-            errors.append(RowError(ordinal, f"{where}: amount in {ccy}, the statement is in "
-                                   f"{currency}"))
+            errors.append(
+                RowError(ordinal, f"{where}: amount in {ccy}, the statement is in {currency}")
+            )
             continue
         status = _text(ntry, "Sts/Cd") or _text(ntry, "Sts")
         payee, memo = _parties(ntry, amount > 0)
         if _text(ntry, "RvslInd").lower() == "true":
             memo = f"reversal: {memo}".rstrip(": ")
-        rows.append(StatementRow(
-            line=ordinal, booking_date=booked, amount=amount, payee=payee, memo=memo,
-            bank_id=_bank_id(ntry), raw=ET.tostring(ntry, encoding="unicode").strip(),
-            pending=status in ("PDNG", "INFO")))
+        rows.append(
+            StatementRow(
+                line=ordinal,
+                booking_date=booked,
+                amount=amount,
+                payee=payee,
+                memo=memo,
+                bank_id=_bank_id(ntry),
+                raw=ET.tostring(ntry, encoding="unicode").strip(),
+                pending=status in ("PDNG", "INFO"),
+            )
+        )
     opening = balances.get("OPBD") or balances.get("PRCD")
-    return Statement(format="camt053", rows=tuple(rows), errors=tuple(errors),
-                     currency=currency, account_hint=account, opening=opening,
-                     closing=balances.get("CLBD"), notes=tuple(notes))
+    return Statement(
+        format="camt053",
+        rows=tuple(rows),
+        errors=tuple(errors),
+        currency=currency,
+        account_hint=account,
+        opening=opening,
+        closing=balances.get("CLBD"),
+        notes=tuple(notes),
+    )
 
 
 def parse_camt053(data: bytes) -> list[Statement]:
@@ -142,8 +162,9 @@ def parse_camt053(data: bytes) -> list[Statement]:
             element.tag = element.tag.rsplit("}", 1)[-1]
     statements = root.findall("BkToCstmrStmt/Stmt") if root.tag == "Document" else []
     if not statements:
-        raise StatementFileError("not a statement: the XML holds no CAMT.053 statement "
-                                 "(Document/BkToCstmrStmt/Stmt)")
+        raise StatementFileError(
+            "not a statement: the XML holds no CAMT.053 statement (Document/BkToCstmrStmt/Stmt)"
+        )
     parsed, ordinal = [], 1
     for stmt in statements:
         parsed.append(_statement(stmt, ordinal))

@@ -53,8 +53,9 @@ def _first_data_row(rows: list[tuple[int, list[str], str]]) -> int:
         dates = [i for i, c in enumerate(cells) if _FULL_DATE.match(c.strip())]
         if dates and any(_is_amount(c) for i, c in enumerate(cells) if i not in dates):
             return index
-    raise StatementFileError("not a statement: no row with a date and an amount in the first "
-                             "200 lines")
+    raise StatementFileError(
+        "not a statement: no row with a date and an amount in the first 200 lines"
+    )
 
 
 def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]]:
@@ -80,8 +81,11 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     width = len(rows[first][1])
     header_index = next((i for i in range(first - 1, -1, -1) if len(rows[i][1]) == width), None)
     header = rows[header_index][1] if header_index is not None else [""] * width
-    data = [cells for _, cells, _ in rows[first:first + _SAMPLE]
-            if len(cells) == width and any(_FULL_DATE.match(c.strip()) for c in cells)]
+    data = [
+        cells
+        for _, cells, _ in rows[first : first + _SAMPLE]
+        if len(cells) == width and any(_FULL_DATE.match(c.strip()) for c in cells)
+    ]
     dates, amounts = _column_kinds(data, width)
     date_column = t.role_column(header, t.DATE, dates)
     if date_column is None:
@@ -103,30 +107,45 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     described = t.role_column(header, t.DESCRIPTION)
     if payee is None:
         payee = described
-    memo = tuple(sorted({c for w in t.MEMO if (c := t.role_column(header, (w,))) is not None}
-                        - {payee, date_column} - money))
+    memo = tuple(
+        sorted(
+            {c for w in t.MEMO if (c := t.role_column(header, (w,))) is not None}
+            - {payee, date_column}
+            - money
+        )
+    )
     values = [row[c] for row in data for c in money if row[c].strip()]
     decimal, thousands = detect_separators(values, prefer_comma=delimiter == ";")
-    date_values = [cells[date_column] for _, cells, _ in chain(rows[first:], reader)
-                   if len(cells) == width]
+    date_values = [
+        cells[date_column] for _, cells, _ in chain(rows[first:], reader) if len(cells) == width
+    ]
     fmt, tied = detect_date_format(date_values, prefer_day_first=decimal == ",")
     if fmt is None:
         raise StatementFileError(f"line {rows[first][0]}: no date format fits the date column")
     notes = []
     if tied:
         why = "amounts use a decimal comma" if decimal == "," else "amounts use a decimal point"
-        notes.append(f"every date reads day-first and month-first alike: took {fmt.name} "
-                     f"because {why}; check the preview")
+        notes.append(
+            f"every date reads day-first and month-first alike: took {fmt.name} "
+            f"because {why}; check the preview"
+        )
     profile = CsvProfile(
-        encoding=encoding, delimiter=delimiter,
+        encoding=encoding,
+        delimiter=delimiter,
         header_line=rows[header_index][0] if header_index is not None else None,
-        date_column=date_column, date_format=fmt.name, decimal=decimal, thousands=thousands,
-        amount_column=amount, debit_column=debit, credit_column=credit, payee_column=payee,
-        memo_columns=memo, balance_column=balance,
+        date_column=date_column,
+        date_format=fmt.name,
+        decimal=decimal,
+        thousands=thousands,
+        amount_column=amount,
+        debit_column=debit,
+        credit_column=credit,
+        payee_column=payee,
+        memo_columns=memo,
+        balance_column=balance,
         currency_column=t.role_column(header, t.CURRENCY),
         status_column=t.role_column(header, t.STATUS),
         account_column=t.role_column(header, t.ACCOUNT, exact=True),
         columns=tuple(header) if header_index is not None else (),
     )
     return profile, notes
-

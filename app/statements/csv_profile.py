@@ -8,8 +8,14 @@ from typing import Any
 from app.statements.dates import DateFormat
 
 _MARKS = {".": "decimal point", ",": "decimal comma"}
-_GROUPS = {"": "no thousands separator", ",": "',' thousands", ".": "'.' thousands",
-           " ": "' ' thousands", "'": "\"'\" thousands", "\u00a0": "no-break-space thousands"}
+_GROUPS = {
+    "": "no thousands separator",
+    ",": "',' thousands",
+    ".": "'.' thousands",
+    " ": "' ' thousands",
+    "'": '"\'" thousands',
+    "\u00a0": "no-break-space thousands",
+}
 
 
 @dataclass(frozen=True)
@@ -89,17 +95,23 @@ class CsvProfile:
         if self.amount_column is not None:
             money = f"amount in {self.name(self.amount_column)}"
         else:
-            money = (f"money out in {self.name(self.debit_column)}, "
-                     f"money in in {self.name(self.credit_column)}")
+            money = (
+                f"money out in {self.name(self.debit_column)}, "
+                f"money in in {self.name(self.credit_column)}"
+            )
         parts = [
             f"CSV read as {self.encoding}, {self.delimiter!r}-delimited, {where}",
             f"date in {self.name(self.date_column)} as {self.date_format}",
             f"{money} with {_MARKS[self.decimal]} and "
             f"{_GROUPS.get(self.thousands, repr(self.thousands) + ' thousands')}",
         ]
-        optional = (("payee", self.payee_column), ("balance", self.balance_column),
-                    ("currency", self.currency_column), ("status", self.status_column),
-                    ("account", self.account_column))
+        optional = (
+            ("payee", self.payee_column),
+            ("balance", self.balance_column),
+            ("currency", self.currency_column),
+            ("status", self.status_column),
+            ("account", self.account_column),
+        )
         parts += [f"{label} in {self.name(col)}" for label, col in optional if col is not None]
         if self.memo_columns:
             parts.append("memo from " + ", ".join(self.name(c) for c in self.memo_columns))

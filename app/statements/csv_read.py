@@ -59,11 +59,9 @@ def _running(account: _Account) -> tuple[Balance, Balance] | None:
     known = [b for b in bal if b is not None]
     pairs = range(1, len(rows))
     if all(known[i] == known[i - 1] + rows[i].amount for i in pairs):
-        return (Balance(known[0] - rows[0].amount),
-                Balance(known[-1], rows[-1].booking_date))
+        return (Balance(known[0] - rows[0].amount), Balance(known[-1], rows[-1].booking_date))
     if all(known[i - 1] == known[i] + rows[i - 1].amount for i in pairs):
-        return (Balance(known[-1] - rows[-1].amount),
-                Balance(known[0], rows[0].booking_date))
+        return (Balance(known[-1] - rows[-1].amount), Balance(known[0], rows[0].booking_date))
     return None
 
 
@@ -75,8 +73,11 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
     stated: dict[str, Decimal] = {}
     skipped = 0
     names: dict[str, str] = {}  # one string per payee: a big file repeats them
-    needed = max(c for c in (p.date_column, p.amount_column, p.debit_column, p.credit_column)
-                 if c is not None)
+    needed = max(
+        c
+        for c in (p.date_column, p.amount_column, p.debit_column, p.credit_column)
+        if c is not None
+    )
     for line, cells, raw in t.read_rows(text, p.delimiter):
         if p.header_line is not None and line <= p.header_line:
             if (found := _stated_balance(cells, p)) is not None:
@@ -92,8 +93,13 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
         hint = _text(cells, p.account_column)
         account = accounts.get(hint) or accounts.setdefault(hint, _Account())
         if len(cells) <= needed:
-            account.errors.append(RowError(line, f"line {line}: only {len(cells)} fields, the "
-                                           f"table has {needed + 1} or more (cut off?)"))
+            account.errors.append(
+                RowError(
+                    line,
+                    f"line {line}: only {len(cells)} fields, the "
+                    f"table has {needed + 1} or more (cut off?)",
+                )
+            )
             continue
         try:
             booked = parse_date(date_cell, fmt)
@@ -108,23 +114,35 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
         memo = " ".join([m for c in p.memo_columns if (m := _text(cells, c))])
         status = _text(cells, p.status_column)
         payee = _text(cells, p.payee_column)
-        account.rows.append(StatementRow(
-            line=line, booking_date=booked, amount=amount, payee=names.setdefault(payee, payee),
-            memo=memo, raw=raw, pending=bool(status) and bool(t.PENDING.search(status))))
+        account.rows.append(
+            StatementRow(
+                line=line,
+                booking_date=booked,
+                amount=amount,
+                payee=names.setdefault(payee, payee),
+                memo=memo,
+                raw=raw,
+                pending=bool(status) and bool(t.PENDING.search(status)),
+            )
+        )
         balance = _text(cells, p.balance_column)
         try:
             account.balances.append(read(balance) if balance else None)
         except AmountError:
             account.balances.append(None)
     if not accounts:
-        raise StatementFileError("not a statement: no row has a date in "
-                                 f"{p.name(p.date_column)} ({p.date_format})")
-    return [_statement(p, hint, account, stated if len(accounts) == 1 else {}, skipped)
-            for hint, account in accounts.items()]
+        raise StatementFileError(
+            f"not a statement: no row has a date in {p.name(p.date_column)} ({p.date_format})"
+        )
+    return [
+        _statement(p, hint, account, stated if len(accounts) == 1 else {}, skipped)
+        for hint, account in accounts.items()
+    ]
 
 
-def _statement(p: CsvProfile, hint: str, account: _Account, stated: dict[str, Decimal],
-               skipped: int) -> Statement:
+def _statement(
+    p: CsvProfile, hint: str, account: _Account, stated: dict[str, Decimal], skipped: int
+) -> Statement:
     notes = [p.describe()]
     if skipped:
         notes.append(f"{skipped} line(s) outside the table skipped (titles, notes, footers)")
@@ -132,13 +150,16 @@ def _statement(p: CsvProfile, hint: str, account: _Account, stated: dict[str, De
     errors = list(account.errors)
     rows = account.rows
     if len(account.currencies) > 1:
-        notes.append(f"the file mixes currencies {', '.join(sorted(account.currencies))}: rows "
-                     f"not in {currency} are errors")
-        errors += [RowError(row.line, f"line {row.line}: amount in {ccy}, the statement is in "
-                            f"{currency}") for row, ccy in zip(rows, account.row_currency,
-                                                               strict=True) if ccy != currency]
-        rows = [row for row, ccy in zip(rows, account.row_currency, strict=True)
-                if ccy == currency]
+        notes.append(
+            f"the file mixes currencies {', '.join(sorted(account.currencies))}: rows "
+            f"not in {currency} are errors"
+        )
+        errors += [
+            RowError(row.line, f"line {row.line}: amount in {ccy}, the statement is in {currency}")
+            for row, ccy in zip(rows, account.row_currency, strict=True)
+            if ccy != currency
+        ]
+        rows = [row for row, ccy in zip(rows, account.row_currency, strict=True) if ccy == currency]
     opening = Balance(stated["opening"]) if "opening" in stated else None
     closing = Balance(stated["closing"]) if "closing" in stated else None
     if opening is None and closing is None and p.balance_column is not None:
@@ -148,6 +169,13 @@ def _statement(p: CsvProfile, hint: str, account: _Account, stated: dict[str, De
             notes.append("opening and closing balances from the running balance column")
         else:
             notes.append("the running balance column does not add up: no balances taken")
-    return Statement(format="csv", rows=tuple(rows), errors=tuple(sorted(
-        errors, key=lambda e: e.line)), currency=currency, account_hint=hint or None,
-        opening=opening, closing=closing, notes=tuple(notes))
+    return Statement(
+        format="csv",
+        rows=tuple(rows),
+        errors=tuple(sorted(errors, key=lambda e: e.line)),
+        currency=currency,
+        account_hint=hint or None,
+        opening=opening,
+        closing=closing,
+        notes=tuple(notes),
+    )

@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 
 FORMATS = ("csv", "ofx", "camt053", "mt940", "qif")
-ALIASES = {"qfx": "ofx", "camt": "camt053", "camt.053": "camt053", "sta": "mt940",
-           "mt940": "mt940", "940": "mt940"}
+ALIASES = {
+    "qfx": "ofx",
+    "camt": "camt053",
+    "camt.053": "camt053",
+    "sta": "mt940",
+    "mt940": "mt940",
+    "940": "mt940",
+}
 
 _MT940 = re.compile(rb"^:20:", re.M)
 _MT940_BODY = re.compile(rb"^:(?:60[FM]|61|62[FM]):", re.M)
@@ -51,4 +57,4 @@ def _skip_comments(head: bytes) -> bytes:
     index = 0
     while index < len(lines) and (not lines[index].strip() or lines[index].startswith(b"#")):
         index += 1
-    return b"".join(lines[index:index + 1])
+    return b"".join(lines[index : index + 1])

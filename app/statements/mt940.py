@@ -22,8 +22,10 @@ from domain.model.statements import Balance, RowError, Statement, StatementRow
 
 _TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
 _BLOCKS = re.compile(r"\{[1-35]:[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\{4:|-\}|[\x01\x03]")
-_LINE61 = re.compile(r"^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d[\d,]*)([A-Z])([A-Z0-9]{3})"
-                     r"(.*)$")
+_LINE61 = re.compile(
+    r"^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d[\d,]*)([A-Z])([A-Z0-9]{3})"
+    r"(.*)$"
+)
 _BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d[\d,]*)$")
 _SIGNS = {"C": 1, "D": -1, "RC": -1, "RD": 1, "EC": 1, "ED": -1}
 _SUBFIELD = re.compile(r"\?(\d{2})")
@@ -92,8 +94,12 @@ def _info(lines: list[str]) -> tuple[str, str]:
 def _row(stmt: _Stmt, row: _Row) -> StatementRow | None:
     match = _LINE61.match(row.text.strip())
     if not match:
-        stmt.errors.append(RowError(row.line, f"line {row.line}: {row.text.strip()!r} is not an "
-                                    "MT940 transaction (:61:)"))
+        stmt.errors.append(
+            RowError(
+                row.line,
+                f"line {row.line}: {row.text.strip()!r} is not an MT940 transaction (:61:)",
+            )
+        )
         return None
     value_day, entry_day, mark, _, amount_text, _, _, rest = match.groups()
     try:
@@ -115,20 +121,41 @@ def _row(stmt: _Stmt, row: _Row) -> StatementRow | None:
         memo = f"{row.supplementary.strip()}: {memo}".rstrip(": ")
     if mark in ("RC", "RD"):
         memo = f"reversal: {memo}".rstrip(": ")
-    raw = "\n".join([":61:" + row.text, *([row.supplementary] if row.supplementary else []),
-                     *([":86:" + "\n".join(row.info)] if row.info else [])])
-    return StatementRow(line=row.line, booking_date=booked, amount=amount, payee=payee,
-                        memo=memo, bank_id=bank_ref or None, raw=raw)
+    raw = "\n".join(
+        [
+            ":61:" + row.text,
+            *([row.supplementary] if row.supplementary else []),
+            *([":86:" + "\n".join(row.info)] if row.info else []),
+        ]
+    )
+    return StatementRow(
+        line=row.line,
+        booking_date=booked,
+        amount=amount,
+        payee=payee,
+        memo=memo,
+        bank_id=bank_ref or None,
+        raw=raw,
+    )
 
 
 def _finish(stmt: _Stmt) -> Statement:
     if stmt.closing is None:
-        raise StatementFileError(f"line {stmt.line}: statement {stmt.reference!r} ends without its "
-                                 "closing balance (:62F:): the file is cut off")
+        raise StatementFileError(
+            f"line {stmt.line}: statement {stmt.reference!r} ends without its "
+            "closing balance (:62F:): the file is cut off"
+        )
     rows = [r for r in (_row(stmt, row) for row in stmt.rows) if r is not None]
-    return Statement(format="mt940", rows=tuple(rows), errors=tuple(stmt.errors),
-                     currency=stmt.currency, account_hint=stmt.account, opening=stmt.opening,
-                     closing=stmt.closing, notes=(f"MT940 statement {stmt.reference!r}",))
+    return Statement(
+        format="mt940",
+        rows=tuple(rows),
+        errors=tuple(stmt.errors),
+        currency=stmt.currency,
+        account_hint=stmt.account,
+        opening=stmt.opening,
+        closing=stmt.closing,
+        notes=(f"MT940 statement {stmt.reference!r}",),
+    )
 
 
 def parse_mt940(data: bytes) -> list[Statement]:

@@ -80,11 +80,14 @@ class _Scanner:
         if self.current is not None or not closed_ofx:
             end = self.line_at(len(self.text.rstrip()))
             inside = f", inside the statement from line {self.current.line}" if self.current else ""
-            raise StatementFileError(f"line {end}: the OFX file ends without </OFX>{inside}: "
-                                     "it is cut off")
+            raise StatementFileError(
+                f"line {end}: the OFX file ends without </OFX>{inside}: it is cut off"
+            )
         if not self.statements:
-            raise StatementFileError("not a statement: the OFX file holds no bank or credit-card "
-                                     "statement (STMTRS/CCSTMTRS)")
+            raise StatementFileError(
+                "not a statement: the OFX file holds no bank or credit-card "
+                "statement (STMTRS/CCSTMTRS)"
+            )
         return self.statements
 
     def open(self, name: str, value: str, offset: int) -> None:
@@ -130,7 +133,7 @@ class _Scanner:
         ordinal, start, _ = self.row_start
         line = self.line_at(start)
         where = f"transaction {ordinal} (line {line})"
-        raw = self.text[start:offset + end_tag].strip()
+        raw = self.text[start : offset + end_tag].strip()
         try:
             if "TRNAMT" not in row:
                 raise ValueError("no TRNAMT")
@@ -142,9 +145,18 @@ class _Scanner:
         memo = row.get("MEMO", "")
         if "CHECKNUM" in row:
             memo = f"{memo} (check {row['CHECKNUM']})".strip()
-        current.rows.append(StatementRow(
-            line=ordinal, booking_date=booked, amount=amount, payee=row.get("NAME", ""),
-            memo=memo, bank_id=row.get("FITID"), raw=raw, pending="_pending" in row))
+        current.rows.append(
+            StatementRow(
+                line=ordinal,
+                booking_date=booked,
+                amount=amount,
+                payee=row.get("NAME", ""),
+                memo=memo,
+                bank_id=row.get("FITID"),
+                raw=raw,
+                pending="_pending" in row,
+            )
+        )
 
     def finish_statement(self) -> None:
         current = self.current
@@ -160,12 +172,22 @@ class _Scanner:
                 notes.append(f"the ledger balance is unreadable: {error}")
         self.ledger = {}
         repeated = Counter(r.bank_id for r in current.rows if r.bank_id)
-        notes += [f"FITID {fitid} appears {n} times in this statement"
-                  for fitid, n in repeated.items() if n > 1]
-        self.statements.append(Statement(
-            format="ofx", rows=tuple(current.rows), errors=tuple(current.errors),
-            currency=current.currency, account_hint=current.account, closing=current.closing,
-            notes=tuple(notes)))
+        notes += [
+            f"FITID {fitid} appears {n} times in this statement"
+            for fitid, n in repeated.items()
+            if n > 1
+        ]
+        self.statements.append(
+            Statement(
+                format="ofx",
+                rows=tuple(current.rows),
+                errors=tuple(current.errors),
+                currency=current.currency,
+                account_hint=current.account,
+                closing=current.closing,
+                notes=tuple(notes),
+            )
+        )
 
 
 def parse_ofx(data: bytes) -> list[Statement]:

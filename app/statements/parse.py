@@ -23,10 +23,23 @@ def _parse_csv(data: bytes, profile: CsvProfile | None) -> list[Statement]:
     notes: list[str] = []
     if profile is None:
         profile, notes = detect_profile(text, encoding)
+    elif profile.encoding in ("utf-8", "utf-8-sig") and text.startswith("\ufeff"):
+        text = text[1:]
     statements = read_csv(text, profile)
     if not notes:
         return statements
     return [replace(s, notes=s.notes + tuple(notes)) for s in statements]
+
+
+def detect_csv_profile(data: bytes) -> tuple[CsvProfile, tuple[str, ...]]:
+    """The mapping ``parse_statements`` would detect for this CSV, and its notes on guesses
+    (to show, let the user change, and save as the account's import profile)."""
+    if not data.strip():
+        raise StatementFileError("the file is empty")
+    if has_binary(data):
+        raise StatementFileError("not a statement: the file holds binary data, not text")
+    profile, notes = detect_profile(*decode(data))
+    return profile, tuple(notes)
 
 
 def _parsers() -> dict[str, Callable[[bytes], list[Statement]]]:
@@ -38,8 +51,13 @@ def _parsers() -> dict[str, Callable[[bytes], list[Statement]]]:
     return {"ofx": parse_ofx, "camt053": parse_camt053, "mt940": parse_mt940, "qif": parse_qif}
 
 
-def parse_statements(data: bytes, *, file_name: str = "", format: str | None = None,
-                     profile: CsvProfile | None = None) -> list[Statement]:
+def parse_statements(
+    data: bytes,
+    *,
+    file_name: str = "",
+    format: str | None = None,
+    profile: CsvProfile | None = None,
+) -> list[Statement]:
     """Every statement in ``data`` (one per account or statement the file holds).
 
     ``format`` forces a format (else it is detected from the content); ``profile`` forces a
@@ -48,8 +66,9 @@ def parse_statements(data: bytes, *, file_name: str = "", format: str | None = N
     in each statement's ``errors``.
     """
     if len(data) > MAX_BYTES:
-        raise StatementFileError(f"the file has {len(data)} bytes, more than a statement can "
-                                 f"({MAX_BYTES})")
+        raise StatementFileError(
+            f"the file has {len(data)} bytes, more than a statement can ({MAX_BYTES})"
+        )
     if not data.strip():
         raise StatementFileError("the file is empty")
     if has_binary(data):
@@ -63,8 +82,9 @@ def parse_statements(data: bytes, *, file_name: str = "", format: str | None = N
     if chosen is None:
         found = detect_format(data, file_name)
         if found == "xml":
-            raise StatementFileError("not a statement: an XML file that is neither OFX nor "
-                                     "CAMT.053")
+            raise StatementFileError(
+                "not a statement: an XML file that is neither OFX nor CAMT.053"
+            )
         chosen = found or "csv"
     statements = _parse_csv(data, profile) if chosen == "csv" else _parsers()[chosen](data)
     return [_check_balances(s) for s in statements]
@@ -81,6 +101,8 @@ def _check_balances(statement: Statement) -> Statement:
     if booked == moved:
         note = "closing - opening equals the rows read; rows with errors would change that"
     else:
-        note = (f"the statement does not add up: closing - opening = {moved}, its booked rows "
-                f"sum to {booked} (difference {moved - booked})")
+        note = (
+            f"the statement does not add up: closing - opening = {moved}, its booked rows "
+            f"sum to {booked} (difference {moved - booked})"
+        )
     return replace(statement, notes=(*statement.notes, note))

@@ -20,8 +20,13 @@ from app.statements.text import decode
 from domain.model.statements import Balance, RowError, Statement, StatementRow
 
 _MONEY = {"bank", "ccard", "cash", "oth a", "oth l"}
-_KINDS = {"bank": "bank", "ccard": "credit-card", "cash": "cash", "oth a": "asset",
-          "oth l": "liability"}
+_KINDS = {
+    "bank": "bank",
+    "ccard": "credit-card",
+    "cash": "cash",
+    "oth a": "asset",
+    "oth l": "liability",
+}
 _TYPE = re.compile(r"^!Type:\s*(.+)$", re.I)
 
 
@@ -94,8 +99,9 @@ def _records(text: str) -> tuple[list[_Account], int]:
             skipped += 1
         record = None
     if record is not None and record.fields:
-        raise StatementFileError(f"line {record.line}: the file ends inside a record (no "
-                                 "closing ^): it is cut off")
+        raise StatementFileError(
+            f"line {record.line}: the file ends inside a record (no closing ^): it is cut off"
+        )
     return [a for a in accounts if a.records or a.name is not None], skipped
 
 
@@ -124,8 +130,14 @@ def _row(record: _Record, fmt: DateFormat, marks: tuple[str, str]) -> StatementR
     splits = _splits(record)
     if splits:
         memo = f"{memo} [split: {splits}]".strip()
-    return StatementRow(line=record.line, booking_date=booked, amount=amount,
-                        payee=record.get("P").strip(), memo=memo, raw="\n".join(record.raw))
+    return StatementRow(
+        line=record.line,
+        booking_date=booked,
+        amount=amount,
+        payee=record.get("P").strip(),
+        memo=memo,
+        raw="\n".join(record.raw),
+    )
 
 
 def parse_qif(data: bytes) -> list[Statement]:
@@ -136,14 +148,16 @@ def parse_qif(data: bytes) -> list[Statement]:
     accounts, skipped = _records(text)
     records = [r for a in accounts for r in a.records]
     if not records and not any(a.balance for a in accounts):
-        raise StatementFileError("not a statement: the QIF file has no bank, card or cash "
-                                 "transactions")
+        raise StatementFileError(
+            "not a statement: the QIF file has no bank, card or cash transactions"
+        )
     dates = [_qif_date(r.get("D")) for r in records if r.get("D")]
     fmt, tied = detect_date_format(dates)
     fmt = fmt or DateFormat("MDY", "/", 4)
     marks = detect_separators(r.get("T") or r.get("U") for r in records)
-    notes = [f"QIF dates read as {fmt.name}" + (" (no day over 12: month-first assumed)"
-                                                  if tied else "")]
+    notes = [
+        f"QIF dates read as {fmt.name}" + (" (no day over 12: month-first assumed)" if tied else "")
+    ]
     if skipped:
         notes.append(f"{skipped} non-transaction record(s) skipped (investments, lists)")
     statements = []
@@ -161,7 +175,14 @@ def parse_qif(data: bytes) -> list[Statement]:
             except AmountError as error:
                 notes.append(f"account {account.name!r}: balance {error}")
         kind = _KINDS.get(account.kind or "bank", account.kind)
-        statements.append(Statement(
-            format="qif", rows=tuple(rows), errors=tuple(errors), account_hint=account.name,
-            closing=closing, notes=(f"QIF {kind} account", *notes)))
+        statements.append(
+            Statement(
+                format="qif",
+                rows=tuple(rows),
+                errors=tuple(errors),
+                account_hint=account.name,
+                closing=closing,
+                notes=(f"QIF {kind} account", *notes),
+            )
+        )
     return statements

@@ -31,8 +31,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-PAYEES = ("Stadtwerke München", "REWE Markt", "Arbeitgeber GmbH", "Vermieter Müller",
-          "Tankstelle Süd", "Café Zoé", "Amazon EU S.a.r.l.", "Deutsche Bahn")
+PAYEES = (
+    "Stadtwerke München",
+    "REWE Markt",
+    "Arbeitgeber GmbH",
+    "Vermieter Müller",
+    "Tankstelle Süd",
+    "Café Zoé",
+    "Amazon EU S.a.r.l.",
+    "Deutsche Bahn",
+)
 
 
 def generate(rows: int, seed: int = 13) -> bytes:
@@ -40,15 +48,21 @@ def generate(rows: int, seed: int = 13) -> bytes:
     rng = random.Random(seed)
     balance = Decimal("2500.00")
     day = date(2020, 1, 1)
-    lines = ["Umsatzanzeige Girokonto", "Konto;DE02120300000000202051", "",
-             "Buchungstag;Empfänger;Verwendungszweck;Betrag;Saldo;Währung"]
+    lines = [
+        "Umsatzanzeige Girokonto",
+        "Konto;DE02120300000000202051",
+        "",
+        "Buchungstag;Empfänger;Verwendungszweck;Betrag;Saldo;Währung",
+    ]
     for index in range(rows):
         day += timedelta(days=rng.random() < 0.1)
         cents = rng.randint(-250_000, 150_000)
         amount = Decimal(cents) / 100
         balance += amount
-        lines.append(f'{day:%d.%m.%Y};"{rng.choice(PAYEES)}";"Ref {index} Rechnung {seed}";'
-                     f"{_german(amount)};{_german(balance)};EUR")
+        lines.append(
+            f'{day:%d.%m.%Y};"{rng.choice(PAYEES)}";"Ref {index} Rechnung {seed}";'
+            f"{_german(amount)};{_german(balance)};EUR"
+        )
     lines.append(f"Neuer Saldo;;;{_german(balance)};;EUR")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -74,9 +88,13 @@ def measure(mode: str, path: Path) -> dict[str, float | int]:
     seconds = time.perf_counter() - start
     rows = len(statement.rows)
     assert not statement.errors and statement.closing is not None
-    return {"rows": rows, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "rss_before_mb": round(before, 1)}
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rows / seconds),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "rss_before_mb": round(before, 1),
+    }
 
 
 def main() -> None:
@@ -88,21 +106,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "statement.csv"
         path.write_bytes(generate(rows))
-        report: dict[str, object] = {"rows": rows, "bytes": path.stat().st_size,
-                                     "cores": os.cpu_count(), "runs": repeats}
+        report: dict[str, object] = {
+            "rows": rows,
+            "bytes": path.stat().st_size,
+            "cores": os.cpu_count(),
+            "runs": repeats,
+        }
         for mode in ("detect", "profile"):
             runs = []
             for _ in range(repeats):
-                done = subprocess.run([sys.executable, __file__, "--measure", mode, str(path)],
-                                      capture_output=True, text=True, check=True)
+                done = subprocess.run(
+                    [sys.executable, __file__, "--measure", mode, str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 runs.append(json.loads(done.stdout))
             speeds = [r["rows_per_s"] for r in runs]
             rss = [r["peak_rss_mb"] for r in runs]
-            report[mode] = {"rows_per_s": statistics.median(speeds),
-                            "rows_per_s_spread": [min(speeds), max(speeds)],
-                            "seconds": statistics.median(r["seconds"] for r in runs),
-                            "peak_rss_mb": max(rss),
-                            "rss_before_parse_mb": max(r["rss_before_mb"] for r in runs)}
+            report[mode] = {
+                "rows_per_s": statistics.median(speeds),
+                "rows_per_s_spread": [min(speeds), max(speeds)],
+                "seconds": statistics.median(r["seconds"] for r in runs),
+                "peak_rss_mb": max(rss),
+                "rss_before_parse_mb": max(r["rss_before_mb"] for r in runs),
+            }
     print(json.dumps(report, indent=1))
 
 

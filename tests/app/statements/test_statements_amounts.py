@@ -13,8 +13,16 @@ from hypothesis import strategies as st
 from app.statements import parse_statements
 from app.statements.amounts import AmountError, parse_amount
 
-STYLES = [(".", ""), (".", ","), (".", " "), (".", "'"), (",", ""), (",", "."), (",", " "),
-          (",", "\u00a0")]
+STYLES = [
+    (".", ""),
+    (".", ","),
+    (".", " "),
+    (".", "'"),
+    (",", ""),
+    (",", "."),
+    (",", " "),
+    (",", "\u00a0"),
+]
 NEGATIVES = ["-{}", "{}-", "({})"]
 
 
@@ -26,7 +34,7 @@ def write(value: Decimal, decimal: str, thousands: str, negative: str) -> str:
     return negative.format(text) if value < 0 else text
 
 
-amounts = st.integers(min_value=-10**12, max_value=10**12).map(lambda c: Decimal(c) / 100)
+amounts = st.integers(min_value=-(10**12), max_value=10**12).map(lambda c: Decimal(c) / 100)
 
 
 @given(amounts, st.sampled_from(STYLES), st.sampled_from(NEGATIVES))
@@ -37,8 +45,11 @@ def test_an_amount_reads_back_exactly_in_its_notation(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(amounts, min_size=1, max_size=30), st.sampled_from(STYLES),
-       st.sampled_from([",", ";", "\t"]))
+@given(
+    st.lists(amounts, min_size=1, max_size=30),
+    st.sampled_from(STYLES),
+    st.sampled_from([",", ";", "\t"]),
+)
 def test_a_csv_column_of_amounts_is_detected_and_read_back_exactly(
     values: list[Decimal], style: tuple[str, str], delimiter: str
 ) -> None:
@@ -46,8 +57,9 @@ def test_a_csv_column_of_amounts_is_detected_and_read_back_exactly(
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(["Date", "Payee", "Amount"])
     for day, value in enumerate(values):
-        writer.writerow([f"2024-01-{day % 28 + 1:02d}", f"payee {day}",
-                         write(value, *style, "-{}")])
+        writer.writerow(
+            [f"2024-01-{day % 28 + 1:02d}", f"payee {day}", write(value, *style, "-{}")]
+        )
     [statement] = parse_statements(out.getvalue().encode("utf-8"))
     assert [row.amount for row in statement.rows] == values
     assert not statement.errors

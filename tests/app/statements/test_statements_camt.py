@@ -21,8 +21,11 @@ def test_entries_are_signed_by_their_indicator_and_bad_ones_are_errors() -> None
     data = _read("camt053_v08_pending_reversal.xml")
     assert detect_format(data) == "camt053"
     [got] = parse_statements(data)
-    assert (got.format, got.currency, got.account_hint) == ("camt053", "CHF",
-                                                            "CH9300762011623852957")
+    assert (got.format, got.currency, got.account_hint) == (
+        "camt053",
+        "CHF",
+        "CH9300762011623852957",
+    )
     assert [(r.line, r.amount, r.bank_id, r.pending) for r in got.rows] == [
         (1, Decimal("1200.00"), "BANK-0001", False),
         (2, Decimal("-129.50"), "E2", False),
@@ -42,8 +45,9 @@ def test_entries_are_signed_by_their_indicator_and_bad_ones_are_errors() -> None
 
 
 def test_a_cut_off_camt_file_names_the_line() -> None:
-    with pytest.raises(StatementFileError,
-                       match=r"^line 22: the XML is broken or cut off \(no element found\)$"):
+    with pytest.raises(
+        StatementFileError, match=r"^line 22: the XML is broken or cut off \(no element found\)$"
+    ):
         parse_statements(_read("camt053_truncated.xml"))
 
 
@@ -53,5 +57,6 @@ def test_other_xml_is_not_a_statement() -> None:
     with pytest.raises(StatementFileError, match=r"^not a statement: the XML holds no"):
         parse_statements(_read("camt054_not_a_statement.xml"), format="camt053")
     with pytest.raises(StatementFileError, match="DOCTYPE"):
-        parse_statements(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Document/>',
-                         format="camt")
+        parse_statements(
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Document/>', format="camt"
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.statements import CsvProfile, StatementFileError, parse_statements
+from app.statements import CsvProfile, StatementFileError, detect_csv_profile, parse_statements
 from domain.model.statements import Statement
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "statements"
@@ -27,8 +27,12 @@ def _profile_of(statement: Statement) -> str:
 
 def test_a_bom_semicolon_file_with_a_header_block_and_balance_footer() -> None:
     got = _one("csv_bom_semicolon.csv")
-    assert [r.amount for r in got.rows] == [Decimal("-84.20"), Decimal("3210.55"),
-                                            Decimal("-1150.00"), Decimal("-3.9")]
+    assert [r.amount for r in got.rows] == [
+        Decimal("-84.20"),
+        Decimal("3210.55"),
+        Decimal("-1150.00"),
+        Decimal("-3.9"),
+    ]
     assert [r.line for r in got.rows] == [5, 6, 7, 8]
     assert got.rows[0].booking_date == date(2024, 3, 1)
     assert got.rows[3].payee == "Bäckerei" and got.rows[3].memo == "Brötchen"
@@ -46,6 +50,7 @@ def test_latin1_text_bad_dates_and_amounts_are_row_errors_naming_the_line() -> N
     assert [(e.line, e.message) for e in got.errors] == [
         (3, "line 3: '31.02.2024' is no valid date (DD.MM.YYYY)"),
         (4, "line 4: '1.2.3' is not an amount (digit groups are not in threes)"),
+        (7, "line 7: '31.02.' is not a date DD.MM.YYYY"),
     ]
     assert [r.pending for r in got.rows] == [False, False, True]
     assert "cp1252" in _profile_of(got)
@@ -53,8 +58,12 @@ def test_latin1_text_bad_dates_and_amounts_are_row_errors_naming_the_line() -> N
 
 def test_amounts_in_parentheses_are_negative_and_the_running_balance_gives_balances() -> None:
     got = _one("csv_parentheses.csv")
-    assert [r.amount for r in got.rows] == [Decimal("-4.50"), Decimal("1250.00"),
-                                            Decimal("-1200.00"), Decimal("0.12")]
+    assert [r.amount for r in got.rows] == [
+        Decimal("-4.50"),
+        Decimal("1250.00"),
+        Decimal("-1200.00"),
+        Decimal("0.12"),
+    ]
     assert got.opening is not None and got.opening.amount == Decimal("1000.00")
     assert got.closing is not None and got.closing.amount == Decimal("1045.62")
     assert got.closing.on == date(2024, 1, 31)
@@ -62,8 +71,7 @@ def test_amounts_in_parentheses_are_negative_and_the_running_balance_gives_balan
 
 def test_separate_paid_out_and_paid_in_columns_tab_delimited() -> None:
     got = _one("csv_debit_credit_tabs.csv")
-    assert [r.amount for r in got.rows] == [Decimal("-23.10"), Decimal("5.00"),
-                                            Decimal("-40.00")]
+    assert [r.amount for r in got.rows] == [Decimal("-23.10"), Decimal("5.00"), Decimal("-40.00")]
     assert "money out in 'Paid out', money in in 'Paid in'" in _profile_of(got)
     assert any("1 line(s) outside the table skipped" in note for note in got.notes)
 
@@ -95,22 +103,29 @@ def test_ambiguous_dates_follow_the_decimal_mark_and_a_profile_overrides_them() 
     detected = _one("csv_ambiguous_dates.csv")
     assert detected.rows[0].booking_date == date(2024, 1, 2)
     assert any("day-first and month-first alike" in note for note in detected.notes)
-    day_first = CsvProfile(encoding="utf-8", delimiter=",", header_line=1, date_column=0,
-                           date_format="DD/MM/YYYY", amount_column=2, payee_column=1,
-                           columns=("Date", "Payee", "Amount"))
+    day_first = CsvProfile(
+        encoding="utf-8",
+        delimiter=",",
+        header_line=1,
+        date_column=0,
+        date_format="DD/MM/YYYY",
+        amount_column=2,
+        payee_column=1,
+        columns=("Date", "Payee", "Amount"),
+    )
     got = _one("csv_ambiguous_dates.csv", profile=day_first)
-    assert [r.booking_date for r in got.rows] == [date(2024, 2, 1), date(2024, 4, 3),
-                                                  date(2024, 6, 5)]
+    assert [r.booking_date for r in got.rows] == [
+        date(2024, 2, 1),
+        date(2024, 4, 3),
+        date(2024, 6, 5),
+    ]
     assert got.notes == (day_first.describe(),)
 
 
 def test_a_profile_survives_json_and_reads_the_file_as_detection_did() -> None:
     detected = _one("csv_bom_semicolon.csv")
-    from app.statements.csv_detect import detect_profile
-    from app.statements.text import decode
-
-    text, encoding = decode((DATA / "csv_bom_semicolon.csv").read_bytes())
-    profile, _ = detect_profile(text, encoding)
+    profile, guesses = detect_csv_profile((DATA / "csv_bom_semicolon.csv").read_bytes())
+    assert guesses == () and profile.describe() == detected.notes[0]
     saved = json.loads(json.dumps(profile.to_json()))
     assert CsvProfile.from_json(saved) == profile
     assert _one("csv_bom_semicolon.csv", CsvProfile.from_json(saved)) == detected
@@ -120,13 +135,16 @@ def test_a_profile_survives_json_and_reads_the_file_as_detection_did() -> None:
         CsvProfile.from_json({**saved, "date_format": "someday"})
 
 
-@pytest.mark.parametrize(("format", "message"), [
-    ("ofx", r"^not a statement: no <OFX> element"),
-    ("qif", r"^not a statement: no QIF !Type or !Account header"),
-    ("mt940", r"^not a statement: no MT940 :20: line"),
-    ("camt053", r"^line 1: the XML is broken or cut off"),
-    ("pdf", r"^unknown statement format 'pdf'"),
-])
+@pytest.mark.parametrize(
+    ("format", "message"),
+    [
+        ("ofx", r"^not a statement: no <OFX> element"),
+        ("qif", r"^not a statement: no QIF !Type or !Account header"),
+        ("mt940", r"^not a statement: no MT940 :20: line"),
+        ("camt053", r"^line 1: the XML is broken or cut off"),
+        ("pdf", r"^unknown statement format 'pdf'"),
+    ],
+)
 def test_a_csv_read_as_another_format_is_refused_in_that_formats_words(
     format: str, message: str
 ) -> None:

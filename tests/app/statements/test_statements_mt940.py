@@ -39,16 +39,19 @@ def test_rc_is_negative_rd_positive_and_bad_lines_are_errors() -> None:
 
 
 def test_a_statement_without_its_closing_balance_is_a_cut_off_file() -> None:
-    with pytest.raises(StatementFileError,
-                       match=r"^line 2: statement 'STMT240301' ends without its closing balance"):
+    with pytest.raises(
+        StatementFileError,
+        match=r"^line 2: statement 'STMT240301' ends without its closing balance",
+    ):
         parse_statements((DATA / "mt940_truncated.sta").read_bytes())
 
 
 def test_a_statement_that_does_not_add_up_is_reported_not_fixed() -> None:
-    text = (":20:X\n:25:1\n:60F:C240101EUR10,00\n:61:240102D1,00NTRFNONREF\n"
-            ":62F:C240102EUR8,00\n-\n")
+    text = ":20:X\n:25:1\n:60F:C240101EUR10,00\n:61:240102D1,00NTRFNONREF\n:62F:C240102EUR8,00\n-\n"
     [got] = parse_statements(text.encode(), format="mt940")
     assert [r.amount for r in got.rows] == [Decimal("-1.00")]
     assert got.closing is not None and got.closing.amount == Decimal("8.00")
-    assert got.notes[-1] == ("the statement does not add up: closing - opening = -2.00, its "
-                             "booked rows sum to -1.00 (difference -1.00)")
+    assert got.notes[-1] == (
+        "the statement does not add up: closing - opening = -2.00, its "
+        "booked rows sum to -1.00 (difference -1.00)"
+    )

@@ -22,7 +22,10 @@ def test_sgml_keeps_both_rows_of_a_repeated_fitid_and_says_so() -> None:
     assert got.format == "ofx" and got.currency == "EUR"
     assert got.account_hint == "DE44500105175407324931"
     assert [(r.bank_id, r.amount) for r in got.rows] == [
-        ("A-1", Decimal("-12.50")), ("A-1", Decimal("-12.50")), ("A-3", Decimal("1500.00"))]
+        ("A-1", Decimal("-12.50")),
+        ("A-1", Decimal("-12.50")),
+        ("A-3", Decimal("1500.00")),
+    ]
     assert "FITID A-1 appears 2 times in this statement" in got.notes
     assert got.rows[0].payee == "Café Müller & Co"  # cp1252 and an SGML entity
     assert got.rows[0].booking_date == date(2024, 2, 5)
@@ -30,7 +33,8 @@ def test_sgml_keeps_both_rows_of_a_repeated_fitid_and_says_so() -> None:
     assert (got.closing.amount, got.closing.on) == (Decimal("1975.00"), date(2024, 2, 29))
     assert got.opening is None
     assert [(e.line, e.message) for e in got.errors] == [
-        (3, "transaction 3 (line 38): '20240231' is no valid date")]
+        (3, "transaction 3 (line 38): '20240231' is no valid date")
+    ]
 
 
 def test_xml_credit_card_with_a_pending_row() -> None:
@@ -38,7 +42,10 @@ def test_xml_credit_card_with_a_pending_row() -> None:
     assert detect_format(data) == "ofx"
     [got] = parse_statements(data, file_name="x.qfx")
     assert [(r.amount, r.pending) for r in got.rows] == [
-        (Decimal("-45.10"), False), (Decimal("200.00"), False), (Decimal("-9.99"), True)]
+        (Decimal("-45.10"), False),
+        (Decimal("200.00"), False),
+        (Decimal("-9.99"), True),
+    ]
     assert got.rows[0].payee == "Grocery <Main St>"
     assert got.rows[2].bank_id is None
     assert got.closing is not None and got.closing.amount == Decimal("-845.10")
@@ -46,9 +53,11 @@ def test_xml_credit_card_with_a_pending_row() -> None:
 
 
 def test_a_cut_off_ofx_file_is_refused_naming_where_it_ends() -> None:
-    with pytest.raises(StatementFileError,
-                       match=r"^line 48: the OFX file ends without </OFX>, inside the "
-                             r"statement from line 17: it is cut off$"):
+    with pytest.raises(
+        StatementFileError,
+        match=r"^line 48: the OFX file ends without </OFX>, inside the "
+        r"statement from line 17: it is cut off$",
+    ):
         parse_statements(_read("ofx_truncated.ofx"))
 
 

@@ -19,15 +19,22 @@ def test_each_account_is_a_statement_and_splits_stay_on_their_row() -> None:
     checking, visa, wallet = parse_statements(data)
     assert [s.account_hint for s in (checking, visa, wallet)] == ["Checking", "Visa", "Wallet"]
     assert [s.notes[0] for s in (checking, visa, wallet)] == [
-        "QIF bank account", "QIF credit-card account", "QIF cash account"]
-    assert [(r.line, r.amount) for r in checking.rows] == [(16, Decimal("-120.00")),
-                                                           (22, Decimal("1500.00"))]
+        "QIF bank account",
+        "QIF credit-card account",
+        "QIF cash account",
+    ]
+    assert [(r.line, r.amount) for r in checking.rows] == [
+        (16, Decimal("-120.00")),
+        (22, Decimal("1500.00")),
+    ]
     salary = checking.rows[1]
     assert salary.memo == "[split: Salary:Gross 1,800.00; Salary:Tax (Tax withheld) -300.00]"
     assert "$-300.00" in salary.raw
     assert salary.booking_date == date(2024, 1, 20)
     assert [e.message for e in checking.errors] == [
-        "line 31: '2/31/2024' is no valid date (MM/DD/YYYY)", "line 35: '1.2.3' is not an amount"]
+        "line 31: '2/31/2024' is no valid date (MM/DD/YYYY)",
+        "line 35: '1.2.3' is not an amount",
+    ]
     assert checking.closing is not None and checking.closing.amount == Decimal("1184.50")
     assert [r.amount for r in visa.rows] == [Decimal("-64.10")]
     assert [r.amount for r in wallet.rows] == [Decimal("-4.20")] and wallet.closing is None
@@ -36,7 +43,9 @@ def test_each_account_is_a_statement_and_splits_stay_on_their_row() -> None:
 def test_day_first_dates_and_decimal_commas_are_detected() -> None:
     [got] = parse_statements((DATA / "qif_day_first_comma.qif").read_bytes())
     assert [(r.booking_date, r.amount) for r in got.rows] == [
-        (date(2024, 1, 31), Decimal("-1234.56")), (date(2024, 2, 1), Decimal("2000.00"))]
+        (date(2024, 1, 31), Decimal("-1234.56")),
+        (date(2024, 2, 1), Decimal("2000.00")),
+    ]
     assert got.rows[0].payee == "Miete für Januar"
 
 

@@ -59,8 +59,9 @@ def _total(statements: list[Statement]) -> Decimal:
 
 def test_the_manifest_lists_every_file_in_the_folder() -> None:
     listed = {entry["file"] for entry in _entries()}
-    present = {str(p.relative_to(SHARED)) for p in SHARED.rglob("*")
-               if p.is_file() and p.parent != SHARED}
+    present = {
+        str(p.relative_to(SHARED)) for p in SHARED.rglob("*") if p.is_file() and p.parent != SHARED
+    }
     assert listed == present
 
 
@@ -82,17 +83,30 @@ def test_a_real_statement_parses_to_its_manifest_figures(entry: dict[str, Any]) 
                 assert got.currency == want["currency"], what
             if "account" in want:
                 assert got.account_hint == want["account"], what
-            _check_balance(got.opening, want.get("opening_balance"),
-                           want.get("opening_balance_date"), what + " opening")
+            _check_balance(
+                got.opening,
+                want.get("opening_balance"),
+                want.get("opening_balance_date"),
+                what + " opening",
+            )
             closing = want.get("closing_balance", want.get("account_B_field"))
-            _check_balance(got.closing, closing, want.get("closing_balance_date"),
-                           what + " closing")
+            _check_balance(
+                got.closing, closing, want.get("closing_balance_date"), what + " closing"
+            )
     else:
         assert len(statements) == 1
-        _check_balance(statements[0].opening, entry["opening_balance"],
-                       entry["opening_balance_date"], "opening")
-        _check_balance(statements[0].closing, entry["closing_balance"],
-                       entry["closing_balance_date"], "closing")
+        _check_balance(
+            statements[0].opening,
+            entry["opening_balance"],
+            entry["opening_balance_date"],
+            "opening",
+        )
+        _check_balance(
+            statements[0].closing,
+            entry["closing_balance"],
+            entry["closing_balance_date"],
+            "closing",
+        )
         if entry["opening_balance"] is None:
             assert statements[0].opening is None
         if entry["closing_balance"] is None:
