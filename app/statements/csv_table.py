@@ -9,8 +9,6 @@ from collections.abc import Iterator
 
 from app.statements.errors import StatementFileError
 
-csv.field_size_limit(1 << 20)
-
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Column names by role, compared after dropping everything but letters (lower case).

@@ -64,9 +64,16 @@ class _Scanner:
         self.balance: str | None = None
         self.ledger: dict[str, str] = {}
         self.ordinal = 0
+        self.counted = (0, 1)
 
     def line_at(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        """The line of ``offset``, counted on from the last one asked (they only grow)."""
+        if offset < self.counted[0]:
+            self.counted = (0, 1)
+        start, line = self.counted
+        line += self.text.count("\n", start, offset)
+        self.counted = (offset, line)
+        return line
 
     def run(self) -> list[Statement]:
         closed_ofx = False

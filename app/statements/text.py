@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -52,12 +53,14 @@ def raise_decode(encoding: str, error: Exception) -> None:
     raise StatementFileError(f"the file is not {encoding} text{at}") from error
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _letter_score(text: str) -> int:
     """Non-ASCII characters that are letters next to a letter score; symbols cost."""
     score = 0
-    for index, char in enumerate(text):
-        if ord(char) < 128:
-            continue
+    for match in _NON_ASCII.finditer(text, 0, 1 << 20):  # the first MiB tells
+        index, char = match.start(), match.group()
         before = text[index - 1] if index else " "
         after = text[index + 1] if index + 1 < len(text) else " "
         if char.isalpha() and (before.isalpha() or after.isalpha()):
