@@ -21,5 +21,5 @@ def test_bench_parse_prints_rows_per_second_and_peak_rss() -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["rows"] == 500
-    for mode in ("detect", "profile"):
+    for mode in ("detect", "profile", "ofx"):
         assert report[mode]["rows_per_s"] > 0 and report[mode]["peak_rss_mb"] > 0

@@ -9,8 +9,8 @@ subprocess, so its ``peak_rss_mb`` (``ru_maxrss``) is that of one parse alone, t
 interpreter included (``rss_before_parse_mb``: the same process with the modules imported and
 the file read, before parsing): ``detect`` runs ``parse_statements`` as the import does without a
 profile (detection reads the whole file, then the rows are read), ``profile`` with the saved
-profile. Median and spread (min-max) over the runs. Targets for the whole import:
->= 10,000 rows/s and < 300 MB.
+profile; ``ofx`` parses an OFX 1.x file of as many transactions. Median and spread
+(min-max) over the runs. Targets for the whole import: >= 10,000 rows/s and < 300 MB.
 """
 
 from __future__ import annotations
@@ -67,6 +67,30 @@ def generate(rows: int, seed: int = 13) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def generate_ofx(rows: int, seed: int = 13) -> bytes:
+    """An OFX 1.x (SGML) bank statement of ``rows`` transactions."""
+    rng = random.Random(seed)
+    day = date(2020, 1, 1)
+    parts = [
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><BANKMSGSRSV1><STMTTRNRS>"
+        "<STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>DE02120300000000202051</BANKACCTFROM>"
+        "<BANKTRANLIST>"
+    ]
+    for index in range(rows):
+        day += timedelta(days=rng.random() < 0.1)
+        amount = Decimal(rng.randint(-250_000, 150_000)) / 100
+        parts.append(
+            f"<STMTTRN>\n<TRNTYPE>OTHER\n<DTPOSTED>{day:%Y%m%d}\n<TRNAMT>{amount}\n"
+            f"<FITID>F{index}\n<NAME>{rng.choice(PAYEES)}\n<MEMO>Ref {index}\n"
+            "</STMTTRN>"
+        )
+    parts.append(
+        "</BANKTRANLIST><LEDGERBAL><BALAMT>0.00<DTASOF>20300101</LEDGERBAL></STMTRS>"
+        "</STMTTRNRS></BANKMSGSRSV1></OFX>\n"
+    )
+    return "\n".join(parts).encode("cp1252")
+
+
 def _german(value: Decimal) -> str:
     text = f"{abs(value):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
     return f"-{text}" if value < 0 else text
@@ -106,17 +130,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "statement.csv"
         path.write_bytes(generate(rows))
+        ofx = Path(folder) / "statement.ofx"
+        ofx.write_bytes(generate_ofx(rows))
         report: dict[str, object] = {
             "rows": rows,
             "bytes": path.stat().st_size,
             "cores": os.cpu_count(),
             "runs": repeats,
         }
-        for mode in ("detect", "profile"):
+        for mode in ("detect", "profile", "ofx"):
             runs = []
             for _ in range(repeats):
                 done = subprocess.run(
-                    [sys.executable, __file__, "--measure", mode, str(path)],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--measure",
+                        mode,
+                        str(ofx if mode == "ofx" else path),
+                    ],
                     capture_output=True,
                     text=True,
                     check=True,

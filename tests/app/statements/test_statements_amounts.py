@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from app.statements import parse_statements
 from app.statements.amounts import AmountError, parse_amount
+from app.statements.dates import detect_date_format, parse_date
 
 STYLES = [
     (".", ""),
@@ -69,3 +71,42 @@ def test_a_csv_column_of_amounts_is_detected_and_read_back_exactly(
 def test_text_that_is_no_amount_is_refused(text: str) -> None:
     with pytest.raises(AmountError):
         parse_amount(text, ",", ".")
+
+
+FORMATS = [
+    "DD.MM.YYYY",
+    "DD/MM/YYYY",
+    "MM/DD/YYYY",
+    "DD-MM-YY",
+    "MM/DD/YY",
+    "YYYY-MM-DD",
+    "YYYYMMDD",
+]
+
+
+def _written(day: date, fmt: str) -> str:
+    parts = {
+        "DD": f"{day.day:02d}",
+        "MM": f"{day.month:02d}",
+        "YYYY": f"{day.year:04d}",
+        "YY": f"{day.year % 100:02d}",
+    }
+    sep = next((c for c in fmt if c in "./-"), "")
+    return sep.join(parts[p] for p in (fmt.split(sep) if sep else ["YYYY", "MM", "DD"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.dates(min_value=date(1971, 1, 1), max_value=date(2068, 12, 31)), min_size=1, max_size=40
+    ),
+    st.sampled_from(FORMATS),
+)
+def test_a_date_column_is_read_back_in_one_format_when_a_day_tells_the_order(
+    days: list[date], fmt: str
+) -> None:
+    """With one day over 12 the order is certain, and every row reads back as written."""
+    days = [*days, date(2024, 12, 31)]
+    found, tied = detect_date_format([_written(d, fmt) for d in days])
+    assert found is not None and found.name == fmt and not tied
+    assert [parse_date(_written(d, fmt), found) for d in days] == days
