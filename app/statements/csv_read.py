@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,6 +52,30 @@ def _stated_balance(cells: list[str], p: CsvProfile) -> tuple[str, Decimal] | No
     return None
 
 
+_ACCOUNT_LABEL = re.compile(r"\b(account|konto|iban|compte|rekening|cuenta)", re.I)
+
+
+def _stated_account(cells: list[str]) -> str | None:
+    """An account number named on a title line ('Account Number : 0808...', 'Konto;DE02...')."""
+    for index, cell in enumerate(cells):
+        if not _ACCOUNT_LABEL.search(cell):
+            continue
+        after = cell.split(":", 1)[1] if ":" in cell else ""
+        for value in (after, *cells[index + 1 : index + 2]):
+            value = value.strip()
+            if sum(c.isdigit() for c in value) >= 5 and " " not in value:
+                return value
+    return None
+
+
+def _outside(cells: list[str], p: CsvProfile, stated: dict[str, Decimal], named: list[str]) -> None:
+    """What a line outside the table tells: a stated balance, the account's number."""
+    if (found := _stated_balance(cells, p)) is not None:
+        stated[found[0]] = found[1]
+    elif (number := _stated_account(cells)) is not None:
+        named.append(number)
+
+
 def _running(account: _Account) -> tuple[Balance, Balance] | None:
     """Opening and closing balances from a running-balance column that adds up, in either order."""
     rows, bal = account.rows, account.balances
@@ -71,6 +96,7 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
     read = amount_reader(p.decimal, p.thousands)
     accounts: dict[str, _Account] = {}
     stated: dict[str, Decimal] = {}
+    named: list[str] = []
     skipped = 0
     names: dict[str, str] = {}  # one string per payee: a big file repeats them
     needed = max(
@@ -80,15 +106,13 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
     )
     for line, cells, raw in t.read_rows(text, p.delimiter):
         if p.header_line is not None and line <= p.header_line:
-            if (found := _stated_balance(cells, p)) is not None:
-                stated[found[0]] = found[1]
+            _outside(cells, p, stated, named)
             continue
         date_cell = _text(cells, p.date_column)
         if not looks_like_date(date_cell):
             if any(c.strip() for c in cells):
                 skipped += 1
-                if (found := _stated_balance(cells, p)) is not None:
-                    stated[found[0]] = found[1]
+                _outside(cells, p, stated, named)
             continue
         hint = _text(cells, p.account_column)
         account = accounts.get(hint) or accounts.setdefault(hint, _Account())
@@ -134,8 +158,9 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
         raise StatementFileError(
             f"not a statement: no row has a date in {p.name(p.date_column)} ({p.date_format})"
         )
+    single = named[0] if len(accounts) == 1 and named else ""
     return [
-        _statement(p, hint, account, stated if len(accounts) == 1 else {}, skipped)
+        _statement(p, hint or single, account, stated if len(accounts) == 1 else {}, skipped)
         for hint, account in accounts.items()
     ]
 

@@ -40,6 +40,7 @@ def test_a_bom_semicolon_file_with_a_header_block_and_balance_footer() -> None:
     assert got.opening is not None and got.opening.amount == Decimal("500.00")
     assert got.closing is not None and got.closing.amount == Decimal("2472.45")
     assert got.currency == "EUR" and not got.errors
+    assert got.account_hint == "DE02120300000000202051"  # from the title block's 'Konto' line
     assert "utf-8-sig, ';'-delimited, column names on line 4" in _profile_of(got)
     assert "decimal comma and '.' thousands" in _profile_of(got)
 
