@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -16,6 +17,10 @@ _GROUPS = {
     "'": '"\'" thousands',
     "\u00a0": "no-break-space thousands",
 }
+
+
+def _index(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10_000
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,47 @@ class CsvProfile:
     """The header's column names, for the description and the preview."""
 
     def __post_init__(self) -> None:
+        self._check_types()
         DateFormat.from_name(self.date_format)
         if self.amount_column is None and self.debit_column is None and self.credit_column is None:
             raise ValueError("a CSV profile needs an amount column or debit/credit columns")
         if self.decimal not in _MARKS or self.thousands == self.decimal:
             raise ValueError(f"decimal mark {self.decimal!r} with thousands {self.thousands!r}")
+
+    def _check_types(self) -> None:
+        """A profile read from JSON is checked field by field: a bad one is one ValueError."""
+        for name in ("encoding", "delimiter", "date_format", "decimal", "thousands"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"CSV profile: {name} must be text")
+        if len(self.delimiter) != 1 or self.delimiter in '\r\n"':
+            raise ValueError(f"CSV profile: delimiter {self.delimiter!r} is not one character")
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"CSV profile: unknown encoding {self.encoding!r}") from None
+        columns = (
+            "date_column",
+            "amount_column",
+            "debit_column",
+            "credit_column",
+            "payee_column",
+            "balance_column",
+            "currency_column",
+            "status_column",
+            "account_column",
+        )
+        for name in columns:
+            value = getattr(self, name)
+            if value is not None and not _index(value):
+                raise ValueError(f"CSV profile: {name} must be a column number from 0")
+        if self.date_column is None:
+            raise ValueError("CSV profile: date_column is needed")
+        if self.header_line is not None and not (_index(self.header_line) and self.header_line):
+            raise ValueError("CSV profile: header_line must be a line number from 1, or null")
+        if not all(_index(c) for c in self.memo_columns):
+            raise ValueError("CSV profile: memo_columns must be column numbers from 0")
+        if not all(isinstance(c, str) for c in self.columns):
+            raise ValueError("CSV profile: columns must be texts")
 
     @property
     def date(self) -> DateFormat:

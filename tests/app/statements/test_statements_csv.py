@@ -137,6 +137,29 @@ def test_a_profile_survives_json_and_reads_the_file_as_detection_did() -> None:
 
 
 @pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"date_column": "Datum"}, "date_column must be a column number"),
+        ({"amount_column": -1}, "amount_column must be a column number"),
+        ({"payee_column": True}, "payee_column must be a column number"),
+        ({"header_line": 0}, "header_line must be a line number"),
+        ({"memo_columns": [1, "x"]}, "memo_columns must be column numbers"),
+        ({"delimiter": ";;"}, "is not one character"),
+        ({"encoding": "klingon"}, "unknown encoding 'klingon'"),
+        ({"decimal": 5}, "decimal must be text"),
+        ({"columns": [1]}, "columns must be texts"),
+        ({"date_column": None}, "date_column is needed"),
+    ],
+)
+def test_a_profile_from_json_with_a_wrong_value_is_one_value_error(
+    change: dict[str, object], message: str
+) -> None:
+    saved = detect_csv_profile((DATA / "csv_bom_semicolon.csv").read_bytes())[0].to_json()
+    with pytest.raises(ValueError, match=message):
+        CsvProfile.from_json({**saved, **change})
+
+
+@pytest.mark.parametrize(
     ("format", "message"),
     [
         ("ofx", r"^not a statement: no <OFX> element"),
