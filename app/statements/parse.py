@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -87,7 +88,20 @@ def parse_statements(
             )
         chosen = found or "csv"
     statements = _parse_csv(data, profile) if chosen == "csv" else _parsers()[chosen](data)
-    return [_check_balances(s) for s in statements]
+    return [_check_balances(_repeated_ids(s)) for s in statements]
+
+
+def _repeated_ids(statement: Statement) -> Statement:
+    """Say which bank ids come more than once (OFX says it itself, naming them FITIDs)."""
+    if statement.format == "ofx":
+        return statement
+    counts = Counter(row.bank_id for row in statement.rows if row.bank_id)
+    repeated = [f"{bank_id} ({n} times)" for bank_id, n in counts.items() if n > 1]
+    if not repeated:
+        return statement
+    note = "bank ids repeated within this statement: " + ", ".join(repeated[:10])
+    more = f" and {len(repeated) - 10} more" if len(repeated) > 10 else ""
+    return replace(statement, notes=(*statement.notes, note + more))
 
 
 def _check_balances(statement: Statement) -> Statement:

@@ -55,3 +55,13 @@ def test_a_statement_that_does_not_add_up_is_reported_not_fixed() -> None:
         "the statement does not add up: closing - opening = -2.00, its "
         "booked rows sum to -1.00 (difference -1.00)"
     )
+
+
+def test_a_bank_reference_repeated_within_a_statement_is_noted_and_both_rows_kept() -> None:
+    text = (
+        ":20:X\n:25:1\n:60F:C240101EUR10,00\n:61:240102D1,00NTRFNONREF//R1\n"
+        ":61:240102D1,00NTRFNONREF//R1\n:62F:C240102EUR8,00\n-\n"
+    )
+    [got] = parse_statements(text.encode(), format="mt940")
+    assert [r.bank_id for r in got.rows] == ["R1", "R1"]
+    assert "bank ids repeated within this statement: R1 (2 times)" in got.notes
