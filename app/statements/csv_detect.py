@@ -87,6 +87,8 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
         if len(cells) == width and any(_FULL_DATE.match(c.strip()) for c in cells)
     ]
     dates, amounts = _column_kinds(data, width)
+    if not dates:
+        raise StatementFileError(f"line {rows[first][0]}: no column holds dates in most rows")
     date_column = t.role_column(header, t.DATE, dates)
     if date_column is None:
         date_column = min(dates)

@@ -182,3 +182,9 @@ def test_utf16_with_a_bom_and_an_empty_file() -> None:
     assert [r.amount for r in got.rows] == [Decimal("-1.50")]
     with pytest.raises(StatementFileError, match=r"^the file is empty$"):
         parse_statements(b" \n")
+
+
+def test_dates_scattered_over_columns_are_no_table() -> None:
+    text = "a;b;c\n2024-01-01;x;1,00\nx;2024-01-02;1,00\ny;z;2024-01-03;\nq;r;1,00\n"
+    with pytest.raises(StatementFileError, match=r"^line 2: no column holds dates in most rows"):
+        parse_statements(text.encode())
