@@ -10,6 +10,7 @@ XML, and a DOCTYPE (entity tricks) is refused outright.
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
@@ -147,16 +148,33 @@ def _statement(stmt: ET.Element, first_ordinal: int) -> Statement:
     )
 
 
-def parse_camt053(data: bytes) -> list[Statement]:
-    """Every ``Stmt`` of a CAMT.053 file."""
-    if b"<!DOCTYPE" in data[:4096].upper():
-        raise StatementFileError("not a statement: a CAMT.053 file has no DOCTYPE")
+_MAX_DEPTH = 64
+"""CAMT.053 nests about 12 deep; far deeper is no statement (and would exhaust recursion)."""
+
+
+def _parse_xml(data: bytes) -> ET.Element:
+    depth, root = 0, None  # the last element to end is the root
+    element: ET.Element
     try:
-        root = ET.fromstring(data)
+        for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            if depth > _MAX_DEPTH:
+                raise StatementFileError(f"not a statement: XML nested over {_MAX_DEPTH} deep")
+            root = element
     except ET.ParseError as error:
         line = error.position[0]
         reason = str(error).split(":")[0]
         raise StatementFileError(f"line {line}: the XML is broken or cut off ({reason})") from None
+    if not isinstance(root, ET.Element):
+        raise StatementFileError("not a statement: the XML has no elements")
+    return root
+
+
+def parse_camt053(data: bytes) -> list[Statement]:
+    """Every ``Stmt`` of a CAMT.053 file."""
+    if b"<!DOCTYPE" in data[:4096].upper():
+        raise StatementFileError("not a statement: a CAMT.053 file has no DOCTYPE")
+    root = _parse_xml(data)
     for element in root.iter():
         if isinstance(element.tag, str):
             element.tag = element.tag.rsplit("}", 1)[-1]

@@ -60,3 +60,14 @@ def test_other_xml_is_not_a_statement() -> None:
         parse_statements(
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Document/>', format="camt"
         )
+
+
+def test_xml_nested_absurdly_deep_is_refused_not_a_recursion_error() -> None:
+    deep = "<a>" * 5000 + "</a>" * 5000
+    data = (
+        '<Document><BkToCstmrStmt><Stmt><Id>1</Id><Ntry><Amt Ccy="EUR">1.00</Amt>'
+        "<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2024-01-01</Dt></BookgDt>"
+        f"{deep}</Ntry></Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+    with pytest.raises(StatementFileError, match=r"^not a statement: XML nested over 64 deep$"):
+        parse_statements(data)
