@@ -21,6 +21,7 @@ from app.statements.errors import StatementFileError
 
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 2000
+_MAX_COLUMNS = 300
 _FULL_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?:[ T]\d{1,2}:\d{2}.*)?$|^\d{8}$")
 
 
@@ -79,6 +80,10 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     rows = list(islice(reader, 200 + _SAMPLE))  # the rest is only read for its dates
     first = _first_data_row(rows)
     width = len(rows[first][1])
+    if width > _MAX_COLUMNS:
+        raise StatementFileError(
+            f"line {rows[first][0]}: {width} columns: no bank statement has over {_MAX_COLUMNS}"
+        )
     header_index = next((i for i in range(first - 1, -1, -1) if len(rows[i][1]) == width), None)
     header = rows[header_index][1] if header_index is not None else [""] * width
     data = [

@@ -188,3 +188,9 @@ def test_dates_scattered_over_columns_are_no_table() -> None:
     text = "a;b;c\n2024-01-01;x;1,00\nx;2024-01-02;1,00\ny;z;2024-01-03;\nq;r;1,00\n"
     with pytest.raises(StatementFileError, match=r"^line 2: no column holds dates in most rows"):
         parse_statements(text.encode())
+
+
+def test_a_table_thousands_of_columns_wide_is_refused_at_once() -> None:
+    row = ";".join(["2024-01-01", "-1,00", *(["x"] * 5000)])
+    with pytest.raises(StatementFileError, match=r"^line 1: 5002 columns: no bank statement"):
+        parse_statements(("\n".join([row] * 3000)).encode())
