@@ -54,8 +54,8 @@ def _qif_date(text: str) -> str:
 
 def _records(text: str) -> tuple[list[_Account], int]:
     """The accounts with their transaction records, and how many other records were skipped."""
-    accounts: list[_Account] = [_Account(None)]
-    current = accounts[0]
+    accounts: dict[str | None, _Account] = {None: _Account(None)}  # in the order first named
+    current = accounts[None]
     section, autoswitch, skipped = "", False, 0
     record: _Record | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -88,10 +88,10 @@ def _records(text: str) -> tuple[list[_Account], int]:
         record.raw.append(line)
         if section == "account" and not autoswitch:
             name = record.get("N")
-            found = next((a for a in accounts if a.name == name), None)
+            found = accounts.get(name)
             if found is None:
                 found = _Account(name, record.get("T").lower(), record.get("B"))
-                accounts.append(found)
+                accounts[name] = found
             current = found
         elif section in _MONEY and record.fields:
             current.records.append(record)
@@ -102,7 +102,7 @@ def _records(text: str) -> tuple[list[_Account], int]:
         raise StatementFileError(
             f"line {record.line}: the file ends inside a record (no closing ^): it is cut off"
         )
-    return [a for a in accounts if a.records or a.name is not None], skipped
+    return [a for a in accounts.values() if a.records or a.name is not None], skipped
 
 
 def _splits(record: _Record) -> str:
