@@ -59,6 +59,20 @@ def _first_data_row(rows: list[tuple[int, list[str], str]]) -> int:
     )
 
 
+def _header_index(rows: list[tuple[int, list[str], str]], first: int, width: int) -> int | None:
+    """The nearest row above the table with as many fields, one trailing empty field aside."""
+    last_empty = not rows[first][1][-1].strip()
+    for index in range(first - 1, -1, -1):
+        cells = rows[index][1]
+        if len(cells) == width:
+            return index
+        if len(cells) == width - 1 and last_empty and any(c.strip() for c in cells):
+            return index
+        if len(cells) == width + 1 and not cells[-1].strip():
+            return index
+    return None
+
+
 def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]]:
     """The columns (mostly) holding dates, and those holding amounts."""
     dates, amounts = set(), set()
@@ -84,8 +98,9 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
         raise StatementFileError(
             f"line {rows[first][0]}: {width} columns: no bank statement has over {_MAX_COLUMNS}"
         )
-    header_index = next((i for i in range(first - 1, -1, -1) if len(rows[i][1]) == width), None)
+    header_index = _header_index(rows, first, width)
     header = rows[header_index][1] if header_index is not None else [""] * width
+    header = (header + [""] * width)[:width]
     data = [
         cells
         for _, cells, _ in rows[first : first + _SAMPLE]

@@ -194,3 +194,20 @@ def test_a_table_thousands_of_columns_wide_is_refused_at_once() -> None:
     row = ";".join(["2024-01-01", "-1,00", *(["x"] * 5000)])
     with pytest.raises(StatementFileError, match=r"^line 1: 5002 columns: no bank statement"):
         parse_statements(("\n".join([row] * 3000)).encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date,Payee,Amount\n2024-01-02,Shop,-1.50,\n2024-01-03,Cafe,-2.00,\n",
+        "Date,Payee,Amount,\n2024-01-02,Shop,-1.50\n2024-01-03,Cafe,-2.00\n",
+    ],
+    ids=["rows-end-with-a-delimiter", "header-ends-with-a-delimiter"],
+)
+def test_a_trailing_delimiter_on_the_rows_or_the_header_keeps_the_names(text: str) -> None:
+    [got] = parse_statements(text.encode())
+    assert [(r.payee, r.amount) for r in got.rows] == [
+        ("Shop", Decimal("-1.50")),
+        ("Cafe", Decimal("-2.00")),
+    ]
+    assert "payee in 'Payee'" in got.notes[0]
