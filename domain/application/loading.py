@@ -8,12 +8,13 @@ The cache only ever holds committed state: what one transaction loads stays in i
 from __future__ import annotations
 
 from domain.application.streams import Aggregate, kind_of
-from domain.model import accounts, chart, entries
+from domain.model import accounts, chart, entries, imports
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
 from domain.model.errors import StoreError
 from domain.model.events import from_data
+from domain.model.imports import Import, ImportedRows
 from domain.store.base import EventStore, Snapshot
 
 
@@ -45,6 +46,16 @@ class Work:
     def entry(self, entry_id: str) -> Entry:
         loaded = self._loader.load(entries.stream_id(entry_id), self)
         assert isinstance(loaded, Entry)
+        return loaded
+
+    def imported_rows(self, account_id: str) -> ImportedRows:
+        loaded = self._loader.load(imports.rows_stream_id(account_id), self)
+        assert isinstance(loaded, ImportedRows)
+        return loaded
+
+    def statement_import(self, import_id: str) -> Import:
+        loaded = self._loader.load(imports.import_stream_id(import_id), self)
+        assert isinstance(loaded, Import)
         return loaded
 
 

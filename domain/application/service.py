@@ -15,7 +15,7 @@ from typing import Protocol
 from domain.application.handlers import COMMANDS
 from domain.application.loading import AggregateLoader, Work
 from domain.application.streams import Aggregate, streams_of
-from domain.model import accounts, chart, entries
+from domain.model import accounts, chart, entries, imports
 from domain.model.accounts import Account, require_exists
 from domain.model.chart import Chart
 from domain.model.commands import Command, fingerprint
@@ -29,6 +29,7 @@ from domain.model.errors import (
 )
 from domain.model.events import Event, from_data, to_data
 from domain.model.guards import MAX_NAME, require_id
+from domain.model.imports import Import, ImportedRows
 from domain.model.limits import check_balances
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
@@ -249,6 +250,18 @@ class BookService:
         names = self._aggregates.read(chart.STREAM_ID)
         assert isinstance(names, Chart)
         return names
+
+    def imported_rows(self, account_id: str) -> ImportedRows:
+        """The keys of the statement rows imported into an account (a copy)."""
+        rows = self._aggregates.read(imports.rows_stream_id(account_id))
+        assert isinstance(rows, ImportedRows)
+        return rows
+
+    def statement_import(self, import_id: str) -> Import:
+        """An import's state (a copy; ``exists`` is False for an id no import has)."""
+        found = self._aggregates.read(imports.import_stream_id(import_id))
+        assert isinstance(found, Import)
+        return found
 
 
 def _resolver(names: Chart) -> Resolve:

@@ -1,0 +1,304 @@
+"""Deciding an import and its undo: the rules of :class:`ImportStatement` and
+:class:`UndoImport`.
+
+Each new row becomes an ordinary entry (a deposit, withdrawal or transfer by the types of its
+two accounts), posted by the entry rules against a simulated copy of the accounts, row after
+row, so the no-overdraft rule sees the balance each row leaves. A row without a category goes
+against the suspense account **Uncategorised** (equity, of the account's currency;
+"Uncategorised - USD" for a book's other currencies), opened by the import if the book has
+none. Provenance (the import, the row's line or bank id, its text) is in the
+:class:`StatementImported` event, which lists the entries the change created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from domain.model.accounts import Account, clean_text, require_date, require_id, require_open
+from domain.model.chart import Chart
+from domain.model.commands import (
+    Deposit,
+    ImportStatement,
+    StatementLine,
+    Transfer,
+    UndoImport,
+    VoidEntry,
+    Withdraw,
+)
+from domain.model.entries import Entry
+from domain.model.errors import (
+    AccountClosedError,
+    CurrencyMismatch,
+    DomainError,
+    ImportAlreadyUndone,
+    InvalidCommand,
+    UnknownImport,
+    WrongAccountType,
+)
+from domain.model.events import (
+    AccountOpened,
+    AccountType,
+    EntryPosted,
+    EntryVoided,
+    Event,
+    ImportedRow,
+    ImportUndone,
+    KeptEntry,
+    SkippedRow,
+    StatementBalance,
+    StatementImported,
+)
+from domain.model.guards import MAX_TEXT
+from domain.model.imports import Import, ImportedRows, row_key
+from domain.model.money import Money, check_currency
+
+SUSPENSE = "Uncategorised"
+MAX_RAW = 4000
+"""The longest original row text kept as provenance (an OFX transaction block fits)."""
+MAX_FIELD = 300
+"""The longest file name, format, hash or bank id."""
+
+Load = Callable[[str], Account]
+LoadEntry = Callable[[str], Entry]
+
+
+def entry_id_of(import_id: str, number: int) -> str:
+    """The id of the entry the import's ``number``-th row (from 1) creates."""
+    return f"{import_id}-{number}"
+
+
+def import_statement(
+    command: ImportStatement,
+    imported: ImportedRows,
+    this: Import,
+    chart: Chart,
+    account: Load,
+    entry: LoadEntry,
+) -> list[Event]:
+    """The events of an import: StatementImported, the suspense account's opening if needed,
+    and one EntryPosted per new row."""
+    import_id = require_id(command.import_id, "import_id")
+    if this.exists:
+        raise InvalidCommand(f"import id {import_id} is already used by {this.file_name!r}")
+    target = require_open(account(require_id(command.account_id, "account_id")))
+    if target.account_type not in (AccountType.ASSET, AccountType.LIABILITY):
+        raise WrongAccountType(
+            f"a statement is imported into an asset or liability account, but {target.name} "
+            f"is an {target.account_type.value} account"
+        )
+    if command.currency and check_currency(command.currency) != target.currency:
+        raise CurrencyMismatch(
+            f"the statement is in {command.currency} but {target.name} is in {target.currency}"
+        )
+    file_name = clean_text(command.file_name, "file name", MAX_FIELD)
+    sha256 = clean_text(command.sha256, "sha256", MAX_FIELD)
+    fmt = clean_text(command.format, "format", MAX_FIELD)
+    currency = target.currency
+    events: list[Event] = []
+    accounts: dict[str, Account] = {target.id: target.copy()}
+    kept: list[ImportedRow] = []
+    skipped: list[SkippedRow] = []
+    seen: set[str] = set()
+    occurrences: dict[tuple[object, ...], int] = {}
+    suspense: list[str] = []  # the suspense account's id, once one is needed
+
+    def counter(row: StatementLine, at: str) -> Account:
+        if row.category_id:
+            found = accounts.get(row.category_id)
+            if found is None:
+                found = accounts[row.category_id] = account(row.category_id).copy()
+            return require_open(found)
+        if not suspense:
+            suspense_id, opened = _suspense(command, chart, account, target)
+            suspense.append(suspense_id)
+            if opened is not None:
+                events.append(opened)
+                blank = Account(suspense_id)
+                blank.apply(opened)
+                accounts[suspense_id] = blank
+            else:
+                accounts[suspense_id] = account(suspense_id).copy()
+        return accounts[suspense[0]]
+
+    dates = []
+    for number, row in enumerate(command.rows, start=1):
+        at = f"row {number} (line {row.line})"
+        try:
+            booking_date = require_date(row.booking_date, f"{at}: booking date")
+            payee = clean_text(row.payee, "payee", MAX_TEXT)
+            memo = clean_text(row.memo, "memo", MAX_TEXT)
+            bank_id = clean_text(row.bank_id, "bank id", MAX_FIELD)
+            raw = clean_text(row.raw[:MAX_RAW], "memo", MAX_RAW)  # newlines and tabs kept
+            amount = Money.of(row.amount, currency)
+            dates.append(booking_date)
+            text = f"{payee} {memo}"
+            same = (booking_date, amount.minor, " ".join(text.split()).casefold())
+            occurrence = occurrences[same] = occurrences.get(same, 0) + 1
+            key = row_key(bank_id, booking_date, Decimal(amount.minor), text, occurrence)
+            reason = _skip_reason(row, amount, key, imported, seen)
+            if reason:
+                skipped.append(SkippedRow(row.line, key, reason))
+                continue
+            seen.add(key)
+            other = counter(row, at)
+            entry_id = entry_id_of(import_id, number)
+            new = entry(entry_id)
+            posted = new.post(_entry_command(target, other, row, amount, entry_id), accounts)
+        except DomainError as exc:
+            raise type(exc)(f"{at}: {exc.message}") from exc
+        for event in posted:
+            assert isinstance(event, EntryPosted)
+            for touched in dict.fromkeys(p.account_id for p in event.postings):
+                accounts[touched].apply(event)
+        events.extend(posted)
+        kept.append(ImportedRow(entry_id, row.line, bank_id, key, raw))
+    header = StatementImported(
+        import_id=import_id,
+        account_id=target.id,
+        file_name=file_name,
+        sha256=sha256,
+        format=fmt,
+        currency=currency,
+        first_date=min(dates).isoformat() if dates else "",
+        last_date=max(dates).isoformat() if dates else "",
+        row_count=len(command.rows),
+        balances=tuple(_balance(b.kind, b.amount, b.on, currency) for b in command.balances),
+        rows=tuple(kept),
+        skipped=tuple(skipped),
+    )
+    return [header, *events]
+
+
+def _skip_reason(
+    row: StatementLine, amount: Money, key: str, imported: ImportedRows, seen: set[str]
+) -> str:
+    if row.pending:
+        return "pending: the bank has not booked it yet"
+    if amount.minor == 0:
+        return "a zero amount: nothing to post"
+    if key in imported.keys:
+        return "already imported" + (f" (bank id {row.bank_id})" if row.bank_id else "")
+    if key in seen:
+        return f"bank id {row.bank_id} repeats an earlier row of this file"
+    return ""
+
+
+def _entry_command(
+    target: Account, other: Account, row: StatementLine, amount: Money, entry_id: str
+) -> Deposit | Withdraw | Transfer:
+    """A deposit or withdrawal where the accounts' types fit one, else a transfer."""
+    common: dict[str, Any] = {
+        "booking_date": row.booking_date, "payee": row.payee, "memo": row.memo,
+    }  # fmt: skip
+    size = abs(amount.amount)
+    incoming = amount.minor > 0
+    if target.account_type is AccountType.ASSET:
+        if incoming and other.account_type is AccountType.INCOME:
+            return Deposit(
+                account_id=target.id, income_account_id=other.id, amount=size,
+                entry_id=entry_id, **common,
+            )  # fmt: skip
+        if not incoming and other.account_type is AccountType.EXPENSE:
+            return Withdraw(
+                account_id=target.id, expense_account_id=other.id, amount=size,
+                entry_id=entry_id, **common,
+            )  # fmt: skip
+    source, destination = (other, target) if incoming else (target, other)
+    return Transfer(
+        from_account_id=source.id, to_account_id=destination.id, amount=size,
+        entry_id=entry_id, **common,
+    )  # fmt: skip
+
+
+def _balance(kind: str, amount: Decimal, on: object, currency: str) -> StatementBalance:
+    if kind not in ("opening", "closing"):
+        raise InvalidCommand(f"a statement balance is opening or closing, not {kind!r}")
+    day = "" if on is None else require_date(on, f"the {kind} balance's date").isoformat()
+    return StatementBalance(kind, day, Money.of(amount, currency).minor)
+
+
+def suspense_names(currency: str) -> tuple[str, str]:
+    """The names the suspense account of ``currency`` may have, in order of preference."""
+    return SUSPENSE, f"{SUSPENSE} - {currency}"
+
+
+def _suspense(
+    command: ImportStatement, chart: Chart, account: Load, target: Account
+) -> tuple[str, AccountOpened | None]:
+    """(id, its opening or None) of the suspense account for ``currency``: an open account of
+    that currency under one of :func:`suspense_names`, else a new equity account."""
+    currency = target.currency
+    for name in suspense_names(currency):
+        holder = chart.id_for(name)
+        if holder is not None:
+            found = account(holder)
+            if found.currency == currency and not found.closed and holder != command.account_id:
+                return holder, None
+    free = [n for n in suspense_names(currency) if chart.id_for(n) is None]
+    if not free:
+        first, second = suspense_names(currency)
+        raise AccountClosedError(
+            f"rows without a category go to an open account named {first!r} or {second!r} in "
+            f"{currency}, but both names belong to accounts that cannot take them"
+        )
+    suspense_id = require_id(command.suspense_account_id, "suspense_account_id")
+    if account(suspense_id).exists:
+        raise InvalidCommand(f"account id {suspense_id} is already used")
+    opened = AccountOpened(
+        account_id=suspense_id,
+        name=free[0],
+        account_type=AccountType.EQUITY,
+        currency=currency,
+        opening_balance=0,
+        opening_date=min(target.opening_date, *(r.booking_date for r in command.rows)),
+        overdraft_allowed=True,
+    )
+    return suspense_id, opened
+
+
+def undo_import(command: UndoImport, this: Import, account: Load, entry: LoadEntry) -> list[Event]:
+    """Void every entry of the import not voided already, each on its own booking date, in
+    one change; ImportUndone says which were kept and why."""
+    import_id = require_id(command.import_id, "import_id")
+    if not this.exists:
+        raise UnknownImport(f"there is no import with id {import_id}")
+    if this.undone:
+        raise ImportAlreadyUndone(f"the import of {this.file_name!r} ({import_id}) was undone")
+    reason = clean_text(command.reason, "reason", MAX_TEXT) or f"import {import_id} undone"
+    accounts: dict[str, Account] = {}
+    events: list[Event] = []
+    voided: list[ImportedRow] = []
+    kept: list[KeptEntry] = []
+    for row in this.rows:
+        found = entry(row.entry_id)
+        if found.voided:
+            kept.append(KeptEntry(row.entry_id, f"already voided on {found.voided_on}"))
+            continue
+        for account_id in dict.fromkeys(p.account_id for p in found.postings):
+            if account_id not in accounts:
+                accounts[account_id] = account(account_id).copy()
+        closed = [a.name for a in (accounts[p.account_id] for p in found.postings) if a.closed]
+        if closed:
+            kept.append(KeptEntry(row.entry_id, f"{closed[0]} is closed"))
+            continue
+        void = VoidEntry(entry_id=found.id, voided_on=found.booking_date, reason=reason)
+        try:
+            done = found.void(void, accounts)
+        except DomainError as exc:
+            raise type(exc)(f"entry {found.id} (line {row.line}): {exc.message}") from exc
+        for event in done:
+            assert isinstance(event, EntryVoided)
+            for touched in dict.fromkeys(p.account_id for p in event.postings):
+                accounts[touched].apply(event)
+        events.extend(done)
+        voided.append(row)
+    undone = ImportUndone(
+        import_id=import_id,
+        account_id=this.account_id,
+        reason=reason,
+        voided=tuple(voided),
+        kept=tuple(kept),
+    )
+    return [undone, *events]
