@@ -229,6 +229,15 @@ class BookService:
                 aggregate.apply(event)
         return stored, True
 
+    def preview(self, command: Command) -> list[Event]:
+        """The events ``command`` would append now, by every rule; nothing is written (a
+        dry run: the book may be open read-only). Raises the command's DomainError."""
+        require_id(command.command_id, "command_id")
+        work = self._aggregates.begin()
+        events = COMMANDS.spec_for(command).decide(command, work)
+        check_balances(events, work.account)
+        return events
+
     # --- read-only loaders ------------------------------------------------------------------
 
     def account(self, account_id: str) -> Account:

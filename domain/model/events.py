@@ -171,10 +171,12 @@ class ImportedRow:
 
 @dataclass(frozen=True, slots=True)
 class SkippedRow:
-    """A statement row the import did not post, and why (a duplicate, pending, zero)."""
+    """A statement row the import did not post: ``kind`` "duplicate", "pending" or "zero",
+    and why, in words."""
 
     line: int
     key: str
+    kind: str
     reason: str
 
 

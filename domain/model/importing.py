@@ -137,9 +137,9 @@ def import_statement(
             same = (booking_date, amount.minor, " ".join(text.split()).casefold())
             occurrence = occurrences[same] = occurrences.get(same, 0) + 1
             key = row_key(bank_id, booking_date, Decimal(amount.minor), text, occurrence)
-            reason = _skip_reason(row, amount, key, imported, seen)
-            if reason:
-                skipped.append(SkippedRow(row.line, key, reason))
+            skip = _skip_reason(row, amount, key, imported, seen)
+            if skip:
+                skipped.append(SkippedRow(row.line, key, *skip))
                 continue
             seen.add(key)
             other = counter(row, at)
@@ -171,18 +171,23 @@ def import_statement(
     return [header, *events]
 
 
+DUPLICATE, PENDING, ZERO = "duplicate", "pending", "zero"
+"""The kinds of :class:`SkippedRow`."""
+
+
 def _skip_reason(
     row: StatementLine, amount: Money, key: str, imported: ImportedRows, seen: set[str]
-) -> str:
+) -> tuple[str, str] | None:
+    """(kind, reason) of a row not to post, or None."""
     if row.pending:
-        return "pending: the bank has not booked it yet"
+        return PENDING, "pending: the bank has not booked it yet"
     if amount.minor == 0:
-        return "a zero amount: nothing to post"
+        return ZERO, "a zero amount: nothing to post"
     if key in imported.keys:
-        return "already imported" + (f" (bank id {row.bank_id})" if row.bank_id else "")
+        return DUPLICATE, "already imported" + (f" (bank id {row.bank_id})" if row.bank_id else "")
     if key in seen:
-        return f"bank id {row.bank_id} repeats an earlier row of this file"
-    return ""
+        return DUPLICATE, f"bank id {row.bank_id} repeats an earlier row of this file"
+    return None
 
 
 def _entry_command(
