@@ -27,9 +27,9 @@ from domain.model.errors import (
     UnknownAccount,
     UnknownEntry,
 )
-from domain.model.events import Event, from_data, to_data
+from domain.model.events import Event, ImportedRow, from_data, to_data
 from domain.model.guards import MAX_NAME, require_id
-from domain.model.imports import Import, ImportedRows
+from domain.model.imports import Import, ImportedRows, import_id_of
 from domain.model.limits import check_balances
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
@@ -271,6 +271,11 @@ class BookService:
         found = self._aggregates.read(imports.import_stream_id(import_id))
         assert isinstance(found, Import)
         return found
+
+    def provenance(self, entry_id: str) -> ImportedRow | None:
+        """Where an entry came from: its statement row, or None for an entry not imported."""
+        import_id = import_id_of(entry_id)
+        return None if import_id is None else self.statement_import(import_id).row_of(entry_id)
 
 
 def _resolver(names: Chart) -> Resolve:

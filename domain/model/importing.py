@@ -194,8 +194,10 @@ def _entry_command(
     target: Account, other: Account, row: StatementLine, amount: Money, entry_id: str
 ) -> Deposit | Withdraw | Transfer:
     """A deposit or withdrawal where the accounts' types fit one, else a transfer."""
+    # the import's command id is the one: its entries' own (never stored) need no new id
     common: dict[str, Any] = {
         "booking_date": row.booking_date, "payee": row.payee, "memo": row.memo,
+        "command_id": entry_id,
     }  # fmt: skip
     size = abs(amount.amount)
     incoming = amount.minor > 0

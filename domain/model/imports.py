@@ -38,6 +38,12 @@ def rows_stream_id(account_id: str) -> str:
     return f"{ROWS_PREFIX}{account_id}"
 
 
+def import_id_of(entry_id: str) -> str | None:
+    """The import an entry id would come from (``<import_id>-<n>``), if it has that shape."""
+    import_id, dash, number = entry_id.rpartition("-")
+    return import_id if dash and import_id and number.isdigit() else None
+
+
 def row_key(bank_id: str, booking_date: object, amount: Decimal, text: str, occurrence: int) -> str:
     """What makes two rows the same transaction: 24 hex digits of a SHA-256 (short, as the
     account's stream keeps one per row ever imported)."""
@@ -112,6 +118,10 @@ class Import:
         else:
             raise ValueError(f"{type(event).__name__} does not belong to an import stream")
         self.version += 1
+
+    def row_of(self, entry_id: str) -> ImportedRow | None:
+        """The provenance of one of this import's entries."""
+        return next((row for row in self.rows if row.entry_id == entry_id), None)
 
     def copy(self) -> Import:
         return Import(

@@ -78,6 +78,14 @@ def test_an_import_is_one_command_with_one_command_id() -> None:
     assert "statement-rows-chk" in events[0].also_in
 
 
+def test_each_entry_knows_its_statement_row() -> None:
+    service = new_books()
+    service.execute(statement((line(2, "-5", bank_id="F1", raw="02.03.;Shop;-5,00"),), "i1"))
+    row = service.provenance("i1-1")
+    assert row is not None and (row.line, row.bank_id, row.raw) == (2, "F1", "02.03.;Shop;-5,00")
+    assert service.provenance("open-chk") is None and service.provenance("i1-9") is None
+
+
 def test_an_import_that_breaks_a_rule_writes_nothing() -> None:
     service = new_books(overdraft=False)
     head = service.store.head()
