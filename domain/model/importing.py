@@ -55,6 +55,7 @@ from domain.model.imports import Import, ImportedRows, row_key
 from domain.model.money import Money, check_currency
 
 SUSPENSE = "Uncategorised"
+NO_CURRENCY = "XXX"
 MAX_RAW = 4000
 """The longest original row text kept as provenance (an OFX transaction block fits)."""
 MAX_FIELD = 300
@@ -88,7 +89,9 @@ def import_statement(
             f"a statement is imported into an asset or liability account, but {target.name} "
             f"is an {target.account_type.value} account"
         )
-    if command.currency and check_currency(command.currency) != target.currency:
+    # "XXX" is ISO 4217's "no currency": a statement saying so says nothing about its currency
+    stated = "" if command.currency.strip().upper() == NO_CURRENCY else command.currency
+    if stated and check_currency(stated) != target.currency:
         raise CurrencyMismatch(
             f"the statement is in {command.currency} but {target.name} is in {target.currency}"
         )
@@ -100,7 +103,6 @@ def import_statement(
     accounts: dict[str, Account] = {target.id: target.copy()}
     kept: list[ImportedRow] = []
     skipped: list[SkippedRow] = []
-    seen: set[str] = set()
     occurrences: dict[tuple[object, ...], int] = {}
     suspense: list[str] = []  # the suspense account's id, once one is needed
 
@@ -127,25 +129,27 @@ def import_statement(
         at = f"row {number} (line {row.line})"
         try:
             booking_date = require_date(row.booking_date, f"{at}: booking date")
-            payee = clean_text(row.payee, "payee", MAX_TEXT)
-            memo = clean_text(row.memo, "memo", MAX_TEXT)
+            payee = clean_text(_cut(row.payee, MAX_TEXT), "payee", MAX_TEXT)
+            memo = clean_text(_cut(row.memo, MAX_TEXT), "memo", MAX_TEXT)
             bank_id = clean_text(row.bank_id, "bank id", MAX_FIELD)
             raw = clean_text(row.raw[:MAX_RAW], "memo", MAX_RAW)  # newlines and tabs kept
             amount = Money.of(row.amount, currency)
             dates.append(booking_date)
             text = f"{payee} {memo}"
-            same = (booking_date, amount.minor, " ".join(text.split()).casefold())
+            # the n-th of equal rows (or of rows with one bank id: some banks repeat an id
+            # for distinct transactions) is told apart by n, the same n on every import
+            same = (bank_id,) if bank_id else (booking_date, amount.minor, _words(text))
             occurrence = occurrences[same] = occurrences.get(same, 0) + 1
             key = row_key(bank_id, booking_date, Decimal(amount.minor), text, occurrence)
-            skip = _skip_reason(row, amount, key, imported, seen)
+            skip = _skip_reason(row, amount, key, imported)
             if skip:
                 skipped.append(SkippedRow(row.line, key, *skip))
                 continue
-            seen.add(key)
             other = counter(row, at)
             entry_id = entry_id_of(import_id, number)
             new = entry(entry_id)
-            posted = new.post(_entry_command(target, other, row, amount, entry_id), accounts)
+            made = _entry_command(target, other, row, (payee, memo), amount, entry_id)
+            posted = new.post(made, accounts)
         except DomainError as exc:
             raise type(exc)(f"{at}: {exc.message}") from exc
         for event in posted:
@@ -175,8 +179,18 @@ DUPLICATE, PENDING, ZERO = "duplicate", "pending", "zero"
 """The kinds of :class:`SkippedRow`."""
 
 
+def _cut(text: str, limit: int) -> str:
+    """A bank's text within the books' limit (the row's original text keeps it whole)."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _skip_reason(
-    row: StatementLine, amount: Money, key: str, imported: ImportedRows, seen: set[str]
+    row: StatementLine, amount: Money, key: str, imported: ImportedRows
 ) -> tuple[str, str] | None:
     """(kind, reason) of a row not to post, or None."""
     if row.pending:
@@ -185,18 +199,21 @@ def _skip_reason(
         return ZERO, "a zero amount: nothing to post"
     if key in imported.keys:
         return DUPLICATE, "already imported" + (f" (bank id {row.bank_id})" if row.bank_id else "")
-    if key in seen:
-        return DUPLICATE, f"bank id {row.bank_id} repeats an earlier row of this file"
     return None
 
 
 def _entry_command(
-    target: Account, other: Account, row: StatementLine, amount: Money, entry_id: str
+    target: Account,
+    other: Account,
+    row: StatementLine,
+    texts: tuple[str, str],
+    amount: Money,
+    entry_id: str,
 ) -> Deposit | Withdraw | Transfer:
     """A deposit or withdrawal where the accounts' types fit one, else a transfer."""
     # the import's command id is the one: its entries' own (never stored) need no new id
     common: dict[str, Any] = {
-        "booking_date": row.booking_date, "payee": row.payee, "memo": row.memo,
+        "booking_date": row.booking_date, "payee": texts[0], "memo": texts[1],
         "command_id": entry_id,
     }  # fmt: skip
     size = abs(amount.amount)

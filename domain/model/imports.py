@@ -9,7 +9,8 @@
 
 A row's key (:func:`row_key`) is its bank id when the file gives one, else its date, amount,
 text and occurrence number among equal rows of the same file (two identical coffees on one
-day are two rows, and both are known the next time the file comes).
+day are two rows, and both are known the next time the file comes). A bank id repeated within
+one file is counted the same way: banks do repeat ids for distinct transactions.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def import_id_of(entry_id: str) -> str | None:
 def row_key(bank_id: str, booking_date: object, amount: Decimal, text: str, occurrence: int) -> str:
     """What makes two rows the same transaction: 24 hex digits of a SHA-256 (short, as the
     account's stream keeps one per row ever imported)."""
-    if bank_id:
-        basis = f"id\x1f{bank_id}"
+    if bank_id:  # the n-th row with one bank id in a file: n counts from 1
+        basis = f"id\x1f{bank_id}" if occurrence == 1 else f"id\x1f{bank_id}\x1f{occurrence}"
     else:
         words = " ".join(text.split()).casefold()
         number = format(amount.normalize(), "f")

@@ -129,13 +129,30 @@ def test_two_equal_rows_in_one_file_are_two_entries_and_a_third_one_comes_in_lat
     assert world.account("chk").balance == -900
 
 
-def test_a_bank_id_repeated_within_the_file_is_imported_once() -> None:
+def test_a_bank_id_repeated_within_the_file_is_two_rows_both_known_next_time() -> None:
     world = books()
-    events = run(world, statement(row(2, "-3", bank_id="A"), row(3, "-4", bank_id="A")))
+    rows = (row(2, "-3", bank_id="A"), row(3, "-4", bank_id="A"), row(4, "-5", bank_id="B"))
+    events = run(world, statement(*rows))
     header = events[0]
     assert isinstance(header, StatementImported)
-    assert [r.line for r in header.rows] == [2]
-    assert "repeats" in header.skipped[0].reason
+    assert [r.line for r in header.rows] == [2, 3, 4]  # some banks repeat an id
+    again = run(world, statement(*rows, import_id="imp2"))[0]
+    assert isinstance(again, StatementImported)
+    assert again.rows == () and [s.kind for s in again.skipped] == ["duplicate"] * 3
+
+
+def test_long_bank_texts_are_cut_to_the_books_limit_and_kept_whole_as_provenance() -> None:
+    world = books()
+    memo = "SEPA " * 200
+    events = run(world, statement(row(2, "-3", memo=memo, raw=f"x;{memo}")))
+    header, posted = events[0], events[-1]
+    assert isinstance(header, StatementImported) and isinstance(posted, EntryPosted)
+    assert len(posted.memo) == 500 and posted.memo.endswith("…")
+    assert header.rows[0].raw == f"x;{memo}".strip()
+
+
+def test_a_statement_in_no_currency_xxx_goes_into_the_account_as_its_own() -> None:
+    assert len(books().when(statement(row(2, "-3"), currency="XXX"))) == 3
 
 
 def test_the_bank_id_decides_for_that_account_only() -> None:
