@@ -65,17 +65,12 @@ def read_statements(
 
 
 def _detected(parsers: Any, data: bytes) -> dict[str, Any] | None:
-    """The mapping the parsers detect for a CSV file (None if they do not say)."""
-    detect = getattr(parsers, "detect_csv_profile", None)
+    """The mapping the parsers detect for a CSV file (None if they cannot say)."""
+    detect = getattr(parsers, "detect_csv_profile", None)  # -> (profile, notes)
     if detect is None:
-        try:
-            detecting: Any = importlib.import_module("app.statements.csv_detect")
-            text: Any = importlib.import_module("app.statements.text")
-        except ImportError:
-            return None
-        decoded, encoding = text.decode(data)
-        profile = detecting.detect_profile(decoded, encoding)[0]
-    else:
-        profile = detect(data)
-    mapping: dict[str, Any] = profile.to_json()
+        return None
+    try:
+        mapping: dict[str, Any] = detect(data)[0].to_json()
+    except ValueError:  # read as a CSV, yet no mapping to show: say none rather than fail
+        return None
     return mapping

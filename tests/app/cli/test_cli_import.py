@@ -66,7 +66,7 @@ def parsers(monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("app.statements")
     module.parse_statements = fake_parse  # type: ignore[attr-defined]
     module.CsvProfile = FakeProfile  # type: ignore[attr-defined]
-    module.detect_csv_profile = lambda data: FakeProfile({"delimiter": ";"})  # type: ignore[attr-defined]
+    module.detect_csv_profile = lambda data: (FakeProfile({"delimiter": ";"}), ())  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "app.statements", module)
 
 
