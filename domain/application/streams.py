@@ -83,6 +83,10 @@ class StreamKind:
     restore: Callable[[dict[str, object]], Aggregate]
     snapshot_version: str
     long_lived: bool  # snapshotted and cached; an entry stream holds at most two events
+    size: Callable[[Any], int] | None = None
+    """How much the aggregate holds, for a stream whose events can be big (an import of
+    100,000 rows is one version of its account's imported rows): it is also snapshotted once
+    it has grown by SNAPSHOT_SIZE since its last snapshot."""
 
 
 ACCOUNT = StreamKind(
@@ -113,7 +117,10 @@ IMPORTED_ROWS = StreamKind(
     ImportedRows.from_snapshot,
     imports.KEYS_SNAPSHOT_VERSION,
     long_lived=True,
+    size=lambda rows: len(rows.keys),
 )
+SNAPSHOT_SIZE = 10_000
+"""Items (imported rows) a sized stream may grow by before it is snapshotted again."""
 
 
 def kind_of(stream_id: str) -> StreamKind:

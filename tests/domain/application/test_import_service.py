@@ -180,3 +180,18 @@ def test_import_then_undo_leaves_the_balances_as_before(
     service.execute(UndoImport(import_id="i1"))
     assert balances(service) == before
     assert service.statement_import("i1").undone
+
+
+def test_a_big_import_snapshots_the_accounts_imported_rows_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from domain.application import loading
+
+    monkeypatch.setattr(loading, "SNAPSHOT_SIZE", 5)  # 10,000 rows, in small
+    service = BookService(new_books().store)  # snapshot_every 200: versions alone would wait
+    service.execute(statement(tuple(line(n, "-1", f"p{n}") for n in range(6)), "big"))
+    snapshot = service.store.load_snapshot("statement-rows-chk")
+    assert snapshot is not None and snapshot.version == 1
+    service.execute(statement((line(1, "-1", "small"),), "small"))  # grown by 1: no new one
+    assert service.store.load_snapshot("statement-rows-chk") == snapshot
+    assert BookService(service.store).imported_rows("chk") == service.imported_rows("chk")
