@@ -196,6 +196,8 @@ class StatementLine:
     raw: str = ""
     pending: bool = False
     category_id: AccountRef = ""
+    match_entry_id: str = ""
+    """An entry already in the books that is this row (typed by hand): linked, not posted."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -209,6 +209,7 @@ class StatementImported(Event):
     balances: tuple[StatementBalance, ...]
     rows: tuple[ImportedRow, ...]
     skipped: tuple[SkippedRow, ...]
+    linked: tuple[ImportedRow, ...]  # rows matched to entries already there (no new entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,3 +231,4 @@ class ImportUndone(Event):
     reason: str
     voided: tuple[ImportedRow, ...]
     kept: tuple[KeptEntry, ...]
+    unlinked: tuple[ImportedRow, ...]  # the rows linked to existing entries, released

@@ -32,8 +32,10 @@ from domain.model.errors import (
     AccountClosedError,
     CurrencyMismatch,
     DomainError,
+    EntryAlreadyVoided,
     ImportAlreadyUndone,
     InvalidCommand,
+    UnknownEntry,
     UnknownImport,
     WrongAccountType,
 )
@@ -52,7 +54,7 @@ from domain.model.events import (
 )
 from domain.model.guards import MAX_TEXT
 from domain.model.imports import Import, ImportedRows, row_key
-from domain.model.money import Money, check_currency
+from domain.model.money import Money, check_currency, describe
 
 SUSPENSE = "Uncategorised"
 NO_CURRENCY = "XXX"
@@ -102,6 +104,7 @@ def import_statement(
     events: list[Event] = []
     accounts: dict[str, Account] = {target.id: target.copy()}
     kept: list[ImportedRow] = []
+    linked: list[ImportedRow] = []
     skipped: list[SkippedRow] = []
     occurrences: dict[tuple[object, ...], int] = {}
     suspense: list[str] = []  # the suspense account's id, once one is needed
@@ -145,6 +148,10 @@ def import_statement(
             if skip:
                 skipped.append(SkippedRow(row.line, key, *skip))
                 continue
+            if row.match_entry_id:
+                match = _matched(row, entry, target, amount, imported, linked)
+                linked.append(ImportedRow(match, row.line, bank_id, key, raw))
+                continue
             other = counter(row, at)
             entry_id = entry_id_of(import_id, number)
             new = entry(entry_id)
@@ -171,8 +178,46 @@ def import_statement(
         balances=tuple(_balance(b.kind, b.amount, b.on, currency) for b in command.balances),
         rows=tuple(kept),
         skipped=tuple(skipped),
+        linked=tuple(linked),
     )
     return [header, *events]
+
+
+MATCH_DAYS = 7
+"""How far apart a row's date and the date of the entry it is linked to may be."""
+
+
+def _matched(
+    row: StatementLine,
+    entry: LoadEntry,
+    target: Account,
+    amount: Money,
+    imported: ImportedRows,
+    linked: list[ImportedRow],
+) -> str:
+    """The entry ``row.match_entry_id`` names, checked to be this row: posted, not voided,
+    moving the row's amount on the account within MATCH_DAYS of its date, and not linked to
+    another row of the account's statements already."""
+    entry_id = require_id(row.match_entry_id, "match_entry_id")
+    found = entry(entry_id)
+    if not found.exists:
+        raise UnknownEntry(f"there is no entry with id {entry_id} to link the row to")
+    if found.voided:
+        raise EntryAlreadyVoided(f"the {found.describe()} was voided: no row links to it")
+    moved = sum(p.amount for p in found.postings if p.account_id == target.id)
+    if moved != amount.minor:
+        raise InvalidCommand(
+            f"the {found.describe()} moves {describe(moved, target.currency)} on {target.name}, "
+            f"not the row's {describe(amount.minor, target.currency)}"
+        )
+    if abs((found.booking_date - row.booking_date).days) > MATCH_DAYS:
+        raise InvalidCommand(
+            f"the {found.describe()} is more than {MATCH_DAYS} days from the row's date "
+            f"{row.booking_date}"
+        )
+    if entry_id in imported.linked or any(r.entry_id == entry_id for r in linked):
+        raise InvalidCommand(f"the {found.describe()} is linked to another statement row")
+    return entry_id
 
 
 DUPLICATE, PENDING, ZERO = "duplicate", "pending", "zero"
@@ -324,5 +369,6 @@ def undo_import(command: UndoImport, this: Import, account: Load, entry: LoadEnt
         reason=reason,
         voided=tuple(voided),
         kept=tuple(kept),
+        unlinked=this.linked,  # linked entries were there before: they stay, unlinked
     )
     return [undone, *events]

@@ -23,8 +23,8 @@ from typing import Any
 
 from domain.model.events import Event, ImportedRow, ImportUndone, StatementImported
 
-KEYS_SNAPSHOT_VERSION = "statement-rows-1"
-IMPORT_SNAPSHOT_VERSION = "import-1"
+KEYS_SNAPSHOT_VERSION = "statement-rows-2"
+IMPORT_SNAPSHOT_VERSION = "import-2"
 IMPORT_PREFIX = "import-"
 ROWS_PREFIX = "statement-rows-"
 
@@ -63,26 +63,38 @@ class ImportedRows:
 
     account_id: str
     keys: set[str] = field(default_factory=set)
+    linked: dict[str, str] = field(default_factory=dict)  # entry id -> the import it was linked by
     version: int = 0
 
     def apply(self, event: Event) -> None:
         if isinstance(event, StatementImported):
             self.keys.update(row.key for row in event.rows)
+            self.keys.update(row.key for row in event.linked)
+            self.linked.update((row.entry_id, event.import_id) for row in event.linked)
         elif isinstance(event, ImportUndone):
             self.keys.difference_update(row.key for row in event.voided)
+            self.keys.difference_update(row.key for row in event.unlinked)
+            for row in event.unlinked:
+                self.linked.pop(row.entry_id, None)
         else:
             raise ValueError(f"{type(event).__name__} does not belong to a statement-rows stream")
         self.version += 1
 
     def copy(self) -> ImportedRows:
-        return ImportedRows(self.account_id, set(self.keys), self.version)
+        return ImportedRows(self.account_id, set(self.keys), dict(self.linked), self.version)
 
     def to_snapshot(self) -> dict[str, Any]:
-        return {"account_id": self.account_id, "keys": sorted(self.keys), "version": self.version}
+        return {
+            "account_id": self.account_id,
+            "keys": sorted(self.keys),
+            "linked": dict(self.linked),
+            "version": self.version,
+        }
 
     @classmethod
     def from_snapshot(cls, state: Mapping[str, Any]) -> ImportedRows:
-        return cls(str(state["account_id"]), set(state["keys"]), int(state["version"]))
+        linked = {str(k): str(v) for k, v in state["linked"].items()}
+        return cls(str(state["account_id"]), set(state["keys"]), linked, int(state["version"]))
 
 
 @dataclass(slots=True)
@@ -95,6 +107,7 @@ class Import:
     rows: tuple[ImportedRow, ...] = ()
     undone: bool = False
     version: int = 0
+    linked: tuple[ImportedRow, ...] = ()
 
     @classmethod
     def replay(cls, import_id: str, events: Iterable[Event]) -> Import:
@@ -114,6 +127,7 @@ class Import:
                 event.file_name,
                 event.rows,
             )
+            self.linked = event.linked
         elif isinstance(event, ImportUndone):
             self.undone = True
         else:
@@ -122,16 +136,20 @@ class Import:
 
     def row_of(self, entry_id: str) -> ImportedRow | None:
         """The provenance of one of this import's entries."""
-        return next((row for row in self.rows if row.entry_id == entry_id), None)
+        rows = (*self.rows, *self.linked)
+        return next((row for row in rows if row.entry_id == entry_id), None)
 
     def copy(self) -> Import:
         return Import(
-            self.id, self.account_id, self.file_name, self.rows, self.undone, self.version
-        )
+            self.id, self.account_id, self.file_name, self.rows, self.undone, self.version,
+            self.linked,
+        )  # fmt: skip
 
     def to_snapshot(self) -> dict[str, Any]:
         rows = [[r.entry_id, r.line, r.bank_id, r.key, r.raw] for r in self.rows]
+        linked = [[r.entry_id, r.line, r.bank_id, r.key, r.raw] for r in self.linked]
         return {
+            "linked": linked,
             "id": self.id,
             "account_id": self.account_id,
             "file_name": self.file_name,
@@ -143,6 +161,7 @@ class Import:
     @classmethod
     def from_snapshot(cls, state: Mapping[str, Any]) -> Import:
         rows = tuple(ImportedRow(e, int(n), b, k, r) for e, n, b, k, r in state["rows"])
+        linked = tuple(ImportedRow(e, int(n), b, k, r) for e, n, b, k, r in state["linked"])
         return cls(
             str(state["id"]),
             str(state["account_id"]),
@@ -150,4 +169,5 @@ class Import:
             rows,
             bool(state["undone"]),
             int(state["version"]),
+            linked,
         )

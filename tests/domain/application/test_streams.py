@@ -28,6 +28,7 @@ from domain.model.events import (
 IMPORTED = StatementImported(
     import_id="i1", account_id="chk", file_name="a.csv", sha256="", format="csv",
     currency="EUR", first_date="", last_date="", row_count=0, balances=(), rows=(), skipped=(),
+    linked=(),
 )  # fmt: skip
 
 
@@ -47,7 +48,7 @@ def test_every_event_type_has_its_streams() -> None:
         posted("e1", ("chk", 5), ("sal", -5)),
         voided(posted("e1", ("chk", 5), ("sal", -5))),
         IMPORTED,
-        ImportUndone(import_id="i1", account_id="chk", reason="", voided=(), kept=()),
+        ImportUndone(import_id="i1", account_id="chk", reason="", voided=(), kept=(), unlinked=()),
     ]
     assert {type(e) for e in samples} == set(EVENT_TYPES.values())
     for event in samples:

@@ -52,9 +52,11 @@ IMPORT_EVENTS: list[Event] = [
     StatementImported(
         "i1", "chk", "jan.csv", "ff00", "csv", "EUR", "2024-02-01", "2024-02-28", 2,
         (StatementBalance("closing", "2024-02-28", 125000),), (ROW,),
-        (SkippedRow(8, "0a1c", "duplicate", "already imported"),),
+        (SkippedRow(8, "0a1c", "duplicate", "already imported"),), (),
     ),
-    ImportUndone("i1", "chk", "wrong file", (ROW,), (KeptEntry("i1-2", "already voided"),)),
+    ImportUndone(
+        "i1", "chk", "wrong file", (ROW,), (KeptEntry("i1-2", "already voided"),), ()
+    ),
 ]  # fmt: skip
 # the store's encoder (domain/store/sqlite.py)
 STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode

@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from domain_given import World, opened, voided
+from domain_given import World, opened, posted, voided
 
 from domain.model.commands import ImportStatement, StatementBalanceLine, StatementLine, UndoImport
 from domain.model.errors import (
     CurrencyMismatch,
     ImportAlreadyUndone,
     InsufficientFunds,
+    InvalidCommand,
     UnknownAccount,
     UnknownImport,
     WrongAccountType,
@@ -226,6 +227,40 @@ def test_undo_keeps_entries_already_voided_and_says_why() -> None:
     kept = [(k.entry_id, k.reason) for k in undone.kept]
     assert kept == [("imp-2", "already voided on 2024-03-01")]
     assert [r.entry_id for r in undone.voided] == ["imp-1"]
+
+
+def test_a_row_linked_to_an_entry_typed_by_hand_posts_nothing_and_undo_unlinks_it() -> None:
+    world = books()
+    typed = posted("hand", ("chk", -1250), ("food", 1250), on=dt.date(2024, 3, 1))
+    world.apply(typed)
+    events = run(world, statement(row(2, "-12.50", match_entry_id="hand"), row(3, "-1")))
+    header = events[0]
+    assert isinstance(header, StatementImported)
+    assert [(r.entry_id, r.line) for r in header.linked] == [("hand", 2)]
+    assert [r.line for r in header.rows] == [3]
+    assert world.account("chk").balance == -1350  # the typed entry and one new entry
+    assert world.imported_rows("chk").linked == {"hand": "imp"}
+    again = run(world, statement(row(2, "-12.50"), import_id="imp2"))[0]
+    assert isinstance(again, StatementImported) and again.rows == ()  # known: no new entry
+    undone = run(world, UndoImport(import_id="imp"))[0]
+    assert isinstance(undone, ImportUndone) and [r.entry_id for r in undone.unlinked] == ["hand"]
+    assert world.account("chk").balance == -1250 and not world.entry("hand").voided
+    assert world.imported_rows("chk").linked == {}
+
+
+@pytest.mark.parametrize(
+    ("amount", "day", "words"),
+    [("-12.00", 2, "moves -12.50"), ("-12.50", 20, "more than 7 days")],
+)
+def test_a_link_must_be_the_same_amount_within_a_week(amount: str, day: int, words: str) -> None:
+    world = books()
+    world.apply(posted("hand", ("chk", -1250), ("food", 1250)))
+    link = row(2, amount, match_entry_id="hand", booking_date=dt.date(2024, 3, day))
+    with pytest.raises(InvalidCommand, match=words):
+        world.when(statement(link))
+    with pytest.raises(InvalidCommand, match="linked to another"):
+        world.when(statement(row(2, "-12.50", match_entry_id="hand"),
+                             row(3, "-12.50", "Other", match_entry_id="hand")))  # fmt: skip
 
 
 def test_undo_twice_or_of_no_import_is_refused() -> None:
