@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli.book_files import open_book, open_readable
+from app.cli.matches import chosen, possible_matches
 from app.cli.output import complain, emit, error_json
 from app.cli.statement_files import StatementUnreadable, read_profile, read_statements
 from domain.model.commands import UndoImport
@@ -65,10 +66,21 @@ def _import(
         statements, account_id=account_id, file_name=args.file.name, sha256=sha256_of(data)
     )
     decided = book.service.preview(command)
+    matches = possible_matches(book, account_id, decided)
+    if args.accept_matches and matches:
+        picked = chosen(matches)
+        command = import_command(
+            statements, account_id=account_id, file_name=args.file.name,
+            sha256=sha256_of(data), matches=picked,
+        )  # fmt: skip
+        decided = book.service.preview(command)
+        taken = set(picked.values())  # what is linked is no one else's match
+        matches = [m for m in matches if m.line not in picked and m.entry.entry_id not in taken]
     header = decided[0]
     assert isinstance(header, StatementImported)
     stored: list[StoredEvent] = []
-    if header.rows and not args.dry_run:  # a file with nothing new writes nothing
+    # a file with nothing new writes nothing
+    if (header.rows or header.linked) and not args.dry_run:
         stored = book.service.execute(command)
         header = _decoded(stored[0])
         assert isinstance(header, StatementImported)
@@ -91,9 +103,17 @@ def _import(
         "skipped": [
             {"line": s.line, "reason": s.reason} for s in header.skipped if s.kind != DUPLICATE
         ],
-        # likely matches (an entry typed by hand, the other side of a transfer) are not
-        # looked for yet: --accept-matches has nothing to link
-        "possible_matches": [],
+        "possible_matches": [
+            {
+                "line": m.line,
+                "entry_id": m.entry.entry_id,
+                "booking_date": m.entry.booking_date.isoformat(),
+                "payee": m.entry.payee,
+                "amount": decimal_string(m.entry.amount, header.currency),
+            }
+            for m in matches
+        ],
+        "linked": [{"line": r.line, "entry_id": r.entry_id} for r in header.linked],
         "errors": errors,
         "balances": {
             b.kind: {"amount": decimal_string(b.amount, header.currency), "on": b.on or None}

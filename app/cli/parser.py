@@ -159,8 +159,8 @@ def _add_import(add: Any) -> None:
         "against the account Uncategorised (opened if need be). Rows already imported into\n"
         "the account (same bank id, or same date, amount, text and occurrence in the file),\n"
         "voided ones included, are skipped; a file with nothing new writes nothing. Prints one\n"
-        "JSON object: new, duplicates, skipped, possible_matches, errors, positions, import_id\n"
-        "and, for a CSV, the mapping it was read with (save it to pass as --profile).\n"
+        "JSON object: new, duplicates, skipped, possible_matches, linked, errors, positions,\n"
+        "import_id and, for a CSV, the mapping it was read with (save it to pass as --profile).\n"
         "Rows that do not parse make it write nothing, unless --skip-bad-rows.",
     )
     statement.add_argument("file", type=Path, metavar="FILE", help="the statement file")
@@ -175,7 +175,9 @@ def _add_import(add: Any) -> None:
         "--dry-run", action="store_true", help="say what it would do; write nothing"
     )
     statement.add_argument(
-        "--accept-matches", action="store_true", help="link likely matches (none are found yet)"
+        "--accept-matches",
+        action="store_true",
+        help="link rows to entries already there (same amount, within 7 days)",
     )
     statement.add_argument(
         "--skip-bad-rows",

@@ -27,10 +27,14 @@ def import_command(
     file_name: str,
     sha256: str,
     categories: Mapping[int, str] | None = None,
+    matches: Mapping[int, str] | None = None,
 ) -> ImportStatement:
     """The command importing every row of ``statements`` into ``account_id``; ``categories``
-    maps a row's line to its counter-account's id (the others go to Uncategorised)."""
+    maps a row's line to its counter-account's id (the others go to Uncategorised),
+    ``matches`` to the id of an entry already in the books that the row is (linked, not
+    posted)."""
     chosen = categories or {}
+    linked = matches or {}
     currencies = sorted({s.currency for s in statements if s.currency})
     if len(currencies) > 1:
         raise CurrencyMismatch(
@@ -48,6 +52,7 @@ def import_command(
             raw=row.raw,
             pending=row.pending,
             category_id=chosen.get(row.line, ""),
+            match_entry_id=linked.get(row.line, ""),
         )
         for statement in statements
         for row in statement.rows

@@ -216,3 +216,45 @@ def test_without_the_parsers_import_says_so_in_one_line(
     status, out, err = cli("import", book, statement_file(tmp_path, *ROWS), "--account", "Checking")
     assert (status, out) == (1, [])
     assert "not supported yet" in err and len(err.splitlines()) == 1
+
+
+def typed_by_hand(cli: Cli, book: Path) -> str:
+    food = open_account("Food", "expense")
+    spend = {
+        "command": "withdraw", "account": "Checking", "expense_account": "Food",
+        "amount": "12.50", "booking_date": "2024-03-01", "payee": "Shop", "entry_id": "hand",
+    }  # fmt: skip
+    status, _, _ = cli("apply", book, stdin=jsonl(food, spend))
+    assert status == 0
+    return "hand"
+
+
+def test_an_entry_typed_by_hand_is_a_possible_match_and_both_are_kept(
+    parsers: None, tmp_path: Path, book: Path, cli: Cli
+) -> None:
+    typed_by_hand(cli, book)
+    status, [answer], _ = cli(
+        "import", book, statement_file(tmp_path, *ROWS), "--account", "Checking"
+    )
+    assert status == 0 and answer["new"] == 2 and answer["linked"] == []
+    assert [(m["line"], m["entry_id"]) for m in answer["possible_matches"]] == [
+        (2, "hand"), (3, "hand"),
+    ]  # fmt: skip
+    assert answer["possible_matches"][0]["amount"] == "-12.50"
+    assert balances(cli, book)["Checking"] == "62.50"
+
+
+def test_accept_matches_links_the_closest_row_instead_of_posting_it(
+    parsers: None, tmp_path: Path, book: Path, cli: Cli
+) -> None:
+    typed_by_hand(cli, book)
+    path = statement_file(tmp_path, *ROWS)
+    status, [answer], _ = cli("import", book, path, "--account", "Checking", "--accept-matches")
+    assert status == 0 and answer["new"] == 1
+    assert answer["linked"] == [{"line": 2, "entry_id": "hand"}]
+    assert answer["possible_matches"] == []
+    assert balances(cli, book)["Checking"] == "75.00"
+    status, [again], _ = cli("import", book, path, "--account", "Checking", "--accept-matches")
+    assert again["new"] == 0 and again["linked"] == [] and again["positions"] == []
+    status, _, _ = cli("undo-import", book, answer["import_id"])
+    assert balances(cli, book)["Checking"] == "87.50"  # the typed entry stays
