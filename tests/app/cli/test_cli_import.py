@@ -258,3 +258,17 @@ def test_accept_matches_links_the_closest_row_instead_of_posting_it(
     assert again["new"] == 0 and again["linked"] == [] and again["positions"] == []
     status, _, _ = cli("undo-import", book, answer["import_id"])
     assert balances(cli, book)["Checking"] == "87.50"  # the typed entry stays
+
+
+def test_apply_takes_an_import_statement_line_and_answers_its_import_id(
+    book: Path, cli: Cli
+) -> None:
+    line = {
+        "command": "import_statement", "account": "Checking", "file_name": "by-hand.csv",
+        "sha256": "00", "format": "csv", "import_id": "imp-by-hand",
+        "rows": [{"line": 2, "booking_date": "2024-03-02", "amount": "-5.00", "payee": "Shop"}],
+        "balances": [{"kind": "closing", "amount": "95.00", "on": None}],
+    }  # fmt: skip
+    status, [answer], _ = cli("apply", book, stdin=jsonl(line))
+    assert status == 0 and answer["ids"] == {"import_id": "imp-by-hand"}
+    assert balances(cli, book)["Checking"] == "95.00"
