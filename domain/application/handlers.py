@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from domain.model import entries, importing, opening
+from domain.model import entries, import_undo, importing, opening
 from domain.model.accounts import Account, require_id
 from domain.model.chart import Chart
 from domain.model.commands import (
@@ -204,4 +204,4 @@ def _import_statement(command: ImportStatement, book: Aggregates) -> list[Event]
 @handles(UndoImport, name="undo_import")
 def _undo_import(command: UndoImport, book: Aggregates) -> list[Event]:
     found = book.statement_import(require_id(command.import_id, "import_id"))
-    return importing.undo_import(command, found, book.account, book.entry)
+    return import_undo.undo_import(command, found, book.account, book.entry)

@@ -1,5 +1,5 @@
-"""Deciding an import and its undo: the rules of :class:`ImportStatement` and
-:class:`UndoImport`.
+"""Deciding an import: the rules of :class:`ImportStatement` (its undo is in
+:mod:`domain.model.import_undo`, the suspense account in :mod:`domain.model.suspense`).
 
 Each new row becomes an ordinary entry (a deposit, withdrawal or transfer by the types of its
 two accounts), posted by the entry rules against a simulated copy of the accounts, row after
@@ -23,31 +23,22 @@ from domain.model.commands import (
     ImportStatement,
     StatementLine,
     Transfer,
-    UndoImport,
-    VoidEntry,
     Withdraw,
 )
 from domain.model.entries import Entry
 from domain.model.errors import (
-    AccountClosedError,
     CurrencyMismatch,
     DomainError,
     EntryAlreadyVoided,
-    ImportAlreadyUndone,
     InvalidCommand,
     UnknownEntry,
-    UnknownImport,
     WrongAccountType,
 )
 from domain.model.events import (
-    AccountOpened,
     AccountType,
     EntryPosted,
-    EntryVoided,
     Event,
     ImportedRow,
-    ImportUndone,
-    KeptEntry,
     SkippedRow,
     StatementBalance,
     StatementImported,
@@ -55,8 +46,8 @@ from domain.model.events import (
 from domain.model.guards import MAX_TEXT
 from domain.model.imports import Import, ImportedRows, row_key
 from domain.model.money import Money, check_currency, describe
+from domain.model.suspense import suspense_account
 
-SUSPENSE = "Uncategorised"
 NO_CURRENCY = "XXX"
 MAX_RAW = 4000
 """The longest original row text kept as provenance (an OFX transaction block fits)."""
@@ -116,7 +107,7 @@ def import_statement(
                 found = accounts[row.category_id] = account(row.category_id).copy()
             return require_open(found)
         if not suspense:
-            suspense_id, opened = _suspense(command, chart, account, target)
+            suspense_id, opened = suspense_account(command, chart, account, target)
             suspense.append(suspense_id)
             if opened is not None:
                 events.append(opened)
@@ -286,89 +277,3 @@ def _balance(kind: str, amount: Decimal, on: object, currency: str) -> Statement
         raise InvalidCommand(f"a statement balance is opening or closing, not {kind!r}")
     day = "" if on is None else require_date(on, f"the {kind} balance's date").isoformat()
     return StatementBalance(kind, day, Money.of(amount, currency).minor)
-
-
-def suspense_names(currency: str) -> tuple[str, str]:
-    """The names the suspense account of ``currency`` may have, in order of preference."""
-    return SUSPENSE, f"{SUSPENSE} - {currency}"
-
-
-def _suspense(
-    command: ImportStatement, chart: Chart, account: Load, target: Account
-) -> tuple[str, AccountOpened | None]:
-    """(id, its opening or None) of the suspense account for ``currency``: an open account of
-    that currency under one of :func:`suspense_names`, else a new equity account."""
-    currency = target.currency
-    for name in suspense_names(currency):
-        holder = chart.id_for(name)
-        if holder is not None:
-            found = account(holder)
-            if found.currency == currency and not found.closed and holder != command.account_id:
-                return holder, None
-    free = [n for n in suspense_names(currency) if chart.id_for(n) is None]
-    if not free:
-        first, second = suspense_names(currency)
-        raise AccountClosedError(
-            f"rows without a category go to an open account named {first!r} or {second!r} in "
-            f"{currency}, but both names belong to accounts that cannot take them"
-        )
-    suspense_id = require_id(command.suspense_account_id, "suspense_account_id")
-    if account(suspense_id).exists:
-        raise InvalidCommand(f"account id {suspense_id} is already used")
-    opened = AccountOpened(
-        account_id=suspense_id,
-        name=free[0],
-        account_type=AccountType.EQUITY,
-        currency=currency,
-        opening_balance=0,
-        opening_date=min(target.opening_date, *(r.booking_date for r in command.rows)),
-        overdraft_allowed=True,
-    )
-    return suspense_id, opened
-
-
-def undo_import(command: UndoImport, this: Import, account: Load, entry: LoadEntry) -> list[Event]:
-    """Void every entry of the import not voided already, each on its own booking date, in
-    one change; ImportUndone says which were kept and why."""
-    import_id = require_id(command.import_id, "import_id")
-    if not this.exists:
-        raise UnknownImport(f"there is no import with id {import_id}")
-    if this.undone:
-        raise ImportAlreadyUndone(f"the import of {this.file_name!r} ({import_id}) was undone")
-    reason = clean_text(command.reason, "reason", MAX_TEXT) or f"import {import_id} undone"
-    accounts: dict[str, Account] = {}
-    events: list[Event] = []
-    voided: list[ImportedRow] = []
-    kept: list[KeptEntry] = []
-    for row in this.rows:
-        found = entry(row.entry_id)
-        if found.voided:
-            kept.append(KeptEntry(row.entry_id, f"already voided on {found.voided_on}"))
-            continue
-        for account_id in dict.fromkeys(p.account_id for p in found.postings):
-            if account_id not in accounts:
-                accounts[account_id] = account(account_id).copy()
-        closed = [a.name for a in (accounts[p.account_id] for p in found.postings) if a.closed]
-        if closed:
-            kept.append(KeptEntry(row.entry_id, f"{closed[0]} is closed"))
-            continue
-        void = VoidEntry(entry_id=found.id, voided_on=found.booking_date, reason=reason)
-        try:
-            done = found.void(void, accounts)
-        except DomainError as exc:
-            raise type(exc)(f"entry {found.id} (line {row.line}): {exc.message}") from exc
-        for event in done:
-            assert isinstance(event, EntryVoided)
-            for touched in dict.fromkeys(p.account_id for p in event.postings):
-                accounts[touched].apply(event)
-        events.extend(done)
-        voided.append(row)
-    undone = ImportUndone(
-        import_id=import_id,
-        account_id=this.account_id,
-        reason=reason,
-        voided=tuple(voided),
-        kept=tuple(kept),
-        unlinked=this.linked,  # linked entries were there before: they stay, unlinked
-    )
-    return [undone, *events]
