@@ -141,8 +141,8 @@ def describe(
     raise ValueError(f"no description for event type {event.type_name()!r}")
 
 
-def _count(number: int, what: str) -> str:
-    return f"{number:,} {what}{'' if number == 1 else 's'}"
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
 
 
 def import_summary(event: StatementImported | ImportUndone) -> str:
@@ -150,17 +150,21 @@ def import_summary(event: StatementImported | ImportUndone) -> str:
     skipped`` or ``Undid import … : 12 entries voided, 1 kept``. The import's entries are
     the change's other events, each described as any entry."""
     if isinstance(event, ImportUndone):
-        text = f"Undid import {event.import_id}: {_count(len(event.voided), 'entry')} voided"
-        text = text.replace("entrys", "entries")
+        voided = _count(len(event.voided), "entry", "entries")
+        text = f"Undid import {event.import_id}: {voided} voided"
+        if event.unlinked:
+            text += f", {_count(len(event.unlinked), 'entry', 'entries')} unlinked"
         if event.kept:
             text += f", {len(event.kept):,} kept ({event.kept[0].reason}"
             text += ", …)" if len(event.kept) > 1 else ")"
         return text
     period = f", {event.first_date} to {event.last_date}" if event.first_date else ""
-    entries = _count(len(event.rows), "entry").replace("entrys", "entries")
+    entries = _count(len(event.rows), "entry", "entries")
     text = f"Imported statement {event.file_name} ({event.format}{period}): {entries}"
     if event.skipped:
-        text += f", {_count(len(event.skipped), 'row')} skipped"
+        text += f", {_count(len(event.skipped), 'row', 'rows')} skipped"
+    if event.linked:
+        text += f", {_count(len(event.linked), 'row', 'rows')} linked to entries already there"
     closing = [b for b in event.balances if b.kind == "closing"]
     if closing:
         text += f"; closing balance {format_minor(closing[-1].amount, event.currency)}"
