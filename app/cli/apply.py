@@ -14,9 +14,15 @@ from app.cli.book_files import open_book
 from app.cli.json_commands import command_from_json, command_id_of, parse_json_line
 from app.cli.line_feed import LineFeed
 from app.cli.output import emit_all, error_json
-from domain.model.commands import ENTRY_COMMANDS, Command, CorrectEntry, OpenAccount
+from domain.model.commands import (
+    ENTRY_COMMANDS,
+    Command,
+    CorrectEntry,
+    ImportStatement,
+    OpenAccount,
+)
 from domain.model.errors import BookError, DomainError, InvalidCommand, StoreError
-from domain.model.events import AccountOpened, EntryPosted, from_data
+from domain.model.events import AccountOpened, EntryPosted, StatementImported, from_data
 
 if TYPE_CHECKING:
     from app.composition import Book
@@ -148,7 +154,10 @@ def new_ids(command: Command, events: Sequence[StoredEvent]) -> dict[str, str]:
     """The ids of what a command created, read from its stored events (so a retry that let
     them default again answers with the first run's): an entry's (a correction's replacement
     too), or an account's and those of its opening balance's entry and of the Opening
-    Balances account, if opened for it."""
+    Balances account, if opened for it; an import's id."""
+    if isinstance(command, ImportStatement) and events:
+        imported = from_data(events[0].type, events[0].schema_version, events[0].data)
+        return {"import_id": imported.import_id} if isinstance(imported, StatementImported) else {}
     if not isinstance(command, (OpenAccount, CorrectEntry, *ENTRY_COMMANDS)):
         return {}
     ids: dict[str, str] = {}

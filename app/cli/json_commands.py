@@ -181,6 +181,9 @@ def _converter(field: str, hint: Any) -> Convert:
     args = get_args(hint)
     if get_origin(hint) is tuple and args[1:] == (Ellipsis,) and _is_dataclass(args[0]):
         return _items(field, args[0])
+    if get_origin(hint) is types.UnionType and len(args) == 2 and type(None) in args:
+        inner = _converter(field, next(a for a in args if a is not type(None)))
+        return lambda value, key, resolve: None if value is None else inner(value, key, resolve)
     if get_origin(hint) is types.UnionType and all(_is_command(a) for a in args):
         return _nested_command([COMMANDS.name_of(a) for a in args])
     raise TypeError(f"no JSON conversion for {field}: {hint!r}")  # a new Command field type
@@ -216,7 +219,8 @@ def _items(field: str, item_type: type[Any]) -> Convert:
             if extra:
                 raise InvalidCommand(f"{at}: unknown field {_listed(extra)}; a {one} has {has}")
             for f in item_fields:
-                if f.alias and (f.name in item) == (f.alias in item):
+                given = (f.name in item) + (f.alias in item if f.alias else 0)
+                if f.alias and (given == 2 or (given == 0 and f.required)):
                     raise InvalidCommand(f"{at} needs {f.name} or {f.alias} (one of them)")
                 if f.required and not f.alias and f.name not in item:
                     raise InvalidCommand(f"{at}: missing {f.name}")

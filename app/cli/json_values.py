@@ -64,6 +64,12 @@ def date(value: object, field: str) -> dt.date:
     raise InvalidCommand(f"{field} must be a date YYYY-MM-DD, got {shown(value)}")
 
 
+def whole(value: object, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidCommand(f"{field} must be a whole number, got {shown(value)}")
+    return value
+
+
 def flag(value: object, field: str) -> bool:
     if not isinstance(value, bool):
         raise InvalidCommand(f"{field} must be true or false, got {shown(value)}")
@@ -90,5 +96,6 @@ SCALARS: dict[object, Callable[[object, str], object]] = {
     Decimal: amount,
     dt.date: date,
     bool: flag,
+    int: whole,
 }
 """The converter of each plain field type."""

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from app.cli.apply import cmd_apply
 from app.cli.book_files import BookUnusable
 from app.cli.generate import cmd_generate
+from app.cli.imports import cmd_import, cmd_undo_import
 from app.cli.output import complain
 from app.cli.parser import build_parser
 from app.cli.reports import cmd_balances, cmd_history, cmd_verify
@@ -35,6 +36,8 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify": cmd_verify,
     "history": cmd_history,
     "generate": cmd_generate,
+    "import": cmd_import,
+    "undo-import": cmd_undo_import,
 }
 
 

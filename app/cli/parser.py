@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app.cli.json_commands import commands_help
 from app.cli.output import PROG
@@ -176,4 +176,51 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--currency", default="EUR", metavar="CODE", help="main currency (default EUR)"
     )
+    _add_import(add)
     return parser
+
+
+def _add_import(add: Any) -> None:
+    """``import`` and ``undo-import``."""
+    statement = add(
+        "import",
+        "import a bank statement file into an account, as one change",
+        "Read FILE (CSV, OFX/QFX, CAMT.053, MT940 or QIF; the format is detected unless\n"
+        "--format says) and import its rows into ACCOUNT as one change: an entry per new row,\n"
+        "against the account Uncategorised (opened if need be). Rows already imported into\n"
+        "the account (same bank id, or same date, amount, text and occurrence in the file),\n"
+        "voided ones included, are skipped; a file with nothing new writes nothing. Prints one\n"
+        "JSON object: new, duplicates, skipped, possible_matches, linked, errors, positions,\n"
+        "import_id and, for a CSV, the mapping it was read with (save it to pass as --profile).\n"
+        "Rows that do not parse make it write nothing, unless --skip-bad-rows.",
+    )
+    statement.add_argument("file", type=Path, metavar="FILE", help="the statement file")
+    statement.add_argument("--account", required=True, metavar="A", help="account name or id")
+    statement.add_argument(
+        "--format", metavar="F", help="csv, ofx, camt053, mt940 or qif (default: detected)"
+    )
+    statement.add_argument(
+        "--profile", type=Path, metavar="P", help="a JSON file with the CSV mapping to use"
+    )
+    statement.add_argument(
+        "--dry-run", action="store_true", help="say what it would do; write nothing"
+    )
+    statement.add_argument(
+        "--accept-matches",
+        action="store_true",
+        help="link rows to entries already there (same amount, within 7 days)",
+    )
+    statement.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the rows that parse, without the others",
+    )
+    undo = add(
+        "undo-import",
+        "void every entry of an import, as one change",
+        "Void each entry IMPORT_ID created that is not voided already (each on its own booking\n"
+        "date), as one change, and print one JSON object: voided (entry ids), kept (entry id\n"
+        "and why) and positions. Its rows may then be imported again.",
+    )
+    undo.add_argument("import_id", metavar="IMPORT_ID", help="the import_id import answered")
+    undo.add_argument("--reason", default="", help="why (default: 'import IMPORT_ID undone')")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from domain.model import entries, opening
+from domain.model import entries, import_undo, importing, opening
 from domain.model.accounts import Account, require_id
 from domain.model.chart import Chart
 from domain.model.commands import (
@@ -31,16 +31,19 @@ from domain.model.commands import (
     Command,
     CorrectEntry,
     Deposit,
+    ImportStatement,
     OpenAccount,
     PostSplitEntry,
     RenameAccount,
     Transfer,
+    UndoImport,
     VoidEntry,
     Withdraw,
 )
 from domain.model.entries import Entry, EntryCommand
 from domain.model.errors import InvalidCommand
 from domain.model.events import Event
+from domain.model.imports import Import, ImportedRows
 
 
 class Aggregates(Protocol):
@@ -49,6 +52,8 @@ class Aggregates(Protocol):
 
     def account(self, account_id: str) -> Account: ...
     def entry(self, entry_id: str) -> Entry: ...
+    def imported_rows(self, account_id: str) -> ImportedRows: ...
+    def statement_import(self, import_id: str) -> Import: ...
     @property
     def chart(self) -> Chart:
         """The chart of accounts (loaded on first use)."""
@@ -178,3 +183,25 @@ def _correct(command: CorrectEntry, book: Aggregates) -> list[Event]:
     touched = {i: book.account(i) for i in dict.fromkeys(ids)}
     new = book.entry(require_id(replacement.entry_id, "entry_id"))
     return entry.correct(command, new, touched)
+
+
+# --- bank statements --------------------------------------------------------------------------
+
+
+@handles(ImportStatement, name="import_statement")
+def _import_statement(command: ImportStatement, book: Aggregates) -> list[Event]:
+    account_id = require_id(command.account_id, "account_id")
+    return importing.import_statement(
+        command,
+        book.imported_rows(account_id),
+        book.statement_import(require_id(command.import_id, "import_id")),
+        book.chart,
+        book.account,
+        book.entry,
+    )
+
+
+@handles(UndoImport, name="undo_import")
+def _undo_import(command: UndoImport, book: Aggregates) -> list[Event]:
+    found = book.statement_import(require_id(command.import_id, "import_id"))
+    return import_undo.undo_import(command, found, book.account, book.entry)

@@ -7,13 +7,14 @@ The cache only ever holds committed state: what one transaction loads stays in i
 
 from __future__ import annotations
 
-from domain.application.streams import Aggregate, kind_of
-from domain.model import accounts, chart, entries
+from domain.application.streams import SNAPSHOT_SIZE, Aggregate, kind_of
+from domain.model import accounts, chart, entries, imports
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
 from domain.model.errors import BrokenHistory, StoreError
 from domain.model.events import from_data
+from domain.model.imports import Import, ImportedRows
 from domain.store.base import EventStore, Snapshot
 
 
@@ -23,13 +24,14 @@ class Work:
     What a command handler loads its aggregates through (see
     :class:`domain.application.handlers.Aggregates`)."""
 
-    __slots__ = ("_loader", "changed", "loaded", "snapshot_at")
+    __slots__ = ("_loader", "changed", "loaded", "snapshot_at", "snapshot_size")
 
     def __init__(self, loader: AggregateLoader) -> None:
         self._loader = loader
         self.loaded: dict[str, Aggregate] = {}
         self.snapshot_at: dict[str, int] = {}
         self.changed: set[str] = set()  # streams this transaction appended to
+        self.snapshot_size: dict[str, int] = {}  # of a sized stream, at its last snapshot
 
     def account(self, account_id: str) -> Account:
         loaded = self._loader.load(accounts.stream_id(account_id), self)
@@ -48,6 +50,16 @@ class Work:
         assert isinstance(loaded, Entry)
         return loaded
 
+    def imported_rows(self, account_id: str) -> ImportedRows:
+        loaded = self._loader.load(imports.rows_stream_id(account_id), self)
+        assert isinstance(loaded, ImportedRows)
+        return loaded
+
+    def statement_import(self, import_id: str) -> Import:
+        loaded = self._loader.load(imports.import_stream_id(import_id), self)
+        assert isinstance(loaded, Import)
+        return loaded
+
 
 class AggregateLoader:
     """Aggregates at the store's current versions, with a cache of committed ones."""
@@ -57,6 +69,7 @@ class AggregateLoader:
         self.snapshot_every = snapshot_every
         self._cache: dict[str, Aggregate] = {}
         self._snapshot_at: dict[str, int] = {}
+        self._snapshot_size: dict[str, int] = {}
 
     def begin(self) -> Work:
         """An empty set of loaded aggregates, for one transaction."""
@@ -72,8 +85,9 @@ class AggregateLoader:
         if cached is not None and cached.version <= current:
             aggregate = cached.copy()
             snapshot_at = self._snapshot_at.get(stream_id, 0)
+            snapshot_size = self._snapshot_size.get(stream_id, 0)
         else:
-            aggregate, snapshot_at = kind.blank(stream_id), 0
+            aggregate, snapshot_at, snapshot_size = kind.blank(stream_id), 0, 0
             snapshot = self.store.load_snapshot(stream_id) if kind.long_lived and current else None
             if (
                 snapshot is not None
@@ -82,6 +96,7 @@ class AggregateLoader:
             ):
                 aggregate = kind.restore(dict(snapshot.state))
                 snapshot_at = snapshot.version
+                snapshot_size = kind.size(aggregate) if kind.size else 0
         if aggregate.version < current:
             for stored in self.store.read_stream(stream_id, after_version=aggregate.version):
                 event = from_data(stored.type, stored.schema_version, stored.data)
@@ -96,6 +111,7 @@ class AggregateLoader:
             )
         work.loaded[stream_id] = aggregate
         work.snapshot_at[stream_id] = snapshot_at
+        work.snapshot_size[stream_id] = snapshot_size
         return aggregate
 
     def read(self, stream_id: str) -> Aggregate:
@@ -110,9 +126,11 @@ class AggregateLoader:
         """Snapshot each long-lived stream grown ``snapshot_every`` versions past its last."""
         for stream_id, aggregate in work.loaded.items():
             kind = kind_of(stream_id)
-            if (
-                kind.long_lived
-                and aggregate.version - work.snapshot_at[stream_id] >= self.snapshot_every
+            size = kind.size(aggregate) if kind.size else 0
+            grown = aggregate.version - work.snapshot_at[stream_id]
+            if kind.long_lived and (
+                grown >= self.snapshot_every
+                or (grown and size - work.snapshot_size[stream_id] >= SNAPSHOT_SIZE)
             ):
                 self.store.save_snapshot(
                     Snapshot(
@@ -120,6 +138,7 @@ class AggregateLoader:
                     )
                 )
                 work.snapshot_at[stream_id] = aggregate.version
+                work.snapshot_size[stream_id] = size
 
     def remember(self, work: Work, *, unchanged_only: bool = False) -> None:
         """Keep what a committed transaction loaded (of a rolled-back one, with
@@ -135,8 +154,10 @@ class AggregateLoader:
             if kind_of(stream_id).long_lived:
                 self._cache[stream_id] = aggregate
                 self._snapshot_at[stream_id] = work.snapshot_at[stream_id]
+                self._snapshot_size[stream_id] = work.snapshot_size[stream_id]
 
     def forget(self) -> None:
         """Drop the cache (it is rebuilt on demand)."""
         self._cache.clear()
         self._snapshot_at.clear()
+        self._snapshot_size.clear()

@@ -16,7 +16,7 @@ from typing import Protocol
 from domain.application.handlers import COMMANDS
 from domain.application.loading import AggregateLoader, Work
 from domain.application.streams import Aggregate, streams_of
-from domain.model import accounts, chart, entries
+from domain.model import accounts, chart, entries, imports
 from domain.model.accounts import Account, require_exists
 from domain.model.chart import Chart
 from domain.model.commands import Command, fingerprint
@@ -28,8 +28,9 @@ from domain.model.errors import (
     UnknownAccount,
     UnknownEntry,
 )
-from domain.model.events import Event, from_data, to_data
+from domain.model.events import Event, ImportedRow, from_data, to_data
 from domain.model.guards import MAX_NAME, require_id
+from domain.model.imports import Import, ImportedRows, import_id_of
 from domain.model.limits import check_balances
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
@@ -299,6 +300,15 @@ class BookService:
         work.changed.update(expected)
         return stored, True
 
+    def preview(self, command: Command) -> list[Event]:
+        """The events ``command`` would append now, by every rule; nothing is written (a
+        dry run: the book may be open read-only). Raises the command's DomainError."""
+        require_id(command.command_id, "command_id")
+        work = self._aggregates.begin()
+        events = COMMANDS.spec_for(command).decide(command, work)
+        check_balances(events, work.account)
+        return events
+
     # --- read-only loaders ------------------------------------------------------------------
 
     def account(self, account_id: str) -> Account:
@@ -323,6 +333,23 @@ class BookService:
         names = self._aggregates.read(chart.STREAM_ID)
         assert isinstance(names, Chart)
         return names
+
+    def imported_rows(self, account_id: str) -> ImportedRows:
+        """The keys of the statement rows imported into an account (a copy)."""
+        rows = self._aggregates.read(imports.rows_stream_id(account_id))
+        assert isinstance(rows, ImportedRows)
+        return rows
+
+    def statement_import(self, import_id: str) -> Import:
+        """An import's state (a copy; ``exists`` is False for an id no import has)."""
+        found = self._aggregates.read(imports.import_stream_id(import_id))
+        assert isinstance(found, Import)
+        return found
+
+    def provenance(self, entry_id: str) -> ImportedRow | None:
+        """Where an entry came from: its statement row, or None for an entry not imported."""
+        import_id = import_id_of(entry_id)
+        return None if import_id is None else self.statement_import(import_id).row_of(entry_id)
 
 
 def _resolver(names: Callable[[], Chart]) -> Resolve:

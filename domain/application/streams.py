@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from domain.model import accounts, chart, entries
+from domain.model import accounts, chart, entries, imports
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
@@ -23,9 +23,12 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     Event,
+    ImportUndone,
+    StatementImported,
 )
+from domain.model.imports import Import, ImportedRows
 
-Aggregate = Account | Chart | Entry
+Aggregate = Account | Chart | Entry | Import | ImportedRows
 Streams = tuple[str, tuple[str, ...]]
 """(primary stream, linked streams) of an event."""
 
@@ -66,6 +69,12 @@ def _entry_streams(event: EntryPosted | EntryVoided) -> Streams:
     return entries.stream_id(event.entry_id), tuple(linked)
 
 
+@routes(StatementImported, ImportUndone)
+def _import_streams(event: StatementImported | ImportUndone) -> Streams:
+    # linked into the account's imported rows: its version guards the duplicate rule
+    return imports.import_stream_id(event.import_id), (imports.rows_stream_id(event.account_id),)
+
+
 @dataclass(frozen=True, slots=True)
 class StreamKind:
     """How to make, snapshot and restore the aggregate of one kind of stream."""
@@ -74,6 +83,10 @@ class StreamKind:
     restore: Callable[[dict[str, object]], Aggregate]
     snapshot_version: str
     long_lived: bool  # snapshotted and cached; an entry stream holds at most two events
+    size: Callable[[Any], int] | None = None
+    """How much the aggregate holds, for a stream whose events can be big (an import of
+    100,000 rows is one version of its account's imported rows): it is also snapshotted once
+    it has grown by SNAPSHOT_SIZE since its last snapshot."""
 
 
 ACCOUNT = StreamKind(
@@ -93,8 +106,29 @@ ENTRY = StreamKind(
 )
 
 
+IMPORT = StreamKind(
+    lambda sid: Import(sid.removeprefix(imports.IMPORT_PREFIX)),
+    Import.from_snapshot,
+    imports.IMPORT_SNAPSHOT_VERSION,
+    long_lived=False,  # two events at most, like an entry
+)
+IMPORTED_ROWS = StreamKind(
+    lambda sid: ImportedRows(sid.removeprefix(imports.ROWS_PREFIX)),
+    ImportedRows.from_snapshot,
+    imports.KEYS_SNAPSHOT_VERSION,
+    long_lived=True,
+    size=lambda rows: len(rows.keys),
+)
+SNAPSHOT_SIZE = 10_000
+"""Items (imported rows) a sized stream may grow by before it is snapshotted again."""
+
+
 def kind_of(stream_id: str) -> StreamKind:
     """The kind of a stream, by its id."""
     if stream_id == chart.STREAM_ID:
         return CHART
+    if stream_id.startswith(imports.IMPORT_PREFIX):
+        return IMPORT
+    if stream_id.startswith(imports.ROWS_PREFIX):
+        return IMPORTED_ROWS
     return ACCOUNT if stream_id.startswith("account-") else ENTRY

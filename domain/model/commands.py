@@ -181,6 +181,61 @@ class CorrectEntry(Command):
     reason: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class StatementLine:
+    """One row of a statement to import: a signed amount from the account holder's side
+    (positive: money came in) and the counter-account it goes against (``category_id``;
+    "" for the suspense account Uncategorised, opened by the import if need be)."""
+
+    line: int
+    booking_date: dt.date
+    amount: Decimal
+    payee: str = ""
+    memo: str = ""
+    bank_id: str = ""
+    raw: str = ""
+    pending: bool = False
+    category_id: AccountRef = ""
+    match_entry_id: str = ""
+    """An entry already in the books that is this row (typed by hand): linked, not posted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatementBalanceLine:
+    """A balance a statement states (``kind`` "opening" or "closing"), from the account
+    holder's side."""
+
+    kind: str
+    amount: Decimal
+    on: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportStatement(Command):
+    """Import a bank statement into an account, as one change: an entry per new row, rows
+    already imported (same bank id, or same date, amount, text and occurrence in the file)
+    skipped. Entry ids are ``<import_id>-<row number>``."""
+
+    account_id: AccountRef
+    file_name: str
+    sha256: str
+    format: str
+    rows: tuple[StatementLine, ...]
+    currency: str = ""
+    balances: tuple[StatementBalanceLine, ...] = ()
+    import_id: str = created_id()
+    suspense_account_id: str = created_id()  # Uncategorised, if this import has to open it
+
+
+@dataclass(frozen=True, kw_only=True)
+class UndoImport(Command):
+    """Take an import back: void each of its entries (on its own booking date) that is not
+    voided already, in one change."""
+
+    import_id: str
+    reason: str = ""
+
+
 ENTRY_COMMANDS = (Deposit, Withdraw, Transfer, PostSplitEntry)
 """The commands that post an entry (a correction's replacement is one of them). The names
 commands go by are in :mod:`domain.application.handlers`, where each is registered."""
@@ -223,6 +278,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, SplitLine):
         return [value.account_id, _plain(value.amount)]
+    if isinstance(value, StatementLine | StatementBalanceLine):
+        return [_plain(getattr(value, f.name)) for f in fields(value)]
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, Command):  # a correction's replacement

@@ -81,6 +81,14 @@ class CommandIdReused(DomainError):
     rule = "a command id names one command; sending it again repeats that command"
 
 
+class UnknownImport(DomainError):
+    rule = "an import must exist to be undone"
+
+
+class ImportAlreadyUndone(DomainError):
+    rule = "an import is undone at most once"
+
+
 class StoreError(Exception):
     """The event store refused an operation (not a bookkeeping rule)."""
 

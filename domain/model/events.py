@@ -47,7 +47,13 @@ __all__ = [
     "EntryPosted",
     "EntryVoided",
     "Event",
+    "ImportUndone",
+    "ImportedRow",
+    "KeptEntry",
     "Posting",
+    "SkippedRow",
+    "StatementBalance",
+    "StatementImported",
     "Upcaster",
     "current_data",
     "data_key",
@@ -147,3 +153,82 @@ class EntryVoided(Event):
     voided_on: dt.date
     reason: str
     postings: tuple[Posting, ...]  # the original postings, so folds need not look them up
+
+
+# --- bank statements ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRow:
+    """Where an imported entry came from: its statement row (the entry's provenance)."""
+
+    entry_id: str
+    line: int  # the row's line in the file (or its ordinal, for XML formats)
+    bank_id: str  # the bank's id for the transaction (FITID, entry reference), "" if none
+    key: str  # what makes the row a duplicate (see domain.model.imports.row_key)
+    raw: str  # the row's original text
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A statement row the import did not post: ``kind`` "duplicate", "pending" or "zero",
+    and why, in words."""
+
+    line: int
+    key: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementBalance:
+    """A balance the statement states: ``kind`` "opening" or "closing", ``on`` an ISO date or
+    "" when the file gives none, ``amount`` minor units from the account holder's side."""
+
+    kind: str
+    on: str
+    amount: int
+
+
+@event_type
+@dataclass(frozen=True)
+class StatementImported(Event):
+    """A bank statement was imported into an account: what the file was, and the entries it
+    created (each an EntryPosted of the same change) with their rows. Stored in the import's
+    stream and linked into the account's imported-rows stream (the duplicate rule's state)."""
+
+    import_id: str
+    account_id: str
+    file_name: str
+    sha256: str  # of the file's bytes, hex
+    format: str
+    currency: str
+    first_date: str  # the statement's period: ISO dates of its first and last rows, "" if none
+    last_date: str
+    row_count: int  # rows the statement holds (imported, skipped)
+    balances: tuple[StatementBalance, ...]
+    rows: tuple[ImportedRow, ...]
+    skipped: tuple[SkippedRow, ...]
+    linked: tuple[ImportedRow, ...]  # rows matched to entries already there (no new entry)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptEntry:
+    """An entry of an import that its undo left as it was, and why."""
+
+    entry_id: str
+    reason: str
+
+
+@event_type
+@dataclass(frozen=True)
+class ImportUndone(Event):
+    """An import was taken back: its entries were voided (EntryVoided events of the same
+    change), but for those ``kept``; the rows of the voided ones may be imported again."""
+
+    import_id: str
+    account_id: str
+    reason: str
+    voided: tuple[ImportedRow, ...]
+    kept: tuple[KeptEntry, ...]
+    unlinked: tuple[ImportedRow, ...]  # the rows linked to existing entries, released

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection
 
-from domain.model.events import AccountClosed, AccountRenamed, EntryPosted, EntryVoided, from_data
+from domain.model.events import (
+    AccountClosed,
+    AccountRenamed,
+    EntryPosted,
+    EntryVoided,
+    ImportUndone,
+    StatementImported,
+    from_data,
+)
 from domain.projections import queries
 from domain.projections.rows import HistoryRow
 from domain.projections.text import history_row
@@ -25,7 +33,7 @@ def describe_events(
     for event in decoded:
         if isinstance(event, EntryPosted | EntryVoided):
             account_ids.update([posting.account_id for posting in event.postings])
-        elif isinstance(event, AccountRenamed | AccountClosed):
+        elif isinstance(event, AccountRenamed | AccountClosed | StatementImported | ImportUndone):
             account_ids.add(event.account_id)
     upto = events[-1].position
     versions = queries.name_versions(conn, account_ids, upto) if account_ids else {}

@@ -15,7 +15,9 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     Event,
+    ImportUndone,
     Posting,
+    StatementImported,
 )
 from domain.model.money import Money, format_money, minor_digits
 from domain.projections.rows import HistoryRow
@@ -129,12 +131,44 @@ def describe(
         if not event.overdraft_allowed:
             summary += ", no overdraft"
         return event.opening_date, name, summary
+    if isinstance(event, StatementImported | ImportUndone):
+        return None, names(event.account_id), import_summary(event)
     if isinstance(event, AccountRenamed):
         return None, event.new_name, f"Renamed {event.old_name} to {event.new_name}"
     if isinstance(event, AccountClosed):
         name = names(event.account_id)
         return event.closed_on, name, f"Closed {name}"
     raise ValueError(f"no description for event type {event.type_name()!r}")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
+def import_summary(event: StatementImported | ImportUndone) -> str:
+    """``Imported statement jan.csv (csv, 2024-01-02 to 2024-01-31): 12 entries, 3 rows
+    skipped`` or ``Undid import … : 12 entries voided, 1 kept``. The import's entries are
+    the change's other events, each described as any entry."""
+    if isinstance(event, ImportUndone):
+        voided = _count(len(event.voided), "entry", "entries")
+        text = f"Undid import {event.import_id}: {voided} voided"
+        if event.unlinked:
+            text += f", {_count(len(event.unlinked), 'entry', 'entries')} unlinked"
+        if event.kept:
+            text += f", {len(event.kept):,} kept ({event.kept[0].reason}"
+            text += ", …)" if len(event.kept) > 1 else ")"
+        return text
+    period = f", {event.first_date} to {event.last_date}" if event.first_date else ""
+    entries = _count(len(event.rows), "entry", "entries")
+    text = f"Imported statement {event.file_name} ({event.format}{period}): {entries}"
+    if event.skipped:
+        text += f", {_count(len(event.skipped), 'row', 'rows')} skipped"
+    if event.linked:
+        text += f", {_count(len(event.linked), 'row', 'rows')} linked to entries already there"
+    closing = [b for b in event.balances if b.kind == "closing"]
+    if closing:
+        text += f"; closing balance {format_minor(closing[-1].amount, event.currency)}"
+    return text
 
 
 def others_label(names: Sequence[str]) -> str:

@@ -20,6 +20,7 @@ from domain.model.events import (
     Event,
     Posting,
 )
+from domain.model.imports import Import, ImportedRows, import_stream_id, rows_stream_id
 
 DAY = dt.date(2024, 3, 1)
 
@@ -106,6 +107,16 @@ class World:
     def entry(self, entry_id: str) -> Entry:
         found = self.stream(entries.stream_id(entry_id))
         assert isinstance(found, Entry)
+        return found
+
+    def imported_rows(self, account_id: str) -> ImportedRows:
+        found = self.stream(rows_stream_id(account_id))
+        assert isinstance(found, ImportedRows)
+        return found
+
+    def statement_import(self, import_id: str) -> Import:
+        found = self.stream(import_stream_id(import_id))
+        assert isinstance(found, Import)
         return found
 
     @property

@@ -47,6 +47,8 @@ def test_names_are_those_the_cli_has_always_used() -> None:
         "split",
         "void",
         "correct",
+        "import_statement",
+        "undo_import",
     ]
     assert COMMANDS.named("split") is COMMANDS.spec_for(
         commands.PostSplitEntry(booking_date=DAY, lines=())

@@ -5,8 +5,31 @@ from __future__ import annotations
 import pytest
 from domain_given import DAY, opened, posted, voided
 
-from domain.application.streams import ACCOUNT, CHART, ENTRY, kind_of, routes, streams_of
-from domain.model.events import EVENT_TYPES, AccountClosed, AccountOpened, AccountRenamed, Event
+from domain.application.streams import (
+    ACCOUNT,
+    CHART,
+    ENTRY,
+    IMPORT,
+    IMPORTED_ROWS,
+    kind_of,
+    routes,
+    streams_of,
+)
+from domain.model.events import (
+    EVENT_TYPES,
+    AccountClosed,
+    AccountOpened,
+    AccountRenamed,
+    Event,
+    ImportUndone,
+    StatementImported,
+)
+
+IMPORTED = StatementImported(
+    import_id="i1", account_id="chk", file_name="a.csv", sha256="", format="csv",
+    currency="EUR", first_date="", last_date="", row_count=0, balances=(), rows=(), skipped=(),
+    linked=(),
+)  # fmt: skip
 
 
 def test_every_event_type_has_its_streams() -> None:
@@ -24,6 +47,8 @@ def test_every_event_type_has_its_streams() -> None:
         AccountClosed(account_id="chk", closed_on=DAY),
         posted("e1", ("chk", 5), ("sal", -5)),
         voided(posted("e1", ("chk", 5), ("sal", -5))),
+        IMPORTED,
+        ImportUndone(import_id="i1", account_id="chk", reason="", voided=(), kept=(), unlinked=()),
     ]
     assert {type(e) for e in samples} == set(EVENT_TYPES.values())
     for event in samples:
@@ -44,6 +69,10 @@ def test_entry_events_are_linked_into_each_account_once() -> None:
     assert streams_of(voided(entry)) == ("entry-e1", ("account-chk", "account-sal"))
 
 
+def test_import_events_are_linked_into_the_accounts_imported_rows() -> None:
+    assert streams_of(IMPORTED) == ("import-i1", ("statement-rows-chk",))
+
+
 def test_an_event_type_has_one_route() -> None:
     with pytest.raises(ValueError, match="AccountOpened already has its streams"):
         routes(AccountOpened)(lambda event: ("x", ()))
@@ -56,3 +85,6 @@ def test_stream_kinds_by_stream_id() -> None:
     assert kind_of("entry-e1") is ENTRY
     assert ACCOUNT.blank("account-chk").version == 0
     assert (ACCOUNT.long_lived, CHART.long_lived, ENTRY.long_lived) == (True, True, False)
+    assert kind_of("import-i1") is IMPORT
+    assert kind_of("statement-rows-chk") is IMPORTED_ROWS
+    assert (IMPORT.long_lived, IMPORTED_ROWS.long_lived) == (False, True)

@@ -23,7 +23,13 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     Event,
+    ImportedRow,
+    ImportUndone,
+    KeptEntry,
     Posting,
+    SkippedRow,
+    StatementBalance,
+    StatementImported,
     data_key,
     event_type,
     from_data,
@@ -41,6 +47,17 @@ ONE_OF_EACH: list[Event] = [
     EntryPosted("e1", EntryKind.DEPOSIT, dt.date(2024, 2, 1), 'ACME "Corp"', "", LEGS),
     EntryVoided("e1", dt.date(2024, 2, 3), "typo", LEGS),
 ]
+ROW = ImportedRow("i1-1", 7, "FIT-9", "0a1b", "2024-02-01;ACME;1.250,00")
+IMPORT_EVENTS: list[Event] = [
+    StatementImported(
+        "i1", "chk", "jan.csv", "ff00", "csv", "EUR", "2024-02-01", "2024-02-28", 2,
+        (StatementBalance("closing", "2024-02-28", 125000),), (ROW,),
+        (SkippedRow(8, "0a1c", "duplicate", "already imported"),), (),
+    ),
+    ImportUndone(
+        "i1", "chk", "wrong file", (ROW,), (KeptEntry("i1-2", "already voided"),), ()
+    ),
+]  # fmt: skip
 # the store's encoder (domain/store/sqlite.py)
 STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
@@ -59,9 +76,19 @@ def encoded_as_before(event: Event) -> dict[str, Any]:
 
 
 def test_every_event_type_has_an_example_here() -> None:
-    assert {type(e) for e in ONE_OF_EACH} == set(EVENT_TYPES.values())
+    assert {type(e) for e in ONE_OF_EACH + IMPORT_EVENTS} == set(EVENT_TYPES.values())
     assert CURRENT_VERSION == {"AccountOpened": 2, "AccountRenamed": 1, "AccountClosed": 1,
-                               "EntryPosted": 1, "EntryVoided": 1}  # fmt: skip
+                               "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 1,
+                               "ImportUndone": 1}  # fmt: skip
+
+
+@pytest.mark.parametrize("event", IMPORT_EVENTS, ids=lambda e: e.type_name())
+def test_an_imports_events_read_back_as_written(event: Event) -> None:
+    stored = json.loads(STORED_JSON(to_data(event)))
+    assert from_data(event.type_name(), 1, stored) == event
+    assert stored["rows" if isinstance(event, StatementImported) else "voided"][0] == [
+        "i1-1", 7, "FIT-9", "0a1b", "2024-02-01;ACME;1.250,00"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("event", ONE_OF_EACH, ids=lambda e: e.type_name())

@@ -16,7 +16,14 @@ from projection_book import DAY, Book, block_size, make_book, open_legacy_accoun
 from sqlalchemy import select
 
 from app.sample_data import generate_commands
-from domain.model.commands import PostSplitEntry, SplitLine, new_id
+from domain.model.commands import (
+    ImportStatement,
+    PostSplitEntry,
+    SplitLine,
+    StatementLine,
+    UndoImport,
+    new_id,
+)
 from domain.model.errors import BrokenHistory
 from domain.model.events import UPCASTERS, AccountType
 from domain.projections import FoldedBooks, ReadModels
@@ -62,6 +69,17 @@ def workload_book(tmp_path: Path) -> Book:
     book.void(twice.entry_id)
     book.rename(food, "Food and drink")
     book.close(book.open("Spare", A))
+    # a statement imported (Uncategorised opened), again (nothing new), then undone
+    rows = tuple(
+        StatementLine(line=n, booking_date=DAY, amount=Decimal(a), payee="Bank")
+        for n, a in ((2, "-1.25"), (3, "4.00"))
+    )
+    first = ImportStatement(account_id=cash, file_name="a.csv", sha256="", format="csv", rows=rows)
+    book.run(first)
+    book.run(
+        ImportStatement(account_id=cash, file_name="a.csv", sha256="", format="csv", rows=rows)
+    )
+    book.run(UndoImport(import_id=first.import_id))
     return book
 
 
@@ -78,7 +96,8 @@ def _rebuilt_tables_equal_the_incrementally_written_ones(tmp_path: Path, chunk: 
     try:
         accounts = [a.account_id for a in book.read_models.accounts()]
         kinds = {e.type for e in book.events()}
-        assert {"EntryVoided", "AccountRenamed", "AccountClosed"} <= kinds
+        assert {"EntryVoided", "AccountRenamed", "AccountClosed", "StatementImported"} <= kinds
+        assert "ImportUndone" in kinds
         incremental = tables(book)
         assert len(incremental["rm_register"]) > 2 * len(incremental["rm_voids"]) > 0
         models = ReadModels(book.store, rebuild_chunk=chunk)

@@ -250,3 +250,32 @@ def test_current_data_upcasts_old_schema_versions_and_passes_current_ones_throug
     assert upcast["overdraft_allowed"] is True
     current = {**upcast}
     assert current_data("AccountOpened", 2, current) is current
+
+
+def test_an_import_and_its_undo_are_each_one_line_over_their_entries() -> None:
+    from domain.model.events import (
+        ImportedRow,
+        ImportUndone,
+        KeptEntry,
+        SkippedRow,
+        StatementBalance,
+        StatementImported,
+    )
+    from domain.projections.text import describe
+
+    row = ImportedRow("i1-1", 2, "", "k", "")
+    imported = StatementImported(
+        "i1", "chk", "jan.csv", "ff", "camt053", "EUR", "2024-01-02", "2024-01-31", 3,
+        (StatementBalance("closing", "2024-01-31", 123456),), (row, row),
+        (SkippedRow(4, "k2", "duplicate", "already imported"),), (),
+    )  # fmt: skip
+    assert describe(imported, lambda a: "Checking") == (
+        None,
+        "Checking",
+        "Imported statement jan.csv (camt053, 2024-01-02 to 2024-01-31): 2 entries, 1 row "
+        "skipped; closing balance 1,234.56 EUR",
+    )
+    undone = ImportUndone("i1", "chk", "", (row,), (KeptEntry("i1-2", "already voided"),), ())
+    assert describe(undone, lambda a: "Checking")[2] == (
+        "Undid import i1: 1 entry voided, 1 kept (already voided)"
+    )
