@@ -73,6 +73,29 @@ def _header_index(rows: list[tuple[int, list[str], str]], first: int, width: int
     return None
 
 
+def _sign_column(
+    data: list[list[str]], width: int, amount: int | None, money: set[int]
+) -> int | None:
+    """A column of debit/credit marks, when the amounts themselves are never negative."""
+    if amount is None or any(_strip_sign(row[amount])[1] for row in data if row[amount].strip()):
+        return None
+    marks = t.DEBIT_MARKS | t.CREDIT_MARKS
+    for col in range(width):
+        values = {row[col].strip().upper() for row in data} - {""}
+        if col not in money and values and values <= marks and values & t.DEBIT_MARKS:
+            return col
+    return None
+
+
+def _currency_column(header: list[str], data: list[list[str]]) -> int | None:
+    """The column named for the currency, if it holds three-letter codes."""
+    col = t.role_column(header, t.CURRENCY)
+    if col is None:
+        return None
+    values = {row[col].strip() for row in data} - {""}
+    return col if all(len(v) == 3 and v.isalpha() for v in values) else None
+
+
 def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]]:
     """The columns (mostly) holding dates, and those holding amounts."""
     dates, amounts = set(), set()
@@ -124,6 +147,7 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
                 raise StatementFileError(f"line {rows[first][0]}: no column of amounts found")
             amount = rest[0]
     money = {c for c in (amount, debit, credit) if c is not None}
+    sign = _sign_column(data, width, amount, money)
     balance = t.role_column(header, t.BALANCE, amounts - money)
     payee = t.role_column(header, t.PAYEE)
     described = t.role_column(header, t.DESCRIPTION)
@@ -165,9 +189,10 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
         payee_column=payee,
         memo_columns=memo,
         balance_column=balance,
-        currency_column=t.role_column(header, t.CURRENCY),
+        currency_column=_currency_column(header, data),
         status_column=t.role_column(header, t.STATUS),
         account_column=t.role_column(header, t.ACCOUNT, exact=True),
+        sign_column=sign,
         columns=tuple(header) if header_index is not None else (),
     )
     return profile, notes

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.statements import CsvProfile, StatementFileError, detect_csv_profile, parse_statements
+from app.statements.amounts import parse_amount
 from domain.model.statements import Statement
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "statements"
@@ -211,3 +212,22 @@ def test_a_trailing_delimiter_on_the_rows_or_the_header_keeps_the_names(text: st
         ("Cafe", Decimal("-2.00")),
     ]
     assert "payee in 'Payee'" in got.notes[0]
+
+
+def test_a_soll_haben_column_signs_amounts_that_are_never_negative() -> None:
+    got = _one("csv_soll_haben.csv")
+    assert [r.amount for r in got.rows] == [
+        Decimal("-84.20"),
+        Decimal("3210.55"),
+        Decimal("-3.90"),
+    ]
+    assert "debit/credit mark in 'Soll/Haben'" in got.notes[0]
+    assert got.currency is None and not got.errors  # 'Valuta' is the value date, not a currency
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("12.50 DR", "-12.50"), ("12.50CR", "12.50"), ("1,234.00 Dr", "-1234.00")],
+)
+def test_cr_and_dr_after_an_amount_sign_it(text: str, value: str) -> None:
+    assert parse_amount(text, ".", ",") == Decimal(value)
