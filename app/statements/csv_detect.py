@@ -9,20 +9,18 @@ of the date column, day-first or month-first, whichever more rows are valid in.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from itertools import chain, islice
 
 from app.statements import csv_table as t
 from app.statements.amounts import _CORE, _strip_sign, detect_separators
 from app.statements.csv_profile import CsvProfile
-from app.statements.dates import detect_date_format, looks_like_date
+from app.statements.dates import detect_date_format, full_date, looks_like_date
 from app.statements.errors import StatementFileError
 
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 2000
 _MAX_COLUMNS = 300
-_FULL_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?:[ T]\d{1,2}:\d{2}.*)?$|^\d{8}$")
 
 
 def _is_amount(cell: str) -> bool:
@@ -51,7 +49,7 @@ def detect_delimiter(text: str) -> str:
 
 def _first_data_row(rows: list[tuple[int, list[str], str]]) -> int:
     for index, (_, cells, _) in enumerate(rows[:200]):
-        dates = [i for i, c in enumerate(cells) if _FULL_DATE.match(c.strip())]
+        dates = [i for i, c in enumerate(cells) if full_date(c)]
         if dates and any(_is_amount(c) for i, c in enumerate(cells) if i not in dates):
             return index
     raise StatementFileError(
@@ -103,7 +101,7 @@ def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]
         values = [row[col].strip() for row in data if col < len(row) and row[col].strip()]
         if not values:
             continue
-        if sum(bool(_FULL_DATE.match(v)) for v in values) >= 0.8 * len(values):
+        if sum(full_date(v) for v in values) >= 0.8 * len(values):
             dates.add(col)
         elif sum(_is_amount(v) for v in values) >= 0.8 * len(values):
             amounts.add(col)
@@ -127,7 +125,7 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     data = [
         cells
         for _, cells, _ in rows[first : first + _SAMPLE]
-        if len(cells) == width and any(_FULL_DATE.match(c.strip()) for c in cells)
+        if len(cells) == width and any(full_date(c) for c in cells)
     ]
     dates, amounts = _column_kinds(data, width)
     if not dates:
