@@ -15,6 +15,7 @@ from functools import lru_cache
 
 SPACES = " \u00a0\u202f"
 _CURRENCY = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$|[$€£¥]")
+_CREDIT_DEBIT = re.compile(r"(?<=[\d\s)])(CR|DR|Cr|Dr)$")
 _CORE = re.compile(r"^[0-9.,' \u00a0\u202f]*[0-9][0-9.,' \u00a0\u202f]*$")
 
 
@@ -72,6 +73,9 @@ def _strip_sign(text: str) -> tuple[str, bool]:
     """The unsigned core of ``text`` and whether it was negative."""
     core = _CURRENCY.sub("", text.strip().replace("\u2212", "-")).strip()
     negative = False
+    if (suffix := _CREDIT_DEBIT.search(core)) is not None:  # '12.50 DR', '12.50CR'
+        negative = suffix.group(1).upper() == "DR"
+        core = core[: suffix.start()].strip()
     if core.startswith("(") and core.endswith(")"):
         core, negative = core[1:-1].strip(), True
     core = _CURRENCY.sub("", core).strip()

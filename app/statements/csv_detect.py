@@ -9,20 +9,18 @@ of the date column, day-first or month-first, whichever more rows are valid in.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from itertools import chain, islice
 
 from app.statements import csv_table as t
 from app.statements.amounts import _CORE, _strip_sign, detect_separators
 from app.statements.csv_profile import CsvProfile
-from app.statements.dates import detect_date_format, looks_like_date
+from app.statements.dates import detect_date_format, full_date, looks_like_date
 from app.statements.errors import StatementFileError
 
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 2000
 _MAX_COLUMNS = 300
-_FULL_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?:[ T]\d{1,2}:\d{2}.*)?$|^\d{8}$")
 
 
 def _is_amount(cell: str) -> bool:
@@ -51,7 +49,7 @@ def detect_delimiter(text: str) -> str:
 
 def _first_data_row(rows: list[tuple[int, list[str], str]]) -> int:
     for index, (_, cells, _) in enumerate(rows[:200]):
-        dates = [i for i, c in enumerate(cells) if _FULL_DATE.match(c.strip())]
+        dates = [i for i, c in enumerate(cells) if full_date(c)]
         if dates and any(_is_amount(c) for i, c in enumerate(cells) if i not in dates):
             return index
     raise StatementFileError(
@@ -73,6 +71,29 @@ def _header_index(rows: list[tuple[int, list[str], str]], first: int, width: int
     return None
 
 
+def _sign_column(
+    data: list[list[str]], width: int, amount: int | None, money: set[int]
+) -> int | None:
+    """A column of debit/credit marks, when the amounts themselves are never negative."""
+    if amount is None or any(_strip_sign(row[amount])[1] for row in data if row[amount].strip()):
+        return None
+    marks = t.DEBIT_MARKS | t.CREDIT_MARKS
+    for col in range(width):
+        values = {row[col].strip().upper() for row in data} - {""}
+        if col not in money and values and values <= marks and values & t.DEBIT_MARKS:
+            return col
+    return None
+
+
+def _currency_column(header: list[str], data: list[list[str]]) -> int | None:
+    """The column named for the currency, if it holds three-letter codes."""
+    col = t.role_column(header, t.CURRENCY)
+    if col is None:
+        return None
+    values = {row[col].strip() for row in data} - {""}
+    return col if all(len(v) == 3 and v.isalpha() for v in values) else None
+
+
 def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]]:
     """The columns (mostly) holding dates, and those holding amounts."""
     dates, amounts = set(), set()
@@ -80,7 +101,7 @@ def _column_kinds(data: list[list[str]], width: int) -> tuple[set[int], set[int]
         values = [row[col].strip() for row in data if col < len(row) and row[col].strip()]
         if not values:
             continue
-        if sum(bool(_FULL_DATE.match(v)) for v in values) >= 0.8 * len(values):
+        if sum(full_date(v) for v in values) >= 0.8 * len(values):
             dates.add(col)
         elif sum(_is_amount(v) for v in values) >= 0.8 * len(values):
             amounts.add(col)
@@ -104,7 +125,7 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     data = [
         cells
         for _, cells, _ in rows[first : first + _SAMPLE]
-        if len(cells) == width and any(_FULL_DATE.match(c.strip()) for c in cells)
+        if len(cells) == width and any(full_date(c) for c in cells)
     ]
     dates, amounts = _column_kinds(data, width)
     if not dates:
@@ -124,6 +145,7 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
                 raise StatementFileError(f"line {rows[first][0]}: no column of amounts found")
             amount = rest[0]
     money = {c for c in (amount, debit, credit) if c is not None}
+    sign = _sign_column(data, width, amount, money)
     balance = t.role_column(header, t.BALANCE, amounts - money)
     payee = t.role_column(header, t.PAYEE)
     described = t.role_column(header, t.DESCRIPTION)
@@ -165,9 +187,10 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
         payee_column=payee,
         memo_columns=memo,
         balance_column=balance,
-        currency_column=t.role_column(header, t.CURRENCY),
+        currency_column=_currency_column(header, data),
         status_column=t.role_column(header, t.STATUS),
         account_column=t.role_column(header, t.ACCOUNT, exact=True),
+        sign_column=sign,
         columns=tuple(header) if header_index is not None else (),
     )
     return profile, notes

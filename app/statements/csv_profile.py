@@ -47,6 +47,8 @@ class CsvProfile:
     currency_column: int | None = None
     status_column: int | None = None
     account_column: int | None = None
+    sign_column: int | None = None
+    """A debit/credit mark (``S``/``H``, ``D``/``C``, ``DR``/``CR``...) that signs the amount."""
     columns: tuple[str, ...] = ()
     """The header's column names, for the description and the preview."""
 
@@ -79,6 +81,7 @@ class CsvProfile:
             "currency_column",
             "status_column",
             "account_column",
+            "sign_column",
         )
         for name in columns:
             value = getattr(self, name)
@@ -152,6 +155,7 @@ class CsvProfile:
             ("currency", self.currency_column),
             ("status", self.status_column),
             ("account", self.account_column),
+            ("debit/credit mark", self.sign_column),
         )
         parts += [f"{label} in {self.name(col)}" for label, col in optional if col is not None]
         if self.memo_columns:

@@ -30,7 +30,15 @@ def _text(cells: list[str], column: int | None) -> str:
 
 def _money(cells: list[str], p: CsvProfile, read: Callable[[str], Decimal]) -> Decimal:
     if p.amount_column is not None:
-        return read(cells[p.amount_column])
+        value = read(cells[p.amount_column])
+        if p.sign_column is None:
+            return value
+        mark = _text(cells, p.sign_column).upper()
+        if mark in t.DEBIT_MARKS:
+            return -abs(value)
+        if mark in t.CREDIT_MARKS:
+            return abs(value)
+        raise AmountError(f"{mark!r} in {p.name(p.sign_column)} is neither a debit nor a credit")
     out, into = _text(cells, p.debit_column), _text(cells, p.credit_column)
     if not out and not into:
         raise AmountError("no amount in the debit or the credit column")

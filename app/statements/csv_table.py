@@ -91,9 +91,11 @@ MEMO = (
     "buchungstext",
     "text",
 )
-CURRENCY = ("currency", "waehrung", "wahrung", "devise", "deviseducompte", "ccy", "valuta")
+CURRENCY = ("currency", "waehrung", "wahrung", "devise", "deviseducompte", "ccy")
 STATUS = ("state", "status", "info")
 ACCOUNT = ("auftragskonto", "numerodecompte", "accountnumber", "account", "iban", "rekening")
+DEBIT_MARKS = {"D", "DR", "DEBIT", "DBIT", "S", "SOLL", "DEBET", "AF", "DÉBIT", "-"}
+CREDIT_MARKS = {"C", "CR", "CREDIT", "CRDT", "H", "HABEN", "BIJ", "CRÉDIT", "+"}
 PENDING = re.compile(r"pending|vorgemerkt|en attente|in behandeling|ausstehend|authori[sz]", re.I)
 OPENING = re.compile(
     r"(start|open|begin|anfang|alter|initial|previous|d[ée]but).*"

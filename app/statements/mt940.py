@@ -63,6 +63,8 @@ class _Stmt:
     closing: Balance | None = None
     rows: list[_Row] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    interim: bool = False
+    """Seen MT942's tags (:34F: floor limit, :13D: date-time)."""
 
 
 def _balance(value: str, line: int, tag: str) -> tuple[Balance, str]:
@@ -140,6 +142,11 @@ def _row(stmt: _Stmt, row: _Row) -> StatementRow | None:
 
 
 def _finish(stmt: _Stmt) -> Statement:
+    if stmt.closing is None and stmt.opening is None and stmt.interim:
+        raise StatementFileError(
+            f"line {stmt.line}: not a statement: an MT942 interim report (:34F:/:13D:, no "
+            ":60F:/:62F: balances); import the day's MT940 instead"
+        )
     if stmt.closing is None:
         raise StatementFileError(
             f"line {stmt.line}: statement {stmt.reference!r} ends without its "
@@ -191,6 +198,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
             stmt.closing, _ = _balance(value, number, tag)
         elif tag == "61":
             stmt.rows.append(_Row(number, value))
+        elif tag in ("34F", "13D", "13"):
+            stmt.interim = True
         elif tag == "86" and last == "61" and stmt.rows:
             stmt.rows[-1].info.append(value)
         last = tag if tag != "86" or last == "61" else "86s"

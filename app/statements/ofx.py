@@ -114,6 +114,8 @@ class _Scanner:
             self.balance = name
         elif name == "BANKTRANLIST":
             self.balance = None
+        elif self.row is not None and name == "CURRENCY":
+            self.row["_foreign"] = "1"  # TRNAMT is in this aggregate's CURSYM (ORIGCURRENCY: not)
         elif self.row is not None and value:
             self.row.setdefault(name, value)
         elif self.balance == "LEDGERBAL" and value:
@@ -145,6 +147,9 @@ class _Scanner:
             if "TRNAMT" not in row:
                 raise ValueError("no TRNAMT")
             amount = ofx_amount(row["TRNAMT"])
+            foreign = row.get("CURSYM", "").upper() if "_foreign" in row else ""
+            if foreign and current.currency and foreign != current.currency:
+                raise ValueError(f"amount in {foreign}, the statement is in {current.currency}")
             booked = ofx_date(row.get("DTPOSTED") or row.get("DTUSER") or row.get("DTTRAN", ""))
         except (ValueError, AmountError) as error:
             current.errors.append(RowError(ordinal, f"{where}: {error}"))

@@ -81,7 +81,11 @@ FORMATS = [
     "MM/DD/YY",
     "YYYY-MM-DD",
     "YYYYMMDD",
+    "DD MON YYYY",
+    "MON DD YYYY",
+    "DD MON YY",
 ]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _written(day: date, fmt: str) -> str:
@@ -90,8 +94,9 @@ def _written(day: date, fmt: str) -> str:
         "MM": f"{day.month:02d}",
         "YYYY": f"{day.year:04d}",
         "YY": f"{day.year % 100:02d}",
+        "MON": MONTHS[day.month - 1],
     }
-    sep = next((c for c in fmt if c in "./-"), "")
+    sep = next((c for c in fmt if c in "./- "), "")
     return sep.join(parts[p] for p in (fmt.split(sep) if sep else ["YYYY", "MM", "DD"]))
 
 

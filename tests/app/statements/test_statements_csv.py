@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.statements import CsvProfile, StatementFileError, detect_csv_profile, parse_statements
+from app.statements.amounts import parse_amount
 from domain.model.statements import Statement
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "statements"
@@ -211,3 +212,62 @@ def test_a_trailing_delimiter_on_the_rows_or_the_header_keeps_the_names(text: st
         ("Cafe", Decimal("-2.00")),
     ]
     assert "payee in 'Payee'" in got.notes[0]
+
+
+def test_a_soll_haben_column_signs_amounts_that_are_never_negative() -> None:
+    got = _one("csv_soll_haben.csv")
+    assert [r.amount for r in got.rows] == [
+        Decimal("-84.20"),
+        Decimal("3210.55"),
+        Decimal("-3.90"),
+    ]
+    assert "debit/credit mark in 'Soll/Haben'" in got.notes[0]
+    assert got.currency is None and not got.errors  # 'Valuta' is the value date, not a currency
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("12.50 DR", "-12.50"), ("12.50CR", "12.50"), ("1,234.00 Dr", "-1234.00")],
+)
+def test_cr_and_dr_after_an_amount_sign_it(text: str, value: str) -> None:
+    assert parse_amount(text, ".", ",") == Decimal(value)
+
+
+def test_month_names_in_dates_are_read_and_a_bad_one_is_a_row_error() -> None:
+    got = _one("csv_month_names.csv")
+    assert [(r.booking_date, r.amount) for r in got.rows] == [
+        (date(2024, 1, 5), Decimal("-23.10")),
+        (date(2024, 1, 17), Decimal("1500.00")),
+        (date(2024, 2, 2), Decimal("-120.00")),
+    ]
+    assert [e.message for e in got.errors] == [
+        "line 4: '31 Feb 2024' is no valid date (DD MON YYYY)"
+    ]
+    assert "date in 'Transaction Date' as DD MON YYYY" in got.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("5-Jan-24", date(2024, 1, 5)),
+        ("Jan 5, 2024", date(2024, 1, 5)),
+        ("3. März 2024", date(2024, 3, 3)),
+        ("12 déc. 2023", date(2023, 12, 12)),
+        ("Sept 30th 2023", date(2023, 9, 30)),
+    ],
+)
+def test_a_month_name_in_several_languages(text: str, day: date) -> None:
+    from app.statements.dates import detect_date_format, parse_date
+
+    found, tied = detect_date_format([text])
+    assert found is not None and not tied
+    assert parse_date(text, found) == day
+    assert (
+        CsvProfile.from_json(
+            {
+                **detect_csv_profile(b"Date,Amount\n2024-01-01,1.00\n")[0].to_json(),
+                "date_format": found.name,
+            }
+        ).date
+        == found
+    )

@@ -65,3 +65,9 @@ def test_a_bank_reference_repeated_within_a_statement_is_noted_and_both_rows_kep
     [got] = parse_statements(text.encode(), format="mt940")
     assert [r.bank_id for r in got.rows] == ["R1", "R1"]
     assert "bank ids repeated within this statement: R1 (2 times)" in got.notes
+
+
+def test_an_mt942_interim_report_is_not_a_statement() -> None:
+    text = ":20:X\n:25:1\n:28C:1\n:34F:EURD0,\n:13D:2401021200+0100\n:61:240102D1,00NTRFNONREF\n-\n"
+    with pytest.raises(StatementFileError, match=r"^line 1: not a statement: an MT942 interim"):
+        parse_statements(text.encode(), format="mt940")

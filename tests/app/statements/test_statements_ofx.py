@@ -64,3 +64,21 @@ def test_a_cut_off_ofx_file_is_refused_naming_where_it_ends() -> None:
 def test_an_ofx_file_without_a_statement_is_not_a_statement() -> None:
     with pytest.raises(StatementFileError, match=r"^not a statement: the OFX file holds no"):
         parse_statements(_read("ofx_no_statement.ofx"))
+
+
+def test_a_transaction_in_another_currency_is_a_row_error() -> None:
+    def trn(fitid: str, extra: str) -> str:
+        return f"<STMTTRN><DTPOSTED>20240102<TRNAMT>-5.00<FITID>{fitid}{extra}</STMTTRN>"
+
+    body = (
+        "<OFX><STMTRS><CURDEF>EUR<BANKTRANLIST>"
+        + trn("1", "<CURRENCY><CURRATE>1.1<CURSYM>USD</CURRENCY>")
+        + trn("2", "<ORIGCURRENCY><CURRATE>1.1<CURSYM>USD</ORIGCURRENCY>")
+        + trn("3", "<CURRENCY><CURRATE>1<CURSYM>EUR</CURRENCY>")
+        + "</BANKTRANLIST></STMTRS></OFX>"
+    )
+    [got] = parse_statements(body.encode())
+    assert [r.bank_id for r in got.rows] == ["2", "3"]
+    assert [e.message for e in got.errors] == [
+        "transaction 1 (line 1): amount in USD, the statement is in EUR"
+    ]

@@ -57,3 +57,9 @@ def test_a_record_without_its_closing_caret_at_the_end_is_a_cut_off_file() -> No
 def test_a_qif_of_lists_only_is_not_a_statement() -> None:
     with pytest.raises(StatementFileError, match=r"^not a statement: the QIF file has no"):
         parse_statements(b"!Type:Cat\nNFood\nE\n^\n")
+
+
+def test_qif_dates_with_month_names() -> None:
+    [got] = parse_statements(b"!Type:Bank\nD5 Jan 2024\nT-1.00\n^\nD17 Feb 2024\nT2.00\n^\n")
+    assert [r.booking_date for r in got.rows] == [date(2024, 1, 5), date(2024, 2, 17)]
+    assert "QIF dates read as DD MON YYYY" in got.notes
