@@ -179,6 +179,8 @@ def _converter(field: str, hint: Any) -> Convert:
         member = json_values.choice(hint)
         return lambda value, key, _resolve: member(value, key)
     args = get_args(hint)
+    if get_origin(hint) is tuple and args == (str, Ellipsis):
+        return lambda value, key, _resolve: _texts(value, key)
     if get_origin(hint) is tuple and args[1:] == (Ellipsis,) and _is_dataclass(args[0]):
         return _items(field, args[0])
     if get_origin(hint) is types.UnionType and len(args) == 2 and type(None) in args:
@@ -187,6 +189,13 @@ def _converter(field: str, hint: Any) -> Convert:
     if get_origin(hint) is types.UnionType and all(_is_command(a) for a in args):
         return _nested_command([COMMANDS.name_of(a) for a in args])
     raise TypeError(f"no JSON conversion for {field}: {hint!r}")  # a new Command field type
+
+
+def _texts(value: object, key: str) -> tuple[str, ...]:
+    """A list of strings (a reconciliation's entry ids)."""
+    if not isinstance(value, list):
+        raise InvalidCommand(f"{key} must be a list of strings, got {json_values.shown(value)}")
+    return tuple(json_values.text(item, f"{key}[{n}]") for n, item in enumerate(value, 1))
 
 
 def _is_dataclass(hint: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -37,6 +38,13 @@ def _head(text: str) -> tuple[int, bytes]:
             f"expected POSITION:HASH (a position and 64 hex digits), got {text!r}"
         )
     return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -224,3 +232,15 @@ def _add_import(add: Any) -> None:
     )
     undo.add_argument("import_id", metavar="IMPORT_ID", help="the import_id import answered")
     undo.add_argument("--reason", default="", help="why (default: 'import IMPORT_ID undone')")
+    reconcile = add(
+        "reconcile",
+        "record that a statement's ending balance is matched by the account's entries",
+        "Tick ENTRIES (default: every entry of ACCOUNT up to DATE not voided and not\n"
+        "reconciled yet) and record the reconciliation if, with those reconciled before, they\n"
+        "add up to BALANCE (natural sign); else exit 1 naming the difference, writing nothing.\n"
+        "Prints one JSON object: cleared (entry ids), positions.",
+    )
+    reconcile.add_argument("--account", required=True, metavar="A", help="account name or id")
+    reconcile.add_argument("--date", required=True, type=_date, metavar="D", help="YYYY-MM-DD")
+    reconcile.add_argument("--balance", required=True, metavar="B", help='e.g. "1234.56"')
+    reconcile.add_argument("--entries", nargs="+", metavar="E", help="the entry ids it shows")

@@ -34,6 +34,7 @@ from domain.model.commands import (
     ImportStatement,
     OpenAccount,
     PostSplitEntry,
+    Reconcile,
     RenameAccount,
     Transfer,
     UndoImport,
@@ -44,6 +45,7 @@ from domain.model.entries import Entry, EntryCommand
 from domain.model.errors import InvalidCommand
 from domain.model.events import Event
 from domain.model.imports import Import, ImportedRows
+from domain.model.reconciliation import Reconciliation
 
 
 class Aggregates(Protocol):
@@ -54,6 +56,7 @@ class Aggregates(Protocol):
     def entry(self, entry_id: str) -> Entry: ...
     def imported_rows(self, account_id: str) -> ImportedRows: ...
     def statement_import(self, import_id: str) -> Import: ...
+    def reconciliation(self, account_id: str) -> Reconciliation: ...
     @property
     def chart(self) -> Chart:
         """The chart of accounts (loaded on first use)."""
@@ -204,4 +207,11 @@ def _import_statement(command: ImportStatement, book: Aggregates) -> list[Event]
 @handles(UndoImport, name="undo_import")
 def _undo_import(command: UndoImport, book: Aggregates) -> list[Event]:
     found = book.statement_import(require_id(command.import_id, "import_id"))
-    return import_undo.undo_import(command, found, book.account, book.entry)
+    cleared = book.reconciliation(found.account_id) if found.exists else None
+    return import_undo.undo_import(command, found, book.account, book.entry, cleared)
+
+
+@handles(Reconcile, name="reconcile")
+def _reconcile(command: Reconcile, book: Aggregates) -> list[Event]:
+    account_id = require_id(command.account_id, "account_id")
+    return book.reconciliation(account_id).reconcile(command, book.account(account_id), book.entry)

@@ -8,13 +8,14 @@ The cache only ever holds committed state: what one transaction loads stays in i
 from __future__ import annotations
 
 from domain.application.streams import SNAPSHOT_SIZE, Aggregate, kind_of
-from domain.model import accounts, chart, entries, imports
+from domain.model import accounts, chart, entries, imports, reconciliation
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
 from domain.model.errors import BrokenHistory, StoreError
 from domain.model.events import from_data
 from domain.model.imports import Import, ImportedRows
+from domain.model.reconciliation import Reconciliation
 from domain.store.base import EventStore, Snapshot
 
 
@@ -58,6 +59,11 @@ class Work:
     def statement_import(self, import_id: str) -> Import:
         loaded = self._loader.load(imports.import_stream_id(import_id), self)
         assert isinstance(loaded, Import)
+        return loaded
+
+    def reconciliation(self, account_id: str) -> Reconciliation:
+        loaded = self._loader.load(reconciliation.stream_id(account_id), self)
+        assert isinstance(loaded, Reconciliation)
         return loaded
 
 

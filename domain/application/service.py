@@ -32,6 +32,8 @@ from domain.model.events import Event, ImportedRow, from_data, to_data
 from domain.model.guards import MAX_NAME, require_id
 from domain.model.imports import Import, ImportedRows, import_id_of
 from domain.model.limits import check_balances
+from domain.model.reconciliation import Reconciliation
+from domain.model.reconciliation import stream_id as reconciled_stream
 from domain.store.base import EventStore, Metadata, NewEvent, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -344,6 +346,12 @@ class BookService:
         """An import's state (a copy; ``exists`` is False for an id no import has)."""
         found = self._aggregates.read(imports.import_stream_id(import_id))
         assert isinstance(found, Import)
+        return found
+
+    def reconciliation(self, account_id: str) -> Reconciliation:
+        """An account's reconciled entries and balance (a copy)."""
+        found = self._aggregates.read(reconciled_stream(account_id))
+        assert isinstance(found, Reconciliation)
         return found
 
     def provenance(self, entry_id: str) -> ImportedRow | None:

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from domain.model import accounts, chart, entries, imports
+from domain.model import accounts, chart, entries, imports, reconciliation
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
 from domain.model.events import (
     AccountClosed,
     AccountOpened,
+    AccountReconciled,
     AccountRenamed,
     EntryPosted,
     EntryVoided,
@@ -27,8 +28,9 @@ from domain.model.events import (
     StatementImported,
 )
 from domain.model.imports import Import, ImportedRows
+from domain.model.reconciliation import Reconciliation
 
-Aggregate = Account | Chart | Entry | Import | ImportedRows
+Aggregate = Account | Chart | Entry | Import | ImportedRows | Reconciliation
 Streams = tuple[str, tuple[str, ...]]
 """(primary stream, linked streams) of an event."""
 
@@ -73,6 +75,11 @@ def _entry_streams(event: EntryPosted | EntryVoided) -> Streams:
 def _import_streams(event: StatementImported | ImportUndone) -> Streams:
     # linked into the account's imported rows: its version guards the duplicate rule
     return imports.import_stream_id(event.import_id), (imports.rows_stream_id(event.account_id),)
+
+
+@routes(AccountReconciled)
+def _reconciliation_streams(event: AccountReconciled) -> Streams:
+    return reconciliation.stream_id(event.account_id), ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +130,20 @@ SNAPSHOT_SIZE = 10_000
 """Items (imported rows) a sized stream may grow by before it is snapshotted again."""
 
 
+RECONCILED = StreamKind(
+    lambda sid: Reconciliation(sid.removeprefix(reconciliation.PREFIX)),
+    Reconciliation.from_snapshot,
+    reconciliation.SNAPSHOT_VERSION,
+    long_lived=True,
+)
+
+
 def kind_of(stream_id: str) -> StreamKind:
     """The kind of a stream, by its id."""
     if stream_id == chart.STREAM_ID:
         return CHART
+    if stream_id.startswith(reconciliation.PREFIX):
+        return RECONCILED
     if stream_id.startswith(imports.IMPORT_PREFIX):
         return IMPORT
     if stream_id.startswith(imports.ROWS_PREFIX):

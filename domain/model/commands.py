@@ -236,6 +236,17 @@ class UndoImport(Command):
     reason: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class Reconcile(Command):
+    """Record that a statement ending on ``statement_date`` with ``balance`` (in the account's
+    natural sign) shows ``entry_ids`` besides the entries reconciled before."""
+
+    account_id: AccountRef
+    statement_date: dt.date
+    balance: Decimal
+    entry_ids: tuple[str, ...] = ()
+
+
 ENTRY_COMMANDS = (Deposit, Withdraw, Transfer, PostSplitEntry)
 """The commands that post an entry (a correction's replacement is one of them). The names
 commands go by are in :mod:`domain.application.handlers`, where each is registered."""

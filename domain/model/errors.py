@@ -89,6 +89,10 @@ class ImportAlreadyUndone(DomainError):
     rule = "an import is undone at most once"
 
 
+class ReconciliationMismatch(DomainError):
+    rule = "a reconciliation's cleared entries add up to the statement's balance"
+
+
 class StoreError(Exception):
     """The event store refused an operation (not a bookkeeping rule)."""
 

@@ -40,8 +40,10 @@ __all__ = [
     "UPCASTERS",
     "AccountClosed",
     "AccountOpened",
+    "AccountReconciled",
     "AccountRenamed",
     "AccountType",
+    "ClearedEntry",
     "E",
     "EntryKind",
     "EntryPosted",
@@ -232,3 +234,23 @@ class ImportUndone(Event):
     voided: tuple[ImportedRow, ...]
     kept: tuple[KeptEntry, ...]
     unlinked: tuple[ImportedRow, ...]  # the rows linked to existing entries, released
+
+
+@dataclass(frozen=True, slots=True)
+class ClearedEntry:
+    """An entry a reconciliation cleared, and what it moves on the account (debit-positive)."""
+
+    entry_id: str
+    amount: int
+
+
+@event_type
+@dataclass(frozen=True)
+class AccountReconciled(Event):
+    """An account was reconciled against a statement: the entries it shows were ticked until
+    their total, with those of earlier reconciliations, matched the statement's balance."""
+
+    account_id: str
+    statement_date: dt.date
+    balance: int  # minor units, debit-positive: the reconciled balance
+    entries: tuple[ClearedEntry, ...]

@@ -9,11 +9,19 @@ from domain.model.events import EntryVoided, Event, ImportedRow, ImportUndone, K
 from domain.model.guards import MAX_TEXT
 from domain.model.importing import Load, LoadEntry
 from domain.model.imports import Import
+from domain.model.reconciliation import Reconciliation
 
 
-def undo_import(command: UndoImport, this: Import, account: Load, entry: LoadEntry) -> list[Event]:
-    """Void every entry of the import not voided already, each on its own booking date, in
-    one change; ImportUndone says which were kept and why."""
+def undo_import(
+    command: UndoImport,
+    this: Import,
+    account: Load,
+    entry: LoadEntry,
+    reconciled: Reconciliation | None = None,
+) -> list[Event]:
+    """Void every entry of the import not voided or reconciled (``reconciled``: the
+    account's reconciliations) already, each on its own booking date, in one change;
+    ImportUndone says which were kept and why."""
     import_id = require_id(command.import_id, "import_id")
     if not this.exists:
         raise UnknownImport(f"there is no import with id {import_id}")
@@ -28,6 +36,10 @@ def undo_import(command: UndoImport, this: Import, account: Load, entry: LoadEnt
         found = entry(row.entry_id)
         if found.voided:
             kept.append(KeptEntry(row.entry_id, f"already voided on {found.voided_on}"))
+            continue
+        if reconciled is not None and row.entry_id in reconciled.entries:
+            day = reconciled.entries[row.entry_id]
+            kept.append(KeptEntry(row.entry_id, f"reconciled with the statement of {day}"))
             continue
         for account_id in dict.fromkeys(p.account_id for p in found.postings):
             if account_id not in accounts:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from domain.model.events import (
     AccountClosed,
+    AccountReconciled,
     AccountRenamed,
     EntryPosted,
     EntryVoided,
@@ -33,7 +34,10 @@ def describe_events(
     for event in decoded:
         if isinstance(event, EntryPosted | EntryVoided):
             account_ids.update([posting.account_id for posting in event.postings])
-        elif isinstance(event, AccountRenamed | AccountClosed | StatementImported | ImportUndone):
+        elif isinstance(
+            event,
+            AccountRenamed | AccountClosed | StatementImported | ImportUndone | AccountReconciled,
+        ):
             account_ids.add(event.account_id)
     upto = events[-1].position
     versions = queries.name_versions(conn, account_ids, upto) if account_ids else {}

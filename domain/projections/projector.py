@@ -21,6 +21,7 @@ from domain.model.events import (
     CURRENT_VERSION,
     AccountClosed,
     AccountOpened,
+    AccountReconciled,
     AccountRenamed,
     AccountType,
     Event,
@@ -312,7 +313,7 @@ class ReadModelProjector:
             else:
                 state.closed = True
             versions.append((state.acct, position, state.name, state.closed))
-        elif not isinstance(event, StatementImported | ImportUndone):
+        elif not isinstance(event, StatementImported | ImportUndone | AccountReconciled):
             # an import's record has no rows of its own: its entries are ordinary entries
             raise ValueError(f"the read models do not know event type {event.type_name()!r}")
 

@@ -10,6 +10,7 @@ from domain.model.errors import InvalidAmount
 from domain.model.events import (
     AccountClosed,
     AccountOpened,
+    AccountReconciled,
     AccountRenamed,
     EntryKind,
     EntryPosted,
@@ -133,6 +134,14 @@ def describe(
         return event.opening_date, name, summary
     if isinstance(event, StatementImported | ImportUndone):
         return None, names(event.account_id), import_summary(event)
+    if isinstance(event, AccountReconciled):
+        name = names(event.account_id)
+        cleared = _count(len(event.entries), "entry", "entries")
+        return (
+            event.statement_date,
+            name,
+            f"Reconciled {name} with the statement of {event.statement_date}: {cleared} cleared",
+        )
     if isinstance(event, AccountRenamed):
         return None, event.new_name, f"Renamed {event.old_name} to {event.new_name}"
     if isinstance(event, AccountClosed):

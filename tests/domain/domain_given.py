@@ -21,6 +21,8 @@ from domain.model.events import (
     Posting,
 )
 from domain.model.imports import Import, ImportedRows, import_stream_id, rows_stream_id
+from domain.model.reconciliation import Reconciliation
+from domain.model.reconciliation import stream_id as reconciled_stream_id
 
 DAY = dt.date(2024, 3, 1)
 
@@ -117,6 +119,11 @@ class World:
     def statement_import(self, import_id: str) -> Import:
         found = self.stream(import_stream_id(import_id))
         assert isinstance(found, Import)
+        return found
+
+    def reconciliation(self, account_id: str) -> Reconciliation:
+        found = self.stream(reconciled_stream_id(account_id))
+        assert isinstance(found, Reconciliation)
         return found
 
     @property

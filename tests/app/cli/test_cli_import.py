@@ -272,3 +272,28 @@ def test_apply_takes_an_import_statement_line_and_answers_its_import_id(
     status, [answer], _ = cli("apply", book, stdin=jsonl(line))
     assert status == 0 and answer["ids"] == {"import_id": "imp-by-hand"}
     assert balances(cli, book)["Checking"] == "95.00"
+
+
+def test_reconcile_clears_the_open_entries_and_an_undo_then_keeps_them(
+    parsers: None, tmp_path: Path, book: Path, cli: Cli
+) -> None:
+    _, [done], _ = cli("import", book, statement_file(tmp_path, *ROWS), "--account", "Checking")
+    status, [wrong], _ = cli(
+        "reconcile", book, "--account", "Checking", "--date", "2024-03-02", "--balance", "80"
+    )
+    assert (status, wrong["error_type"]) == (1, "ReconciliationMismatch")
+    assert "difference of -7.50 EUR" in wrong["error"]
+    status, [answer], _ = cli(
+        "reconcile", book, "--account", "Checking", "--date", "2024-03-02", "--balance", "87.50"
+    )
+    assert status == 0 and len(answer["cleared"]) == 2  # the opening balance and line 2
+    assert f"{done['import_id']}-1" in answer["cleared"]
+    _, [undone], _ = cli("undo-import", book, done["import_id"])
+    assert undone["voided"] == [f"{done['import_id']}-2"]
+    assert undone["kept"] == [
+        {
+            "entry_id": f"{done['import_id']}-1",
+            "reason": "reconciled with the statement of 2024-03-02",
+        }
+    ]
+    assert balances(cli, book)["Checking"] == "87.50"

@@ -45,6 +45,7 @@ def test_account_references_and_only_they_take_a_name() -> None:
         "correct": {},
         "import_statement": {"account_id": "account"},
         "undo_import": {},
+        "reconcile": {"account_id": "account"},
     }
     assert [(f.name, f.alias) for f in json_fields(SplitLine)] == [
         ("account_id", "account"),

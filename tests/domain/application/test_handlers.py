@@ -49,6 +49,7 @@ def test_names_are_those_the_cli_has_always_used() -> None:
         "correct",
         "import_statement",
         "undo_import",
+        "reconcile",
     ]
     assert COMMANDS.named("split") is COMMANDS.spec_for(
         commands.PostSplitEntry(booking_date=DAY, lines=())

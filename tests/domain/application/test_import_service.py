@@ -15,6 +15,7 @@ from domain.application.service import BookService
 from domain.model.commands import (
     ImportStatement,
     OpenAccount,
+    Reconcile,
     StatementLine,
     UndoImport,
     VoidEntry,
@@ -113,11 +114,18 @@ def test_replay_and_a_fresh_service_equal_the_live_state() -> None:
     for n in range(8):  # past snapshot_every: the rows stream is snapshotted and restored
         service.execute(statement((line(2, "-1", f"p{n}"), line(3, "2", bank_id=f"b{n}")), f"i{n}"))
     service.execute(UndoImport(import_id="i3"))
+    service.execute(
+        Reconcile(account_id="chk", statement_date=DAY.replace(day=9), balance=Decimal("101"),
+                  entry_ids=("open-chk", "i0-1", "i0-2"))
+    )  # fmt: skip
     world = replayed(service)
     fresh = BookService(service.store)
     live_rows = service.imported_rows("chk")
     assert fresh.imported_rows("chk") == live_rows == world.imported_rows("chk")
     assert len(live_rows.keys) == 14
+    assert fresh.reconciliation("chk") == service.reconciliation("chk")
+    assert service.reconciliation("chk") == world.reconciliation("chk")
+    assert service.reconciliation("chk").balance == 10100
     for n in range(8):
         assert fresh.statement_import(f"i{n}") == world.statement_import(f"i{n}")
     assert (

@@ -19,6 +19,7 @@ from domain.model.events import (
     EVENT_TYPES,
     AccountClosed,
     AccountOpened,
+    AccountReconciled,
     AccountRenamed,
     Event,
     ImportUndone,
@@ -48,6 +49,7 @@ def test_every_event_type_has_its_streams() -> None:
         posted("e1", ("chk", 5), ("sal", -5)),
         voided(posted("e1", ("chk", 5), ("sal", -5))),
         IMPORTED,
+        AccountReconciled(account_id="chk", statement_date=DAY, balance=0, entries=()),
         ImportUndone(import_id="i1", account_id="chk", reason="", voided=(), kept=(), unlinked=()),
     ]
     assert {type(e) for e in samples} == set(EVENT_TYPES.values())
