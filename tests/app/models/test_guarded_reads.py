@@ -3,13 +3,11 @@ marked broken, and the models stay sound."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from book_damage import garble_page, leaf_pages
 
 from app.book_health import BookHealth
 from app.composition import Book
@@ -22,16 +20,10 @@ from domain.model.errors import DiskError
 def garble_the_inner_leaf_pages(path: Path) -> None:
     """Garbage over every leaf page of the events table but the first and the last (the book
     still opens: it reads its head)."""
-    with closing(sqlite3.connect(path)) as db:
-        (page_size,) = db.execute("PRAGMA page_size").fetchone()
-        leaves = [n for (n,) in db.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno"
-        )]  # fmt: skip
+    leaves = leaf_pages(path, "events")
     assert len(leaves) >= 3
-    with path.open("r+b") as file:
-        for page in leaves[1:-1]:
-            file.seek((page - 1) * page_size)
-            file.write(os.urandom(page_size))
+    for page in leaves[1:-1]:
+        garble_page(path, page, seed=page)
 
 
 def test_a_damaged_page_marks_the_book_broken_and_the_models_stay_sound(

@@ -3,7 +3,6 @@ read-only, with a banner saying why; a sound book stays writable; the check can 
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 from app_helpers import DAY, household
+from book_damage import garble_middle_leaf
 from conftest import MessageBoxes
 from PySide6.QtCore import Qt
 
@@ -41,19 +41,6 @@ def forge(path: Path, position: int) -> None:
             (position,),
         ).rowcount
     assert changed == 1
-
-
-def garble_a_leaf_page(path: Path) -> None:
-    """Overwrite one leaf page of the events table in the middle of the file with garbage."""
-    with closing(sqlite3.connect(path)) as db:
-        (page_size,) = db.execute("PRAGMA page_size").fetchone()
-        leaves = [n for (n,) in db.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno"
-        )]  # fmt: skip
-    assert len(leaves) >= 3
-    with path.open("r+b") as file:
-        file.seek((leaves[len(leaves) // 2] - 1) * page_size)
-        file.write(os.urandom(page_size))
 
 
 def checked(window: MainWindow, qtbot: Any) -> MainWindow:
@@ -163,7 +150,7 @@ def test_a_command_sent_anyway_is_refused_and_appends_nothing(
 def test_a_damaged_page_turns_the_window_read_only(
     generated_book: Path, open_window: Window, qtbot: Any
 ) -> None:
-    garble_a_leaf_page(generated_book)
+    garble_middle_leaf(generated_book)
     window = checked(open_window(generated_book), qtbot)
     assert window.banner.alarmed
     text = window.banner.label.text()

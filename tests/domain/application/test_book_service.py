@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from recording import Recorder
 
 from domain.application.service import BookService
 from domain.model.accounts import SNAPSHOT_VERSION, Account
@@ -44,19 +45,6 @@ from domain.store.memory import InMemoryEventStore
 from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
-
-
-class Recorder:
-    """A projector that remembers what it was given, and can be told to fail."""
-
-    def __init__(self) -> None:
-        self.batches: list[list[StoredEvent]] = []
-        self.fail = False
-
-    def apply(self, events: Sequence[StoredEvent]) -> None:
-        if self.fail:
-            raise RuntimeError("projector broke")
-        self.batches.append(list(events))
 
 
 S = TypeVar("S", bound=SqliteEventStore)

@@ -4,37 +4,24 @@ on a book in memory and on a book file alike."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from recording import Recorder
 
 from domain.application.service import BookService
 from domain.model.accounts import Account
 from domain.model.commands import Deposit, OpenAccount, RenameAccount, Withdraw
 from domain.model.errors import DuplicateAccountName, InsufficientFunds
 from domain.model.events import AccountType, EntryPosted, Event
-from domain.store.base import StoredEvent
 from domain.store.event_store import BackendEventStore
 from domain.store.memory import InMemoryEventStore
 from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
-
-
-class Recorder:
-    """A projector that keeps what it is given, and can be told to fail."""
-
-    def __init__(self) -> None:
-        self.batches: list[list[StoredEvent]] = []
-        self.fail = False
-
-    def apply(self, events: Sequence[StoredEvent]) -> None:
-        if self.fail:
-            raise RuntimeError("projector broke")
-        self.batches.append(list(events))
 
 
 @pytest.fixture(params=["memory", "sqlite"])

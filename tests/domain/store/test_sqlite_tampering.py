@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-from book_damage import forge_chained_insert
+from book_damage import forge_chained_insert, tamper
 from sqlalchemy import text
 
 from domain.model.errors import BrokenHistory
@@ -34,17 +34,6 @@ def book(sqlite_book: Callable[..., SqliteEventStore]) -> Path:
     assert store.verify().ok
     store.close()
     return store.path
-
-
-@contextmanager
-def tamper(path: Path) -> Iterator[sqlite3.Connection]:
-    """A raw connection with the append-only triggers dropped, as an attacker would."""
-    with closing(sqlite3.connect(path, isolation_level=None)) as db:
-        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            db.execute(f"DROP TRIGGER {name}")
-        db.execute("BEGIN")
-        yield db
-        db.execute("COMMIT")
 
 
 def shift(db: sqlite3.Connection, from_position: int, by: int) -> None:
