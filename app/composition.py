@@ -24,12 +24,14 @@ def open_store(
     *,
     create_if_missing: bool = False,
     readonly: bool = False,
-    check_pages: bool = True,
+    check_pages: bool = False,
 ) -> SqliteEventStore:
     """Open the book's event store (creating an empty book first if asked and missing).
 
-    Opened for writing, SQLite's quick check of the events table runs first unless
-    ``check_pages`` is False (a caller that verifies the whole book in the background)."""
+    With ``check_pages``, a book opened for writing first gets SQLite's quick check of its
+    events table: the CLI's writers ask for it (a process that appends and exits); the app
+    does not, it verifies the whole book in the background (the check reads every page:
+    about 430 ms for a 1M-event book in the OS cache, against 5 ms for the open)."""
     if create_if_missing and not readonly and not path.exists():
         # another process may create it first: then open theirs
         with contextlib.suppress(FileExistsError):
@@ -97,7 +99,7 @@ class Book:
         readonly: bool = False,
         author: str | None = None,
         app_version: str | None = None,
-        check_pages: bool = True,
+        check_pages: bool = False,
     ) -> Book:
         """Open a book file and bring its read models up to date with its events.
 

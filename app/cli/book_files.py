@@ -21,7 +21,8 @@ def open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
     from app.composition import Book
 
     try:
-        return Book.open(path, create_if_missing=create, readonly=readonly)
+        # a writer checks the pages first: a damaged book must take no new events
+        return Book.open(path, create_if_missing=create, readonly=readonly, check_pages=True)
     except StoreError as exc:  # not a book, damaged, cannot be created, the disk is full
         raise BookUnusable(str(exc)) from exc  # the store's messages name the file
     except OSError as exc:  # e.g. no such folder, or no permission, for a new book

@@ -161,7 +161,7 @@ class Launcher(QObject):
         try:
             # no page check on the GUI thread: the window verifies the whole book in a worker
             return Book.open(path, create_if_missing=not access.read_only,
-                             readonly=access.read_only, check_pages=False), None  # fmt: skip
+                             readonly=access.read_only), None  # fmt: skip
         except Exception as exc:
             breakage = breakage_from_error(exc)
             if breakage is None or access.read_only:

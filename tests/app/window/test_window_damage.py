@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from app_helpers import DAY, household
 from book_damage import garble_middle_leaf
-from conftest import MessageBoxes
 from PySide6.QtCore import Qt
 
 from app.composition import Book
@@ -22,6 +21,7 @@ from app.dialogs.deposit_withdraw import EntryDialog
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, Deposit
 from domain.model.errors import DamagedBook
+from tests.app.conftest import MessageBoxes
 
 Window = Callable[[Path], MainWindow]
 BANNER = (

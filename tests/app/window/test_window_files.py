@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from app_helpers import household
-from conftest import MessageBoxes
 from PySide6.QtWidgets import QFileDialog
 
 from app.composition import Book
@@ -20,6 +19,7 @@ from app.desktop.launcher import Launcher
 from app.desktop.settings import AppSettings
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
+from tests.app.conftest import MessageBoxes
 
 Window = Callable[[Path], MainWindow]
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from app_helpers import DAY, household, open_account
-from conftest import MessageBoxes
 
 from app.composition import Book
 from app.desktop.launcher import Access, BookSession, Launcher
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, VoidEntry
 from domain.model.events import AccountType
+from tests.app.conftest import MessageBoxes
 
 
 def test_a_read_only_book_shows_why_and_allows_no_editing(
