@@ -9,6 +9,7 @@ of the date column, day-first or month-first, whichever more rows are valid in.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import chain, islice
 
@@ -29,7 +30,10 @@ def _is_amount(cell: str) -> bool:
 
 
 def detect_delimiter(text: str) -> str:
-    """The delimiter that splits most of the first lines into one same number of fields."""
+    """The delimiter that splits most of the first lines into one same number of fields (or
+    the one Excel's ``sep=;`` first line names)."""
+    if match := re.match(r"(?i)sep=(.)\r?\n", text):
+        return match.group(1)
     best, best_score = ",", -1
     end = -1
     for _ in range(80):  # the first lines are enough, and splitting all of a big file is not

@@ -271,3 +271,11 @@ def test_a_month_name_in_several_languages(text: str, day: date) -> None:
         ).date
         == found
     )
+
+
+def test_excels_sep_line_names_the_delimiter() -> None:
+    """Without the sep line, ';' and ',' would split these lines equally well."""
+    text = "sep=,\nDate,Note;Extra,Amount\n2024-01-02,a;b,-1.50\n2024-01-03,c;d,-2.00\n"
+    [got] = parse_statements(text.encode())
+    assert [r.amount for r in got.rows] == [Decimal("-1.50"), Decimal("-2.00")]
+    assert "','-delimited, column names on line 2" in got.notes[0]
