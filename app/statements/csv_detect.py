@@ -137,12 +137,17 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     date_column = t.role_column(header, t.DATE, dates)
     if date_column is None:
         date_column = min(dates)
-    amount = t.role_column(header, t.AMOUNT, amounts)
+    # 'Amount' itself wins; 'Withdrawal Amount' + 'Deposit Amount' are a debit/credit pair
+    amount = t.role_column(header, t.AMOUNT, amounts, exact=True)
     debit = credit = None
     if amount is None:
         debit = t.role_column(header, t.DEBIT, amounts)
         credit = t.role_column(header, t.CREDIT, amounts)
-        if debit is None and credit is None:
+        if debit is None or credit is None:
+            amount = t.role_column(header, t.AMOUNT, amounts)
+            if amount is not None:
+                debit = credit = None
+        if amount is None and debit is None and credit is None:
             balance_guess = t.role_column(header, t.BALANCE, amounts)
             rest = sorted(amounts - {balance_guess})
             if not rest:
@@ -151,7 +156,10 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     money = {c for c in (amount, debit, credit) if c is not None}
     sign = _sign_column(data, width, amount, money)
     balance = t.role_column(header, t.BALANCE, amounts - money)
-    payee = t.role_column(header, t.PAYEE)
+    named = {
+        i for i, name in enumerate(header) if not re.search(r"account|konto|iban", t.key(name))
+    }
+    payee = t.role_column(header, t.PAYEE, named)  # not 'Account Name'
     described = t.role_column(header, t.DESCRIPTION)
     if payee is None:
         payee = described

@@ -279,3 +279,17 @@ def test_excels_sep_line_names_the_delimiter() -> None:
     [got] = parse_statements(text.encode())
     assert [r.amount for r in got.rows] == [Decimal("-1.50"), Decimal("-2.00")]
     assert "','-delimited, column names on line 2" in got.notes[0]
+
+
+def test_withdrawal_and_deposit_amount_columns_are_a_pair_and_account_name_no_payee() -> None:
+    text = (
+        "Date,Account Name,Description,Withdrawal Amount,Deposit Amount,Balance\n"
+        "01/15/2024,Checking,Grocer,12.00,,88.00\n"
+        "01/16/2024,Checking,Refund,,5.00,93.00\n"
+    )
+    [got] = parse_statements(text.encode())
+    assert [(r.payee, r.amount) for r in got.rows] == [
+        ("Grocer", Decimal("-12.00")),
+        ("Refund", Decimal("5.00")),
+    ]
+    assert got.closing is not None and got.closing.amount == Decimal("93.00")
