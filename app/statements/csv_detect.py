@@ -185,6 +185,9 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
             f"every date reads day-first and month-first alike: took {fmt.name} "
             f"because {why}; check the preview"
         )
+    fee = t.role_column(header, ("fee", "fees", "gebuehr", "gebuehren", "frais"), amounts - money)
+    if fee is not None and any(_strip_sign(row[fee])[0].strip("0.,") for row in data):
+        notes.append(f"{header[fee].strip()!r} holds fees that are not in the amounts: check them")
     profile = CsvProfile(
         encoding=encoding,
         delimiter=delimiter,

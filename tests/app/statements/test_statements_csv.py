@@ -293,3 +293,12 @@ def test_withdrawal_and_deposit_amount_columns_are_a_pair_and_account_name_no_pa
         ("Refund", Decimal("5.00")),
     ]
     assert got.closing is not None and got.closing.amount == Decimal("93.00")
+
+
+def test_a_fee_column_with_fees_is_pointed_out() -> None:
+    text = "Date,Description,Amount,Fee\n2024-01-02,FX,-10.00,0.50\n2024-01-03,Shop,-1.00,0.00\n"
+    [got] = parse_statements(text.encode())
+    assert [r.amount for r in got.rows] == [Decimal("-10.00"), Decimal("-1.00")]
+    assert "'Fee' holds fees that are not in the amounts: check them" in got.notes
+    [zero] = parse_statements(text.replace("0.50", "0.00").encode())
+    assert not any("fees" in note for note in zero.notes)
