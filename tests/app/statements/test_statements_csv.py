@@ -302,3 +302,11 @@ def test_a_fee_column_with_fees_is_pointed_out() -> None:
     assert "'Fee' holds fees that are not in the amounts: check them" in got.notes
     [zero] = parse_statements(text.replace("0.50", "0.00").encode())
     assert not any("fees" in note for note in zero.notes)
+
+
+def test_a_table_row_without_a_date_is_an_error_not_a_skipped_line() -> None:
+    text = "Buchungstag;Text;Betrag\n01.03.2024;Miete;-500,00\n;Vorgemerkt;-12,00\nSumme;;-512,00\n"
+    [got] = parse_statements(text.encode())
+    assert [r.amount for r in got.rows] == [Decimal("-500.00")]
+    assert [e.message for e in got.errors] == ["line 3: no date in 'Buchungstag'"]
+    assert "1 line(s) outside the table skipped (titles, notes, footers)" in got.notes
