@@ -9,6 +9,7 @@ of the date column, day-first or month-first, whichever more rows are valid in.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import chain, islice
 
@@ -29,7 +30,10 @@ def _is_amount(cell: str) -> bool:
 
 
 def detect_delimiter(text: str) -> str:
-    """The delimiter that splits most of the first lines into one same number of fields."""
+    """The delimiter that splits most of the first lines into one same number of fields (or
+    the one Excel's ``sep=;`` first line names)."""
+    if match := re.match(r"(?i)sep=(.)\r?\n", text):
+        return match.group(1)
     best, best_score = ",", -1
     end = -1
     for _ in range(80):  # the first lines are enough, and splitting all of a big file is not
@@ -133,12 +137,17 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     date_column = t.role_column(header, t.DATE, dates)
     if date_column is None:
         date_column = min(dates)
-    amount = t.role_column(header, t.AMOUNT, amounts)
+    # 'Amount' itself wins; 'Withdrawal Amount' + 'Deposit Amount' are a debit/credit pair
+    amount = t.role_column(header, t.AMOUNT, amounts, exact=True)
     debit = credit = None
     if amount is None:
         debit = t.role_column(header, t.DEBIT, amounts)
         credit = t.role_column(header, t.CREDIT, amounts)
-        if debit is None and credit is None:
+        if debit is None or credit is None:
+            amount = t.role_column(header, t.AMOUNT, amounts)
+            if amount is not None:
+                debit = credit = None
+        if amount is None and debit is None and credit is None:
             balance_guess = t.role_column(header, t.BALANCE, amounts)
             rest = sorted(amounts - {balance_guess})
             if not rest:
@@ -147,7 +156,10 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
     money = {c for c in (amount, debit, credit) if c is not None}
     sign = _sign_column(data, width, amount, money)
     balance = t.role_column(header, t.BALANCE, amounts - money)
-    payee = t.role_column(header, t.PAYEE)
+    named = {
+        i for i, name in enumerate(header) if not re.search(r"account|konto|iban", t.key(name))
+    }
+    payee = t.role_column(header, t.PAYEE, named)  # not 'Account Name'
     described = t.role_column(header, t.DESCRIPTION)
     if payee is None:
         payee = described
@@ -173,6 +185,9 @@ def detect_profile(text: str, encoding: str) -> tuple[CsvProfile, list[str]]:
             f"every date reads day-first and month-first alike: took {fmt.name} "
             f"because {why}; check the preview"
         )
+    fee = t.role_column(header, ("fee", "fees", "gebuehr", "gebuehren", "frais"), amounts - money)
+    if fee is not None and any(_strip_sign(row[fee])[0].strip("0.,") for row in data):
+        notes.append(f"{header[fee].strip()!r} holds fees that are not in the amounts: check them")
     profile = CsvProfile(
         encoding=encoding,
         delimiter=delimiter,

@@ -84,6 +84,19 @@ def _outside(cells: list[str], p: CsvProfile, stated: dict[str, Decimal], named:
         named.append(number)
 
 
+def _undated_row(
+    cells: list[str], p: CsvProfile, read: Callable[[str], Decimal], needed: int
+) -> bool:
+    """A row of the table with an amount but no date: an error, not a line to skip."""
+    if len(cells) <= needed or _stated_balance(cells, p) is not None:
+        return False
+    try:
+        _money(cells, p, read)
+    except AmountError:
+        return False
+    return True
+
+
 def _running(account: _Account) -> tuple[Balance, Balance] | None:
     """Opening and closing balances from a running-balance column that adds up, in either order."""
     rows, bal = account.rows, account.balances
@@ -117,12 +130,16 @@ def read_csv(text: str, profile: CsvProfile) -> list[Statement]:
             _outside(cells, p, stated, named)
             continue
         date_cell = _text(cells, p.date_column)
+        hint = _text(cells, p.account_column)
         if not looks_like_date(date_cell):
-            if any(c.strip() for c in cells):
+            if not date_cell and _undated_row(cells, p, read, needed):
+                account = accounts.get(hint) or accounts.setdefault(hint, _Account())
+                message = f"line {line}: no date in {p.name(p.date_column)}"
+                account.errors.append(RowError(line, message))
+            elif any(c.strip() for c in cells):
                 skipped += 1
                 _outside(cells, p, stated, named)
             continue
-        hint = _text(cells, p.account_column)
         account = accounts.get(hint) or accounts.setdefault(hint, _Account())
         if len(cells) <= needed:
             account.errors.append(

@@ -29,7 +29,9 @@ def normalise_format(name: str) -> str:
 
 
 def detect_format(data: bytes, file_name: str = "") -> str | None:
-    """The format the content shows, else the one the file name's extension names, else None."""
+    """The format the content shows, else the one the file name's extension names, else None.
+
+    ``"xml"`` means XML that is neither OFX nor CAMT.053 (no parser reads it)."""
     head = data[:65536].lstrip(b"\xef\xbb\xbf\x01 \t\r\n")
     upper = head[:4096].upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<OFX " in upper:

@@ -271,3 +271,42 @@ def test_a_month_name_in_several_languages(text: str, day: date) -> None:
         ).date
         == found
     )
+
+
+def test_excels_sep_line_names_the_delimiter() -> None:
+    """Without the sep line, ';' and ',' would split these lines equally well."""
+    text = "sep=,\nDate,Note;Extra,Amount\n2024-01-02,a;b,-1.50\n2024-01-03,c;d,-2.00\n"
+    [got] = parse_statements(text.encode())
+    assert [r.amount for r in got.rows] == [Decimal("-1.50"), Decimal("-2.00")]
+    assert "','-delimited, column names on line 2" in got.notes[0]
+
+
+def test_withdrawal_and_deposit_amount_columns_are_a_pair_and_account_name_no_payee() -> None:
+    text = (
+        "Date,Account Name,Description,Withdrawal Amount,Deposit Amount,Balance\n"
+        "01/15/2024,Checking,Grocer,12.00,,88.00\n"
+        "01/16/2024,Checking,Refund,,5.00,93.00\n"
+    )
+    [got] = parse_statements(text.encode())
+    assert [(r.payee, r.amount) for r in got.rows] == [
+        ("Grocer", Decimal("-12.00")),
+        ("Refund", Decimal("5.00")),
+    ]
+    assert got.closing is not None and got.closing.amount == Decimal("93.00")
+
+
+def test_a_fee_column_with_fees_is_pointed_out() -> None:
+    text = "Date,Description,Amount,Fee\n2024-01-02,FX,-10.00,0.50\n2024-01-03,Shop,-1.00,0.00\n"
+    [got] = parse_statements(text.encode())
+    assert [r.amount for r in got.rows] == [Decimal("-10.00"), Decimal("-1.00")]
+    assert "'Fee' holds fees that are not in the amounts: check them" in got.notes
+    [zero] = parse_statements(text.replace("0.50", "0.00").encode())
+    assert not any("fees" in note for note in zero.notes)
+
+
+def test_a_table_row_without_a_date_is_an_error_not_a_skipped_line() -> None:
+    text = "Buchungstag;Text;Betrag\n01.03.2024;Miete;-500,00\n;Vorgemerkt;-12,00\nSumme;;-512,00\n"
+    [got] = parse_statements(text.encode())
+    assert [r.amount for r in got.rows] == [Decimal("-500.00")]
+    assert [e.message for e in got.errors] == ["line 3: no date in 'Buchungstag'"]
+    assert "1 line(s) outside the table skipped (titles, notes, footers)" in got.notes

@@ -53,6 +53,10 @@ def _check_balance(got: Balance | None, amount: str | None, on: str | None, what
         assert got.on == expected_on, what
 
 
+def _says_it_does_not_add_up(statement: Statement) -> bool:
+    return any(note.startswith("the statement does not add up") for note in statement.notes)
+
+
 def _total(statements: list[Statement]) -> Decimal:
     return sum((row.amount for s in statements for row in s.rows), Decimal(0))
 
@@ -93,6 +97,8 @@ def test_a_real_statement_parses_to_its_manifest_figures(entry: dict[str, Any]) 
             _check_balance(
                 got.closing, closing, want.get("closing_balance_date"), what + " closing"
             )
+            if "consistent" in want:
+                assert _says_it_does_not_add_up(got) == (not want["consistent"]), what
     else:
         assert len(statements) == 1
         _check_balance(
@@ -111,3 +117,6 @@ def test_a_real_statement_parses_to_its_manifest_figures(entry: dict[str, Any]) 
             assert statements[0].opening is None
         if entry["closing_balance"] is None:
             assert statements[0].closing is None
+        if statements[0].opening is not None and statements[0].closing is not None:
+            inconsistent = entry["balance_check"].startswith("INCONSISTENT")
+            assert _says_it_does_not_add_up(statements[0]) == inconsistent
