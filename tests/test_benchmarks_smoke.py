@@ -39,3 +39,19 @@ def test_run_all_prints_every_figure_for_a_tiny_book(tmp_path: Path) -> None:
     assert figures["as_of"]["all_balances"]["median_ms"] > 0
     assert figures["account"]["account_events"] > 0
     assert figures["open"]["accounts"] == 40 + 2  # and Opening Balances in EUR and in USD
+
+
+def test_bench_import_runs_on_a_small_statement(tmp_path: Path) -> None:
+    env = {**os.environ, "TALLYBOOK_READ_MODELS_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_import.py"), "60", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["import_rows"] == 60 and figures["rows_per_second"] > 0
+    assert len(figures["decide_20_rows_ms_fresh_service"]) == 2
