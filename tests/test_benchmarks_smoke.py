@@ -54,3 +54,19 @@ def test_bench_apply_prints_lines_per_second_for_each_variant() -> None:
     assert report["lines"] == 200
     for variant in ("group", "no-group"):
         assert report[variant]["median_lines_per_s"] > 0
+
+
+def test_bench_import_runs_on_a_small_statement(tmp_path: Path) -> None:
+    env = {**os.environ, "TALLYBOOK_READ_MODELS_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_import.py"), "60", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["import_rows"] == 60 and figures["rows_per_second"] > 0
+    assert len(figures["decide_20_rows_ms_fresh_service"]) == 2

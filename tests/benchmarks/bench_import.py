@@ -2,11 +2,13 @@
 account that already holds 100,000 imported rows (the duplicate rule reads the account's
 statement-rows stream, never the log).
 
-    PYTHONPATH=. python tests/benchmarks/bench_import.py [ROWS] [REPEATS]
+    PYTHONPATH=. python tests/benchmarks/bench_import.py [ROWS] [REPEATS] [BOOK_EVENTS]
 
 Prints one JSON object: rows/s of the big import (one command, with the read models), and the
 time of a 20-row import's decide (preview) and execute, with a warm service and with a fresh
-one (snapshot plus tail, as a CLI run has), each repeated.
+one (snapshot plus tail, as a CLI run has), each repeated. With BOOK_EVENTS, the book is a copy
+of the benchmarks' generated book of that many events (cached, see ``_common``) instead of an
+empty one.
 """
 
 from __future__ import annotations
@@ -58,12 +60,20 @@ def timed(action: object) -> float:
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    events = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "import.tallybook"
-        book = Book.create(path)
+        if events:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from _common import cached_book, copy_book
+
+            path = copy_book(cached_book(events)[0], Path(folder))
+            book = Book.open(path)
+        else:
+            path = Path(folder) / "import.tallybook"
+            book = Book.create(path)
         book.service.execute(
-            OpenAccount(name="Checking", account_type=AccountType.ASSET, currency="EUR",
-                        opening_date=DAY, account_id="chk")
+            OpenAccount(name="Bank statements (bench)", account_type=AccountType.ASSET,
+                        currency="EUR", opening_date=DAY, account_id="chk")
         )  # fmt: skip
         big = timed(lambda: book.service.execute(command(rows(size))))
         small = [command(rows(20, start=size + 20 * i)) for i in range(2 * repeats)]
@@ -83,6 +93,7 @@ def main() -> None:
         return sorted(round(v * 1000, 1) for v in values)
 
     print(json.dumps({
+        "book_events_before": events,
         "import_rows": size,
         "import_seconds": round(big, 2),
         "rows_per_second": round(size / big),
