@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -76,6 +77,7 @@ def main() -> None:
                         currency="EUR", opening_date=DAY, account_id="chk")
         )  # fmt: skip
         big = timed(lambda: book.service.execute(command(rows(size))))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
         small = [command(rows(20, start=size + 20 * i)) for i in range(2 * repeats)]
         warm_preview = [timed(lambda c=c: book.service.preview(c)) for c in small[:repeats]]
         warm_execute = [timed(lambda c=c: book.service.execute(c)) for c in small[:repeats]]
@@ -97,6 +99,7 @@ def main() -> None:
         "import_rows": size,
         "import_seconds": round(big, 2),
         "rows_per_second": round(size / big),
+        "peak_rss_mb_after_import": round(peak),
         "decide_20_rows_ms_warm": ms(warm_preview),
         "execute_20_rows_ms_warm": ms(warm_execute),
         "decide_20_rows_ms_fresh_service": ms(cold_preview),
