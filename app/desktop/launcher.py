@@ -24,6 +24,7 @@ from app.controller import CommandController
 from app.desktop.book_claim import BookGuard, ClaimMode
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
+from app.import_preview import StatementPreviewer
 from app.models.accounts import AccountsModel
 from app.models.guarded import GuardedReads
 from app.models.history import HistoryModel
@@ -91,6 +92,7 @@ class BookSession(QObject):
             health=self.health,
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
+            previewer=StatementPreviewer(book),
         )
         # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
         self.watcher.start()

@@ -1,0 +1,179 @@
+"""File ▸ Import Statement… (and a file dropped on the window), and Entry ▸ Undo Import….
+
+The file is read in a worker (progress bar, Cancel: nothing imported); a CSV then goes through
+the mapping step (the account's saved import profile offered first); the preview dialog shows
+the domain's dry run and sends the one Import Statement command through the controller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.background.runner import BackgroundTask
+from app.background.statement_jobs import read_statement, read_statement_job
+from app.controller import CommandController
+from app.desktop.settings import AppSettings
+from app.dialogs.csv_mapping import CsvMappingDialog
+from app.dialogs.import_preview import ImportPreviewDialog, Previewer
+from app.import_preview import StatementFile
+from app.models.sources import AccountRow
+from domain.model.commands import UndoImport
+from domain.model.imports import import_id_of
+
+STATEMENT_FILTER = (
+    "Bank statements (*.csv *.txt *.tsv *.ofx *.qfx *.xml *.sta *.mt940 *.940 *.qif);;All files (*)"
+)
+
+
+class StatementImport(QObject):
+    """One window's statement imports. ``message(str)`` is for the status bar."""
+
+    message = Signal(str)
+
+    def __init__(
+        self,
+        window: QWidget,
+        controller: CommandController,
+        previewer: Previewer,
+        accounts: Callable[[], Sequence[AccountRow]],
+        selected: Callable[[], str | None],
+        settings: AppSettings,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._controller = controller
+        self._previewer = previewer
+        self._accounts = accounts
+        self._selected = selected
+        self._settings = settings
+        self.task: BackgroundTask | None = None
+        self.mapping: CsvMappingDialog | None = None
+        self.preview: ImportPreviewDialog | None = None
+        self._path: Path | None = None
+
+    @Slot()
+    def ask(self) -> None:
+        """File ▸ Import Statement…: choose a file, then import it."""
+        name, _ = QFileDialog.getOpenFileName(
+            self._window, "Import Statement", str(Path.home()), STATEMENT_FILTER
+        )
+        if name:
+            self.start(Path(name))
+
+    def start(self, path: Path) -> None:
+        """Read ``path`` in a worker, then the mapping step (CSV) and the preview."""
+        if self.task is not None:
+            return  # one file at a time
+        selected = self._selected()
+        profile = self._settings.import_profile(selected) if selected else None
+        self._path = path
+        self._saved = profile is not None
+        self.task = BackgroundTask(
+            read_statement_job(path, profile), "Import Statement", f"Reading {path.name}…",
+            self._window,
+        )  # fmt: skip
+        self.task.finished.connect(self._on_read)
+        self.task.failed.connect(self._on_failed)
+        self.task.done.connect(self._on_done)
+        self.task.start()
+
+    def cancel_all(self) -> None:
+        if self.task is not None:
+            self.task.cancel_and_wait()
+
+    @Slot()
+    def _on_done(self) -> None:
+        self.task = None
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        name = self._path.name if self._path else "the file"
+        QMessageBox.warning(
+            self._window, "Import Statement", f"{name} cannot be imported: {message}"
+        )
+
+    @Slot(object)
+    def _on_read(self, file: StatementFile | None) -> None:
+        if file is None:
+            self.message.emit("Import cancelled: nothing was imported.")
+            return
+        if file.mapping is not None:
+            self._ask_mapping(file)
+        else:
+            self._show_preview(file)
+
+    def _ask_mapping(self, file: StatementFile) -> None:
+        assert file.mapping is not None
+        dialog = CsvMappingDialog(
+            file.data, file.name, dict(file.mapping), read_statement, saved=self._saved,
+            parent=self._window,
+        )  # fmt: skip
+        self.mapping = dialog
+
+        def confirmed() -> None:
+            profile = dialog.profile()
+            if profile == file.mapping:
+                self._show_preview(file)
+            else:
+                self._reread(file, profile)
+
+        dialog.accepted.connect(confirmed)
+        dialog.rejected.connect(
+            lambda: self.message.emit("Import cancelled: nothing was imported.")
+        )
+        dialog.finished.connect(lambda _r: setattr(self, "mapping", None))
+        dialog.open()
+
+    def _reread(self, file: StatementFile, profile: dict[str, Any]) -> None:
+        try:
+            again = read_statement(file.data, file.name, profile)
+        except ValueError as exc:
+            self._on_failed(str(exc))
+            return
+        self._show_preview(again)
+
+    def _show_preview(self, file: StatementFile) -> None:
+        dialog = ImportPreviewDialog(
+            self._controller, self._previewer, self._accounts(), file, self._selected(),
+            self._window,
+        )  # fmt: skip
+        self.preview = dialog
+
+        def imported(summary: str) -> None:
+            if file.mapping is not None:
+                self._settings.save_import_profile(dialog.account_id, dict(file.mapping))
+            self.message.emit(summary)
+
+        dialog.imported.connect(imported)
+        dialog.finished.connect(lambda _r: setattr(self, "preview", None))
+        dialog.open()
+
+    # --- Undo Import ------------------------------------------------------------------------
+
+    def undo(self, entry_id: str | None) -> bool:
+        """Entry ▸ Undo Import…: undo the import the selected entry came from (asked first)."""
+        import_id = import_id_of(entry_id) if entry_id else None
+        if import_id is None:
+            QMessageBox.information(
+                self._window, "Undo Import",
+                "Select an entry that came from a statement import: its whole import is undone.",
+            )  # fmt: skip
+            return False
+        answer = QMessageBox.question(
+            self._window, "Undo Import",
+            f"Void every entry of import {import_id} that has not been reconciled since?",
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.undo_import(import_id)
+
+    def undo_import(self, import_id: str) -> bool:
+        done = self._controller.execute(UndoImport(import_id=import_id, reason="undone in the app"))
+        if done:
+            self.message.emit(f"Import {import_id} undone: its entries are voided.")
+        return done
