@@ -137,7 +137,7 @@ class StatementPreviewer:
         assert isinstance(header, StatementImported)
         found = possible_matches(self._book, account_id, decided)
         described = {
-            m.line: f"may be the entry of {m.entry.booking_date} “{m.entry.payee}”"
+            m.line: f"{m.entry.booking_date} “{m.entry.payee}”"
             for m in reversed(found)  # the closest one (first) wins
         }
         skipped = {s.line: (s.kind, s.reason) for s in header.skipped}

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -72,18 +73,23 @@ class CsvMappingDialog(QDialog):
         self.debit = self._columns(columns, profile.get("debit_column"))
         self.credit = self._columns(columns, profile.get("credit_column"))
         self.payee = self._columns(columns, profile.get("payee_column"))
-        form = QFormLayout()
-        form.addRow("Encoding:", self.encoding)
-        form.addRow("Delimiter:", self.delimiter)
-        form.addRow("Column names on line:", self.header_line)
-        form.addRow("Date column:", self.date_column)
-        form.addRow("Date format:", self.date_format)
-        form.addRow("Decimal mark:", self.decimal)
-        form.addRow("Thousands separator:", self.thousands)
-        form.addRow("Amount (signed):", self.amount)
-        form.addRow("Or money out (debit):", self.debit)
-        form.addRow("And money in (credit):", self.credit)
-        form.addRow("Payee:", self.payee)
+        # the file's layout left, its columns right: short enough for a 700-pixel screen
+        layout_form, columns_form = QFormLayout(), QFormLayout()
+        layout_form.addRow("Encoding:", self.encoding)
+        layout_form.addRow("Delimiter:", self.delimiter)
+        layout_form.addRow("Column names on line:", self.header_line)
+        layout_form.addRow("Date format:", self.date_format)
+        layout_form.addRow("Decimal mark:", self.decimal)
+        layout_form.addRow("Thousands separator:", self.thousands)
+        columns_form.addRow("Date column:", self.date_column)
+        columns_form.addRow("Payee:", self.payee)
+        columns_form.addRow("Amount (signed):", self.amount)
+        columns_form.addRow("Or money out (debit):", self.debit)
+        columns_form.addRow("And money in (credit):", self.credit)
+        form = QHBoxLayout()
+        form.addLayout(layout_form, stretch=1)
+        form.addSpacing(16)
+        form.addLayout(columns_form, stretch=1)
         origin = "saved for this account" if saved else "detected"
         self.about = QLabel(f"The mapping {origin}; change what is wrong. The first rows as read:")
         self.preview = QTableWidget(0, 4)
@@ -106,7 +112,7 @@ class CsvMappingDialog(QDialog):
         layout.addWidget(self.preview, stretch=1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(760, 640)
+        self.resize(820, 520)
         for combo in (self.encoding, self.delimiter, self.date_column, self.date_format,
                       self.decimal, self.thousands, self.amount, self.debit, self.credit,
                       self.payee):  # fmt: skip

@@ -279,7 +279,7 @@ class ImportPreviewDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         header = table.horizontalHeader()
-        for column, width in ((0, 130), (1, 100), (3, 190), (4, 110), (5, 120)):
+        for column, width in ((0, 110), (1, 100), (3, 230), (4, 110), (5, 120)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)

@@ -123,7 +123,9 @@ class ImportRowsModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.EditRole and column == COUNTER:
             return self._categories.get(row.line, "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.detail or None
+            return (
+                f"May be the entry of {row.detail}" if row.status == MATCH else row.detail or None
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -152,14 +154,16 @@ class ImportRowsModel(ColumnsTableModel):
         if column == PAYEE:
             return row.payee
         if column == COUNTER:
+            if row.status == MATCH and self._link:
+                return f"linked to {row.detail}"  # no new entry: the one in the books is it
             if not self.imported(row):
                 return ""
             category = self._categories.get(row.line, "")
             return self._names.get(category, category) if category else UNCATEGORISED
         if column == AMOUNT:
-            return "" if row.amount is None else money_text(row.amount, currency, symbol=False)
+            return "" if row.amount is None else money_text(row.amount, currency)
         balance = self._balances[number]
-        return "" if balance is None else money_text(balance, currency, symbol=False)
+        return "" if balance is None else money_text(balance, currency)
 
     def _recompute(self) -> None:
         preview = self._preview

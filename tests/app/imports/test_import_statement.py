@@ -70,7 +70,8 @@ def test_a_csv_goes_through_the_mapping_and_the_preview_into_the_account(
         "Import 5 new entries into Checking; link 1 possible match to review."
     )
     # the running balance the new rows give: 1,054.50 - 3.80 - 2.40 + 1000 - 3.80 - 700
-    assert dialog.model.index(5, 5).data() == "1,344.50"
+    assert dialog.model.index(5, 5).data() == "€1,344.50"
+    assert dialog.model.index(0, COUNTER).data() == "linked to 2024-03-01 “Market”"
     assert "1,344.50" in dialog.totals.text()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert window.imports.preview is None
