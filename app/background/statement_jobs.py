@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from app.background.runner import Job, Progress
+from app.composition import Book
 from app.import_preview import StatementFile
 from app.statements import CsvProfile, detect_csv_profile, detect_format, parse_statements
+from domain.model.commands import ImportStatement
 from domain.model.import_command import sha256_of
+from domain.store.base import StoredEvent
 
 _CHUNK = 1 << 20
 
@@ -48,3 +51,17 @@ def read_statement(data: bytes, name: str, profile: dict[str, Any] | None) -> St
     mapping = chosen.to_json() if chosen is not None else None
     notes = tuple(note for s in statements for note in s.notes)
     return StatementFile(name, sha256_of(data), tuple(statements), mapping, notes, data)
+
+
+def import_job(path: Path, command: ImportStatement) -> Job:
+    """Run a big Import Statement on the book's own connection in this thread; its stored
+    events (one command: it cannot stop half-way, so it is not cancelled)."""
+
+    def run(progress: Progress) -> list[StoredEvent]:
+        progress(0, 1)
+        with Book.open(path) as book:
+            stored = book.service.execute(command)
+        progress(1, 1)
+        return stored
+
+    return run

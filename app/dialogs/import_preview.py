@@ -38,6 +38,10 @@ from domain.model.commands import Command, ImportStatement
 from domain.model.events import AccountType
 
 _ERROR_STYLE = "color: #c0392b; font-weight: bold;"
+BIG_IMPORT = 500
+"""Rows from which Import runs in a worker (the books take some 5,000 rows a second)."""
+Finished = Callable[[str], None]  # "" when the import was recorded, else why not
+InWorker = Callable[[ImportStatement, Finished], None]
 
 
 class Previewer(Protocol):
@@ -111,8 +115,11 @@ class ImportPreviewDialog(QDialog):
         file: StatementFile,
         selected_id: str | None,
         parent: QWidget | None = None,
+        *,
+        in_worker: InWorker | None = None,
     ) -> None:
         super().__init__(parent)
+        self._in_worker = in_worker
         self.setObjectName("importPreviewDialog")
         self.setWindowTitle(f"Import Statement — {file.name}")
         self._controller = controller
@@ -228,12 +235,40 @@ class ImportPreviewDialog(QDialog):
             self._file, preview.account_id, self.model.categories(), matches
         )
         self._pending = command
-        if self._controller.execute(command):
-            self.imported.emit(
-                f"Imported {self._file.name} into {preview.account_name}: "
-                + preview.sentence(self.link.isChecked()).replace("Import ", "", 1)
-            )
+        self._summary = (
+            f"Imported {self._file.name} into {preview.account_name}: "
+            + preview.sentence(self.link.isChecked()).replace("Import ", "", 1)
+        )
+        if self._in_worker is not None and len(command.rows) >= BIG_IMPORT:
+            self._set_busy(True)
+            self.message.setStyleSheet("")
+            self.message.setText(f"Importing {len(command.rows):,} rows…")
+            self._in_worker(command, self._on_worker_done)
+        elif self._controller.execute(command):
+            self.imported.emit(self._summary)
             super().accept()
+
+    @property
+    def busy(self) -> bool:
+        """An import runs in a worker: the dialog waits for it."""
+        return not self.buttons.isEnabled()
+
+    def reject(self) -> None:
+        if not self.busy:  # a command that runs is not cancelled half-way
+            super().reject()
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.buttons, self.table, self.target, self.link, self.same_payee):
+            widget.setEnabled(not busy)
+
+    def _on_worker_done(self, problem: str) -> None:
+        self._set_busy(False)
+        if problem:
+            self.message.setStyleSheet(_ERROR_STYLE)
+            self.message.setText(problem)
+            return
+        self.imported.emit(self._summary)
+        super().accept()
 
     @Slot(object, str)
     def _on_rejected(self, command: object, message: str) -> None:

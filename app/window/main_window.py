@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
             return None
         imports = StatementImport(
             self, self._parts.controller, self._parts.previewer, self._parts.accounts.accounts,
-            self._selected_account_id, self._settings,
+            self._selected_account_id, self._settings, self._parts.path,
+            lambda: self._parts.travel.head,
         )  # fmt: skip
         self.actions_.import_statement.triggered.connect(imports.ask)
         self.actions_.undo_import.triggered.connect(

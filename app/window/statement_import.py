@@ -15,14 +15,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.background.runner import BackgroundTask
-from app.background.statement_jobs import read_statement, read_statement_job
+from app.background.statement_jobs import import_job, read_statement, read_statement_job
 from app.controller import CommandController
 from app.desktop.settings import AppSettings
 from app.dialogs.csv_mapping import CsvMappingDialog
-from app.dialogs.import_preview import ImportPreviewDialog, Previewer
+from app.dialogs.import_preview import Finished, ImportPreviewDialog, Previewer
 from app.import_preview import StatementFile
 from app.models.sources import AccountRow
-from domain.model.commands import UndoImport
+from domain.model.commands import ImportStatement, UndoImport
 from domain.model.imports import import_id_of
 
 STATEMENT_FILTER = (
@@ -43,8 +43,12 @@ class StatementImport(QObject):
         accounts: Callable[[], Sequence[AccountRow]],
         selected: Callable[[], str | None],
         settings: AppSettings,
+        book: Path,
+        known_head: Callable[[], int],
     ) -> None:
         super().__init__(window)
+        self._book = book
+        self._known_head = known_head  # the last event the views have taken
         self._window = window
         self._controller = controller
         self._previewer = previewer
@@ -140,7 +144,7 @@ class StatementImport(QObject):
     def _show_preview(self, file: StatementFile) -> None:
         dialog = ImportPreviewDialog(
             self._controller, self._previewer, self._accounts(), file, self._selected(),
-            self._window,
+            self._window, in_worker=self._import_in_worker,
         )  # fmt: skip
         self.preview = dialog
 
@@ -152,6 +156,31 @@ class StatementImport(QObject):
         dialog.imported.connect(imported)
         dialog.finished.connect(lambda _r: setattr(self, "preview", None))
         dialog.open()
+
+    def _import_in_worker(self, command: ImportStatement, finished: Finished) -> None:
+        """A big import: run on the book's own connection in a worker; the views then take
+        its events through the controller's signal."""
+        breakage = self._controller.health.breakage
+        if breakage is not None:
+            finished(breakage.refusal())
+            return
+        task = BackgroundTask(
+            import_job(self._book, command), "Import Statement", "Importing…", self._window,
+            dialog=False,
+        )  # fmt: skip
+
+        def recorded(stored: object) -> None:
+            assert isinstance(stored, list)
+            # the watcher may have shown some of them already (it polls for others' events)
+            head = self._known_head()
+            self._controller.recorded_elsewhere([e for e in stored if e.position > head])
+            finished("")
+
+        task.finished.connect(recorded)
+        task.failed.connect(lambda message: finished(f"Not recorded: {message}"))
+        task.done.connect(lambda: setattr(self, "task", None))
+        self.task = task
+        task.start()
 
     # --- Undo Import ------------------------------------------------------------------------
 

@@ -228,3 +228,27 @@ def test_the_rows_model_passes_the_model_tester(
     dialog.model.set_category(1, "", same_payee=True)
     dialog.link.setChecked(False)
     assert dialog.sentence.text().startswith("Import 6 new entries")
+
+
+def test_a_big_import_runs_in_a_worker_and_the_views_take_its_events_once(
+    open_window: Window,
+    make_book: Callable[[list[Command]], Path],
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("app.dialogs.import_preview.BIG_IMPORT", 3)
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    read_file(qtbot, window, CSV)
+    dialog = through_mapping(qtbot, window)
+    head = window._parts.travel.head
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.busy and dialog.message.text() == "Importing 6 rows…"
+    dialog.reject()  # not while the command runs
+    assert window.imports.preview is dialog
+    qtbot.waitUntil(lambda: window.imports.preview is None, timeout=10000)
+    assert balance(window, "Checking") == "€1,344.50"
+    # the import, the opening of Uncategorised and five entries, each shown once
+    assert window._parts.travel.head == head + 7
+    assert window._parts.history.rowCount() == head + 7
+    assert window.status.currentMessage().startswith("Imported app_checking_march.csv")
