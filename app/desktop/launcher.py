@@ -29,6 +29,7 @@ from app.models.accounts import AccountsModel
 from app.models.guarded import GuardedReads
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
+from app.reconciling import ReconcileReader
 from app.window.event_details import EventDetails
 from app.window.main_window import MainWindow
 from app.window.time_travel import TimeTravel
@@ -93,6 +94,7 @@ class BookSession(QObject):
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
             previewer=StatementPreviewer(book),
+            reconciling=ReconcileReader(book),
         )
         # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
         self.watcher.start()

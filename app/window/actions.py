@@ -35,6 +35,7 @@ class Actions:
         self.rename = self._make("&Rename Account…", "F2", None)
         self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
         self.undo_import = self._make("&Undo Import…", None, SP.SP_DialogCancelButton)
+        self.reconcile = self._make("Reco&ncile Account…", "Ctrl+R", SP.SP_DialogYesButton)
         # Help
         self.about = self._make("&About Tallybook", None, SP.SP_MessageBoxInformation)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -45,7 +46,7 @@ class Actions:
         """The actions that append events (disabled in the past and on read-only books)."""
         return [self.open_account, self.deposit, self.withdraw, self.transfer, self.split,
                 self.void, self.correct, self.rename, self.close_account,
-                self.import_statement, self.undo_import]  # fmt: skip
+                self.import_statement, self.undo_import, self.reconcile]  # fmt: skip
 
     def _make(
         self,
@@ -89,6 +90,8 @@ def build_menus(
     entry.addActions([actions.void, actions.correct, actions.undo_import])
     entry.addSeparator()
     entry.addActions([actions.rename, actions.close_account])
+    entry.addSeparator()
+    entry.addAction(actions.reconcile)
     view = bar.addMenu("&View")
     view.addActions(view_actions)
     view.addSeparator()

@@ -11,14 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QGuiApplication,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.background.book_operations import BookOperations
@@ -32,9 +25,9 @@ from app.window.command_dialogs import CommandDialogs
 from app.window.file_menu import FileMenu
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
+from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
 from app.window.register_view import RegisterPanel
-from app.window.statement_import import StatementImport
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.window_parts import BookOpener, WindowParts
@@ -59,7 +52,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
-        self.imports = self._build_imports()
+        self.imports = wire_imports(
+            self, parts, self.actions_, settings, self.dialogs,
+            (self.accounts_view.selected_account, self.register_panel.selected_entry),
+            lambda: self.editable, lambda text: self.status.showMessage(text, 12000),
+        )  # fmt: skip
         self._connect()
         self._update_title()
         self._restore_layout()
@@ -115,35 +112,6 @@ class MainWindow(QMainWindow):
         self.accounts_view.addActions(
             [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.close_account]
         )
-
-    def _build_imports(self) -> StatementImport | None:
-        """Statement imports, when the launcher gave a previewer; a file dropped is one."""
-        if self._parts.previewer is None:
-            self.actions_.import_statement.setVisible(False)
-            self.actions_.undo_import.setVisible(False)
-            return None
-        imports = StatementImport(
-            self, self._parts.controller, self._parts.previewer, self._parts.accounts.accounts,
-            self._selected_account_id, self._settings, self._parts.path,
-            lambda: self._parts.travel.head,
-        )  # fmt: skip
-        self.actions_.import_statement.triggered.connect(imports.ask)
-        self.actions_.undo_import.triggered.connect(
-            lambda: imports.undo(getattr(self.register_panel.selected_entry(), "entry_id", None))
-        )
-        imports.message.connect(lambda text: self.status.showMessage(text, 12000))
-        self.setAcceptDrops(True)
-        return imports
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.imports is not None and self.editable and event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if self.imports is not None and self.editable and files:
-            event.acceptProposedAction()
-            self.imports.start(Path(files[0]))
 
     def _no_accounts_hint(self) -> str:
         """What an empty book's register area says: how to start (the shortcut as set)."""

@@ -7,7 +7,9 @@ the domain's dry run and sends the one Import Statement command through the cont
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,8 @@ class StatementImport(QObject):
         self.mapping: CsvMappingDialog | None = None
         self.preview: ImportPreviewDialog | None = None
         self._path: Path | None = None
+        self.drop: QObject | None = None  # takes files dropped on the window
+        self.closings: dict[str, tuple[Decimal, dt.date | None]] = {}  # account -> imported
 
     @Slot()
     def ask(self) -> None:
@@ -151,6 +155,8 @@ class StatementImport(QObject):
         def imported(summary: str) -> None:
             if file.mapping is not None:
                 self._settings.save_import_profile(dialog.account_id, dict(file.mapping))
+            if file.closing is not None:  # offered when the account is reconciled next
+                self.closings[dialog.account_id] = file.closing
             self.message.emit(summary)
 
         dialog.imported.connect(imported)

@@ -10,6 +10,7 @@ from typing import Protocol
 from app.book_health import BookHealth
 from app.controller import CommandController
 from app.dialogs.import_preview import Previewer
+from app.dialogs.reconcile import ReconcileSource
 from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
@@ -46,3 +47,4 @@ class WindowParts:
     read_only_note: str = ""
     notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
     previewer: Previewer | None = None  # the dry run of Import Statement (None: no imports)
+    reconciling: ReconcileSource | None = None  # what Reconcile Account… reads
