@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from app_helpers import balance, household, open_account
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox
 
 from app.dialogs.csv_mapping import CsvMappingDialog
 from app.dialogs.import_preview import ImportPreviewDialog
@@ -252,3 +253,40 @@ def test_a_big_import_runs_in_a_worker_and_the_views_take_its_events_once(
     assert window._parts.travel.head == head + 7
     assert window._parts.history.rowCount() == head + 7
     assert window.status.currentMessage().startswith("Imported app_checking_march.csv")
+
+
+def test_a_file_dropped_on_the_window_is_imported(
+    open_window: Window, make_book: Callable[[list[Command]], Path], qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(CSV))])
+    copy = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(QPoint(50, 50), copy, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(50, 50), copy, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: window.imports.mapping is not None, timeout=10000)
+
+
+def test_undo_import_from_the_entry_menu_undoes_the_selected_entrys_import(
+    open_window: Window,
+    make_book: Callable[[list[Command]], Path],
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    read_file(qtbot, window, CSV)
+    qtbot.mouseClick(through_mapping(qtbot, window).import_button, Qt.MouseButton.LeftButton)
+    register = window._parts.register
+    row = next(n for n in range(register.rowCount()) if register.row_at(n).payee == "Landlord")  # type: ignore[union-attr]
+    window.register_panel.table.selectRow(row)
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    )
+    window.actions_.undo_import.trigger()
+    assert balance(window, "Checking") == "€1,054.50"
