@@ -25,7 +25,9 @@ from app.dialogs.import_preview import Finished, ImportPreviewDialog, Previewer
 from app.import_preview import StatementFile
 from app.models.sources import AccountRow
 from domain.model.commands import ImportStatement, UndoImport
+from domain.model.events import ImportUndone, from_data
 from domain.model.imports import import_id_of
+from domain.store.base import StoredEvent
 
 STATEMENT_FILTER = (
     "Bank statements (*.csv *.txt *.tsv *.ofx *.qfx *.xml *.sta *.mt940 *.940 *.qif);;All files (*)"
@@ -61,6 +63,7 @@ class StatementImport(QObject):
         self.mapping: CsvMappingDialog | None = None
         self.preview: ImportPreviewDialog | None = None
         self._path: Path | None = None
+        self._saved = False  # the mapping offered is the account's saved import profile
         self.drop: QObject | None = None  # takes files dropped on the window
         self.closings: dict[str, tuple[Decimal, dt.date | None]] = {}  # account -> imported
 
@@ -208,7 +211,26 @@ class StatementImport(QObject):
         return self.undo_import(import_id)
 
     def undo_import(self, import_id: str) -> bool:
-        done = self._controller.execute(UndoImport(import_id=import_id, reason="undone in the app"))
-        if done:
-            self.message.emit(f"Import {import_id} undone: its entries are voided.")
+        """Run Undo Import; the status bar says what was voided, and what was kept and why."""
+        seen: list[object] = []
+        self._controller.events_appended.connect(seen.extend)
+        try:
+            done = self._controller.execute(
+                UndoImport(import_id=import_id, reason="undone in the app")
+            )
+        finally:
+            self._controller.events_appended.disconnect(seen.extend)
+        undone = next((e for e in map(_decoded, seen) if isinstance(e, ImportUndone)), None)
+        if done and undone is not None:
+            text = f"Import {import_id} undone: {len(undone.voided)} entries voided"
+            if undone.kept:
+                reasons = "; ".join(f"{k.entry_id}: {k.reason}" for k in undone.kept)
+                text += f"; {len(undone.kept)} kept ({reasons})"
+            self.message.emit(text + ".")
         return done
+
+
+def _decoded(stored: object) -> object:
+    if not isinstance(stored, StoredEvent):
+        return None
+    return from_data(stored.type, stored.schema_version, stored.data)

@@ -201,7 +201,7 @@ def test_undo_import_voids_the_imports_entries(
     )
     assert window.imports.undo(imported.entry_id)
     assert balance(window, "Checking") == "€1,054.50"
-    assert "undone" in window.status.currentMessage()
+    assert window.status.currentMessage().endswith("undone: 5 entries voided.")
 
 
 def test_the_menu_asks_for_a_file(

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app_helpers import household, open_account
+from app_helpers import balance, household, open_account
 from PySide6.QtCore import Qt
-from test_import_statement import OFX, read_file, select
+from test_import_statement import CSV, OFX, read_file, select, through_mapping
 
 from app.dialogs.import_preview import ImportPreviewDialog
 from app.dialogs.reconcile import ReconcileDialog
-from app.formatting import from_qdate
+from app.formatting import from_qdate, to_qdate
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 from domain.model.events import AccountType
@@ -72,3 +72,29 @@ def test_an_imported_statements_closing_balance_is_offered(
         dialog.set_cleared(row)
     # the statement's own balances do not match this book's: the difference says by how much
     assert dialog.difference.text() == "€480.00" and not dialog.ok_button.isEnabled()
+
+
+def test_undoing_an_import_after_reconciling_keeps_the_reconciled_entries_and_says_why(
+    open_window: Window, make_book: Callable[[list[Command]], Path], qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    read_file(qtbot, window, CSV)
+    qtbot.mouseClick(through_mapping(qtbot, window).import_button, Qt.MouseButton.LeftButton)
+    dialog = reconcile_dialog(window)
+    dialog.statement_date.setDate(to_qdate(dt.date(2024, 3, 31)))
+    dialog.balance.setText("1344.50")
+    for row in range(dialog.entries.rowCount()):
+        dialog.set_cleared(row)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.current is None
+    register = window._parts.register
+    landlord = next(
+        r for n in range(register.rowCount()) if (r := register.row_at(n)) and r.payee == "Landlord"
+    )
+    import_id = landlord.entry_id.rpartition("-")[0]
+    assert window.imports.undo_import(import_id)
+    message = window.status.currentMessage()
+    assert message.startswith(f"Import {import_id} undone: 0 entries voided; 5 kept (")
+    assert "reconciled" in message
+    assert balance(window, "Checking") == "€1,344.50"
