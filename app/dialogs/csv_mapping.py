@@ -8,7 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -164,7 +164,12 @@ class CsvMappingDialog(QDialog):
         self.preview.setRowCount(len(shown))
         for number, cells in enumerate(shown):
             for column, text in enumerate(cells):
-                self.preview.setItem(number, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if column == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.preview.setItem(number, column, item)
         self.preview.resizeColumnToContents(0)
         problem = "" if rows else "No row reads by this mapping."
         if errors and rows:

@@ -129,6 +129,8 @@ class ImportRowsModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if row.status == ERROR:
+                return style.negative_brush()
             if row.status not in (NEW, MATCH):
                 return style.dimmed_brush()
             if column == AMOUNT and (row.amount or 0) < 0:
@@ -148,11 +150,11 @@ class ImportRowsModel(ColumnsTableModel):
     def _text(self, number: int, row: PreviewRow, column: int) -> str:
         currency = self._preview.currency if self._preview is not None else ""
         if column == STATUS:
-            return row.status if row.status != ERROR else f"error: {row.detail}"
+            return row.status
         if column == DATE:
             return date_text(row.booking_date) if row.booking_date else ""
-        if column == PAYEE:
-            return row.payee
+        if column == PAYEE:  # a row that does not parse has no payee: say why instead
+            return row.detail if row.status == ERROR else row.payee
         if column == COUNTER:
             if row.status == MATCH and self._link:
                 return f"linked to {row.detail}"  # no new entry: the one in the books is it

@@ -139,7 +139,8 @@ def test_an_ofx_imports_its_rows_and_shows_the_row_that_does_not_parse(
     dialog = window.imports.preview
     assert isinstance(dialog, ImportPreviewDialog)
     assert [s for _p, s in statuses(dialog)] == [NEW, NEW, NEW, ERROR]
-    assert "is no valid date" in dialog.model.index(3, STATUS).data()
+    assert dialog.model.index(3, STATUS).data() == "error"
+    assert "is no valid date" in dialog.model.index(3, PAYEE).data()
     assert "skip 1 row that does not parse" in dialog.sentence.text()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert balance(window, "Checking") == "€1,495.00"  # 20 - 12.50 - 12.50 + 1500
