@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from app.controller import CommandController
 from app.formatting import date_text, money_text
-from app.import_preview import ImportPreview, StatementFile
-from app.models.import_rows import CATEGORY_ROLE, COUNTER, UNCATEGORISED, ImportRowsModel
+from app.import_preview import ERROR, ImportPreview, StatementFile
+from app.models.import_rows import CATEGORY_ROLE, COUNTER, PAYEE, UNCATEGORISED, ImportRowsModel
 from app.models.sources import AccountRow
 from domain.model.commands import Command, ImportStatement
 from domain.model.events import AccountType
@@ -198,6 +198,10 @@ class ImportPreviewDialog(QDialog):
             kept = None  # another account: its own proposals
         self.model.set_preview(self._previewer.preview(self._file, self.account_id, kept))
         self.model.set_link(self.link.isChecked())
+        self.table.clearSpans()
+        for number, row in enumerate(self.model.preview.rows if self.model.preview else ()):
+            if row.status == ERROR:  # why it does not parse, across the empty cells
+                self.table.setSpan(number, PAYEE, 1, self.model.columnCount() - PAYEE)
         self._update_summary()
 
     def _on_link(self, link: bool) -> None:
