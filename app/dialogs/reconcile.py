@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -22,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
+from app.dialogs.fields import AmountEdit, date_edit
 from app.formatting import date_text, from_qdate, money_text, to_qdate
 from app.models.sources import AccountRow, RegisterRow
 from domain.model.commands import Command, Reconcile
-from domain.model.errors import DomainError
 from domain.model.money import Money
 
 
@@ -53,12 +51,10 @@ class ReconcileDialog(CommandDialog):
         self._account = account
         self._reconciled = source.reconciled_balance(account.account_id)
         self._rows: Sequence[RegisterRow] = source.open_entries(account.account_id)
-        self.statement_date = QDateEdit(to_qdate(dt.date.today()))
-        self.statement_date.setCalendarPopup(True)
-        self.balance = QLineEdit()
-        self.balance.setPlaceholderText(f"the statement's ending balance in {account.currency}")
+        self.statement_date = date_edit()
+        self.balance = AmountEdit(account.currency)
         if closing is not None:
-            self.balance.setText(str(closing[0]))
+            self.balance.set_amount(Money.of(closing[0], account.currency))
             if closing[1] is not None:
                 self.statement_date.setDate(to_qdate(closing[1]))
         self.entries = QTableWidget(len(self._rows), 4)
@@ -88,7 +84,7 @@ class ReconcileDialog(CommandDialog):
         self.ok_button.setText("Finish")
         self.resize(720, 520)
         self.statement_date.dateChanged.connect(self.revalidate)
-        self.balance.textChanged.connect(self.revalidate)
+        self.balance.amount_changed.connect(self.revalidate)
         self.entries.itemChanged.connect(self.revalidate)
         self.revalidate()
 
@@ -103,11 +99,8 @@ class ReconcileDialog(CommandDialog):
                 if tick.checkState() == checked]  # fmt: skip
 
     def _target(self) -> int | None:
-        text = self.balance.text().strip().replace(",", "")
-        try:
-            return Money.of(Decimal(text), self._account.currency).minor if text else None
-        except (InvalidOperation, ArithmeticError, ValueError, DomainError):
-            return None  # not a number, or one the currency cannot hold (too many digits)
+        money = self.balance.amount()  # in the user's locale, exactly
+        return None if money is None else money.minor
 
     @Slot()
     def revalidate(self) -> None:
@@ -123,7 +116,7 @@ class ReconcileDialog(CommandDialog):
     def problem(self) -> str:
         target = self._target()
         if target is None:
-            return "Enter the statement's ending balance."
+            return self.balance.problem() or "Enter the statement's ending balance."
         gap = target - self._reconciled - sum(row.amount for row in self.cleared())
         if gap:
             return "Tick the entries the statement shows until the difference is zero."

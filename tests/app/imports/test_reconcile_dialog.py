@@ -66,7 +66,7 @@ def test_an_imported_statements_closing_balance_is_offered(
     assert isinstance(preview, ImportPreviewDialog)
     qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
     dialog = reconcile_dialog(window)
-    assert dialog.balance.text() == "1975.00"
+    assert dialog.balance.text() == "1,975.00"
     assert from_qdate(dialog.statement_date.date()) == dt.date(2024, 2, 29)
     for row in range(dialog.entries.rowCount()):
         dialog.set_cleared(row)
