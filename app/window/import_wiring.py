@@ -7,15 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from app.desktop.settings import AppSettings
+from app.models.history import HistoryModel
 from app.models.sources import AccountRow, RegisterRow
 from app.window.actions import Actions
 from app.window.command_dialogs import CommandDialogs
 from app.window.statement_import import StatementImport
 from app.window.window_parts import WindowParts
+from domain.model.imports import IMPORT_PREFIX
 
 
 class FileDrop(QObject):
@@ -53,9 +55,10 @@ def wire_imports(
     selected: tuple[Callable[[], AccountRow | None], Callable[[], RegisterRow | None]],
     editable: Callable[[], bool],
     show: Callable[[str], None],
+    history_table: QAbstractItemView | None = None,
 ) -> StatementImport | None:
     """The window's statement imports (None, and the actions hidden, without a previewer)."""
-    previewer, reconciling = parts.previewer, parts.reconciling
+    previewer, reconciling, history = parts.previewer, parts.reconciling, parts.history
     if previewer is None:
         for action in (actions.import_statement, actions.undo_import, actions.reconcile):
             action.setVisible(False)
@@ -72,6 +75,8 @@ def wire_imports(
     )  # fmt: skip
     actions.import_statement.triggered.connect(imports.ask)
     actions.undo_import.triggered.connect(lambda: imports.undo(getattr(entry(), "entry_id", None)))
+    if history_table is not None:
+        history_table.addAction(undo_from_history(history_table, history, imports, actions))
 
     def reconcile() -> None:
         chosen = account()
@@ -83,3 +88,21 @@ def wire_imports(
     imports.message.connect(show)
     imports.drop = FileDrop(window, editable, imports.start)
     return imports
+
+
+def undo_from_history(
+    table: QAbstractItemView, history: HistoryModel, imports: StatementImport, actions: Actions
+) -> QAction:
+    """ "Undo This Import…" on the history's right-click menu: the selected row's import."""
+    action = QAction("Undo This Import…", table)
+
+    def undo() -> None:
+        row = history.row_at(table.currentIndex().row())
+        stream = row.stream_id if row is not None else ""
+        chosen = stream.removeprefix(IMPORT_PREFIX) if stream.startswith(IMPORT_PREFIX) else None
+        imports.undo(None, chosen)
+
+    action.triggered.connect(undo)
+    # enabled with the window's other editing commands
+    actions.undo_import.changed.connect(lambda: action.setEnabled(actions.undo_import.isEnabled()))
+    return action

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
             self, parts, self.actions_, settings, self.dialogs,
             (self.accounts_view.selected_account, self.register_panel.selected_entry),
             lambda: self.editable, lambda text: self.status.showMessage(text, 12000),
+            self.history_dock.table,
         )  # fmt: skip
         self._connect()
         self._update_title()
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         separator = QAction(self)
         separator.setSeparator(True)
         self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.history_dock.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.accounts_view.addActions(
             [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.close_account]
         )

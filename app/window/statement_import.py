@@ -193,13 +193,15 @@ class StatementImport(QObject):
 
     # --- Undo Import ------------------------------------------------------------------------
 
-    def undo(self, entry_id: str | None) -> bool:
-        """Entry ▸ Undo Import…: undo the import the selected entry came from (asked first)."""
-        import_id = import_id_of(entry_id) if entry_id else None
+    def undo(self, entry_id: str | None, import_id: str | None = None) -> bool:
+        """Entry ▸ Undo Import…: undo the import the selected entry came from, or the one
+        named (an import chosen in the history), asked first."""
+        import_id = import_id or (import_id_of(entry_id) if entry_id else None)
         if import_id is None:
             QMessageBox.information(
                 self._window, "Undo Import",
-                "Select an entry that came from a statement import: its whole import is undone.",
+                "Select an entry that came from a statement import, or the import in the "
+                "history: the whole import is undone.",
             )  # fmt: skip
             return False
         answer = QMessageBox.question(

@@ -291,3 +291,29 @@ def test_undo_import_from_the_entry_menu_undoes_the_selected_entrys_import(
     )
     window.actions_.undo_import.trigger()
     assert balance(window, "Checking") == "€1,054.50"
+
+
+def test_undo_this_import_on_the_history_undoes_the_import_selected_there(
+    open_window: Window,
+    make_book: Callable[[list[Command]], Path],
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    read_file(qtbot, window, CSV)
+    qtbot.mouseClick(through_mapping(qtbot, window).import_button, Qt.MouseButton.LeftButton)
+    history, table = window._parts.history, window.history_dock.table
+    row = next(
+        n
+        for n in range(history.rowCount())
+        if history.row_at(n).stream_id.startswith("import-")  # type: ignore[union-attr]
+    )
+    table.selectRow(row)
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    )
+    action = next(a for a in table.actions() if a.text() == "Undo This Import…")
+    assert action.isEnabled()
+    action.trigger()
+    assert balance(window, "Checking") == "€1,054.50"
