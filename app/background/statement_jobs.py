@@ -39,6 +39,16 @@ def read_statement_job(path: Path, profile: dict[str, Any] | None = None) -> Job
     return run
 
 
+def reparse_job(file: StatementFile, profile: dict[str, Any]) -> Job:
+    """Read a file's bytes again by another CSV mapping (None if cancelled)."""
+
+    def run(progress: Progress) -> StatementFile | None:
+        again = read_statement(file.data, file.name, profile)
+        return again if progress(1, 1) is not False else None
+
+    return run
+
+
 def read_statement(data: bytes, name: str, profile: dict[str, Any] | None) -> StatementFile:
     """The statements of a file's bytes: a CSV by ``profile`` (else the detected mapping),
     every other format as it says. Raises ``StatementFileError`` (a ValueError)."""

@@ -17,7 +17,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.background.runner import BackgroundTask
-from app.background.statement_jobs import import_job, read_statement, read_statement_job
+from app.background.statement_jobs import (
+    import_job,
+    read_statement,
+    read_statement_job,
+    reparse_job,
+)
 from app.controller import CommandController
 from app.desktop.settings import AppSettings
 from app.dialogs.csv_mapping import CsvMappingDialog
@@ -141,12 +146,22 @@ class StatementImport(QObject):
         dialog.open()
 
     def _reread(self, file: StatementFile, profile: dict[str, Any]) -> None:
-        try:
-            again = read_statement(file.data, file.name, profile)
-        except ValueError as exc:
-            self._on_failed(str(exc))
-            return
-        self._show_preview(again)
+        """Read the file again by the mapping the user changed, in a worker too."""
+        task = BackgroundTask(
+            reparse_job(file, profile), "Import Statement", f"Reading {file.name}…", self._window
+        )
+
+        def read(again: StatementFile | None) -> None:
+            if again is None:
+                self.message.emit("Import cancelled: nothing was imported.")
+            else:
+                self._show_preview(again)
+
+        task.finished.connect(read)
+        task.failed.connect(self._on_failed)
+        task.done.connect(self._on_done)
+        self.task = task
+        task.start()
 
     def _show_preview(self, file: StatementFile) -> None:
         dialog = ImportPreviewDialog(

@@ -42,6 +42,8 @@ def through_mapping(qtbot: Any, window: MainWindow) -> ImportPreviewDialog:
     mapping = window.imports.mapping
     assert isinstance(mapping, CsvMappingDialog)
     qtbot.mouseClick(mapping.ok_button, Qt.MouseButton.LeftButton)
+    # a changed mapping reads the file again, in a worker
+    qtbot.waitUntil(lambda: window.imports.preview is not None, timeout=10000)
     preview = window.imports.preview
     assert isinstance(preview, ImportPreviewDialog)
     return preview
