@@ -11,7 +11,7 @@ from typing import Any
 
 from app.background.runner import Job, Progress
 from app.composition import Book
-from app.import_preview import StatementFile
+from app.import_preview import ImportPreview, StatementFile, StatementPreviewer
 from app.statements import CsvProfile, detect_csv_profile, detect_format, parse_statements
 from domain.model.commands import ImportStatement
 from domain.model.import_command import sha256_of
@@ -73,5 +73,18 @@ def import_job(path: Path, command: ImportStatement) -> Job:
             stored = book.service.execute(command)
         progress(1, 1)
         return stored
+
+    return run
+
+
+def preview_job(path: Path, file: StatementFile, account_id: str) -> Job:
+    """The dry run of a big file's import, on the book's own read-only connection (None if
+    cancelled)."""
+
+    def run(progress: Progress) -> ImportPreview | None:
+        progress(0, 1)
+        with Book.open(path, readonly=True) as book:
+            preview = StatementPreviewer(book).preview(file, account_id)
+        return preview if progress(1, 1) is not False else None
 
     return run

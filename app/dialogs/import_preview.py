@@ -117,8 +117,10 @@ class ImportPreviewDialog(QDialog):
         parent: QWidget | None = None,
         *,
         in_worker: InWorker | None = None,
+        initial: ImportPreview | None = None,
     ) -> None:
         super().__init__(parent)
+        self._initial = initial  # the dry run already made (in a worker, for a big file)
         self._in_worker = in_worker
         self.setObjectName("importPreviewDialog")
         self.setWindowTitle(f"Import Statement — {file.name}")
@@ -196,7 +198,11 @@ class ImportPreviewDialog(QDialog):
         kept = self.model.categories() if self.model.preview is not None else None
         if self.model.preview is not None and self.model.preview.account_id != self.account_id:
             kept = None  # another account: its own proposals
-        self.model.set_preview(self._previewer.preview(self._file, self.account_id, kept))
+        initial, self._initial = self._initial, None
+        if initial is not None and initial.account_id == self.account_id:
+            self.model.set_preview(initial)
+        else:
+            self.model.set_preview(self._previewer.preview(self._file, self.account_id, kept))
         self.model.set_link(self.link.isChecked())
         self.table.clearSpans()
         for number, row in enumerate(self.model.preview.rows if self.model.preview else ()):

@@ -19,15 +19,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.background.runner import BackgroundTask
 from app.background.statement_jobs import (
     import_job,
+    preview_job,
     read_statement,
     read_statement_job,
     reparse_job,
 )
 from app.controller import CommandController
 from app.desktop.settings import AppSettings
+from app.dialogs import import_preview as preview_dialog
 from app.dialogs.csv_mapping import CsvMappingDialog
 from app.dialogs.import_preview import Finished, ImportPreviewDialog, Previewer
-from app.import_preview import StatementFile
+from app.import_preview import ImportPreview, StatementFile
 from app.models.sources import AccountRow
 from domain.model.commands import ImportStatement, UndoImport
 from domain.model.events import ImportUndone, from_data
@@ -163,10 +165,15 @@ class StatementImport(QObject):
         self.task = task
         task.start()
 
-    def _show_preview(self, file: StatementFile) -> None:
+    def _show_preview(self, file: StatementFile, initial: ImportPreview | None = None) -> None:
+        selected = self._selected()
+        rows = sum(len(s.rows) for s in file.statements)
+        if initial is None and selected is not None and rows >= preview_dialog.BIG_IMPORT:
+            self._dry_run(file, selected)  # a big file's dry run takes a while: in a worker
+            return
         dialog = ImportPreviewDialog(
-            self._controller, self._previewer, self._accounts(), file, self._selected(),
-            self._window, in_worker=self._import_in_worker,
+            self._controller, self._previewer, self._accounts(), file, selected,
+            self._window, in_worker=self._import_in_worker, initial=initial,
         )  # fmt: skip
         self.preview = dialog
 
@@ -180,6 +187,24 @@ class StatementImport(QObject):
         dialog.imported.connect(imported)
         dialog.finished.connect(lambda _r: setattr(self, "preview", None))
         dialog.open()
+
+    def _dry_run(self, file: StatementFile, account_id: str) -> None:
+        task = BackgroundTask(
+            preview_job(self._book, file, account_id), "Import Statement",
+            f"Comparing {file.name} with the books…", self._window,
+        )  # fmt: skip
+
+        def previewed(preview: ImportPreview | None) -> None:
+            if preview is None:
+                self.message.emit("Import cancelled: nothing was imported.")
+            else:
+                self._show_preview(file, preview)
+
+        task.finished.connect(previewed)
+        task.failed.connect(self._on_failed)
+        task.done.connect(self._on_done)
+        self.task = task
+        task.start()
 
     def _import_in_worker(self, command: ImportStatement, finished: Finished) -> None:
         """A big import: run on the book's own connection in a worker; the views then take
