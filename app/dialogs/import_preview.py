@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import CommandController
+from app.dialogs.new_category import open_new_category
 from app.formatting import date_text, money_text
 from app.import_preview import ERROR, ImportPreview, StatementFile
 from app.models.import_rows import CATEGORY_ROLE, COUNTER, PAYEE, UNCATEGORISED, ImportRowsModel
@@ -118,8 +119,11 @@ class ImportPreviewDialog(QDialog):
         *,
         in_worker: InWorker | None = None,
         initial: ImportPreview | None = None,
+        reload_accounts: Callable[[], Sequence[AccountRow]] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._reload_accounts = reload_accounts  # the chart as it is now (a new category)
+        self.category_dialog: QDialog | None = None  # a New Category… dialog, while open
         self._initial = initial  # the dry run already made (in a worker, for a big file)
         self._in_worker = in_worker
         self.setObjectName("importPreviewDialog")
@@ -161,6 +165,11 @@ class ImportPreviewDialog(QDialog):
         self.import_button = QPushButton("Import")
         self.import_button.setDefault(True)
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.new_category = QPushButton("New Category…")
+        self.new_category.setToolTip("Open an account for the selected row (and its payee's)")
+        self.new_category.setVisible(reload_accounts is not None)
+        self.new_category.clicked.connect(self._on_new_category)
+        self.buttons.addButton(self.new_category, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -285,6 +294,28 @@ class ImportPreviewDialog(QDialog):
         if command is self._pending:
             self.message.setStyleSheet(_ERROR_STYLE)
             self.message.setText(message)
+
+    def _on_new_category(self) -> None:
+        row_number = self.table.currentIndex().row()
+        row = self.model.row_at(row_number)
+        target = self._accounts.get(self.account_id)
+        if self._reload_accounts is None or target is None:
+            return
+        reload = self._reload_accounts
+
+        def opened(account: AccountRow) -> None:
+            self._accounts = {a.account_id: a for a in reload()}
+            self.model.set_names({a.account_id: a.name for a in self._accounts.values()})
+            if row is not None and self.model.imported(row):
+                self.model.set_category(row_number, account.account_id,
+                                        same_payee=self.same_payee.isChecked())  # fmt: skip
+
+        money_in = row is not None and (row.amount or 0) > 0
+        days = [s.period[0] for s in self._file.statements if s.period]
+        self.category_dialog = open_new_category(
+            self, self._controller, reload, target.currency, money_in,
+            min(days) if days else None, opened,
+        )  # fmt: skip
 
     def _choices(self) -> list[tuple[str, str]]:
         target = self._accounts.get(self.account_id)

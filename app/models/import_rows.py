@@ -40,6 +40,11 @@ class ImportRowsModel(ColumnsTableModel):
 
     # --- what the dialog sets and reads ---------------------------------------------------
 
+    def set_names(self, names: Mapping[str, str]) -> None:
+        """The accounts' names again (one was opened)."""
+        self._names = dict(names)
+        self._changed(0, len(self._rows) - 1, COUNTER)
+
     def set_preview(self, preview: ImportPreview) -> None:
         self.beginResetModel()
         self._preview = preview

@@ -174,6 +174,7 @@ class StatementImport(QObject):
         dialog = ImportPreviewDialog(
             self._controller, self._previewer, self._accounts(), file, selected,
             self._window, in_worker=self._import_in_worker, initial=initial,
+            reload_accounts=self._accounts,
         )  # fmt: skip
         self.preview = dialog
 

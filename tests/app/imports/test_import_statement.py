@@ -327,3 +327,24 @@ def test_undo_this_import_on_the_history_undoes_the_import_selected_there(
     assert action.isEnabled()
     action.trigger()
     assert balance(window, "Checking") == "€1,054.50"
+
+
+def test_a_new_category_opened_from_the_preview_goes_to_the_rows_of_that_payee(
+    open_window: Window, make_book: Callable[[list[Command]], Path], qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    read_file(qtbot, window, CSV)
+    dialog = through_mapping(qtbot, window)
+    dialog.table.setCurrentIndex(dialog.model.index(1, PAYEE))  # Coffee Corner, money out
+    qtbot.mouseClick(dialog.new_category, Qt.MouseButton.LeftButton)
+    opening = dialog.category_dialog
+    assert opening is not None
+    assert opening.account_type.currentText() == "Expense"
+    assert opening.currency.currentText() == "EUR"
+    qtbot.keyClicks(opening.name, "Coffee")
+    qtbot.mouseClick(opening.ok_button, Qt.MouseButton.LeftButton)
+    coffee = [r for r in range(6) if dialog.model.index(r, PAYEE).data() == "Coffee Corner"]
+    assert [dialog.model.index(r, COUNTER).data() for r in coffee] == ["Coffee"] * 3
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert balance(window, "Coffee") == "€10.00"
