@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -169,7 +170,6 @@ class ImportPreviewDialog(QDialog):
         self.new_category.setToolTip("Open an account for the selected row (and its payee's)")
         self.new_category.setVisible(reload_accounts is not None)
         self.new_category.clicked.connect(self._on_new_category)
-        self.buttons.addButton(self.new_category, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -178,7 +178,11 @@ class ImportPreviewDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.about)
         layout.addWidget(self.table, stretch=1)
-        layout.addWidget(self.same_payee)
+        # the counter-accounts' tools together, under the table they change
+        categories = QHBoxLayout()
+        categories.addWidget(self.same_payee, stretch=1)
+        categories.addWidget(self.new_category)
+        layout.addLayout(categories)
         layout.addWidget(self.link)
         layout.addWidget(self.totals)
         layout.addWidget(self.sentence)
