@@ -9,7 +9,8 @@ by the launcher over the book) as a narrow dependency; it never sees the book it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -115,11 +116,11 @@ class StatementPreviewer:
         service = self._book.service
         account = service.account(account_id)
         sign = account.account_type.sign
-        base = {
-            "account_id": account_id, "account_name": account.name,
-            "currency": account.currency, "balance": sign * account.balance,
-            "liability": account.account_type is AccountType.LIABILITY,
-        }  # fmt: skip
+        liability = account.account_type is AccountType.LIABILITY
+        make = functools.partial(
+            ImportPreview, account_id, account.name, account.currency,
+            sign * account.balance, liability,
+        )  # fmt: skip
         proposed = dict(self.proposals(file, account_id))
         proposed.update(categories or {})
         errors = tuple(
@@ -131,8 +132,8 @@ class StatementPreviewer:
             command = self.command(file, account_id, proposed)
             decided = service.preview(command)
         except DomainError as exc:
-            rows = self._rows(file, account.currency, {}, {}, {}, proposed)
-            return ImportPreview(**base, rows=rows + errors, problem=exc.message)  # type: ignore[arg-type]
+            rows = self._rows(file, account.currency, {}, {}, None, proposed)
+            return make(rows + errors, problem=exc.message)
         header = decided[0]
         assert isinstance(header, StatementImported)
         found = possible_matches(self._book, account_id, decided)
@@ -142,8 +143,8 @@ class StatementPreviewer:
         }
         skipped = {s.line: (s.kind, s.reason) for s in header.skipped}
         new = {r.line for r in header.rows}
-        rows = self._rows(file, account.currency, skipped, described, {n: n for n in new}, proposed)
-        return ImportPreview(**base, rows=rows + errors, matches=chosen(found))  # type: ignore[arg-type]
+        rows = self._rows(file, account.currency, skipped, described, new, proposed)
+        return make(rows + errors, matches=chosen(found))
 
     def command(
         self,
@@ -188,7 +189,7 @@ class StatementPreviewer:
         currency: str,
         skipped: Mapping[int, tuple[str, str]],
         matches: Mapping[int, str],
-        new: Mapping[int, int],
+        new: Collection[int] | None,  # None: the books refused, no row's fate is known
         categories: Mapping[int, str],
     ) -> tuple[PreviewRow, ...]:
         rows: list[PreviewRow] = []
@@ -204,7 +205,7 @@ class StatementPreviewer:
                     status = DUPLICATE_ROW if kind == DUPLICATE else SKIPPED
                 elif row.line in matches:
                     status, detail = MATCH, matches[row.line]
-                elif new and row.line not in new:
+                elif new is not None and row.line not in new:
                     status = SKIPPED
                 text = row.payee or row.memo
                 rows.append(
