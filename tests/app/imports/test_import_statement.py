@@ -348,3 +348,19 @@ def test_a_new_category_opened_from_the_preview_goes_to_the_rows_of_that_payee(
     assert [dialog.model.index(r, COUNTER).data() for r in coffee] == ["Coffee"] * 3
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert balance(window, "Coffee") == "€10.00"
+
+
+def test_a_file_the_books_refuse_says_why_and_cannot_be_imported(
+    open_window: Window, make_book: Callable[[list[Command]], Path], qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))  # Checking opened on 2024-03-01
+    select(window, "Checking")
+    read_file(qtbot, window, OFX)  # rows of February
+    dialog = window.imports.preview
+    assert isinstance(dialog, ImportPreviewDialog)
+    assert dialog.sentence.text().startswith("Nothing can be imported: row 1 (line 1): Checking")
+    assert "takes no entry dated before it" in dialog.sentence.text()
+    assert not dialog.import_button.isEnabled()
+    # the dry run follows the account chosen (Savings too was opened in March)
+    dialog.target.setCurrentIndex(dialog.target.findText("Savings (EUR)"))
+    assert "Savings" in dialog.sentence.text()
