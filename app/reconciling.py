@@ -25,6 +25,14 @@ class ReconcileReader:
         sign = self._book.service.account(account_id).account_type.sign
         return sign * self._book.service.reconciliation(account_id).balance
 
+    def statuses(self, account_id: str) -> dict[str, str]:
+        """Entry id -> "reconciled", or "cleared" for one linked to a statement's row (an
+        imported entry's id says it came from a statement); the others are absent."""
+        service = self._book.service
+        found = dict.fromkeys(service.imported_rows(account_id).linked, "cleared")
+        found.update(dict.fromkeys(service.reconciliation(account_id).entries, "reconciled"))
+        return found
+
     def open_entries(self, account_id: str) -> list[RegisterRow]:
         """The account's entries, not voided and not reconciled yet, in register order."""
         done = self._book.service.reconciliation(account_id).entries

@@ -15,6 +15,7 @@ from test_import_statement import CSV, OFX, read_file, select, through_mapping
 from app.dialogs.import_preview import ImportPreviewDialog
 from app.dialogs.reconcile import ReconcileDialog
 from app.formatting import from_qdate, to_qdate
+from app.models.register import COL_PAYEE, COL_STATUS, NOT_CLEARED, StatusRegisterModel
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 from domain.model.events import AccountType
@@ -98,3 +99,33 @@ def test_undoing_an_import_after_reconciling_keeps_the_reconciled_entries_and_sa
     assert message.startswith(f"Import {import_id} undone: 0 entries voided; 5 kept (")
     assert "reconciled" in message
     assert balance(window, "Checking") == "€1,344.50"
+
+
+def test_the_registers_status_column_says_not_cleared_cleared_or_reconciled(
+    open_window: Window, make_book: Callable[[list[Command]], Path], qtbot: Any, qtmodeltester: Any
+) -> None:
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    register = window._parts.register
+    assert isinstance(register, StatusRegisterModel)
+
+    def statuses() -> dict[str, str]:
+        return {
+            str(register.index(n, COL_PAYEE).data()): str(register.index(n, COL_STATUS).data())
+            for n in range(register.rowCount())
+        }
+
+    assert set(statuses().values()) == {NOT_CLEARED}
+    read_file(qtbot, window, CSV)
+    qtbot.mouseClick(through_mapping(qtbot, window).import_button, Qt.MouseButton.LeftButton)
+    found = statuses()
+    assert found["Market"] == "cleared"  # typed by hand, linked to the statement's row
+    assert found["Landlord"] == "cleared" and found["Opening balance"] == NOT_CLEARED
+    qtmodeltester.check(register)
+    dialog = reconcile_dialog(window)
+    dialog.statement_date.setDate(to_qdate(dt.date(2024, 3, 31)))
+    dialog.balance.setText("1344.50")
+    for row in range(dialog.entries.rowCount()):
+        dialog.set_cleared(row)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert set(statuses().values()) == {"reconciled"}
