@@ -65,3 +65,9 @@ class CommandController(QObject):
         if events:
             self.events_appended.emit(list(events))
         return True
+
+    def recorded_elsewhere(self, events: list[StoredEvent]) -> None:
+        """Events a worker appended on its own connection (a big import, so the GUI thread
+        does not wait): the views take them as they take any command's."""
+        if events:
+            self.events_appended.emit(list(events))

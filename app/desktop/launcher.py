@@ -24,10 +24,12 @@ from app.controller import CommandController
 from app.desktop.book_claim import BookGuard, ClaimMode
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
+from app.import_preview import StatementPreviewer
 from app.models.accounts import AccountsModel
 from app.models.guarded import GuardedReads
 from app.models.history import HistoryModel
-from app.models.register import RegisterModel
+from app.models.register import RegisterModel, StatusRegisterModel
+from app.reconciling import ReconcileReader
 from app.window.event_details import EventDetails
 from app.window.main_window import MainWindow
 from app.window.time_travel import TimeTravel
@@ -71,7 +73,8 @@ class BookSession(QObject):
         self.travel = TimeTravel(read_models.event_count(), self)
         reads = GuardedReads(read_models, self.health)  # damage read: read-only, not a crash
         self.accounts = AccountsModel(reads, self)
-        self.register = RegisterModel(reads, self)
+        reconciling = ReconcileReader(book)
+        self.register = StatusRegisterModel(reads, reconciling.statuses, self)
         self.history = HistoryModel(reads, self)
         self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
         connect_projectors(
@@ -91,6 +94,8 @@ class BookSession(QObject):
             health=self.health,
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
+            previewer=StatementPreviewer(book),
+            reconciling=reconciling,
         )
         # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
         self.watcher.start()

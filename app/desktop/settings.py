@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -12,7 +14,8 @@ MAX_RECENT = 8
 
 
 class AppSettings:
-    """Recent books and the main window's geometry and dock layout."""
+    """Recent books, the main window's geometry and dock layout, and each account's CSV
+    import profile."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
@@ -39,6 +42,18 @@ class AppSettings:
     def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._settings.setValue("window/geometry", geometry)
         self._settings.setValue("window/state", state)
+
+    def import_profile(self, account_id: str) -> dict[str, Any] | None:
+        """The CSV mapping last used to import into the account (a CsvProfile's JSON)."""
+        value = self._settings.value(f"import_profiles/{account_id}")
+        try:
+            data = json.loads(str(value)) if value else None
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_import_profile(self, account_id: str, profile: dict[str, Any]) -> None:
+        self._settings.setValue(f"import_profiles/{account_id}", json.dumps(profile))
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._settings.value(key)

@@ -6,8 +6,8 @@ italic. Rows are paged from the read model so long registers stay cheap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, Slot
 
@@ -16,6 +16,7 @@ from app.models import style
 from app.models.columns import ModelIndex
 from app.models.paged import PagedTableModel
 from app.models.sources import AccountRow, RegisterRow, RegisterSource
+from domain.model.imports import import_id_of
 from domain.store.base import StoredEvent
 
 COL_DATE, COL_PAYEE, COL_MEMO, COL_OTHER, COL_AMOUNT, COL_BALANCE = range(6)
@@ -24,7 +25,9 @@ COL_DATE, COL_PAYEE, COL_MEMO, COL_OTHER, COL_AMOUNT, COL_BALANCE = range(6)
 class RegisterModel(PagedTableModel[RegisterRow]):
     """Entries of the selected account in (booking date, position) order."""
 
-    _HEADERS = ("Date", "Payee", "Memo", "Other account", "Amount", "Balance")
+    _HEADERS: ClassVar[tuple[str, ...]] = (
+        "Date", "Payee", "Memo", "Other account", "Amount", "Balance",
+    )  # fmt: skip
     _RIGHT = frozenset({COL_AMOUNT, COL_BALANCE})
 
     def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
@@ -124,3 +127,52 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         if row.is_void:
             return f"Void of an earlier entry, recorded as event #{row.position}"
         return f"Event #{row.position} (double-click to show it in the history)"
+
+
+COL_STATUS = 6
+NOT_CLEARED = "—"
+
+
+class StatusRegisterModel(RegisterModel):
+    """The register with a Status column: — (not cleared), cleared (came from a bank
+    statement, or linked to one's row) or reconciled. ``statuses(account_id)`` maps the
+    linked and reconciled entries' ids to theirs (two aggregates: no scan of the register)."""
+
+    _HEADERS = (*RegisterModel._HEADERS, "Status")
+
+    def __init__(
+        self,
+        source: RegisterSource,
+        statuses: Callable[[str], Mapping[str, str]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(source, parent)
+        self._statuses = statuses
+        self._known: Mapping[str, str] | None = None  # the account's, until it changes
+
+    def refresh(self) -> None:
+        self._known = None
+        super().refresh()
+
+    def _reset_rows(self) -> None:
+        self._known = None
+        super()._reset_rows()
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == COL_STATUS:
+            row = self.row_at(index.row())
+            if row is None or self._account is None:
+                return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                if row.is_void or row.struck_out:
+                    return ""
+                if self._known is None:
+                    self._known = self._statuses(self._account.account_id)
+                known = self._known.get(row.entry_id)
+                # an entry an import created is cleared by its statement: told by its id
+                cleared = import_id_of(row.entry_id) is not None
+                return known or ("cleared" if cleared else NOT_CLEARED)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return self.alignment(COL_STATUS)
+            return None
+        return super().data(index, role)

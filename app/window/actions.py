@@ -20,6 +20,7 @@ class Actions:
         self.new_sample = self._make("New &Sample Book…", None, SP.SP_FileDialogDetailedView)
         self.open_book = self._make("&Open…", Key.Open, SP.SP_DialogOpenButton)
         self.save_copy = self._make("Save a &Copy…", Key.SaveAs, SP.SP_DialogSaveButton)
+        self.import_statement = self._make("&Import Statement…", "Ctrl+I", SP.SP_ArrowDown)
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
         self.rebuild = self._make("&Rebuild Views", None, SP.SP_BrowserReload)
         self.quit = self._make("&Quit", Key.Quit, SP.SP_DialogCloseButton)
@@ -33,6 +34,8 @@ class Actions:
         self.correct = self._make("&Correct Entry…", "Ctrl+Shift+C", SP.SP_DialogResetButton)
         self.rename = self._make("&Rename Account…", "F2", None)
         self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
+        self.undo_import = self._make("&Undo Import…", None, SP.SP_DialogCancelButton)
+        self.reconcile = self._make("Reco&ncile Account…", "Ctrl+R", SP.SP_DialogYesButton)
         # Help
         self.about = self._make("&About Tallybook", None, SP.SP_MessageBoxInformation)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -42,7 +45,8 @@ class Actions:
     def editing(self) -> list[QAction]:
         """The actions that append events (disabled in the past and on read-only books)."""
         return [self.open_account, self.deposit, self.withdraw, self.transfer, self.split,
-                self.void, self.correct, self.rename, self.close_account]  # fmt: skip
+                self.void, self.correct, self.rename, self.close_account,
+                self.import_statement, self.undo_import, self.reconcile]  # fmt: skip
 
     def _make(
         self,
@@ -73,6 +77,8 @@ def build_menus(
     recent.setObjectName("recentMenu")
     file.addAction(actions.save_copy)
     file.addSeparator()
+    file.addAction(actions.import_statement)
+    file.addSeparator()
     file.addActions([actions.verify, actions.rebuild])
     file.addSeparator()
     file.addAction(actions.quit)
@@ -81,9 +87,11 @@ def build_menus(
     entry.addSeparator()
     entry.addActions([actions.deposit, actions.withdraw, actions.transfer, actions.split])
     entry.addSeparator()
-    entry.addActions([actions.void, actions.correct])
+    entry.addActions([actions.void, actions.correct, actions.undo_import])
     entry.addSeparator()
     entry.addActions([actions.rename, actions.close_account])
+    entry.addSeparator()
+    entry.addAction(actions.reconcile)
     view = bar.addMenu("&View")
     view.addActions(view_actions)
     view.addSeparator()

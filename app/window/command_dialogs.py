@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
@@ -13,13 +15,16 @@ from app.dialogs.base import CommandDialog
 from app.dialogs.deposit_withdraw import DepositOrWithdraw, EntryDialog
 from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.open_account import OpenAccountDialog
+from app.dialogs.reconcile import ReconcileDialog, ReconcileSource
 from app.dialogs.split import SplitEntryDialog
 from app.dialogs.transfer import TransferDialog
 from app.dialogs.void import VoidEntryDialog
 from app.models.accounts import AccountsModel
-from app.models.sources import RegisterRow
+from app.models.sources import AccountRow, RegisterRow
 from domain.model.commands import Deposit, Transfer, Withdraw
 from domain.model.entries import EntryCommand
+
+Closing = tuple[Decimal, dt.date | None]  # a statement's closing balance and its date
 
 
 class CommandDialogs:
@@ -93,6 +98,11 @@ class CommandDialogs:
             self._controller, self._accounts.accounts(), selected_id, self._parent
         )
         return self._show(dialog)
+
+    def reconcile(
+        self, source: ReconcileSource, account: AccountRow, closing: Closing | None
+    ) -> CommandDialog:
+        return self._show(ReconcileDialog(self._controller, source, account, closing, self._parent))
 
     def _entry(self, kind: DepositOrWithdraw, selected_id: str | None) -> CommandDialog:
         dialog = EntryDialog(kind, self._controller, self._accounts.accounts(), selected_id,

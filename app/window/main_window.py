@@ -25,6 +25,7 @@ from app.window.command_dialogs import CommandDialogs
 from app.window.file_menu import FileMenu
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
+from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
 from app.window.register_view import RegisterPanel
 from app.window.status_bar import BookStatusBar
@@ -51,6 +52,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
+        self.imports = wire_imports(
+            self, parts, self.actions_, settings, self.dialogs,
+            (self.accounts_view.selected_account, self.register_panel.selected_entry),
+            lambda: self.editable, lambda text: self.status.showMessage(text, 12000),
+            self.history_dock.table,
+        )  # fmt: skip
         self._connect()
         self._update_title()
         self._restore_layout()
@@ -103,6 +110,7 @@ class MainWindow(QMainWindow):
         separator = QAction(self)
         separator.setSeparator(True)
         self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.history_dock.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.accounts_view.addActions(
             [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.close_account]
         )
@@ -344,5 +352,7 @@ class MainWindow(QMainWindow):
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self.timeline.pause()
         self.operations.cancel_all()
+        if self.imports is not None:
+            self.imports.cancel_all()
         super().closeEvent(event)
         self.closed.emit()

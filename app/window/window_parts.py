@@ -9,6 +9,8 @@ from typing import Protocol
 
 from app.book_health import BookHealth
 from app.controller import CommandController
+from app.dialogs.import_preview import Previewer
+from app.dialogs.reconcile import ReconcileSource
 from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
@@ -44,3 +46,5 @@ class WindowParts:
     health: BookHealth  # a break found in the book's history makes the window read-only
     read_only_note: str = ""
     notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
+    previewer: Previewer | None = None  # the dry run of Import Statement (None: no imports)
+    reconciling: ReconcileSource | None = None  # what Reconcile Account… reads
