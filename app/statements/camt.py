@@ -165,6 +165,8 @@ def _parse_xml(data: bytes) -> ET.Element:
         line = error.position[0]
         reason = str(error).split(":")[0]
         raise StatementFileError(f"line {line}: the XML is broken or cut off ({reason})") from None
+    except LookupError as error:  # the declaration names an encoding Python does not know
+        raise StatementFileError(f"not a statement: the XML declares {error}") from None
     if not isinstance(root, ET.Element):
         raise StatementFileError("not a statement: the XML has no elements")
     return root

@@ -51,6 +51,13 @@ def test_a_cut_off_camt_file_names_the_line() -> None:
         parse_statements(_read("camt053_truncated.xml"))
 
 
+def test_an_unknown_xml_encoding_is_refused_in_one_line() -> None:
+    # hypothesis found it: the parser's LookupError escaped instead of a refusal
+    data = _read("camt053_truncated.xml").replace(b'encoding="UTF-8"', b'encoding="utA-8"', 1)
+    with pytest.raises(StatementFileError, match=r"^not a statement: the XML declares .*utA-8"):
+        parse_statements(data, format="camt053")
+
+
 def test_other_xml_is_not_a_statement() -> None:
     with pytest.raises(StatementFileError, match=r"^not a statement: an XML file"):
         parse_statements(_read("camt054_not_a_statement.xml"))
