@@ -160,6 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=_non_negative, metavar="N", help="print at most N events (default: all)"
     )
     _history_filters(history)
+    diff = add(
+        "diff",
+        "each account's balance at two positions, and the events between",
+        'Print one JSON object: from, to, accounts (each id, name, currency, and "before",\n'
+        '"after" and "difference" as decimal strings, natural sign) and events, those at\n'
+        "positions from+1 .. to, each with position, type, summary and changes (account id:\n"
+        "decimal string); an account's difference is the sum of its changes.",
+    )
+    diff.add_argument(
+        "--from",
+        dest="from_position",
+        type=_non_negative,
+        default=0,
+        metavar="P",
+        help="the earlier position (default 0: the empty book)",
+    )
+    diff.add_argument("--to", dest="to_position", type=_non_negative, metavar="Q",
+                      help="the later position (default: the head)")  # fmt: skip
     generate = add(
         "generate",
         "write a deterministic sample book",
