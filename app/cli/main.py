@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 from app.cli.apply import cmd_apply
 from app.cli.book_files import BookUnusable
+from app.cli.diff import cmd_diff
 from app.cli.generate import cmd_generate
 from app.cli.imports import cmd_import, cmd_undo_import
 from app.cli.output import complain
@@ -36,6 +37,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "balances": cmd_balances,
     "verify": cmd_verify,
     "history": cmd_history,
+    "diff": cmd_diff,
     "generate": cmd_generate,
     "import": cmd_import,
     "undo-import": cmd_undo_import,

@@ -47,6 +47,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
+def _moment(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a time YYYY-MM-DDTHH:MM[:SS][+HH:MM], got {text!r}"
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 1: status 2 is kept for "not a usable book"."""
 
@@ -149,6 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument(
         "--limit", type=_non_negative, metavar="N", help="print at most N events (default: all)"
     )
+    _history_filters(history)
+    diff = add(
+        "diff",
+        "each account's balance at two positions, and the events between",
+        'Print one JSON object: from, to, accounts (each id, name, currency, and "before",\n'
+        '"after" and "difference" as decimal strings, natural sign) and events, those at\n'
+        "positions from+1 .. to, each with position, type, summary and changes (account id:\n"
+        "decimal string); an account's difference is the sum of its changes.",
+    )
+    diff.add_argument(
+        "--from",
+        dest="from_position",
+        type=_non_negative,
+        default=0,
+        metavar="P",
+        help="the earlier position (default 0: the empty book)",
+    )
+    diff.add_argument("--to", dest="to_position", type=_non_negative, metavar="Q",
+                      help="the later position (default: the head)")  # fmt: skip
     generate = add(
         "generate",
         "write a deterministic sample book",
@@ -244,3 +273,20 @@ def _add_import(add: Any) -> None:
     reconcile.add_argument("--date", required=True, type=_date, metavar="D", help="YYYY-MM-DD")
     reconcile.add_argument("--balance", required=True, metavar="B", help='e.g. "1234.56"')
     reconcile.add_argument("--entries", nargs="+", metavar="E", help="the entry ids it shows")
+
+
+def _history_filters(history: argparse.ArgumentParser) -> None:
+    """history's filters: each one given must hold; --limit counts the events kept."""
+    add = history.add_argument
+    add("--search", metavar="TEXT", help="TEXT (ignoring case) in the summary, the account "
+        "names as they were, the author, the command id or any text of the event's data "
+        "(payee, memo, reason, name)")  # fmt: skip
+    add("--type", metavar="T", help="events of this type only (EntryPosted, AccountRenamed, …)")
+    add("--account", metavar="A", help="events naming this account (id or current name): its "
+        "own, and those of every entry, import or reconciliation that touched it")  # fmt: skip
+    add("--from-date", type=_date, metavar="D", help="booking date on or after D (YYYY-MM-DD); "
+        "events without a booking date are left out")  # fmt: skip
+    add("--to-date", type=_date, metavar="D", help="booking date on or before D")
+    add("--recorded-from", type=_moment, metavar="T",
+        help="recorded at or after T (ISO 8601; UTC unless it has an offset)")  # fmt: skip
+    add("--recorded-to", type=_moment, metavar="T", help="recorded at or before T")

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli.book_files import BookUnusable, open_readable
+from app.cli.history_filter import HistoryFilter, find_account
 from app.cli.output import complain, emit
 from domain.model.errors import BookError
 from domain.model.money import decimal_string
@@ -82,19 +83,31 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     book = open_readable(args.book)
     try:
+        account_id = None
+        if args.account is not None:
+            account_id = find_account(book.read_models.accounts(), args.account)
+            if account_id is None:
+                complain(f"--account {args.account!r}: no account has this id or name")
+                return 1
+        keep = HistoryFilter.from_args(args, account_id)
         offset = args.from_position - 1
         remaining = args.limit
         while remaining is None or remaining > 0:
-            page = _HISTORY_PAGE if remaining is None else min(remaining, _HISTORY_PAGE)
+            # --limit counts the events kept: with a filter, read whole pages
+            whole = remaining is None or keep.active
+            page = _HISTORY_PAGE if whole else min(remaining, _HISTORY_PAGE)
             events = book.events.events_after(offset, page)
             if not events:
                 break
-            summaries = {r.position: r.summary for r in book.read_models.history(offset, page)}
+            rows = {r.position: r for r in book.read_models.history(offset, page)}
+            summaries = {position: r.summary for position, r in rows.items()}
             for stored in events:
+                if remaining == 0 or not keep.matches(stored, rows.get(stored.position)):
+                    continue
                 sys.stdout.write(json.dumps(_event_json(stored, summaries), ensure_ascii=False))
                 sys.stdout.write("\n")
+                remaining = None if remaining is None else remaining - 1
             offset += len(events)
-            remaining = None if remaining is None else remaining - len(events)
         sys.stdout.flush()
     finally:
         book.close()
