@@ -1,0 +1,104 @@
+"""The SQL behind the reports: sums of ``rm_register`` rows on both time axes.
+
+Every question takes ``p`` (known at: rows with a larger position are not there yet) and a
+booking-date range in ``yyyymmdd`` numbers. The register's key is (acct, booking date,
+position), so one account's rows up to a date are one range of the key; the ``position <= p``
+filter is checked on the rows of that range.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, and_, case, func, select
+
+from domain.projections.queries import account_states
+from domain.projections.tables import rm_accounts, rm_register
+from domain.store.schema import events
+
+_r, _a = rm_register, rm_accounts
+
+# (month yyyymm, currency) -> (in, out) as positive/negative minor units
+Flows = dict[tuple[int, str], tuple[int, int]]
+
+
+def accounts(conn: Connection, p: int) -> list[tuple[str, str, str, str, int, int]]:
+    """(id, name, type, currency, opening balance, acct) of every account opened by p."""
+    return [
+        (s.account_id, s.name, s.account_type, s.currency, s.opening_balance, s.acct)
+        for s in account_states(conn, p)
+    ]
+
+
+def _dates(first: int | None, last: int) -> object:
+    day = _r.c.booking_date
+    return day <= last if first is None else and_(day >= first, day <= last)
+
+
+def sums(conn: Connection, p: int, first: int | None, last: int) -> dict[int, int]:
+    """acct -> natural-signed sum of its rows booked first..last (from the start if None)."""
+    query = (
+        select(_r.c.acct, func.sum(_r.c.amount))
+        .where(_r.c.position <= p, _dates(first, last))  # type: ignore[arg-type]
+        .group_by(_r.c.acct)
+    )
+    return {int(acct): int(total) for acct, total in conn.execute(query)}
+
+
+def monthly_sums(conn: Connection, p: int, last: int) -> dict[tuple[int, int], int]:
+    """(acct, month yyyymm) -> the sum of the account's rows booked in that month, up to last."""
+    month = (_r.c.booking_date / 100).label("month")
+    query = (
+        select(_r.c.acct, month, func.sum(_r.c.amount))
+        .where(_r.c.position <= p, _r.c.booking_date <= last)
+        .group_by(_r.c.acct, month)
+    )
+    return {(int(acct), int(m)): int(total) for acct, m, total in conn.execute(query)}
+
+
+def asset_flows(conn: Connection, p: int, first: int, last: int) -> Flows:
+    """Money into and out of the asset accounts per month and currency.
+
+    Each entry (or void) counts once with its net effect on all asset accounts of a currency,
+    so a transfer between two of them is neither in nor out.
+    """
+    month = (_r.c.booking_date / 100).label("month")
+    per_entry = (
+        select(_a.c.currency, month, func.sum(_r.c.amount).label("net"))
+        .join(_a, _a.c.acct == _r.c.acct)
+        .where(
+            _a.c.account_type == "asset",
+            _r.c.position <= p,
+            _r.c.booking_date >= first,
+            _r.c.booking_date <= last,
+        )
+        .group_by(_a.c.currency, month, _r.c.position)
+        .subquery()
+    )
+    net = per_entry.c.net
+    query = select(
+        per_entry.c.currency,
+        per_entry.c.month,
+        func.sum(case((net > 0, net), else_=0)),
+        func.sum(case((net < 0, net), else_=0)),
+    ).group_by(per_entry.c.currency, per_entry.c.month)
+    return {(int(m), str(c)): (int(i), int(o)) for c, m, i, o in conn.execute(query)}
+
+
+def changes(
+    conn: Connection, after: int, upto: int, first: int | None, last: int, limit: int
+) -> tuple[list[tuple[int, str]], int]:
+    """The events after..upto with register rows booked first..last: up to ``limit`` of
+    (position, type) in position order, and how many there are in all."""
+    positions = (
+        select(_r.c.position)
+        .where(_r.c.position > after, _r.c.position <= upto, _dates(first, last))  # type: ignore[arg-type]
+        .distinct()
+        .subquery()
+    )
+    total = int(conn.execute(select(func.count()).select_from(positions)).scalar_one())
+    query = (
+        select(events.c.position, events.c.type)
+        .where(events.c.position.in_(select(positions.c.position)))
+        .order_by(events.c.position)
+        .limit(limit)
+    )
+    return [(int(pos), str(kind)) for pos, kind in conn.execute(query)], total
