@@ -45,7 +45,7 @@ def sums(conn: Connection, p: int, first: int | None, last: int) -> dict[int, in
 
 def monthly_sums(conn: Connection, p: int, last: int) -> dict[tuple[int, int], int]:
     """(acct, month yyyymm) -> the sum of the account's rows booked in that month, up to last."""
-    month = (_r.c.booking_date / 100).label("month")
+    month = (_r.c.booking_date // 100).label("month")
     query = (
         select(_r.c.acct, month, func.sum(_r.c.amount))
         .where(_r.c.position <= p, _r.c.booking_date <= last)
@@ -60,7 +60,7 @@ def asset_flows(conn: Connection, p: int, first: int, last: int) -> Flows:
     Each entry (or void) counts once with its net effect on all asset accounts of a currency,
     so a transfer between two of them is neither in nor out.
     """
-    month = (_r.c.booking_date / 100).label("month")
+    month = (_r.c.booking_date // 100).label("month")
     per_entry = (
         select(_a.c.currency, month, func.sum(_r.c.amount).label("net"))
         .join(_a, _a.c.acct == _r.c.acct)
