@@ -8,6 +8,8 @@ filter is checked on the rows of that range.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Connection, and_, case, func, select
 
 from domain.projections.queries import account_states
@@ -20,12 +22,22 @@ _r, _a = rm_register, rm_accounts
 Flows = dict[tuple[int, str], tuple[int, int]]
 
 
-def accounts(conn: Connection, p: int) -> list[tuple[str, str, str, str, int, int]]:
-    """(id, name, type, currency, opening balance, acct) of every account opened by p."""
+def accounts(conn: Connection, p: int) -> list[tuple[str, str, str, str, int, int, int]]:
+    """(id, name, type, currency, opening balance, acct, balance) of the accounts opened by p."""
     return [
-        (s.account_id, s.name, s.account_type, s.currency, s.opening_balance, s.acct)
+        (s.account_id, s.name, s.account_type, s.currency, s.opening_balance, s.acct, s.balance)
         for s in account_states(conn, p)
     ]
+
+
+def date_span(conn: Connection, acct: int) -> tuple[int, int] | None:
+    """The account's first and last booking dates (two seeks), None while it has no rows."""
+    day = _r.c.booking_date
+    first = conn.execute(select(day).where(_r.c.acct == acct).order_by(day).limit(1)).scalar()
+    if first is None:
+        return None
+    last = conn.execute(select(day).where(_r.c.acct == acct).order_by(day.desc()).limit(1))
+    return int(first), int(last.scalar_one())
 
 
 def _dates(first: int | None, last: int) -> object:
@@ -33,11 +45,16 @@ def _dates(first: int | None, last: int) -> object:
     return day <= last if first is None else and_(day >= first, day <= last)
 
 
-def sums(conn: Connection, p: int, first: int | None, last: int) -> dict[int, int]:
-    """acct -> natural-signed sum of its rows booked first..last (from the start if None)."""
+def sums(
+    conn: Connection, p: int, first: int | None, last: int, accts: Collection[int]
+) -> dict[int, int]:
+    """acct -> natural-signed sum of its rows booked first..last (from the start if None),
+    for the accounts ``accts`` (so that the key's (acct, date) ranges are scanned, not all)."""
+    if not accts:
+        return {}
     query = (
         select(_r.c.acct, func.sum(_r.c.amount))
-        .where(_r.c.position <= p, _dates(first, last))  # type: ignore[arg-type]
+        .where(_r.c.acct.in_(sorted(accts)), _r.c.position <= p, _dates(first, last))  # type: ignore[arg-type]
         .group_by(_r.c.acct)
     )
     return {int(acct): int(total) for acct, total in conn.execute(query)}

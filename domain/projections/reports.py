@@ -76,16 +76,39 @@ def share(amount: int, total: int) -> Decimal:
     )
 
 
-def _lines(conn: Connection, p: int, types: Iterable[str], first: dt.date | None,
-           last: dt.date, with_opening: bool) -> list[tuple[str, Line]]:  # fmt: skip
+def _lines(
+    conn: Connection, p: int, types: Iterable[str], first: dt.date | None, last: dt.date
+) -> list[tuple[str, Line]]:
+    """(type, line) of the accounts of ``types``: rows booked first..last, or (first None)
+    the balance on ``last``, opening balance included."""
     wanted = set(types)
-    sums = rq.sums(conn, p, None if first is None else day_number(first.isoformat()),
-                   day_number(last.isoformat()))  # fmt: skip
-    return [
-        (kind, Line(aid, name, currency, sums.get(acct, 0) + (opening if with_opening else 0)))
-        for aid, name, kind, currency, opening, acct in rq.accounts(conn, p)
-        if kind in wanted
-    ]
+    accounts = [a for a in rq.accounts(conn, p) if a[2] in wanted]
+    to = day_number(last.isoformat())
+    if first is not None:
+        sums = rq.sums(conn, p, day_number(first.isoformat()), to, [a[5] for a in accounts])
+        return [(a[2], Line(a[0], a[1], a[3], sums.get(a[5], 0))) for a in accounts]
+    # the rows up to the date, or the balance as of p less the rows after it: whichever
+    # range of the account's (date, position) key is the shorter
+    amounts: dict[int, int] = {}
+    before: list[int] = []
+    after: list[int] = []
+    for _, _, _, _, opening, acct, balance in accounts:
+        span = rq.date_span(conn, acct)
+        if span is None or to >= span[1]:
+            amounts[acct] = balance
+        elif to < span[0]:
+            amounts[acct] = opening
+        else:
+            (before if to - span[0] <= span[1] - to else after).append(acct)
+    for acct, moved in rq.sums(conn, p, None, to, before).items():
+        amounts[acct] = moved
+    later = rq.sums(conn, p, to + 1, 99_991_231, after)
+    by_acct = {a[5]: a for a in accounts}
+    for acct in before:
+        amounts[acct] = amounts.get(acct, 0) + by_acct[acct][4]
+    for acct in after:
+        amounts[acct] = by_acct[acct][6] - later.get(acct, 0)
+    return [(a[2], Line(a[0], a[1], a[3], amounts[a[5]])) for a in accounts]
 
 
 def balance_sheet(conn: Connection, p: int, on: dt.date) -> Report:
@@ -95,7 +118,7 @@ def balance_sheet(conn: Connection, p: int, on: dt.date) -> Report:
     names = {"asset": "assets", "liability": "liabilities", "equity": "equity"}
     sections = {kind: Section(name) for kind, name in names.items()}
     result: dict[str, int] = defaultdict(int)
-    for kind, line in _lines(conn, p, (*names, "income", "expense"), None, on, True):
+    for kind, line in _lines(conn, p, (*names, "income", "expense"), None, on):
         if kind in sections:
             sections[kind].add(line)
         else:
@@ -116,7 +139,7 @@ def balance_sheet(conn: Connection, p: int, on: dt.date) -> Report:
 def income_statement(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
     """Income and expenses booked first..last; ``checks``: the net result per currency."""
     income, expenses = Section("income"), Section("expenses")
-    for kind, line in _lines(conn, p, ("income", "expense"), first, last, False):
+    for kind, line in _lines(conn, p, ("income", "expense"), first, last):
         (income if kind == "income" else expenses).add(line)
     report = Report("income-statement", p, first, last, [income, expenses])
     currencies = sorted(set(income.totals) | set(expenses.totals))
@@ -133,7 +156,7 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 def spending(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
     """Expenses by category booked first..last, largest first (shares: see :func:`share`)."""
     section = Section("expenses")
-    lines = [line for _, line in _lines(conn, p, ("expense",), first, last, False)]
+    lines = [line for _, line in _lines(conn, p, ("expense",), first, last)]
     for line in sorted(lines, key=lambda line: (line.currency, -line.amount, line.name)):
         section.add(line)
     return Report("spending", p, first, last, [section])
@@ -185,7 +208,7 @@ def net_worth(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report
         day = min(_month_end(month), last)
         section = Section(day.isoformat())
         totals: dict[tuple[str, str], int] = defaultdict(int)
-        for _, _, kind, currency, opening, acct in accounts:
+        for _, _, kind, currency, opening, acct, _ in accounts:
             moved = sum(a for m, a in by_acct.get(acct, ()) if m <= month)
             sign = 1 if kind == "asset" else -1
             totals[("assets" if kind == "asset" else "liabilities", currency)] += sign * (
