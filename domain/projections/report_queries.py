@@ -60,18 +60,27 @@ def sums(
     return {int(acct): int(total) for acct, total in conn.execute(query)}
 
 
-def monthly_sums(conn: Connection, p: int, last: int) -> dict[tuple[int, int], int]:
-    """(acct, month yyyymm) -> the sum of the account's rows booked in that month, up to last."""
+def monthly_sums(
+    conn: Connection, p: int, first: int, last: int, accts: Collection[int]
+) -> dict[tuple[int, int], int]:
+    """(acct, month yyyymm) -> the sum of the account's rows booked in that month, first..last."""
+    if not accts:
+        return {}
     month = (_r.c.booking_date // 100).label("month")
     query = (
         select(_r.c.acct, month, func.sum(_r.c.amount))
-        .where(_r.c.position <= p, _r.c.booking_date <= last)
+        .where(
+            _r.c.acct.in_(sorted(accts)),
+            _r.c.position <= p,
+            _r.c.booking_date >= first,
+            _r.c.booking_date <= last,
+        )
         .group_by(_r.c.acct, month)
     )
     return {(int(acct), int(m)): int(total) for acct, m, total in conn.execute(query)}
 
 
-def asset_flows(conn: Connection, p: int, first: int, last: int) -> Flows:
+def asset_flows(conn: Connection, p: int, first: int, last: int, accts: Collection[int]) -> Flows:
     """Money into and out of the asset accounts per month and currency.
 
     Each entry (or void) counts once with its net effect on all asset accounts of a currency,
@@ -82,7 +91,7 @@ def asset_flows(conn: Connection, p: int, first: int, last: int) -> Flows:
         select(_a.c.currency, month, func.sum(_r.c.amount).label("net"))
         .join(_a, _a.c.acct == _r.c.acct)
         .where(
-            _a.c.account_type == "asset",
+            _r.c.acct.in_(sorted(accts)),
             _r.c.position <= p,
             _r.c.booking_date >= first,
             _r.c.booking_date <= last,
@@ -101,13 +110,24 @@ def asset_flows(conn: Connection, p: int, first: int, last: int) -> Flows:
 
 
 def changes(
-    conn: Connection, after: int, upto: int, first: int | None, last: int, limit: int
+    conn: Connection,
+    after: int,
+    upto: int,
+    first: int | None,
+    last: int,
+    accts: Collection[int],
+    limit: int,
 ) -> tuple[list[tuple[int, str]], int]:
-    """The events after..upto with register rows booked first..last: up to ``limit`` of
-    (position, type) in position order, and how many there are in all."""
+    """The events after..upto with register rows of ``accts`` booked first..last: up to
+    ``limit`` of (position, type) in position order, and how many there are in all."""
     positions = (
         select(_r.c.position)
-        .where(_r.c.position > after, _r.c.position <= upto, _dates(first, last))  # type: ignore[arg-type]
+        .where(
+            _r.c.acct.in_(sorted(accts)),
+            _r.c.position > after,
+            _r.c.position <= upto,
+            _dates(first, last),  # type: ignore[arg-type]
+        )
         .distinct()
         .subquery()
     )

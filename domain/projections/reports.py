@@ -173,10 +173,11 @@ def _months(first: dt.date, last: dt.date) -> list[int]:
 def cash_flow(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
     """Per month of first..last and currency: money into the asset accounts, out of them
     (negative) and net. Transfers among asset accounts of one currency are neither."""
-    flows = rq.asset_flows(conn, p, day_number(first.isoformat()), day_number(last.isoformat()))
-    currencies = sorted(
-        {c for _, c in flows} | {a[3] for a in rq.accounts(conn, p) if a[2] == "asset"}
+    assets = [a for a in rq.accounts(conn, p) if a[2] == "asset"]
+    flows = rq.asset_flows(
+        conn, p, day_number(first.isoformat()), day_number(last.isoformat()), [a[5] for a in assets]
     )
+    currencies = sorted({c for _, c in flows} | {a[3] for a in assets})
     sections = []
     for month in _months(first, last):
         section = Section(f"{month // 100:04d}-{month % 100:02d}")
@@ -197,23 +198,22 @@ def _month_end(month: int) -> dt.date:
 def net_worth(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
     """Assets and liabilities (negative) at the end of each month of first..last (the last
     point on ``last`` itself); a section's total is the net worth per currency."""
+    start = dt.date(first.year, first.month, 1)
+    # the balances the day before the first month, then the months' sums added on
+    before = _lines(conn, p, ("asset", "liability"), None, start - dt.timedelta(days=1))
+    base = {line.account_id: line.amount for _, line in before}
     accounts = [a for a in rq.accounts(conn, p) if a[2] in ("asset", "liability")]
-    monthly = rq.monthly_sums(conn, p, day_number(last.isoformat()))
-    months = _months(first, last)
-    by_acct: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (acct, month), amount in monthly.items():
-        by_acct[acct].append((month, amount))
+    monthly = rq.monthly_sums(conn, p, day_number(start.isoformat()),
+                              day_number(last.isoformat()), [a[5] for a in accounts])  # fmt: skip
+    running = {a[5]: base[a[0]] for a in accounts}
     sections = []
-    for month in months:
-        day = min(_month_end(month), last)
-        section = Section(day.isoformat())
+    for month in _months(first, last):
+        section = Section(min(_month_end(month), last).isoformat())
         totals: dict[tuple[str, str], int] = defaultdict(int)
-        for _, _, kind, currency, opening, acct, _ in accounts:
-            moved = sum(a for m, a in by_acct.get(acct, ()) if m <= month)
-            sign = 1 if kind == "asset" else -1
-            totals[("assets" if kind == "asset" else "liabilities", currency)] += sign * (
-                opening + moved
-            )
+        for _, _, kind, currency, _, acct, _ in accounts:
+            running[acct] += monthly.get((acct, month), 0)
+            name, sign = ("assets", 1) if kind == "asset" else ("liabilities", -1)
+            totals[(name, currency)] += sign * running[acct]
         for currency in sorted({c for _, c in totals}):
             section.add(Line(None, "assets", currency, totals[("assets", currency)]))
             section.add(Line(None, "liabilities", currency, totals[("liabilities", currency)]))
@@ -243,4 +243,6 @@ def changes(
         if then.first is None or then.kind == "net-worth"
         else day_number(then.first.isoformat())
     )
-    return rq.changes(conn, then.known_at, now, first, day_number(then.last.isoformat()), limit)
+    accts = [a[5] for a in rq.accounts(conn, now)]
+    last = day_number(then.last.isoformat())
+    return rq.changes(conn, then.known_at, now, first, last, accts, limit)
