@@ -9,6 +9,7 @@ filter is checked on the rows of that range.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
@@ -30,14 +31,22 @@ def accounts(conn: Connection, p: int) -> list[tuple[str, str, str, str, int, in
     ]
 
 
-def date_span(conn: Connection, acct: int) -> tuple[int, int] | None:
-    """The account's first and last booking dates (two seeks), None while it has no rows."""
+def date_spans(conn: Connection, accts: Collection[int]) -> dict[int, tuple[int, int]]:
+    """acct -> its first and last booking dates (two seeks each, one query); accounts
+    without rows are left out."""
+    if not accts:
+        return {}
     day = _r.c.booking_date
-    first = conn.execute(select(day).where(_r.c.acct == acct).order_by(day).limit(1)).scalar()
-    if first is None:
-        return None
-    last = conn.execute(select(day).where(_r.c.acct == acct).order_by(day.desc()).limit(1))
-    return int(first), int(last.scalar_one())
+
+    def edge(order: Any) -> Any:
+        return select(day).where(_r.c.acct == _a.c.acct).order_by(order).limit(1).scalar_subquery()
+
+    query = select(_a.c.acct, edge(day), edge(day.desc())).where(_a.c.acct.in_(sorted(accts)))
+    return {
+        int(acct): (int(low), int(high))
+        for acct, low, high in conn.execute(query)
+        if low is not None
+    }
 
 
 def _dates(first: int | None, last: int) -> object:

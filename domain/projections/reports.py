@@ -92,8 +92,9 @@ def _lines(
     amounts: dict[int, int] = {}
     before: list[int] = []
     after: list[int] = []
+    spans = rq.date_spans(conn, [a[5] for a in accounts])
     for _, _, _, _, opening, acct, balance in accounts:
-        span = rq.date_span(conn, acct)
+        span = spans.get(acct)
         if span is None or to >= span[1]:
             amounts[acct] = balance
         elif to < span[0]:
