@@ -88,13 +88,16 @@ def report_json(report: Report) -> dict[str, Any]:
 def difference(then: Report, now: Report) -> list[dict[str, Any]]:
     """Every line whose amount differs between the two, with both amounts."""
     before, after = then.figures(), now.figures()
+    names = {
+        line.account_id: line.name for r in (then, now) for s in r.sections for line in s.lines
+    }
     rows = []
     for key in sorted(set(before) | set(after), key=lambda k: tuple(str(x) for x in k)):
         old, new = before.get(key, 0), after.get(key, 0)
         if old != new:
             section, account_id, name, currency = key
             rows.append({
-                "section": section, "id": account_id, "name": name or None,
+                "section": section, "id": account_id, "name": name or names[account_id],
                 "currency": currency, "then": _money(old, currency),
                 "now": _money(new, currency), "difference": _money(new - old, currency),
             })  # fmt: skip

@@ -70,6 +70,7 @@ def test_income_statement_2015_as_known_before_a_back_dated_entry_next_to_now(
     diff = {d["id"]: d["difference"] for d in out["difference"]}
     ids = {line["name"]: line["id"] for s in out["sections"] for line in s["lines"]}
     assert diff == {ids["Salary"]: "400.00", ids["Rent"]: "-1200.00"}
+    assert {d["name"] for d in out["difference"]} == {"Salary", "Rent"}
     # the 2016 receipt is not behind the 2015 difference; the back-dated one and the void are
     assert [c["type"] for c in out["changes"]] == ["EntryPosted", "EntryVoided"]
     assert out["changes_total"] == 2 and all(c["position"] > then for c in out["changes"])
