@@ -29,6 +29,7 @@ from app.cli.imports import cmd_import, cmd_undo_import
 from app.cli.output import complain
 from app.cli.parser import build_parser
 from app.cli.reconcile import cmd_reconcile
+from app.cli.report_command import cmd_report
 from app.cli.reports import cmd_balances, cmd_history, cmd_verify
 from domain.model.errors import BookError
 
@@ -42,6 +43,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "undo-import": cmd_undo_import,
     "reconcile": cmd_reconcile,
+    "report": cmd_report,
 }
 
 

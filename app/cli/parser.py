@@ -214,7 +214,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--currency", default="EUR", metavar="CODE", help="main currency (default EUR)"
     )
     _add_import(add)
+    _add_report(add)
     return parser
+
+
+def _add_report(add: Any) -> None:
+    from domain.projections.reports import KINDS
+
+    report = add(
+        "report",
+        "print a report as known at a point",
+        "Print one JSON object: the report KIND for a booking date (balance-sheet, --date,\n"
+        "default today) or period (--from/--to, default the calendar year of --to) as the book\n"
+        "knew it at --known-at (an event position, or a recording date-time: the last event\n"
+        "recorded at or before it; a bare date means its end, UTC; default the head). Sections\n"
+        "of lines with id, name, currency and amount (decimal string, natural sign), per-\n"
+        "currency totals and checks. --compare-now adds the figures now, the difference per\n"
+        "line and the events recorded after --known-at that made it.",
+    )
+    report.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
+    report.add_argument("--date", type=_date, metavar="D", help="balance-sheet date")
+    report.add_argument("--from", dest="first", type=_date, metavar="D", help="period start")
+    report.add_argument("--to", dest="last", type=_date, metavar="D", help="period end")
+    report.add_argument("--known-at", metavar="P|TIME", help="position or ISO date-time")
+    report.add_argument("--compare-now", action="store_true", help="add the figures as known now")
+    report.add_argument(
+        "--compare-previous",
+        action="store_true",
+        help="income-statement: add the previous period of the same length",
+    )
 
 
 def _add_import(add: Any) -> None:

@@ -377,3 +377,10 @@ class ReadModels:
         """One history row, or None if the read models do not cover that position."""
         rows = self.history(position - 1, 1, locale=locale) if position > 0 else []
         return rows[0] if rows else None
+
+    @contextlib.contextmanager
+    def querying(self, as_of: int | None = None) -> Iterator[tuple[Connection, int]]:
+        """One read snapshot and ``as_of`` clamped to the checkpoint, for queries kept
+        outside this class (``reports``)."""
+        with self._reading() as conn:
+            yield conn, self._as_of(as_of)

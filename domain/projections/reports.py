@@ -1,0 +1,249 @@
+"""Reports on both time axes: what was true on a booking date (or in a period) as known at
+an event position.
+
+Every report is a list of sections of lines with per-currency totals, amounts in minor units
+in each account's natural sign (assets and expenses positive when debited, the others when
+credited). ``p`` is the "known at" position; dates are ``datetime.date``. Figures come from
+the read models' register rows (see ``report_queries``), never from a replay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from domain.projections import report_queries as rq
+from domain.projections.tables import day_number
+
+KINDS = ("balance-sheet", "income-statement", "spending", "cash-flow", "net-worth")
+RESULT = "Current result (income - expenses)"
+"""The equity line of a balance sheet that carries income less expenses up to its date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One figure: an account's (``account_id`` set) or a computed one."""
+
+    account_id: str | None
+    name: str
+    currency: str
+    amount: int
+
+
+@dataclass(slots=True)
+class Section:
+    """Lines under one heading, with their total per currency."""
+
+    name: str
+    lines: list[Line] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+        self.totals[line.currency] = self.totals.get(line.currency, 0) + line.amount
+
+
+@dataclass(slots=True)
+class Report:
+    """A computed report; ``checks`` holds per-currency figures that must be zero (or not)."""
+
+    kind: str
+    known_at: int
+    first: dt.date | None
+    last: dt.date
+    sections: list[Section]
+    checks: dict[str, int] = field(default_factory=dict)
+
+    def figures(self) -> dict[tuple[str, str | None, str, str], int]:
+        """Every line keyed (section, account id, name, currency), for comparisons."""
+        return {
+            (s.name, line.account_id, line.name if line.account_id is None else "", line.currency):
+            line.amount
+            for s in self.sections
+            for line in s.lines
+        }  # fmt: skip
+
+
+def share(amount: int, total: int) -> Decimal:
+    """``amount`` as a fraction of ``total``, to four decimals (0 for a zero total)."""
+    return (
+        Decimal(0) if total == 0 else (Decimal(amount) / Decimal(total)).quantize(Decimal("0.0001"))
+    )
+
+
+def _lines(
+    conn: Connection, p: int, types: Iterable[str], first: dt.date | None, last: dt.date
+) -> list[tuple[str, Line]]:
+    """(type, line) of the accounts of ``types``: rows booked first..last, or (first None)
+    the balance on ``last``, opening balance included."""
+    wanted = set(types)
+    accounts = [a for a in rq.accounts(conn, p) if a[2] in wanted]
+    to = day_number(last.isoformat())
+    if first is not None:
+        sums = rq.sums(conn, p, day_number(first.isoformat()), to, [a[5] for a in accounts])
+        return [(a[2], Line(a[0], a[1], a[3], sums.get(a[5], 0))) for a in accounts]
+    # the rows up to the date, or the balance as of p less the rows after it: whichever
+    # range of the account's (date, position) key is the shorter
+    amounts: dict[int, int] = {}
+    before: list[int] = []
+    after: list[int] = []
+    spans = rq.date_spans(conn, [a[5] for a in accounts])
+    for _, _, _, _, opening, acct, balance in accounts:
+        span = spans.get(acct)
+        if span is None or to >= span[1]:
+            amounts[acct] = balance
+        elif to < span[0]:
+            amounts[acct] = opening
+        else:
+            (before if to - span[0] <= span[1] - to else after).append(acct)
+    for acct, moved in rq.sums(conn, p, None, to, before).items():
+        amounts[acct] = moved
+    later = rq.sums(conn, p, to + 1, 99_991_231, after)
+    by_acct = {a[5]: a for a in accounts}
+    for acct in before:
+        amounts[acct] = amounts.get(acct, 0) + by_acct[acct][4]
+    for acct in after:
+        amounts[acct] = by_acct[acct][6] - later.get(acct, 0)
+    return [(a[2], Line(a[0], a[1], a[3], amounts[a[5]])) for a in accounts]
+
+
+def balance_sheet(conn: Connection, p: int, on: dt.date) -> Report:
+    """Assets, liabilities and equity on ``on``; income less expenses up to then is the
+    equity's "current result" line. ``checks``: assets - liabilities - equity per currency,
+    zero when the books balance."""
+    names = {"asset": "assets", "liability": "liabilities", "equity": "equity"}
+    sections = {kind: Section(name) for kind, name in names.items()}
+    result: dict[str, int] = defaultdict(int)
+    for kind, line in _lines(conn, p, (*names, "income", "expense"), None, on):
+        if kind in sections:
+            sections[kind].add(line)
+        else:
+            result[line.currency] += line.amount if kind == "income" else -line.amount
+    for currency in sorted(result):
+        sections["equity"].add(Line(None, RESULT, currency, result[currency]))
+    report = Report("balance-sheet", p, None, on, list(sections.values()))
+    currencies = {c for s in report.sections for c in s.totals}
+    report.checks = {
+        c: sections["asset"].totals.get(c, 0)
+        - sections["liability"].totals.get(c, 0)
+        - sections["equity"].totals.get(c, 0)
+        for c in sorted(currencies)
+    }
+    return report
+
+
+def income_statement(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
+    """Income and expenses booked first..last; ``checks``: the net result per currency."""
+    income, expenses = Section("income"), Section("expenses")
+    for kind, line in _lines(conn, p, ("income", "expense"), first, last):
+        (income if kind == "income" else expenses).add(line)
+    report = Report("income-statement", p, first, last, [income, expenses])
+    currencies = sorted(set(income.totals) | set(expenses.totals))
+    report.checks = {c: income.totals.get(c, 0) - expenses.totals.get(c, 0) for c in currencies}
+    return report
+
+
+def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before first..last."""
+    length = last - first
+    return first - length - dt.timedelta(days=1), first - dt.timedelta(days=1)
+
+
+def spending(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
+    """Expenses by category booked first..last, largest first (shares: see :func:`share`)."""
+    section = Section("expenses")
+    lines = [line for _, line in _lines(conn, p, ("expense",), first, last)]
+    for line in sorted(lines, key=lambda line: (line.currency, -line.amount, line.name)):
+        section.add(line)
+    return Report("spending", p, first, last, [section])
+
+
+def _months(first: dt.date, last: dt.date) -> list[int]:
+    months, (year, month) = [], (first.year, first.month)
+    while (year, month) <= (last.year, last.month):
+        months.append(year * 100 + month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def cash_flow(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
+    """Per month of first..last and currency: money into the asset accounts, out of them
+    (negative) and net. Transfers among asset accounts of one currency are neither."""
+    assets = [a for a in rq.accounts(conn, p) if a[2] == "asset"]
+    flows = rq.asset_flows(
+        conn, p, day_number(first.isoformat()), day_number(last.isoformat()), [a[5] for a in assets]
+    )
+    currencies = sorted({c for _, c in flows} | {a[3] for a in assets})
+    sections = []
+    for month in _months(first, last):
+        section = Section(f"{month // 100:04d}-{month % 100:02d}")
+        for currency in currencies:
+            money_in, money_out = flows.get((month, currency), (0, 0))
+            section.add(Line(None, "in", currency, money_in))
+            section.add(Line(None, "out", currency, money_out))
+        sections.append(section)
+    return Report("cash-flow", p, first, last, sections)
+
+
+def _month_end(month: int) -> dt.date:
+    year, number = divmod(month, 100)
+    following = dt.date(year + number // 12, number % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def net_worth(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
+    """Assets and liabilities (negative) at the end of each month of first..last (the last
+    point on ``last`` itself); a section's total is the net worth per currency."""
+    start = dt.date(first.year, first.month, 1)
+    # the balances the day before the first month, then the months' sums added on
+    before = _lines(conn, p, ("asset", "liability"), None, start - dt.timedelta(days=1))
+    base = {line.account_id: line.amount for _, line in before}
+    accounts = [a for a in rq.accounts(conn, p) if a[2] in ("asset", "liability")]
+    monthly = rq.monthly_sums(conn, p, day_number(start.isoformat()),
+                              day_number(last.isoformat()), [a[5] for a in accounts])  # fmt: skip
+    running = {a[5]: base[a[0]] for a in accounts}
+    sections = []
+    for month in _months(first, last):
+        section = Section(min(_month_end(month), last).isoformat())
+        totals: dict[tuple[str, str], int] = defaultdict(int)
+        for _, _, kind, currency, _, acct, _ in accounts:
+            running[acct] += monthly.get((acct, month), 0)
+            name, sign = ("assets", 1) if kind == "asset" else ("liabilities", -1)
+            totals[(name, currency)] += sign * running[acct]
+        for currency in sorted({c for _, c in totals}):
+            section.add(Line(None, "assets", currency, totals[("assets", currency)]))
+            section.add(Line(None, "liabilities", currency, totals[("liabilities", currency)]))
+        sections.append(section)
+    return Report("net-worth", p, first, last, sections)
+
+
+def report(conn: Connection, kind: str, p: int, first: dt.date | None, last: dt.date) -> Report:
+    """The report of ``kind`` (one of :data:`KINDS`); ``first`` is ignored by balance-sheet
+    and required by the others."""
+    if kind == "balance-sheet":
+        return balance_sheet(conn, p, last)
+    if first is None:
+        raise ValueError(f"{kind} needs a period")
+    builders = {"income-statement": income_statement, "spending": spending,
+                "cash-flow": cash_flow, "net-worth": net_worth}  # fmt: skip
+    return builders[kind](conn, p, first, last)
+
+
+def changes(
+    conn: Connection, then: Report, now: int, limit: int = 1000
+) -> tuple[list[tuple[int, str]], int]:
+    """The events recorded after ``then.known_at`` up to ``now`` that moved its figures:
+    those with register rows booked in its dates (up to ``limit``, and the count of all)."""
+    first = (
+        None
+        if then.first is None or then.kind == "net-worth"
+        else day_number(then.first.isoformat())
+    )
+    accts = [a[5] for a in rq.accounts(conn, now)]
+    last = day_number(then.last.isoformat())
+    return rq.changes(conn, then.known_at, now, first, last, accts, limit)
