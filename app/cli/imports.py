@@ -118,10 +118,12 @@ def _import(
                 "booking_date": m.entry.booking_date.isoformat(),
                 "payee": m.entry.payee,
                 "amount": decimal_string(m.entry.amount, header.currency),
+                "kind": "other side of a transfer" if m.other_side else "same account",
             }
             for m in matches
         ],
         "linked": [{"line": r.line, "entry_id": r.entry_id} for r in header.linked],
+        "replaced": [{"entry_id": r.entry_id, "by": r.by} for r in header.replaced],
         "proposed_categories": _proposed(book, header, proposals, args.accept_categories),
         "errors": errors,
         "balances": {

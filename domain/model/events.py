@@ -43,6 +43,7 @@ __all__ = [
     "AccountReconciled",
     "AccountRenamed",
     "AccountType",
+    "BalanceMismatch",
     "ClearedEntry",
     "E",
     "EntryKind",
@@ -53,6 +54,7 @@ __all__ = [
     "ImportedRow",
     "KeptEntry",
     "Posting",
+    "ReplacedEntry",
     "SkippedRow",
     "StatementBalance",
     "StatementImported",
@@ -192,6 +194,25 @@ class StatementBalance:
     amount: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReplacedEntry:
+    """An entry of another account's import that was the other side of this row: voided and
+    replaced by ``by``, one transfer between the two accounts (no second entry)."""
+
+    entry_id: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceMismatch:
+    """The statement's closing balance ``stated`` on ``on`` (ISO date) against the account's
+    balance that day after the import (``booked``), minor units from the holder's side."""
+
+    on: str
+    stated: int
+    booked: int
+
+
 @event_type
 @dataclass(frozen=True)
 class StatementImported(Event):
@@ -212,6 +233,17 @@ class StatementImported(Event):
     rows: tuple[ImportedRow, ...]
     skipped: tuple[SkippedRow, ...]
     linked: tuple[ImportedRow, ...]  # rows matched to entries already there (no new entry)
+    replaced: tuple[ReplacedEntry, ...] = ()  # other sides of transfers, made transfers
+    mismatches: tuple[BalanceMismatch, ...] = ()  # closing balances the books do not reach
+
+    schema_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+        # v1 knew neither transfers' other sides nor checked the closing balance
+        data.setdefault("replaced", [])
+        data.setdefault("mismatches", [])
+        return data
 
 
 @dataclass(frozen=True, slots=True)
