@@ -130,6 +130,15 @@ def _import(
             b.kind: {"amount": decimal_string(b.amount, header.currency), "on": b.on or None}
             for b in header.balances
         },
+        "balance_mismatches": [
+            {
+                "on": m.on,
+                "statement": decimal_string(m.stated, header.currency),
+                "books": decimal_string(m.booked, header.currency),
+                "difference": decimal_string(m.stated - m.booked, header.currency),
+            }
+            for m in header.mismatches
+        ],
         "positions": [e.position for e in stored],
     }
 

@@ -12,7 +12,9 @@ none. Provenance (the import, the row's line or bank id, its text) is in the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +38,7 @@ from domain.model.errors import (
 )
 from domain.model.events import (
     AccountType,
+    BalanceMismatch,
     EntryPosted,
     EntryVoided,
     Event,
@@ -189,6 +192,7 @@ def import_statement(
         linked=tuple(linked),
         replaced=tuple(replaced),
     )
+    header = replace(header, mismatches=_mismatches(accounts[target.id], header))
     return [header, *events]
 
 
@@ -284,6 +288,25 @@ def _entry_command(
         from_account_id=source.id, to_account_id=destination.id, amount=size,
         entry_id=entry_id, **common,
     )  # fmt: skip
+
+
+def _mismatches(after: Account, header: StatementImported) -> tuple[BalanceMismatch, ...]:
+    """The closing balance against the account's balance on its date after the import (on the
+    last row's date when the file gives none). Known where the account keeps its balance by
+    day (no overdraft), or nothing is booked after that date; else it is not checked."""
+    closing = [b for b in header.balances if b.kind == "closing"]
+    on = (closing[-1].on or header.last_date) if closing else ""
+    if not on:
+        return ()
+    day = dt.date.fromisoformat(on)
+    if after.daily is not None:
+        booked = after.daily.balance_on(day)
+    elif day >= after.last_day:
+        booked = after.balance
+    else:
+        return ()
+    stated = closing[-1].amount
+    return () if booked == stated else (BalanceMismatch(on, stated, booked),)
 
 
 def _balance(kind: str, amount: Decimal, on: object, currency: str) -> StatementBalance:

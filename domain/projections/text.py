@@ -177,6 +177,13 @@ def import_summary(event: StatementImported | ImportUndone) -> str:
     closing = [b for b in event.balances if b.kind == "closing"]
     if closing:
         text += f"; closing balance {format_minor(closing[-1].amount, event.currency)}"
+    for miss in event.mismatches:
+        text += (
+            f"; MISMATCH on {miss.on}: the books say {format_minor(miss.booked, event.currency)},"
+            f" a difference of {format_minor(miss.stated - miss.booked, event.currency)}"
+        )
+    if event.replaced:
+        text += f", {_count(len(event.replaced), 'entry', 'entries')} made transfers"
     return text
 
 
