@@ -54,6 +54,7 @@ __all__ = [
     "ImportedRow",
     "KeptEntry",
     "Posting",
+    "ReconciliationReopened",
     "ReplacedEntry",
     "SkippedRow",
     "StatementBalance",
@@ -286,3 +287,19 @@ class AccountReconciled(Event):
     statement_date: dt.date
     balance: int  # minor units, debit-positive: the reconciled balance
     entries: tuple[ClearedEntry, ...]
+
+
+@event_type
+@dataclass(frozen=True)
+class ReconciliationReopened(Event):
+    """A change touched an account's reconciled past, in the same change: a reconciled entry
+    was voided or corrected (``how`` "voided"; ``amount``, debit-positive, leaves the
+    reconciled balance) or an entry was posted on or before the last statement's date
+    (``how`` "back-dated"; amount 0). The statement of ``statement_date`` no longer adds up
+    as it did."""
+
+    account_id: str
+    statement_date: dt.date
+    entry_id: str
+    how: str
+    amount: int

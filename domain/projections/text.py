@@ -18,6 +18,7 @@ from domain.model.events import (
     Event,
     ImportUndone,
     Posting,
+    ReconciliationReopened,
     StatementImported,
 )
 from domain.model.money import Money, format_money, minor_digits
@@ -141,6 +142,18 @@ def describe(
             event.statement_date,
             name,
             f"Reconciled {name} with the statement of {event.statement_date}: {cleared} cleared",
+        )
+    if isinstance(event, ReconciliationReopened):
+        name = names(event.account_id)
+        what = (
+            f"entry {event.entry_id} voided"
+            if event.how == "voided"
+            else f"entry {event.entry_id} posted into it"
+        )
+        return (
+            event.statement_date,
+            name,
+            f"Reopened the reconciliation of {name} (statement of {event.statement_date}): {what}",
         )
     if isinstance(event, AccountRenamed):
         return None, event.new_name, f"Renamed {event.old_name} to {event.new_name}"

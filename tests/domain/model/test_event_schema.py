@@ -29,6 +29,7 @@ from domain.model.events import (
     ImportUndone,
     KeptEntry,
     Posting,
+    ReconciliationReopened,
     SkippedRow,
     StatementBalance,
     StatementImported,
@@ -60,6 +61,7 @@ IMPORT_EVENTS: list[Event] = [
         "i1", "chk", "wrong file", (ROW,), (KeptEntry("i1-2", "already voided"),), ()
     ),
     AccountReconciled("chk", dt.date(2024, 2, 28), 125000, (ClearedEntry("e1", 125000),)),
+    ReconciliationReopened("chk", dt.date(2024, 2, 28), "e1", "voided", 125000),
 ]  # fmt: skip
 # the store's encoder (domain/store/sqlite.py)
 STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -82,7 +84,8 @@ def test_every_event_type_has_an_example_here() -> None:
     assert {type(e) for e in ONE_OF_EACH + IMPORT_EVENTS} == set(EVENT_TYPES.values())
     assert CURRENT_VERSION == {"AccountOpened": 2, "AccountRenamed": 1, "AccountClosed": 1,
                                "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 2,
-                               "ImportUndone": 1, "AccountReconciled": 1}  # fmt: skip
+                               "ImportUndone": 1, "AccountReconciled": 1,
+                               "ReconciliationReopened": 1}  # fmt: skip
 
 
 @pytest.mark.parametrize("event", IMPORT_EVENTS, ids=lambda e: e.type_name())
