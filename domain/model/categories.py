@@ -46,6 +46,7 @@ class PayeeIndex:
 
     latest: dict[str, dict[tuple[str, ...], int]] = field(default_factory=dict)
     words: dict[str, set[str]] = field(default_factory=dict)
+    word_sets: dict[str, frozenset[str]] = field(default_factory=dict)  # split once, not per row
 
     def add(self, payee: str, accounts: Sequence[str], position: int) -> None:
         """Learn an entry (in position order): its payee and the accounts it posts to."""
@@ -53,7 +54,8 @@ class PayeeIndex:
         if not key:
             return
         if key not in self.latest:
-            for word in set(key.split()):
+            split = self.word_sets[key] = frozenset(key.split())
+            for word in split:
                 self.words.setdefault(word, set()).add(key)
         kept = self.latest.setdefault(key, {})
         kept.pop(tuple(accounts), None)
@@ -82,7 +84,7 @@ class PayeeIndex:
             if len(holders) <= COMMON_WORD:
                 candidates.update(holders)
         for other in candidates:
-            theirs = set(other.split())
+            theirs = self.word_sets[other]
             score = len(mine & theirs) / len(mine | theirs)
             if score < MIN_SIMILARITY or other == key:
                 continue
