@@ -78,14 +78,15 @@ class PayeeIndex:
             return Proposal(found[1], f"the latest entry with payee {key!r}", found[0])
         best: tuple[float, int, str, str] | None = None
         mine = set(key.split())
-        candidates: set[str] = set()
+        shared: dict[str, int] = {}  # payee -> words it shares with this one
         for word in mine:
             holders = self.words.get(word, ())
             if len(holders) <= COMMON_WORD:
-                candidates.update(holders)
-        for other in candidates:
-            theirs = self.word_sets[other]
-            score = len(mine & theirs) / len(mine | theirs)
+                for other in holders:
+                    shared[other] = shared.get(other, 0) + 1
+        sizes = self.word_sets
+        for other, common in shared.items():
+            score = common / (len(mine) + len(sizes[other]) - common)
             if score < MIN_SIMILARITY or other == key:
                 continue
             usable_one = self._latest_usable(other, target_id, usable)
