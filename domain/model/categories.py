@@ -19,6 +19,8 @@ MIN_SIMILARITY = 0.5
 KEPT = 8
 """How many distinct account sets a payee keeps: an entry booked to Uncategorised, or a
 transfer, does not hide the category its payee had before."""
+KEY_CACHE = 100_000
+"""Raw payees whose key is remembered (bounded: bank texts with references rarely repeat)."""
 COMMON_WORD = 500
 """A word in more payees than this says nothing about which one is meant (skipped)."""
 
@@ -47,10 +49,15 @@ class PayeeIndex:
     latest: dict[str, dict[tuple[str, ...], int]] = field(default_factory=dict)
     words: dict[str, set[str]] = field(default_factory=dict)
     word_sets: dict[str, frozenset[str]] = field(default_factory=dict)  # split once, not per row
+    _keys: dict[str, str] = field(default_factory=dict)  # raw payee -> key: payees repeat
 
     def add(self, payee: str, accounts: Sequence[str], position: int) -> None:
         """Learn an entry (in position order): its payee and the accounts it posts to."""
-        key = payee_key(payee)
+        key = self._keys.get(payee)
+        if key is None:
+            if len(self._keys) >= KEY_CACHE:
+                self._keys.clear()
+            key = self._keys[payee] = payee_key(payee)
         if not key:
             return
         if key not in self.latest:
