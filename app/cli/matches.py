@@ -88,6 +88,7 @@ def _other_sides(
     currency = header.currency
     found: list[Match] = []
     window = dt.timedelta(days=MATCH_DAYS)
+    into: dict[str, tuple[str, set[str]]] = {}  # import id -> its account and entries
     suspense_ids = {chart.id_for(n) for n in suspense_names(currency)} - {None}
     for suspense_id in sorted(i for i in suspense_ids if i is not None):
         s_sign = book.service.account(suspense_id).account_type.sign
@@ -99,13 +100,17 @@ def _other_sides(
             rows = wanted.get(key)
             if not rows:
                 continue
-            source = book.service.provenance(row.entry_id)
-            imported_into = (
-                book.service.statement_import(import_id_of(row.entry_id) or "").account_id
-                if source is not None
-                else ""
-            )
-            if source is None or imported_into == account_id:
+            import_id = import_id_of(row.entry_id)
+            if import_id is None:
+                continue
+            if import_id not in into:  # one load per import, not per row
+                found_import = book.service.statement_import(import_id)
+                into[import_id] = (
+                    found_import.account_id if found_import.exists else "",
+                    {r.entry_id for r in found_import.rows},
+                )
+            imported_into, its_entries = into[import_id]
+            if imported_into in ("", account_id) or row.entry_id not in its_entries:
                 continue
             shown = replace(row, amount=-key)
             found.extend(
