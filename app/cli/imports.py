@@ -10,12 +10,14 @@ from app.cli.book_files import open_book, open_readable
 from app.cli.matches import chosen, possible_matches
 from app.cli.output import complain, emit, error_json
 from app.cli.statement_files import StatementUnreadable, read_profile, read_statements
+from domain.model.categories import Proposal
 from domain.model.commands import UndoImport
 from domain.model.errors import BookError, DomainError, StoreError, UnknownAccount
 from domain.model.events import Event, ImportUndone, StatementImported, from_data
 from domain.model.import_command import import_command, sha256_of
 from domain.model.importing import DUPLICATE
 from domain.model.money import decimal_string
+from domain.projections.payees import PayeeLearner, propose_categories
 
 if TYPE_CHECKING:
     from app.composition import Book
@@ -67,15 +69,21 @@ def _import(
     )
     decided = book.service.preview(command)
     matches = possible_matches(book, account_id, decided)
+    picked: dict[int, str] = {}
     if args.accept_matches and matches:
         picked = chosen(matches)
+        taken = set(picked.values())  # what is linked is no one else's match
+        matches = [m for m in matches if m.line not in picked and m.entry.entry_id not in taken]
+    proposals = propose_categories(PayeeLearner(book.store), command, book.service.account)
+    proposals = {line: p for line, p in proposals.items() if line not in picked}
+    categories = {line: p.account_id for line, p in proposals.items()}
+    if picked or (args.accept_categories and categories):
         command = import_command(
             statements, account_id=account_id, file_name=args.file.name,
             sha256=sha256_of(data), matches=picked,
+            categories=categories if args.accept_categories else None,
         )  # fmt: skip
         decided = book.service.preview(command)
-        taken = set(picked.values())  # what is linked is no one else's match
-        matches = [m for m in matches if m.line not in picked and m.entry.entry_id not in taken]
     header = decided[0]
     assert isinstance(header, StatementImported)
     stored: list[StoredEvent] = []
@@ -110,17 +118,50 @@ def _import(
                 "booking_date": m.entry.booking_date.isoformat(),
                 "payee": m.entry.payee,
                 "amount": decimal_string(m.entry.amount, header.currency),
+                "kind": "other side of a transfer" if m.other_side else "same account",
             }
             for m in matches
         ],
         "linked": [{"line": r.line, "entry_id": r.entry_id} for r in header.linked],
+        "replaced": [{"entry_id": r.entry_id, "by": r.by} for r in header.replaced],
+        "proposed_categories": _proposed(book, header, proposals, args.accept_categories),
         "errors": errors,
         "balances": {
             b.kind: {"amount": decimal_string(b.amount, header.currency), "on": b.on or None}
             for b in header.balances
         },
+        "balance_mismatches": [
+            {
+                "on": m.on,
+                "statement": decimal_string(m.stated, header.currency),
+                "books": decimal_string(m.booked, header.currency),
+                "difference": decimal_string(m.stated - m.booked, header.currency),
+            }
+            for m in header.mismatches
+        ],
         "positions": [e.position for e in stored],
     }
+
+
+def _proposed(
+    book: Book, header: StatementImported, proposals: dict[int, Proposal], accepted: bool
+) -> list[dict[str, Any]]:
+    """Each new row's proposed counter-account (learned from the payees of earlier entries)
+    and whether the import used it."""
+    new = {r.line for r in header.rows}
+    return [
+        {
+            "line": line,
+            "proposed_category": {
+                "account_id": p.account_id,
+                "name": book.service.account(p.account_id).name,
+                "reason": p.reason,
+            },
+            "accepted": accepted,
+        }
+        for line, p in sorted(proposals.items())
+        if line in new
+    ]
 
 
 def _account_id(book: Book, given: str) -> str:

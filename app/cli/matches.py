@@ -1,15 +1,19 @@
 """Likely matches of an import's new rows: entries already on the account (typed by hand)
-with the same amount within a few days, found in the read models."""
+with the same amount within a few days, and entries of another account's statement that went
+against Uncategorised with the negated amount (a transfer's other side), found in the read
+models."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from domain.model.events import EntryPosted, Event, StatementImported
-from domain.model.importing import MATCH_DAYS
+from domain.model.imports import import_id_of
+from domain.model.suspense import suspense_names
+from domain.model.transfer_sides import MATCH_DAYS
 from domain.projections.rows import RegisterRow
 
 if TYPE_CHECKING:
@@ -24,6 +28,7 @@ class Match:
 
     line: int
     entry: RegisterRow
+    other_side: bool = False  # an entry of another account's import against Uncategorised
 
 
 def possible_matches(book: Book, account_id: str, decided: Sequence[Event]) -> list[Match]:
@@ -57,11 +62,63 @@ def possible_matches(book: Book, account_id: str, decided: Sequence[Event]) -> l
             if abs(register_row.booking_date - day) <= window
         )
 
+    found.extend(_other_sides(book, account_id, header, posted, wanted, sign))
+
     def closeness(match: Match) -> tuple[int, int, int]:
-        day = next(d for line, d in wanted[match.entry.amount] if line == match.line)
+        amount = -match.entry.amount if match.other_side else match.entry.amount
+        day = next(d for line, d in wanted[amount] if line == match.line)
         return match.line, abs((match.entry.booking_date - day).days), match.entry.position
 
     return sorted(found, key=closeness)
+
+
+def _other_sides(
+    book: Book,
+    account_id: str,
+    header: StatementImported,
+    posted: dict[str, EntryPosted],
+    wanted: dict[int, list[tuple[int, dt.date]]],
+    sign: int,
+) -> list[Match]:
+    """Entries of other accounts' statements that went against the suspense account with the
+    negated amount of a new row, within MATCH_DAYS: the other side of a transfer. Their row in
+    the suspense account's register is the match (its amount is the row's, negated, from
+    the other account's side)."""
+    chart = book.service.chart()
+    currency = header.currency
+    found: list[Match] = []
+    window = dt.timedelta(days=MATCH_DAYS)
+    into: dict[str, tuple[str, set[str]]] = {}  # import id -> its account and entries
+    suspense_ids = {chart.id_for(n) for n in suspense_names(currency)} - {None}
+    for suspense_id in sorted(i for i in suspense_ids if i is not None):
+        s_sign = book.service.account(suspense_id).account_type.sign
+        for row in _register(book, suspense_id):
+            if row.is_void or row.voided_by is not None:
+                continue
+            # the suspense account took the row's own debit (the other account the opposite)
+            key = sign * s_sign * row.amount
+            rows = wanted.get(key)
+            if not rows:
+                continue
+            import_id = import_id_of(row.entry_id)
+            if import_id is None:
+                continue
+            if import_id not in into:  # one load per import, not per row
+                found_import = book.service.statement_import(import_id)
+                into[import_id] = (
+                    found_import.account_id if found_import.exists else "",
+                    {r.entry_id for r in found_import.rows},
+                )
+            imported_into, its_entries = into[import_id]
+            if imported_into in ("", account_id) or row.entry_id not in its_entries:
+                continue
+            shown = replace(row, amount=-key)
+            found.extend(
+                Match(line, shown, other_side=True)
+                for line, day in rows
+                if abs(row.booking_date - day) <= window
+            )
+    return found
 
 
 def _register(book: Book, account_id: str) -> list[RegisterRow]:

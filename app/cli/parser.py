@@ -276,6 +276,11 @@ def _add_import(add: Any) -> None:
         help="link rows to entries already there (same amount, within 7 days)",
     )
     statement.add_argument(
+        "--accept-categories",
+        action="store_true",
+        help="book rows against the proposed counter-accounts, not Uncategorised",
+    )
+    statement.add_argument(
         "--skip-bad-rows",
         action="store_true",
         help="import the rows that parse, without the others",

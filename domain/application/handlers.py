@@ -45,7 +45,7 @@ from domain.model.entries import Entry, EntryCommand
 from domain.model.errors import InvalidCommand
 from domain.model.events import Event
 from domain.model.imports import Import, ImportedRows
-from domain.model.reconciliation import Reconciliation
+from domain.model.reconciliation import Reconciliation, reopenings
 
 
 class Aggregates(Protocol):
@@ -162,7 +162,7 @@ def _close_account(command: CloseAccount, book: Aggregates) -> list[Event]:
 def _post(command: EntryCommand, book: Aggregates) -> list[Event]:
     touched = {i: book.account(i) for i in entries.account_ids(command)}
     entry = book.entry(require_id(command.entry_id, "entry_id"))
-    return entry.post(command, touched)
+    return reopenings(entry.post(command, touched), book.reconciliation)
 
 
 handles(Deposit, name="deposit")(_post)
@@ -175,7 +175,7 @@ handles(PostSplitEntry, name="split")(_post)
 def _void(command: VoidEntry, book: Aggregates) -> list[Event]:
     entry = book.entry(require_id(command.entry_id, "entry_id"))
     touched = {p.account_id: book.account(p.account_id) for p in entry.postings}
-    return entry.void(command, touched)
+    return reopenings(entry.void(command, touched), book.reconciliation)
 
 
 @handles(CorrectEntry, name="correct")
@@ -185,7 +185,7 @@ def _correct(command: CorrectEntry, book: Aggregates) -> list[Event]:
     ids = [p.account_id for p in entry.postings] + list(entries.account_ids(replacement))
     touched = {i: book.account(i) for i in dict.fromkeys(ids)}
     new = book.entry(require_id(replacement.entry_id, "entry_id"))
-    return entry.correct(command, new, touched)
+    return reopenings(entry.correct(command, new, touched), book.reconciliation)
 
 
 # --- bank statements --------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def _correct(command: CorrectEntry, book: Aggregates) -> list[Event]:
 @handles(ImportStatement, name="import_statement")
 def _import_statement(command: ImportStatement, book: Aggregates) -> list[Event]:
     account_id = require_id(command.account_id, "account_id")
-    return importing.import_statement(
+    decided = importing.import_statement(
         command,
         book.imported_rows(account_id),
         book.statement_import(require_id(command.import_id, "import_id")),
@@ -202,6 +202,7 @@ def _import_statement(command: ImportStatement, book: Aggregates) -> list[Event]
         book.account,
         book.entry,
     )
+    return reopenings(decided, book.reconciliation)
 
 
 @handles(UndoImport, name="undo_import")

@@ -25,6 +25,7 @@ from domain.model.events import (
     EntryVoided,
     Event,
     ImportUndone,
+    ReconciliationReopened,
     StatementImported,
 )
 from domain.model.imports import Import, ImportedRows
@@ -77,8 +78,8 @@ def _import_streams(event: StatementImported | ImportUndone) -> Streams:
     return imports.import_stream_id(event.import_id), (imports.rows_stream_id(event.account_id),)
 
 
-@routes(AccountReconciled)
-def _reconciliation_streams(event: AccountReconciled) -> Streams:
+@routes(AccountReconciled, ReconciliationReopened)
+def _reconciliation_streams(event: AccountReconciled | ReconciliationReopened) -> Streams:
     return reconciliation.stream_id(event.account_id), ()
 
 

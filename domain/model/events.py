@@ -43,6 +43,7 @@ __all__ = [
     "AccountReconciled",
     "AccountRenamed",
     "AccountType",
+    "BalanceMismatch",
     "ClearedEntry",
     "E",
     "EntryKind",
@@ -53,6 +54,8 @@ __all__ = [
     "ImportedRow",
     "KeptEntry",
     "Posting",
+    "ReconciliationReopened",
+    "ReplacedEntry",
     "SkippedRow",
     "StatementBalance",
     "StatementImported",
@@ -192,6 +195,25 @@ class StatementBalance:
     amount: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReplacedEntry:
+    """An entry of another account's import that was the other side of this row: voided and
+    replaced by ``by``, one transfer between the two accounts (no second entry)."""
+
+    entry_id: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceMismatch:
+    """The statement's closing balance ``stated`` on ``on`` (ISO date) against the account's
+    balance that day after the import (``booked``), minor units from the holder's side."""
+
+    on: str
+    stated: int
+    booked: int
+
+
 @event_type
 @dataclass(frozen=True)
 class StatementImported(Event):
@@ -212,6 +234,17 @@ class StatementImported(Event):
     rows: tuple[ImportedRow, ...]
     skipped: tuple[SkippedRow, ...]
     linked: tuple[ImportedRow, ...]  # rows matched to entries already there (no new entry)
+    replaced: tuple[ReplacedEntry, ...] = ()  # other sides of transfers, made transfers
+    mismatches: tuple[BalanceMismatch, ...] = ()  # closing balances the books do not reach
+
+    schema_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+        # v1 knew neither transfers' other sides nor checked the closing balance
+        data.setdefault("replaced", [])
+        data.setdefault("mismatches", [])
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,3 +287,19 @@ class AccountReconciled(Event):
     statement_date: dt.date
     balance: int  # minor units, debit-positive: the reconciled balance
     entries: tuple[ClearedEntry, ...]
+
+
+@event_type
+@dataclass(frozen=True)
+class ReconciliationReopened(Event):
+    """A change touched an account's reconciled past, in the same change: a reconciled entry
+    was voided or corrected (``how`` "voided"; ``amount``, debit-positive, leaves the
+    reconciled balance) or an entry was posted on or before the last statement's date
+    (``how`` "back-dated"; amount 0). The statement of ``statement_date`` no longer adds up
+    as it did."""
+
+    account_id: str
+    statement_date: dt.date
+    entry_id: str
+    how: str
+    amount: int

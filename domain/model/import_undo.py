@@ -37,6 +37,15 @@ def undo_import(
         if found.voided:
             kept.append(KeptEntry(row.entry_id, f"already voided on {found.voided_on}"))
             continue
+        if row.entry_id in this.replaced:  # voiding it would leave the other side's money gone
+            kept.append(
+                KeptEntry(
+                    row.entry_id,
+                    f"the transfer that replaced entry {this.replaced[row.entry_id]} of "
+                    "another account's import: correct it by hand",
+                )
+            )
+            continue
         if reconciled is not None and row.entry_id in reconciled.entries:
             day = reconciled.entries[row.entry_id]
             kept.append(KeptEntry(row.entry_id, f"reconciled with the statement of {day}"))

@@ -12,7 +12,9 @@ none. Provenance (the import, the row's line or bank id, its text) is in the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -36,9 +38,12 @@ from domain.model.errors import (
 )
 from domain.model.events import (
     AccountType,
+    BalanceMismatch,
     EntryPosted,
+    EntryVoided,
     Event,
     ImportedRow,
+    ReplacedEntry,
     SkippedRow,
     StatementBalance,
     StatementImported,
@@ -47,6 +52,8 @@ from domain.model.guards import MAX_TEXT
 from domain.model.imports import Import, ImportedRows, row_key
 from domain.model.money import Money, check_currency, describe
 from domain.model.suspense import suspense_account
+from domain.model.transfer_sides import MATCH_DAYS
+from domain.model.transfer_sides import other_side as _other_side
 
 NO_CURRENCY = "XXX"
 MAX_RAW = 4000
@@ -97,6 +104,7 @@ def import_statement(
     kept: list[ImportedRow] = []
     linked: list[ImportedRow] = []
     skipped: list[SkippedRow] = []
+    replaced: list[ReplacedEntry] = []
     occurrences: dict[tuple[object, ...], int] = {}
     suspense: list[str] = []  # the suspense account's id, once one is needed
 
@@ -139,19 +147,31 @@ def import_statement(
             if skip:
                 skipped.append(SkippedRow(row.line, key, *skip))
                 continue
+            entry_id = entry_id_of(import_id, number)
+            new = entry(entry_id)
+            side = None
             if row.match_entry_id:
+                side = _other_side(row, entry, target, amount, chart, account)
+            if side is not None:
+                if any(r.entry_id == side.entry_id for r in replaced):
+                    raise InvalidCommand(f"entry {side.entry_id} is linked to another row")
+                for touched in dict.fromkeys(p.account_id for p in side.entry.postings):
+                    if touched not in accounts:
+                        accounts[touched] = account(touched).copy()
+                posted = side.entry.correct(side.correction(entry_id), new, accounts)
+                replaced.append(ReplacedEntry(side.entry_id, entry_id))
+            elif row.match_entry_id:
                 match = _matched(row, entry, target, amount, imported, linked)
                 linked.append(ImportedRow(match, row.line, bank_id, key, raw))
                 continue
-            other = counter(row, at)
-            entry_id = entry_id_of(import_id, number)
-            new = entry(entry_id)
-            made = _entry_command(target, other, row, (payee, memo), amount, entry_id)
-            posted = new.post(made, accounts)
+            else:
+                other = counter(row, at)
+                made = _entry_command(target, other, row, (payee, memo), amount, entry_id)
+                posted = new.post(made, accounts)
         except DomainError as exc:
             raise type(exc)(f"{at}: {exc.message}") from exc
         for event in posted:
-            assert isinstance(event, EntryPosted)
+            assert isinstance(event, EntryPosted | EntryVoided)
             for touched in dict.fromkeys(p.account_id for p in event.postings):
                 accounts[touched].apply(event)
         events.extend(posted)
@@ -170,12 +190,10 @@ def import_statement(
         rows=tuple(kept),
         skipped=tuple(skipped),
         linked=tuple(linked),
+        replaced=tuple(replaced),
     )
+    header = replace(header, mismatches=_mismatches(accounts[target.id], header))
     return [header, *events]
-
-
-MATCH_DAYS = 7
-"""How far apart a row's date and the date of the entry it is linked to may be."""
 
 
 def _matched(
@@ -270,6 +288,25 @@ def _entry_command(
         from_account_id=source.id, to_account_id=destination.id, amount=size,
         entry_id=entry_id, **common,
     )  # fmt: skip
+
+
+def _mismatches(after: Account, header: StatementImported) -> tuple[BalanceMismatch, ...]:
+    """The closing balance against the account's balance on its date after the import (on the
+    last row's date when the file gives none). Known where the account keeps its balance by
+    day (no overdraft), or nothing is booked after that date; else it is not checked."""
+    closing = [b for b in header.balances if b.kind == "closing"]
+    on = (closing[-1].on or header.last_date) if closing else ""
+    if not on:
+        return ()
+    day = dt.date.fromisoformat(on)
+    if after.daily is not None:
+        booked = after.daily.balance_on(day)
+    elif day >= after.last_day:
+        booked = after.balance
+    else:
+        return ()
+    stated = closing[-1].amount
+    return () if booked == stated else (BalanceMismatch(on, stated, booked),)
 
 
 def _balance(kind: str, amount: Decimal, on: object, currency: str) -> StatementBalance:

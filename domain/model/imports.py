@@ -24,7 +24,7 @@ from typing import Any
 from domain.model.events import Event, ImportedRow, ImportUndone, StatementImported
 
 KEYS_SNAPSHOT_VERSION = "statement-rows-2"
-IMPORT_SNAPSHOT_VERSION = "import-2"
+IMPORT_SNAPSHOT_VERSION = "import-3"
 IMPORT_PREFIX = "import-"
 ROWS_PREFIX = "statement-rows-"
 
@@ -108,6 +108,7 @@ class Import:
     undone: bool = False
     version: int = 0
     linked: tuple[ImportedRow, ...] = ()
+    replaced: dict[str, str] = field(default_factory=dict)  # new transfer -> entry it replaced
 
     @classmethod
     def replay(cls, import_id: str, events: Iterable[Event]) -> Import:
@@ -128,6 +129,7 @@ class Import:
                 event.rows,
             )
             self.linked = event.linked
+            self.replaced = {r.by: r.entry_id for r in event.replaced}
         elif isinstance(event, ImportUndone):
             self.undone = True
         else:
@@ -142,7 +144,7 @@ class Import:
     def copy(self) -> Import:
         return Import(
             self.id, self.account_id, self.file_name, self.rows, self.undone, self.version,
-            self.linked,
+            self.linked, dict(self.replaced),
         )  # fmt: skip
 
     def to_snapshot(self) -> dict[str, Any]:
@@ -150,6 +152,7 @@ class Import:
         linked = [[r.entry_id, r.line, r.bank_id, r.key, r.raw] for r in self.linked]
         return {
             "linked": linked,
+            "replaced": dict(self.replaced),
             "id": self.id,
             "account_id": self.account_id,
             "file_name": self.file_name,
@@ -170,4 +173,5 @@ class Import:
             bool(state["undone"]),
             int(state["version"]),
             linked,
+            {str(k): str(v) for k, v in state["replaced"].items()},
         )

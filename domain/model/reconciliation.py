@@ -16,10 +16,19 @@ from domain.model.accounts import Account, require_date, require_exists, require
 from domain.model.commands import Reconcile
 from domain.model.entries import Entry
 from domain.model.errors import InvalidCommand, ReconciliationMismatch, UnknownEntry
-from domain.model.events import AccountReconciled, ClearedEntry, Event
+from domain.model.events import (
+    AccountReconciled,
+    ClearedEntry,
+    EntryPosted,
+    EntryVoided,
+    Event,
+    ReconciliationReopened,
+)
 from domain.model.money import Money, describe
 
 SNAPSHOT_VERSION = "reconciled-1"
+VOIDED, BACK_DATED = "voided", "back-dated"
+"""The ways a change reopens a reconciliation (:class:`ReconciliationReopened`)."""
 PREFIX = "reconciled-"
 
 
@@ -39,6 +48,12 @@ class Reconciliation:
     version: int = 0
 
     def apply(self, event: Event) -> None:
+        if isinstance(event, ReconciliationReopened):
+            if event.how == VOIDED:
+                self.entries.pop(event.entry_id, None)
+                self.balance -= event.amount
+            self.version += 1
+            return
         if not isinstance(event, AccountReconciled):
             raise ValueError(f"{type(event).__name__} does not belong to a reconciled stream")
         self.entries.update((e.entry_id, event.statement_date) for e in event.entries)
@@ -114,3 +129,46 @@ class Reconciliation:
                 account_id=account.id, statement_date=day, balance=total, entries=tuple(cleared)
             )
         ]
+
+
+def reopenings(events: list[Event], reconciliation: Callable[[str], Reconciliation]) -> list[Event]:
+    """``events`` and, after them, a :class:`ReconciliationReopened` for each reconciled entry
+    they void and each entry they post on or before its account's last statement date (not
+    for a correction's replacement, whose void already says so)."""
+    extra: list[Event] = []
+    reopened: set[str] = set()  # accounts a void of this change reopened
+    states: dict[str, Reconciliation] = {}
+
+    def state(account_id: str) -> Reconciliation:
+        if account_id not in states:
+            states[account_id] = reconciliation(account_id)
+        return states[account_id]
+
+    for event in events:
+        if not isinstance(event, EntryPosted | EntryVoided):
+            continue
+        moved: dict[str, int] = {}
+        for posting in event.postings:
+            moved[posting.account_id] = moved.get(posting.account_id, 0) + posting.amount
+        for account_id, amount in moved.items():
+            found = state(account_id)
+            if found.last_date is None:
+                continue
+            if isinstance(event, EntryVoided) and event.entry_id in found.entries:
+                extra.append(
+                    ReconciliationReopened(
+                        account_id, found.entries[event.entry_id], event.entry_id, VOIDED, amount
+                    )
+                )
+                reopened.add(account_id)
+            elif (
+                isinstance(event, EntryPosted)
+                and event.booking_date <= found.last_date
+                and account_id not in reopened
+            ):
+                extra.append(
+                    ReconciliationReopened(
+                        account_id, found.last_date, event.entry_id, BACK_DATED, 0
+                    )
+                )
+    return [*events, *extra]

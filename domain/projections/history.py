@@ -15,6 +15,7 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     ImportUndone,
+    ReconciliationReopened,
     StatementImported,
     from_data,
 )
@@ -36,7 +37,12 @@ def describe_events(
             account_ids.update([posting.account_id for posting in event.postings])
         elif isinstance(
             event,
-            AccountRenamed | AccountClosed | StatementImported | ImportUndone | AccountReconciled,
+            AccountRenamed
+            | AccountClosed
+            | StatementImported
+            | ImportUndone
+            | AccountReconciled
+            | ReconciliationReopened,
         ):
             account_ids.add(event.account_id)
     upto = events[-1].position

@@ -26,6 +26,7 @@ from domain.model.events import (
     AccountType,
     Event,
     ImportUndone,
+    ReconciliationReopened,
     StatementImported,
     current_data,
     from_data,
@@ -313,7 +314,9 @@ class ReadModelProjector:
             else:
                 state.closed = True
             versions.append((state.acct, position, state.name, state.closed))
-        elif not isinstance(event, StatementImported | ImportUndone | AccountReconciled):
+        elif not isinstance(
+            event, StatementImported | ImportUndone | AccountReconciled | ReconciliationReopened
+        ):
             # an import's record has no rows of its own: its entries are ordinary entries
             raise ValueError(f"the read models do not know event type {event.type_name()!r}")
 

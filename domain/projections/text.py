@@ -18,6 +18,7 @@ from domain.model.events import (
     Event,
     ImportUndone,
     Posting,
+    ReconciliationReopened,
     StatementImported,
 )
 from domain.model.money import Money, format_money, minor_digits
@@ -142,6 +143,18 @@ def describe(
             name,
             f"Reconciled {name} with the statement of {event.statement_date}: {cleared} cleared",
         )
+    if isinstance(event, ReconciliationReopened):
+        name = names(event.account_id)
+        what = (
+            f"entry {event.entry_id} voided"
+            if event.how == "voided"
+            else f"entry {event.entry_id} posted into it"
+        )
+        return (
+            event.statement_date,
+            name,
+            f"Reopened the reconciliation of {name} (statement of {event.statement_date}): {what}",
+        )
     if isinstance(event, AccountRenamed):
         return None, event.new_name, f"Renamed {event.old_name} to {event.new_name}"
     if isinstance(event, AccountClosed):
@@ -177,6 +190,13 @@ def import_summary(event: StatementImported | ImportUndone) -> str:
     closing = [b for b in event.balances if b.kind == "closing"]
     if closing:
         text += f"; closing balance {format_minor(closing[-1].amount, event.currency)}"
+    for miss in event.mismatches:
+        text += (
+            f"; MISMATCH on {miss.on}: the books say {format_minor(miss.booked, event.currency)},"
+            f" a difference of {format_minor(miss.stated - miss.booked, event.currency)}"
+        )
+    if event.replaced:
+        text += f", {_count(len(event.replaced), 'entry', 'entries')} made transfers"
     return text
 
 

@@ -23,6 +23,7 @@ from domain.model.events import (
     AccountRenamed,
     Event,
     ImportUndone,
+    ReconciliationReopened,
     StatementImported,
 )
 
@@ -51,6 +52,7 @@ def test_every_event_type_has_its_streams() -> None:
         IMPORTED,
         AccountReconciled(account_id="chk", statement_date=DAY, balance=0, entries=()),
         ImportUndone(import_id="i1", account_id="chk", reason="", voided=(), kept=(), unlinked=()),
+        ReconciliationReopened("chk", DAY, "e1", "voided", 5),
     ]
     assert {type(e) for e in samples} == set(EVENT_TYPES.values())
     for event in samples:

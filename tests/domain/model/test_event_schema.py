@@ -29,6 +29,7 @@ from domain.model.events import (
     ImportUndone,
     KeptEntry,
     Posting,
+    ReconciliationReopened,
     SkippedRow,
     StatementBalance,
     StatementImported,
@@ -60,6 +61,7 @@ IMPORT_EVENTS: list[Event] = [
         "i1", "chk", "wrong file", (ROW,), (KeptEntry("i1-2", "already voided"),), ()
     ),
     AccountReconciled("chk", dt.date(2024, 2, 28), 125000, (ClearedEntry("e1", 125000),)),
+    ReconciliationReopened("chk", dt.date(2024, 2, 28), "e1", "voided", 125000),
 ]  # fmt: skip
 # the store's encoder (domain/store/sqlite.py)
 STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -81,18 +83,25 @@ def encoded_as_before(event: Event) -> dict[str, Any]:
 def test_every_event_type_has_an_example_here() -> None:
     assert {type(e) for e in ONE_OF_EACH + IMPORT_EVENTS} == set(EVENT_TYPES.values())
     assert CURRENT_VERSION == {"AccountOpened": 2, "AccountRenamed": 1, "AccountClosed": 1,
-                               "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 1,
-                               "ImportUndone": 1, "AccountReconciled": 1}  # fmt: skip
+                               "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 2,
+                               "ImportUndone": 1, "AccountReconciled": 1,
+                               "ReconciliationReopened": 1}  # fmt: skip
 
 
 @pytest.mark.parametrize("event", IMPORT_EVENTS, ids=lambda e: e.type_name())
 def test_an_imports_events_read_back_as_written(event: Event) -> None:
     stored = json.loads(STORED_JSON(to_data(event)))
-    assert from_data(event.type_name(), 1, stored) == event
+    assert from_data(event.type_name(), event.schema_version, stored) == event
     if isinstance(event, StatementImported | ImportUndone):
         assert stored["rows" if isinstance(event, StatementImported) else "voided"][0] == [
             "i1-1", 7, "FIT-9", "0a1b", "2024-02-01;ACME;1.250,00"
         ]  # fmt: skip
+
+
+def test_an_import_of_version_1_reads_with_no_replaced_entries_and_no_mismatches() -> None:
+    stored = json.loads(STORED_JSON(to_data(IMPORT_EVENTS[0])))
+    del stored["replaced"], stored["mismatches"]
+    assert from_data("StatementImported", 1, stored) == IMPORT_EVENTS[0]
 
 
 @pytest.mark.parametrize("event", ONE_OF_EACH, ids=lambda e: e.type_name())
