@@ -7,7 +7,6 @@ Open one with :meth:`PostgresEventStore.create` or :meth:`PostgresEventStore.ope
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.pool import NullPool
@@ -48,10 +47,15 @@ class PostgresEventStore(BackendEventStore):
 
     @classmethod
     def create(
-        cls, address: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+        cls,
+        address: str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        like: BookInfo | None = None,
     ) -> PostgresEventStore:
         """Create a new, empty book (its schema) at ``address``; refuses (FileExistsError)
-        if the schema holds a book already. All in one transaction: never half a book."""
+        if the schema holds a book already. All in one transaction: never half a book.
+        ``like``: take that book's id and creation time (a copy of it)."""
         url = parse(address)
         where = url.describe()
         engine = _engine(url, busy_timeout, readonly=False)
@@ -66,15 +70,7 @@ class PostgresEventStore(BackendEventStore):
                     conn.exec_driver_sql("ROLLBACK")
                     raise FileExistsError(f"{where} already holds a book; not overwriting")
                 ddl.create_book_tables(conn)
-                now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-                conn.execute(
-                    insert(schema.book),
-                    [
-                        {"key": "format_version", "value": str(schema.FORMAT_VERSION)},
-                        {"key": "book_id", "value": str(uuid.uuid4())},
-                        {"key": "created_at", "value": now},
-                    ],
-                )
+                conn.execute(insert(schema.book), schema.book_rows(like))
                 conn.exec_driver_sql("COMMIT")
         finally:
             engine.dispose()
