@@ -10,6 +10,13 @@ from typing import Any, NoReturn
 
 from app.cli.json_commands import commands_help
 from app.cli.output import PROG
+from domain.store.postgres.url import is_postgres_url
+
+
+def book_argument(text: str) -> Path | str:
+    """A book file's path, or a shared book's ``postgresql://`` address kept as it is (a Path
+    would fold its "//")."""
+    return text if is_postgres_url(text) else Path(text)
 
 
 def _positive(text: str) -> int:
@@ -73,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
             description=description,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.add_argument("book", type=Path, metavar="BOOK", help="path of the book file")
+        p.add_argument(
+            "book",
+            type=book_argument,
+            metavar="BOOK",
+            help="path of the book file, or postgresql://... of a shared book",
+        )
         return p
 
     apply = add(

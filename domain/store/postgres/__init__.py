@@ -1,5 +1,4 @@
-"""The event store on PostgreSQL: a book shared by several people at once."""
+"""The event store on PostgreSQL: a book shared by several people at once.
 
-from domain.store.postgres.store import PostgresEventStore, is_postgres_url
-
-__all__ = ["PostgresEventStore", "is_postgres_url"]
+``store.PostgresEventStore`` needs psycopg; ``url`` (telling an address from a path) does not.
+"""

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.pool import NullPool
 
-from domain.model.errors import BookError, NewerFormat, NotABook
+from domain.model.errors import BookError, NewerFormat, NotABook, StoreError
 from domain.store import schema
 from domain.store.base import BookInfo
 from domain.store.event_store import BackendEventStore
@@ -93,6 +93,11 @@ class PostgresEventStore(BackendEventStore):
                 values = {str(k): str(v) for k, v in rows}
             info = _info(where, values)
             return cls(url, engine, info, readonly=readonly)
+        except StoreError as exc:
+            engine.dispose()
+            if isinstance(exc, BookError):
+                raise
+            raise BookError(str(exc)) from exc  # a book that cannot be opened, as for a file
         except BaseException:
             engine.dispose()
             raise

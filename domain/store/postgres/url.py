@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from domain.model.errors import BookError
+
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 DEFAULT_BOOK = "tallybook"
 _BOOK_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -47,7 +49,7 @@ class BookUrl:
 
 
 def parse(text: str) -> BookUrl:
-    """Split a book address into the database URL and the book's schema (ValueError if the
+    """Split a book address into the database URL and the book's schema (BookError if the
     book name is not a plain lower-case identifier)."""
     if not is_postgres_url(text):
         raise ValueError(f"{text!r} is not a postgresql:// URL")
@@ -56,7 +58,7 @@ def parse(text: str) -> BookUrl:
     books = [v for k, v in query if k == "book"]
     schema = books[-1] if books else DEFAULT_BOOK
     if not _BOOK_NAME.fullmatch(schema):
-        raise ValueError(
+        raise BookError(
             f"book={schema!r}: a book name on a server is lower-case letters, digits and _ "
             "(at most 63, not starting with a digit)"
         )

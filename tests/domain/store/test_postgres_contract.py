@@ -11,7 +11,7 @@ from domain.store.base import EventStore
 
 pytest.importorskip("psycopg")
 
-from domain.store.postgres import PostgresEventStore
+from domain.store.postgres.store import PostgresEventStore
 
 
 class TestPostgresEventStore(EventStoreContract):

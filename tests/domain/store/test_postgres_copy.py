@@ -14,7 +14,7 @@ from domain.store.sqlite import SqliteEventStore
 
 pytest.importorskip("psycopg")
 
-from domain.store.postgres import PostgresEventStore
+from domain.store.postgres.store import PostgresEventStore
 
 
 def _fill(store: SqliteEventStore, commands: int) -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from domain.model.errors import NewerFormat, NotABook
+from domain.model.errors import BookError, NewerFormat, NotABook
 from domain.store.base import Metadata, NewEvent
 
 psycopg = pytest.importorskip("psycopg")
 
-from domain.store.postgres import PostgresEventStore  # noqa: E402
+from domain.store.postgres.store import PostgresEventStore  # noqa: E402
 from domain.store.postgres.url import parse  # noqa: E402
 
 
@@ -99,7 +99,7 @@ def test_a_newer_format_is_refused(pg_url: str) -> None:
 
 
 def test_a_book_name_must_be_a_plain_identifier() -> None:
-    with pytest.raises(ValueError, match="lower-case letters"):
+    with pytest.raises(BookError, match="lower-case letters"):
         parse("postgresql://u@h/db?book=Robert');DROP")
 
 
