@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 from app.cli.apply import cmd_apply
 from app.cli.book_files import BookUnusable
+from app.cli.copy_book import cmd_copy
 from app.cli.generate import cmd_generate
 from app.cli.imports import cmd_import, cmd_undo_import
 from app.cli.output import complain
@@ -40,6 +41,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "undo-import": cmd_undo_import,
     "reconcile": cmd_reconcile,
+    "copy": cmd_copy,
 }
 
 

@@ -196,6 +196,16 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--currency", default="EUR", metavar="CODE", help="main currency (default EUR)"
     )
+    copy = add(
+        "copy",
+        "copy a book event by event into a new book (a file or a postgresql:// book)",
+        "Copy every event of BOOK into the new book TARGET with the same positions, data,\n"
+        "metadata, recorded times and hashes (and the same book id), then verify TARGET.\n"
+        'Either may be a file or a postgresql:// address. Prints {"ok": true, "copied": N,\n'
+        '"head": {"position": P, "hash": HEX}, "verified": true}; exit 1 if TARGET does not\n'
+        "verify to the same head, 2 if BOOK is unusable or TARGET already holds something.",
+    )
+    copy.add_argument("target", type=book_argument, metavar="TARGET", help="the new book")
     _add_import(add)
     return parser
 
