@@ -45,7 +45,7 @@ class BookUrl:
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "password"]
         if self.schema != DEFAULT_BOOK:
             query.append(("book", self.schema))
-        return urlunsplit(("postgresql", netloc, parts.path, urlencode(query), ""))
+        return urlunsplit(("postgresql", netloc, parts.path, urlencode(query, safe="/"), ""))
 
 
 def parse(text: str) -> BookUrl:
