@@ -1,7 +1,9 @@
 """A separate process writing to a book, for the multi-process and kill -9 tests.
 
-    python store_worker.py race BOOK NAME COUNT  (BOOK: a file or postgresql://...)   # after "go" on stdin, append COUNT events
+    python store_worker.py race BOOK NAME COUNT   # after "go" on stdin, append COUNT events
     python store_worker.py acks BOOK COUNT        # append COUNT 3-event commands, print each id
+
+BOOK is a book file or a postgresql:// address.
 
 Anything but success or ConcurrencyError ends the process with a traceback and exit code 1.
 """
