@@ -73,11 +73,12 @@ class PgServer:
     def stop(self) -> None:
         self.pg_ctl("stop", "-m", "immediate", "-w", check=False)
 
+    durable: bool = False  # fsync as a real server does (benchmarks); tests need not wait
+
     def start(self) -> None:
-        options = (
-            f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off "
-            "-c full_page_writes=off -c max_connections=60"
-        )
+        options = f"-k {self.socket_dir} -c listen_addresses='' -c max_connections=60"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         log = self.data_dir.parent / "server.log"
         self.pg_ctl("start", "-w", "-t", "60", "-l", str(log), "-o", options)
 
@@ -95,7 +96,7 @@ def _owner_prefix(folder: Path) -> list[str]:
     return [runuser, "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-def start() -> Iterator[PgServer | str]:
+def start(*, durable: bool = False) -> Iterator[PgServer | str]:
     """Start a server; yields it (or why there is none) and stops it afterwards."""
     try:
         import psycopg  # noqa: F401
@@ -118,7 +119,7 @@ def start() -> Iterator[PgServer | str]:
              "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
             capture_output=True, check=True, timeout=120,
         )  # fmt: skip
-        server = PgServer(bin_dir, data_dir, socket_dir, prefix)
+        server = PgServer(bin_dir, data_dir, socket_dir, prefix, durable=durable)
         server.start()
         try:
             yield server
