@@ -81,7 +81,7 @@ def four_writers(url: str, count: int) -> dict[str, Any]:
             stdout=subprocess.PIPE,
             text=True,
             env=env,
-        )  # fmt: skip
+        )
         for i in range(4)
     ]
     for racer in racers:
