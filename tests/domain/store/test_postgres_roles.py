@@ -1,0 +1,51 @@
+"""The README's roles: a writer records commands but cannot change the log; an auditor reads
+and verifies but cannot write."""
+
+from __future__ import annotations
+
+import pg_server as pg_server_module
+import pytest
+
+from domain.model.errors import StoreError
+from domain.store.base import Metadata, NewEvent
+
+psycopg = pytest.importorskip("psycopg")
+
+from domain.store.postgres.store import PostgresEventStore  # noqa: E402
+from domain.store.postgres.url import parse  # noqa: E402
+
+_ROLES = """
+CREATE ROLE {p}_writer LOGIN;
+CREATE ROLE {p}_auditor LOGIN;
+GRANT USAGE ON SCHEMA club TO {p}_writer, {p}_auditor;
+GRANT SELECT ON ALL TABLES IN SCHEMA club TO {p}_writer, {p}_auditor;
+GRANT INSERT ON club.events, club.stream_links, club.commands TO {p}_writer;
+GRANT INSERT, UPDATE ON club.snapshots TO {p}_writer;
+"""
+
+
+def _as(url: str, role: str) -> str:
+    return url.replace("postgresql://postgres@", f"postgresql://{role}@") + "&book=club"
+
+
+def _append(store: PostgresEventStore, command: str) -> None:
+    version = store.stream_version("s")
+    store.append([NewEvent("s", "Happened", 1, {})], {"s": version}, Metadata(command))
+
+
+def test_writer_and_auditor_roles(pg_server: pg_server_module.PgServer, pg_url: str) -> None:
+    prefix = pg_url.rsplit("/", 1)[1].split("?")[0]  # roles are per server: per test names
+    with PostgresEventStore.create(f"{pg_url}&book=club") as owner:
+        _append(owner, "c1")
+    with psycopg.connect(parse(pg_url).conninfo, autocommit=True) as conn:
+        conn.execute(_ROLES.format(p=prefix))
+    with PostgresEventStore.open(_as(pg_url, f"{prefix}_writer")) as writer:
+        _append(writer, "c2")
+        assert writer.head()[0] == 2 and writer.verify().ok
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            writer._pg.raw.execute("DELETE FROM events")
+    with PostgresEventStore.open(_as(pg_url, f"{prefix}_auditor")) as auditor:
+        assert auditor.verify().ok and auditor.verify().events == 2
+        with pytest.raises(StoreError, match="refused"):
+            _append(auditor, "c3")
+        assert auditor.head()[0] == 2
