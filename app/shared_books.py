@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 from pathlib import Path
 
+from domain.model.errors import NotABook
 from domain.projections import ReadModels
 from domain.projections.location import read_models_dir
 from domain.store.postgres.store import PostgresEventStore
@@ -19,10 +20,15 @@ from domain.store.sqlite import SqliteEventStore
 
 
 def open_shared(address: str, *, create_if_missing: bool, readonly: bool) -> PostgresEventStore:
-    """The book at ``address`` (created first if asked and missing)."""
-    if create_if_missing and not readonly:
-        with contextlib.suppress(FileExistsError):  # another client may create it first
-            return PostgresEventStore.create(address)
+    """The book at ``address`` (created first if asked and missing). Opened first: a writer
+    role may not create schemas (CREATE SCHEMA IF NOT EXISTS checks that right first)."""
+    try:
+        return PostgresEventStore.open(address, readonly=readonly)
+    except NotABook:
+        if not create_if_missing or readonly:
+            raise
+    with contextlib.suppress(FileExistsError):  # another client may create it first
+        return PostgresEventStore.create(address)
     return PostgresEventStore.open(address, readonly=readonly)
 
 

@@ -3,6 +3,12 @@ and verifies but cannot write."""
 
 from __future__ import annotations
 
+import io
+import json
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+
 import pg_server as pg_server_module
 import pytest
 
@@ -34,7 +40,7 @@ def _append(store: PostgresEventStore, command: str) -> None:
 
 
 def test_writer_and_auditor_roles(pg_server: pg_server_module.PgServer, pg_url: str) -> None:
-    prefix = pg_url.rsplit("/", 1)[1].split("?")[0]  # roles are per server: per test names
+    prefix = urlsplit(pg_url).path.strip("/")  # roles are per server: names per test
     with PostgresEventStore.create(f"{pg_url}&book=club") as owner:
         _append(owner, "c1")
     with psycopg.connect(parse(pg_url).conninfo, autocommit=True) as conn:
@@ -49,3 +55,20 @@ def test_writer_and_auditor_roles(pg_server: pg_server_module.PgServer, pg_url: 
         with pytest.raises(StoreError, match="refused"):
             _append(auditor, "c3")
         assert auditor.head()[0] == 2
+
+
+def test_a_writer_role_applies_commands_through_the_cli(pg_url: str, capsys: Any) -> None:
+    from app.cli.main import main
+
+    prefix = urlsplit(pg_url).path.strip("/")
+    PostgresEventStore.create(f"{pg_url}&book=club").close()
+    with psycopg.connect(parse(pg_url).conninfo, autocommit=True) as conn:
+        conn.execute(_ROLES.format(p=prefix))
+    line = (
+        '{"command": "open_account", "name": "Bank", "account_type": "asset", '
+        '"currency": "EUR", "opening_date": "2024-01-01"}\n'
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode())))
+        assert main(["apply", _as(pg_url, f"{prefix}_writer")]) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["ok"]
