@@ -69,7 +69,6 @@ _UPSERT_SNAPSHOT = (
     "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, "
     "code_version = excluded.code_version, state = excluded.state"
 )
-_LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _MAX_POSITION = "SELECT coalesce(max(position), 0) FROM events"
 
 
@@ -88,7 +87,9 @@ class PostgresBackend(StoreBackend):
         with self._errors:
             row = self.raw.execute("SELECT 'events'::regclass::oid::bigint").fetchone()
         assert row is not None
-        self._lock_key = int(row[0])
+        # one round trip: begin, take the lock, read the head change_stamp compares
+        self._begin_sql = f"BEGIN; SELECT pg_advisory_xact_lock({int(row[0])}); {_MAX_POSITION}"
+        self._begun_head: int | None = None
         # change_stamp: the head this connection expects (its own last commit, or the last
         # it saw) and a count of the times another connection was found to have moved it
         self._expected_head = -1
@@ -107,12 +108,15 @@ class PostgresBackend(StoreBackend):
     # ---------------------------------------------------------------- transactions
 
     def begin_write(self) -> None:
-        raw = self.raw
-        raw.execute("BEGIN")
         self._in_tx = True
         self._written_head = None
         try:
-            raw.execute(_LOCK, (self._lock_key,))
+            with self.raw.cursor() as cur:
+                cur.execute(self._begin_sql.encode())  # no parameters: one simple query
+                while cur.nextset():
+                    pass  # the last result: the head
+                row = cur.fetchone()
+            self._begun_head = None if row is None else int(row[0])
         except BaseException:
             self.rollback()
             raise
@@ -148,8 +152,10 @@ class PostgresBackend(StoreBackend):
         return None  # autocommit: every read outside a transaction sees the last commit
 
     def change_stamp(self) -> object:
-        row = self.raw.execute(_MAX_POSITION).fetchone()
-        head = int(row[0]) if row is not None else 0
+        head, self._begun_head = self._begun_head, None
+        if head is None:  # not right after begin_write: look
+            row = self.raw.execute(_MAX_POSITION).fetchone()
+            head = int(row[0]) if row is not None else 0
         if head != self._expected_head:
             self._moved += 1
             self._expected_head = head
@@ -184,11 +190,9 @@ class PostgresBackend(StoreBackend):
 
     def insert_events(self, rows: Sequence[EventRow], links: Sequence[LinkRow]) -> None:
         raw = self.raw
-        with raw.cursor() as cur:
-            if len(rows) == 1:
-                cur.execute(_INSERT_EVENT, rows[0])
-            else:
-                cur.executemany(_INSERT_EVENT, rows)
+        # one round trip for the events and their links (results are not needed)
+        with raw.pipeline(), raw.cursor() as cur:
+            cur.executemany(_INSERT_EVENT, rows)
             if links:
                 cur.executemany(_INSERT_LINK, links)
         if rows:
