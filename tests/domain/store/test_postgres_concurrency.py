@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from domain.store.base import Metadata, NewEvent
 
 pytest.importorskip("psycopg")
 
@@ -62,3 +65,33 @@ def test_four_processes_write_one_book_at_once(pg_url: str) -> None:
         assert Counter(e.data["by"] for e in events) == dict.fromkeys(names, count)
         report = store.verify()
         assert report.ok and report.events == total  # one linear chain
+
+
+def test_kill_9_of_a_writing_client_loses_no_acknowledged_command(pg_url: str) -> None:
+    PostgresEventStore.create(pg_url).close()
+    writer = worker("acks", pg_url, 100_000)
+    acked: list[str] = []
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready"
+        while len(acked) < 20 * STRESS:
+            line = writer.stdout.readline()
+            assert line, writer.stderr.read() if writer.stderr else "writer ended"
+            acked.append(line.strip())
+        os.kill(writer.pid, signal.SIGKILL)  # mid-run: it keeps appending until it dies
+        acked += [line.strip() for line in writer.stdout]  # printed before it died: acked too
+    finally:
+        writer.kill()
+        writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+    # the server ends the dead client's transaction: the next writer gets the lock
+    with PostgresEventStore.open(pg_url, busy_timeout=10) as store:
+        store.append([NewEvent("after", "Happened", 1, {})], {"after": 0}, Metadata("after"))
+        report = store.verify()
+        assert report.ok, report
+        events = list(store.read_all())[:-1]
+        per_command = Counter(e.metadata["command_id"] for e in events)
+        assert set(acked) <= set(per_command)
+        assert set(per_command.values()) == {3}  # no half command
+        assert list(per_command) == [f"cmd-{i}" for i in range(len(per_command))]
+        assert len(acked) <= len(per_command) <= len(acked) + 1
