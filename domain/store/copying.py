@@ -25,7 +25,9 @@ def copy_rows(src: StoreBackend, dst: StoreBackend, after: int, upto: int) -> He
 
     def next_version(stream: str) -> int:
         version = versions.get(stream)
-        version = (dst.stream_version(stream) if version is None else version) + 1
+        if version is None:  # into an empty book every stream starts at 0: no look needed
+            version = dst.stream_version(stream) if after else 0
+        version += 1
         versions[stream] = version
         return version
 
@@ -60,8 +62,10 @@ def copy_rows(src: StoreBackend, dst: StoreBackend, after: int, upto: int) -> He
 
 
 def _copy_commands(src: StoreBackend, dst: StoreBackend, commands: list[list[object]]) -> None:
+    rows: list[tuple[str, int, int, bytes | None]] = []
     for command_id, first, last in commands:
         assert isinstance(command_id, str) and isinstance(first, int) and isinstance(last, int)
         row = src.command_row(command_id)
-        fingerprint = None if row is None else row[2]
-        dst.insert_command(command_id, first, last, fingerprint)
+        rows.append((command_id, first, last, None if row is None else row[2]))
+    if rows:
+        dst.insert_commands(rows)

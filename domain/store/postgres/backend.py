@@ -219,6 +219,10 @@ class PostgresBackend(StoreBackend):
     ) -> None:
         self.raw.execute(_INSERT_COMMAND, (command_id, first, last, fingerprint))
 
+    def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
+        with self.raw.pipeline(), self.raw.cursor() as cur:
+            cur.executemany(_INSERT_COMMAND, rows)
+
     def snapshot_row(self, stream_id: str) -> SnapshotRow | None:
         row: SnapshotRow | None = self.raw.execute(_SELECT_SNAPSHOT, (stream_id,)).fetchone()
         return row
