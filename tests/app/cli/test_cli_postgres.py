@@ -51,3 +51,11 @@ def test_a_bad_book_name_is_one_line(pg_url: str, cli: Any) -> None:
     status, _, err = cli("verify", f"{pg_url}&book=Bad-Name")
     assert status == 2
     assert "book='Bad-Name'" in err and err.count("\n") == 1
+
+
+def test_generate_on_a_shared_book_counts_its_accounts(pg_url: str, cli: Any) -> None:
+    book = f"{pg_url}&book=sample"
+    args = ("generate", book, "--accounts", 8, "--commands", 20, "--seed", 1)
+    status, out, err = cli(*args)
+    assert status == 0, err
+    assert out[0]["accounts"] == 9 and out[0]["commands"] == 20  # Opening Balances too
