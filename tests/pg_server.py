@@ -75,6 +75,11 @@ class PgServer:
 
     durable: bool = False  # fsync as a real server does (benchmarks); tests need not wait
 
+    def restart(self) -> None:
+        """Stop the server (closing every connection) and start it again."""
+        self.pg_ctl("stop", "-m", "fast", "-w")
+        self.start()
+
     def start(self) -> None:
         options = f"-k {self.socket_dir} -c listen_addresses='' -c max_connections=60"
         if not self.durable:

@@ -149,7 +149,20 @@ class PostgresBackend(StoreBackend):
         self._written_head = None  # unknown again: the next transaction reads it
 
     def end_read(self) -> None:
-        return None  # autocommit: every read outside a transaction sees the last commit
+        # autocommit: every read outside a transaction sees the last commit. A connection the
+        # server or the network dropped (its command failed, reported) is replaced here, so
+        # the next command or read runs again
+        if self.raw.broken or self.raw.closed:
+            self._reconnect()
+
+    def _reconnect(self) -> None:
+        with contextlib.suppress(Exception):
+            self.connection.close()
+        self._in_tx = False
+        self._expected_head = -1  # what this connection knew of the log is not trusted
+        self.connection = self.engine.connect()
+        raw: Any = self.connection.connection.driver_connection
+        self.raw = raw
 
     def change_stamp(self) -> object:
         head, self._begun_head = self._begun_head, None
