@@ -12,7 +12,7 @@ from domain.store.base import Metadata, NewEvent
 
 pytest.importorskip("psycopg")
 
-from domain.store.postgres.store import PostgresEventStore  # noqa: E402
+from domain.store.postgres.store import PostgresEventStore
 
 
 def _event(n: int) -> NewEvent:
