@@ -25,7 +25,7 @@ def test_a_restarted_server_fails_one_command_then_the_book_goes_on(
     with PostgresEventStore.create(pg_url) as store:
         first = store.append([_event(1)], {"s": 0}, Metadata("c1"))
         pg_server.restart()
-        with pytest.raises(StoreError, match="cannot be reached.*same command id is safe"):
+        with pytest.raises(StoreError, match=r"cannot be reached.*same command id is safe"):
             store.append([_event(2)], {"s": 1}, Metadata("c2"))
         again = store.append([_event(2)], {"s": 1}, Metadata("c2"))  # reconnects
         assert [e.position for e in again] == [2]
