@@ -23,6 +23,10 @@ from domain.store.postgres.url import BookUrl, is_postgres_url, parse
 __all__ = ["PostgresEventStore", "is_postgres_url"]
 
 DEFAULT_BUSY_TIMEOUT = 30.0
+# an auditor's role reads and verifies only: writing actions are refused when the book opens
+_MAY_WRITE = text(
+    "SELECT has_table_privilege('events', 'INSERT') AND has_table_privilege('commands', 'INSERT')"
+)
 
 
 def _engine(url: BookUrl, busy_timeout: float, *, readonly: bool) -> Engine:
@@ -89,6 +93,12 @@ class PostgresEventStore(BackendEventStore):
             with translated_errors(where), engine.connect() as conn:
                 if conn.execute(text("SELECT to_regclass('book')")).scalar() is None:
                     raise NotABook(f"{where} holds no Tallybook book")
+                if not readonly and not conn.execute(_MAY_WRITE).scalar():
+                    user = conn.execute(text("SELECT current_user")).scalar()
+                    raise BookError(
+                        f"{where}: the role {user} may read this book but not write to it "
+                        "(no INSERT on its events); nothing was written"
+                    )
                 rows = conn.execute(text("SELECT key, value FROM book")).all()
                 values = {str(k): str(v) for k, v in rows}
             info = _info(where, values)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pg_server as pg_server_module
 import pytest
 
-from domain.model.errors import StoreError
+from domain.model.errors import BookError, StoreError
 from domain.store.base import Metadata, NewEvent
 
 psycopg = pytest.importorskip("psycopg")
@@ -50,10 +50,16 @@ def test_writer_and_auditor_roles(pg_server: pg_server_module.PgServer, pg_url: 
         assert writer.head()[0] == 2 and writer.verify().ok
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             writer._pg.raw.execute("DELETE FROM events")
-    with PostgresEventStore.open(_as(pg_url, f"{prefix}_auditor")) as auditor:
+    with pytest.raises(BookError, match="may read this book but not write"):
+        PostgresEventStore.open(_as(pg_url, f"{prefix}_auditor"))
+    with PostgresEventStore.open(_as(pg_url, f"{prefix}_auditor"), readonly=True) as auditor:
         assert auditor.verify().ok and auditor.verify().events == 2
-        with pytest.raises(StoreError, match="refused"):
+        with pytest.raises(StoreError, match="read-only"):
             _append(auditor, "c3")
+        # and the grants refuse it even past the store's own check
+        auditor._pg.raw.execute("SET default_transaction_read_only = off")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            auditor._pg.raw.execute("INSERT INTO commands VALUES ('x', 1, 1, NULL)")
         assert auditor.head()[0] == 2
 
 
@@ -72,3 +78,21 @@ def test_a_writer_role_applies_commands_through_the_cli(pg_url: str, capsys: Any
         patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode())))
         assert main(["apply", _as(pg_url, f"{prefix}_writer")]) == 0, capsys.readouterr().err
     assert json.loads(capsys.readouterr().out.splitlines()[0])["ok"]
+
+
+def test_an_auditor_role_is_refused_writing_actions_in_one_line(pg_url: str, capsys: Any) -> None:
+    from app.cli.main import main
+
+    prefix = urlsplit(pg_url).path.strip("/")
+    PostgresEventStore.create(f"{pg_url}&book=club").close()
+    with psycopg.connect(parse(pg_url).conninfo, autocommit=True) as conn:
+        conn.execute(_ROLES.format(p=prefix))
+    auditor = _as(pg_url, f"{prefix}_auditor")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"command": "x"}\n')))
+        assert main(["apply", auditor]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert f"the role {prefix}_auditor may read this book but not write to it" in err
+    assert main(["verify", auditor]) == 0  # reading actions work
+    assert json.loads(capsys.readouterr().out)["ok"]
