@@ -147,7 +147,8 @@ class Book:
             read_models.catch_up()
             service = BookService(
                 shared,
-                author=default_author() if author is None else author,
+                # who wrote it: the database role, and the OS user behind it
+                author=f"{shared.user} ({default_author()})" if author is None else author,
                 app_version=app_version() if version is None else version,
             )
         except BaseException:

@@ -46,6 +46,7 @@ class PostgresEventStore(BackendEventStore):
 
     def __init__(self, url: BookUrl, engine: Engine, info: BookInfo, *, readonly: bool) -> None:
         self._url = url
+        self.user = ""  # the database role this store writes as
         self._pg = PostgresBackend(engine, url.describe())
         super().__init__(self._pg, info, readonly=readonly)
 
@@ -101,8 +102,11 @@ class PostgresEventStore(BackendEventStore):
                     )
                 rows = conn.execute(text("SELECT key, value FROM book")).all()
                 values = {str(k): str(v) for k, v in rows}
+                user = str(conn.execute(text("SELECT current_user")).scalar())
             info = _info(where, values)
-            return cls(url, engine, info, readonly=readonly)
+            store = cls(url, engine, info, readonly=readonly)
+            store.user = user
+            return store
         except StoreError as exc:
             engine.dispose()
             if isinstance(exc, BookError):

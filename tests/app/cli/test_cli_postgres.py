@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from test_cli import DEPOSIT, OPEN, RENT, balances, cli, lines
 
+from app.composition import default_author
+
 pytest.importorskip("psycopg")
 __all__ = ["cli"]  # the fixture, imported
 
@@ -28,6 +30,8 @@ def test_apply_balances_history_verify_on_a_shared_book(pg_url: str, cli: Any) -
     assert status == 0, err
     assert [e["position"] for e in history] == list(range(1, len(history) + 1))
     assert history[-1]["summary"]
+    author = history[-1]["metadata"]["author"]  # the database role and the OS user
+    assert author == f"postgres ({default_author()})"
     status, report, err = cli("verify", book)
     assert status == 0, err
     assert report[0]["ok"] and report[0]["events"] == len(history)
