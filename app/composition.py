@@ -16,6 +16,8 @@ from types import TracebackType
 from domain.application.event_log import EventLog
 from domain.application.service import BookService
 from domain.projections import ReadModels
+from domain.store.event_store import BackendEventStore as EventStoreBase
+from domain.store.postgres.url import is_postgres_url
 from domain.store.sqlite import SqliteEventStore
 
 
@@ -65,7 +67,7 @@ class Book:
     def __init__(
         self,
         path: Path,
-        store: SqliteEventStore,
+        store: EventStoreBase,
         read_models: ReadModels,
         service: BookService,
         *,
@@ -77,6 +79,7 @@ class Book:
         self.service = service
         self.events = EventLog(store)
         self.readonly = readonly
+        self._local: EventStoreBase | None = None  # a shared book's local copy of its log
 
     @classmethod
     def create(
@@ -109,6 +112,8 @@ class Book:
         history is known to be broken opens, but ``store.known_break`` is set and every write
         raises it (BrokenHistory); ``check_pages`` as in :func:`open_store`.
         """
+        if isinstance(path, str) and is_postgres_url(path):
+            return cls._open_shared(path, create_if_missing, readonly, author, app_version)
         book_path = Path(path)
         store = open_store(
             book_path,
@@ -117,6 +122,50 @@ class Book:
             check_pages=check_pages,
         )
         return cls._wire(book_path, store, author, app_version, readonly=readonly)
+
+    @classmethod
+    def _open_shared(
+        cls,
+        address: str,
+        create_if_missing: bool,
+        readonly: bool,
+        author: str | None,
+        version: str | None,
+    ) -> Book:
+        """A book on a PostgreSQL server: commands go to the server, the read models are on
+        a local copy of its log (``app.shared_books``); :meth:`catch_up` refreshes them."""
+        from app import shared_books
+
+        shared = shared_books.open_shared(
+            address, create_if_missing=create_if_missing, readonly=readonly
+        )
+        try:
+            local = shared_books.open_local_copy(shared)
+        except BaseException:
+            shared.close()
+            raise
+        try:
+            read_models = ReadModels(local)
+            read_models.catch_up()
+            service = BookService(
+                shared,
+                # who wrote it: the database role, and the OS user behind it
+                author=f"{shared.user} ({default_author()})" if author is None else author,
+                app_version=app_version() if version is None else version,
+            )
+        except BaseException:
+            local.close()
+            shared.close()
+            raise
+        book = cls(local.path, shared, read_models, service, readonly=readonly)
+        book._local = local
+        return book
+
+    def catch_up(self) -> None:
+        """Bring the read models up to the book's head (a shared book's copy first)."""
+        if self._local is not None:
+            self._local.copy_from(self.store)
+        self.read_models.catch_up()
 
     @classmethod
     def _wire(
@@ -144,7 +193,11 @@ class Book:
 
     def close(self) -> None:
         """Close the file; the book is unusable afterwards."""
-        self.store.close()
+        try:
+            self.store.close()
+        finally:
+            if self._local is not None:
+                self._local.close()
 
     def __enter__(self) -> Book:
         return self

@@ -16,6 +16,7 @@ from app.composition import open_store
 from domain.model.errors import StoreError
 from domain.projections import ReadModels
 from domain.store.base import Progress, VerifyReport
+from domain.store.postgres.url import is_postgres_url
 from domain.store.sqlite import SqliteEventStore
 
 
@@ -52,6 +53,11 @@ def verify(
     Raises NotABook, DamagedBook or NewerFormat if the file cannot be opened as a book.
     A cancelled walk returns a report with ``cancelled=True``.
     """
+    if isinstance(path, str) and is_postgres_url(path):
+        from domain.store.postgres.store import PostgresEventStore
+
+        with PostgresEventStore.open(path, readonly=True) as shared:
+            return shared.verify(progress, expect_head=expect_head)
     with SqliteEventStore.open(Path(path), readonly=True) as store:
         return store.verify(progress, expect_head=expect_head)
 

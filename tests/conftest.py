@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pg_server as pg_server_module
 import pytest
 
 from domain.projections.location import ENV_DIR
@@ -81,3 +82,21 @@ def fill(folder: Path) -> None:
     finally:
         os.close(fd)
     assert shutil.disk_usage(folder).free == 0
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg_server_module.PgServer]:
+    """One throwaway PostgreSQL server for the whole run (see tests/pg_server.py)."""
+    started = pg_server_module.start()
+    server = next(started)
+    if isinstance(server, str):
+        pytest.skip(server)
+    yield server
+    for _ in started:  # runs the generator's clean-up: stops the server, removes its folder
+        pass
+
+
+@pytest.fixture
+def pg_url(pg_server: pg_server_module.PgServer) -> str:
+    """The URL of a new, empty database on the test server."""
+    return pg_server.new_database()

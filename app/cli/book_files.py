@@ -16,7 +16,7 @@ class BookUnusable(Exception):
     """The path cannot be opened as a book (exit status 2)."""
 
 
-def open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
+def open_book(path: Path | str, *, create: bool, readonly: bool = False) -> Book:
     # imported here: --help and argument errors need no store
     from app.composition import Book
 
@@ -29,7 +29,7 @@ def open_book(path: Path, *, create: bool, readonly: bool = False) -> Book:
         raise BookUnusable(f"{path}: {exc.strerror or exc}") from exc
 
 
-def open_readable(path: Path) -> Book:
+def open_readable(path: Path | str) -> Book:
     """Open read-only: the book is not written (its read models, a cache file of their own,
     are caught up or rebuilt as needed)."""
     return open_book(path, create=False, readonly=True)

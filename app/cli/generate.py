@@ -42,6 +42,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             emit(sys.stdout, {**error_json(exc), "applied": done})
             return 1
         seconds = time.perf_counter() - started
+        book.catch_up()  # a shared book's read models follow its commands only when asked
         emit(
             sys.stdout,
             {

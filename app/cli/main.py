@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 from app.cli.apply import cmd_apply
 from app.cli.book_files import BookUnusable
+from app.cli.copy_book import cmd_copy
 from app.cli.diff import cmd_diff
 from app.cli.generate import cmd_generate
 from app.cli.imports import cmd_import, cmd_undo_import
@@ -44,6 +45,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "undo-import": cmd_undo_import,
     "reconcile": cmd_reconcile,
     "report": cmd_report,
+    "copy": cmd_copy,
 }
 
 

@@ -10,6 +10,13 @@ from typing import Any, NoReturn
 
 from app.cli.json_commands import commands_help
 from app.cli.output import PROG
+from domain.store.postgres.url import is_postgres_url
+
+
+def book_argument(text: str) -> Path | str:
+    """A book file's path, or a shared book's ``postgresql://`` address kept as it is (a Path
+    would fold its "//")."""
+    return text if is_postgres_url(text) else Path(text)
 
 
 def _positive(text: str) -> int:
@@ -83,7 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
             description=description,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.add_argument("book", type=Path, metavar="BOOK", help="path of the book file")
+        p.add_argument(
+            "book",
+            type=book_argument,
+            metavar="BOOK",
+            help="path of the book file, or postgresql://... of a shared book",
+        )
         return p
 
     apply = add(
@@ -213,6 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--currency", default="EUR", metavar="CODE", help="main currency (default EUR)"
     )
+    copy = add(
+        "copy",
+        "copy a book event by event into a new book (a file or a postgresql:// book)",
+        "Copy every event of BOOK into the new book TARGET with the same positions, data,\n"
+        "metadata, recorded times and hashes (and the same book id), then verify TARGET.\n"
+        'Either may be a file or a postgresql:// address. Prints {"ok": true, "copied": N,\n'
+        '"head": {"position": P, "hash": HEX}, "verified": true}; exit 1 if TARGET does not\n'
+        "verify to the same head, 2 if BOOK is unusable or TARGET already holds something.",
+    )
+    copy.add_argument("target", type=book_argument, metavar="TARGET", help="the new book")
     _add_import(add)
     _add_report(add)
     return parser

@@ -157,6 +157,12 @@ class StoreBackend(ABC):
         self, command_id: str, first: int, last: int, fingerprint: bytes | None
     ) -> None: ...
 
+    def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
+        """Several :meth:`insert_command` at once (copying a book); a backend with a round
+        trip per statement sends them together."""
+        for row in rows:
+            self.insert_command(*row)
+
     # ---------------------------------------------------------------- snapshots
 
     @abstractmethod

@@ -12,8 +12,8 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 
-from domain.model.errors import CommandIdReused, ConcurrencyError
-from domain.store import reading, verification
+from domain.model.errors import CommandIdReused, ConcurrencyError, StoreError
+from domain.store import copying, reading, verification
 from domain.store.backend import StoreBackend
 from domain.store.base import (
     BookInfo,
@@ -143,6 +143,28 @@ class BackendEventStore(TransactionalStore, EventStore):
             self._versions.clear()
         self._versions.update(versions)
         return stored
+
+    def copy_from(self, source: BackendEventStore, upto: int | None = None) -> int:
+        """Append ``source``'s events after this book's head (up to ``upto``) exactly as they
+        are stored there: same positions, recorded times and hashes (``copying``). This book
+        must be a prefix of ``source`` (the same hash at its head). Returns the new head."""
+        self._check_writable()
+        end = source.head()[0] if upto is None else upto
+        with self.transaction(), self._errors:
+            assert self._head is not None
+            at, digest, _ = self._head
+            rows = source._backend.event_rows(at - 1, at, 1) if at else []
+            mine = bytes(rows[0][8]) == bytes(digest) if at else self._genesis == source._genesis
+            if not mine or (at and not rows):
+                raise StoreError(
+                    f"{self._backend.describe()} is not a copy of {source._backend.describe()} "
+                    f"up to event {at} (another book, or they diverged): nothing was copied"
+                )
+            head = copying.copy_rows(source._backend, self._backend, at, end)
+            if head is not None:
+                self._head = head
+                self._versions.clear()
+        return self.head()[0]
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
         """Keep ``snapshot`` as the stream's one snapshot (replacing an older one)."""

@@ -6,6 +6,10 @@ Backend-specific DDL (SQLite triggers, pragmas) lives with each backend (``sqlit
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -17,6 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+if TYPE_CHECKING:
+    from domain.store.base import BookInfo
 
 FORMAT_VERSION = 1
 """The on-disk format this code writes; books with a higher one are refused (NewerFormat)."""
@@ -86,3 +93,14 @@ book = Table(
 
 APPEND_ONLY_TABLES = ("events", "stream_links", "commands")
 """Tables whose rows are never updated or deleted (enforced by each backend)."""
+
+
+def book_rows(like: BookInfo | None = None) -> list[dict[str, str]]:
+    """The book table's rows of a new book: a new id, or ``like``'s id and creation time."""
+    book_id = str(uuid.uuid4()) if like is None else like.book_id
+    created = dt.datetime.now(dt.UTC) if like is None else like.created_at
+    return [
+        {"key": "format_version", "value": str(FORMAT_VERSION)},
+        {"key": "book_id", "value": book_id},
+        {"key": "created_at", "value": created.isoformat(timespec="microseconds")},
+    ]

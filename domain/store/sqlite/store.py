@@ -76,9 +76,14 @@ class SqliteEventStore(BackendEventStore):
 
     @classmethod
     def create(
-        cls, path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        like: BookInfo | None = None,
     ) -> SqliteEventStore:
         """Create a new, empty book at ``path``; refuses (FileExistsError) if anything is there.
+        ``like``: take that book's id and creation time (a copy of it, see ``copy_from``).
 
         The book is built under a temporary name and linked into place, so ``path`` never
         holds a half-made book and two creators cannot both win.
@@ -101,15 +106,7 @@ class SqliteEventStore(BackendEventStore):
                 with engine.begin() as conn:
                     schema.metadata.create_all(conn)
                     ddl.create_triggers(conn)
-                    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-                    conn.execute(
-                        insert(schema.book),
-                        [
-                            {"key": "format_version", "value": str(schema.FORMAT_VERSION)},
-                            {"key": "book_id", "value": str(uuid.uuid4())},
-                            {"key": "created_at", "value": now},
-                        ],
-                    )
+                    conn.execute(insert(schema.book), schema.book_rows(like))
             except (sqlite3.Error, sa_exc.DBAPIError) as exc:  # a full disk, read-only media
                 writable = os.access(path.parent, os.W_OK)
                 reason = why(exc) if writable else f"{path.parent} takes no new files"

@@ -3,6 +3,8 @@
     python store_worker.py race BOOK NAME COUNT   # after "go" on stdin, append COUNT events
     python store_worker.py acks BOOK COUNT        # append COUNT 3-event commands, print each id
 
+BOOK is a book file or a postgresql:// address.
+
 Anything but success or ConcurrencyError ends the process with a traceback and exit code 1.
 """
 
@@ -13,12 +15,23 @@ import sys
 
 from domain.model.errors import ConcurrencyError
 from domain.store.base import Metadata, NewEvent
+from domain.store.event_store import BackendEventStore
+from domain.store.postgres.url import is_postgres_url
 from domain.store.sqlite import SqliteEventStore
+
+
+def open_store(where: str) -> BackendEventStore:
+    """A book file, or a book on a PostgreSQL server (a postgresql:// address)."""
+    if is_postgres_url(where):
+        from domain.store.postgres.store import PostgresEventStore
+
+        return PostgresEventStore.open(where)
+    return SqliteEventStore.open(where)
 
 
 def race(path: str, name: str, count: int) -> None:
     """Compete with another process on the stream "shared"; retry after each conflict."""
-    store = SqliteEventStore.open(path)
+    store = open_store(path)
     own = f"own-{name}"
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
@@ -46,7 +59,7 @@ def race(path: str, name: str, count: int) -> None:
 
 def acks(path: str, count: int) -> None:
     """Append multi-event commands, printing each command id once it is committed."""
-    store = SqliteEventStore.open(path)
+    store = open_store(path)
     print("ready", flush=True)
     for i in range(count):
         entry = f"entry-{i}"

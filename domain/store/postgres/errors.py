@@ -1,0 +1,69 @@
+"""psycopg's errors as the store's: busy, refused, the server out of reach."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import psycopg
+from psycopg import errors as pg_errors
+from sqlalchemy import exc as sa_exc
+
+from domain.model.errors import ConcurrencyError, StoreError
+
+
+def _pg_error(exc: BaseException) -> psycopg.Error | None:
+    if isinstance(exc, sa_exc.DBAPIError) and isinstance(exc.orig, psycopg.Error):
+        return exc.orig
+    return exc if isinstance(exc, psycopg.Error) else None
+
+
+def _first_line(err: psycopg.Error) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def translate(where: str, exc: BaseException) -> StoreError | None:
+    """The store's error for a psycopg error about the book ``where``, or None to let it
+    through."""
+    err = _pg_error(exc)
+    if err is None:
+        return None
+    if isinstance(err, pg_errors.LockNotAvailable | pg_errors.QueryCanceled):
+        return ConcurrencyError(
+            f"{where} stayed busy with another writer for too long; nothing was written, try again"
+        )
+    if isinstance(err, pg_errors.UniqueViolation | pg_errors.SerializationFailure):
+        # the write lock makes this rare (a writer that bypassed it): the other one won
+        return ConcurrencyError(f"another change came first on {where}; nothing was written")
+    if isinstance(err, pg_errors.InsufficientPrivilege):
+        return StoreError(f"{where}: the server refused: {_first_line(err)}")
+    if isinstance(err, psycopg.OperationalError):
+        return StoreError(
+            f"{where}: the server cannot be reached ({_first_line(err)}); the command was not "
+            "confirmed: sending it again with the same command id is safe"
+        )
+    if isinstance(err, pg_errors.RestrictViolation | pg_errors.CheckViolation):
+        return StoreError(f"{where}: the server refused: {_first_line(err)}")
+    return None
+
+
+class translated_errors:
+    """A reusable context manager applying :func:`translate`."""
+
+    __slots__ = ("_where",)
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is not None:
+            translated = translate(self._where, exc)
+            if translated is not None:
+                raise translated from exc
