@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -166,12 +165,30 @@ def assert_stored(acknowledged: list[Any], path: Path) -> None:
             assert stored.get(position) == answer["command_id"], answer
 
 
-def read_answers(stream: Any, answers: list[Any]) -> None:
-    """Collect complete answer lines until the stream ends (a line cut by the kill is not one:
-    it has no newline)."""
-    for line in iter(stream.readline, b""):
-        if line.endswith(b"\n"):
-            answers.append(json.loads(line))
+class Answers:
+    """The complete answer lines read so far, and a way to wait until there are enough."""
+
+    def __init__(self) -> None:
+        self.lines: list[Any] = []
+        self.ended = False
+        self._changed = threading.Condition()
+
+    def read(self, stream: Any) -> None:
+        """Collect complete lines until the stream ends (a line cut by the kill is not one:
+        it has no newline)."""
+        for line in iter(stream.readline, b""):
+            if line.endswith(b"\n"):
+                with self._changed:
+                    self.lines.append(json.loads(line))
+                    self._changed.notify_all()
+        with self._changed:
+            self.ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, count: int, timeout: float) -> None:
+        """Until ``count`` answers have come (or the stream ended, or ``timeout`` passed)."""
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.lines) >= count or self.ended, timeout)
 
 
 def feed(stream: Any, lines: list[bytes]) -> None:
@@ -201,19 +218,19 @@ def test_every_acknowledged_line_survives_kill_9_while_lines_are_grouped(tmp_pat
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        answers: list[Any] = []
-        reader = threading.Thread(target=read_answers, args=(proc.stdout, answers))
+        received = Answers()
+        reader = threading.Thread(target=received.read, args=(proc.stdout,))
         writer = threading.Thread(target=feed, args=(proc.stdin, lines))
         reader.start()
         writer.start()
-        deadline = time.monotonic() + 60
-        while not answers and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.4))  # into the stream of groups
+        # kill as soon as some groups are answered: the next group is being run then, and
+        # a group answered before its commit would be caught uncommitted
+        received.wait_for(rng.randint(1, len(lines) * 3 // 4), timeout=60)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         reader.join(timeout=30)
         writer.join(timeout=30)
+        answers = received.lines
         assert answers, "apply answered nothing before it was killed"
         killed_mid_stream += len(answers) < len(lines)
         acknowledged.extend(a for a in answers if a["ok"])
