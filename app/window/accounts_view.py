@@ -9,6 +9,7 @@ neighbour for a removed row is undone, so a header or "Net worth" row is never m
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from app.models import accounts as cols
@@ -44,6 +45,11 @@ class AccountsView(QTreeView):
         header.setSectionResizeMode(cols.COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         self.expandAll()
+        # View ▸ Show Closed Accounts: the window keeps the choice in its settings
+        self.show_closed_action = QAction("Show &Closed Accounts", self)
+        self.show_closed_action.setCheckable(True)
+        self.show_closed_action.setChecked(model.show_closed)
+        self.show_closed_action.toggled.connect(model.set_show_closed)
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
         model.rowsInserted.connect(self._on_rows_inserted)
         model.syncing.connect(self._on_syncing)
