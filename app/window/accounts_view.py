@@ -16,7 +16,7 @@ from app.models import accounts as cols
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow
 
-_WIDTHS = {cols.COL_TYPE: 72, cols.COL_CURRENCY: 64, cols.COL_BALANCE: 130}
+_WIDTHS = {cols.COL_CURRENCY: 64, cols.COL_BALANCE: 112}
 
 
 class AccountsView(QTreeView):
@@ -44,6 +44,9 @@ class AccountsView(QTreeView):
             header.resizeSection(column, width)
         header.setSectionResizeMode(cols.COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
+        # the tree already groups by type: its column would only repeat it (and take the
+        # room the names need, indented under their parents)
+        self.setColumnHidden(cols.COL_TYPE, True)
         self.expandAll()
         # View ▸ Show Closed Accounts: the window keeps the choice in its settings
         self.show_closed_action = QAction("Show &Closed Accounts", self)
