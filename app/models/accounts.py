@@ -129,8 +129,14 @@ def _account_rows(
         children[parent].append(account)
         between[account.account_id] = skipped
 
-    def subtotal(account: AccountRow) -> int:
-        return account.balance + sum(subtotal(c) for c in children[account.account_id])
+    subtotals: dict[str, int] = {}
+
+    def subtotal(account: AccountRow) -> int:  # once per account: rows() asks at each level
+        found = subtotals.get(account.account_id)
+        if found is None:
+            below = children.get(account.account_id, ())
+            found = subtotals[account.account_id] = account.balance + sum(map(subtotal, below))
+        return found
 
     def hidden(account: AccountRow) -> bool:
         return account.closed and all(hidden(c) for c in children[account.account_id])

@@ -27,6 +27,7 @@ class TreeRow(Generic[R]):
     value: R
     children: list[TreeRow[R]] = field(default_factory=list)
     parent: TreeRow[R] | None = field(default=None, repr=False)
+    key: Hashable = field(default=None, repr=False)  # the value's, once the model asked
 
 
 class KeyedTreeModel(QAbstractItemModel, Generic[R]):
@@ -129,18 +130,30 @@ class KeyedTreeModel(QAbstractItemModel, Generic[R]):
         finally:
             self.synced.emit()
 
+    def _row_key(self, row: TreeRow[R]) -> Hashable:
+        if row.key is None:  # computed once per row: a sync asks for every row's key
+            row.key = self._key(row.value)
+        return row.key
+
     def _sync_children(self, node: TreeRow[Any], wanted: list[TreeRow[R]]) -> None:
+        key_of = self._row_key
+        keys = [key_of(w) for w in wanted]
+        if keys == [key_of(c) for c in node.children] and all(
+            c.value == w.value for c, w in zip(node.children, wanted, strict=True)
+        ):
+            for child, new in zip(node.children, wanted, strict=True):
+                self._sync_children(child, new.children)  # the usual case: nothing moved here
+            return
         parent = self._index_of(node)
-        keys = [self._key(w.value) for w in wanted]
         keep = set(keys)
         # removes: runs of rows whose key is not wanted here, from the bottom up
         end = len(node.children) - 1
         while end >= 0:
-            if self._key(node.children[end].value) in keep:
+            if key_of(node.children[end]) in keep:
                 end -= 1
                 continue
             start = end
-            while start > 0 and self._key(node.children[start - 1].value) not in keep:
+            while start > 0 and key_of(node.children[start - 1]) not in keep:
                 start -= 1
             self.beginRemoveRows(parent, start, end)
             for gone in node.children[start : end + 1]:
@@ -149,16 +162,16 @@ class KeyedTreeModel(QAbstractItemModel, Generic[R]):
             self.endRemoveRows()
             end = start - 1
         # moves: the rows kept, into the wanted order (one beginMoveRows per row out of place)
-        present = {self._key(c.value) for c in node.children}
+        present = {key_of(c) for c in node.children}
         for i, key in enumerate([k for k in keys if k in present]):
-            if self._key(node.children[i].value) != key:
-                j = next(n for n, c in enumerate(node.children) if self._key(c.value) == key)
+            if key_of(node.children[i]) != key:
+                j = next(n for n, c in enumerate(node.children) if key_of(c) == key)
                 self.beginMoveRows(parent, j, j, parent, i)
                 node.children.insert(i, node.children.pop(j))
                 self.endMoveRows()
         # inserts, and values that changed; then the same below each kept row
         for i, (key, new) in enumerate(zip(keys, wanted, strict=True)):
-            if not (i < len(node.children) and self._key(node.children[i].value) == key):
+            if not (i < len(node.children) and key_of(node.children[i]) == key):
                 self.beginInsertRows(parent, i, i)
                 node.children.insert(i, self._adopt(new, node))
                 self.endInsertRows()
