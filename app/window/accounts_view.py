@@ -8,7 +8,15 @@ neighbour for a removed row is undone, so a header or "Net worth" row is never m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Signal, Slot
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
@@ -74,6 +82,33 @@ class AccountsView(QTreeView):
             if line.account is not None:
                 self.select_account(line.account.account_id)
                 return
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """The keys step from account to account: a header or total row in the way is
+        passed over (made current, it would select nothing and empty the register)."""
+        target = super().moveCursor(cursorAction, modifiers)
+        if not target.isValid() or self._selectable(target):
+            return target
+        Action = QAbstractItemView.CursorAction
+        # look the way the key goes (End lands on the last row, a total: look up from it)
+        forward = cursorAction not in (Action.MoveUp, Action.MovePrevious, Action.MovePageUp,
+                                       Action.MoveEnd, Action.MoveLeft)  # fmt: skip
+        for step in (forward, not forward):
+            found = self._next_selectable(target, down=step)
+            if found.isValid():
+                return found
+        return self.currentIndex()
+
+    def _next_selectable(self, start: QModelIndex, *, down: bool) -> QModelIndex:
+        index = start
+        while index.isValid() and not self._selectable(index):
+            index = self.indexBelow(index) if down else self.indexAbove(index)
+        return index
+
+    def _selectable(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return bool(self._model.flags(index) & Qt.ItemFlag.ItemIsSelectable)
 
     def _select(self, index: QModelIndex) -> None:
         flags = (

@@ -95,9 +95,24 @@ def test_choosing_another_account_in_the_past_is_what_the_present_restores(
     view.select_account(account_id(window, "Savings"))
     go_to(window, qtbot, 4)
     view.setFocus()
-    qtbot.keyClick(view, Qt.Key.Key_Home)  # "Assets", a header
-    qtbot.keyClick(view, Qt.Key.Key_Down)  # its first account
+    qtbot.keyClick(view, Qt.Key.Key_Home)  # past "Assets", a header: its first account
     chosen = view.selected_account()
     assert chosen is not None and chosen.name == "Checking"
     go_to(window, qtbot, None)
     assert view.selected_account().account_id == chosen.account_id  # type: ignore[union-attr]
+
+
+def test_the_arrow_keys_step_over_headers_and_totals(window: MainWindow, qtbot: Any) -> None:
+    view = window.accounts_view
+    view.select_account(account_id(window, "Savings"))  # the last asset
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # past "Equity"
+    assert view.selected_account().name == "Opening Balances"  # type: ignore[union-attr]
+    assert registered(window) == "Opening Balances"
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.selected_account().name == "Savings"  # type: ignore[union-attr]
+    qtbot.keyClick(view, Qt.Key.Key_End)  # "Net worth" is last: its nearest account
+    assert view.selected_account().name == "Groceries"  # type: ignore[union-attr]
+    qtbot.keyClick(view, Qt.Key.Key_Home)  # "Assets" is first
+    assert view.selected_account().name == "Checking"  # type: ignore[union-attr]
+    assert registered(window) == "Checking"
