@@ -25,6 +25,8 @@ def test_apply_opens_under_a_parent_by_name_and_balances_list_the_paths(
     status, out, _ = cli("balances", book)
     paths = {a["name"]: a["path"] for a in out[0]["accounts"]}
     assert paths == {"Housing": "Housing", "Rent": "Housing ▸ Rent", "Power": "Housing ▸ Power"}
+    status, out, _ = cli("diff", book, "--from", 3)  # Power was under Rent then
+    assert {a["name"]: a["path"] for a in out[0]["accounts"]}["Power"] == "Housing ▸ Power"
 
 
 def test_a_move_that_makes_a_cycle_is_refused_with_its_reason(
