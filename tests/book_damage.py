@@ -12,11 +12,13 @@ import pytest
 
 
 def leaf_pages(path: Path, btree: str) -> list[int]:
-    """The leaf pages of a table or index (SQLite's dbstat table says which they are)."""
+    """The leaf pages of a table or index in key order (SQLite's dbstat table says which
+    they are; its path orders them by key, where page numbers need not: a page split puts
+    later keys on any free page)."""
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         try:
             rows = db.execute(
-                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY path",
                 (btree,),
             ).fetchall()
         except sqlite3.OperationalError:

@@ -11,6 +11,7 @@ from app.cli.book_files import open_readable
 from app.cli.output import complain, emit
 from domain.model.money import decimal_string
 from domain.projections.diff import balance_changes
+from domain.projections.rows import PATH_SEPARATOR, account_paths
 
 _PAGE = 1000
 
@@ -45,11 +46,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 })  # fmt: skip
             offset = page[-1].position
         accounts = []
+        paths = account_paths(after)
         for row in after:
             old = before[row.account_id].balance if row.account_id in before else 0
             accounts.append({
                 "id": row.account_id,
                 "name": row.name,
+                "path": PATH_SEPARATOR.join(paths[row.account_id]),
                 "currency": row.currency,
                 "before": decimal_string(old, row.currency),
                 "after": decimal_string(row.balance, row.currency),

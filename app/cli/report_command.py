@@ -71,6 +71,10 @@ def report_json(report: Report) -> dict[str, Any]:
                 "currency": line.currency,
                 "amount": _money(line.amount, line.currency),
             }
+            if line.account_id is not None:  # where it sits, and what rolls up into it
+                item["parent_id"] = line.parent_id
+                item["depth"] = line.depth
+                item["total"] = _money(line.rolled, line.currency)
             if report.kind == "spending":
                 total = section.totals.get(line.currency, 0)
                 item["share"] = str(reports.share(line.amount, total))

@@ -12,6 +12,7 @@ from app.cli.history_filter import HistoryFilter, find_account
 from app.cli.output import complain, emit
 from domain.model.errors import BookError
 from domain.model.money import decimal_string
+from domain.projections.rows import PATH_SEPARATOR, account_paths
 
 if TYPE_CHECKING:
     from domain.store.base import StoredEvent
@@ -28,10 +29,13 @@ def cmd_balances(args: argparse.Namespace) -> int:
             complain(f"--as-of {as_of} is outside 0..{head}")
             return 1
         rows = book.read_models.accounts(as_of)
+        paths = account_paths(rows)
         accounts = [
             {
                 "id": row.account_id,
                 "name": row.name,
+                "path": PATH_SEPARATOR.join(paths[row.account_id]),
+                "parent_id": row.parent_id,
                 "type": row.account_type.value,
                 "currency": row.currency,
                 "balance": decimal_string(row.balance, row.currency),

@@ -138,7 +138,8 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
     # Checking, Opening Balances and the opening balance's entry, Salary, the deposit
     check(head == 5, f"expected 5 events, the timeline's head is {head}")
     check(balance() == 14250, f"Checking shows {balance()} minor units, not 14250")
-    check(session.accounts.row_of(checking.account_id) >= 0, "Checking is not in the view")
+    shown = session.accounts.index_of_account(checking.account_id).isValid()
+    check(shown, "Checking is not in the view")
 
     travel.move_to(3)  # just after Checking's opening balance: no Salary, no deposit yet
     app.processEvents()

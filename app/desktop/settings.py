@@ -43,6 +43,14 @@ class AppSettings:
         self._settings.setValue("window/geometry", geometry)
         self._settings.setValue("window/state", state)
 
+    def show_closed_accounts(self) -> bool:
+        """Whether the accounts view shows closed accounts (it does, unless told not to)."""
+        value = self._settings.value("view/show_closed_accounts", True)
+        return value not in (False, "false", "0", 0)
+
+    def set_show_closed_accounts(self, show: bool) -> None:
+        self._settings.setValue("view/show_closed_accounts", show)
+
     def import_profile(self, account_id: str) -> dict[str, Any] | None:
         """The CSV mapping last used to import into the account (a CsvProfile's JSON)."""
         value = self._settings.value(f"import_profiles/{account_id}")

@@ -1,4 +1,4 @@
-"""Open Account: name, type, currency, opening balance and date, overdraft rule."""
+"""Open Account: name, type, parent, currency, opening balance and date, overdraft rule."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AmountEdit, date_edit, edit_date
+from app.dialogs.move_account import ParentCombo
 from app.formatting import babel_locale
 from app.models.accounts import TYPE_LABEL, TYPE_ORDER
 from app.models.sources import AccountRow
@@ -55,6 +56,7 @@ class OpenAccountDialog(CommandDialog):
         self.account_type = QComboBox()
         for kind in TYPE_ORDER:
             self.account_type.addItem(TYPE_LABEL[kind], kind.value)
+        self.parent_account = ParentCombo(accounts)  # optional: "None (at the top)" first
         self.currency = QComboBox()
         self.currency.setEditable(True)
         currency = default_currency(accounts)
@@ -67,6 +69,7 @@ class OpenAccountDialog(CommandDialog):
         self.overdraft = QCheckBox("Allow a negative balance (overdraft)")
         self.form.addRow("&Name:", self.name)
         self.form.addRow("&Type:", self.account_type)
+        self.form.addRow("&Parent:", self.parent_account)
         self.form.addRow("C&urrency:", self.currency)
         self.form.addRow("Opening &balance:", self.opening_balance)
         self.form.addRow("", self.opening_note)
@@ -87,8 +90,9 @@ class OpenAccountDialog(CommandDialog):
         self.account_type.setCurrentIndex(self.account_type.findData(kind.value))
 
     def _on_type_changed(self) -> None:
-        # the overdraft rule only guards asset accounts
+        # the overdraft rule only guards asset accounts; a parent is of the same type
         self.overdraft.setEnabled(self.chosen_type() is AccountType.ASSET)
+        self.parent_account.refill(self.chosen_type())
         self.revalidate()
 
     def _on_currency_changed(self, text: str) -> None:
@@ -158,4 +162,5 @@ class OpenAccountDialog(CommandDialog):
             opening_balance=amount if amount is not None else Decimal(0),
             opening_date=edit_date(self.opening_date),
             overdraft_allowed=self.overdraft.isChecked() if kind is AccountType.ASSET else True,
+            parent_id=self.parent_account.parent_id(),
         )

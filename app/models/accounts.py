@@ -1,24 +1,31 @@
-"""The chart of accounts with balances: group rows per account type and currency, then accounts.
+"""The chart of accounts with balances, as a tree: type, then currency, then the accounts
+under their parents; a "Net worth" row per currency at the end.
 
-A flat table: each group row carries its subtotal; a "Net worth" row per currency ends the
-table. Updated by ``sync`` (inserts, removes, dataChanged), never reset.
+A type with accounts in one currency shows its subtotal on its own row; with several, one row
+per currency below it carries each subtotal. An account's balance is its own plus that of the
+accounts below it in its currency (an account under a parent of another currency sits at the
+top of its own currency, its path in its name). Closed accounts may be hidden (an account
+stays while anything below it is open). Updated by ``sync`` (inserts, removes, moves,
+dataChanged), never reset.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
 
 from app.formatting import money_text
 from app.models import style
 from app.models.columns import ModelIndex
-from app.models.keyed import KeyedTableModel
+from app.models.keyed_tree import KeyedTreeModel, TreeRow
 from app.models.sources import AccountRow, AccountsSource
 from domain.model.events import AccountType
+from domain.projections.rows import PATH_SEPARATOR
 from domain.store.base import StoredEvent
 
 COL_NAME, COL_TYPE, COL_CURRENCY, COL_BALANCE = range(4)
@@ -47,51 +54,125 @@ GROUP_LABEL = {
 
 
 class LineKind(Enum):
-    GROUP = "group"
+    GROUP = "group"  # an account type
+    CURRENCY = "currency"  # one currency of a type that has several
     ACCOUNT = "account"
     NET_WORTH = "net worth"
 
 
 @dataclass(frozen=True, slots=True)
 class AccountsLine:
-    """One row of the table: a group header, an account, or a net-worth total."""
+    """One row: a group header, a currency within it, an account, or a net-worth total.
+    ``balance`` is None on a group row whose currencies have rows of their own."""
 
     kind: LineKind
     label: str
     currency: str
-    balance: int
+    balance: int | None
     account_type: AccountType | None = None
     account: AccountRow | None = None
+    own_balance: int | None = None  # an account's without what is below it
+
+    @property
+    def key(self) -> Hashable:
+        if self.account is not None:
+            return (self.kind, self.account.account_id)
+        return (self.kind, self.account_type, self.currency)
 
 
-def build_lines(accounts: Sequence[AccountRow]) -> list[AccountsLine]:
-    """Group the accounts by type and currency, with subtotals and net worth per currency."""
-    lines: list[AccountsLine] = []
-    net: dict[str, int] = {}
+Tree = list[TreeRow[AccountsLine]]
+
+
+def build_tree(accounts: Sequence[AccountRow], *, show_closed: bool = True) -> Tree:
+    """The rows of the accounts view (see the module's doc)."""
+    rows: Tree = []
+    net: dict[str, int] = defaultdict(int)
+    everyone = {a.account_id: a for a in accounts}
     for kind in TYPE_ORDER:
         of_kind = [a for a in accounts if a.account_type is kind]
-        for currency in sorted({a.currency for a in of_kind}):
-            members = sorted(
-                (a for a in of_kind if a.currency == currency), key=lambda a: a.name.casefold()
-            )
+        currencies = sorted({a.currency for a in of_kind})
+        if not currencies:
+            continue
+        group = TreeRow(AccountsLine(LineKind.GROUP, GROUP_LABEL[kind], "", None, kind))
+        for currency in currencies:
+            members = [a for a in of_kind if a.currency == currency]
             total = sum(a.balance for a in members)
-            lines.append(AccountsLine(LineKind.GROUP, GROUP_LABEL[kind], currency, total, kind))
-            lines.extend(
-                AccountsLine(LineKind.ACCOUNT, a.name, currency, a.balance, kind, a)
-                for a in members
-            )
+            below = _account_rows(members, everyone, show_closed)
+            if len(currencies) == 1:
+                group.value = AccountsLine(LineKind.GROUP, GROUP_LABEL[kind], currency, total, kind)
+                group.children = below
+            else:
+                line = AccountsLine(LineKind.CURRENCY, currency, currency, total, kind)
+                group.children.append(TreeRow(line, below))
             if kind is AccountType.ASSET:
-                net[currency] = net.get(currency, 0) + total
+                net[currency] += total
             elif kind is AccountType.LIABILITY:
-                net[currency] = net.get(currency, 0) - total
-    lines.extend(
-        AccountsLine(LineKind.NET_WORTH, "Net worth", currency, total)
+                net[currency] -= total
+        rows.append(group)
+    rows.extend(
+        TreeRow(AccountsLine(LineKind.NET_WORTH, "Net worth", currency, total))
         for currency, total in sorted(net.items())
     )
-    return lines
+    return rows
 
 
-class AccountsModel(KeyedTableModel[AccountsLine]):
+def _account_rows(
+    members: Sequence[AccountRow], everyone: dict[str, AccountRow], show_closed: bool
+) -> Tree:
+    """The accounts of one type and currency as a tree under their nearest parent among them,
+    siblings by name, each with its subtotal (``everyone``: all accounts, by id)."""
+    by_id = {a.account_id: a for a in members}
+    children: dict[str, list[AccountRow]] = defaultdict(list)
+    between: dict[str, list[str]] = {}  # names of the parents skipped (another currency)
+    for account in members:
+        parent, skipped = _tree_parent(account, by_id, everyone)
+        children[parent].append(account)
+        between[account.account_id] = skipped
+
+    subtotals: dict[str, int] = {}
+
+    def subtotal(account: AccountRow) -> int:  # once per account: rows() asks at each level
+        found = subtotals.get(account.account_id)
+        if found is None:
+            below = children.get(account.account_id, ())
+            found = subtotals[account.account_id] = account.balance + sum(map(subtotal, below))
+        return found
+
+    def hidden(account: AccountRow) -> bool:
+        return account.closed and all(hidden(c) for c in children[account.account_id])
+
+    def rows(parent_id: str) -> Tree:
+        out: Tree = []
+        for account in sorted(children[parent_id], key=lambda a: (a.name.casefold(), a.account_id)):
+            if not show_closed and hidden(account):
+                continue
+            label = PATH_SEPARATOR.join([*between[account.account_id], account.name])
+            line = AccountsLine(
+                LineKind.ACCOUNT, label, account.currency, subtotal(account),
+                account.account_type, account, account.balance,
+            )  # fmt: skip
+            out.append(TreeRow(line, rows(account.account_id)))
+        return out
+
+    return rows("")
+
+
+def _tree_parent(
+    account: AccountRow, members: dict[str, AccountRow], everyone: dict[str, AccountRow]
+) -> tuple[str, list[str]]:
+    """The nearest of the account's parents among ``members`` ("" for none), and the names
+    of the parents on the way there, top first."""
+    skipped: list[str] = []
+    seen: set[str] = set()
+    above = account.parent_id
+    while above and above not in members and above in everyone and above not in seen:
+        seen.add(above)  # seen: a book written around the parent rules
+        skipped.append(everyone[above].name)
+        above = everyone[above].parent_id
+    return (above if above in members else ""), skipped[::-1]
+
+
+class AccountsModel(KeyedTreeModel[AccountsLine]):
     """Accounts and balances as of the timeline's cursor (``None`` = the present)."""
 
     _HEADERS = ("Account", "Type", "Currency", "Balance")
@@ -101,39 +182,50 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
         super().__init__(parent)
         self._source = source
         self._as_of: int | None = None
+        self._show_closed = True
         self._accounts: list[AccountRow] = []
         self.reload()
 
     def _key(self, row: AccountsLine) -> Hashable:
-        if row.account is not None:
-            return (row.kind, row.account.account_id)
-        return (row.kind, row.account_type, row.currency)
+        return row.key
 
     @property
     def as_of(self) -> int | None:
         return self._as_of
 
+    @property
+    def show_closed(self) -> bool:
+        return self._show_closed
+
     def accounts(self) -> list[AccountRow]:
-        """The accounts shown (as of the cursor), in no particular order."""
+        """Every account as of the cursor (hidden closed ones too), in no particular order."""
         return list(self._accounts)
 
-    def account_at(self, row: int) -> AccountRow | None:
-        line = self.row_at(row)
+    def account(self, account_id: str) -> AccountRow | None:
+        """The account with this id as of the cursor, if it exists then."""
+        return next((a for a in self._accounts if a.account_id == account_id), None)
+
+    def account_at(self, index: ModelIndex) -> AccountRow | None:
+        line = self.value_at(index)
         return line.account if line is not None else None
 
-    def row_of(self, account_id: str) -> int:
-        for i, line in enumerate(self._rows):
-            if line.account is not None and line.account.account_id == account_id:
-                return i
-        return -1
+    def index_of_account(self, account_id: str) -> QModelIndex:
+        """The row of the account (an invalid index if it is not shown)."""
+        return self.index_of_key((LineKind.ACCOUNT, account_id))
 
     def reload(self) -> None:
         self._accounts = self._source.accounts(as_of=self._as_of)
-        self.sync(build_lines(self._accounts))
+        self.sync(build_tree(self._accounts, show_closed=self._show_closed))
 
     @Slot(object)
     def set_as_of(self, as_of: int | None) -> None:
         self._as_of = as_of
+        self.reload()
+
+    @Slot(bool)
+    def set_show_closed(self, show: bool) -> None:
+        """Show closed accounts (dimmed), or hide those with nothing open below them."""
+        self._show_closed = show
         self.reload()
 
     @Slot(list)
@@ -143,19 +235,15 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
             self.reload()
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        line = self.row_at(index.row()) if index.isValid() else None
+        line = self.value_at(index)
         if line is None:
             return Qt.ItemFlag.NoItemFlags
         if line.kind is LineKind.ACCOUNT:
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return Qt.ItemFlag.ItemIsEnabled
 
-    def data(
-        self,
-        index: ModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        line = self.row_at(index.row()) if index.isValid() else None
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        line = self.value_at(index)
         if line is None:
             return None
         column = index.column()
@@ -169,7 +257,7 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
                 return style.type_icon(kind)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == COL_BALANCE and line.balance < 0:
+            if column == COL_BALANCE and line.balance is not None and line.balance < 0:
                 return style.negative_brush()
             if line.account is not None and line.account.closed:
                 return style.dimmed_brush()
@@ -196,7 +284,7 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
         if column == COL_CURRENCY:
             return line.currency
         if column == COL_BALANCE:
-            return money_text(line.balance, line.currency)
+            return "" if line.balance is None else money_text(line.balance, line.currency)
         return None
 
     def _tooltip(self, line: AccountsLine) -> str | None:
@@ -207,4 +295,8 @@ class AccountsModel(KeyedTableModel[AccountsLine]):
         if account.account_type is AccountType.ASSET and not account.overdraft_allowed:
             notes.append("no overdraft")
         suffix = f" — {', '.join(notes)}" if notes else ""
-        return f"{account.name} ({TYPE_LABEL[account.account_type]}, {account.currency}){suffix}"
+        text = f"{account.name} ({TYPE_LABEL[account.account_type]}, {account.currency}){suffix}"
+        if line.own_balance is not None and line.own_balance != line.balance:
+            own = money_text(line.own_balance, account.currency)
+            text += f"\nIts own balance {own}; the balance shown adds the accounts below it"
+        return text

@@ -33,6 +33,7 @@ class Actions:
         self.void = self._make("&Void Entry…", Key.Delete, SP.SP_DialogDiscardButton)
         self.correct = self._make("&Correct Entry…", "Ctrl+Shift+C", SP.SP_DialogResetButton)
         self.rename = self._make("&Rename Account…", "F2", None)
+        self.move_account = self._make("&Move Account…", None, None)
         self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
         self.undo_import = self._make("&Undo Import…", None, SP.SP_DialogCancelButton)
         self.reconcile = self._make("Reco&ncile Account…", "Ctrl+R", SP.SP_DialogYesButton)
@@ -45,7 +46,7 @@ class Actions:
     def editing(self) -> list[QAction]:
         """The actions that append events (disabled in the past and on read-only books)."""
         return [self.open_account, self.deposit, self.withdraw, self.transfer, self.split,
-                self.void, self.correct, self.rename, self.close_account,
+                self.void, self.correct, self.rename, self.move_account, self.close_account,
                 self.import_statement, self.undo_import, self.reconcile]  # fmt: skip
 
     def _make(
@@ -89,7 +90,7 @@ def build_menus(
     entry.addSeparator()
     entry.addActions([actions.void, actions.correct, actions.undo_import])
     entry.addSeparator()
-    entry.addActions([actions.rename, actions.close_account])
+    entry.addActions([actions.rename, actions.move_account, actions.close_account])
     entry.addSeparator()
     entry.addAction(actions.reconcile)
     view = bar.addMenu("&View")

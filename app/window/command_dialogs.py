@@ -14,6 +14,7 @@ from app.dialogs.account_edit import CloseAccountDialog, RenameAccountDialog
 from app.dialogs.base import CommandDialog
 from app.dialogs.deposit_withdraw import DepositOrWithdraw, EntryDialog
 from app.dialogs.entry_form import EntryFormDialog
+from app.dialogs.move_account import MoveAccountDialog
 from app.dialogs.open_account import OpenAccountDialog
 from app.dialogs.reconcile import ReconcileDialog, ReconcileSource
 from app.dialogs.split import SplitEntryDialog
@@ -89,6 +90,12 @@ class CommandDialogs:
 
     def rename(self, selected_id: str | None) -> CommandDialog:
         dialog = RenameAccountDialog(
+            self._controller, self._accounts.accounts(), selected_id, self._parent
+        )
+        return self._show(dialog)
+
+    def move_account(self, selected_id: str | None) -> CommandDialog:
+        dialog = MoveAccountDialog(
             self._controller, self._accounts.accounts(), selected_id, self._parent
         )
         return self._show(dialog)

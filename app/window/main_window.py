@@ -112,8 +112,9 @@ class MainWindow(QMainWindow):
         self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.history_dock.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.accounts_view.addActions(
-            [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.close_account]
-        )
+            [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.move_account,
+             a.close_account]
+        )  # fmt: skip
 
     def _no_accounts_hint(self) -> str:
         """What an empty book's register area says: how to start (the shortcut as set)."""
@@ -135,8 +136,12 @@ class MainWindow(QMainWindow):
         toggle_timeline.setShortcut(QKeySequence("Ctrl+Shift+L"))
         toggle_tools = self.tool_bar.toggleViewAction()
         toggle_tools.setText("&Toolbar")
+        show_closed = self.accounts_view.show_closed_action
+        show_closed.setChecked(self._settings.show_closed_accounts())
+        show_closed.toggled.connect(self._settings.set_show_closed_accounts)
         self.recent_menu = build_menus(
-            self.menuBar(), self.actions_, [toggle_history, toggle_timeline, toggle_tools],
+            self.menuBar(), self.actions_,
+            [toggle_history, toggle_timeline, toggle_tools, show_closed],
             self.timeline.actions_.all(),
         )  # fmt: skip
 
@@ -159,6 +164,9 @@ class MainWindow(QMainWindow):
         a.rename.triggered.connect(lambda: self.dialogs.rename(self._selected_account_id()))
         a.close_account.triggered.connect(
             lambda: self.dialogs.close_account(self._selected_account_id())
+        )
+        a.move_account.triggered.connect(
+            lambda: self.dialogs.move_account(self._selected_account_id())
         )
         a.about.triggered.connect(self._on_about)
         self.accounts_view.account_selected.connect(self._on_account_selected)

@@ -32,6 +32,7 @@ from domain.model.commands import (
     CorrectEntry,
     Deposit,
     ImportStatement,
+    MoveAccount,
     OpenAccount,
     PostSplitEntry,
     Reconcile,
@@ -149,6 +150,12 @@ def _open_account(command: OpenAccount, book: Aggregates) -> list[Event]:
 def _rename_account(command: RenameAccount, book: Aggregates) -> list[Event]:
     account = book.account(require_id(command.account_id, "account_id"))
     return account.rename(command, book.chart)
+
+
+@handles(MoveAccount, name="move_account")
+def _move_account(command: MoveAccount, book: Aggregates) -> list[Event]:
+    account = book.account(require_id(command.account_id, "account_id"))
+    return account.move(command, book.chart)
 
 
 @handles(CloseAccount, name="close_account")

@@ -18,6 +18,7 @@ from domain.model.chart import Chart
 from domain.model.entries import Entry
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -60,9 +61,12 @@ def streams_of(event: Event) -> Streams:
     return route(event)
 
 
-@routes(AccountOpened, AccountRenamed, AccountClosed)
-def _account_streams(event: AccountOpened | AccountRenamed | AccountClosed) -> Streams:
-    # every account event is linked into the chart: it guards the unique-name rule
+@routes(AccountOpened, AccountRenamed, AccountMoved, AccountClosed)
+def _account_streams(
+    event: AccountOpened | AccountRenamed | AccountMoved | AccountClosed,
+) -> Streams:
+    # every account event is linked into the chart: it guards the unique-name and the
+    # parent rules
     return accounts.stream_id(event.account_id), (chart.STREAM_ID,)
 
 

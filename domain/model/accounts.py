@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.model.chart import Chart
-from domain.model.commands import CloseAccount, OpenAccount, RenameAccount
+from domain.model.commands import CloseAccount, MoveAccount, OpenAccount, RenameAccount
 from domain.model.daily import DailyBalances
 from domain.model.errors import (
     AccountClosedError,
@@ -29,6 +29,7 @@ from domain.model.errors import (
 )
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountRenamed,
     AccountType,
@@ -104,6 +105,8 @@ class Account:
                     self.daily.add(event.opening_date, self.balance)
         elif isinstance(event, AccountRenamed):
             self.name = event.new_name
+        elif isinstance(event, AccountMoved):
+            pass  # where it sits is the chart's (the parent rules need the whole tree)
         elif isinstance(event, AccountClosed):
             self.closed = True
             self.closed_on = event.closed_on
@@ -202,6 +205,8 @@ class Account:
                 f"overdraft_allowed must be true or false, got {command.overdraft_allowed!r}"
             )
         opening = Money.of(command.opening_balance, currency)
+        parent_id = _parent_id(command.parent_id)
+        chart.require_parent(self.id, account_type, parent_id)
         no_overdraft = account_type is AccountType.ASSET and not command.overdraft_allowed
         if no_overdraft and opening.minor < 0:
             raise InsufficientFunds(f"{name} cannot open at {opening}: it does not allow overdraft")
@@ -214,6 +219,7 @@ class Account:
                 opening_balance=0,  # posted as an entry (domain.model.opening)
                 opening_date=require_date(command.opening_date, "opening date"),
                 overdraft_allowed=command.overdraft_allowed,
+                parent_id=parent_id,
             )
         ]
 
@@ -225,6 +231,19 @@ class Account:
             raise InvalidCommand(f"the account is already named {name!r}")
         chart.require_unique(name, allow_id=self.id)
         return [AccountRenamed(account_id=self.id, old_name=self.name, new_name=name)]
+
+    def move(self, command: MoveAccount, chart: Chart) -> list[Event]:
+        """Put the account under another parent (the rules: :mod:`domain.model.chart`)."""
+        require_exists(self)
+        new_parent = _parent_id(command.new_parent_id)
+        old_parent = chart.parents.get(self.id, "")
+        if new_parent == old_parent:
+            where = f"under {chart.display[old_parent]}" if old_parent else "at the top"
+            raise InvalidCommand(f"{self.name} is already {where}")
+        chart.require_parent(self.id, self.account_type, new_parent)
+        return [
+            AccountMoved(account_id=self.id, old_parent_id=old_parent, new_parent_id=new_parent)
+        ]
 
     def close(self, command: CloseAccount) -> list[Event]:
         """Close an account whose balance is zero; it then takes no new entries."""
@@ -247,6 +266,11 @@ class Account:
                 f"it can be closed only at {describe(0, self.currency)}"
             )
         return [AccountClosed(account_id=self.id, closed_on=closed_on)]
+
+
+def _parent_id(value: object) -> str:
+    """A parent's id, or "" for none."""
+    return "" if value == "" else require_id(value, "parent account id")
 
 
 def _account_type(value: object) -> AccountType:

@@ -85,6 +85,7 @@ class OpenAccount(Command):
     opening_balance: Decimal = Decimal(0)
     opening_date: dt.date
     overdraft_allowed: bool = True
+    parent_id: AccountRef = ""  # the account to open it under; "" for the top of its type
     account_id: str = created_id()
     opening_entry_id: str = created_id()  # the opening balance's entry, if there is one
     # the Opening Balances account, if this command has to open it
@@ -95,6 +96,15 @@ class OpenAccount(Command):
 class RenameAccount(Command):
     account_id: AccountRef
     new_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveAccount(Command):
+    """Put an account under another one of its type (``new_parent_id`` ""): at the top).
+    The parent must be open, and not the account itself or one under it."""
+
+    account_id: AccountRef
+    new_parent_id: AccountRef = ""
 
 
 @dataclass(frozen=True, kw_only=True)

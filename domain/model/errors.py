@@ -53,6 +53,10 @@ class WrongAccountType(DomainError):
     rule = "the command needs an account of another type"
 
 
+class ParentCycle(DomainError):
+    rule = "an account cannot sit under itself or under an account below it"
+
+
 class CurrencyMismatch(DomainError):
     rule = "postings must match their account's currency"
 

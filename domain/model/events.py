@@ -39,6 +39,7 @@ __all__ = [
     "EVENT_TYPES",
     "UPCASTERS",
     "AccountClosed",
+    "AccountMoved",
     "AccountOpened",
     "AccountReconciled",
     "AccountRenamed",
@@ -104,7 +105,7 @@ class Posting:
 @event_type
 @dataclass(frozen=True)
 class AccountOpened(Event):
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
     account_id: str
     name: str
     account_type: AccountType
@@ -112,6 +113,7 @@ class AccountOpened(Event):
     opening_balance: int  # minor units, in the account's natural sign (what the user sees)
     opening_date: dt.date
     overdraft_allowed: bool
+    parent_id: str = ""  # the account it sits under (Expenses ▸ Car ▸ Fuel); "" at the top
 
     @staticmethod
     def upcast_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +124,12 @@ class AccountOpened(Event):
         data.setdefault("overdraft_allowed", True)
         return data
 
+    @staticmethod
+    def upcast_v2_v3(data: dict[str, Any]) -> dict[str, Any]:
+        # v2 knew no hierarchy: every account sat at the top of its type
+        data.setdefault("parent_id", "")
+        return data
+
 
 @event_type
 @dataclass(frozen=True)
@@ -129,6 +137,16 @@ class AccountRenamed(Event):
     account_id: str
     old_name: str
     new_name: str
+
+
+@event_type
+@dataclass(frozen=True)
+class AccountMoved(Event):
+    """An account was put under another parent (``""``: the top of its type)."""
+
+    account_id: str
+    old_parent_id: str
+    new_parent_id: str
 
 
 @event_type

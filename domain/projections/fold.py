@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from domain.model.errors import UnknownAccount
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountRenamed,
     AccountType,
@@ -47,6 +48,7 @@ class _Account:
     opening_balance: int
     overdraft_allowed: bool
     opened_position: int
+    parent_id: str = ""
     closed: bool = False
     balance: int = 0
     last_position: int = 0
@@ -89,13 +91,16 @@ class FoldedBooks:
                 opening_balance=event.opening_balance,
                 overdraft_allowed=event.overdraft_allowed,
                 opened_position=position,
+                parent_id=event.parent_id,
                 balance=event.opening_balance,
                 last_position=position,
             )
-        elif isinstance(event, AccountRenamed | AccountClosed):
+        elif isinstance(event, AccountRenamed | AccountMoved | AccountClosed):
             account = self._accounts[event.account_id]
             if isinstance(event, AccountRenamed):
                 account.name = event.new_name
+            elif isinstance(event, AccountMoved):
+                account.parent_id = event.new_parent_id
             else:
                 account.closed = True
             account.last_position = position
@@ -147,6 +152,7 @@ class FoldedBooks:
                 overdraft_allowed=a.overdraft_allowed,
                 opened_position=a.opened_position,
                 last_position=a.last_position,
+                parent_id=a.parent_id,
             )
             for a in self._accounts.values()
         ]

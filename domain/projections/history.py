@@ -10,6 +10,8 @@ from sqlalchemy import Connection
 
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
+    AccountOpened,
     AccountReconciled,
     AccountRenamed,
     EntryPosted,
@@ -39,12 +41,17 @@ def describe_events(
             event,
             AccountRenamed
             | AccountClosed
+            | AccountMoved
             | StatementImported
             | ImportUndone
             | AccountReconciled
             | ReconciliationReopened,
         ):
             account_ids.add(event.account_id)
+            if isinstance(event, AccountMoved):
+                account_ids.update(p for p in (event.old_parent_id, event.new_parent_id) if p)
+        elif isinstance(event, AccountOpened) and event.parent_id:
+            account_ids.add(event.parent_id)
     upto = events[-1].position
     versions = queries.name_versions(conn, account_ids, upto) if account_ids else {}
     void_positions = [

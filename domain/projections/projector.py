@@ -20,6 +20,7 @@ from domain.model.errors import BrokenHistory
 from domain.model.events import (
     CURRENT_VERSION,
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -70,7 +71,7 @@ class StreamReader(Protocol):
 class ProjectedAccount:
     """What projecting needs to know of an account at the checkpoint."""
 
-    __slots__ = ("acct", "balance", "closed", "max_date", "name", "rows", "sign")
+    __slots__ = ("acct", "balance", "closed", "max_date", "name", "parent_id", "rows", "sign")
 
     def __init__(
         self,
@@ -81,6 +82,7 @@ class ProjectedAccount:
         closed: bool,
         rows: int = 0,
         max_date: int = 0,
+        parent_id: str = "",
     ) -> None:
         self.acct, self.sign, self.balance, self.name, self.closed = (
             acct,
@@ -91,6 +93,7 @@ class ProjectedAccount:
         )
         self.rows = rows  # register rows so far: the next row's seq is rows + 1
         self.max_date = max_date  # the latest booking date among them (yyyymmdd, 0: none)
+        self.parent_id = parent_id
 
 
 def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
@@ -172,6 +175,7 @@ class ReadModelProjector:
                 s.closed,
                 s.register_rows,
                 s.max_date,
+                s.parent_id,
             )
             for s in queries.account_states(conn, checkpoint)
         }
@@ -289,12 +293,14 @@ class ReadModelProjector:
         opened: list[tuple[Any, ...]],
         versions: list[tuple[Any, ...]],
     ) -> None:
-        """Remember an open, rename or close and add its rows to ``opened`` and ``versions``."""
+        """Remember an open, rename, move or close and add its rows to ``opened`` and
+        ``versions``."""
         accounts = self._accounts
         if isinstance(event, AccountOpened):
             state = ProjectedAccount(
-                position, event.account_type.sign, event.opening_balance, event.name, False
-            )
+                position, event.account_type.sign, event.opening_balance, event.name, False,
+                parent_id=event.parent_id,
+            )  # fmt: skip
             accounts[event.account_id] = state
             opened.append(
                 (
@@ -306,14 +312,16 @@ class ReadModelProjector:
                     event.overdraft_allowed,
                 )
             )
-            versions.append((position, position, state.name, False))
-        elif isinstance(event, AccountRenamed | AccountClosed):
+            versions.append((position, position, state.name, False, state.parent_id))
+        elif isinstance(event, AccountRenamed | AccountMoved | AccountClosed):
             state = accounts[event.account_id]
             if isinstance(event, AccountRenamed):
                 state.name = event.new_name
+            elif isinstance(event, AccountMoved):
+                state.parent_id = event.new_parent_id
             else:
                 state.closed = True
-            versions.append((state.acct, position, state.name, state.closed))
+            versions.append((state.acct, position, state.name, state.closed, state.parent_id))
         elif not isinstance(
             event, StatementImported | ImportUndone | AccountReconciled | ReconciliationReopened
         ):

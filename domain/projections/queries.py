@@ -60,6 +60,7 @@ class AccountState:
     overdraft_allowed: bool
     name: str
     closed: bool
+    parent_id: str
     balance: int
     last_position: int
     register_rows: int
@@ -77,6 +78,7 @@ class AccountState:
             overdraft_allowed=self.overdraft_allowed,
             opened_position=self.acct,
             last_position=self.last_position,
+            parent_id=self.parent_id,
         )
 
 
@@ -128,6 +130,7 @@ def account_states(conn: Connection, p: int, account_id: str | None = None) -> l
             overdraft_allowed=bool(row.overdraft_allowed),
             name=row.name,
             closed=bool(row.closed),
+            parent_id=row.parent_id,
             balance=row.opening_balance + moved[aid].amount,
             last_position=max(row.position, moved[aid].last),
             register_rows=moved[aid].rows,
@@ -161,6 +164,7 @@ def _account_states(one: bool) -> Select[*tuple[Any, ...]]:
             _a.c.overdraft_allowed,
             _v.c.name,
             _v.c.closed,
+            _v.c.parent_id,
             _v.c.position,
             # the block's balance less the opening one: what the register rows moved
             (_b.c.balance - _a.c.opening_balance).label("moved"),

@@ -23,12 +23,14 @@ _r, _a = rm_register, rm_accounts
 Flows = dict[tuple[int, str], tuple[int, int]]
 
 
-def accounts(conn: Connection, p: int) -> list[tuple[str, str, str, str, int, int, int]]:
-    """(id, name, type, currency, opening balance, acct, balance) of the accounts opened by p."""
+def accounts(conn: Connection, p: int) -> list[tuple[str, str, str, str, int, int, int, str]]:
+    """(id, name, type, currency, opening balance, acct, balance, parent id) of the accounts
+    opened by p."""
     return [
-        (s.account_id, s.name, s.account_type, s.currency, s.opening_balance, s.acct, s.balance)
+        (s.account_id, s.name, s.account_type, s.currency, s.opening_balance, s.acct, s.balance,
+         s.parent_id)
         for s in account_states(conn, p)
-    ]
+    ]  # fmt: skip
 
 
 def date_spans(conn: Connection, accts: Collection[int]) -> dict[int, tuple[int, int]]:

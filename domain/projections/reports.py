@@ -3,17 +3,21 @@ an event position.
 
 Every report is a list of sections of lines with per-currency totals, amounts in minor units
 in each account's natural sign (assets and expenses positive when debited, the others when
-credited). ``p`` is the "known at" position; dates are ``datetime.date``. Figures come from
-the read models' register rows (see ``report_queries``), never from a replay.
+credited). Accounts under a parent roll up into it: a section's account lines come in tree
+order (each parent before the lines below it, ``depth`` their level) and a line's ``total`` is
+its own amount plus those below it in its currency; a section's totals add own amounts only.
+``p`` is the "known at" position; dates are ``datetime.date``. Figures come from the read
+models' register rows (see ``report_queries``), never from a replay.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -33,6 +37,14 @@ class Line:
     name: str
     currency: str
     amount: int
+    parent_id: str = ""  # the account's parent ("" at the top)
+    depth: int = 0  # its level in the section's tree
+    total: int | None = None  # amount plus the lines below it; None: no line is below it
+
+    @property
+    def rolled(self) -> int:
+        """The amount with what rolls up into it."""
+        return self.amount if self.total is None else self.total
 
 
 @dataclass(slots=True)
@@ -69,6 +81,50 @@ class Report:
         }  # fmt: skip
 
 
+def rolled_up(lines: Iterable[Line], order: Callable[[Line], Any] | None = None) -> list[Line]:
+    """``lines`` in tree order: each account line under the nearest of its parents (by
+    ``parent_id``) among the lines of its currency, with its depth and total. Siblings keep
+    their order, or are sorted by ``order`` (given the lines with their totals)."""
+    given = list(lines)
+    parents = {line.account_id: line.parent_id for line in given if line.account_id}
+    keyed = {(line.account_id, line.currency): line for line in given if line.account_id}
+    children: dict[tuple[str, str] | None, list[Line]] = defaultdict(list)
+    for line in given:
+        above = parents.get(line.account_id, "") if line.account_id else ""
+        seen: set[str] = set()
+        while above and (above, line.currency) not in keyed and above not in seen:
+            seen.add(above)  # seen: a book written around the parent rules
+            above = parents.get(above, "")
+        key = (above, line.currency) if above and (above, line.currency) in keyed else None
+        children[key].append(line)
+    totals: dict[tuple[str, str], int] = {}
+
+    def total(line: Line) -> int:  # own amount plus everything below, computed once
+        key = (line.account_id or "", line.currency)
+        if key not in totals:
+            below = children.get(key, []) if line.account_id else []
+            totals[key] = line.amount + sum(total(child) for child in below)
+        return totals[key]
+
+    def below(line: Line) -> list[Line]:
+        return children.get((line.account_id, line.currency), []) if line.account_id else []
+
+    def rolled(lines: list[Line], depth: int) -> list[Line]:
+        out = [replace(n, depth=depth, total=total(n) if below(n) else None) for n in lines]
+        return out if order is None else sorted(out, key=order)
+
+    out: list[Line] = []
+
+    def walk(line: Line) -> None:
+        out.append(line)
+        for child in rolled(below(line), line.depth + 1):
+            walk(child)
+
+    for root in rolled(children[None], 0):
+        walk(root)
+    return out
+
+
 def share(amount: int, total: int) -> Decimal:
     """``amount`` as a fraction of ``total``, to four decimals (0 for a zero total)."""
     return (
@@ -86,14 +142,14 @@ def _lines(
     to = day_number(last.isoformat())
     if first is not None:
         sums = rq.sums(conn, p, day_number(first.isoformat()), to, [a[5] for a in accounts])
-        return [(a[2], Line(a[0], a[1], a[3], sums.get(a[5], 0))) for a in accounts]
+        return [(a[2], Line(a[0], a[1], a[3], sums.get(a[5], 0), a[7])) for a in accounts]
     # the rows up to the date, or the balance as of p less the rows after it: whichever
     # range of the account's (date, position) key is the shorter
     amounts: dict[int, int] = {}
     before: list[int] = []
     after: list[int] = []
     spans = rq.date_spans(conn, [a[5] for a in accounts])
-    for _, _, _, _, opening, acct, balance in accounts:
+    for _, _, _, _, opening, acct, balance, _ in accounts:
         span = spans.get(acct)
         if span is None or to >= span[1]:
             amounts[acct] = balance
@@ -109,7 +165,7 @@ def _lines(
         amounts[acct] = amounts.get(acct, 0) + by_acct[acct][4]
     for acct in after:
         amounts[acct] = by_acct[acct][6] - later.get(acct, 0)
-    return [(a[2], Line(a[0], a[1], a[3], amounts[a[5]])) for a in accounts]
+    return [(a[2], Line(a[0], a[1], a[3], amounts[a[5]], a[7])) for a in accounts]
 
 
 def balance_sheet(conn: Connection, p: int, on: dt.date) -> Report:
@@ -126,6 +182,8 @@ def balance_sheet(conn: Connection, p: int, on: dt.date) -> Report:
             result[line.currency] += line.amount if kind == "income" else -line.amount
     for currency in sorted(result):
         sections["equity"].add(Line(None, RESULT, currency, result[currency]))
+    for section in sections.values():
+        section.lines = rolled_up(section.lines)
     report = Report("balance-sheet", p, None, on, list(sections.values()))
     currencies = {c for s in report.sections for c in s.totals}
     report.checks = {
@@ -142,6 +200,7 @@ def income_statement(conn: Connection, p: int, first: dt.date, last: dt.date) ->
     income, expenses = Section("income"), Section("expenses")
     for kind, line in _lines(conn, p, ("income", "expense"), first, last):
         (income if kind == "income" else expenses).add(line)
+    income.lines, expenses.lines = rolled_up(income.lines), rolled_up(expenses.lines)
     report = Report("income-statement", p, first, last, [income, expenses])
     currencies = sorted(set(income.totals) | set(expenses.totals))
     report.checks = {c: income.totals.get(c, 0) - expenses.totals.get(c, 0) for c in currencies}
@@ -158,7 +217,7 @@ def spending(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
     """Expenses by category booked first..last, largest first (shares: see :func:`share`)."""
     section = Section("expenses")
     lines = [line for _, line in _lines(conn, p, ("expense",), first, last)]
-    for line in sorted(lines, key=lambda line: (line.currency, -line.amount, line.name)):
+    for line in rolled_up(lines, order=lambda line: (line.currency, -line.rolled, line.name)):
         section.add(line)
     return Report("spending", p, first, last, [section])
 
@@ -211,7 +270,7 @@ def net_worth(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report
     for month in _months(first, last):
         section = Section(min(_month_end(month), last).isoformat())
         totals: dict[tuple[str, str], int] = defaultdict(int)
-        for _, _, kind, currency, _, acct, _ in accounts:
+        for _, _, kind, currency, _, acct, _, _ in accounts:
             running[acct] += monthly.get((acct, month), 0)
             name, sign = ("assets", 1) if kind == "asset" else ("liabilities", -1)
             totals[(name, currency)] += sign * running[acct]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.model.events import AccountType
@@ -23,6 +24,7 @@ class AccountRow:
     overdraft_allowed: bool
     opened_position: int
     last_position: int  # the last event (open, rename, close, entry, void) touching it
+    parent_id: str = ""  # the account it sits under, "" at the top of its type
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,25 @@ class HistoryRow:
     summary: str  # "Deposit 1,250.00 EUR into Checking from Salary — ACME Corp"
     author: str
     stream_id: str
+
+
+PATH_SEPARATOR = " ▸ "
+
+
+def account_paths(rows: Iterable[AccountRow]) -> dict[str, tuple[str, ...]]:
+    """Account id -> its name after its parents' (``("Car", "Fuel")``), of the given rows."""
+    by_id = {row.account_id: row for row in rows}
+    paths: dict[str, tuple[str, ...]] = {}
+    for row in by_id.values():
+        names: list[str] = []
+        seen: set[str] = set()
+        at: AccountRow | None = row
+        while at is not None and at.account_id not in seen:  # seen: a book made by hand
+            seen.add(at.account_id)
+            names.append(at.name)
+            at = by_id.get(at.parent_id) if at.parent_id else None
+        paths[row.account_id] = tuple(reversed(names))
+    return paths
 
 
 def account_order(row: AccountRow) -> tuple[int, str, str]:

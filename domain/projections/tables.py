@@ -20,8 +20,9 @@ small integer keeps the per-posting rows and their indexes compact.
   to p (see ``queries.account_states``). Running values on every register row would answer
   with one seek, but a rebuild spent more on computing and storing them than on anything
   else.
-- ``rm_account_versions``: the name and closed flag after each open/rename/close, keyed
-  (acct, position), so "name as of p" is one seek too.
+- ``rm_account_versions``: the name, closed flag and parent (its account id, "" at the top)
+  after each open/rename/move/close, keyed (acct, position), so "name as of p" is one seek
+  too.
 - ``rm_voids``: which entry each EntryVoided reversed, keyed both ways (a void's position, and
   the voided entry's for "voided by" on a register page).
 - ``rm_checkpoint``: the last applied position, the hash of that event and the id of the book
@@ -50,7 +51,7 @@ from sqlalchemy import (
 SCHEMA = "rm"
 """The name the read-model database is attached under."""
 
-CODE_VERSION = "5"
+CODE_VERSION = "6"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
 
 
@@ -121,6 +122,7 @@ rm_account_versions = Table(
     Column("position", Int64, primary_key=True, autoincrement=False),
     Column("name", Text, nullable=False),
     Column("closed", Boolean, nullable=False),
+    Column("parent_id", String(64), nullable=False, server_default=""),
     sqlite_with_rowid=False,
 )
 

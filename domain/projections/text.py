@@ -9,6 +9,7 @@ from functools import lru_cache
 from domain.model.errors import InvalidAmount
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -127,6 +128,8 @@ def describe(
     if isinstance(event, AccountOpened):
         name = event.name
         summary = f"Opened {event.account_type.value} account {name} ({event.currency})"
+        if event.parent_id:
+            summary += f" under {names(event.parent_id)}"
         if event.opening_balance:
             opening = format_amount(event.opening_balance, event.currency, locale)
             summary += f" with {opening}"
@@ -157,6 +160,11 @@ def describe(
         )
     if isinstance(event, AccountRenamed):
         return None, event.new_name, f"Renamed {event.old_name} to {event.new_name}"
+    if isinstance(event, AccountMoved):
+        name = names(event.account_id)
+        where = f"under {names(event.new_parent_id)}" if event.new_parent_id else "to the top"
+        before = f"under {names(event.old_parent_id)}" if event.old_parent_id else "at the top"
+        return None, name, f"Moved {name} {where} (it was {before})"
     if isinstance(event, AccountClosed):
         name = names(event.account_id)
         return event.closed_on, name, f"Closed {name}"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
-from app.models.accounts import COL_BALANCE, COL_NAME
+from app.models.accounts import COL_BALANCE, AccountsModel
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, Deposit, OpenAccount, Withdraw
 from domain.model.events import AccountType
@@ -22,6 +22,7 @@ def open_account(
     *,
     overdraft: bool = True,
     currency: str = "EUR",
+    parent: str = "",
 ) -> OpenAccount:
     return OpenAccount(
         name=name,
@@ -30,6 +31,7 @@ def open_account(
         opening_balance=Decimal(opening),
         opening_date=DAY,
         overdraft_allowed=overdraft,
+        parent_id=parent,
     )
 
 
@@ -53,8 +55,24 @@ def household() -> list[Command]:
 
 def balance(window: MainWindow, name: str) -> str:
     """The balance shown for the account (or group) named ``name``."""
-    model = window.accounts_view.model()
-    for row in range(model.rowCount()):
-        if str(model.data(model.index(row, COL_NAME), Qt.ItemDataRole.DisplayRole)).strip() == name:
-            return str(model.data(model.index(row, COL_BALANCE), Qt.ItemDataRole.DisplayRole))
+    return shown_balance(window.accounts_view.model(), name)
+
+
+def shown_names(model: AccountsModel) -> list[str]:
+    """The names the accounts tree shows, depth first, indented two spaces per level."""
+    out = []
+    for index, _line in model.walk():
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        out.append("  " * depth + str(model.data(index, Qt.ItemDataRole.DisplayRole)))
+    return out
+
+
+def shown_balance(model: AccountsModel, name: str) -> str:
+    """The balance shown on the first row named ``name`` (an account, group or total)."""
+    for index, _line in model.walk():
+        if str(model.data(index, Qt.ItemDataRole.DisplayRole)).strip() == name:
+            cell = index.siblingAtColumn(COL_BALANCE)
+            return str(model.data(cell, Qt.ItemDataRole.DisplayRole))
     raise KeyError(name)

@@ -36,6 +36,7 @@ def opened(
     opening: int = 0,
     overdraft: bool = True,
     on: dt.date = DAY,
+    parent: str = "",
 ) -> AccountOpened:
     return AccountOpened(
         account_id=account_id,
@@ -45,6 +46,7 @@ def opened(
         opening_balance=opening,
         opening_date=on,
         overdraft_allowed=overdraft,
+        parent_id=parent,
     )
 
 

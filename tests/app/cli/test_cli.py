@@ -281,6 +281,8 @@ def test_balances_lists_every_account(book: Path, cli: Any) -> None:
     assert checking == {
         "id": checking["id"],
         "name": "Checking",
+        "path": "Checking",
+        "parent_id": "",
         "type": "asset",
         "currency": "EUR",
         "balance": "1699.50",

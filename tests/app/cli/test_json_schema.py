@@ -34,8 +34,10 @@ def test_account_references_and_only_they_take_a_name() -> None:
         for spec in COMMANDS
     }
     assert aliases == {
-        "open_account": {},  # its account_id is the new account's, not a reference
+        # its account_id is the new account's, not a reference; its parent is one
+        "open_account": {"parent_id": "parent"},
         "rename_account": {"account_id": "account"},
+        "move_account": {"account_id": "account", "new_parent_id": "new_parent"},
         "close_account": {"account_id": "account"},
         "deposit": {"account_id": "account", "income_account_id": "income_account"},
         "withdraw": {"account_id": "account", "expense_account_id": "expense_account"},

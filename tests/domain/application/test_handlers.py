@@ -40,6 +40,7 @@ def test_names_are_those_the_cli_has_always_used() -> None:
     assert [spec.name for spec in COMMANDS] == [
         "open_account",
         "rename_account",
+        "move_account",
         "close_account",
         "deposit",
         "withdraw",

@@ -33,6 +33,7 @@ from domain.model.commands import (
     Command,
     CorrectEntry,
     Deposit,
+    MoveAccount,
     OpenAccount,
     PostSplitEntry,
     RenameAccount,
@@ -132,8 +133,11 @@ single_commands: st.SearchStrategy[Command] = st.one_of(
         opening_balance=amounts,
         opening_date=dates,
         overdraft_allowed=st.booleans(),
+        parent_id=st.sampled_from(["", "", *IDS]),
     ),
     st.builds(RenameAccount, account_id=ids, new_name=st.sampled_from(NAMES)),
+    # moves, often among accounts of one type, so that some make cycles (to be refused)
+    *[st.builds(MoveAccount, account_id=ids, new_parent_id=st.sampled_from(["", *IDS]))] * 2,
     st.builds(CloseAccount, account_id=mostly("chk", "usd", "late", "spare"), closed_on=dates),
     *[
         entry_commands,
@@ -287,9 +291,12 @@ def _check_dated_rules(store: SqliteEventStore) -> None:
             for p in event.postings:
                 # an opening balance goes against Opening Balances whenever that opened
                 counter = opened[p.account_id].name.startswith(opening.NAME)
-                if not (
-                    counter and isinstance(event, EntryPosted) and event.payee == opening.PAYEE
-                ) and not takes_back:
+                if (
+                    not (
+                        counter and isinstance(event, EntryPosted) and event.payee == opening.PAYEE
+                    )
+                    and not takes_back
+                ):
                     assert day >= opened[p.account_id].opening_date, f"{event} before opening"
                 moves[p.account_id][day] += sign * p.amount
     for account_id, by_day in moves.items():
@@ -332,5 +339,15 @@ def _check_state_matches_replays(
             assert folded.account_balance(account_id) == natural
             assert (rows[account_id].balance, rows[account_id].name) == (natural, account.name)
         assert service.chart() == fresh.chart() == world.chart
+        chart = service.chart()
+        for account_id in chart.display:  # every account's parents end at the top: no cycle
+            above, steps = chart.parents[account_id], 0
+            while above:
+                above, steps = chart.parents[above], steps + 1
+                assert steps <= len(chart.display), f"a cycle through {account_id}"
+            parent = chart.parents[account_id]
+            assert not parent or chart.types[parent] is chart.types[account_id]
+        assert {r.account_id: r.parent_id for r in rows.values()} == chart.parents
+        assert read_models.accounts() == folded.accounts()
         for entry_id in world.entries:
             assert service.entry(entry_id) == fresh.entry(entry_id) == world.entries[entry_id]

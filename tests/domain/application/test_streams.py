@@ -18,6 +18,7 @@ from domain.application.streams import (
 from domain.model.events import (
     EVENT_TYPES,
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -46,6 +47,7 @@ def test_every_event_type_has_its_streams() -> None:
     samples: list[Event] = [
         opened("chk"),
         AccountRenamed(account_id="chk", old_name="Chk", new_name="Giro"),
+        AccountMoved(account_id="chk", old_parent_id="", new_parent_id="bank"),
         AccountClosed(account_id="chk", closed_on=DAY),
         posted("e1", ("chk", 5), ("sal", -5)),
         voided(posted("e1", ("chk", 5), ("sal", -5))),
@@ -65,6 +67,9 @@ def test_account_events_are_linked_into_the_chart() -> None:
         "account-chk",
         ("chart",),
     )
+    # the chart's version guards the parent rules: no cycle from two moves at once
+    moved = AccountMoved(account_id="chk", old_parent_id="", new_parent_id="bank")
+    assert streams_of(moved) == ("account-chk", ("chart",))
 
 
 def test_entry_events_are_linked_into_each_account_once() -> None:

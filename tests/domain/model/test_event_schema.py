@@ -16,6 +16,7 @@ from domain.model.events import (
     CURRENT_VERSION,
     EVENT_TYPES,
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -49,6 +50,8 @@ ONE_OF_EACH: list[Event] = [
     AccountClosed("chk", dt.date(2024, 12, 31)),
     EntryPosted("e1", EntryKind.DEPOSIT, dt.date(2024, 2, 1), 'ACME "Corp"', "", LEGS),
     EntryVoided("e1", dt.date(2024, 2, 3), "typo", LEGS),
+    AccountOpened("fuel", "Fuel", AccountType.EXPENSE, "EUR", 0, dt.date(2024, 1, 2), True, "car"),
+    AccountMoved("fuel", "car", ""),
 ]
 ROW = ImportedRow("i1-1", 7, "FIT-9", "0a1b", "2024-02-01;ACME;1.250,00")
 IMPORT_EVENTS: list[Event] = [
@@ -82,7 +85,8 @@ def encoded_as_before(event: Event) -> dict[str, Any]:
 
 def test_every_event_type_has_an_example_here() -> None:
     assert {type(e) for e in ONE_OF_EACH + IMPORT_EVENTS} == set(EVENT_TYPES.values())
-    assert CURRENT_VERSION == {"AccountOpened": 2, "AccountRenamed": 1, "AccountClosed": 1,
+    assert CURRENT_VERSION == {"AccountOpened": 3, "AccountRenamed": 1, "AccountMoved": 1,
+                               "AccountClosed": 1,
                                "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 2,
                                "ImportUndone": 1, "AccountReconciled": 1,
                                "ReconciliationReopened": 1}  # fmt: skip
@@ -147,6 +151,12 @@ def test_a_bad_enum_value_is_refused_as_by_the_enum() -> None:
         from_data("EntryPosted", 1, data)
 
 
+def test_a_v2_account_opened_reads_as_an_account_at_the_top() -> None:
+    v2 = {k: v for k, v in to_data(ONE_OF_EACH[5]).items() if k != "parent_id"}
+    event = from_data("AccountOpened", 2, v2)
+    assert event == dataclasses.replace(ONE_OF_EACH[5], parent_id="")
+
+
 def test_the_v1_account_opened_is_upcast_without_changing_the_stored_data() -> None:
     v1 = {
         "account_id": "chk",
@@ -160,6 +170,7 @@ def test_the_v1_account_opened_is_upcast_without_changing_the_stored_data() -> N
     event = from_data("AccountOpened", 1, v1)
     assert isinstance(event, AccountOpened)
     assert (event.opening_balance, event.overdraft_allowed) == (1230, True)
+    assert event.parent_id == ""  # v1 and v2 knew no hierarchy
     assert v1 == kept
 
 
@@ -167,7 +178,7 @@ def test_the_v1_account_opened_is_upcast_without_changing_the_stored_data() -> N
     ("type_name", "version", "message"),
     [
         ("NoSuchEvent", 1, "unknown event type 'NoSuchEvent'"),
-        ("AccountOpened", 3, "AccountOpened v3 is newer than this Tallybook understands"),
+        ("AccountOpened", 4, "AccountOpened v4 is newer than this Tallybook understands"),
         ("EntryPosted", 2, "EntryPosted v2 is newer than this Tallybook understands"),
         ("EntryPosted", 0, "no upcaster for EntryPosted v0"),
     ],

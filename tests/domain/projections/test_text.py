@@ -100,6 +100,7 @@ def test_summaries_format_amounts_in_a_given_locale() -> None:
         "opening_balance": 10000,
         "opening_date": "2024-01-02",
         "overdraft_allowed": True,
+        "parent_id": "",
     }
     assert describe(stored("AccountOpened", opened), name, locale="de_DE")[2] == (
         "Opened asset account Checking (EUR) with 100,00\xa0€"
@@ -140,6 +141,7 @@ def test_a_split_total_beyond_one_amounts_limit_is_still_described() -> None:
                 "opening_balance": 10000,
                 "opening_date": "2024-01-02",
                 "overdraft_allowed": False,
+                "parent_id": "",
             },
             (
                 "2024-01-02",
@@ -157,8 +159,33 @@ def test_a_split_total_beyond_one_amounts_limit_is_still_described() -> None:
                 "opening_balance": 0,
                 "opening_date": "2024-01-02",
                 "overdraft_allowed": True,
+                "parent_id": "",
             },
             ("2024-01-02", "Salary", "Opened income account Salary (EUR)"),
+        ),
+        (
+            "AccountOpened",
+            {
+                "account_id": "fuel",
+                "name": "Fuel",
+                "account_type": "expense",
+                "currency": "EUR",
+                "opening_balance": 0,
+                "opening_date": "2024-01-02",
+                "overdraft_allowed": True,
+                "parent_id": "food",
+            },
+            ("2024-01-02", "Fuel", "Opened expense account Fuel (EUR) under Food"),
+        ),
+        (
+            "AccountMoved",
+            {"account_id": "rent", "old_parent_id": "", "new_parent_id": "food"},
+            (None, "Rent", "Moved Rent under Food (it was at the top)"),
+        ),
+        (
+            "AccountMoved",
+            {"account_id": "rent", "old_parent_id": "food", "new_parent_id": ""},
+            (None, "Rent", "Moved Rent to the top (it was under Food)"),
         ),
         (
             "AccountRenamed",
@@ -248,8 +275,9 @@ def test_current_data_upcasts_old_schema_versions_and_passes_current_ones_throug
     upcast = current_data("AccountOpened", 1, v1)
     assert upcast["opening_balance"] == 1230
     assert upcast["overdraft_allowed"] is True
+    assert upcast["parent_id"] == ""
     current = {**upcast}
-    assert current_data("AccountOpened", 2, current) is current
+    assert current_data("AccountOpened", 3, current) is current
 
 
 def test_an_import_and_its_undo_are_each_one_line_over_their_entries() -> None:
