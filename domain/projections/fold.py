@@ -17,6 +17,7 @@ from domain.model.events import (
     AccountClosed,
     AccountOpened,
     AccountRenamed,
+    AccountReopened,
     AccountType,
     EntryPosted,
     EntryVoided,
@@ -92,12 +93,12 @@ class FoldedBooks:
                 balance=event.opening_balance,
                 last_position=position,
             )
-        elif isinstance(event, AccountRenamed | AccountClosed):
+        elif isinstance(event, AccountRenamed | AccountClosed | AccountReopened):
             account = self._accounts[event.account_id]
             if isinstance(event, AccountRenamed):
                 account.name = event.new_name
             else:
-                account.closed = True
+                account.closed = isinstance(event, AccountClosed)
             account.last_position = position
         elif isinstance(event, EntryPosted):
             self._entries[event.entry_id] = _Entry(

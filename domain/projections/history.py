@@ -12,6 +12,7 @@ from domain.model.events import (
     AccountClosed,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
     EntryPosted,
     EntryVoided,
     ImportUndone,
@@ -39,6 +40,7 @@ def describe_events(
             event,
             AccountRenamed
             | AccountClosed
+            | AccountReopened
             | StatementImported
             | ImportUndone
             | AccountReconciled
