@@ -204,14 +204,16 @@ def _void_again(posted: EntryPosted, scratch: _Scratch, current: CurrentEntry) -
         raise UndoRefused(f"the {entry.describe()} was voided since, by a change still in force")
     entry = scratch.entry(entry_id)
     void = VoidEntry(entry_id=entry.id, voided_on=entry.booking_date, reason=REASON)
-    scratch.record(entry.void(void, scratch.accounts_of(entry)))
+    # on the entry's own day: it takes back a row already there, as a correction's void does
+    scratch.record(entry.void(void, scratch.accounts_of(entry), dated=False))
 
 
 def _post_again(voided: EntryVoided, new_id: str, scratch: _Scratch) -> None:
     original = scratch.entry(voided.entry_id)
     again = replace(as_command(original), entry_id=new_id)
     new = scratch.entry(new_id)
-    scratch.record(new.post(again, scratch.accounts_of(original)))
+    # the row the books had before, on its own day: not a new entry to date
+    scratch.record(new.post(again, scratch.accounts_of(original), dated=False))
 
 
 def _close_opened(opened: AccountOpened, scratch: _Scratch, *, alone: bool) -> None:

@@ -273,3 +273,15 @@ def test_a_stale_or_empty_request_is_refused(books: BookService) -> None:
     books.execute(SPEND)
     with pytest.raises(UndoRefused, match="is not the one to undo now: that is Withdrawal"):
         books.execute(UndoChange(undoes="someone-else"))
+
+
+def test_an_opening_dated_before_opening_balances_is_undone_and_redone(
+    books: BookService,
+) -> None:
+    # an opening balance's entry may be dated before Opening Balances was opened; its undo
+    # takes that row back on its own day, and the redo restores it there
+    early = account("old", AccountType.ASSET, "70")
+    books.execute(OpenAccount(**{**vars(early), "opening_date": DAY - dt.timedelta(days=30)}))
+    assert types(undo(books)) == ["EntryVoided", "AccountClosed", "CommandUndone"]
+    assert types(redo(books)) == ["AccountReopened", "EntryPosted", "CommandRedone"]
+    assert books.account("old").natural_balance.amount == Decimal(70)
