@@ -23,6 +23,8 @@ from domain.store.base import EventStore, StoredEvent
 OTHERS_LIMIT = 5_000
 """Events by others the walk reads before it gives up looking for a change of ours."""
 _WINDOW = 32
+_LONG = 200  # events of a change beyond which its summary is not read again
+_CHAIN = 20  # undos of redos of undos… followed back to the change they are about
 
 Names = Callable[[str], str]
 Me = Callable[[], tuple[str, str]]
@@ -150,7 +152,9 @@ class ChangeLog:
                 undo_top = (change, len(others))
             redo_open = False
             position = change.first - 1
-        return Stacks(self._undo_step(undo_top, others, locale), self._redo_step(redo_top, others))
+        return Stacks(
+            self._undo_step(undo_top, others, locale), self._redo_step(redo_top, others, locale)
+        )
 
     def _undo_step(
         self, top: tuple[Change, int] | None, others: list[Change], locale: str | None
@@ -159,17 +163,45 @@ class ChangeLog:
             return None
         change, newer = top
         mark = change.marker
-        summary = mark.summary if mark is not None else change_summary(change, self._names, locale)
+        summary = (
+            self._original_summary(mark, locale)
+            if mark is not None
+            else change_summary(change, self._names, locale)
+        )
         return Step(change.command_id, summary, change, self._refusal(change, others[:newer]))
 
     def _redo_step(
-        self, top: tuple[Change, CommandUndone, int] | None, others: list[Change]
+        self,
+        top: tuple[Change, CommandUndone, int] | None,
+        others: list[Change],
+        locale: str | None,
     ) -> Step | None:
         if top is None:
             return None
         change, mark, newer = top
         refusal = self._refusal(change, others[:newer])
-        return Step(change.command_id, mark.summary, change, refusal, mark.undone_command_id)
+        summary = self._original_summary(mark, locale)
+        return Step(change.command_id, summary, change, refusal, mark.undone_command_id)
+
+    def _original_summary(self, mark: CommandUndone | CommandRedone, locale: str | None) -> str:
+        """The words of the change a mark is about, amounts in ``locale``: read again from
+        that change (through the marks of undos and redos before it), or the mark's own
+        fixed-form words when the change is long (an import) or the chain is."""
+        for _ in range(_CHAIN):
+            if isinstance(mark, CommandRedone):  # the undo it took back names the change
+                found = _decoded(_Backwards(self._store).event(mark.last_position))
+                if not isinstance(found, CommandUndone):
+                    break
+                mark = found
+                continue
+            if mark.last_position - mark.first_position >= _LONG:
+                break
+            events = list(self._store.read_all(mark.first_position - 1, mark.last_position, _LONG))
+            original = change_of(events)
+            if original.marker is None:
+                return change_summary(original, self._names, locale)
+            mark = original.marker
+        return mark.summary
 
     def _refusal(self, change: Change, later: list[Change]) -> str:
         """Why ``change`` cannot be taken back: the changes by others since (newest first)."""

@@ -188,16 +188,16 @@ def test_the_stacks_survive_closing_and_reopening_the_book(
     window = launcher.show_book(path)
     window.actions_.undo.trigger()
     assert window.actions_.undo.text().startswith("&Undo Withdrawal €45.00")
-    assert window.actions_.redo.text().startswith("&Redo Withdrawal 12.00 EUR")
+    assert window.actions_.redo.text().startswith("&Redo Withdrawal €12.00")
     QCoreApplication.processEvents()  # the history dock's deferred selection, while it lives
     window.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qtbot.waitUntil(lambda: not launcher.windows)
     again = launcher.show_book(path)
     assert again.actions_.undo.text().startswith("&Undo Withdrawal €45.00")
-    assert again.actions_.redo.text().startswith("&Redo Withdrawal 12.00 EUR")
+    assert again.actions_.redo.text().startswith("&Redo Withdrawal €12.00")
     again.actions_.redo.trigger()
-    assert again.actions_.undo.text().startswith("&Undo Withdrawal 12.00 EUR")
+    assert again.actions_.undo.text().startswith("&Undo Withdrawal €12.00")
 
 
 def test_a_change_by_another_program_since_is_refused_with_the_reason(

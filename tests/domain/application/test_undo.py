@@ -133,6 +133,12 @@ def test_an_undo_names_what_it_undoes_and_the_redo_names_the_undo(books: BookSer
     assert again.undo_command_id == undone[0].metadata["command_id"]
     assert again.redone_command_id == SPEND.command_id
     assert redone[0].data["entry_id"] != "w1"  # posted again with a new id
+    # the redo's undo names the change itself, read again in the locale asked for
+    again_step = books.undo_stacks("de_DE").undo
+    assert again_step is not None and again_step.summary.startswith("Withdrawal 45,00\xa0€")
+    undo(books)
+    redo_step = books.undo_stacks("de_DE").redo
+    assert redo_step is not None and redo_step.summary.startswith("Withdrawal 45,00\xa0€")
 
 
 def test_undos_walk_back_through_the_changes_and_redos_forward(books: BookService) -> None:
