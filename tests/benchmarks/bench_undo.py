@@ -4,7 +4,8 @@
 
 On a copy of the cached book of each size (``_common.cached_book``) it opens four accounts of
 its own, then per kind of command (deposit, withdrawal, transfer, split, void, correction,
-open, rename, close, reconcile) records one (untimed) and times what Edit ▸ Undo does: ask the
+open, rename, close, reconcile; and a withdrawal between the generated book's two busiest
+accounts) records one (untimed) and times what Edit ▸ Undo does: ask the
 stacks (``BookService.undo_stacks``) and execute the UndoChange; then the same for Redo; and
 the stacks' refresh the menu does after each. Prints one JSON object: per size and kind the
 median and p95 in ms over R repeats. Target: undo and redo of any command <= 50 ms on
@@ -106,7 +107,13 @@ def measure_undo(size: int, repeats: int | None = None) -> dict[str, Any]:
                                  balance=Decimal(cleared) / 100,
                                  entry_ids=_unreconciled(service, chk, entry))
 
+            busy_asset, busy_expense = _busy_accounts(service)
+
             kinds: dict[str, Callable[[], Command]] = {
+                # on two of the generated book's accounts, with their long streams
+                "withdrawal_busy_accounts": lambda: Withdraw(
+                    account_id=busy_asset, expense_account_id=busy_expense,
+                    amount=Decimal("1.25"), booking_date=DAY),
                 "deposit": lambda: Deposit(account_id=chk, income_account_id=pay,
                                            amount=Decimal("10"), booking_date=DAY),
                 "withdrawal": spend,
@@ -155,6 +162,22 @@ def measure_undo(size: int, repeats: int | None = None) -> dict[str, Any]:
             return out
         finally:
             book.close()
+
+
+def _busy_accounts(service: Any) -> tuple[str, str]:
+    """The open asset account (overdraft allowed) and expense account of the generated book
+    with the most events in their streams."""
+    from domain.model.events import AccountType
+
+    best: dict[AccountType, tuple[int, str]] = {}
+    for account_id in service.chart().display:
+        account = service.account(account_id)
+        if account.closed or account.currency != "EUR" or not account.overdraft_allowed:
+            continue
+        if account.account_type in (AccountType.ASSET, AccountType.EXPENSE):
+            found = best.get(account.account_type, (-1, ""))
+            best[account.account_type] = max(found, (account.version, account_id))
+    return best[AccountType.ASSET][1], best[AccountType.EXPENSE][1]
 
 
 def _unreconciled(service: Any, account_id: str, newest: str) -> tuple[str, ...]:
