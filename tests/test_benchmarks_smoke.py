@@ -70,3 +70,23 @@ def test_bench_import_runs_on_a_small_statement(tmp_path: Path) -> None:
     figures = json.loads(done.stdout)
     assert figures["import_rows"] == 60 and figures["rows_per_second"] > 0
     assert len(figures["decide_20_rows_ms_fresh_service"]) == 2
+
+
+def test_bench_undo_times_undo_and_redo_of_every_kind_on_a_tiny_book(tmp_path: Path) -> None:
+    env = {**os.environ, "TALLYBOOK_BENCH_CACHE": str(tmp_path), "TALLYBOOK_BENCH_EXTRA": "50"}
+    env.pop("TALLYBOOK_BENCH_CODE_DIR", None)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_undo.py"), "300", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)["sizes"]["300"]["undo"]
+    assert figures["events"] > 300
+    kinds = {k for k, v in figures.items() if isinstance(v, dict)}
+    assert {"deposit", "void", "correction", "open_account", "reconcile"} <= kinds
+    for kind in kinds:
+        assert figures[kind]["undo"]["median_ms"] > 0 and figures[kind]["redo"]["median_ms"] > 0

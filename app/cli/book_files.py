@@ -16,13 +16,23 @@ class BookUnusable(Exception):
     """The path cannot be opened as a book (exit status 2)."""
 
 
+PROGRAM = "(cli)"
+"""What the CLI adds to the app version it records: the app's Undo tells its changes apart."""
+
+
 def open_book(path: Path | str, *, create: bool, readonly: bool = False) -> Book:
     # imported here: --help and argument errors need no store
-    from app.composition import Book
+    from app.composition import Book, app_version
 
     try:
         # a writer checks the pages first: a damaged book must take no new events
-        return Book.open(path, create_if_missing=create, readonly=readonly, check_pages=True)
+        return Book.open(
+            path,
+            create_if_missing=create,
+            readonly=readonly,
+            check_pages=True,
+            app_version=f"{app_version()} {PROGRAM}".lstrip(),
+        )
     except StoreError as exc:  # not a book, damaged, cannot be created, the disk is full
         raise BookUnusable(str(exc)) from exc  # the store's messages name the file
     except OSError as exc:  # e.g. no such folder, or no permission, for a new book

@@ -96,6 +96,7 @@ class BookSession(QObject):
             notice=read_models.cache_problem,
             previewer=StatementPreviewer(book),
             reconciling=reconciling,
+            undo_stacks=book.service.undo_stacks,
         )
         # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
         self.watcher.start()

@@ -30,6 +30,7 @@ from app.window.integrity import Integrity, IntegrityState
 from app.window.register_view import RegisterPanel
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
+from app.window.undo_menu import UndoMenu
 from app.window.window_parts import BookOpener, WindowParts
 from domain.store.base import VerifyReport
 
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
             lambda: self.editable, lambda text: self.status.showMessage(text, 12000),
             self.history_dock.table,
         )  # fmt: skip
+        self.undo_menu = self._undo_menu()
         self._connect()
         self._update_title()
         self._restore_layout()
@@ -115,6 +117,16 @@ class MainWindow(QMainWindow):
             [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.move_account,
              a.close_account]
         )  # fmt: skip
+
+    def _undo_menu(self) -> UndoMenu | None:
+        a, parts = self.actions_, self._parts
+        if parts.undo_stacks is None:
+            a.undo.setEnabled(False)
+            a.redo.setEnabled(False)
+            return None
+        return UndoMenu(
+            a.undo, a.redo, parts.undo_stacks, parts.controller, lambda: self.editable, self
+        )
 
     def _no_accounts_hint(self) -> str:
         """What an empty book's register area says: how to start (the shortcut as set)."""
@@ -178,6 +190,8 @@ class MainWindow(QMainWindow):
         parts.travel.present_changed.connect(self._on_present_changed)
         parts.travel.cursor_changed.connect(self._on_cursor_changed)
         parts.travel.head_changed.connect(self.status.set_event_count)
+        if self.undo_menu is not None:  # ours or another program's events: the stacks moved
+            parts.travel.head_changed.connect(self.undo_menu.refresh)
         parts.controller.command_rejected.connect(self._on_command_rejected)
         parts.controller.events_appended.connect(self._on_events_appended)
         self.operations.verified.connect(self._on_verified)
@@ -225,6 +239,8 @@ class MainWindow(QMainWindow):
         voidable = entry is not None and not entry.struck_out and not entry.is_void
         self.actions_.void.setEnabled(self.editable and voidable)
         self.actions_.correct.setEnabled(self.editable and voidable)
+        if self.undo_menu is not None:
+            self.undo_menu.refresh()
 
     # --- slots -------------------------------------------------------------------------------
 

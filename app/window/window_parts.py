@@ -17,6 +17,7 @@ from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
 from app.window.time_travel import TimeTravel
 from app.window.timeline import EventCaption
+from app.window.undo_menu import StacksSource
 from domain.model.entries import EntryCommand
 
 
@@ -48,3 +49,4 @@ class WindowParts:
     notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
     previewer: Previewer | None = None  # the dry run of Import Statement (None: no imports)
     reconciling: ReconcileSource | None = None  # what Reconcile Account… reads
+    undo_stacks: StacksSource | None = None  # what Edit ▸ Undo and Redo would take back

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from domain.model import entries, import_undo, importing, opening
+from domain.model import entries, import_undo, importing, opening, undo
 from domain.model.accounts import Account, require_id
 from domain.model.chart import Chart
 from domain.model.commands import (
@@ -36,17 +36,23 @@ from domain.model.commands import (
     OpenAccount,
     PostSplitEntry,
     Reconcile,
+    RedoChange,
     RenameAccount,
     Transfer,
+    UndoChange,
     UndoImport,
     VoidEntry,
     Withdraw,
 )
 from domain.model.entries import Entry, EntryCommand
-from domain.model.errors import InvalidCommand
+from domain.model.errors import InvalidCommand, UndoRefused
 from domain.model.events import Event
 from domain.model.imports import Import, ImportedRows
 from domain.model.reconciliation import Reconciliation, reopenings
+from domain.model.undo import UndoMark
+
+if TYPE_CHECKING:
+    from domain.application.undo_stack import ChangeLog, Step
 
 
 class Aggregates(Protocol):
@@ -58,6 +64,12 @@ class Aggregates(Protocol):
     def imported_rows(self, account_id: str) -> ImportedRows: ...
     def statement_import(self, import_id: str) -> Import: ...
     def reconciliation(self, account_id: str) -> Reconciliation: ...
+    def undo_mark(self, command_id: str) -> UndoMark: ...
+    @property
+    def changes(self) -> ChangeLog:
+        """The log's changes as undo sees them."""
+        ...
+
     @property
     def chart(self) -> Chart:
         """The chart of accounts (loaded on first use)."""
@@ -223,3 +235,40 @@ def _undo_import(command: UndoImport, book: Aggregates) -> list[Event]:
 def _reconcile(command: Reconcile, book: Aggregates) -> list[Event]:
     account_id = require_id(command.account_id, "account_id")
     return book.reconciliation(account_id).reconcile(command, book.account(account_id), book.entry)
+
+
+# --- undo and redo ----------------------------------------------------------------------------
+
+
+def _top(step: Step | None, asked: str, what: str) -> Step:
+    """The stack's top, if it is what the command names and can be taken back."""
+    if step is None:
+        raise UndoRefused(f"there is nothing of yours to {what}")
+    if step.command_id != asked:
+        raise UndoRefused(
+            f"change {asked} is not the one to {what} now: that is {step.summary} "
+            f"({step.command_id})"
+        )
+    if step.refusal:
+        raise UndoRefused(f"cannot {what} {step.summary}: {step.refusal}")
+    return step
+
+
+@handles(UndoChange, name="undo")
+def _undo(command: UndoChange, book: Aggregates) -> list[Event]:
+    asked = require_id(command.undoes, "undoes")
+    step = _top(book.changes.stacks().undo, asked, "undo")
+    if book.undo_mark(asked).undone:  # the stacks say not; its stream's version guards it
+        raise UndoRefused(f"{step.summary} was undone already")
+    events = undo.compensate(step.change, command.command_id, book, book.changes.current_entry)
+    return [*events, undo.undone_mark(step.change, len(events), step.summary)]
+
+
+@handles(RedoChange, name="redo")
+def _redo(command: RedoChange, book: Aggregates) -> list[Event]:
+    asked = require_id(command.redoes, "redoes")
+    step = _top(book.changes.stacks().redo, asked, "redo")
+    if not book.undo_mark(step.redone).undone:
+        raise UndoRefused(f"{step.summary} was redone already")
+    events = undo.compensate(step.change, command.command_id, book, book.changes.current_entry)
+    return [*events, undo.redone_mark(step.change, step.redone, len(events), step.summary)]

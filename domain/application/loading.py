@@ -7,6 +7,8 @@ The cache only ever holds committed state: what one transaction loads stays in i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain.application.streams import SNAPSHOT_SIZE, Aggregate, kind_of
 from domain.model import accounts, chart, entries, imports, reconciliation
 from domain.model.accounts import Account
@@ -16,7 +18,12 @@ from domain.model.errors import BrokenHistory, StoreError
 from domain.model.events import from_data
 from domain.model.imports import Import, ImportedRows
 from domain.model.reconciliation import Reconciliation
+from domain.model.undo import UndoMark
+from domain.model.undo import stream_id as undo_stream
 from domain.store.base import EventStore, Snapshot
+
+if TYPE_CHECKING:
+    from domain.application.undo_stack import ChangeLog
 
 
 class Work:
@@ -66,6 +73,18 @@ class Work:
         assert isinstance(loaded, Reconciliation)
         return loaded
 
+    def undo_mark(self, command_id: str) -> UndoMark:
+        loaded = self._loader.load(undo_stream(command_id), self)
+        assert isinstance(loaded, UndoMark)
+        return loaded
+
+    @property
+    def changes(self) -> ChangeLog:
+        """The log's changes as undo sees them (what the service set up)."""
+        if self._loader.changes is None:
+            raise RuntimeError("this loader has no change log: undo needs a BookService")
+        return self._loader.changes
+
 
 class AggregateLoader:
     """Aggregates at the store's current versions, with a cache of committed ones."""
@@ -76,6 +95,7 @@ class AggregateLoader:
         self._cache: dict[str, Aggregate] = {}
         self._snapshot_at: dict[str, int] = {}
         self._snapshot_size: dict[str, int] = {}
+        self.changes: ChangeLog | None = None  # set by the service
 
     def begin(self) -> Work:
         """An empty set of loaded aggregates, for one transaction."""

@@ -16,6 +16,7 @@ from typing import Protocol
 from domain.application.handlers import COMMANDS
 from domain.application.loading import AggregateLoader, Work
 from domain.application.streams import Aggregate, streams_of
+from domain.application.undo_stack import ChangeLog, Stacks
 from domain.model import accounts, chart, entries, imports
 from domain.model.accounts import Account, require_exists
 from domain.model.chart import Chart
@@ -84,6 +85,9 @@ class BookService:
         self.app_version = app_version
         self.projectors: tuple[EventSubscriber, ...] = tuple(projectors)
         self._aggregates = AggregateLoader(store, snapshot_every)
+        self._aggregates.changes = ChangeLog(
+            store, lambda: (self.author, self.app_version), self._account_name
+        )
         self._group: _Group | None = None
 
     # --- commands ---------------------------------------------------------------------------
@@ -310,6 +314,16 @@ class BookService:
         events = COMMANDS.spec_for(command).decide(command, work)
         check_balances(events, work.account)
         return events
+
+    def undo_stacks(self, locale: str | None = None) -> Stacks:
+        """What Undo and Redo would take back now, for this service's author and program."""
+        changes = self._aggregates.changes
+        assert changes is not None
+        return changes.stacks(locale)
+
+    def _account_name(self, account_id: str) -> str:
+        found = self._aggregates.read(accounts.stream_id(account_id))
+        return found.name if isinstance(found, Account) and found.name else account_id
 
     # --- read-only loaders ------------------------------------------------------------------
 

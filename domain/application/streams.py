@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from domain.model import accounts, chart, entries, imports, reconciliation
+from domain.model import accounts, chart, entries, imports, reconciliation, undo
 from domain.model.accounts import Account
 from domain.model.chart import Chart
 from domain.model.entries import Entry
@@ -22,6 +22,9 @@ from domain.model.events import (
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
+    CommandRedone,
+    CommandUndone,
     EntryPosted,
     EntryVoided,
     Event,
@@ -31,8 +34,9 @@ from domain.model.events import (
 )
 from domain.model.imports import Import, ImportedRows
 from domain.model.reconciliation import Reconciliation
+from domain.model.undo import UndoMark
 
-Aggregate = Account | Chart | Entry | Import | ImportedRows | Reconciliation
+Aggregate = Account | Chart | Entry | Import | ImportedRows | Reconciliation | UndoMark
 Streams = tuple[str, tuple[str, ...]]
 """(primary stream, linked streams) of an event."""
 
@@ -68,6 +72,22 @@ def _account_streams(
     # every account event is linked into the chart: it guards the unique-name and the
     # parent rules
     return accounts.stream_id(event.account_id), (chart.STREAM_ID,)
+
+
+@routes(AccountReopened)
+def _reopened_streams(event: AccountReopened) -> Streams:
+    return accounts.stream_id(event.account_id), ()  # names do not change: not the chart's
+
+
+@routes(CommandUndone)
+def _undone_streams(event: CommandUndone) -> Streams:
+    # the undone change's marks: its version guards against undoing it twice
+    return undo.stream_id(event.undone_command_id), ()
+
+
+@routes(CommandRedone)
+def _redone_streams(event: CommandRedone) -> Streams:
+    return undo.stream_id(event.redone_command_id), ()
 
 
 @routes(EntryPosted, EntryVoided)
@@ -143,10 +163,20 @@ RECONCILED = StreamKind(
 )
 
 
+UNDO_MARKS = StreamKind(
+    lambda sid: UndoMark(sid.removeprefix(undo.PREFIX)),
+    UndoMark.from_snapshot,
+    "undo-1",
+    long_lived=False,  # a handful of marks at most
+)
+
+
 def kind_of(stream_id: str) -> StreamKind:
     """The kind of a stream, by its id."""
     if stream_id == chart.STREAM_ID:
         return CHART
+    if stream_id.startswith(undo.PREFIX):
+        return UNDO_MARKS
     if stream_id.startswith(reconciliation.PREFIX):
         return RECONCILED
     if stream_id.startswith(imports.IMPORT_PREFIX):

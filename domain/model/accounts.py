@@ -32,6 +32,7 @@ from domain.model.events import (
     AccountMoved,
     AccountOpened,
     AccountRenamed,
+    AccountReopened,
     AccountType,
     EntryPosted,
     EntryVoided,
@@ -110,6 +111,9 @@ class Account:
         elif isinstance(event, AccountClosed):
             self.closed = True
             self.closed_on = event.closed_on
+        elif isinstance(event, AccountReopened):
+            self.closed = False
+            self.closed_on = None
         elif isinstance(event, EntryPosted):
             # inline, not a helper: this runs once per entry when a long stream is replayed
             change = sum(p.amount for p in event.postings if p.account_id == self.id)
@@ -266,6 +270,13 @@ class Account:
                 f"it can be closed only at {describe(0, self.currency)}"
             )
         return [AccountClosed(account_id=self.id, closed_on=closed_on)]
+
+    def reopen(self) -> list[Event]:
+        """Take entries again after a close (what undoing a CloseAccount records)."""
+        require_exists(self)
+        if not self.closed or self.closed_on is None:
+            raise InvalidCommand(f"{self.name} is not closed")
+        return [AccountReopened(account_id=self.id, closed_on=self.closed_on)]
 
 
 def _parent_id(value: object) -> str:

@@ -257,6 +257,22 @@ class Reconcile(Command):
     entry_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
+class UndoChange(Command):
+    """Take back the change command ``undoes`` recorded, by compensating events (a void, a
+    reopening, a rename back, …) and a CommandUndone naming it, in one change."""
+
+    undoes: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedoChange(Command):
+    """Take back the undo ``redoes`` (an UndoChange's command id): the change it undid is
+    made again (an entry posted again gets a new id), with a CommandRedone naming it."""
+
+    redoes: str
+
+
 ENTRY_COMMANDS = (Deposit, Withdraw, Transfer, PostSplitEntry)
 """The commands that post an entry (a correction's replacement is one of them). The names
 commands go by are in :mod:`domain.application.handlers`, where each is registered."""

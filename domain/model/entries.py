@@ -146,13 +146,19 @@ class Entry:
 
     # --- commands ---------------------------------------------------------------------------
 
-    def post(self, command: EntryCommand, accounts: Mapping[str, Account]) -> list[Event]:
-        """Post a deposit, withdrawal, transfer or split; ``accounts`` holds those it touches."""
-        posted = self._posted(command, accounts)
+    def post(
+        self, command: EntryCommand, accounts: Mapping[str, Account], *, dated: bool = True
+    ) -> list[Event]:
+        """Post a deposit, withdrawal, transfer or split; ``accounts`` holds those it touches.
+        Not ``dated``: an entry the books had before, posted again by an undo or redo, is not
+        checked against its accounts' opening dates (an opening balance's never was)."""
+        posted = self._posted(command, accounts, dated=dated)
         _check_all_funds(_on(posted.booking_date, posted.postings), accounts, posted.kind.value)
         return [posted]
 
-    def _posted(self, command: EntryCommand, accounts: Mapping[str, Account]) -> EntryPosted:
+    def _posted(
+        self, command: EntryCommand, accounts: Mapping[str, Account], *, dated: bool = True
+    ) -> EntryPosted:
         """The entry ``command`` posts, by every rule but the accounts' funds."""
         require_id(command.entry_id, "entry_id")
         if self.exists:
@@ -160,7 +166,7 @@ class Entry:
         booking_date = require_date(command.booking_date, "booking date")
         payee = clean_text(command.payee, "payee", MAX_TEXT)
         memo = clean_text(command.memo, "memo", MAX_TEXT)
-        kind, postings = _postings(command, accounts, booking_date)
+        kind, postings = _postings(command, accounts, booking_date if dated else None)
         _require_balanced(postings)
         return EntryPosted(
             entry_id=self.id,
@@ -171,10 +177,13 @@ class Entry:
             postings=postings,
         )
 
-    def void(self, command: VoidEntry, accounts: Mapping[str, Account]) -> list[Event]:
+    def void(
+        self, command: VoidEntry, accounts: Mapping[str, Account], *, dated: bool = True
+    ) -> list[Event]:
         """Reverse the entry with a compensating event, dated ``voided_on``; its accounts must
-        still be open, and have been opened by that day."""
-        voided = self._voided(command, accounts)
+        still be open, and (if ``dated``: not for an undo's void on the entry's own day) have
+        been opened by that day."""
+        voided = self._voided(command, accounts, dated=dated)
         _check_all_funds(_on(voided.voided_on, _reversal(voided.postings)), accounts, "void")
         return [voided]
 
@@ -288,7 +297,7 @@ def _account(accounts: Mapping[str, Account], account_id: str) -> Account:
 
 
 def _postings(
-    command: EntryCommand, accounts: Mapping[str, Account], day: dt.date
+    command: EntryCommand, accounts: Mapping[str, Account], day: dt.date | None
 ) -> tuple[EntryKind, tuple[Posting, ...]]:
     if isinstance(command, PostSplitEntry):
         return EntryKind.SPLIT, _split_postings(command, accounts, day)
@@ -330,7 +339,7 @@ def _lines(command: PostSplitEntry) -> Sequence[SplitLine]:
 
 
 def _split_postings(
-    command: PostSplitEntry, accounts: Mapping[str, Account], day: dt.date
+    command: PostSplitEntry, accounts: Mapping[str, Account], day: dt.date | None
 ) -> tuple[Posting, ...]:
     lines = _lines(command)
     postings = []

@@ -97,6 +97,13 @@ class ReconciliationMismatch(DomainError):
     rule = "a reconciliation's cleared entries add up to the statement's balance"
 
 
+class UndoRefused(DomainError):
+    """An undo or redo the books cannot do as asked (another author's change came since,
+    nothing to take back, …); the message says why."""
+
+    rule = "undo takes back only what this author and program did, and nothing since"
+
+
 class StoreError(Exception):
     """The event store refused an operation (not a bookkeeping rule)."""
 

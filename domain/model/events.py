@@ -43,9 +43,12 @@ __all__ = [
     "AccountOpened",
     "AccountReconciled",
     "AccountRenamed",
+    "AccountReopened",
     "AccountType",
     "BalanceMismatch",
     "ClearedEntry",
+    "CommandRedone",
+    "CommandUndone",
     "E",
     "EntryKind",
     "EntryPosted",
@@ -152,6 +155,15 @@ class AccountMoved(Event):
 @event_type
 @dataclass(frozen=True)
 class AccountClosed(Event):
+    account_id: str
+    closed_on: dt.date
+
+
+@event_type
+@dataclass(frozen=True)
+class AccountReopened(Event):
+    """A closed account takes entries again: the undo of its closing (``closed_on``)."""
+
     account_id: str
     closed_on: dt.date
 
@@ -321,3 +333,36 @@ class ReconciliationReopened(Event):
     entry_id: str
     how: str
     amount: int
+
+
+# --- undo and redo ------------------------------------------------------------------------------
+
+
+@event_type
+@dataclass(frozen=True)
+class CommandUndone(Event):
+    """A change was taken back: the ``compensations`` events of this command before this one
+    (always its last) compensate the change ``undone_command_id`` recorded at positions
+    ``first_position`` to ``last_position``. ``summary`` says what that change was."""
+
+    undone_command_id: str
+    first_position: int
+    last_position: int
+    compensations: int
+    summary: str
+
+
+@event_type
+@dataclass(frozen=True)
+class CommandRedone(Event):
+    """An undo was taken back: the change ``redone_command_id`` made is made again by the
+    ``compensations`` events of this command before this one (always its last), which
+    compensate the undo ``undo_command_id`` recorded at ``first_position`` to
+    ``last_position``."""
+
+    undo_command_id: str
+    redone_command_id: str
+    first_position: int
+    last_position: int
+    compensations: int
+    summary: str

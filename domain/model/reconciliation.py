@@ -27,8 +27,9 @@ from domain.model.events import (
 from domain.model.money import Money, describe
 
 SNAPSHOT_VERSION = "reconciled-1"
-VOIDED, BACK_DATED = "voided", "back-dated"
-"""The ways a change reopens a reconciliation (:class:`ReconciliationReopened`)."""
+VOIDED, BACK_DATED, UNDONE = "voided", "back-dated", "undone"
+"""The ways a change reopens a reconciliation (:class:`ReconciliationReopened`): UNDONE is
+an undo of the reconciliation itself, which takes its entries off it."""
 PREFIX = "reconciled-"
 
 
@@ -49,7 +50,7 @@ class Reconciliation:
 
     def apply(self, event: Event) -> None:
         if isinstance(event, ReconciliationReopened):
-            if event.how == VOIDED:
+            if event.how in (VOIDED, UNDONE):
                 self.entries.pop(event.entry_id, None)
                 self.balance -= event.amount
             self.version += 1

@@ -18,6 +18,7 @@ from domain.model.events import (
     AccountMoved,
     AccountOpened,
     AccountRenamed,
+    AccountReopened,
     AccountType,
     EntryPosted,
     EntryVoided,
@@ -95,14 +96,14 @@ class FoldedBooks:
                 balance=event.opening_balance,
                 last_position=position,
             )
-        elif isinstance(event, AccountRenamed | AccountMoved | AccountClosed):
+        elif isinstance(event, AccountRenamed | AccountMoved | AccountClosed | AccountReopened):
             account = self._accounts[event.account_id]
             if isinstance(event, AccountRenamed):
                 account.name = event.new_name
             elif isinstance(event, AccountMoved):
                 account.parent_id = event.new_parent_id
             else:
-                account.closed = True
+                account.closed = isinstance(event, AccountClosed)
             account.last_position = position
         elif isinstance(event, EntryPosted):
             self._entries[event.entry_id] = _Entry(

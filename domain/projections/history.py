@@ -14,6 +14,7 @@ from domain.model.events import (
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
     EntryPosted,
     EntryVoided,
     ImportUndone,
@@ -42,6 +43,7 @@ def describe_events(
             AccountRenamed
             | AccountClosed
             | AccountMoved
+            | AccountReopened
             | StatementImported
             | ImportUndone
             | AccountReconciled

@@ -24,7 +24,10 @@ from domain.model.events import (
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
     AccountType,
+    CommandRedone,
+    CommandUndone,
     Event,
     ImportUndone,
     ReconciliationReopened,
@@ -313,20 +316,25 @@ class ReadModelProjector:
                 )
             )
             versions.append((position, position, state.name, False, state.parent_id))
-        elif isinstance(event, AccountRenamed | AccountMoved | AccountClosed):
+        elif isinstance(event, AccountRenamed | AccountMoved | AccountClosed | AccountReopened):
             state = accounts[event.account_id]
             if isinstance(event, AccountRenamed):
                 state.name = event.new_name
             elif isinstance(event, AccountMoved):
                 state.parent_id = event.new_parent_id
             else:
-                state.closed = True
+                state.closed = isinstance(event, AccountClosed)
             versions.append((state.acct, position, state.name, state.closed, state.parent_id))
-        elif not isinstance(
-            event, StatementImported | ImportUndone | AccountReconciled | ReconciliationReopened
-        ):
+        elif not isinstance(event, _NOT_SHOWN):
             # an import's record has no rows of its own: its entries are ordinary entries
             raise ValueError(f"the read models do not know event type {event.type_name()!r}")
+
+
+_NOT_SHOWN = (
+    StatementImported, ImportUndone, AccountReconciled, ReconciliationReopened,
+    CommandUndone, CommandRedone,
+)  # fmt: skip
+"""Event types the read models keep no rows for (the history shows them from the log)."""
 
 
 def entry_legs(

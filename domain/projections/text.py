@@ -13,6 +13,9 @@ from domain.model.events import (
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
+    CommandRedone,
+    CommandUndone,
     EntryKind,
     EntryPosted,
     EntryVoided,
@@ -148,11 +151,10 @@ def describe(
         )
     if isinstance(event, ReconciliationReopened):
         name = names(event.account_id)
-        what = (
-            f"entry {event.entry_id} voided"
-            if event.how == "voided"
-            else f"entry {event.entry_id} posted into it"
-        )
+        what = {
+            "voided": f"entry {event.entry_id} voided",
+            "undone": f"entry {event.entry_id} taken off by an undo",
+        }.get(event.how, f"entry {event.entry_id} posted into it")
         return (
             event.statement_date,
             name,
@@ -168,6 +170,13 @@ def describe(
     if isinstance(event, AccountClosed):
         name = names(event.account_id)
         return event.closed_on, name, f"Closed {name}"
+    if isinstance(event, AccountReopened):
+        name = names(event.account_id)
+        return None, name, f"Reopened {name} (closed on {event.closed_on})"
+    if isinstance(event, CommandUndone):
+        return None, "", f"Undid: {event.summary}"
+    if isinstance(event, CommandRedone):
+        return None, "", f"Redid: {event.summary}"
     raise ValueError(f"no description for event type {event.type_name()!r}")
 
 

@@ -166,3 +166,16 @@ def test_a_book_whose_name_is_not_utf8_is_created_and_read(tmp_path: Path) -> No
     status, out, err = cli("verify", book)
     assert (status, json.loads(out)["ok"]) == (0, True), err
     assert b"caf\xe9.tallybook" in os.listdir(os.fsencode(tmp_path))  # the very bytes
+
+
+def test_the_cli_records_itself_as_another_program_than_the_app(tmp_path: Path) -> None:
+    from app.composition import Book, app_version
+
+    path = tmp_path / "b.tallybook"
+    status, _, err = cli("apply", path, stdin=json.dumps(OPEN) + "\n")
+    assert status == 0, err
+    with Book.open(path) as book:  # as the app opens it
+        (event, *_) = book.store.read_all()
+        assert event.metadata["app_version"] == f"{app_version()} (cli)".lstrip()
+        step = book.service.undo_stacks().undo
+        assert step is None  # the CLI's change is not the app's to undo

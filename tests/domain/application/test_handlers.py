@@ -51,6 +51,8 @@ def test_names_are_those_the_cli_has_always_used() -> None:
         "import_statement",
         "undo_import",
         "reconcile",
+        "undo",
+        "redo",
     ]
     assert COMMANDS.named("split") is COMMANDS.spec_for(
         commands.PostSplitEntry(booking_date=DAY, lines=())

@@ -36,9 +36,11 @@ from domain.model.commands import (
     MoveAccount,
     OpenAccount,
     PostSplitEntry,
+    RedoChange,
     RenameAccount,
     SplitLine,
     Transfer,
+    UndoChange,
     VoidEntry,
     Withdraw,
 )
@@ -151,9 +153,12 @@ single_commands: st.SearchStrategy[Command] = st.one_of(
 )
 # a step is one command (usually), a batch, the retry of an earlier step (an int), or the
 # void or correction of an entry posted earlier (a "void" or "correct" tuple: a random entry
-# id is rarely one)
-Step = Command | list[Command] | int | tuple[str, int] | tuple[str, int, Command]
+# id is rarely one), or Undo or Redo of what their stacks' tops are ("undo", "redo")
+Step = Command | list[Command] | int | tuple[str, int] | tuple[str, int, Command] | str
 steps: st.SearchStrategy[Step] = st.one_of(
+    st.just("undo"),
+    st.just("undo"),
+    st.just("redo"),
     *[single_commands] * 6,
     st.lists(single_commands, min_size=2, max_size=3),
     st.integers(0, 50),
@@ -216,6 +221,16 @@ def _run_step(
     done: list[Command | list[Command]],
 ) -> None:
     head = store.head()
+    if isinstance(step, str):
+        stacks = service.undo_stacks()
+        top = stacks.undo if step == "undo" else stacks.redo
+        if top is None:
+            return
+        step = (
+            UndoChange(undoes=top.command_id)
+            if step == "undo"
+            else RedoChange(redoes=top.command_id)
+        )
     if isinstance(step, tuple):
         posted = [e.data["entry_id"] for e in store.read_all() if e.type == "EntryPosted"]
         if not posted:

@@ -22,6 +22,9 @@ from domain.model.events import (
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
+    CommandRedone,
+    CommandUndone,
     Event,
     ImportUndone,
     ReconciliationReopened,
@@ -55,6 +58,9 @@ def test_every_event_type_has_its_streams() -> None:
         AccountReconciled(account_id="chk", statement_date=DAY, balance=0, entries=()),
         ImportUndone(import_id="i1", account_id="chk", reason="", voided=(), kept=(), unlinked=()),
         ReconciliationReopened("chk", DAY, "e1", "voided", 5),
+        AccountReopened(account_id="chk", closed_on=DAY),
+        CommandUndone("c1", 1, 2, 1, "Close Chk"),
+        CommandRedone("c2", "c1", 3, 4, 1, "Close Chk"),
     ]
     assert {type(e) for e in samples} == set(EVENT_TYPES.values())
     for event in samples:
@@ -97,3 +103,11 @@ def test_stream_kinds_by_stream_id() -> None:
     assert kind_of("import-i1") is IMPORT
     assert kind_of("statement-rows-chk") is IMPORTED_ROWS
     assert (IMPORT.long_lived, IMPORTED_ROWS.long_lived) == (False, True)
+
+
+def test_an_undos_marks_are_in_the_undone_changes_stream() -> None:
+    # undo, redo, undo of one change: one stream, whose version says which it is now
+    assert streams_of(CommandUndone("c1", 1, 2, 1, "x")) == ("undo-c1", ())
+    assert streams_of(CommandRedone("u1", "c1", 3, 4, 1, "x")) == ("undo-c1", ())
+    assert streams_of(AccountReopened("chk", DAY)) == ("account-chk", ())
+    assert kind_of("undo-c1").blank("undo-c1").version == 0

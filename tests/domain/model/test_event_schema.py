@@ -20,8 +20,11 @@ from domain.model.events import (
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
+    AccountReopened,
     AccountType,
     ClearedEntry,
+    CommandRedone,
+    CommandUndone,
     EntryKind,
     EntryPosted,
     EntryVoided,
@@ -65,6 +68,9 @@ IMPORT_EVENTS: list[Event] = [
     ),
     AccountReconciled("chk", dt.date(2024, 2, 28), 125000, (ClearedEntry("e1", 125000),)),
     ReconciliationReopened("chk", dt.date(2024, 2, 28), "e1", "voided", 125000),
+    AccountReopened("chk", dt.date(2024, 12, 31)),
+    CommandUndone("c1", 3, 4, 1, "Withdrawal 45.00 EUR from Checking to Groceries"),
+    CommandRedone("c2", "c1", 5, 6, 1, "Withdrawal 45.00 EUR from Checking to Groceries"),
 ]  # fmt: skip
 # the store's encoder (domain/store/sqlite.py)
 STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -89,7 +95,8 @@ def test_every_event_type_has_an_example_here() -> None:
                                "AccountClosed": 1,
                                "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 2,
                                "ImportUndone": 1, "AccountReconciled": 1,
-                               "ReconciliationReopened": 1}  # fmt: skip
+                               "ReconciliationReopened": 1, "AccountReopened": 1,
+                               "CommandUndone": 1, "CommandRedone": 1}  # fmt: skip
 
 
 @pytest.mark.parametrize("event", IMPORT_EVENTS, ids=lambda e: e.type_name())
