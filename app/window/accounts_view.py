@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Signal, Slot
 from PySide6.QtWidgets import QTableView, QWidget
 
+from app.formatting import money_text
 from app.models import accounts as cols
-from app.models.accounts import AccountsModel
+from app.models.accounts import TYPE_LABEL, AccountsModel
 from app.models.sources import AccountRow
+from app.window.column_fit import ColumnFit
 from app.window.table_look import select_row, set_up_rows
 
-_WIDTHS = {cols.COL_TYPE: 72, cols.COL_CURRENCY: 64, cols.COL_BALANCE: 130}
+_FIXED = {cols.COL_TYPE: list(TYPE_LABEL.values()), cols.COL_CURRENCY: ["EUR"]}
 
 
 class AccountsView(QTableView):
@@ -23,7 +25,11 @@ class AccountsView(QTableView):
         self.setObjectName("accountsTable")
         self._model = model
         self.setModel(model)
-        set_up_rows(self, _WIDTHS, stretch=cols.COL_NAME)
+        set_up_rows(self)
+        # the name takes what the type, currency and (bold) subtotals leave
+        self.columns = ColumnFit(self, self.horizontalHeader(), _FIXED, {cols.COL_NAME: 1},
+                                 bold=[cols.COL_BALANCE])  # fmt: skip
+        self.columns.follow(cols.COL_BALANCE, [money_text(-(10**8 - 1), "EUR")])
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
         model.rowsRemoved.connect(self._emit_selected)
         model.dataChanged.connect(self._emit_selected)

@@ -1,0 +1,159 @@
+"""The main window's layout at common sizes: money in view, names and types in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import DAY, household, open_account
+from PySide6.QtWidgets import QStyle, QTableView
+
+from app.models import history as history_cols
+from app.models import register as register_cols
+from app.models.accounts import COL_NAME
+from app.window.main_window import MainWindow
+from domain.model.commands import Command, OpenAccount, RenameAccount, Withdraw
+from domain.model.events import AccountType
+
+Window = Callable[[Path], MainWindow]
+
+
+def long_names() -> list[Command]:
+    """The household, with the names the sample book has, a rename and a two-account entry."""
+    commands = household()
+    checking = commands[0]
+    assert isinstance(checking, OpenAccount)
+    owner = open_account("Owner's Equity", AccountType.EQUITY, "0")
+    rent = open_account("Rent", AccountType.EXPENSE)
+    return [
+        *commands,
+        owner,
+        rent,
+        RenameAccount(account_id=rent.account_id, new_name="Rent and Service Charges"),
+        Withdraw(account_id=checking.account_id, expense_account_id=rent.account_id,
+                 amount=Decimal("890.00"), booking_date=DAY + dt.timedelta(days=1),
+                 payee="Landlord", memo="March"),
+    ]  # fmt: skip
+
+
+def shown(window: MainWindow, qtbot: Any, width: int, height: int) -> MainWindow:
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.width() == width)
+    return window
+
+
+@pytest.fixture
+def window(make_book: Callable[[list[Command]], Path], open_window: Window) -> MainWindow:
+    return open_window(make_book(long_names()))
+
+
+def text_margin(table: QTableView) -> int:
+    """What the item delegate keeps on either side of a cell's text."""
+    return table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+
+
+def in_full(table: QTableView, row: int, column: int) -> bool:
+    """Whether the cell's text fits its column, unelided."""
+    text = str(table.model().data(table.model().index(row, column)))
+    room = table.horizontalHeader().sectionSize(column) - 2 * text_margin(table)
+    return table.fontMetrics().horizontalAdvance(text) <= room
+
+
+def settles_without_scrollbar(qtbot: Any, table: QTableView) -> None:
+    """The horizontal scrollbar goes once the layout has settled (it is laid out late)."""
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=2000)
+
+
+def right_edge(table: QTableView, column: int) -> int:
+    header = table.horizontalHeader()
+    return header.sectionViewportPosition(column) + header.sectionSize(column)
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1360, 860), (1920, 1080)])
+def test_the_registers_money_is_in_view_without_scrolling(
+    window: MainWindow, qtbot: Any, size: tuple[int, int]
+) -> None:
+    shown(window, qtbot, *size)
+    table = window.register_panel.table
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
+    settles_without_scrollbar(qtbot, table)
+    viewport = table.viewport().width()
+    for column in (register_cols.COL_AMOUNT, register_cols.COL_BALANCE):
+        assert right_edge(table, column) <= viewport
+        for row in range(table.model().rowCount()):
+            assert in_full(table, row, column)
+    # the text columns take the rest: the last column ends at the view's edge
+    last = table.horizontalHeader().logicalIndex(table.model().columnCount() - 1)
+    assert right_edge(table, last) == viewport
+
+
+def test_a_dragged_money_column_takes_its_room_from_the_text_columns(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1024, 700)
+    table = window.register_panel.table
+    header = table.horizontalHeader()
+    payee = header.sectionSize(register_cols.COL_PAYEE)
+    header.resizeSection(
+        register_cols.COL_AMOUNT, header.sectionSize(register_cols.COL_AMOUNT) + 30
+    )
+    assert header.sectionSize(register_cols.COL_PAYEE) < payee
+    settles_without_scrollbar(qtbot, table)
+
+
+def test_the_historys_summary_is_in_view_at_1024(window: MainWindow, qtbot: Any) -> None:
+    shown(window, qtbot, 1024, 700)
+    table = window.history_dock.table
+    header = table.horizontalHeader()
+    settles_without_scrollbar(qtbot, table)
+    summary = header.sectionViewportPosition(history_cols.COL_SUMMARY)
+    assert summary + 100 <= table.viewport().width()
+    assert right_edge(table, history_cols.COL_SUMMARY) == table.viewport().width()
+
+
+def test_the_historys_types_and_accounts_are_in_full_at_1920(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1920, 1080)
+    table = window.history_dock.table
+    model = table.model()
+    types = {
+        str(model.data(model.index(r, history_cols.COL_TYPE))) for r in range(model.rowCount())
+    }
+    assert {"Account opened", "Account renamed", "Entry posted"} <= types
+    for row in range(model.rowCount()):
+        for column in (history_cols.COL_TYPE, history_cols.COL_ACCOUNT, history_cols.COL_RECORDED,
+                       history_cols.COL_BOOKING):  # fmt: skip
+            assert in_full(table, row, column), model.data(model.index(row, column))
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_account_names_are_in_full(window: MainWindow, qtbot: Any, size: tuple[int, int]) -> None:
+    shown(window, qtbot, *size)
+    view = window.accounts_view
+    model = view.model()
+    names = [str(model.data(model.index(r, COL_NAME))) for r in range(model.rowCount())]
+    assert "Opening Balances" in names and "Owner's Equity" in names
+    # the decoration (the type's dot) comes before the name
+    icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+    room = view.horizontalHeader().sectionSize(COL_NAME) - 2 * text_margin(view) - icon
+    for name in ("Opening Balances", "Owner's Equity"):
+        assert view.fontMetrics().horizontalAdvance(name) <= room, name
+    settles_without_scrollbar(qtbot, view)
+    assert right_edge(view, model.columnCount() - 1) == view.viewport().width()
+
+
+def test_columns_refit_when_the_window_narrows(window: MainWindow, qtbot: Any) -> None:
+    shown(window, qtbot, 1920, 1080)
+    table = window.register_panel.table
+    wide = table.horizontalHeader().sectionSize(register_cols.COL_PAYEE)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: table.horizontalHeader().sectionSize(register_cols.COL_PAYEE) < wide)
+    settles_without_scrollbar(qtbot, table)
+    assert right_edge(table, register_cols.COL_BALANCE) <= table.viewport().width()
