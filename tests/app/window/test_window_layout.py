@@ -157,3 +157,43 @@ def test_columns_refit_when_the_window_narrows(window: MainWindow, qtbot: Any) -
     qtbot.waitUntil(lambda: table.horizontalHeader().sectionSize(register_cols.COL_PAYEE) < wide)
     settles_without_scrollbar(qtbot, table)
     assert right_edge(table, register_cols.COL_BALANCE) <= table.viewport().width()
+
+
+def test_a_long_status_message_is_elided_before_the_books_path(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1024, 700)
+    status = window.status
+    text = "Recorded " + "W" * 300
+    status.showMessage(text, 60000)
+    qtbot.waitUntil(lambda: status.currentMessage() == text)
+    path = status.path_label.geometry()
+    # a strip just before the path is bare: nothing painted runs into it (before, the
+    # message was cut mid-letter two pixels from the path)
+    image = status.grab().toImage()
+    for y in range(path.top(), path.bottom()):
+        strip = {image.pixel(x, y) for x in range(path.left() - 8, path.left())}
+        assert len(strip) == 1, y
+    shown_text = status.message.shown_text()
+    assert shown_text.endswith("…") and shown_text.startswith("Recorded WW")
+    assert status.message.geometry().right() < path.left()
+    assert status.message.toolTip() == text
+    assert status.path_label.shown_text() == status.path_label.text()  # room for it in full
+    status.clearMessage()
+    assert status.message.shown_text() == ""
+
+
+def test_a_long_path_is_elided_in_its_middle_on_a_narrow_window(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1024, 700)
+    status = window.status
+    long_path = "/home/someone/Documents/Accounts/Household/2026/" + "x" * 80 + "/Books.tallybook"
+    status.path_label.setText(long_path)
+    qtbot.waitUntil(lambda: status.path_label.shown_text() != long_path)
+    shown_path = status.path_label.shown_text()
+    assert shown_path.startswith("/home/") and shown_path.endswith("Books.tallybook")
+    assert "…" in shown_path
+    integrity = status.integrity_label
+    assert integrity.geometry().right() <= status.width()
+    assert integrity.width() >= integrity.sizeHint().width()
