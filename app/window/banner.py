@@ -45,12 +45,21 @@ class PastBanner(QFrame):
         self.details_button = QPushButton("Details…")
         self.details_button.clicked.connect(self.details_requested)
         row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
+        row.setContentsMargins(8, 2, 8, 2)
         row.addWidget(self.icon)
         row.addWidget(self.label, stretch=1)
         row.addWidget(self.button)
         row.addWidget(self.details_button)
         self._set_tone(alarm=False)
+        # the views below never move when it comes and goes: hidden, it keeps its room,
+        # and it is never lower than one line with its button
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.label.setText("Viewing")
+        self._line_height = self.sizeHint().height()
+        self.label.clear()
+        self.setMinimumHeight(self._line_height)
         self.hide()
 
     @property
@@ -59,6 +68,9 @@ class PastBanner(QFrame):
         return self.details_button.isVisibleTo(self)
 
     def show_past(self, position: int, when: str) -> None:
+        # a standing note over several lines keeps its height in the past
+        shown = self.height() if self.isVisible() else self._line_height
+        self.setMinimumHeight(max(self._line_height, shown))
         self._set_tone(alarm=False)
         self.label.setText(f"Viewing the books as of event #{position} ({when}) — read-only")
         self.button.show()
@@ -66,6 +78,7 @@ class PastBanner(QFrame):
 
     def show_note(self, note: str) -> None:
         """A standing note (a book opened read-only), without the return button."""
+        self.setMinimumHeight(self._line_height)
         self._set_tone(alarm=False)
         self.label.setText(note)
         self.button.hide()
@@ -73,6 +86,7 @@ class PastBanner(QFrame):
 
     def show_alarm(self, text: str) -> None:
         """The book's history is broken: why, and a Details… button."""
+        self.setMinimumHeight(self._line_height)
         self._set_tone(alarm=True)
         self.label.setText(text)
         self.button.hide()

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import date_text, local_time_text
+from app.formatting import date_text
 from app.models import history as cols
-from app.models.history import HistoryModel, humanize_type
+from app.models.history import HistoryModel, type_labels, wide_times
 from app.window.column_fit import ColumnFit
 from app.window.table_look import ScrollHint, select_row, set_up_rows
 from app.window.time_travel import TimeTravel
-from domain.model.events import EVENT_TYPES
 
 EventDetails = Callable[[int], str]
 """Position -> the event's full data, metadata and hash as text."""
@@ -36,12 +35,12 @@ _SHARES = {cols.COL_ACCOUNT: 3, cols.COL_AUTHOR: 1, cols.COL_SUMMARY: 7}
 
 def _fixed_texts() -> dict[int, list[str]]:
     """What the fixed columns can show: every event type, the widest times and dates."""
-    moments = [dt.datetime(2026, month, 28, 22, 58, 58, tzinfo=dt.UTC) for month in range(1, 13)]
+    days = [dt.date(2026, month, 28) for month in range(1, 13)]  # names differ by locale
     return {
         cols.COL_POSITION: ["9999999"],
-        cols.COL_RECORDED: [local_time_text(moment) for moment in moments],
-        cols.COL_BOOKING: [date_text(moment.date()) for moment in moments],
-        cols.COL_TYPE: [humanize_type(name) for name in EVENT_TYPES],
+        cols.COL_RECORDED: wide_times(),
+        cols.COL_BOOKING: [date_text(day) for day in days],
+        cols.COL_TYPE: type_labels(),
     }
 
 

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from app_helpers import DAY, household, open_account
-from PySide6.QtWidgets import QStyle, QTableView
+from PySide6.QtCore import QCoreApplication, QPoint, QRect
+from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
+from app.desktop.launcher import BookSession
 from app.models import history as history_cols
 from app.models import register as register_cols
 from app.models.accounts import COL_NAME
@@ -197,3 +199,41 @@ def test_a_long_path_is_elided_in_its_middle_on_a_narrow_window(
     integrity = status.integrity_label
     assert integrity.geometry().right() <= status.width()
     assert integrity.width() >= integrity.sizeHint().width()
+
+
+def test_nothing_moves_between_the_present_and_the_past(window: MainWindow, qtbot: Any) -> None:
+    shown(window, qtbot, 1024, 700)
+    travel = window.findChild(BookSession).travel  # type: ignore[union-attr]
+    slider, register = window.timeline.slider, window.register_panel.table
+
+    def places() -> tuple[QRect, int, int]:
+        top_left = slider.mapTo(window, QPoint(0, 0))
+        return (QRect(top_left, slider.size()), register.mapTo(window, QPoint(0, 0)).y(),
+                window.history_dock.mapTo(window, QPoint(0, 0)).y())  # fmt: skip
+
+    def settled() -> tuple[QRect, int, int]:
+        QCoreApplication.sendPostedEvents()  # the layouts' requests
+        QApplication.processEvents()
+        return places()
+
+    present = settled()
+    captions = set()
+    # the first event, a rename, an entry and the one before the present: captions of
+    # different lengths, and the banner coming
+    for position in (1, 10, 11, travel.head - 1, 2):
+        travel.move_to(position)
+        qtbot.waitUntil(lambda p=position: travel.cursor == p)  # type: ignore[misc]
+        assert window.banner.isVisible()
+        captions.add(window.timeline.label.text())
+        assert settled() == present, window.timeline.label.text()
+    assert len({len(c) for c in captions}) > 1  # the captions did differ
+    travel.return_to_present()
+    qtbot.waitUntil(lambda: not window.banner.isVisible())
+    assert settled() == present
+
+
+def test_the_timeline_caption_is_shown_in_full(window: MainWindow, qtbot: Any) -> None:
+    shown(window, qtbot, 1024, 700)
+    caption = window.timeline.label
+    assert caption.shown_text() == caption.text()
+    assert caption.text().startswith(f"Event #{window.timeline.slider.value()} of ")
