@@ -25,6 +25,7 @@ class ElidedText(QWidget):
         self._text = ""
         self._mode = mode
         self._full_width = full_width
+        self._wanted: int | None = None
         self.setText(text)
 
     def text(self) -> str:
@@ -44,15 +45,23 @@ class ElidedText(QWidget):
             return self._text
         return metrics.elidedText(self._text, self._mode, max(width, 0))
 
+    def want_width(self, width: int) -> None:
+        """Ask for ``width`` whatever the text: a line whose room must not follow its text."""
+        self._wanted = width
+        self.updateGeometry()
+
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         margins = self.contentsMargins()
         wanted = metrics.horizontalAdvance(self._text) if self._full_width else 0
+        if self._wanted is not None:
+            return QSize(self._wanted, metrics.height())
         return QSize(wanted + margins.left() + margins.right(), metrics.height())
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        wanted = min(metrics.horizontalAdvance(self._text), 12 * metrics.averageCharWidth())
+        text = metrics.horizontalAdvance(self._text) if self._wanted is None else self._wanted
+        wanted = min(text, 12 * metrics.averageCharWidth())
         margins = self.contentsMargins()
         return QSize(wanted + margins.left() + margins.right(), metrics.height())
 

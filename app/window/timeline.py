@@ -70,7 +70,7 @@ class Timeline(QWidget):
         self.slider.setPageStep(10)
         self.slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.slider.setToolTip("Drag to see the books as of any event (arrows, Home, End)")
-        # as wide as the widest caption: the slider keeps its length while scrubbing
+        # as wide as the widest caption, whatever it says: the slider keeps its length
         self.label = ElidedText()
         self.label.setObjectName("timelineCaption")
         self.speed = QComboBox()
@@ -223,8 +223,8 @@ class Timeline(QWidget):
             texts += [f"Event #{head} of {head} · {when} · {kind}" for kind in type_labels()]
         air = metrics.horizontalAdvance("0")  # a digit narrower than another, in some fonts
         width = max(metrics.horizontalAdvance(text) for text in texts) + air
-        if width != self.label.minimumWidth():
-            self.label.setFixedWidth(width)
+        # it asks for that room whatever it shows; a narrow window still shrinks it (elided)
+        self.label.want_width(width)
 
     def _update_label(self) -> None:
         head, cursor = self._travel.head, self._travel.cursor

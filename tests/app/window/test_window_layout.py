@@ -77,7 +77,7 @@ def right_edge(table: QTableView, column: int) -> int:
     return header.sectionViewportPosition(column) + header.sectionSize(column)
 
 
-@pytest.mark.parametrize("size", [(1024, 700), (1360, 860), (1920, 1080)])
+@pytest.mark.parametrize("size", [(921, 630), (1024, 700), (1360, 860), (1920, 1080)])
 def test_the_registers_money_is_in_view_without_scrolling(
     window: MainWindow, qtbot: Any, size: tuple[int, int]
 ) -> None:
