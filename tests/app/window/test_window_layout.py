@@ -13,7 +13,7 @@ from app_helpers import DAY, household, open_account
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
-from app.desktop.launcher import BookSession
+from app.desktop.launcher import Access, BookSession, Launcher
 from app.models import history as history_cols
 from app.models import register as register_cols
 from app.models.accounts import COL_NAME
@@ -227,6 +227,9 @@ def test_nothing_moves_between_the_present_and_the_past(window: MainWindow, qtbo
         captions.add(window.timeline.label.text())
         assert settled() == present, window.timeline.label.text()
     assert len({len(c) for c in captions}) > 1  # the captions did differ
+    # the banner lies over the tool bar, whose commands are disabled in the past anyway
+    assert window.banner.geometry() == window.tool_bar.geometry()
+    assert not any(action.isEnabled() for action in window.actions_.editing)
     travel.return_to_present()
     qtbot.waitUntil(lambda: not window.banner.isVisible())
     assert settled() == present
@@ -237,3 +240,57 @@ def test_the_timeline_caption_is_shown_in_full(window: MainWindow, qtbot: Any) -
     caption = window.timeline.label
     assert caption.shown_text() == caption.text()
     assert caption.text().startswith(f"Event #{window.timeline.slider.value()} of ")
+
+
+def past_and_back(window: MainWindow, qtbot: Any) -> tuple[int, int, int]:
+    """The register's top in the present, in the past and in the present again."""
+    travel = window.findChild(BookSession).travel  # type: ignore[union-attr]
+    register = window.register_panel.table
+
+    def top() -> int:
+        QCoreApplication.sendPostedEvents()
+        QApplication.processEvents()
+        return register.mapTo(window, QPoint(0, 0)).y()
+
+    present = top()
+    travel.move_to(3)
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    assert "as of event #3" in window.banner.label.text()
+    past = top()
+    travel.return_to_present()
+    qtbot.waitUntil(lambda: travel.in_present)
+    return present, past, top()
+
+
+def test_without_the_tool_bar_the_past_banner_shows_above_the_views(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1024, 700)
+    window.tool_bar.hide()
+    present, past, again = past_and_back(window, qtbot)
+    assert past > present == again  # in sight, if not in place: it pushes the views down
+    assert not window.banner.isVisible()
+
+
+def test_the_tool_bar_hidden_while_in_the_past_brings_the_banner_above_the_views(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1024, 700)
+    travel = window.findChild(BookSession).travel  # type: ignore[union-attr]
+    travel.move_to(3)
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    window.tool_bar.hide()
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    assert window.banner.parentWidget() is window.centralWidget()
+
+
+def test_a_standing_note_keeps_its_room_in_the_past(
+    make_book: Callable[[list[Command]], Path], launcher: Launcher, qtbot: Any
+) -> None:
+    note = " ".join(["Opened read-only: it is open for writing in another Tallybook."] * 3)
+    window = launcher.show_book(make_book(long_names()), Access(read_only=True, note=note))
+    shown(window, qtbot, 1024, 700)
+    assert window.banner.isVisible() and window.banner.label.text() == note
+    present, past, again = past_and_back(window, qtbot)
+    assert present == past == again
+    assert window.banner.label.text() == note
