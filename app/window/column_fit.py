@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle
 
@@ -41,7 +41,7 @@ class ColumnFit(QObject):
         self._shares = dict(shares)
         self._bold = frozenset(bold)
         self._fitting = False
-        self._followed: dict[int, list[str]] = {}
+        self._followed: list[int] = []
         for column in self._shares:
             if column < header.count():
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -75,24 +75,39 @@ class ColumnFit(QObject):
 
     def follow(self, column: int, samples: Iterable[str]) -> None:
         """Size ``column`` for ``samples`` and for every text it shows now or later, never
-        narrower than it has been: for small models only (it reads each row's text)."""
-        self._followed[column] = list(samples)
+        narrower than it has been: for small models (it reads the rows that change)."""
+        self._followed.append(column)
         model = self._view.model()
         if len(self._followed) == 1:
-            for changed in (model.modelReset, model.rowsInserted, model.dataChanged):
-                changed.connect(self._grow)
-        self.set_samples(column, self._followed[column])
-        self._grow()
+            model.modelReset.connect(self._on_reset)
+            model.rowsInserted.connect(self._on_rows_inserted)
+            model.dataChanged.connect(self._on_data_changed)
+        self.set_samples(column, samples)
+        self._grow(0, model.rowCount() - 1)
 
-    @Slot()
-    def _grow(self) -> None:
+    def _grow(self, first: int, last: int) -> None:
         model = self._view.model()
-        for column, base in self._followed.items():
-            texts = (model.data(model.index(row, column)) for row in range(model.rowCount()))
-            width = self.width_for(column, [*base, *(t for t in texts if isinstance(t, str))])
+        for column in self._followed:
+            texts = [model.data(model.index(row, column)) for row in range(first, last + 1)]
+            texts = [text for text in texts if isinstance(text, str)]
+            if not texts:
+                continue
+            width = self.width_for(column, texts)
             if width > self._header.sectionSize(column):
                 self._resize(column, width)
                 self.fit()
+
+    @Slot()
+    def _on_reset(self) -> None:
+        self._grow(0, self._view.model().rowCount() - 1)
+
+    @Slot(QModelIndex, int, int)
+    def _on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._grow(first, last)
+
+    @Slot(QModelIndex, QModelIndex, list)
+    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles: list[int]) -> None:
+        self._grow(top.row(), bottom.row())
 
     def fit(self) -> None:
         """Share the width the fixed columns leave among the text columns."""
