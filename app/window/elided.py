@@ -34,7 +34,8 @@ class ElidedText(QWidget):
     def setText(self, text: str) -> None:  # named like QLabel's, to stand in for one
         self._text = text
         self.setToolTip(text)
-        self.updateGeometry()
+        if self._wanted is None:  # else its size does not depend on the text
+            self.updateGeometry()
         self.update()
 
     def shown_text(self) -> str:
