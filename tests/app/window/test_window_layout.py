@@ -294,3 +294,17 @@ def test_a_standing_note_keeps_its_room_in_the_past(
     present, past, again = past_and_back(window, qtbot)
     assert present == past == again
     assert window.banner.label.text() == note
+
+
+def test_the_past_banner_follows_the_tool_bar_when_the_window_is_resized(
+    window: MainWindow, qtbot: Any
+) -> None:
+    shown(window, qtbot, 1024, 700)
+    travel = window.findChild(BookSession).travel  # type: ignore[union-attr]
+    travel.move_to(3)
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: window.tool_bar.width() > 1500)
+    qtbot.waitUntil(lambda: window.banner.geometry() == window.tool_bar.geometry())
+    assert window.banner.button.isVisible()
+    assert window.banner.button.geometry().right() < window.banner.width()
