@@ -5,6 +5,7 @@ Row ``r`` is the event at position ``r + 1``. Rows after the timeline's cursor a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from app.models import style
 from app.models.columns import ModelIndex
 from app.models.paged import PagedTableModel
 from app.models.sources import HistoryRow, HistorySource
+from domain.model.events import EVENT_TYPES
 from domain.store.base import StoredEvent
 
 COL_POSITION, COL_RECORDED, COL_BOOKING, COL_TYPE, COL_ACCOUNT, COL_SUMMARY, COL_AUTHOR = range(7)
@@ -25,6 +27,21 @@ def humanize_type(type_name: str) -> str:
     """``EntryPosted`` → ``Entry posted``."""
     words = re.findall(r"[A-Z][a-z]*", type_name) or [type_name]
     return " ".join([words[0], *(w.lower() for w in words[1:])])
+
+
+def type_labels() -> list[str]:
+    """Every event type as the history and the timeline show it (to size their text)."""
+    return [humanize_type(name) for name in EVENT_TYPES]
+
+
+def wide_times() -> list[str]:
+    """Recorded times with the most digits (two-digit months, days and hours, morning and
+    evening), as the history shows them: to size the text that shows one."""
+    return [
+        local_time_text(dt.datetime(2026, month, 28, hour, 58, 58, tzinfo=dt.UTC))
+        for month in (10, 11, 12)
+        for hour in (10, 11, 22, 23)
+    ]
 
 
 class HistoryModel(PagedTableModel[HistoryRow]):

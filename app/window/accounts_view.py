@@ -18,13 +18,15 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
+from app.formatting import money_text
 from app.models import accounts as cols
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow
+from app.window.column_fit import ColumnFit
 
-_WIDTHS = {cols.COL_CURRENCY: 64, cols.COL_BALANCE: 112}
+_FIXED = {cols.COL_CURRENCY: ["EUR"]}
 
 
 class AccountsView(QTreeView):
@@ -48,13 +50,13 @@ class AccountsView(QTreeView):
         self.setIndentation(14)
         header = self.header()
         header.setStretchLastSection(False)
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(cols.COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         # the tree already groups by type: its column would only repeat it (and take the
         # room the names need, indented under their parents)
         self.setColumnHidden(cols.COL_TYPE, True)
+        # the name takes what the currency and (bold) subtotals leave
+        self.columns = ColumnFit(self, header, _FIXED, {cols.COL_NAME: 1}, bold=[cols.COL_BALANCE])
+        self.columns.follow(cols.COL_BALANCE, [money_text(-(10**8 - 1), "EUR")])
         self.expandAll()
         # View ▸ Show Closed Accounts: the window keeps the choice in its settings
         self.show_closed_action = QAction("Show &Closed Accounts", self)
@@ -132,9 +134,7 @@ class AccountsView(QTreeView):
     @Slot()
     def _on_synced(self) -> None:
         self._syncing = False
-        index = (
-            self._model.index_of_account(self._chosen) if self._chosen is not None else None
-        )
+        index = self._model.index_of_account(self._chosen) if self._chosen is not None else None
         if index is not None and index.isValid():
             if not self.selectionModel().isSelected(index):
                 self._select(index)

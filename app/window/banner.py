@@ -1,4 +1,5 @@
-"""The banner over the views: the timeline is in the past, the book is read-only, or its
+"""The banner over the views (or, in the past, over the tool bar: see
+:mod:`app.window.banner_place`): the timeline is in the past, the book is read-only, or its
 history is broken."""
 
 from __future__ import annotations
@@ -45,12 +46,18 @@ class PastBanner(QFrame):
         self.details_button = QPushButton("Details…")
         self.details_button.clicked.connect(self.details_requested)
         row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
+        row.setContentsMargins(8, 2, 8, 2)
         row.addWidget(self.icon)
         row.addWidget(self.label, stretch=1)
         row.addWidget(self.button)
         row.addWidget(self.details_button)
         self._set_tone(alarm=False)
+        # never lower than one line with its button: the past's text after a standing note
+        # keeps the note's room (see show_past)
+        self.label.setText("Viewing")
+        self._line_height = self.sizeHint().height()
+        self.label.clear()
+        self.setMinimumHeight(self._line_height)
         self.hide()
 
     @property
@@ -59,6 +66,10 @@ class PastBanner(QFrame):
         return self.details_button.isVisibleTo(self)
 
     def show_past(self, position: int, when: str) -> None:
+        # a standing note over several lines keeps its height in the past
+        shown = self.height() if self.isVisible() else self._line_height
+        self.setMinimumHeight(max(self._line_height, shown))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignVCenter)  # one line, maybe over the tool bar
         self._set_tone(alarm=False)
         self.label.setText(f"Viewing the books as of event #{position} ({when}) — read-only")
         self.button.show()
@@ -66,6 +77,8 @@ class PastBanner(QFrame):
 
     def show_note(self, note: str) -> None:
         """A standing note (a book opened read-only), without the return button."""
+        self.setMinimumHeight(self._line_height)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)  # by the first line of a long note
         self._set_tone(alarm=False)
         self.label.setText(note)
         self.button.hide()
@@ -73,6 +86,8 @@ class PastBanner(QFrame):
 
     def show_alarm(self, text: str) -> None:
         """The book's history is broken: why, and a Details… button."""
+        self.setMinimumHeight(self._line_height)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self._set_tone(alarm=True)
         self.label.setText(text)
         self.button.hide()

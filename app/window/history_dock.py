@@ -6,6 +6,7 @@ Enter or a double-click on a row moves the cursor there.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
@@ -18,22 +19,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import date_text
 from app.models import history as cols
-from app.models.history import HistoryModel
+from app.models.history import HistoryModel, type_labels, wide_times
+from app.window.column_fit import ColumnFit
 from app.window.table_look import ScrollHint, select_row, set_up_rows
 from app.window.time_travel import TimeTravel
 
 EventDetails = Callable[[int], str]
 """Position -> the event's full data, metadata and hash as text."""
 
-_WIDTHS = {
-    cols.COL_POSITION: 56,
-    cols.COL_RECORDED: 150,
-    cols.COL_BOOKING: 90,
-    cols.COL_TYPE: 105,
-    cols.COL_ACCOUNT: 150,
-    cols.COL_AUTHOR: 80,
-}
+# the accounts and the summary share the room the fixed columns leave
+_SHARES = {cols.COL_ACCOUNT: 3, cols.COL_AUTHOR: 1, cols.COL_SUMMARY: 7}
+
+
+def _fixed_texts() -> dict[int, list[str]]:
+    """What the fixed columns can show: every event type, the widest times and dates."""
+    days = [dt.date(2026, month, 28) for month in range(1, 13)]  # names differ by locale
+    return {
+        cols.COL_POSITION: ["9999999"],
+        cols.COL_RECORDED: wide_times(),
+        cols.COL_BOOKING: [date_text(day) for day in days],
+        cols.COL_TYPE: type_labels(),
+    }
 
 
 class HistoryDock(QDockWidget):
@@ -54,9 +62,10 @@ class HistoryDock(QDockWidget):
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setModel(model)
-        set_up_rows(self.table, _WIDTHS, stretch=cols.COL_SUMMARY, row_height=22, grid=True)
-        # the summary, last on screen, takes what is left
+        set_up_rows(self.table, row_height=22, grid=True)
+        # the summary, the longest, goes last on screen
         self.table.horizontalHeader().moveSection(cols.COL_AUTHOR, cols.COL_SUMMARY)
+        self.columns = ColumnFit(self.table, self.table.horizontalHeader(), _fixed_texts(), _SHARES)
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("historyDetail")
         self.detail.setReadOnly(True)
@@ -66,9 +75,10 @@ class HistoryDock(QDockWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 0)
-        splitter.setSizes([900, 380])
+        # a quarter for the record, also on a narrow window: the table keeps its summary
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([750, 250])
         self.setWidget(splitter)
         self.table.activated.connect(self._on_row_activated)
         self.table.doubleClicked.connect(self._on_row_activated)

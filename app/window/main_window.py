@@ -21,6 +21,7 @@ from app.models.sources import AccountRow, RegisterRow
 from app.window.accounts_view import AccountsView
 from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
+from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
 from app.window.file_menu import FileMenu
 from app.window.history_check import HistoryCheck
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.tool_bar = build_tool_bar(self.actions_)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.tool_bar)
+        self.banner_place = BannerPlace(self.banner, layout, self.tool_bar, self)
         # right-click on an entry or an account offers what can be done to it
         a = self.actions_
         register_table = self.register_panel.table
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
     def _show_standing_note(self) -> None:
         """What the banner says at the present: a broken history first, else any note."""
         breakage, parts = self._parts.health.breakage, self._parts
+        self.banner_place.to_layout()
         if breakage is not None:
             self.banner.show_alarm(" ".join(n for n in (breakage.banner_text(), parts.notice) if n))
             return
@@ -280,6 +283,9 @@ class MainWindow(QMainWindow):
     def _on_cursor_changed(self, cursor: int) -> None:
         if not self._parts.travel.in_present:
             when, _kind = self._parts.caption(cursor)
+            parts = self._parts
+            if not (parts.health.breakage or parts.read_only_note or parts.notice):
+                self.banner_place.to_tool_bar()  # no note above the views: nothing moves
             self.banner.show_past(cursor, when)
 
     @Slot(object, str)

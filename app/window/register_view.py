@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
@@ -12,20 +13,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import money_text
+from app.formatting import date_text, money_text
 from app.models import register as cols
 from app.models.accounts import TYPE_LABEL, AccountsModel
-from app.models.register import RegisterModel
+from app.models.register import COL_STATUS, NOT_CLEARED, RegisterModel
 from app.models.sources import AccountRow, RegisterRow
+from app.window.column_fit import ColumnFit
 from app.window.table_look import set_up_rows
 
-_WIDTHS = {
-    cols.COL_DATE: 92,
-    cols.COL_PAYEE: 150,
-    cols.COL_OTHER: 150,
-    cols.COL_AMOUNT: 110,
-    cols.COL_BALANCE: 120,
-}
+# the text columns share the room the date, the amounts and the status leave
+_SHARES = {cols.COL_PAYEE: 3, cols.COL_MEMO: 2, cols.COL_OTHER: 3}
+_LARGE = 10**8 - 1  # minor units: amounts up to 999,999.99 EUR, or a digit more than the balance
+_STATUSES = ("reconciled", "cleared", NOT_CLEARED)
+
+
+def _dates() -> list[str]:
+    # the last day of each month (names and digits differ by locale)
+    return [date_text(dt.date(2026, month, 28)) for month in range(1, 13)]
 
 
 class RegisterPanel(QWidget):
@@ -56,13 +60,19 @@ class RegisterPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("registerTable")
         self.table.setModel(model)
-        set_up_rows(self.table, _WIDTHS, stretch=cols.COL_MEMO)
+        set_up_rows(self.table)
+        self.columns = ColumnFit(
+            self.table, self.table.horizontalHeader(),
+            {cols.COL_DATE: _dates(), COL_STATUS: _STATUSES}, _SHARES,
+        )  # fmt: skip
+        self._fit_money()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.table)
         self.table.selectionModel().selectionChanged.connect(self._emit_selected)
         self.table.activated.connect(self._on_activated)
+        model.modelReset.connect(self._fit_money)
         model.modelReset.connect(self._on_rows_changed)
         model.modelReset.connect(self._show_latest)
         model.rowsInserted.connect(self._on_rows_changed)
@@ -90,6 +100,15 @@ class RegisterPanel(QWidget):
     @Slot()
     def _emit_selected(self) -> None:
         self.entry_selected.emit(self.selected_entry())
+
+    @Slot()
+    def _fit_money(self) -> None:
+        # as wide as a large amount in the account's currency (its symbol and decimals)
+        account = self._model.account
+        currency, balance = (account.currency, account.balance) if account else ("EUR", 0)
+        samples = [money_text(-max(_LARGE, 10 ** len(str(abs(balance))) - 1), currency)]
+        for column in (cols.COL_AMOUNT, cols.COL_BALANCE):
+            self.columns.set_samples(column, samples)
 
     @Slot()
     def _show_latest(self) -> None:

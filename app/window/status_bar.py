@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from app.window.elided import ElidedText
 from app.window.integrity import Integrity, IntegrityState
 
 _SHOW_AFTER_MS = 300  # a small book is checked before this: no progress bar flashing by
@@ -58,18 +59,28 @@ class CheckProgress(QWidget):
 
 
 class BookStatusBar(QStatusBar):
-    """Permanent fields on the right; transient messages on the left as usual."""
+    """Permanent fields on the right; transient messages on the left, elided before them.
+
+    QStatusBar paints a message as far as the first permanent field and cuts it there,
+    in mid-letter against the book's path; here the message is the first permanent field
+    itself (so Qt's own painting has no room), elided with "…" and a gap before the path.
+    """
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.message = ElidedText()
+        self.message.setObjectName("statusMessage")
+        self.message.setContentsMargins(0, 0, 12, 0)
         self.check = CheckProgress()
-        self.path_label = QLabel(str(path))
-        self.path_label.setToolTip(str(path))
+        self.path_label = ElidedText(str(path), Qt.TextElideMode.ElideMiddle, full_width=True)
+        self.path_label.setObjectName("bookPath")
         self.count_label = QLabel()
         self.integrity_label = QLabel()
         self.integrity_label.setObjectName("integrityLabel")
+        self.addPermanentWidget(self.message, 1)
         for widget in (self.check, self.path_label, self.count_label, self.integrity_label):
             self.addPermanentWidget(widget)
+        self.messageChanged.connect(self.message.setText)
         self.set_integrity(IntegrityState())
 
     def set_event_count(self, count: int) -> None:

@@ -12,14 +12,15 @@ ScrollHint = QAbstractItemView.ScrollHint
 
 def set_up_rows(
     table: QTableView,
-    widths: Mapping[int, int],
-    stretch: int,
+    widths: Mapping[int, int] | None = None,
+    stretch: int | None = None,
     *,
     row_height: int = 24,
     grid: bool = False,
 ) -> None:
     """Select whole rows singly, alternate their colours, hide row numbers; give the columns
-    their ``widths`` and let column ``stretch`` take what is left."""
+    their ``widths`` and let column ``stretch`` take what is left (or leave the sizes to a
+    :class:`~app.window.column_fit.ColumnFit`)."""
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
@@ -28,9 +29,10 @@ def set_up_rows(
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(row_height)
     header = table.horizontalHeader()
-    for column, width in widths.items():
+    for column, width in (widths or {}).items():
         header.resizeSection(column, width)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
 
 

@@ -13,13 +13,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QSlider,
     QStyle,
     QToolButton,
     QWidget,
 )
 
+from app.models.history import type_labels, wide_times
+from app.window.elided import ElidedText
 from app.window.time_travel import TimeTravel
 
 SPEEDS = (1, 4, 16)
@@ -69,8 +70,9 @@ class Timeline(QWidget):
         self.slider.setPageStep(10)
         self.slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.slider.setToolTip("Drag to see the books as of any event (arrows, Home, End)")
-        self.label = QLabel()
-        self.label.setMinimumWidth(300)
+        # as wide as the widest caption, whatever it says: the slider keeps its length
+        self.label = ElidedText()
+        self.label.setObjectName("timelineCaption")
         self.speed = QComboBox()
         self.speed.addItems([f"{s}×" for s in SPEEDS])
         self.speed.setToolTip("Playback speed")
@@ -201,6 +203,7 @@ class Timeline(QWidget):
         self.slider.setValue(self._travel.cursor)
         self.slider.blockSignals(False)
         self.slider.setEnabled(head > 0)
+        self._size_label(head)
         for action in (self.actions_.first, self.actions_.back, self.actions_.play,
                        self.actions_.forward):  # fmt: skip
             action.setEnabled(head > 1)
@@ -209,6 +212,19 @@ class Timeline(QWidget):
     @Slot(bool)
     def _on_present_changed(self, present: bool) -> None:
         self.actions_.present.setEnabled(not present)
+
+    def _size_label(self, head: int) -> None:
+        """Fix the caption's width to the widest it can be for ``head`` events: any event's
+        number, any time and any type of event."""
+        metrics = self.label.fontMetrics()
+        texts = ["No events yet"]
+        if head > 0:
+            when = max([*wide_times(), self._caption(head)[0]], key=metrics.horizontalAdvance)
+            texts += [f"Event #{head} of {head} · {when} · {kind}" for kind in type_labels()]
+        air = metrics.horizontalAdvance("0")  # a digit narrower than another, in some fonts
+        width = max(metrics.horizontalAdvance(text) for text in texts) + air
+        # it asks for that room whatever it shows; a narrow window still shrinks it (elided)
+        self.label.want_width(width)
 
     def _update_label(self) -> None:
         head, cursor = self._travel.head, self._travel.cursor
