@@ -22,6 +22,7 @@ from app.window.accounts_view import AccountsView
 from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
 from app.window.command_dialogs import CommandDialogs
+from app.window.entry_wiring import EntryRowWiring
 from app.window.file_menu import FileMenu
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
@@ -49,6 +50,10 @@ class MainWindow(QMainWindow):
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
         self.operations = BookOperations(parts.path, self)
         self._build_views()
+        self.entry_row = (
+            EntryRowWiring(parts, self.dialogs, self.register_panel, lambda: self.editable, self)
+            if parts.payees is not None else None
+        )  # fmt: skip
         self._build_menus()
         self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
@@ -106,7 +111,7 @@ class MainWindow(QMainWindow):
         a = self.actions_
         register_table = self.register_panel.table
         register_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        register_table.addActions([a.correct, a.void])
+        register_table.addActions([a.correct, a.void])  # (Edit in Entry Row: entry_wiring)
         separator = QAction(self)
         separator.setSeparator(True)
         self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -217,12 +222,16 @@ class MainWindow(QMainWindow):
         voidable = entry is not None and not entry.struck_out and not entry.is_void
         self.actions_.void.setEnabled(self.editable and voidable)
         self.actions_.correct.setEnabled(self.editable and voidable)
+        if self.entry_row is not None:
+            self.entry_row.update()
 
     # --- slots -------------------------------------------------------------------------------
 
     @Slot(object)
     def _on_account_selected(self, account: AccountRow | None) -> None:
         self._parts.register.set_account(account)
+        if self.entry_row is not None:
+            self.entry_row.set_account(account)
 
     @Slot(int)
     def _on_event_requested(self, position: int) -> None:

@@ -17,6 +17,7 @@ from app.models import register as cols
 from app.models.accounts import TYPE_LABEL, AccountsModel
 from app.models.register import RegisterModel
 from app.models.sources import AccountRow, RegisterRow
+from app.window.entry_row import EntryRow
 from app.window.table_look import set_up_rows
 
 _WIDTHS = {
@@ -57,7 +58,7 @@ class RegisterPanel(QWidget):
         self.table.setObjectName("registerTable")
         self.table.setModel(model)
         set_up_rows(self.table, _WIDTHS, stretch=cols.COL_MEMO)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.table)
@@ -76,6 +77,11 @@ class RegisterPanel(QWidget):
             for changed in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved):
                 changed.connect(self._refresh_title)
         self._on_rows_changed()
+
+    def add_entry_row(self, row: EntryRow) -> None:
+        """Put the entry row under the table, its fields under the table's columns."""
+        self._layout.addWidget(row)
+        row.align_to(self.table.horizontalHeader())
 
     def selected_entry(self) -> RegisterRow | None:
         rows = self.table.selectionModel().selectedRows()
