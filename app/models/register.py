@@ -1,11 +1,13 @@
 """The register of one account: its entries with running balance, as of the timeline's cursor.
 
 Voided entries stay, struck out, with a tooltip naming the void; the void's reversing row is
-italic. Rows are paged from the read model so long registers stay cheap.
+italic, and so are entries dated after today (greyed, with a tooltip that says so). Rows
+are paged from the read model so long registers stay cheap.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -30,9 +32,16 @@ class RegisterModel(PagedTableModel[RegisterRow]):
     )  # fmt: skip
     _RIGHT = frozenset({COL_AMOUNT, COL_BALANCE})
 
-    def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: RegisterSource,
+        parent: QObject | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._today = today  # entries dated after it are marked
         self._account: AccountRow | None = None
         self._as_of: int | None = None
 
@@ -90,18 +99,20 @@ class RegisterModel(PagedTableModel[RegisterRow]):
             return self._display(row, column, self._account.currency)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
+        ahead = row.booking_date > self._today()
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_AMOUNT:
                 return style.amount_brush(row.amount)
             if column == COL_BALANCE:
                 return style.amount_brush(row.running_balance)
-            return None
+            return style.dimmed_brush() if ahead else None
         if role == Qt.ItemDataRole.FontRole:
             if row.struck_out:
-                return style.font(strike=True)
-            return style.font(italic=True) if row.is_void else None
+                return style.font(strike=True, italic=ahead)
+            return style.font(italic=True) if row.is_void or ahead else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row)
+            tip = self._tooltip(row)
+            return f"Dated in the future ({date_text(row.booking_date)}). {tip}" if ahead else tip
         return None
 
     @staticmethod
@@ -145,8 +156,10 @@ class StatusRegisterModel(RegisterModel):
         source: RegisterSource,
         statuses: Callable[[str], Mapping[str, str]],
         parent: QObject | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        super().__init__(source, parent)
+        super().__init__(source, parent, today=today)
         self._statuses = statuses
         self._known: Mapping[str, str] | None = None  # the account's, until it changes
 

@@ -73,6 +73,12 @@ class RegisterPanel(QWidget):
         model.rowsInserted.connect(self.table.doItemsLayout)
         model.rowsRemoved.connect(self.table.doItemsLayout)
         model.dataChanged.connect(self._on_rows_changed)
+        # a register shown at its newest entry stays there while the window is laid out again
+        # or entries are added; scrolled up, it stays where the user put it
+        self._at_newest = True
+        bar = self.table.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
         if accounts is not None:
             for changed in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved):
                 changed.connect(self._refresh_title)
@@ -100,7 +106,17 @@ class RegisterPanel(QWidget):
     @Slot()
     def _show_latest(self) -> None:
         # a register is read from its newest entries up
+        self._at_newest = True
         QTimer.singleShot(0, self.table.scrollToBottom)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        self._at_newest = value >= self.table.verticalScrollBar().maximum()
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._at_newest:
+            self.table.verticalScrollBar().setValue(maximum)
 
     @Slot()
     def _on_rows_changed(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,19 @@ def test_headers_name_the_columns_and_align_amounts_right(book: Book) -> None:
     assert model.headerData(COL_PAYEE, horizontal, align) & Qt.AlignmentFlag.AlignLeft
     assert model.headerData(6, horizontal, DISPLAY) is None
     assert model.headerData(0, Qt.Orientation.Vertical, DISPLAY) is None
+
+
+def test_entries_dated_after_today_are_greyed_italic_and_say_so(book: Book) -> None:
+    model = RegisterModel(book.read_models, today=lambda: DAY - dt.timedelta(days=1))
+    model.set_account(account(book, "Checking"))
+    ahead = model.index(1, COL_PAYEE)
+    assert model.data(ahead, Qt.ItemDataRole.FontRole).italic()
+    assert model.data(ahead, Qt.ItemDataRole.ForegroundRole) is not None
+    tip = model.data(ahead, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Dated in the future (")
+    today = RegisterModel(book.read_models, today=lambda: DAY)
+    today.set_account(account(book, "Checking"))
+    same_day = today.index(1, COL_PAYEE)
+    assert today.data(same_day, Qt.ItemDataRole.FontRole) is None
+    assert today.data(same_day, Qt.ItemDataRole.ForegroundRole) is None
+    assert not today.data(same_day, Qt.ItemDataRole.ToolTipRole).startswith("Dated")
