@@ -44,6 +44,8 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         self._today = today  # entries dated after it are marked
         self._account: AccountRow | None = None
         self._as_of: int | None = None
+        self._hide_voided = False
+        self._hidden: list[int] = []  # the places of the rows left out, while hiding voids
 
     @property
     def account(self) -> AccountRow | None:
@@ -74,17 +76,47 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         if self._account is not None and self._as_of is None:
             self.refresh()
 
+    @property
+    def hides_voided(self) -> bool:
+        return self._hide_voided
+
+    def set_hide_voided(self, hide: bool) -> None:
+        """Leave out voided entries and their voids (which cancel out: the balances stay)."""
+        if hide != self._hide_voided:
+            self._hide_voided = hide
+            self._reset_rows()  # another set of rows
+
     def _count(self) -> int:
         if self._account is None:
             return 0
-        return self._source.register_count(self._account.account_id, as_of=self._as_of)
+        account_id = self._account.account_id
+        count = self._source.register_count(account_id, as_of=self._as_of)
+        self._hidden = (
+            self._source.register_hidden(account_id, as_of=self._as_of) if self._hide_voided
+            else []
+        )  # fmt: skip
+        return count - len(self._hidden)
+
+    def _place(self, row: int) -> int:
+        """The place in the whole register of shown row ``row``."""
+        place = row
+        for hidden in self._hidden:  # in order: each one at or before it pushes it on
+            if hidden > place:
+                break
+            place += 1
+        return place
 
     def _fetch(self, offset: int, limit: int) -> list[RegisterRow]:
-        if self._account is None:
+        if self._account is None or offset >= self._row_count:
             return []
-        return self._source.register(
-            self._account.account_id, as_of=self._as_of, offset=offset, limit=limit
+        start = self._place(offset)
+        end = self._place(min(offset + limit, self._row_count) - 1) + 1 if limit else start
+        rows = self._source.register(
+            self._account.account_id, as_of=self._as_of, offset=start, limit=end - start
         )
+        if not self._hidden:
+            return rows
+        return [row for row in rows if not (row.is_void or row.struck_out)]
 
     def data(
         self,

@@ -140,8 +140,13 @@ class MainWindow(QMainWindow):
         toggle_timeline.setShortcut(QKeySequence("Ctrl+Shift+L"))
         toggle_tools = self.tool_bar.toggleViewAction()
         toggle_tools.setText("&Toolbar")
+        self.hide_voided = QAction("Hide &Voided Entries", self, checkable=True)
+        self.hide_voided.setStatusTip("Leave voided entries and their voids out of the register")
+        self.hide_voided.toggled.connect(self._on_hide_voided)
+        self.hide_voided.setChecked(self._settings.hide_voided())
         self.recent_menu = build_menus(
-            self.menuBar(), self.actions_, [toggle_history, toggle_timeline, toggle_tools],
+            self.menuBar(), self.actions_,
+            [toggle_history, toggle_timeline, toggle_tools, self.hide_voided],
             self.timeline.actions_.all(),
         )  # fmt: skip
 
@@ -232,6 +237,11 @@ class MainWindow(QMainWindow):
         self._parts.register.set_account(account)
         if self.entry_row is not None:
             self.entry_row.set_account(account)
+
+    @Slot(bool)
+    def _on_hide_voided(self, hide: bool) -> None:
+        self._parts.register.set_hide_voided(hide)
+        self._settings.set_hide_voided(hide)
 
     @Slot(int)
     def _on_event_requested(self, position: int) -> None:

@@ -168,6 +168,27 @@ def register_page(
     return rows
 
 
+def _hidden_ranks() -> Select[int]:
+    """The places (0-based, in register order) of the rows voided or voiding as of :p."""
+    mine = and_(_r.c.acct == bindparam("acct"), _r.c.position <= bindparam("p"))
+    ranked = select(
+        _r.c.position,
+        (func.row_number().over(order_by=(_r.c.booking_date, _r.c.position)) - 1).label("rank"),
+    ).where(mine).subquery()
+    known = _x.c.position <= bindparam("p")
+    voided = select(_x.c.entry_position).where(known).union(select(_x.c.position).where(known))
+    return select(ranked.c.rank).where(ranked.c.position.in_(voided)).order_by(ranked.c.rank)
+
+
+_HIDDEN_RANKS = _hidden_ranks()
+
+
+def hidden_ranks(conn: Connection, state: RegisterState, p: int) -> list[int]:
+    """Where the account's voided entries and their voids are in its register as of p: one
+    ordered walk of the account's rows (a register shown without them skips these)."""
+    return [rank for (rank,) in conn.execute(_HIDDEN_RANKS, {"acct": state.acct, "p": p})]
+
+
 def _current_fields(conn: Connection, row: Any, me: str) -> tuple[Any, ...]:
     """A page row as (position, day, amount, is_void, entry_id, payee, memo, the other
     accounts' ids, voided_by, reason); an event of an older schema is read through its

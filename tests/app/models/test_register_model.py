@@ -136,3 +136,42 @@ def test_entries_dated_after_today_are_greyed_italic_and_say_so(book: Book) -> N
     assert today.data(same_day, Qt.ItemDataRole.FontRole) is None
     assert today.data(same_day, Qt.ItemDataRole.ForegroundRole) is None
     assert not today.data(same_day, Qt.ItemDataRole.ToolTipRole).startswith("Dated")
+
+
+def test_voided_entries_and_their_voids_can_be_left_out(
+    generated_book: Path, qtmodeltester: Any
+) -> None:
+    with Book.open(generated_book) as book:
+        model = RegisterModel(book.read_models)
+        model.set_account(account(book, "Checking"))
+        everything = [model.row_at(r) for r in range(model.rowCount())]
+        kept = [r for r in everything if r and not (r.is_void or r.struck_out)]
+        assert 0 < len(kept) < len(everything)  # the generated book voids a few
+        paged.PAGE_SIZE, size = 7, paged.PAGE_SIZE  # pages that end among hidden rows
+        try:
+            model.set_hide_voided(True)
+            assert model.rowCount() == len(kept)
+            assert [model.row_at(r) for r in range(model.rowCount())] == kept
+            # a void cancels its entry: the running balances are those of the whole register
+            assert model.row_at(model.rowCount() - 1) == kept[-1]
+            qtmodeltester.check(model)
+            model.set_hide_voided(False)
+            assert model.rowCount() == len(everything)
+        finally:
+            paged.PAGE_SIZE = size
+
+
+def test_hiding_follows_a_void_recorded_meanwhile(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    model.set_account(account(book, "Checking"))
+    model.set_hide_voided(True)
+    assert column(model, COL_PAYEE) == ["Opening balance", "Employer", "Market"]
+    employer = model.row_at(1)
+    assert employer is not None
+    controller.execute(VoidEntry(entry_id=employer.entry_id, voided_on=DAY))
+    assert column(model, COL_PAYEE) == ["Opening balance", "Market"]
+    # the balance after each row shown, as the whole register has it: the void (recorded
+    # after Market, on the same day) is what brings it to 54.50
+    assert column(model, COL_BALANCE) == ["€100.00", "€1,054.50"]

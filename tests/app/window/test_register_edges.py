@@ -11,7 +11,7 @@ from typing import Any
 from app_helpers import DAY, open_account
 
 from app.window.main_window import MainWindow
-from domain.model.commands import Command, Withdraw
+from domain.model.commands import Command, VoidEntry, Withdraw
 from domain.model.events import AccountType
 
 Window = Callable[[Path], MainWindow]
@@ -64,3 +64,24 @@ def test_a_register_scrolled_up_stays_where_it_was_put(
     window.resize(window.width(), window.height() - 200)
     qtbot.wait(50)
     assert bar.value() == 10
+
+
+def test_hide_voided_entries_is_a_view_toggle_kept_in_the_settings(
+    make_book: Callable[[list[Command]], Path], launcher: Any, qtbot: Any
+) -> None:
+    commands = many_entries(3)
+    spent = commands[-1]
+    assert isinstance(spent, Withdraw)
+    path = make_book([*commands, VoidEntry(entry_id=spent.entry_id, voided_on=DAY)])
+    window = launcher.show_book(path)
+    model = window.register_panel.table.model()
+    assert model.rowCount() == 5  # opening, three entries, one void
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert window.hide_voided in view_menu.actions()
+    window.hide_voided.trigger()
+    assert model.rowCount() == 3
+    window.close()
+    qtbot.waitUntil(lambda: path.resolve() not in launcher.windows)
+    again = launcher.show_book(path)
+    assert again.hide_voided.isChecked()
+    assert again.register_panel.table.model().rowCount() == 3
