@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -108,7 +109,7 @@ class EntryRow(QFrame):
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.hide()
         self.mode.hide()
-        fields = QHBoxLayout()
+        fields = self._fields = QHBoxLayout()
         fields.setContentsMargins(0, 0, 0, 0)
         fields.setSpacing(2)
         for widget in (self.date, self.payee, self.memo, self.counter, self.inflow,
@@ -142,23 +143,25 @@ class EntryRow(QFrame):
         return [self.date, self.payee, self.memo, self.counter, self.inflow, self.outflow]
 
     def align_to(self, header: QHeaderView) -> None:
-        """Keep the fields under the register's columns as they are resized."""
+        """Share the row's width among the fields as the register's columns share theirs."""
         # the row takes the width it is given: its fields never widen the register's side,
         # which would resize the columns again
         policy = self.sizePolicy()
-        policy.setHorizontalPolicy(policy.Policy.Ignored)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
         self.setSizePolicy(policy)
+        for field in self.fields():
+            field.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.date.setMinimumWidth(self.date.minimumSizeHint().width())  # never clipped
         header.sectionResized.connect(lambda *_args: self._align(header))
         self._align(header)
 
     def _align(self, header: QHeaderView) -> None:
-        under = {self.date: cols.COL_DATE, self.payee: cols.COL_PAYEE, self.memo: cols.COL_MEMO,
-                 self.counter: cols.COL_OTHER, self.inflow: cols.COL_AMOUNT,
-                 self.outflow: cols.COL_BALANCE}  # fmt: skip
-        for widget, column in under.items():
-            width = max(60, header.sectionSize(column) - 2)
-            if widget.width() != width or widget.minimumWidth() != width:
-                widget.setFixedWidth(width)
+        under = (cols.COL_DATE, cols.COL_PAYEE, cols.COL_MEMO, cols.COL_OTHER, cols.COL_AMOUNT,
+                 cols.COL_BALANCE)  # fmt: skip
+        for place, column in enumerate(under):
+            stretch = max(1, header.sectionSize(column))
+            if self._fields.stretch(place) != stretch:
+                self._fields.setStretch(place, stretch)
 
     # --- state --------------------------------------------------------------------------------
 
