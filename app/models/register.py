@@ -46,6 +46,9 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         self._as_of: int | None = None
         self._hide_voided = False
         self._hidden: list[int] = []  # the places of the rows left out, while hiding voids
+        # what they were read for: a register changes only by gaining rows, so the same
+        # account, cursor and count have the same voids (no walk for others' entries)
+        self._hidden_for: tuple[str, int | None, int] | None = None
 
     @property
     def account(self) -> AccountRow | None:
@@ -91,10 +94,11 @@ class RegisterModel(PagedTableModel[RegisterRow]):
             return 0
         account_id = self._account.account_id
         count = self._source.register_count(account_id, as_of=self._as_of)
-        self._hidden = (
-            self._source.register_hidden(account_id, as_of=self._as_of) if self._hide_voided
-            else []
-        )  # fmt: skip
+        if not self._hide_voided:
+            self._hidden, self._hidden_for = [], None
+        elif self._hidden_for != (account_id, self._as_of, count):
+            self._hidden = self._source.register_hidden(account_id, as_of=self._as_of)
+            self._hidden_for = (account_id, self._as_of, count)
         return count - len(self._hidden)
 
     def _place(self, row: int) -> int:

@@ -175,3 +175,40 @@ def test_hiding_follows_a_void_recorded_meanwhile(book: Book) -> None:
     # the balance after each row shown, as the whole register has it: the void (recorded
     # after Market, on the same day) is what brings it to 54.50
     assert column(model, COL_BALANCE) == ["€100.00", "€1,054.50"]
+
+
+class CountingReads:
+    """The book's reads, counting the walks for hidden rows."""
+
+    def __init__(self, book: Book) -> None:
+        self._reads = book.read_models
+        self.walks = 0
+
+    def register(self, account_id: str, as_of: int | None = None, offset: int = 0,
+                 limit: int = 100) -> list[Any]:  # fmt: skip
+        return self._reads.register(account_id, as_of, offset, limit)
+
+    def register_count(self, account_id: str, as_of: int | None = None) -> int:
+        return self._reads.register_count(account_id, as_of)
+
+    def register_hidden(self, account_id: str, as_of: int | None = None) -> list[int]:
+        self.walks += 1
+        return self._reads.register_hidden(account_id, as_of)
+
+
+def test_hidden_rows_are_looked_for_again_only_when_the_register_changed(book: Book) -> None:
+    reads = CountingReads(book)
+    model = RegisterModel(reads)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    model.set_account(account(book, "Checking"))
+    model.set_hide_voided(True)
+    assert reads.walks == 1
+    savings, salary = account(book, "Savings"), account(book, "Salary")
+    controller.execute(Deposit(account_id=savings.account_id, income_account_id=salary.account_id,
+                               amount=Decimal("5"), booking_date=DAY))  # fmt: skip
+    assert reads.walks == 1  # another account's entry: Checking's rows are as they were
+    entry = model.row_at(2)
+    assert entry is not None
+    controller.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY))
+    assert reads.walks == 2 and model.rowCount() == 2
