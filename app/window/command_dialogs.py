@@ -19,10 +19,9 @@ from app.dialogs.reconcile import ReconcileDialog, ReconcileSource
 from app.dialogs.split import SplitEntryDialog
 from app.dialogs.transfer import TransferDialog
 from app.dialogs.void import VoidEntryDialog
-from app.formatting import to_qdate
 from app.models.accounts import AccountsModel
 from app.models.sources import AccountRow, RegisterRow
-from domain.model.commands import Deposit, PostSplitEntry, Transfer, Withdraw
+from domain.model.commands import Deposit, Transfer, Withdraw
 from domain.model.entries import EntryCommand
 
 Closing = tuple[Decimal, dt.date | None]  # a statement's closing balance and its date
@@ -65,16 +64,6 @@ class CommandDialogs:
         return self._show(
             SplitEntryDialog(self._controller, self._accounts.accounts(), selected_id, self._parent)
         )
-
-    def split_from(self, draft: PostSplitEntry) -> CommandDialog:
-        """The split dialog filled in with what the register's entry row holds."""
-        dialog = SplitEntryDialog(self._controller, self._accounts.accounts(), None, self._parent)
-        dialog.date.setDate(to_qdate(draft.booking_date))
-        dialog.payee.setText(draft.payee)
-        dialog.memo.setText(draft.memo)
-        if draft.lines:
-            dialog.fill(draft)
-        return self._show(dialog)
 
     def open_account_named(self, name: str) -> CommandDialog:
         """Open Account with the name typed in the entry row."""

@@ -1,12 +1,16 @@
-"""The entry row's own fields: a date that moves by key, and a line completed as you type."""
+"""The entry row's own fields: a date that moves by key, a line completed as you type, and
+the chart's names the row completes and looks up."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QDate, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QAbstractItemModel, QDate, QObject, Qt, Slot
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QCompleter, QDateEdit, QLineEdit, QWidget
 
 from app.formatting import date_format
+from app.models.accounts import AccountsModel
+from app.models.completions import NamesModel, account_names
+from app.models.sources import AccountRow
 
 
 class DayEdit(QDateEdit):
@@ -50,6 +54,13 @@ class CompletingEdit(QLineEdit):
         completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)  # first = most recent
         self.setCompleter(completer)
 
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        # what was completed in place is a name as the list spells it
+        found = self.completion()
+        if found != self.text() and found.casefold() == self.text().strip().casefold():
+            self.setText(found)
+        super().focusOutEvent(event)
+
     def completion(self) -> str:
         """The first row starting with the text (case aside), or the text if none does."""
         text = self.text().strip()
@@ -59,3 +70,35 @@ class CompletingEdit(QLineEdit):
         completer.setCompletionPrefix(text)
         found = completer.currentCompletion()
         return found if found and found.casefold().startswith(text.casefold()) else text
+
+
+class ChartNames(QObject):
+    """The accounts the entry row names: their names for completion (kept in step with the
+    accounts model), and look-ups by name or id."""
+
+    def __init__(self, accounts: AccountsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._accounts = accounts
+        self.model = NamesModel(self)
+        for changed in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved,
+                        accounts.dataChanged):  # fmt: skip
+            changed.connect(self._sync)
+        self._sync()
+
+    @Slot()
+    def _sync(self) -> None:
+        self.model.sync(account_names(self._accounts.accounts()))
+
+    def named(self, name: str) -> AccountRow | None:
+        """The account of that name (case aside), an open one before a closed one."""
+        key = name.strip().casefold()
+        found = [a for a in self._accounts.accounts() if a.name.casefold() == key]
+        return next((a for a in found if not a.closed), found[0] if found else None)
+
+    def by_id(self, account_id: str) -> AccountRow | None:
+        return next((a for a in self._accounts.accounts() if a.account_id == account_id), None)
+
+    def name_of(self, account_id: str) -> str:
+        """The open account's name ("" for a closed or unknown one: no entry can go there)."""
+        found = self.by_id(account_id)
+        return found.name if found is not None and not found.closed else ""

@@ -34,9 +34,10 @@ from app.entry_drafts import Draft, debits_of, entry_command, fill_from
 from app.formatting import date_text, from_qdate, to_qdate
 from app.models import register as cols
 from app.models.accounts import AccountsModel
-from app.models.completions import NamesModel, PayeeSuggestions, account_names
+from app.models.completions import PayeeSuggestions
 from app.models.sources import AccountRow
-from app.window.entry_fields import CompletingEdit, DayEdit
+from app.window.entry_fields import ChartNames, CompletingEdit, DayEdit
+from app.window.entry_split import SplitLines
 from domain.model.commands import (
     Command,
     CorrectEntry,
@@ -58,7 +59,6 @@ CORRECTION_REASON = "corrected in the register"
 class EntryRow(QFrame):
     """The register's entry row; ``set_account`` says whose register it is."""
 
-    split_requested = Signal(object)  # a PostSplitEntry with what the row holds so far
     open_account_requested = Signal(str)  # the name typed for the other account
 
     def __init__(
@@ -77,19 +77,19 @@ class EntryRow(QFrame):
         self._account: AccountRow | None = None
         self._pending: Command | None = None
         self._corrects: tuple[str, bytes] | None = None  # entry id, what posted it
-        self._names = NamesModel(self)
+        self._chart = ChartNames(accounts, self)
         self.date = DayEdit()
         self.payee = CompletingEdit(payees.model)
         self.memo = QLineEdit()
-        self.counter = CompletingEdit(self._names)
+        self.counter = CompletingEdit(self._chart.model)
         self.inflow, self.outflow = AmountEdit(), AmountEdit()
-        self.split_button = QPushButton("Split…")
+        self.split_button = QPushButton("&Split…")
         self.record_button = QPushButton("Record")
         self.mode = QLabel()  # what Enter does, while correcting
         self.message = QLabel()
+        self.split = SplitLines(self._chart.model)
         self._lay_out()
         self._connect()
-        self._sync_names()
 
     # --- construction -------------------------------------------------------------------------
 
@@ -102,7 +102,7 @@ class EntryRow(QFrame):
         self.inflow.setToolTip("Money into this account (a debit)")
         self.outflow.setToolTip("Money out of this account (a credit)")
         self.counter.setToolTip("Type an account's name; a split has Split…")
-        self.split_button.setToolTip("Spread this entry over several accounts")
+        self.split_button.setToolTip("Spread this entry over several accounts, a line each")
         self.record_button.setToolTip("Record the entry (Enter); Escape empties the row")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(_ERROR)
@@ -120,7 +120,9 @@ class EntryRow(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.mode)
         layout.addLayout(fields)
+        layout.addWidget(self.split)
         layout.addWidget(self.message)
+        self.split.hide()
         self._show_frame("palette(mid)")
 
     def _connect(self) -> None:
@@ -135,9 +137,9 @@ class EntryRow(QFrame):
         self.split_button.clicked.connect(self._on_split)
         self.message.linkActivated.connect(self._on_link)
         self._controller.command_rejected.connect(self._on_command_rejected)
-        for changed in (self._accounts.modelReset, self._accounts.rowsInserted,
-                        self._accounts.rowsRemoved, self._accounts.dataChanged):  # fmt: skip
-            changed.connect(self._sync_names)
+        self.split.changed.connect(self._on_split_changed)
+        for edit in (self.inflow, self.outflow):
+            edit.textChanged.connect(lambda: self.split.isVisible() and self._on_split_changed())
 
     def fields(self) -> list[QWidget]:
         return [self.date, self.payee, self.memo, self.counter, self.inflow, self.outflow]
@@ -187,6 +189,9 @@ class EntryRow(QFrame):
         self.mode.hide()
         for edit in (self.payee, self.memo, self.counter, self.inflow, self.outflow):
             edit.clear()
+        self.split.clear()
+        self.counter.setEnabled(True)
+        self.counter.setPlaceholderText("Other account")
         self._clear_message()
 
     def edit_entry(self, entry_id: str, original: Deposit | Withdraw | Transfer) -> bool:
@@ -201,7 +206,7 @@ class EntryRow(QFrame):
         self.date.setDate(to_qdate(original.booking_date))
         self.payee.setText(original.payee)
         self.memo.setText(original.memo)
-        self.counter.setText(self._name_of(other))
+        self.counter.setText(self._chart.name_of(other))
         self._show_amount(Money.of(debits[account.account_id], account.currency).minor)
         self._corrects = (entry_id, fingerprint(original))
         when = html.escape(date_text(original.booking_date))
@@ -243,10 +248,10 @@ class EntryRow(QFrame):
         last = self._payees.last(known, self._account.account_id)
         if last is None:
             return False
-        fill = fill_from(last, self._account.account_id, self._account_by_id)
+        fill = fill_from(last, self._account.account_id, self._chart.by_id)
         self.memo.setText(fill.memo)
         if fill.counter_id is not None:
-            self.counter.setText(self._name_of(fill.counter_id))
+            self.counter.setText(self._chart.name_of(fill.counter_id))
         target = self._show_amount(fill.debit)
         target.setFocus(Qt.FocusReason.TabFocusReason)
         target.selectAll()
@@ -278,10 +283,13 @@ class EntryRow(QFrame):
         account = self._account
         if account is None:
             return "Select an account first.", None
+        if self.split.isVisible():
+            problem, entry = self._split_entry(account)
+            return (problem, None) if entry is None else self._correcting(entry)
         name = self.counter.completion()
         if not name:
             return "Type the other account's name (or use Split… for several).", None
-        counter = self._account_named(name)
+        counter = self._chart.named(name)
         if counter is None:
             shown = html.escape(name)
             return (f"There is no account named “{shown}”. "
@@ -294,7 +302,27 @@ class EntryRow(QFrame):
             return problem, None
         draft = Draft(account, counter, debit, from_qdate(self.date.date()),
                       self.payee.text().strip(), self.memo.text().strip())  # fmt: skip
-        entry = entry_command(draft)
+        return self._correcting(entry_command(draft))
+
+    def _split_entry(self, account: AccountRow) -> tuple[str, PostSplitEntry | None]:
+        debit, problem = self._debit()
+        if debit is None:
+            return problem, None
+        lines, problem = self.split.split_lines(self._chart.named)
+        if problem:
+            return html.escape(problem), None
+        if not lines:
+            return "Type the other accounts on the lines below.", None
+        own = SplitLine(account_id=account.account_id, amount=debit)
+        if sum((line.amount for line in lines), debit) != 0:
+            return "The lines do not balance: see what remains.", None
+        return "", PostSplitEntry(booking_date=from_qdate(self.date.date()), lines=(own, *lines),
+                                  payee=self.payee.text().strip(),
+                                  memo=self.memo.text().strip())  # fmt: skip
+
+    def _correcting(self, entry: Deposit | Withdraw | Transfer | PostSplitEntry
+                    ) -> tuple[str, Command | None]:  # fmt: skip
+        """The entry, or the correction of the entry being corrected."""
         if self._corrects is None:
             return "", entry
         entry_id, original = self._corrects
@@ -341,33 +369,26 @@ class EntryRow(QFrame):
 
     @Slot()
     def _on_split(self) -> None:
-        """Hand what the row holds to the split dialog."""
-        lines: list[SplitLine] = []
-        account = self._account
+        """Expand the row into lines: the other account, if any, becomes the first of them."""
+        if self.split.isVisible() or self._account is None:
+            return
         debit, _problem = self._debit()
-        counter = self._account_named(self.counter.completion())
-        if account is not None and debit is not None:
-            lines.append(SplitLine(account_id=account.account_id, amount=debit))
-            if counter is not None and counter.account_id != account.account_id:
-                lines.append(SplitLine(account_id=counter.account_id, amount=-debit))
-        draft = PostSplitEntry(booking_date=from_qdate(self.date.date()), lines=tuple(lines),
-                               payee=self.payee.text().strip(), memo=self.memo.text().strip())
-        self.split_requested.emit(draft)
-
-    # --- accounts -----------------------------------------------------------------------------
+        money = Money.of(-debit, self._account.currency) if debit is not None else None
+        name = self.counter.completion()
+        focus = self.split.start(self._account.currency, (name, money) if name else None)
+        self.counter.clear()
+        self.counter.setEnabled(False)
+        self.counter.setPlaceholderText("Split: lines below")
+        self._on_split_changed()
+        focus.setFocus()
 
     @Slot()
-    def _sync_names(self) -> None:
-        self._names.sync(account_names(self._accounts.accounts()))
-
-    def _account_named(self, name: str) -> AccountRow | None:
-        key = name.strip().casefold()
-        found = [a for a in self._accounts.accounts() if a.name.casefold() == key]
-        return next((a for a in found if not a.closed), found[0] if found else None)
-
-    def _account_by_id(self, account_id: str) -> AccountRow | None:
-        return next((a for a in self._accounts.accounts() if a.account_id == account_id), None)
-
-    def _name_of(self, account_id: str) -> str:
-        found = self._account_by_id(account_id)
-        return found.name if found is not None and not found.closed else ""
+    def _on_split_changed(self) -> None:
+        for widget in self.split.widgets():  # new lines take Enter and Escape too
+            widget.removeEventFilter(self)
+            widget.installEventFilter(self)
+        debit, _problem = self._debit()
+        account = self._account
+        own = Money.of(debit, account.currency) if debit is not None and account else None
+        self.split.show_remaining(own)
+        self._clear_message()

@@ -13,7 +13,7 @@ from app.window.command_dialogs import CommandDialogs
 from app.window.entry_row import EntryRow
 from app.window.register_view import RegisterPanel
 from app.window.window_parts import WindowParts
-from domain.model.commands import Deposit, PostSplitEntry, Transfer, Withdraw
+from domain.model.commands import Deposit, Transfer, Withdraw
 
 
 class EntryRowWiring(QObject):
@@ -32,7 +32,6 @@ class EntryRowWiring(QObject):
         self._parts, self._dialogs, self._panel, self._editable = parts, dialogs, panel, editable
         self.row = EntryRow(parts.controller, parts.accounts, parts.payees)
         panel.add_entry_row(self.row)
-        self.row.split_requested.connect(self._on_split)
         self.row.open_account_requested.connect(dialogs.open_account_named)
         self.edit = QAction("Edit in Entry &Row", panel.table)
         self.edit.setShortcut(QKeySequence("Ctrl+Return"))
@@ -69,9 +68,3 @@ class EntryRowWiring(QObject):
         ):
             return
         self._dialogs.correct(entry)
-
-    @Slot(object)
-    def _on_split(self, draft: object) -> None:
-        if isinstance(draft, PostSplitEntry):
-            dialog = self._dialogs.split_from(draft)
-            dialog.accepted.connect(self.row.discard)

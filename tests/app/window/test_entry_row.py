@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.dialogs.open_account import OpenAccountDialog
-from app.dialogs.split import SplitEntryDialog
 from app.formatting import date_text
 from app.models import register as cols
 from app.window.entry_row import EntryRow
@@ -171,19 +170,35 @@ def test_an_unknown_other_account_is_offered_for_opening(
     assert isinstance(dialog, OpenAccountDialog) and dialog.name.text() == "Pets"
 
 
-def test_split_hands_the_row_to_the_split_dialog(
+def test_a_split_is_typed_as_lines_with_what_remains_shown_live(
     make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
 ) -> None:
     window = open_window(make_book(household()))
     row = ready(window, qtbot)
-    press(qtbot, [Qt.Key.Key_Tab, "market", Qt.Key.Key_Tab, "20"])
-    qtbot.mouseClick(row.split_button, Qt.MouseButton.LeftButton)
-    dialog = window.dialogs.current
-    assert isinstance(dialog, SplitEntryDialog)
-    assert dialog.payee.text() == "Market"
-    first, second = dialog.lines[:2]
-    assert first.account.currentText().startswith("Checking") and first.credit.text() == "20.00"
-    assert second.account.currentText().startswith("Groceries") and second.debit.text() == "20.00"
+    press(qtbot, [Qt.Key.Key_Tab, "market", Qt.Key.Key_Tab, "60"])  # Out 60, to Groceries
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(row.split.isVisible)  # a button's mnemonic clicks it after a moment
+    assert not row.counter.isEnabled()
+    first, second = row.split.lines[:2]
+    # the other account is the first line, balancing the row; the next line has the focus
+    assert (first.account.text(), first.inflow.text()) == ("Groceries", "60.00")
+    assert second.account.hasFocus()
+    assert row.split.remaining.text() == "Remaining to balance: 0 ✓"
+    press(qtbot, ["sav", Qt.Key.Key_Tab, "14.50"])
+    assert second.account.text() == "Savings"
+    assert row.split.remaining.text() == "Remaining to balance: -€14.50"
+    assert len(row.split.lines) == 3  # typing in the last line opens another
+    press(qtbot, [Qt.Key.Key_Enter])
+    assert "do not balance" in row.error_text()
+    first.inflow.setFocus()
+    first.inflow.selectAll()
+    press(qtbot, ["45.50"])
+    assert row.split.remaining.text() == "Remaining to balance: 0 ✓"
+    press(qtbot, [Qt.Key.Key_Enter])
+    assert row.error_text() == ""
+    last = register_rows(window)[-1]
+    assert last[1:5] == ("Market", "", "Groceries, Savings", "-€60.00")
+    assert not row.split.isVisible() and row.counter.isEnabled()  # the row is fresh again
 
 
 def test_editing_an_entry_in_the_row_records_a_correction(
