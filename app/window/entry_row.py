@@ -72,7 +72,6 @@ class EntryRow(QFrame):
         self.setObjectName("entryRow")
         self._controller = controller
         self._accounts = accounts
-        self._payees = payees
         self.payees = payees  # what the row suggests (its list is filled once read)
         self._account: AccountRow | None = None
         self._pending: Command | None = None
@@ -239,13 +238,13 @@ class EntryRow(QFrame):
     def _leave_payee(self) -> bool:
         """Complete the payee; a known one fills a fresh row and goes to its amount."""
         text = self.payee.completion()
-        known = self._payees.known(text) if text else None
+        known = self.payees.known(text) if text else None
         self.payee.setText(known or text)
         fresh = not any(e.text().strip() for e in (self.memo, self.counter, self.inflow,
                                                    self.outflow))  # fmt: skip
         if known is None or not fresh or self._account is None:
             return False
-        last = self._payees.last(known, self._account.account_id)
+        last = self.payees.last(known, self._account.account_id)
         if last is None:
             return False
         fill = fill_from(last, self._account.account_id, self._chart.by_id)
