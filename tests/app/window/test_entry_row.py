@@ -17,6 +17,7 @@ from app.models import register as cols
 from app.window.entry_row import EntryRow
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
+from domain.model.events import AccountType
 
 Window = Callable[[Path], MainWindow]
 Key = str | Qt.Key
@@ -168,6 +169,16 @@ def test_an_unknown_other_account_is_offered_for_opening(
     row.message.linkActivated.emit("open")  # the link in the message
     dialog = window.dialogs.current
     assert isinstance(dialog, OpenAccountDialog) and dialog.name.text() == "Pets"
+    dialog.choose_type(AccountType.EXPENSE)
+    dialog.currency.setCurrentText("EUR")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.current is None
+    # the row kept its input: now it records
+    assert (row.payee.text(), row.counter.text(), row.outflow.text()) == ("Vet", "Pets", "30")
+    row.outflow.setFocus()
+    press(qtbot, [Qt.Key.Key_Enter])
+    assert row.error_text() == ""
+    assert register_rows(window)[-1][1:5] == ("Vet", "", "Pets", "-€30.00")
 
 
 def test_a_split_is_typed_as_lines_with_what_remains_shown_live(
