@@ -249,9 +249,12 @@ class EntryRow(QFrame):
             return False
         fill = fill_from(last, self._account.account_id, self._chart.by_id)
         self.memo.setText(fill.memo)
-        if fill.counter_id is not None:
-            self.counter.setText(self._chart.name_of(fill.counter_id))
-        target = self._show_amount(fill.debit)
+        counter = self._chart.by_id(fill.counter_id) if fill.counter_id else None
+        # learned in another currency's account: its amount means nothing here
+        same = counter is None or counter.currency == self._account.currency
+        if counter is not None and same:
+            self.counter.setText(self._chart.name_of(counter.account_id))
+        target = self._show_amount(fill.debit if same else 0)
         target.setFocus(Qt.FocusReason.TabFocusReason)
         target.selectAll()
         return True

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app_helpers import DAY, household
+from app_helpers import DAY, household, open_account
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -16,7 +17,7 @@ from app.formatting import date_text
 from app.models import register as cols
 from app.window.entry_row import EntryRow
 from app.window.main_window import MainWindow
-from domain.model.commands import Command
+from domain.model.commands import Command, Withdraw
 from domain.model.events import AccountType
 
 Window = Callable[[Path], MainWindow]
@@ -252,3 +253,21 @@ def test_the_row_is_disabled_in_the_past(
     qtbot.waitUntil(lambda: not row.isEnabled())
     window.timeline.slider.setValue(window.timeline.slider.maximum())
     qtbot.waitUntil(row.isEnabled)
+
+
+def test_a_payee_known_only_in_another_currency_fills_no_amount(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    wallet = open_account("Yen wallet", AccountType.ASSET, "10000", currency="JPY")
+    meals = open_account("Meals JPY", AccountType.EXPENSE, currency="JPY")
+    spent = Withdraw(account_id=wallet.account_id, expense_account_id=meals.account_id,
+                     amount=Decimal("1200"), booking_date=DAY, payee="Ramen bar", memo="lunch")
+    window = open_window(make_book([*household(), wallet, meals, spent]))
+    row = ready(window, qtbot)  # Checking, in EUR
+    press(qtbot, [Qt.Key.Key_Tab, "ram", Qt.Key.Key_Tab])
+    assert (row.payee.text(), row.memo.text()) == ("Ramen bar", "lunch")
+    # 1,200 yen are no 12.00 euros, and a yen account takes no euro entry
+    assert (row.counter.text(), row.inflow.text(), row.outflow.text()) == ("", "", "")
+    ready(window, qtbot, "Yen wallet")
+    press(qtbot, [Qt.Key.Key_Tab, "ram", Qt.Key.Key_Tab])
+    assert (row.counter.text(), row.outflow.text()) == ("Meals JPY", "1,200")
