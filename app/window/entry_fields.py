@@ -42,17 +42,45 @@ class DayEdit(QDateEdit):
         return QWidget.focusNextPrevChild(self, next)
 
 
+def _completer(model: QAbstractItemModel, mode: QCompleter.CompletionMode,
+               parent: QObject) -> QCompleter:  # fmt: skip
+    completer = QCompleter(model, parent)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(mode)
+    completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)  # first = most recent
+    return completer
+
+
 class CompletingEdit(QLineEdit):
     """A line that completes what is typed from ``model``'s rows in place (the rest of the
-    first match selected, so typing on replaces it), without regard to case."""
+    first match selected, so typing on replaces it), without regard to case; Down lists
+    every row that starts so (Enter or a click takes one)."""
 
     def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        completer = QCompleter(model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
-        completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)  # first = most recent
-        self.setCompleter(completer)
+        self.setCompleter(_completer(model, QCompleter.CompletionMode.InlineCompletion, self))
+        self.matches = _completer(model, QCompleter.CompletionMode.PopupCompletion, self)
+        self.matches.setWidget(self)
+        self.matches.activated.connect(self._take)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        popup = self.matches.popup()
+        if event.key() == Qt.Key.Key_Down and not (popup is not None and popup.isVisible()):
+            self.show_matches()
+            return
+        super().keyPressEvent(event)
+
+    @Slot(str)
+    def _take(self, chosen: str) -> None:
+        self.setText(chosen)
+
+    def show_matches(self) -> None:
+        """List the rows starting with what was typed (not what was completed in place)."""
+        typed = self.text()[: self.selectionStart()] if self.hasSelectedText() else self.text()
+        # the part completed in place goes: it would take the Enter meant for the list
+        self.setText(typed)
+        self.matches.setCompletionPrefix(typed.strip())
+        self.matches.complete()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         # what was completed in place is a name as the list spells it

@@ -271,3 +271,29 @@ def test_a_payee_known_only_in_another_currency_fills_no_amount(
     ready(window, qtbot, "Yen wallet")
     press(qtbot, [Qt.Key.Key_Tab, "ram", Qt.Key.Key_Tab])
     assert (row.counter.text(), row.outflow.text()) == ("Meals JPY", "1,200")
+
+
+def test_down_lists_the_payees_starting_so_and_enter_takes_one(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    row = ready(window, qtbot)
+    press(qtbot, [Qt.Key.Key_Tab, "Marina Bay", Qt.Key.Key_Tab, Qt.Key.Key_Tab, "Sal",
+                  Qt.Key.Key_Tab, "250", Qt.Key.Key_Enter])  # fmt: skip
+    press(qtbot, [Qt.Key.Key_Tab, "M"])
+    assert row.payee.text() == "Marina Bay"  # in place: the most recent
+    qtbot.keyClick(row.payee, Qt.Key.Key_Down)
+    popup = row.payee.matches.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    listed = popup.model()
+    assert [listed.index(r, 0).data() for r in range(listed.rowCount())] == [
+        "Marina Bay", "Market",
+    ]  # fmt: skip
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert row.payee.text() == "Market" and not popup.isVisible()
+    assert row.error_text() == "" and row.payee.hasFocus()  # Enter chose; it recorded nothing
+    press(qtbot, [Qt.Key.Key_Tab])
+    assert (row.counter.text(), row.outflow.text()) == ("Groceries", "45.50")
