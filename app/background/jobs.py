@@ -13,8 +13,9 @@ from pathlib import Path
 from app import formatting, maintenance
 from app.background.runner import Job, Progress
 from app.book_health import Breakage, breakage_from_error
-from app.composition import Book
+from app.composition import Book, open_store
 from app.sample_data import generate_commands
+from domain.projections.payees import PayeeRecall
 from domain.store.base import VerifyReport
 
 SAMPLE_ACCOUNTS = 17  # the generator's whole core chart, with a USD wallet
@@ -42,6 +43,25 @@ def catch_up_job(path: Path, *, read_only: bool = False) -> Job:
         # is shared by threads, so loading it here keeps that out of the GUI's stall
         formatting.warm_up()
         return applied
+
+    return run
+
+
+def payees_job(path: Path) -> Job:
+    """Read the book's payees on the worker's own connection: a :class:`PayeeRecall` (None
+    if cancelled), to be rebound to the GUI's store for what comes after."""
+
+    def run(progress: Progress) -> PayeeRecall | None:
+        store = open_store(path, readonly=True)
+        try:
+            recall, total, done = PayeeRecall(store), store.head()[0], False
+            while not done:
+                done, _seen = recall.catch_up(max_batches=1)
+                if not progress(recall.position, total):
+                    return None
+            return recall
+        finally:
+            store.close()
 
     return run
 

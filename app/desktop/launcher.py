@@ -26,6 +26,7 @@ from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
 from app.import_preview import StatementPreviewer
 from app.models.accounts import AccountsModel
+from app.models.completions import PayeeSuggestions
 from app.models.guarded import GuardedReads
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel, StatusRegisterModel
@@ -37,6 +38,7 @@ from app.window.watcher import BookWatcher
 from app.window.window_parts import WindowParts
 from domain.model.entries import as_command
 from domain.model.errors import BookError
+from domain.projections.payees import PayeeRecall
 
 
 def connect_projectors(
@@ -76,11 +78,14 @@ class BookSession(QObject):
         reconciling = ReconcileReader(book)
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
         self.history = HistoryModel(reads, self)
+        self.payees = PayeeSuggestions(self)
         self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
         connect_projectors(
             [self.controller.events_appended, self.watcher.events_found],
             self.travel, self.accounts, self.register, self.history,
         )  # fmt: skip
+        for appended in (self.controller.events_appended, self.watcher.events_found):
+            appended.connect(self.payees.on_events_appended)
         self.parts = WindowParts(
             path=book.path,
             controller=self.controller,
@@ -97,9 +102,20 @@ class BookSession(QObject):
             previewer=StatementPreviewer(book),
             reconciling=reconciling,
             undo_stacks=book.service.undo_stacks,
+            payees=self.payees,
         )
+        # the book's payees are read in a worker; the entry row suggests them once read
+        self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)
+        self.payees_task.finished.connect(self._on_payees_read)
+        self.payees_task.start()
         # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
         self.watcher.start()
+
+    @Slot(object)
+    def _on_payees_read(self, recall: object) -> None:
+        if isinstance(recall, PayeeRecall):
+            recall.rebind(self.book.store)
+            self.payees.adopt(recall)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +167,7 @@ class Launcher(QObject):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         session.setParent(window)
         window.closed.connect(session.watcher.stop)
+        window.closed.connect(session.payees_task.cancel_and_wait)
         window.closed.connect(lambda p=path: self._on_window_closed(p))
         # the file closes once every view is gone, so no late repaint can query it
         window.destroyed.connect(book.close)

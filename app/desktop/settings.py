@@ -51,6 +51,13 @@ class AppSettings:
     def set_show_closed_accounts(self, show: bool) -> None:
         self._settings.setValue("view/show_closed_accounts", show)
 
+    def hide_voided(self) -> bool:
+        """Whether registers leave out voided entries and their voids (View menu)."""
+        return str(self._settings.value("register/hide_voided", "false")).lower() == "true"
+
+    def set_hide_voided(self, hide: bool) -> None:
+        self._settings.setValue("register/hide_voided", "true" if hide else "false")
+
     def import_profile(self, account_id: str) -> dict[str, Any] | None:
         """The CSV mapping last used to import into the account (a CsvProfile's JSON)."""
         value = self._settings.value(f"import_profiles/{account_id}")

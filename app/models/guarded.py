@@ -42,6 +42,9 @@ class GuardedReads:
     def register_count(self, account_id: str, as_of: int | None = None) -> int:
         return self._guard(lambda: self._reads.register_count(account_id, as_of), 0)
 
+    def register_hidden(self, account_id: str, as_of: int | None = None) -> list[int]:
+        return self._guard(lambda: self._reads.register_hidden(account_id, as_of), [])
+
     def history(
         self, offset: int = 0, limit: int = 100, *, locale: str | None = None
     ) -> list[HistoryRow]:

@@ -1,11 +1,13 @@
 """The register of one account: its entries with running balance, as of the timeline's cursor.
 
 Voided entries stay, struck out, with a tooltip naming the void; the void's reversing row is
-italic. Rows are paged from the read model so long registers stay cheap.
+italic, and so are entries dated after today (greyed, with a tooltip that says so). Rows
+are paged from the read model so long registers stay cheap.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -30,11 +32,23 @@ class RegisterModel(PagedTableModel[RegisterRow]):
     )  # fmt: skip
     _RIGHT = frozenset({COL_AMOUNT, COL_BALANCE})
 
-    def __init__(self, source: RegisterSource, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: RegisterSource,
+        parent: QObject | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._today = today  # entries dated after it are marked
         self._account: AccountRow | None = None
         self._as_of: int | None = None
+        self._hide_voided = False
+        self._hidden: list[int] = []  # the places of the rows left out, while hiding voids
+        # what they were read for: a register changes only by gaining rows, so the same
+        # account, cursor and count have the same voids (no walk for others' entries)
+        self._hidden_for: tuple[str, int | None, int] | None = None
 
     @property
     def account(self) -> AccountRow | None:
@@ -65,17 +79,48 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         if self._account is not None and self._as_of is None:
             self.refresh()
 
+    @property
+    def hides_voided(self) -> bool:
+        return self._hide_voided
+
+    def set_hide_voided(self, hide: bool) -> None:
+        """Leave out voided entries and their voids (which cancel out: the balances stay)."""
+        if hide != self._hide_voided:
+            self._hide_voided = hide
+            self._reset_rows()  # another set of rows
+
     def _count(self) -> int:
         if self._account is None:
             return 0
-        return self._source.register_count(self._account.account_id, as_of=self._as_of)
+        account_id = self._account.account_id
+        count = self._source.register_count(account_id, as_of=self._as_of)
+        if not self._hide_voided:
+            self._hidden, self._hidden_for = [], None
+        elif self._hidden_for != (account_id, self._as_of, count):
+            self._hidden = self._source.register_hidden(account_id, as_of=self._as_of)
+            self._hidden_for = (account_id, self._as_of, count)
+        return count - len(self._hidden)
+
+    def _place(self, row: int) -> int:
+        """The place in the whole register of shown row ``row``."""
+        place = row
+        for hidden in self._hidden:  # in order: each one at or before it pushes it on
+            if hidden > place:
+                break
+            place += 1
+        return place
 
     def _fetch(self, offset: int, limit: int) -> list[RegisterRow]:
-        if self._account is None:
+        if self._account is None or offset >= self._row_count:
             return []
-        return self._source.register(
-            self._account.account_id, as_of=self._as_of, offset=offset, limit=limit
+        start = self._place(offset)
+        end = self._place(min(offset + limit, self._row_count) - 1) + 1 if limit else start
+        rows = self._source.register(
+            self._account.account_id, as_of=self._as_of, offset=start, limit=end - start
         )
+        if not self._hidden:
+            return rows
+        return [row for row in rows if not (row.is_void or row.struck_out)]
 
     def data(
         self,
@@ -90,18 +135,20 @@ class RegisterModel(PagedTableModel[RegisterRow]):
             return self._display(row, column, self._account.currency)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
+        ahead = row.booking_date > self._today()
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_AMOUNT:
                 return style.amount_brush(row.amount)
             if column == COL_BALANCE:
                 return style.amount_brush(row.running_balance)
-            return None
+            return style.dimmed_brush() if ahead else None
         if role == Qt.ItemDataRole.FontRole:
             if row.struck_out:
-                return style.font(strike=True)
-            return style.font(italic=True) if row.is_void else None
+                return style.font(strike=True, italic=ahead)
+            return style.font(italic=True) if row.is_void or ahead else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row)
+            tip = self._tooltip(row)
+            return f"Dated in the future ({date_text(row.booking_date)}). {tip}" if ahead else tip
         return None
 
     @staticmethod
@@ -145,8 +192,10 @@ class StatusRegisterModel(RegisterModel):
         source: RegisterSource,
         statuses: Callable[[str], Mapping[str, str]],
         parent: QObject | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        super().__init__(source, parent)
+        super().__init__(source, parent, today=today)
         self._statuses = statuses
         self._known: Mapping[str, str] | None = None  # the account's, until it changes
 

@@ -27,6 +27,8 @@ class RegisterSource(Protocol):
 
     def register_count(self, account_id: str, as_of: int | None = None) -> int: ...
 
+    def register_hidden(self, account_id: str, as_of: int | None = None) -> list[int]: ...
+
 
 class HistorySource(Protocol):
     def history(

@@ -66,6 +66,13 @@ class CommandDialogs:
             SplitEntryDialog(self._controller, self._accounts.accounts(), selected_id, self._parent)
         )
 
+    def open_account_named(self, name: str) -> CommandDialog:
+        """Open Account with the name typed in the entry row."""
+        dialog = self.open_account()
+        if isinstance(dialog, OpenAccountDialog):
+            dialog.name.setText(name)
+        return dialog
+
     def void(self, entry: RegisterRow, currency: str) -> CommandDialog:
         return self._show(VoidEntryDialog(self._controller, entry, currency, self._parent))
 

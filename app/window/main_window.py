@@ -23,6 +23,7 @@ from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
 from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
+from app.window.entry_wiring import EntryRowWiring
 from app.window.file_menu import FileMenu
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
@@ -51,6 +52,10 @@ class MainWindow(QMainWindow):
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
         self.operations = BookOperations(parts.path, self)
         self._build_views()
+        self.entry_row = (
+            EntryRowWiring(parts, self.dialogs, self.register_panel, lambda: self.editable, self)
+            if parts.payees is not None else None
+        )  # fmt: skip
         self._build_menus()
         self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
@@ -110,7 +115,7 @@ class MainWindow(QMainWindow):
         a = self.actions_
         register_table = self.register_panel.table
         register_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        register_table.addActions([a.correct, a.void])
+        register_table.addActions([a.correct, a.void])  # (Edit in Entry Row: entry_wiring)
         separator = QAction(self)
         separator.setSeparator(True)
         self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -153,9 +158,13 @@ class MainWindow(QMainWindow):
         show_closed = self.accounts_view.show_closed_action
         show_closed.setChecked(self._settings.show_closed_accounts())
         show_closed.toggled.connect(self._settings.set_show_closed_accounts)
+        self.hide_voided = QAction("Hide &Voided Entries", self, checkable=True)
+        self.hide_voided.setStatusTip("Leave voided entries and their voids out of the register")
+        self.hide_voided.toggled.connect(self._on_hide_voided)
+        self.hide_voided.setChecked(self._settings.hide_voided())
         self.recent_menu = build_menus(
             self.menuBar(), self.actions_,
-            [toggle_history, toggle_timeline, toggle_tools, show_closed],
+            [toggle_history, toggle_timeline, toggle_tools, show_closed, self.hide_voided],
             self.timeline.actions_.all(),
         )  # fmt: skip
 
@@ -244,12 +253,21 @@ class MainWindow(QMainWindow):
         self.actions_.correct.setEnabled(self.editable and voidable)
         if self.undo_menu is not None:
             self.undo_menu.refresh()
+        if self.entry_row is not None:
+            self.entry_row.update()
 
     # --- slots -------------------------------------------------------------------------------
 
     @Slot(object)
     def _on_account_selected(self, account: AccountRow | None) -> None:
         self._parts.register.set_account(account)
+        if self.entry_row is not None:
+            self.entry_row.set_account(account)
+
+    @Slot(bool)
+    def _on_hide_voided(self, hide: bool) -> None:
+        self._parts.register.set_hide_voided(hide)
+        self._settings.set_hide_voided(hide)
 
     @Slot(int)
     def _on_event_requested(self, position: int) -> None:

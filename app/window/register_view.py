@@ -19,6 +19,7 @@ from app.models.accounts import TYPE_LABEL, AccountsModel
 from app.models.register import COL_STATUS, NOT_CLEARED, RegisterModel
 from app.models.sources import AccountRow, RegisterRow
 from app.window.column_fit import ColumnFit
+from app.window.entry_row import EntryRow
 from app.window.table_look import set_up_rows
 
 # the text columns share the room the date, the amounts and the status leave
@@ -66,7 +67,7 @@ class RegisterPanel(QWidget):
             {cols.COL_DATE: _dates(), COL_STATUS: _STATUSES}, _SHARES,
         )  # fmt: skip
         self._fit_money()
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.table)
@@ -82,10 +83,21 @@ class RegisterPanel(QWidget):
         model.rowsInserted.connect(self.table.doItemsLayout)
         model.rowsRemoved.connect(self.table.doItemsLayout)
         model.dataChanged.connect(self._on_rows_changed)
+        # a register shown at its newest entry stays there while the window is laid out again
+        # or entries are added; scrolled up, it stays where the user put it
+        self._at_newest = True
+        bar = self.table.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
         if accounts is not None:
             for changed in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved):
                 changed.connect(self._refresh_title)
         self._on_rows_changed()
+
+    def add_entry_row(self, row: EntryRow) -> None:
+        """Put the entry row under the table, its fields under the table's columns."""
+        self._layout.addWidget(row)
+        row.align_to(self.table.horizontalHeader())
 
     def selected_entry(self) -> RegisterRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -113,7 +125,17 @@ class RegisterPanel(QWidget):
     @Slot()
     def _show_latest(self) -> None:
         # a register is read from its newest entries up
+        self._at_newest = True
         QTimer.singleShot(0, self.table.scrollToBottom)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        self._at_newest = value >= self.table.verticalScrollBar().maximum()
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._at_newest:
+            self.table.verticalScrollBar().setValue(maximum)
 
     @Slot()
     def _on_rows_changed(self) -> None:

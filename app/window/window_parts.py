@@ -12,6 +12,7 @@ from app.controller import CommandController
 from app.dialogs.import_preview import Previewer
 from app.dialogs.reconcile import ReconcileSource
 from app.models.accounts import AccountsModel
+from app.models.completions import PayeeSuggestions
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
@@ -50,3 +51,4 @@ class WindowParts:
     previewer: Previewer | None = None  # the dry run of Import Statement (None: no imports)
     reconciling: ReconcileSource | None = None  # what Reconcile Account… reads
     undo_stacks: StacksSource | None = None  # what Edit ▸ Undo and Redo would take back
+    payees: PayeeSuggestions | None = None  # the entry row's payees (None: no entry row)

@@ -5,6 +5,7 @@ so an import's category proposals are look-ups (:mod:`domain.model.categories`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from domain.model.accounts import Account
@@ -78,3 +79,75 @@ def propose_categories(
         if proposal is not None:
             proposals[row.line] = proposal
     return proposals
+
+
+_MEMO = data_key(EntryPosted, "memo")
+
+
+@dataclass(frozen=True, slots=True)
+class LastEntry:
+    """A payee's latest entry as the entry row fills it in: memo and debits per account."""
+
+    payee: str
+    memo: str
+    debits: dict[str, int]  # account id -> debit in minor units, in posting order
+    position: int
+
+
+class PayeeRecall:
+    """The book's payees, most recent first, each with its latest entry (overall and per
+    account), learned from the log incrementally like :class:`PayeeLearner`."""
+
+    def __init__(self, store: DataReader, batch_size: int = 2000) -> None:
+        self._store = store
+        self._batch_size = batch_size
+        # key -> latest entry; insertion order is recency (a payee seen again moves last)
+        self._latest: dict[str, LastEntry] = {}
+        self._by_account: dict[tuple[str, str], LastEntry] = {}
+        self.position = 0
+
+    def rebind(self, store: DataReader) -> None:
+        """Read on from another connection to the same book (a worker read the start)."""
+        self._store = store
+
+    def catch_up(self, max_batches: int | None = None) -> tuple[bool, list[str]]:
+        """Learn up to ``max_batches`` batches of later events (all with None): whether the
+        log is read to its end, and the payees seen, oldest first."""
+        seen: list[str] = []
+        batches = self._store.read_data(after_position=self.position, batch_size=self._batch_size)
+        for count, batch in enumerate(batches, start=1):
+            for position, kind, _version, data in batch:
+                if kind == POSTED:
+                    payee = self._learn(position, data)
+                    if payee:
+                        seen.append(payee)
+                self.position = position
+            if max_batches is not None and count >= max_batches:
+                return False, seen
+        return True, seen
+
+    def _learn(self, position: int, data: dict[str, Any]) -> str:
+        payee = str(data[_PAYEE]).strip()
+        key = payee.casefold()
+        if not key:
+            return ""
+        last = LastEntry(payee, str(data[_MEMO]), account_debits(data[POSTINGS]), position)
+        self._latest.pop(key, None)
+        self._latest[key] = last
+        for account_id in last.debits:
+            self._by_account[key, account_id] = last
+        return payee
+
+    def payees(self) -> list[str]:
+        """Every payee as last spelt, the most recent first."""
+        return [last.payee for last in reversed(self._latest.values())]
+
+    def known(self, payee: str) -> str | None:
+        """The payee as the book spells it, or None if no entry has it (case aside)."""
+        last = self._latest.get(payee.strip().casefold())
+        return last.payee if last else None
+
+    def last(self, payee: str, account_id: str) -> LastEntry | None:
+        """The payee's latest entry in ``account_id``, else its latest anywhere."""
+        key = payee.strip().casefold()
+        return self._by_account.get((key, account_id)) or self._latest.get(key)

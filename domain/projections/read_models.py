@@ -355,6 +355,13 @@ class ReadModels:
             state = register_page.register_state(conn, account_id, self._as_of(as_of))
         return 0 if state is None else state.rows
 
+    def register_hidden(self, account_id: str, as_of: int | None = None) -> list[int]:
+        """The places of the voided entries and their voids in the register, in order."""
+        with self._reading() as conn:
+            p = self._as_of(as_of)
+            state = register_page.register_state(conn, account_id, p)
+            return [] if state is None else register_page.hidden_ranks(conn, state, p)
+
     def history(
         self, offset: int = 0, limit: int = 100, *, locale: str | None = None
     ) -> list[HistoryRow]:

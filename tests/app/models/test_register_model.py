@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,95 @@ def test_headers_name_the_columns_and_align_amounts_right(book: Book) -> None:
     assert model.headerData(COL_PAYEE, horizontal, align) & Qt.AlignmentFlag.AlignLeft
     assert model.headerData(6, horizontal, DISPLAY) is None
     assert model.headerData(0, Qt.Orientation.Vertical, DISPLAY) is None
+
+
+def test_entries_dated_after_today_are_greyed_italic_and_say_so(book: Book) -> None:
+    model = RegisterModel(book.read_models, today=lambda: DAY - dt.timedelta(days=1))
+    model.set_account(account(book, "Checking"))
+    ahead = model.index(1, COL_PAYEE)
+    assert model.data(ahead, Qt.ItemDataRole.FontRole).italic()
+    assert model.data(ahead, Qt.ItemDataRole.ForegroundRole) is not None
+    tip = model.data(ahead, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Dated in the future (")
+    today = RegisterModel(book.read_models, today=lambda: DAY)
+    today.set_account(account(book, "Checking"))
+    same_day = today.index(1, COL_PAYEE)
+    assert today.data(same_day, Qt.ItemDataRole.FontRole) is None
+    assert today.data(same_day, Qt.ItemDataRole.ForegroundRole) is None
+    assert not today.data(same_day, Qt.ItemDataRole.ToolTipRole).startswith("Dated")
+
+
+def test_voided_entries_and_their_voids_can_be_left_out(
+    generated_book: Path, qtmodeltester: Any
+) -> None:
+    with Book.open(generated_book) as book:
+        model = RegisterModel(book.read_models)
+        model.set_account(account(book, "Checking"))
+        everything = [model.row_at(r) for r in range(model.rowCount())]
+        kept = [r for r in everything if r and not (r.is_void or r.struck_out)]
+        assert 0 < len(kept) < len(everything)  # the generated book voids a few
+        paged.PAGE_SIZE, size = 7, paged.PAGE_SIZE  # pages that end among hidden rows
+        try:
+            model.set_hide_voided(True)
+            assert model.rowCount() == len(kept)
+            assert [model.row_at(r) for r in range(model.rowCount())] == kept
+            # a void cancels its entry: the running balances are those of the whole register
+            assert model.row_at(model.rowCount() - 1) == kept[-1]
+            qtmodeltester.check(model)
+            model.set_hide_voided(False)
+            assert model.rowCount() == len(everything)
+        finally:
+            paged.PAGE_SIZE = size
+
+
+def test_hiding_follows_a_void_recorded_meanwhile(book: Book) -> None:
+    model = RegisterModel(book.read_models)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    model.set_account(account(book, "Checking"))
+    model.set_hide_voided(True)
+    assert column(model, COL_PAYEE) == ["Opening balance", "Employer", "Market"]
+    employer = model.row_at(1)
+    assert employer is not None
+    controller.execute(VoidEntry(entry_id=employer.entry_id, voided_on=DAY))
+    assert column(model, COL_PAYEE) == ["Opening balance", "Market"]
+    # the balance after each row shown, as the whole register has it: the void (recorded
+    # after Market, on the same day) is what brings it to 54.50
+    assert column(model, COL_BALANCE) == ["€100.00", "€1,054.50"]
+
+
+class CountingReads:
+    """The book's reads, counting the walks for hidden rows."""
+
+    def __init__(self, book: Book) -> None:
+        self._reads = book.read_models
+        self.walks = 0
+
+    def register(self, account_id: str, as_of: int | None = None, offset: int = 0,
+                 limit: int = 100) -> list[Any]:  # fmt: skip
+        return self._reads.register(account_id, as_of, offset, limit)
+
+    def register_count(self, account_id: str, as_of: int | None = None) -> int:
+        return self._reads.register_count(account_id, as_of)
+
+    def register_hidden(self, account_id: str, as_of: int | None = None) -> list[int]:
+        self.walks += 1
+        return self._reads.register_hidden(account_id, as_of)
+
+
+def test_hidden_rows_are_looked_for_again_only_when_the_register_changed(book: Book) -> None:
+    reads = CountingReads(book)
+    model = RegisterModel(reads)
+    controller = CommandController(book.service)
+    controller.events_appended.connect(model.on_events_appended)
+    model.set_account(account(book, "Checking"))
+    model.set_hide_voided(True)
+    assert reads.walks == 1
+    savings, salary = account(book, "Savings"), account(book, "Salary")
+    controller.execute(Deposit(account_id=savings.account_id, income_account_id=salary.account_id,
+                               amount=Decimal("5"), booking_date=DAY))  # fmt: skip
+    assert reads.walks == 1  # another account's entry: Checking's rows are as they were
+    entry = model.row_at(2)
+    assert entry is not None
+    controller.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY))
+    assert reads.walks == 2 and model.rowCount() == 2

@@ -353,7 +353,8 @@ def test_right_click_offers_what_can_be_done_to_an_entry_or_an_account(
     a = window.actions_
     table = window.register_panel.table
     assert table.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
-    assert table.actions() == [a.correct, a.void]
+    assert window.entry_row is not None
+    assert table.actions() == [window.entry_row.edit, a.correct, a.void]
     accounts = window.accounts_view
     assert accounts.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
     offered = [action for action in accounts.actions() if not action.isSeparator()]
