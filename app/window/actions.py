@@ -24,6 +24,9 @@ class Actions:
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
         self.rebuild = self._make("&Rebuild Views", None, SP.SP_BrowserReload)
         self.quit = self._make("&Quit", Key.Quit, SP.SP_DialogCloseButton)
+        # Edit
+        self.preferences = self._make("&Preferences…", Key.Preferences, None)
+        self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         # Entry
         self.open_account = self._make("&Open Account…", "Ctrl+Shift+N", SP.SP_FileDialogNewFolder)
         self.deposit = self._make("&Deposit…", "Ctrl+D", SP.SP_ArrowDown)
@@ -82,6 +85,8 @@ def build_menus(
     file.addActions([actions.verify, actions.rebuild])
     file.addSeparator()
     file.addAction(actions.quit)
+    edit = bar.addMenu("&Edit")
+    edit.addAction(actions.preferences)
     entry = bar.addMenu("&Entry")
     entry.addAction(actions.open_account)
     entry.addSeparator()

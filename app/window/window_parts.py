@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
 
 from app.book_health import BookHealth
 from app.controller import CommandController
@@ -17,6 +19,7 @@ from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
 from app.window.time_travel import TimeTravel
 from app.window.timeline import EventCaption
+from domain.model.commands import Command
 from domain.model.entries import EntryCommand
 
 
@@ -25,9 +28,11 @@ class BookOpener(Protocol):
 
     def open_book(self, path: Path) -> object: ...
 
-    def create_book(self, path: Path) -> object: ...
+    def create_book(self, path: Path, commands: Sequence[Command] = ()) -> object: ...
 
     def create_sample_book(self, path: Path) -> object: ...
+
+    def edit_preferences(self, parent: QWidget) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.composition import Book
 from app.desktop.launcher import Launcher
 from app.desktop.settings import AppSettings
+from app.dialogs.new_book import NewBookWizard
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 from tests.app.conftest import MessageBoxes
@@ -31,6 +32,15 @@ def book_file(make_book: Callable[[list[Command]], Path]) -> Path:
 
 def answer_file_dialog(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
     monkeypatch.setattr(QFileDialog, name, staticmethod(lambda *_a, **_k: (str(path), "")))
+
+
+def finish_new_book_as_empty(window: MainWindow) -> None:
+    """File ▸ New Book, and in its assistant: an empty book."""
+    window.actions_.new_book.trigger()
+    wizard = window.findChild(NewBookWizard)
+    assert wizard is not None
+    wizard.start.buttons["empty"].setChecked(True)
+    wizard.accept()
 
 
 def tamper(path: Path, position: int) -> None:
@@ -110,7 +120,7 @@ def test_new_book_opens_an_empty_book_in_a_new_window(
 ) -> None:
     window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Club")
-    window.actions_.new_book.trigger()
+    finish_new_book_as_empty(window)
     new = launcher.windows[(tmp_path / "Club.tallybook").resolve()]
     assert new.windowTitle() == "Club — Tallybook"
     assert new.timeline.label.text() == "No events yet"
@@ -124,7 +134,7 @@ def test_new_book_never_overwrites_a_file(
 ) -> None:
     window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", book_file)
-    window.actions_.new_book.trigger()
+    finish_new_book_as_empty(window)
     assert "already exists" in message_boxes.texts("warning")[0]
     with Book.open(book_file) as still:
         assert still.store.head()[0] == 9
