@@ -213,3 +213,30 @@ def test_the_window_layout_and_recent_books_persist(
     again = open_window(book_file)
     assert again.history_dock.isHidden()
     assert [a.text() for a in again.recent_menu.actions()][:1] == [book_file.name]
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["empty", "with-events"])
+def test_a_sample_replaces_the_window_of_an_empty_default_book(
+    recorded: bool,
+    settings: AppSettings,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    default = tmp_path / "Books" / "My Books.tallybook"
+    default.parent.mkdir()
+    if recorded:
+        with Book.open(default, create_if_missing=True) as book:
+            book.service.execute(household()[0])
+    launcher = Launcher(settings, default_book=default)
+    try:
+        first = launcher.show_book(default)
+        answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Sample.tallybook")
+        with qtbot.waitSignal(launcher.window_opened, timeout=60_000):
+            first.actions_.new_sample.trigger()
+        # an untouched default book would only sit behind the sample; one with events stays
+        assert (default.resolve() in launcher.windows) is recorded
+        assert (tmp_path / "Sample.tallybook").resolve() in launcher.windows
+    finally:
+        for window in list(launcher.windows.values()):
+            window.close()
