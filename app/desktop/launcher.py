@@ -277,7 +277,8 @@ class Launcher(QObject):
     def create_sample_book(self, path: Path) -> BackgroundTask:
         """Generate a year of a household's books into ``path`` in a worker, then open it."""
         task = BackgroundTask(
-            jobs.sample_book_job(path), "New Sample Book",
+            jobs.sample_book_job(path, author=preferences.current().author or None),
+            "New Sample Book",
             "Recording a year of sample bookkeeping…", self._parent_widget(),
         )  # fmt: skip
         task.finished.connect(self._on_sample_ready)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable
@@ -163,6 +164,9 @@ def test_new_sample_book_has_a_year_of_activity(
     assert dates != sorted(dates)  # some entries were booked back-dated
     assert (max(dates) > min(dates).replace(min(dates)[:4], str(int(min(dates)[:4]) + 1), 1)
             or len(set(d[:7] for d in dates)) >= 12)  # fmt: skip
+    # the year up to today, not some other year's (nor one running into the future)
+    today = dt.date.today()
+    assert today - dt.timedelta(days=7) <= dt.date.fromisoformat(max(dates)) <= today
 
 
 @pytest.mark.parametrize(
