@@ -15,6 +15,7 @@ from app.desktop.bundle import apply_desktop_identity
 from app.desktop.file_open import FileOpenFilter, wait_for_file_open
 from app.desktop.first_start import FirstStart, book_to_open
 from app.desktop.launcher import Launcher
+from app.desktop.native_dialogs import RoomyQtFileDialogs, prefer_native_file_dialogs
 from app.desktop.paths import default_book_path
 from app.desktop.settings import APPLICATION, ORGANIZATION
 
@@ -34,10 +35,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def create_application(argv: list[str]) -> QApplication:
+    prefer_native_file_dialogs()  # read when the QApplication is made
     app = QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
     apply_desktop_identity(app)
     app.setApplicationName(APPLICATION)
+    app.installEventFilter(RoomyQtFileDialogs(app))
     return app
 
 
