@@ -66,7 +66,14 @@ def _is_c_locale() -> bool:
 def date_format() -> str:
     """The locale's short date format with a four-digit year (ISO for the C locale, or when
     the preferences ask for ISO dates)."""
-    if _is_c_locale() or preferences.current().iso_dates:
+    if preferences.current().iso_dates:
+        return "yyyy-MM-dd"
+    return locale_date_format()
+
+
+def locale_date_format() -> str:
+    """The locale's short date format with a four-digit year (ISO for the C locale)."""
+    if _is_c_locale():
         return "yyyy-MM-dd"
     fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
     return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")

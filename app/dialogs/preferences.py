@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.dialogs.open_account import COMMON_CURRENCIES, locale_currency
-from app.formatting import to_qdate
+from app.formatting import locale_date_format, to_qdate
 from app.preferences import EntryDate, Preferences
 from domain.model.errors import DomainError
 from domain.model.guards import MAX_NAME, clean_text
@@ -48,7 +48,7 @@ class PreferencesDialog(QDialog):
         self.currency.addItems([own, *(c for c in COMMON_CURRENCIES if c != own)])
         self.currency.setCurrentText(current.currency or own)
         self.dates = QComboBox()
-        sample = locale.toString(to_qdate(_SAMPLE_DAY), QLocale.FormatType.ShortFormat)
+        sample = locale.toString(to_qdate(_SAMPLE_DAY), locale_date_format())
         self.dates.addItem(f"As in your language and region ({sample})", False)
         self.dates.addItem("ISO 8601 (2024-03-01)", True)
         self.dates.setCurrentIndex(1 if current.iso_dates else 0)
