@@ -3,6 +3,7 @@ balances typed in the locale's format, read back from the read side."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,23 @@ from app_helpers import household
 from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 
-from app.book_templates import CLUB, FREELANCER, HOUSEHOLD, TEMPLATES, BookTemplate
+from app import preferences
+from app.book_templates import (
+    CLUB,
+    FREELANCER,
+    HOUSEHOLD,
+    TEMPLATES,
+    BookTemplate,
+    template_commands,
+)
 from app.composition import Book
 from app.desktop.launcher import Launcher
 from app.dialogs.new_book import NewBookWizard
+from app.preferences import Preferences
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 from domain.model.events import AccountType
+from tests.app.conftest import MessageBoxes
 
 Window = Callable[[Path], MainWindow]
 Button = QWizard.WizardButton
@@ -201,3 +212,23 @@ def test_the_household_template_is_a_short_sensible_chart() -> None:
             a.account_type in (AccountType.ASSET, AccountType.LIABILITY)
             for a in template.with_opening()
         )
+
+
+def test_the_preferred_currency_is_the_templates(window: MainWindow, qtbot: Any) -> None:
+    preferences.apply(Preferences(currency="SEK"))
+    wizard = start_new_book(window, qtbot)
+    click(qtbot, wizard, Button.NextButton)
+    assert wizard.balances.currency_code() == "SEK"
+    assert wizard.balances.amounts["Checking"].currency() == "SEK"
+
+
+def test_a_chart_the_books_refuse_leaves_no_file_behind(
+    launcher: Launcher, tmp_path: Path, message_boxes: MessageBoxes
+) -> None:
+    commands = template_commands(HOUSEHOLD, "EUR", dt.date(2026, 1, 1))
+    again = template_commands(HOUSEHOLD, "EUR", dt.date(2026, 1, 1))[0]  # Checking, twice
+    target = tmp_path / "twice.tallybook"
+    assert launcher.create_book(target, [*commands, again]) is None
+    assert not target.exists()
+    (text,) = message_boxes.texts("critical")
+    assert "Checking" in text
