@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 from app import formatting, maintenance
@@ -16,6 +17,7 @@ from app.background.runner import Job, Progress
 from app.book_health import Breakage, breakage_from_error
 from app.composition import Book
 from app.sample_data import generate_commands
+from domain.model.commands import Command
 from domain.store.base import VerifyReport
 
 SAMPLE_ACCOUNTS = 19  # the generator's whole core chart, with a USD wallet
@@ -91,6 +93,25 @@ def copy_job(source: Path, target: Path) -> Job:
     def run(progress: Progress) -> Path | None:
         finished = maintenance.save_copy(source, target, progress, replace=True)
         return target if finished else None
+
+    return run
+
+
+def new_book_job(path: Path, commands: Sequence[Command], author: str | None = None) -> Job:
+    """Create a new book at ``path`` with ``commands`` recorded in it in one transaction (a
+    template's accounts): the book's path; nothing is left behind if they are refused."""
+
+    def run(_progress: Progress) -> Path:
+        book = Book.create(path, author=author)  # FileExistsError: what is there is kept
+        try:
+            if commands:
+                book.service.execute_batch(list(commands))
+        except BaseException:
+            book.close()
+            path.unlink(missing_ok=True)
+            raise
+        book.close()
+        return path
 
     return run
 

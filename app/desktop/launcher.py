@@ -41,7 +41,7 @@ from app.window.watcher import BookWatcher
 from app.window.window_parts import WindowParts
 from domain.model.commands import Command
 from domain.model.entries import as_command
-from domain.model.errors import BookError, DomainError
+from domain.model.errors import BookError
 
 
 def connect_projectors(
@@ -240,23 +240,16 @@ class Launcher(QObject):
         """Open a book the desktop asked for (a double-clicked file)."""
         self.open_book(path)
 
-    def create_book(self, path: Path, commands: Sequence[Command] = ()) -> MainWindow | None:
+    def create_book(self, path: Path, commands: Sequence[Command] = ()) -> BackgroundTask:
         """Create a book at ``path`` with ``commands`` recorded in it (a template's accounts,
-        all or none), and open it."""
-        book: Book | None = None
-        try:
-            book = Book.create(path)  # FileExistsError if anything is there: left alone
-            self._set_author(book)
-            if commands:
-                book.service.execute_batch(list(commands))  # one transaction
-        except (BookError, DomainError, OSError) as exc:
-            if book is not None:
-                book.close()
-                path.unlink(missing_ok=True)  # no half-made book is left behind
-            self._report(path, str(exc))
-            return None
-        book.close()
-        return self._show_or_report(path)
+        all or none) in a worker, then open it."""
+        task = BackgroundTask(
+            jobs.new_book_job(path, commands, preferences.current().author or None),
+            "New Book", f"Creating {path.name}…", self._parent_widget(),
+        )  # fmt: skip
+        task.finished.connect(lambda _path, p=path: self.open_book(p))
+        task.failed.connect(lambda message, p=path: self._report(p, message))
+        return self._run(task)
 
     def edit_preferences(self, parent: QWidget | None = None) -> PreferencesDialog:
         """Show the Preferences; OK saves them and puts them in effect in every window."""

@@ -103,7 +103,8 @@ def test_a_book_from_each_template_has_its_accounts_and_opening_balances(
         qtbot.keyClicks(page.amounts[name], text)
     target = tmp_path / f"{template.key}.tallybook"
     asked = answer_save(monkeypatch, target)
-    click(qtbot, wizard, Button.FinishButton)
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000):  # made in a worker
+        click(qtbot, wizard, Button.FinishButton)
     assert Path(asked[0]).name == f"{template.key.capitalize()}.tallybook"
     new = launcher.windows[target.resolve()]
     assert new.windowTitle() == f"{template.key} — Tallybook"
@@ -168,7 +169,8 @@ def test_german_amounts_and_the_euro_in_a_german_locale(
     assert wizard.balances.currency_code() == "EUR"
     qtbot.keyClicks(wizard.balances.amounts["Tax Reserve"], "1.234,56")
     answer_save(monkeypatch, tmp_path / "Freelance")
-    click(qtbot, wizard, Button.FinishButton)
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000):
+        click(qtbot, wizard, Button.FinishButton)
     with Book.open(tmp_path / "Freelance.tallybook", readonly=True) as made:
         reserve = next(a for a in made.read_models.accounts() if a.name == "Tax Reserve")
     assert (reserve.currency, reserve.balance) == ("EUR", 123456)
@@ -182,7 +184,8 @@ def test_an_empty_book_from_the_assistant(
     choose(qtbot, wizard, "empty")
     assert not wizard.button(Button.NextButton).isVisible()  # type: ignore[union-attr]
     answer_save(monkeypatch, tmp_path / "Club")
-    click(qtbot, wizard, Button.FinishButton)
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000):
+        click(qtbot, wizard, Button.FinishButton)
     new = launcher.windows[(tmp_path / "Club.tallybook").resolve()]
     assert new.timeline.label.text() == "No events yet"
 
@@ -223,12 +226,14 @@ def test_the_preferred_currency_is_the_templates(window: MainWindow, qtbot: Any)
 
 
 def test_a_chart_the_books_refuse_leaves_no_file_behind(
-    launcher: Launcher, tmp_path: Path, message_boxes: MessageBoxes
+    launcher: Launcher, qtbot: Any, tmp_path: Path, message_boxes: MessageBoxes
 ) -> None:
     commands = template_commands(HOUSEHOLD, "EUR", dt.date(2026, 1, 1))
     again = template_commands(HOUSEHOLD, "EUR", dt.date(2026, 1, 1))[0]  # Checking, twice
     target = tmp_path / "twice.tallybook"
-    assert launcher.create_book(target, [*commands, again]) is None
+    with qtbot.waitSignal(launcher.open_failed, timeout=10_000):
+        launcher.create_book(target, [*commands, again])
     assert not target.exists()
+    assert not launcher.windows
     (text,) = message_boxes.texts("critical")
     assert "Checking" in text

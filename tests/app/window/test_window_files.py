@@ -116,12 +116,14 @@ def test_new_book_opens_an_empty_book_in_a_new_window(
     book_file: Path,
     open_window: Window,
     launcher: Launcher,
+    qtbot: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Club")
-    finish_new_book_as_empty(window)
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000):  # made in a worker
+        finish_new_book_as_empty(window)
     new = launcher.windows[(tmp_path / "Club.tallybook").resolve()]
     assert new.windowTitle() == "Club — Tallybook"
     assert new.timeline.label.text() == "No events yet"
