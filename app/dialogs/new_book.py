@@ -219,8 +219,9 @@ class NewBookWizard(QWizard):
         kind, _template = self.start.chosen()
         # the wizard lays out Next or Finish anew only when told the page's final state
         self.start.setFinalPage(kind is not StartKind.TEMPLATE)
-        finish = {StartKind.OPEN: "&Open…", StartKind.SAMPLE: "&Create Sample"}
-        self.setButtonText(QWizard.WizardButton.FinishButton, finish.get(kind, "&Create"))
+        # mnemonics the choices' (H, F, C, E, S, O) and Back, Next and Cancel leave free
+        finish = {StartKind.OPEN: "O&pen…", StartKind.SAMPLE: "Create Sam&ple"}
+        self.setButtonText(QWizard.WizardButton.FinishButton, finish.get(kind, "C&reate"))
 
     def choice(self) -> StartChoice:
         kind, template = self.start.chosen()

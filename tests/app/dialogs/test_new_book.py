@@ -195,7 +195,7 @@ def test_open_existing_from_the_assistant_asks_for_a_book(
 ) -> None:
     wizard = start_new_book(window, qtbot)
     choose(qtbot, wizard, "open")
-    assert wizard.button(Button.FinishButton).text() == "&Open…"  # type: ignore[union-attr]
+    assert wizard.button(Button.FinishButton).text() == "O&pen…"  # type: ignore[union-attr]
     asked: list[str] = []
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName",
@@ -237,3 +237,23 @@ def test_a_chart_the_books_refuse_leaves_no_file_behind(
     assert not launcher.windows
     (text,) = message_boxes.texts("critical")
     assert "Checking" in text
+
+
+def test_the_assistant_works_from_the_keyboard(
+    window: MainWindow, launcher: Launcher, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    wizard = start_new_book(window, qtbot)
+    freelancer = wizard.start.buttons[FREELANCER.key]
+    qtbot.keyClick(freelancer, Qt.Key.Key_Space)
+    assert freelancer.isChecked()
+    qtbot.keyClick(freelancer, Qt.Key.Key_Return)  # the default button: Next
+    assert wizard.currentPage() is wizard.balances
+    first = wizard.balances.amounts["Business Account"]
+    qtbot.keyClicks(first, "99.95")
+    answer_save(monkeypatch, tmp_path / "Keys")
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000):
+        qtbot.keyClick(first, Qt.Key.Key_Return)  # Create
+    with Book.open(tmp_path / "Keys.tallybook", readonly=True) as made:
+        business = next(a for a in made.read_models.accounts() if a.name == "Business Account")
+    assert business.balance == 9995
