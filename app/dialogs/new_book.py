@@ -169,9 +169,13 @@ class BalancesPage(QWizardPage):
             check_currency(self.currency_code())
         except DomainError as exc:
             return exc.message
+        accounts = self.template.accounts if self.template else ()
+        no_overdraft = {a.name for a in accounts if not a.overdraft_allowed}
         for name, edit in self.amounts.items():
             if edit.text().strip() and edit.amount() is None:
                 return f"{name}: {edit.problem()}"
+            if name in no_overdraft and (edit.decimal() or 0) < 0:
+                return f"{name} allows no overdraft, so it cannot start below zero."
         return ""
 
     def isComplete(self) -> bool:

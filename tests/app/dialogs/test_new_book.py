@@ -138,7 +138,12 @@ def test_a_bad_amount_keeps_finish_disabled_and_says_why(window: MainWindow, qtb
     assert finish is not None and not finish.isEnabled()
     assert page.message.text().startswith("Cash: ")
     page.amounts["Cash"].clear()
+    qtbot.keyClicks(page.amounts["Cash"], "-12.30")  # Cash allows no overdraft
+    assert not finish.isEnabled()
+    assert page.message.text() == "Cash allows no overdraft, so it cannot start below zero."
+    page.amounts["Cash"].clear()
     qtbot.keyClicks(page.amounts["Cash"], "12.30")
+    qtbot.keyClicks(page.amounts["Checking"], "-40")  # an overdrawn checking account may
     assert finish.isEnabled()
     assert page.message.text() == ""
 
