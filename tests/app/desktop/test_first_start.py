@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+import pytest
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
 from app.composition import Book
@@ -44,3 +45,37 @@ def test_the_first_start_makes_the_default_book_from_a_template(
         balances = {a.name: a.balance for a in made.read_models.accounts()}
     assert balances["Cash Box"] == 8050
     assert "Membership Fees" in balances
+
+
+def test_the_sample_from_the_first_start_sits_beside_the_default_book(
+    launcher: Launcher, qtbot: Any, tmp_path: Path
+) -> None:
+    default = tmp_path / "Books" / "My Books.tallybook"
+    wizard = FirstStart(launcher, default).start()
+    sample = wizard.start.buttons["sample"]
+    qtbot.mouseClick(sample, Qt.MouseButton.LeftButton, pos=QPoint(10, sample.height() // 2))
+    with qtbot.waitSignal(launcher.window_opened, timeout=60_000) as opened:
+        qtbot.mouseClick(
+            wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
+        )
+    assert opened.args[0].windowTitle() == "Sample Books — Tallybook"
+    assert not default.exists()  # the next start opens the sample, the last book opened
+    assert book_to_open(default, launcher.settings.recent_books()) == (
+        tmp_path / "Books" / "Sample Books.tallybook"
+    ).resolve()
+
+
+def test_cancelling_the_first_start_ends_the_app_with_nothing_made(
+    launcher: Launcher, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quits: list[bool] = []
+    monkeypatch.setattr(QCoreApplication, "quit", staticmethod(lambda: quits.append(True)))
+    default = tmp_path / "Books" / "My Books.tallybook"
+    wizard = FirstStart(launcher, default).start()
+    try:
+        cancel = wizard.button(QWizard.WizardButton.CancelButton)
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: quits == [True])
+        assert not default.parent.exists()
+    finally:
+        QApplication.setQuitOnLastWindowClosed(True)  # no window opened to set it back
