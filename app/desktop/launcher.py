@@ -140,9 +140,9 @@ class Launcher(QObject):
         preferences.apply(self.settings.preferences())
         self.windows: dict[Path, MainWindow] = {}
         self._sessions: dict[Path, BookSession] = {}
-        # an empty default book's window gives way to a sample opened from it
+        # an empty default book's window gives way to a sample or new book opened from it
         self._default_book = (default_book or default_book_path()).resolve()
-        self._replacing: set[Path] = set()  # samples that, once open, replace that window
+        self._replacing: set[Path] = set()  # new books that, once open, replace that window
         self._opened_as: dict[Path, str] = {}  # each book's author when the preferences name none
         self._guard = guard
         self._quit_when_nothing_opens = quit_when_nothing_opens
@@ -181,7 +181,8 @@ class Launcher(QObject):
 
     def _close_empty_default_book(self) -> None:
         """Close the default book's window if nothing was ever recorded in it (the first start
-        made it, then the user went for a sample): it would only sit behind the new one."""
+        made it, then the user went for a sample or a template): it would only sit behind the
+        new one."""
         session = self._sessions.get(self._default_book)
         window = self.windows.get(self._default_book)
         if session is not None and window is not None and session.travel.head == 0:
@@ -247,7 +248,7 @@ class Launcher(QObject):
             jobs.new_book_job(path, commands, preferences.current().author or None),
             "New Book", f"Creating {path.name}…", self._parent_widget(),
         )  # fmt: skip
-        task.finished.connect(lambda _path, p=path: self.open_book(p))
+        task.finished.connect(self._on_book_made)
         task.failed.connect(lambda message, p=path: self._report(p, message))
         return self._run(task)
 
@@ -274,12 +275,14 @@ class Launcher(QObject):
             "New Sample Book",
             "Recording a year of sample bookkeeping…", self._parent_widget(),
         )  # fmt: skip
-        task.finished.connect(self._on_sample_ready)
+        task.finished.connect(self._on_book_made)
         task.failed.connect(lambda message, p=path: self._report(p, message))
         return self._run(task)
 
     @Slot(object)
-    def _on_sample_ready(self, path: object) -> None:
+    def _on_book_made(self, path: object) -> None:
+        """A new book (a sample, a template's) is made: open it in place of an empty default
+        book's window."""
         if isinstance(path, Path):
             self._replacing.add(path.resolve())
             self.open_book(path)

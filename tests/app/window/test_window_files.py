@@ -222,7 +222,9 @@ def test_the_window_layout_and_recent_books_persist(
 
 
 @pytest.mark.parametrize("recorded", [False, True], ids=["empty", "with-events"])
-def test_a_sample_replaces_the_window_of_an_empty_default_book(
+@pytest.mark.parametrize("made", ["sample", "new-book"])
+def test_a_new_book_replaces_the_window_of_an_empty_default_book(
+    made: str,
     recorded: bool,
     settings: AppSettings,
     qtbot: Any,
@@ -237,12 +239,15 @@ def test_a_sample_replaces_the_window_of_an_empty_default_book(
     launcher = Launcher(settings, default_book=default)
     try:
         first = launcher.show_book(default)
-        answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Sample.tallybook")
+        answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Made.tallybook")
         with qtbot.waitSignal(launcher.window_opened, timeout=60_000):
-            first.actions_.new_sample.trigger()
-        # an untouched default book would only sit behind the sample; one with events stays
+            if made == "sample":
+                first.actions_.new_sample.trigger()
+            else:
+                finish_new_book_as_empty(first)
+        # an untouched default book would only sit behind the new one; one with events stays
         assert (default.resolve() in launcher.windows) is recorded
-        assert (tmp_path / "Sample.tallybook").resolve() in launcher.windows
+        assert (tmp_path / "Made.tallybook").resolve() in launcher.windows
     finally:
         for window in list(launcher.windows.values()):
             window.close()
