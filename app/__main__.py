@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QApplication
 from app.desktop.book_claim import BookGuard
 from app.desktop.bundle import apply_desktop_identity
 from app.desktop.file_open import FileOpenFilter, wait_for_file_open
+from app.desktop.first_start import FirstStart, book_to_open
 from app.desktop.launcher import Launcher
+from app.desktop.native_dialogs import RoomyQtFileDialogs, prefer_native_file_dialogs
 from app.desktop.paths import default_book_path
 from app.desktop.settings import APPLICATION, ORGANIZATION
 
@@ -33,10 +35,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def create_application(argv: list[str]) -> QApplication:
+    prefer_native_file_dialogs()  # read when the QApplication is made
     app = QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
     apply_desktop_identity(app)
     app.setApplicationName(APPLICATION)
+    app.installEventFilter(RoomyQtFileDialogs(app))
     return app
 
 
@@ -57,11 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = app_arguments(app)
     # A book double-clicked in the macOS Finder comes as an event, not as an argument
     opened = wait_for_file_open(app) if args.book is None and sys.platform == "darwin" else None
-    book: Path = args.book or opened or default_book_path()
-    book.parent.mkdir(parents=True, exist_ok=True)
-    launcher = Launcher(guard=BookGuard(app), quit_when_nothing_opens=True)
+    default = default_book_path()
+    launcher = Launcher(guard=BookGuard(app), quit_when_nothing_opens=True, default_book=default)
     # documents opened from the macOS Finder arrive as events, not as arguments
     app.installEventFilter(FileOpenFilter(launcher.open_document, app))
+    book = args.book or opened or book_to_open(default, launcher.settings.recent_books())
+    if book is None:  # no book yet: the New Book assistant says which to make
+        FirstStart(launcher, default).start()
+        return app.exec()
+    book.parent.mkdir(parents=True, exist_ok=True)
     if not launcher.open_book(book):
         return 0  # another Tallybook has this book open and was brought to the front
     return app.exec()

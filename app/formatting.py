@@ -9,8 +9,9 @@ import datetime as dt
 from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 
+from app import preferences
 from domain.model.money import DEFAULT_LOCALE, Money, format_money
 
 
@@ -63,11 +64,25 @@ def _is_c_locale() -> bool:
 
 
 def date_format() -> str:
+    """The locale's short date format with a four-digit year (ISO for the C locale, or when
+    the preferences ask for ISO dates)."""
+    if preferences.current().iso_dates:
+        return "yyyy-MM-dd"
+    return locale_date_format()
+
+
+def locale_date_format() -> str:
     """The locale's short date format with a four-digit year (ISO for the C locale)."""
     if _is_c_locale():
         return "yyyy-MM-dd"
     fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
     return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
+
+
+def first_day_of_week() -> Qt.DayOfWeek:
+    """The first day of a calendar's week: the preferences', else the locale's."""
+    day = preferences.current().first_day_of_week
+    return Qt.DayOfWeek(day) if day else QLocale().firstDayOfWeek()
 
 
 def date_text(day: dt.date) -> str:
@@ -79,7 +94,7 @@ def local_time_text(moment: dt.datetime) -> str:
     """A UTC moment shown in the local time zone, short locale format with seconds."""
     local = moment.astimezone()
     qt_moment = QDateTime(to_qdate(local.date()), QTime(local.hour, local.minute, local.second))
-    if _is_c_locale():
+    if _is_c_locale() or preferences.current().iso_dates:
         fmt = "yyyy-MM-dd HH:mm:ss"
     else:
         fmt = QLocale().timeFormat(QLocale.FormatType.ShortFormat)

@@ -55,10 +55,11 @@ _CORE: tuple[tuple[str, str, AccountType, int, bool, bool], ...] = (
     ("usd_cash", "USD Wallet", _A, 50_000, False, True),
     ("travel_usd", "Travel (USD)", _X, 0, True, True),
     ("holiday", "Holiday Fund", _A, 0, False, False),
+    ("household", "Household", _X, 0, True, False),
+    ("health", "Health", _X, 0, True, False),
 )
 _EXTRA_NAMES = (
     "Books",
-    "Health",
     "Insurance",
     "Gifts",
     "Clothing",
@@ -69,17 +70,47 @@ _EXTRA_NAMES = (
     "Charity",
     "Education",
     "Garden",
-    "Household",
     "Music",
     "Streaming",
     "Hairdresser",
 )
-PAYEES = {
-    "groceries": ("Rewe", "Lidl", "Aldi", "Edeka", "Farmers' market", "Corner shop"),
-    "dining": ("Trattoria Roma", "Sushi Bar", "Cafe Central", "Burger Barn"),
-    "card": ("Online Store", "Bookshop", "Hardware Store", "Pharmacy", "Airline"),
-    "misc": ("City Utilities", "Transit Authority", "Insurer AG", "Telco", "Gym"),
-}
+
+
+@dataclass(frozen=True, slots=True)
+class Spending:
+    """Where a category's money goes: its payees, and the least and most spent at once (in
+    minor units of a two-decimal currency)."""
+
+    payees: tuple[str, ...]
+    least: int
+    most: int
+
+
+# each category's own payees, so a register reads as a household's would
+SPENDING = {
+    "groceries": Spending(("Rewe", "Lidl", "Aldi", "Edeka", "Farmers' market", "Corner shop"),
+                          300, 9_000),
+    "dining": Spending(("Trattoria Roma", "Sushi Bar", "Cafe Central", "Burger Barn"), 300, 4_500),
+    "utilities": Spending(("City Utilities", "Water Works", "Telco"), 2_000, 12_000),
+    "transport": Spending(("Transit Authority", "Petrol Station", "Taxi", "Rail"), 250, 8_000),
+    "household": Spending(("Hardware Store", "Online Store", "Furniture Store"), 500, 12_000),
+    "health": Spending(("Pharmacy", "Dentist", "Optician"), 500, 8_000),
+}  # fmt: skip
+_EXTRA_PAYEES = {
+    "Books": ("Bookshop",), "Insurance": ("Insurer AG",), "Gifts": ("Gift Shop", "Online Store"),
+    "Clothing": ("Clothes Shop", "Shoe Shop"), "Phone": ("Telco",), "Internet": ("Net Provider",),
+    "Pets": ("Pet Shop", "Vet"), "Sports": ("Gym", "Sports Shop"), "Charity": ("Red Cross",),
+    "Education": ("Language School",), "Garden": ("Garden Centre",), "Music": ("Music Shop",),
+    "Streaming": ("Streaming Service",), "Hairdresser": ("Hairdresser",),
+}  # fmt: skip
+
+
+def spending(account: GeneratedAccount) -> Spending:
+    """Where the expense ``account`` spends: a core category's, or an extra one's by name."""
+    if account.key in SPENDING:
+        return SPENDING[account.key]
+    base = account.name.rsplit(" ", 1)[0] if account.name[-1].isdigit() else account.name
+    return Spending(_EXTRA_PAYEES.get(base, ("Shop",)), 500, 8_000)
 
 
 @dataclass(frozen=True, slots=True)

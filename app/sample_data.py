@@ -4,12 +4,15 @@
 accounts (every account type, one main currency and, from 15 accounts on, a USD wallet) and then
 exactly ``commands`` more: monthly salaries (some as splits with tax), rent, groceries, card
 purchases and the card paid off, cash, savings and interest, an owner contribution now and then,
-voids, back-dated entries, a rename and a closed account. The same arguments always yield the same
-commands, ids and booking dates, so two books built from one seed have the same balances. The
-generator tracks balances and never yields a command the rules would refuse (no overdraft on
-accounts that forbid it, on any day; nothing on closed accounts, nothing before an account's
-opening date, no double voids): an entry that, back-dated, would leave such an account below
-zero on a day between its date and today is booked today instead.
+voids, back-dated entries, a rename and a closed account. Each category is spent on at its own
+payees; the net salary is a household's (about 3,200 a month, the rent 30 % of it) unless more
+commands a month spend more. The last booking date is ``end`` (a fixed day unless given; the
+app's sample ends today). The same arguments always yield the same commands, ids and booking
+dates, so two books built from one seed have the same balances. The generator tracks balances
+and never yields a command the rules would refuse (no overdraft on accounts that forbid it, on
+any day; nothing on closed accounts, nothing before an account's opening date, no double
+voids): an entry that, back-dated, would leave such an account below zero on a day between its
+date and today is booked today instead.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from app.sample_chart import (
-    PAYEES,
     GeneratedAccount,
     generated_chart,
     seeded_id,
+    spending,
 )
 from domain.model.commands import (
     CloseAccount,
@@ -39,14 +42,31 @@ from domain.model.commands import (
 )
 from domain.model.money import minor_digits
 
+# what is bought by card or paid from Checking, the most frequent first (taxes are withheld
+# from the salary, not bought)
+_MISC: tuple[str, ...] = ("transport", "household", "health", "utilities")
+# the CLI's books end here whatever the day they are made: the same seed, the same book
+ANCHOR = dt.date(2025, 12, 31)
+
 
 def generate_commands(
-    accounts: int, commands: int, seed: int, currency: str = "EUR"
+    accounts: int,
+    commands: int,
+    seed: int,
+    currency: str = "EUR",
+    *,
+    end: dt.date = ANCHOR,
+    days: int | None = None,
 ) -> Iterator[Command]:
-    """Yield the opening of ``accounts`` accounts, then exactly ``commands`` commands."""
+    """Yield the opening of ``accounts`` accounts, then exactly ``commands`` commands, booked
+    over ``days`` days (by default about five commands a day, two months to fifteen years)
+    up to ``end``."""
     if commands < 0:
         raise ValueError(f"commands must be >= 0, not {commands}")
-    return _Workload(generated_chart(accounts, seed, currency), commands, seed).run()
+    if days is not None and days < 1:
+        raise ValueError(f"days must be >= 1, not {days}")
+    chart = generated_chart(accounts, seed, currency)
+    return _Workload(chart, commands, seed, end, days).run()
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:
@@ -57,7 +77,14 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 class _Workload:
     """The state of one generation run: balances, recent entries and the calendar."""
 
-    def __init__(self, chart: Sequence[GeneratedAccount], commands: int, seed: int) -> None:
+    def __init__(
+        self,
+        chart: Sequence[GeneratedAccount],
+        commands: int,
+        seed: int,
+        end: dt.date,
+        days: int | None,
+    ) -> None:
         self.rng = random.Random(seed)
         self._ids = random.Random(f"tallybook-ids:{seed}")
         self._next_id = len(chart)  # the chart's accounts took the first ones
@@ -65,7 +92,10 @@ class _Workload:
         self.types = {a.account_id: a.account_type for a in chart}
         self.no_overdraft = {a.account_id for a in chart if not a.overdraft_allowed}
         self.balance = {a.account_id: a.opening_minor for a in chart}  # natural sign
-        self.start = dt.date(2010, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 3653))
+        # about five commands a day, over two months to fifteen years, unless told
+        self.span = days or max(60, min(commands // 5, 15 * 365))
+        # the last command's day is the end: the day of command i is start + i * span // total
+        self.start = end - dt.timedelta(days=max(commands - 1, 0) * self.span // max(commands, 1))
         self.today = self.start
         # what each account that forbids overdraft moved by, by day (natural sign)
         self.moves = {a: {self.start: self.balance[a]} for a in self.no_overdraft}
@@ -73,13 +103,12 @@ class _Workload:
         self.recent: list[tuple[str, tuple[tuple[str, int], ...]]] = []
         self.total = commands
         self.emitted = 0
-        # about five commands a day, over two months to fifteen years
-        self.span = max(60, min(commands // 5, 15 * 365))
         per_month = max(1.0, commands / self.span * 30.4)
-        # a salary that covers the expected spending (about 95.00 a command net of side income,
-        # out of the 55 % left after rent and saving), so Checking stays solvent
-        self.salary = max(320_000, int(per_month * 18_000))
-        misc = [a.key for a in chart if a.key in ("utilities", "transport", "taxes")]
+        # the net salary: a household's, unless the month's commands spend more (about 30.00
+        # a command net of side income, out of the 55 % left after rent and saving), so
+        # Checking stays solvent
+        self.salary = max(320_000, int(per_month * 6_500))
+        misc = [k for k in _MISC if k in self.chart]
         misc += [a.key for a in chart if a.key.startswith("extra")]
         self.misc = misc or ["groceries"]
         # a long tail: category k is picked with weight 0.8^k, so counts span magnitudes
@@ -155,16 +184,16 @@ class _Workload:
         return out
 
     def salary_entry(self) -> Command:
-        gross = self.salary + self.rng.randrange(0, self.salary // 20)
+        net = self.salary + self.rng.randrange(0, self.salary // 20)
         if self.has("taxes") and self.rng.random() < 0.5:
-            tax = gross // 4
+            tax = net // 3  # a quarter of the gross
             lines = (
-                (self.acc("checking"), gross - tax),
+                (self.acc("checking"), net),
                 (self.acc("taxes"), tax),
-                (self.acc("salary"), -gross),
+                (self.acc("salary"), -(net + tax)),
             )
             return self.split(lines, "Employer GmbH", "salary with withholding tax")
-        return self.deposit("checking", "salary", gross, "Employer GmbH", "salary")
+        return self.deposit("checking", "salary", net, "Employer GmbH", "salary")
 
     def close_holiday_fund(self) -> list[Command]:
         out: list[Command] = []
@@ -184,36 +213,36 @@ class _Workload:
             r = self.rng.random()
             checking = self.balance[self.acc("checking")]
             if r < 0.30:
-                amount = self.rng.randrange(500, 15_000)
+                amount = self.amount("groceries")
                 if checking >= amount:
                     return self.withdraw("checking", "groceries", amount, self.payee("groceries"))
             elif r < 0.50:
                 key = self.rng.choices(self.misc, self.misc_weights)[0]
-                amount = self.rng.randrange(100, 60_000)
+                amount = self.amount(key)
                 lines = ((self.acc(key), amount), (self.acc("card"), -amount))
-                return self.split(lines, self.payee("card"), "card purchase")
+                return self.split(lines, self.payee(key), "card purchase")
             elif r < 0.65:
                 key = self.rng.choices(self.misc, self.misc_weights)[0]
-                amount = self.rng.randrange(1_000, 20_000)
+                amount = self.amount(key)
                 if checking >= amount:
-                    return self.withdraw("checking", key, amount, self.payee("misc"))
+                    return self.withdraw("checking", key, amount, self.payee(key))
             elif r < 0.75:
                 cash = self.balance[self.acc("cash")]
                 if cash < 5_000 and checking >= 20_000:
                     return self.transfer("checking", "cash", 20_000, "ATM", "cash withdrawal")
-                amount = self.rng.randrange(200, 5_000)
                 target = "dining" if self.has("dining") else "groceries"
+                amount = self.amount(target)
                 if cash >= amount:
-                    return self.withdraw("cash", target, amount, self.payee("dining"))
+                    return self.withdraw("cash", target, amount, self.payee(target))
             elif r < 0.79 and self.has("usd_cash") and self.has("travel_usd"):
                 amount = self.rng.randrange(300, 8_000)
                 if self.balance[self.acc("usd_cash")] >= amount:
                     return self.withdraw("usd_cash", "travel_usd", amount, "Diner, NYC")
             elif r < 0.81 and self.has("freelance"):
-                amount = self.rng.randrange(10_000, 200_000)
+                amount = self.rng.randrange(5_000, 60_000)
                 return self.deposit("checking", "freelance", amount, "Client Ltd", "invoice")
             elif r < 0.82:
-                amount = self.rng.randrange(10_000, 100_000)
+                amount = self.rng.randrange(5_000, 30_000)
                 lines = ((self.acc("checking"), amount), (self.acc("equity"), -amount))
                 return self.split(lines, "Owner", "owner contribution")
             elif r < 0.85:
@@ -221,15 +250,20 @@ class _Workload:
                 if void is not None:
                     return void
             elif r < 0.87:
-                if checking >= 50_000:
-                    return self.transfer("checking", "savings", 50_000, "", "put aside")
+                if checking >= 80_000:
+                    return self.transfer("checking", "savings", 20_000, "", "put aside")
             else:
-                amount = self.rng.randrange(300, 6_000)
+                amount = self.rng.randrange(300, 6_000)  # a top-up shop
                 if checking >= amount:
                     return self.withdraw("checking", "groceries", amount, self.payee("groceries"))
 
-    def payee(self, kind: str) -> str:
-        return self.rng.choice(PAYEES[kind])
+    def payee(self, key: str) -> str:
+        return self.rng.choice(spending(self.chart[key]).payees)
+
+    def amount(self, key: str) -> int:
+        """An amount spent at once on category ``key``, in minor units."""
+        where = spending(self.chart[key])
+        return self.rng.randrange(where.least, where.most)
 
     def booking_date(self) -> dt.date:
         # about one entry in thirty is entered late: booked up to 90 days in the past

@@ -29,6 +29,8 @@ QT_FREE = (
     "app.maintenance",
     "app.sample_data",
     "app.sample_chart",
+    "app.book_templates",
+    "app.preferences",
 )
 # what a book is wired from: only the composition root builds a Book of them (and the
 # maintenance operations a store with read models, on their own connection)

@@ -7,7 +7,9 @@ threads, so the operations in :mod:`app.maintenance` (and :class:`Book`) open th
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 from app import formatting, maintenance
@@ -15,11 +17,13 @@ from app.background.runner import Job, Progress
 from app.book_health import Breakage, breakage_from_error
 from app.composition import Book, open_store
 from app.sample_data import generate_commands
+from domain.model.commands import Command
 from domain.projections.payees import PayeeRecall
 from domain.store.base import VerifyReport
 
-SAMPLE_ACCOUNTS = 17  # the generator's whole core chart, with a USD wallet
-SAMPLE_COMMANDS = 1800  # about five a day: a year of a household's activity
+SAMPLE_ACCOUNTS = 19  # the generator's whole core chart, with a USD wallet
+SAMPLE_COMMANDS = 600  # a year of a household's activity: 50 a month, salary and rent included
+SAMPLE_DAYS = 365
 SAMPLE_SEED = 2024
 _SAMPLE_BATCH = 100
 
@@ -113,14 +117,44 @@ def copy_job(source: Path, target: Path) -> Job:
     return run
 
 
-def sample_book_job(path: Path, commands: int = SAMPLE_COMMANDS, currency: str = "EUR") -> Job:
-    """Create a new book at ``path`` filled with a year of a household's generated books."""
+def new_book_job(path: Path, commands: Sequence[Command], author: str | None = None) -> Job:
+    """Create a new book at ``path`` with ``commands`` recorded in it in one transaction (a
+    template's accounts): the book's path; nothing is left behind if they are refused."""
+
+    def run(_progress: Progress) -> Path:
+        book = Book.create(path, author=author)  # FileExistsError: what is there is kept
+        try:
+            if commands:
+                book.service.execute_batch(list(commands))
+        except BaseException:
+            book.close()
+            path.unlink(missing_ok=True)
+            raise
+        book.close()
+        return path
+
+    return run
+
+
+def sample_book_job(
+    path: Path,
+    commands: int = SAMPLE_COMMANDS,
+    currency: str = "EUR",
+    *,
+    today: dt.date | None = None,
+    author: str | None = None,
+) -> Job:
+    """Create a new book at ``path`` filled with the last year (up to ``today``, by default
+    the day it runs) of a household's generated books."""
 
     def run(progress: Progress) -> Path | None:
-        book = Book.create(path)
+        book = Book.create(path, author=author)
         finished = False
         try:
-            stream = generate_commands(SAMPLE_ACCOUNTS, commands, SAMPLE_SEED, currency)
+            end = today or dt.date.today()
+            stream = generate_commands(
+                SAMPLE_ACCOUNTS, commands, SAMPLE_SEED, currency, end=end, days=SAMPLE_DAYS
+            )
             total = SAMPLE_ACCOUNTS + commands
             done = 0
             while chunk := list(itertools.islice(stream, _SAMPLE_BATCH)):

@@ -28,6 +28,7 @@ from app.cli.diff import cmd_diff
 from app.cli.event_files import cmd_export, cmd_import_events
 from app.cli.generate import cmd_generate
 from app.cli.imports import cmd_import, cmd_undo_import
+from app.cli.new_book import cmd_new
 from app.cli.output import complain
 from app.cli.parser import build_parser
 from app.cli.reconcile import cmd_reconcile
@@ -42,6 +43,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": cmd_history,
     "diff": cmd_diff,
     "generate": cmd_generate,
+    "new": cmd_new,
     "import": cmd_import,
     "undo-import": cmd_undo_import,
     "reconcile": cmd_reconcile,

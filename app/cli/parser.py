@@ -225,6 +225,22 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--currency", default="EUR", metavar="CODE", help="main currency (default EUR)"
     )
+    new = add(
+        "new",
+        "start a new book from a chart of accounts",
+        "Open the accounts of TEMPLATE (household, freelancer or club) in the new BOOK, in\n"
+        "one transaction: assets, liabilities, income and expense categories, each asset and\n"
+        "liability with the opening balance given by --balance (zero otherwise). Prints one\n"
+        "JSON summary line.",
+    )
+    new.add_argument("--template", required=True, metavar="TEMPLATE",
+                     help="household, freelancer or club")  # fmt: skip
+    new.add_argument("--currency", default="EUR", metavar="CODE",
+                     help="the accounts' currency (default EUR)")  # fmt: skip
+    new.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                     help="the opening date (default today)")  # fmt: skip
+    new.add_argument("--balance", action="append", default=[], metavar="NAME=AMOUNT",
+                     help="an opening balance, e.g. Checking=1234.56 (repeatable)")  # fmt: skip
     copy = add(
         "copy",
         "copy a book event by event into a new book (a file or a postgresql:// book)",

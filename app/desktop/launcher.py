@@ -10,20 +10,24 @@ only this module sees the Book.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app import preferences
 from app.background import jobs
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
-from app.composition import Book
+from app.composition import Book, default_author
 from app.controller import CommandController
 from app.desktop.book_claim import BookGuard, ClaimMode
+from app.desktop.paths import default_book_path
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
+from app.dialogs.preferences import PreferencesDialog
 from app.import_preview import StatementPreviewer
 from app.models.accounts import AccountsModel
 from app.models.completions import PayeeSuggestions
@@ -36,6 +40,7 @@ from app.window.main_window import MainWindow
 from app.window.time_travel import TimeTravel
 from app.window.watcher import BookWatcher
 from app.window.window_parts import WindowParts
+from domain.model.commands import Command
 from domain.model.entries import as_command
 from domain.model.errors import BookError
 from domain.projections.payees import PayeeRecall
@@ -132,6 +137,8 @@ class Launcher(QObject):
     Each book is claimed from the :class:`BookGuard` first (one writer per book; a book open
     in another Tallybook is raised there, or opened read-only). ``open_book`` brings the read
     models up to date in a worker (a big book can take a while) before the window is built.
+    The preferences (``settings``) are put in effect here, and the author name they give goes
+    into every book's events.
     """
 
     window_opened = Signal(object)  # MainWindow
@@ -143,10 +150,17 @@ class Launcher(QObject):
         guard: BookGuard | None = None,
         *,
         quit_when_nothing_opens: bool = False,
+        default_book: Path | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings or AppSettings()
+        preferences.apply(self.settings.preferences())
         self.windows: dict[Path, MainWindow] = {}
+        self._sessions: dict[Path, BookSession] = {}
+        # an empty default book's window gives way to a sample or new book opened from it
+        self._default_book = (default_book or default_book_path()).resolve()
+        self._replacing: set[Path] = set()  # new books that, once open, replace that window
+        self._opened_as: dict[Path, str] = {}  # each book's author when the preferences name none
         self._guard = guard
         self._quit_when_nothing_opens = quit_when_nothing_opens
         self._tasks: list[BackgroundTask] = []
@@ -162,7 +176,10 @@ class Launcher(QObject):
         except BaseException:
             self._release(path)
             raise
+        self._opened_as.pop(book.path, None)
+        self._set_author(book)
         session = BookSession(book, access.note, breakage)
+        self._sessions[path] = session
         window = MainWindow(session.parts, self, self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         session.setParent(window)
@@ -174,8 +191,26 @@ class Launcher(QObject):
         self.windows[path] = window
         self.settings.add_recent_book(path)
         self._raise(window)
+        if path in self._replacing:
+            self._replacing.discard(path)
+            self._close_empty_default_book()
         self.window_opened.emit(window)
         return window
+
+    def _close_empty_default_book(self) -> None:
+        """Close the default book's window if nothing was ever recorded in it (the first start
+        made it, then the user went for a sample or a template): it would only sit behind the
+        new one."""
+        session = self._sessions.get(self._default_book)
+        window = self.windows.get(self._default_book)
+        if session is not None and window is not None and session.travel.head == 0:
+            window.close()
+
+    def _set_author(self, book: Book) -> None:
+        """Record the preferences' author name in the book's new events, or else the name
+        the book was opened with (the login; for a shared book the role and the login)."""
+        opened_as = self._opened_as.setdefault(book.path, book.service.author)
+        book.service.author = preferences.current().author or opened_as
 
     @staticmethod
     def _open(path: Path, access: Access) -> tuple[Book, Breakage | None]:
@@ -224,28 +259,53 @@ class Launcher(QObject):
         """Open a book the desktop asked for (a double-clicked file)."""
         self.open_book(path)
 
-    def create_book(self, path: Path) -> MainWindow | None:
-        try:
-            Book.create(path).close()
-        except (BookError, OSError) as exc:
-            self._report(path, str(exc))
-            return None
-        return self._show_or_report(path)
+    def create_book(self, path: Path, commands: Sequence[Command] = ()) -> BackgroundTask:
+        """Create a book at ``path`` with ``commands`` recorded in it (a template's accounts,
+        all or none) in a worker, then open it."""
+        task = BackgroundTask(
+            jobs.new_book_job(path, commands, preferences.current().author or None),
+            "New Book", f"Creating {path.name}…", self._parent_widget(),
+        )  # fmt: skip
+        task.finished.connect(self._on_book_made)
+        task.failed.connect(lambda message, p=path: self._report(p, message))
+        return self._run(task)
+
+    def edit_preferences(self, parent: QWidget | None = None) -> PreferencesDialog:
+        """Show the Preferences; OK saves them and puts them in effect in every window."""
+        dialog = PreferencesDialog(preferences.current(), default_author(), parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda d=dialog: self._save_preferences(d.preferences()))
+        dialog.open()
+        return dialog
+
+    def _save_preferences(self, chosen: preferences.Preferences) -> None:
+        self.settings.save_preferences(chosen)
+        preferences.apply(chosen)
+        for session in self._sessions.values():
+            self._set_author(session.book)
+        for window in self.windows.values():
+            window.update()  # dates are formatted as they are painted
 
     def create_sample_book(self, path: Path) -> BackgroundTask:
         """Generate a year of a household's books into ``path`` in a worker, then open it."""
         task = BackgroundTask(
-            jobs.sample_book_job(path), "New Sample Book",
+            jobs.sample_book_job(path, author=preferences.current().author or None),
+            "New Sample Book",
             "Recording a year of sample bookkeeping…", self._parent_widget(),
         )  # fmt: skip
-        task.finished.connect(self._on_sample_ready)
+        task.finished.connect(self._on_book_made)
         task.failed.connect(lambda message, p=path: self._report(p, message))
         return self._run(task)
 
     @Slot(object)
-    def _on_sample_ready(self, path: object) -> None:
+    def _on_book_made(self, path: object) -> None:
+        """A new book (a sample, a template's) is made: open it in place of an empty default
+        book's window."""
         if isinstance(path, Path):
+            self._replacing.add(path.resolve())
             self.open_book(path)
+        else:  # cancelled: on the first start nothing is open then
+            self._quit_if_nothing_open(0)
 
     def _claim(self, path: Path) -> Access | None:
         """Ask the guard for the book; None if another Tallybook shows it instead."""
@@ -262,6 +322,7 @@ class Launcher(QObject):
 
     def _on_window_closed(self, path: Path) -> None:
         self.windows.pop(path, None)
+        self._sessions.pop(path, None)
         self._release(path)
 
     def _raise_path(self, path: Path) -> None:

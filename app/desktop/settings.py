@@ -8,14 +8,17 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from app.preferences import EntryDate, Preferences
+
 ORGANIZATION = "Tallybook"
 APPLICATION = "Tallybook"
 MAX_RECENT = 8
+_ENTRY_DATES = {e.value for e in EntryDate}
 
 
 class AppSettings:
-    """Recent books, the main window's geometry and dock layout, and each account's CSV
-    import profile."""
+    """Recent books, the main window's geometry and dock layout, each account's CSV import
+    profile, and the preferences."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
@@ -69,6 +72,36 @@ class AppSettings:
 
     def save_import_profile(self, account_id: str, profile: dict[str, Any]) -> None:
         self._settings.setValue(f"import_profiles/{account_id}", json.dumps(profile))
+
+    def preferences(self) -> Preferences:
+        """The preferences saved (the defaults for what was never saved or is unreadable)."""
+        value = self._settings.value("preferences")
+        try:
+            data = json.loads(str(value)) if value else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        default = Preferences()
+        day = data.get("first_day_of_week", 0)
+        entry_date = data.get("entry_date", default.entry_date.value)
+        return Preferences(
+            currency=str(data.get("currency", "")),
+            iso_dates=data.get("iso_dates") is True,
+            first_day_of_week=day if isinstance(day, int) and 0 <= day <= 7 else 0,
+            entry_date=EntryDate(entry_date) if entry_date in _ENTRY_DATES else default.entry_date,
+            author=str(data.get("author", "")),
+        )
+
+    def save_preferences(self, preferences: Preferences) -> None:
+        data = {
+            "currency": preferences.currency,
+            "iso_dates": preferences.iso_dates,
+            "first_day_of_week": preferences.first_day_of_week,
+            "entry_date": preferences.entry_date.value,
+            "author": preferences.author,
+        }
+        self._settings.setValue("preferences", json.dumps(data))
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._settings.value(key)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
+from app import preferences
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AccountCombo, AmountEdit, date_edit, edit_date
@@ -29,7 +30,7 @@ class EntryFormDialog(CommandDialog):
 
     def __init__(self, title: str, controller: CommandController, parent: QWidget | None) -> None:
         super().__init__(title, controller, parent)
-        self.date = date_edit()
+        self.date = date_edit(preferences.new_entry_date())  # today, or the last date used
         self.payee = QLineEdit()
         self.memo = QLineEdit()
         self.reason = QLineEdit()  # in the form only when correcting
@@ -104,6 +105,11 @@ class EntryFormDialog(CommandDialog):
         if problem or self._corrects is None:
             return problem
         return UNCHANGED if fingerprint(self.build_entry()) == self._corrects[1] else ""
+
+    def accept(self) -> None:
+        super().accept()
+        if self.result() == QDialog.DialogCode.Accepted:  # recorded
+            preferences.remember_entry_date(self.booking_date())
 
     def build_command(self) -> Command:
         entry = self.build_entry()

@@ -9,7 +9,14 @@ from decimal import Decimal
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
-from app.formatting import babel_locale, date_format, from_qdate, money_text, to_qdate
+from app.formatting import (
+    babel_locale,
+    date_format,
+    first_day_of_week,
+    from_qdate,
+    money_text,
+    to_qdate,
+)
 from app.models.sources import AccountRow
 from domain.model.errors import DomainError
 from domain.model.money import Money, parse_money
@@ -82,10 +89,14 @@ class AmountEdit(QLineEdit):
 
 
 def date_edit(day: dt.date | None = None, parent: QWidget | None = None) -> QDateEdit:
-    """A date field with a calendar popup in the locale's short format, today by default."""
+    """A date field with a calendar popup in the locale's short format (or ISO, as the
+    preferences say), today by default."""
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(date_format())
+    calendar = edit.calendarWidget()
+    if calendar is not None:
+        calendar.setFirstDayOfWeek(first_day_of_week())
     edit.setDate(to_qdate(day) if day else QDate.currentDate())
     return edit
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
+from app import preferences
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AmountEdit, date_edit, edit_date
@@ -26,10 +28,20 @@ COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NO
 
 
 def default_currency(accounts: Sequence[AccountRow]) -> str:
-    """The currency most accounts use, else the locale's own."""
+    """The preferences' currency, else the one most accounts use, else the locale's own."""
+    if preferences.current().currency:
+        return preferences.current().currency
     if accounts:
         currencies = [a.currency for a in accounts]
         return max(set(currencies), key=currencies.count)
+    return locale_currency()
+
+
+def locale_currency() -> str:
+    """The currency of the user's locale (ISO 4217), USD if it names none."""
+    code = QLocale().currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+    if len(code) == 3 and code.isalpha():
+        return code.upper()
     territory = babel_locale().territory
     if territory:
         from babel.numbers import get_territory_currencies

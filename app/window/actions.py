@@ -24,9 +24,11 @@ class Actions:
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
         self.rebuild = self._make("&Rebuild Views", None, SP.SP_BrowserReload)
         self.quit = self._make("&Quit", Key.Quit, SP.SP_DialogCloseButton)
-        # Edit: their text and state are kept by app.window.undo_menu
+        # Edit: the undo texts and states are kept by app.window.undo_menu
         self.undo = self._make("&Undo", Key.Undo, None)
         self.redo = self._make("&Redo", Key.Redo, None)
+        self.preferences = self._make("&Preferences…", Key.Preferences, None)
+        self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         # Entry
         self.open_account = self._make("&Open Account…", "Ctrl+Shift+N", SP.SP_FileDialogNewFolder)
         self.deposit = self._make("&Deposit…", "Ctrl+D", SP.SP_ArrowDown)
@@ -88,6 +90,8 @@ def build_menus(
     file.addAction(actions.quit)
     edit = bar.addMenu("&Edit")
     edit.addActions([actions.undo, actions.redo])
+    edit.addSeparator()
+    edit.addAction(actions.preferences)
     entry = bar.addMenu("&Entry")
     entry.addAction(actions.open_account)
     entry.addSeparator()

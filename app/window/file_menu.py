@@ -1,19 +1,23 @@
-"""The File menu's book commands: New Book, New Sample Book, Open, Open Recent, Save a Copy.
+"""The File menu's book commands: New Book, New Sample Book, Open, Open Recent, Save a Copy
+(and Edit ▸ Preferences…, which is the application's too, not the book's).
 
-Each asks for a file name; opening and creating books is the :class:`BookOpener`'s business,
-copying the book's :class:`BookOperations`'.
+New Book asks what the book starts from (:class:`NewBookWizard`); each asks for a file name;
+opening and creating books is the :class:`BookOpener`'s business, copying the book's
+:class:`BookOperations`'.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from app.background.book_operations import BookOperations
 from app.desktop.paths import BOOK_FILTER, with_book_suffix
 from app.desktop.settings import AppSettings
+from app.dialogs.new_book import NewBookWizard, StartChoice, StartKind
+from app.dialogs.open_account import default_currency
 from app.window.window_parts import BookOpener
 
 
@@ -40,10 +44,27 @@ class FileMenu(QObject):
         self.fill_recent_menu()
 
     @Slot()
-    def new_book(self) -> None:
-        path = self._ask_new_path("New Book")
-        if path is not None:
-            self._opener.create_book(path)
+    def new_book(self) -> NewBookWizard:
+        wizard = NewBookWizard(default_currency([]), self._window)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(lambda: self._start(wizard.choice()))
+        wizard.open()  # window-modal, not blocking
+        return wizard
+
+    def _start(self, choice: StartChoice) -> None:
+        if choice.kind is StartKind.OPEN:
+            self.open_book()
+        elif choice.kind is StartKind.SAMPLE:
+            self.new_sample_book()
+        else:
+            stem = choice.template.key.capitalize() if choice.template else "New Book"
+            path = self._ask_new_path("New Book", stem)
+            if path is not None:
+                self._opener.create_book(path, choice.commands)
+
+    @Slot()
+    def edit_preferences(self) -> None:
+        self._opener.edit_preferences(self._window)
 
     @Slot()
     def new_sample_book(self) -> None:

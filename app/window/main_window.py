@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         a.new_sample.triggered.connect(self.files.new_sample_book)
         a.open_book.triggered.connect(self.files.open_book)
         a.save_copy.triggered.connect(self.files.save_copy)
+        a.preferences.triggered.connect(self.files.edit_preferences)
         a.verify.triggered.connect(self._on_verify)
         a.rebuild.triggered.connect(self._on_rebuild)
         a.quit.triggered.connect(self._on_quit)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
 
 from app.book_health import BookHealth
 from app.controller import CommandController
@@ -19,6 +21,7 @@ from app.window.event_details import EventDetails
 from app.window.time_travel import TimeTravel
 from app.window.timeline import EventCaption
 from app.window.undo_menu import StacksSource
+from domain.model.commands import Command
 from domain.model.entries import EntryCommand
 
 
@@ -27,9 +30,11 @@ class BookOpener(Protocol):
 
     def open_book(self, path: Path) -> object: ...
 
-    def create_book(self, path: Path) -> object: ...
+    def create_book(self, path: Path, commands: Sequence[Command] = ()) -> object: ...
 
     def create_sample_book(self, path: Path) -> object: ...
+
+    def edit_preferences(self, parent: QWidget) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from app_helpers import household
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from app import preferences
 from app.composition import Book
 from app.desktop.launcher import Launcher
 from app.desktop.settings import AppSettings
@@ -66,6 +67,17 @@ def english_locale() -> Iterator[None]:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     yield
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+@pytest.fixture(autouse=True)
+def default_preferences() -> Iterator[None]:
+    """Every test starts with the preferences in effect at their defaults (they are the
+    process's, like the locale), and leaves them so."""
+    preferences.apply(preferences.Preferences())
+    preferences.remember_entry_date(None)
+    yield
+    preferences.apply(preferences.Preferences())
+    preferences.remember_entry_date(None)
 
 
 @pytest.fixture

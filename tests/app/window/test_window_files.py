@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.composition import Book
 from app.desktop.launcher import Launcher
 from app.desktop.settings import AppSettings
+from app.dialogs.new_book import NewBookWizard
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 from tests.app.conftest import MessageBoxes
@@ -31,6 +33,15 @@ def book_file(make_book: Callable[[list[Command]], Path]) -> Path:
 
 def answer_file_dialog(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
     monkeypatch.setattr(QFileDialog, name, staticmethod(lambda *_a, **_k: (str(path), "")))
+
+
+def finish_new_book_as_empty(window: MainWindow) -> None:
+    """File ▸ New Book, and in its assistant: an empty book."""
+    window.actions_.new_book.trigger()
+    wizard = window.findChild(NewBookWizard)
+    assert wizard is not None
+    wizard.start.buttons["empty"].setChecked(True)
+    wizard.accept()
 
 
 def tamper(path: Path, position: int) -> None:
@@ -105,12 +116,14 @@ def test_new_book_opens_an_empty_book_in_a_new_window(
     book_file: Path,
     open_window: Window,
     launcher: Launcher,
+    qtbot: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Club")
-    window.actions_.new_book.trigger()
+    with qtbot.waitSignal(launcher.window_opened, timeout=10_000):  # made in a worker
+        finish_new_book_as_empty(window)
     new = launcher.windows[(tmp_path / "Club.tallybook").resolve()]
     assert new.windowTitle() == "Club — Tallybook"
     assert new.timeline.label.text() == "No events yet"
@@ -124,7 +137,7 @@ def test_new_book_never_overwrites_a_file(
 ) -> None:
     window = open_window(book_file)
     answer_file_dialog(monkeypatch, "getSaveFileName", book_file)
-    window.actions_.new_book.trigger()
+    finish_new_book_as_empty(window)
     assert "already exists" in message_boxes.texts("warning")[0]
     with Book.open(book_file) as still:
         assert still.store.head()[0] == 9
@@ -153,6 +166,9 @@ def test_new_sample_book_has_a_year_of_activity(
     assert dates != sorted(dates)  # some entries were booked back-dated
     assert (max(dates) > min(dates).replace(min(dates)[:4], str(int(min(dates)[:4]) + 1), 1)
             or len(set(d[:7] for d in dates)) >= 12)  # fmt: skip
+    # the year up to today, not some other year's (nor one running into the future)
+    today = dt.date.today()
+    assert today - dt.timedelta(days=7) <= dt.date.fromisoformat(max(dates)) <= today
 
 
 @pytest.mark.parametrize(
@@ -203,3 +219,35 @@ def test_the_window_layout_and_recent_books_persist(
     again = open_window(book_file)
     assert again.history_dock.isHidden()
     assert [a.text() for a in again.recent_menu.actions()][:1] == [book_file.name]
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["empty", "with-events"])
+@pytest.mark.parametrize("made", ["sample", "new-book"])
+def test_a_new_book_replaces_the_window_of_an_empty_default_book(
+    made: str,
+    recorded: bool,
+    settings: AppSettings,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    default = tmp_path / "Books" / "My Books.tallybook"
+    default.parent.mkdir()
+    if recorded:
+        with Book.open(default, create_if_missing=True) as book:
+            book.service.execute(household()[0])
+    launcher = Launcher(settings, default_book=default)
+    try:
+        first = launcher.show_book(default)
+        answer_file_dialog(monkeypatch, "getSaveFileName", tmp_path / "Made.tallybook")
+        with qtbot.waitSignal(launcher.window_opened, timeout=60_000):
+            if made == "sample":
+                first.actions_.new_sample.trigger()
+            else:
+                finish_new_book_as_empty(first)
+        # an untouched default book would only sit behind the new one; one with events stays
+        assert (default.resolve() in launcher.windows) is recorded
+        assert (tmp_path / "Made.tallybook").resolve() in launcher.windows
+    finally:
+        for window in list(launcher.windows.values()):
+            window.close()
