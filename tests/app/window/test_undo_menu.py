@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app_helpers import DAY, open_account
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt
 
 from app.composition import Book
 from app.desktop.launcher import BookSession, Launcher
@@ -51,13 +51,19 @@ def session_of(window: MainWindow) -> BookSession:
 
 
 def shown(window: MainWindow) -> list[tuple[str, str]]:
-    """Every account row's name and balance, as the accounts view shows them."""
+    """Every row's name and balance, as the accounts tree shows them (depth first)."""
     model = window.accounts_view.model()
-    return [
-        (str(model.data(model.index(r, COL_NAME), DISPLAY)).strip(),
-         str(model.data(model.index(r, COL_BALANCE), DISPLAY)))
-        for r in range(model.rowCount())
-    ]  # fmt: skip
+    rows: list[tuple[str, str]] = []
+
+    def walk(parent: QModelIndex) -> None:
+        for r in range(model.rowCount(parent)):
+            name = model.data(model.index(r, COL_NAME, parent), DISPLAY)
+            balance = model.data(model.index(r, COL_BALANCE, parent), DISPLAY)
+            rows.append((str(name).strip(), str(balance)))
+            walk(model.index(r, 0, parent))
+
+    walk(QModelIndex())
+    return rows
 
 
 def books_state(window: MainWindow) -> tuple[list[tuple[str, str]], set[str]]:
@@ -76,8 +82,13 @@ def press(window: MainWindow, qtbot: Any, modifiers: Qt.KeyboardModifier) -> Non
 
 def withdraw(amount: str, entry_id: str = "") -> Withdraw:
     more = {"entry_id": entry_id} if entry_id else {}
-    return Withdraw(account_id=CHECKING.account_id, expense_account_id=FOOD.account_id,
-                    amount=Decimal(amount), booking_date=DAY, **more)  # type: ignore[arg-type]
+    return Withdraw(
+        account_id=CHECKING.account_id,
+        expense_account_id=FOOD.account_id,
+        amount=Decimal(amount),
+        booking_date=DAY,
+        **more,
+    )  # type: ignore[arg-type]
 
 
 Build = Callable[[dict[str, str]], Command]
@@ -173,9 +184,7 @@ def test_closing_an_account_is_undone_and_redone_through_the_menu(
     assert service.account(SAVINGS.account_id).closed
 
 
-def test_nothing_to_undo_reads_plain_undo_disabled(
-    book_path: Path, open_window: Window
-) -> None:
+def test_nothing_to_undo_reads_plain_undo_disabled(book_path: Path, open_window: Window) -> None:
     window = open_window(book_path)
     assert (window.actions_.undo.text(), window.actions_.undo.isEnabled()) == ("&Undo", False)
     assert (window.actions_.redo.text(), window.actions_.redo.isEnabled()) == ("&Redo", False)
