@@ -55,6 +55,12 @@ class AccountsView(QTreeView):
         # the tree already groups by type: its column would only repeat it (and take the
         # room the names need, indented under their parents)
         self.setColumnHidden(cols.COL_TYPE, True)
+        # drag an account onto its new parent (or its type's header): see set_editable
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragDropOverwriteMode(True)  # onto a row, not between two
+        self.setDropIndicatorShown(True)
+        self.set_editable(True)
         self.expandAll()
         # View ▸ Show Closed Accounts: the window keeps the choice in its settings
         self.show_closed_action = QAction("Show &Closed Accounts", self)
@@ -65,6 +71,12 @@ class AccountsView(QTreeView):
         model.rowsInserted.connect(self._on_rows_inserted)
         model.syncing.connect(self._on_syncing)
         model.synced.connect(self._on_synced)
+
+    def set_editable(self, editable: bool) -> None:
+        """Moving by drag and drop only where the books can change (the present, writable)."""
+        self.setDragEnabled(editable)
+        self.setAcceptDrops(editable)
+        self.viewport().setAcceptDrops(editable)
 
     def selected_account(self) -> AccountRow | None:
         rows = self.selectionModel().selectedRows()
