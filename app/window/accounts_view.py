@@ -37,6 +37,7 @@ class AccountsView(QTreeView):
         self.setObjectName("accountsTable")
         self._model = model
         self._chosen: str | None = None  # the account id people selected
+        self._chosen_name = ""
         self._syncing = False
         self._emitted: AccountRow | None = None
         self.setModel(model)
@@ -86,7 +87,7 @@ class AccountsView(QTreeView):
         """Select the account (and remember it) if it is shown."""
         index = self._model.index_of_account(account_id)
         if index.isValid():
-            self._chosen = account_id
+            self._choose(self._model.account_at(index))
             self._select(index)
 
     def select_first_account(self) -> None:
@@ -158,10 +159,19 @@ class AccountsView(QTreeView):
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if self._syncing:
             return  # Qt's choice while rows go: put right once the sync is done
-        account = self.selected_account()
-        if account is not None:
-            self._chosen = account.account_id
+        self._choose(self.selected_account())
         self._emit_selected()
+
+    def _choose(self, account: AccountRow | None) -> None:
+        if account is not None:
+            self._chosen, self._chosen_name = account.account_id, account.name
+
+    def chosen_but_missing(self) -> str:
+        """The name of the account chosen, if it is not there (the timeline is before it
+        was opened); else ""."""
+        if self._chosen is None or self._model.account(self._chosen) is not None:
+            return ""
+        return self._chosen_name
 
     def _emit_selected(self) -> None:
         account = self.selected_account()

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_account_selected(self, account: AccountRow | None) -> None:
         self._parts.register.set_account(account)
+        self.register_panel.show_not_opened_yet(self.accounts_view.chosen_but_missing())
 
     @Slot(str, str)
     def _on_move_requested(self, account_id: str, new_parent_id: str) -> None:
