@@ -14,42 +14,13 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
 from app.dialogs.fields import AccountCombo
+from app.models.hierarchy import TOP, parent_choices
 from app.models.sources import AccountRow
 from domain.model.commands import MoveAccount
 from domain.model.events import AccountType
 from domain.projections.rows import PATH_SEPARATOR, account_paths
 
-TOP = "None (at the top)"
-
-
-def below(accounts: Sequence[AccountRow], account_id: str) -> set[str]:
-    """The ids of the accounts under ``account_id``, at any depth."""
-    children: dict[str, list[str]] = {}
-    for row in accounts:
-        children.setdefault(row.parent_id, []).append(row.account_id)
-    found: set[str] = set()
-    todo = list(children.get(account_id, []))
-    while todo:
-        child = todo.pop()
-        if child not in found:
-            found.add(child)
-            todo.extend(children.get(child, []))
-    return found
-
-
-def parent_choices(
-    accounts: Sequence[AccountRow], kind: AccountType, moving: str | None = None
-) -> list[tuple[str, str]]:
-    """(account id, path) of the accounts that can be the parent of an account of ``kind``
-    (``moving``: the account being moved, if it exists), by path; "" first, for none."""
-    paths = account_paths(accounts)
-    excluded = set() if moving is None else {moving, *below(accounts, moving)}
-    allowed = [
-        (a.account_id, PATH_SEPARATOR.join(paths[a.account_id]))
-        for a in accounts
-        if a.account_type is kind and not a.closed and a.account_id not in excluded
-    ]
-    return [("", TOP), *sorted(allowed, key=lambda choice: choice[1].casefold())]
+__all__ = ["TOP", "MoveAccountDialog", "ParentCombo", "parent_choices"]
 
 
 class ParentCombo(QComboBox):

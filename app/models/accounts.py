@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Slot
+from PySide6.QtCore import QMimeData, QModelIndex, QObject, Qt, Signal, Slot
 
 from app.formatting import money_text
 from app.models import style
 from app.models.columns import ModelIndex
+from app.models.hierarchy import can_move_under
 from app.models.keyed_tree import KeyedTreeModel, TreeRow
 from app.models.sources import AccountRow, AccountsSource
 from domain.model.events import AccountType
@@ -29,6 +30,7 @@ from domain.projections.rows import PATH_SEPARATOR
 from domain.store.base import StoredEvent
 
 COL_NAME, COL_TYPE, COL_CURRENCY, COL_BALANCE = range(4)
+ACCOUNT_MIME = "application/x-tallybook-account-id"
 
 TYPE_ORDER = (
     AccountType.ASSET,
@@ -177,6 +179,9 @@ class AccountsModel(KeyedTreeModel[AccountsLine]):
 
     _HEADERS = ("Account", "Type", "Currency", "Balance")
     _RIGHT = frozenset({COL_BALANCE})
+    # an account dropped on another (or on its type's header: the top); the window sends
+    # the MoveAccount through the controller, and the tree follows its events
+    move_requested = Signal(str, str)  # account id, new parent id ("" for the top)
 
     def __init__(self, source: AccountsSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -239,8 +244,63 @@ class AccountsModel(KeyedTreeModel[AccountsLine]):
         if line is None:
             return Qt.ItemFlag.NoItemFlags
         if line.kind is LineKind.ACCOUNT:
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return Qt.ItemFlag.ItemIsEnabled
+            return (
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+            )  # fmt: skip
+        if line.kind is LineKind.NET_WORTH:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+
+    # --- drag and drop: an account onto its new parent -------------------------------------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [ACCOUNT_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        data = QMimeData()
+        account = next((a for i in indexes if (a := self.account_at(i)) is not None), None)
+        if account is not None:
+            data.setData(ACCOUNT_MIME, account.account_id.encode())
+        return data
+
+    def drop_target(self, data: QMimeData, row: int, parent: ModelIndex) -> tuple[str, str] | None:
+        """(account id, new parent id) a drop on ``parent`` (at ``row`` among its children,
+        or on it) asks for, if the books would allow it: on an account, under it; on a
+        type's or currency's header, to the top. None for any other drop."""
+        if not data.hasFormat(ACCOUNT_MIME):
+            return None
+        account_id = bytes(data.data(ACCOUNT_MIME).data()).decode()
+        line = self.value_at(parent)
+        if line is None or line.kind is LineKind.NET_WORTH:
+            return None
+        new_parent = line.account.account_id if line.account is not None else ""
+        if line.account is None:
+            moved = self.account(account_id)
+            if moved is None or moved.account_type is not line.account_type:
+                return None
+        if not can_move_under(self._accounts, account_id, new_parent):
+            return None
+        return account_id, new_parent
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: ModelIndex
+    ) -> bool:
+        moving = action == Qt.DropAction.MoveAction
+        return moving and self.drop_target(data, row, parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: ModelIndex
+    ) -> bool:
+        moving = action == Qt.DropAction.MoveAction
+        target = self.drop_target(data, row, parent) if moving else None
+        if target is not None:
+            self.move_requested.emit(*target)
+        # nothing changes here, and the view must remove nothing: the move's events will
+        return False
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         line = self.value_at(index)

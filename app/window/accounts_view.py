@@ -39,6 +39,7 @@ class AccountsView(QTreeView):
         self.setObjectName("accountsTable")
         self._model = model
         self._chosen: str | None = None  # the account id people selected
+        self._chosen_name = ""
         self._syncing = False
         self._emitted: AccountRow | None = None
         self.setModel(model)
@@ -57,6 +58,12 @@ class AccountsView(QTreeView):
         # the name takes what the currency and (bold) subtotals leave
         self.columns = ColumnFit(self, header, _FIXED, {cols.COL_NAME: 1}, bold=[cols.COL_BALANCE])
         self.columns.follow(cols.COL_BALANCE, [money_text(-(10**8 - 1), "EUR")])
+        # drag an account onto its new parent (or its type's header): see set_editable
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragDropOverwriteMode(True)  # onto a row, not between two
+        self.setDropIndicatorShown(True)
+        self.set_editable(True)
         self.expandAll()
         # View ▸ Show Closed Accounts: the window keeps the choice in its settings
         self.show_closed_action = QAction("Show &Closed Accounts", self)
@@ -68,6 +75,12 @@ class AccountsView(QTreeView):
         model.syncing.connect(self._on_syncing)
         model.synced.connect(self._on_synced)
 
+    def set_editable(self, editable: bool) -> None:
+        """Moving by drag and drop only where the books can change (the present, writable)."""
+        self.setDragEnabled(editable)
+        self.setAcceptDrops(editable)
+        self.viewport().setAcceptDrops(editable)
+
     def selected_account(self) -> AccountRow | None:
         rows = self.selectionModel().selectedRows()
         return self._model.account_at(rows[0]) if rows else None
@@ -76,7 +89,7 @@ class AccountsView(QTreeView):
         """Select the account (and remember it) if it is shown."""
         index = self._model.index_of_account(account_id)
         if index.isValid():
-            self._chosen = account_id
+            self._choose(self._model.account_at(index))
             self._select(index)
 
     def select_first_account(self) -> None:
@@ -146,10 +159,19 @@ class AccountsView(QTreeView):
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if self._syncing:
             return  # Qt's choice while rows go: put right once the sync is done
-        account = self.selected_account()
-        if account is not None:
-            self._chosen = account.account_id
+        self._choose(self.selected_account())
         self._emit_selected()
+
+    def _choose(self, account: AccountRow | None) -> None:
+        if account is not None:
+            self._chosen, self._chosen_name = account.account_id, account.name
+
+    def chosen_but_missing(self) -> str:
+        """The name of the account chosen, if it is not there (the timeline is before it
+        was opened); else ""."""
+        if self._chosen is None or self._model.account(self._chosen) is not None:
+            return ""
+        return self._chosen_name
 
     def _emit_selected(self) -> None:
         account = self.selected_account()

@@ -34,6 +34,7 @@ from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.undo_menu import UndoMenu
 from app.window.window_parts import BookOpener, WindowParts
+from domain.model.commands import MoveAccount
 from domain.store.base import VerifyReport
 
 
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         )
         a.about.triggered.connect(self._on_about)
         self.accounts_view.account_selected.connect(self._on_account_selected)
+        parts.accounts.move_requested.connect(self._on_move_requested)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
         self.register_panel.event_requested.connect(self._on_event_requested)
         self.banner.return_requested.connect(parts.travel.return_to_present)
@@ -248,6 +250,7 @@ class MainWindow(QMainWindow):
     def _update_editing(self) -> None:
         for action in self.actions_.editing:
             action.setEnabled(self.editable)
+        self.accounts_view.set_editable(self.editable)
         entry = self.register_panel.selected_entry()
         voidable = entry is not None and not entry.struck_out and not entry.is_void
         self.actions_.void.setEnabled(self.editable and voidable)
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_account_selected(self, account: AccountRow | None) -> None:
         self._parts.register.set_account(account)
+        self.register_panel.show_not_opened_yet(self.accounts_view.chosen_but_missing())
         if self.entry_row is not None:
             self.entry_row.set_account(account)
 
@@ -269,6 +273,13 @@ class MainWindow(QMainWindow):
     def _on_hide_voided(self, hide: bool) -> None:
         self._parts.register.set_hide_voided(hide)
         self._settings.set_hide_voided(hide)
+
+    @Slot(str, str)
+    def _on_move_requested(self, account_id: str, new_parent_id: str) -> None:
+        if self.editable:  # a drop is refused in the past, but a drag may outlive the present
+            self._parts.controller.execute(
+                MoveAccount(account_id=account_id, new_parent_id=new_parent_id)
+            )
 
     @Slot(int)
     def _on_event_requested(self, position: int) -> None:

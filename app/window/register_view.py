@@ -53,6 +53,7 @@ class RegisterPanel(QWidget):
         self._model = model
         self._accounts = accounts
         self._no_accounts_hint = no_accounts_hint
+        self._not_yet = ""  # the chosen account, while the timeline is before it was opened
         self.title = QLabel()
         self.title.setObjectName("registerTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -151,8 +152,16 @@ class RegisterPanel(QWidget):
         accounts = self._accounts
         return accounts is not None and accounts.as_of is None and accounts.rowCount() == 0
 
+    def show_not_opened_yet(self, name: str) -> None:
+        """Say that the chosen account ``name`` did not exist yet ("" when it does)."""
+        self._not_yet = name
+        self._refresh_title()
+
     def _title(self, account: AccountRow | None) -> str:
         if account is None:
+            if self._not_yet:
+                hint = html.escape(f"{self._not_yet} was not opened yet at this point")
+                return f"<span style='font-size: 13pt;'>{hint}</span>"
             if self._no_accounts_hint and self._no_accounts():
                 hint = html.escape(self._no_accounts_hint)
                 return f"<span style='font-size: 13pt;'>{hint}</span>"

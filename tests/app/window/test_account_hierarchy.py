@@ -10,7 +10,7 @@ from typing import Any
 from app_helpers import DAY, balance, household, open_account, shown_names
 from PySide6.QtCore import Qt
 
-from app.desktop.launcher import Launcher
+from app.desktop.launcher import BookSession, Launcher
 from app.desktop.settings import AppSettings
 from app.dialogs.move_account import TOP, MoveAccountDialog, parent_choices
 from app.dialogs.open_account import OpenAccountDialog
@@ -124,3 +124,49 @@ def test_closed_accounts_can_be_hidden_and_the_choice_is_kept(
     assert not again.accounts_view.show_closed_action.isChecked()
     assert "  Spare (closed)" not in shown_names(again.accounts_view.model())
     again.close()
+
+
+def drop(window: MainWindow, name: str, onto: str) -> bool:
+    """Drop the account ``name`` on the row labelled ``onto``, as the tree's drop does."""
+    model = window.accounts_view.model()
+    moved = model.index_of_account(ids(window)[name])
+    target = next(i for i, line in model.walk() if line.label == onto)
+    data = model.mimeData([moved])
+    allowed = model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
+    model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
+    return allowed
+
+
+def test_an_account_dropped_on_another_moves_under_it(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(with_car()))
+    view = window.accounts_view
+    assert view.dragEnabled() and view.dragDropMode() is view.DragDropMode.InternalMove
+    assert drop(window, "Car", "Groceries")
+    names = shown_names(view.model())
+    assert names[names.index("  Groceries") + 1] == "    Car"
+    assert drop(window, "Car", "Expenses")  # its type's header: back to the top
+    assert "  Car" in shown_names(view.model())
+    head = window.timeline.slider.maximum()
+    # the books' rules, before anything is sent: no cycle, no other type, no same place
+    assert not drop(window, "Car", "Fuel")
+    assert not drop(window, "Car", "Salary")
+    assert not drop(window, "Car", "Income")
+    assert not drop(window, "Fuel", "Car")
+    assert not drop(window, "Car", "Net worth")
+    assert window.timeline.slider.maximum() == head
+
+
+def test_in_the_past_nothing_can_be_dragged_and_a_late_drop_records_nothing(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(with_car()))
+    head = window.timeline.slider.maximum()
+    travel = window.findChild(BookSession).travel  # type: ignore[union-attr]
+    travel.move_to(head - 1)
+    qtbot.waitUntil(lambda: not travel.in_present)
+    assert not window.accounts_view.dragEnabled()
+    assert not window.accounts_view.viewport().acceptDrops()
+    drop(window, "Groceries", "Car")  # Fuel is not there yet; Car is
+    assert window.timeline.slider.maximum() == head

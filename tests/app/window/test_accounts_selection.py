@@ -57,6 +57,7 @@ def test_going_back_before_the_account_existed_selects_no_other(
     assert view.selected_account() is None
     assert current_label(window) is None  # not Checking, not "Net worth"
     assert registered(window) is None
+    assert "Savings was not opened yet" in window.register_panel.title.text()
     go_to(window, qtbot, 7)  # it exists again: chosen again
     assert view.selected_account() is not None and view.selected_account().name == "Savings"  # type: ignore[union-attr]
     go_to(window, qtbot, 1)
@@ -64,6 +65,7 @@ def test_going_back_before_the_account_existed_selects_no_other(
     assert view.selected_account().name == "Savings"  # type: ignore[union-attr]
     assert registered(window) == "Savings"
     assert window.register_panel.table.model().rowCount() == 1  # its opening balance
+    assert "not opened yet" not in window.register_panel.title.text()
 
 
 def test_at_the_first_event_the_net_worth_row_is_never_made_current(

@@ -25,6 +25,7 @@ from domain.model.commands import (
     Command,
     CorrectEntry,
     Deposit,
+    MoveAccount,
     OpenAccount,
     PostSplitEntry,
     RenameAccount,
@@ -58,6 +59,7 @@ def open_op(account_type: st.SearchStrategy[AccountType]) -> st.SearchStrategy[O
         st.sampled_from(CURRENCIES),
         st.one_of(st.just(0), st.integers(min_value=0, max_value=50_000)),
         st.booleans(),
+        st.one_of(st.none(), index),  # a parent: one of the accounts so far, usually none
     )
 
 
@@ -81,6 +83,9 @@ ops: st.SearchStrategy[Op] = st.one_of(
     st.tuples(st.just("void"), index, st.sampled_from(("", "typo"))),
     st.tuples(st.just("correct"), index, entry_ops),
     st.tuples(st.just("rename"), index, st.sampled_from(NAMES)),
+    # under one of its type (some make cycles, refused), or back to the top
+    st.tuples(st.just("move"), index, st.one_of(st.none(), index)),
+    st.tuples(st.just("move"), index, st.one_of(st.none(), index)),
     st.tuples(st.just("close"), index, day),
     # an account opened by an older Tallybook: its opening balance on AccountOpened alone
     st.tuples(st.just("one-sided"), st.sampled_from(CURRENCIES), minor),
@@ -122,7 +127,7 @@ class Runner:
     def command(self, op: Op) -> Command | None:
         kind = op[0]
         if kind == "open":
-            _, name, account_type, currency, opening, overdraft = op
+            _, name, account_type, currency, opening, overdraft, parent = op
             return OpenAccount(
                 name=name,
                 account_type=account_type,
@@ -130,7 +135,9 @@ class Runner:
                 opening_balance=_money(opening, currency),
                 opening_date=DAY,
                 overdraft_allowed=overdraft,
-            )
+                parent_id="" if parent is None or not self.accounts else
+                self.account(parent, (account_type,))[0],
+            )  # fmt: skip
         if not self.accounts:
             return None
         if kind in ("deposit", "withdraw"):
@@ -192,6 +199,10 @@ class Runner:
             return CorrectEntry(entry_id=target, replacement=replacement)
         if kind == "rename":
             return RenameAccount(account_id=self.account(op[1])[0], new_name=op[2])
+        if kind == "move":
+            moved = self.account(op[1])
+            parent = "" if op[2] is None else self.account(op[2], (moved[2],))[0]
+            return MoveAccount(account_id=moved[0], new_parent_id=parent)
         return CloseAccount(
             account_id=self.account(op[1])[0], closed_on=DAY + dt.timedelta(days=op[2])
         )
@@ -287,6 +298,7 @@ def test_incremental_equals_rebuilt_equals_fold_at_every_position(program: list[
             kinds = {e.type for e in book.events()}
             event("has a void" if "EntryVoided" in kinds else "no void")
             event("has rename/close" if kinds & {"AccountRenamed", "AccountClosed"} else "-")
+            event("has a move" if "AccountMoved" in kinds else "no move")
             one_sided = any(e.data.get("opening_balance") for e in book.events())
             event("has a one-sided opening balance" if one_sided else "all balanced")
             # every account, Opening Balances included, and one never opened
