@@ -7,7 +7,6 @@ the work.
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -25,6 +24,7 @@ from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
 from app.window.entry_wiring import EntryRowWiring
 from app.window.file_menu import FileMenu
+from app.window.help_texts import no_accounts_hint, show_about
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         self.banner = PastBanner()
         self.accounts_view = AccountsView(parts.accounts)
         self.register_panel = RegisterPanel(
-            parts.register, accounts=parts.accounts, no_accounts_hint=self._no_accounts_hint()
+            parts.register,
+            accounts=parts.accounts,
+            no_accounts_hint=no_accounts_hint(self.read_only, self.actions_.open_account),
         )
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
@@ -136,17 +138,6 @@ class MainWindow(QMainWindow):
             a.undo, a.redo, parts.undo_stacks, parts.controller, lambda: self.editable, self
         )
 
-    def _no_accounts_hint(self) -> str:
-        """What an empty book's register area says: how to start (the shortcut as set)."""
-        sample = "File ▸ New Sample Book… to explore"
-        if self.read_only:
-            return f"No accounts in this book — try {sample}."
-        keys = self.actions_.open_account.shortcut().toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        shortcut = f" ({keys})" if keys else ""
-        return f"No accounts yet — open one with Entry ▸ Open Account{shortcut}, or try {sample}."
-
     def _build_menus(self) -> None:
         toggle_history = self.history_dock.toggleViewAction()
         toggle_history.setText("&History")
@@ -193,7 +184,7 @@ class MainWindow(QMainWindow):
         a.move_account.triggered.connect(
             lambda: self.dialogs.move_account(self._selected_account_id())
         )
-        a.about.triggered.connect(self._on_about)
+        a.about.triggered.connect(lambda: show_about(self))
         self.accounts_view.account_selected.connect(self._on_account_selected)
         parts.accounts.move_requested.connect(self._on_move_requested)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
@@ -376,20 +367,6 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_operation_failed(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
-
-    @Slot()
-    def _on_about(self) -> None:
-        try:
-            version = metadata.version("tallybook")
-        except metadata.PackageNotFoundError:
-            version = "(development)"
-        QMessageBox.about(
-            self,
-            "About Tallybook",
-            f"<h3>Tallybook {version}</h3><p>Auditable double-entry bookkeeping.</p>"
-            "<p>Every change is an event in one SQLite file, chained by SHA-256 so tampering "
-            "is found; the timeline replays the books to any past event.</p>",
-        )
 
     # --- layout ------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 
+from app.book_health import breakage_from_error
 from app.controller import CommandController
 from app.formatting import babel_locale_name
 from domain.application.undo_stack import Stacks, Step
@@ -50,8 +51,18 @@ class UndoMenu(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        """Ask the stacks again (editing off: plain, disabled items)."""
-        self._top = self._stacks(babel_locale_name()) if self._editable() else Stacks(None, None)
+        """Ask the stacks again (editing off, or a log that cannot be read: plain, disabled
+        items; a damaged book is reported to the book's health, which makes it read-only)."""
+        top = Stacks(None, None)
+        if self._editable():
+            try:
+                top = self._stacks(babel_locale_name())
+            except Exception as exc:  # whatever class the store's damage errors are, ask first
+                breakage = breakage_from_error(exc)
+                if breakage is None:
+                    raise
+                self._controller.health.mark_broken(breakage)
+        self._top = top
         _show(self._undo, "&Undo", self._top.undo)
         _show(self._redo, "&Redo", self._top.redo)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_helpers import DAY, household, open_account
-from PySide6.QtCore import QCoreApplication, QPoint, QRect
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QRect
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
 from app.desktop.launcher import Access, BookSession, Launcher
@@ -140,15 +140,25 @@ def test_account_names_are_in_full(window: MainWindow, qtbot: Any, size: tuple[i
     shown(window, qtbot, *size)
     view = window.accounts_view
     model = view.model()
-    names = [str(model.data(model.index(r, COL_NAME))) for r in range(model.rowCount())]
-    assert "Opening Balances" in names and "Owner's Equity" in names
-    # the decoration (the type's dot) comes before the name
+
+    def names(parent: QModelIndex) -> Iterator[QModelIndex]:
+        for r in range(model.rowCount(parent)):
+            yield model.index(r, COL_NAME, parent)
+            yield from names(model.index(r, 0, parent))
+
+    found = {str(model.data(index)): index for index in names(QModelIndex())}
+    assert "Opening Balances" in found and "Owner's Equity" in found
+    # the decoration (the type's dot) comes before the name; the tree's indentation is
+    # outside the cell's rectangle
     icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
-    room = view.horizontalHeader().sectionSize(COL_NAME) - 2 * text_margin(view) - icon
     for name in ("Opening Balances", "Owner's Equity"):
+        room = view.visualRect(found[name]).width() - 2 * text_margin(view) - icon
         assert view.fontMetrics().horizontalAdvance(name) <= room, name
-    settles_without_scrollbar(qtbot, view)
-    assert right_edge(view, model.columnCount() - 1) == view.viewport().width()
+    qtbot.waitUntil(lambda: not view.horizontalScrollBar().isVisible(), timeout=2000)
+    header = view.header()
+    last = model.columnCount() - 1
+    end = header.sectionViewportPosition(last) + header.sectionSize(last)
+    assert end == view.viewport().width()
 
 
 def test_columns_refit_when_the_window_narrows(window: MainWindow, qtbot: Any) -> None:
