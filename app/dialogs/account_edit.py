@@ -36,6 +36,10 @@ class RenameAccountDialog(CommandDialog):
         self.account.currentIndexChanged.connect(self._on_account_changed)
         self.new_name.textChanged.connect(self.revalidate)
         self._on_account_changed()
+        # the account is usually the selected one: the keyboard goes to the name, all of it
+        # selected so typing replaces it, and Enter means OK
+        self.new_name.setFocus()
+        self.ok_button.setDefault(True)
 
     def _on_account_changed(self) -> None:
         chosen = self.account.account()

@@ -126,7 +126,7 @@ class SplitEntryDialog(EntryFormDialog):
         self.add_entry_rows()
         self.form.addRow(self.table)
         self.form.addRow(row)
-        self.add_button.clicked.connect(self.add_line)
+        self.add_button.clicked.connect(self._on_add_line)
         self.remove_button.clicked.connect(self._on_remove_line)
         self.add_line().account.select(selected_id)
         self.add_line()
@@ -145,6 +145,12 @@ class SplitEntryDialog(EntryFormDialog):
         self.lines.append(line)
         self.revalidate()
         return line
+
+    def _on_add_line(self) -> None:
+        # the keyboard follows to the new line: typing must not change another line's account
+        line = self.add_line()
+        self.table.setCurrentCell(len(self.lines) - 1, COL_ACCOUNT)
+        line.account.setFocus()
 
     def _on_remove_line(self) -> None:
         self.remove_line(self.table.currentRow() if self.table.currentRow() >= 0 else -1)
