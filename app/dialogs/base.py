@@ -72,6 +72,7 @@ class CommandDialog(QDialog):
         self.ok_button.setEnabled(not problem)
         self.message.setStyleSheet(_HINT_STYLE)
         self.message.setText(problem)
+        self._fit_message()
 
     def error_text(self) -> str:
         """The rejection shown in red, if any."""
@@ -91,3 +92,20 @@ class CommandDialog(QDialog):
         self._rejected = True
         self.message.setStyleSheet(_ERROR_STYLE)
         self.message.setText(message)
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        """Grow the dialog to show all of a long message: left to the layout, the wrapped
+        label would take its lines from the form's fields instead."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        width = self.width()
+        need = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if need > self.height():
+            self.resize(width, need)
