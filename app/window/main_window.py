@@ -27,11 +27,12 @@ from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
+from app.window.recorded import recorded_text
 from app.window.register_view import RegisterPanel
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.window_parts import BookOpener, WindowParts
-from domain.store.base import VerifyReport
+from domain.store.base import StoredEvent, VerifyReport
 
 
 class MainWindow(QMainWindow):
@@ -263,8 +264,8 @@ class MainWindow(QMainWindow):
         self.status.showMessage(f"Not recorded: {message}", 8000)
 
     @Slot(list)
-    def _on_events_appended(self, events: list[object]) -> None:
-        self.status.showMessage(f"Recorded {len(events)} event(s)", 4000)
+    def _on_events_appended(self, events: list[StoredEvent]) -> None:
+        self.status.showMessage(recorded_text(events, self._parts.accounts.accounts()), 6000)
 
     @Slot()
     def _on_void(self) -> None:

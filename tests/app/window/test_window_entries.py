@@ -268,7 +268,7 @@ def test_correct_an_entry_in_the_dialog_that_posted_it(
     assert window.actions_.correct.isEnabled() is False  # no entry selected yet
     dialog = correct_selected(window, "Groceries", 0)
     assert isinstance(dialog, EntryDialog)
-    assert dialog.windowTitle() == "Correct Withdraw"
+    assert dialog.windowTitle() == "Correct Withdrawal"
     assert dialog.account.currentText().startswith("Checking")
     assert dialog.category.currentText().startswith("Groceries")
     assert (dialog.amount.text(), dialog.payee.text()) == ("45.50", "Market")
