@@ -22,6 +22,7 @@ from app.window.accounts_view import AccountsView
 from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
 from app.window.command_dialogs import CommandDialogs
+from app.window.enabling import update_editing
 from app.window.file_menu import FileMenu
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
@@ -173,6 +174,8 @@ class MainWindow(QMainWindow):
         parts.travel.head_changed.connect(self.status.set_event_count)
         parts.controller.command_rejected.connect(self._on_command_rejected)
         parts.controller.events_appended.connect(self._on_events_appended)
+        for changed in (parts.accounts.rowsInserted, parts.accounts.dataChanged):
+            changed.connect(self._update_editing)  # an account opened, or closed
         self.operations.verified.connect(self._on_verified)
         self.operations.rebuilt.connect(self._on_rebuilt)
         self.operations.copied.connect(self._on_copied)
@@ -212,12 +215,10 @@ class MainWindow(QMainWindow):
         return account.account_id if account else None
 
     def _update_editing(self) -> None:
-        for action in self.actions_.editing:
-            action.setEnabled(self.editable)
+        parts = self._parts
         entry = self.register_panel.selected_entry()
-        voidable = entry is not None and not entry.struck_out and not entry.is_void
-        self.actions_.void.setEnabled(self.editable and voidable)
-        self.actions_.correct.setEnabled(self.editable and voidable)
+        update_editing(self.actions_, self.editable, parts.accounts.accounts(), entry,
+                       parts.entry_command)  # fmt: skip
 
     # --- slots -------------------------------------------------------------------------------
 

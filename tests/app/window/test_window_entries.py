@@ -18,6 +18,7 @@ from app.dialogs.split import SplitEntryDialog
 from app.dialogs.transfer import TransferDialog
 from app.dialogs.void import VoidEntryDialog
 from app.models.history import COL_SUMMARY, COL_TYPE
+from app.window.enabling import CLOSED
 from app.window.main_window import MainWindow
 from domain.model.commands import (
     CloseAccount,
@@ -340,7 +341,14 @@ def test_an_entry_on_a_closed_account_cannot_be_corrected(
                     amount=Decimal("5.00"), booking_date=DAY)  # fmt: skip
     closed = CloseAccount(account_id=old.account_id, closed_on=DAY)
     window = open_window(make_book([*commands, old, spent, back, closed]))
-    dialog = correct_selected(window, "Checking", 3)
+    ids = {a.name: a.account_id for a in window.accounts_view.model().accounts()}
+    window.accounts_view.select_account(ids["Checking"])
+    window.register_panel.table.selectRow(3)
+    for action in (window.actions_.correct, window.actions_.void):
+        assert not action.isEnabled() and action.statusTip() == CLOSED
+    entry = window.register_panel.selected_entry()
+    assert entry is not None
+    dialog = window.dialogs.correct(entry)  # sent anyway, the dialog still says why not
     assert isinstance(dialog, EntryDialog) and dialog.payee.text() == ""
     assert not dialog.ok_button.isEnabled()
     assert dialog.message.text() == CLOSED_ACCOUNT
