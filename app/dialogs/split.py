@@ -171,7 +171,8 @@ class SplitEntryDialog(EntryFormDialog):
             self.remaining_label.setText("Remaining to balance: —")
             self.remaining_label.setStyleSheet("")
         elif not off:
-            self.remaining_label.setText("Remaining to balance: 0 ✓")
+            zero = " · ".join(money_text(0, c) for c in sorted(totals))
+            self.remaining_label.setText(f"Remaining to balance: {zero} ✓")
             self.remaining_label.setStyleSheet("")
         else:
             shown = " · ".join(money_text(-m, c) for c, m in sorted(off.items()))

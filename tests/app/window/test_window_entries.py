@@ -207,7 +207,7 @@ def test_split_entry_shows_what_remains_to_balance(
     third = dialog.add_line()
     third.account.select(ids["Savings"])
     qtbot.keyClicks(third.credit, "10.00")
-    assert dialog.remaining_label.text() == "Remaining to balance: 0 ✓"
+    assert dialog.remaining_label.text() == "Remaining to balance: €0.00 ✓"
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert balance(window, "Groceries") == "€75.50"
