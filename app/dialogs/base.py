@@ -34,7 +34,7 @@ class CommandDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self._controller = controller
-        self._pending: Command | None = None
+        self._pending: object = None  # what was sent: a command, or a tuple of them
         self._rejected = False
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -64,6 +64,10 @@ class CommandDialog(QDialog):
     def build_command(self) -> Command:
         raise NotImplementedError
 
+    def build_commands(self) -> list[Command]:
+        """What OK sends, as one change: the one command, unless a dialog needs more."""
+        return [self.build_command()]
+
     @Slot()
     def revalidate(self) -> None:
         """Enable OK only for a complete form; explain what is missing."""
@@ -81,8 +85,14 @@ class CommandDialog(QDialog):
     def accept(self) -> None:
         if self.problem():
             return
-        self._pending = self.build_command()
-        if self._controller.execute(self._pending):
+        commands = self.build_commands()
+        if len(commands) == 1:
+            self._pending = commands[0]
+            accepted = self._controller.execute(commands[0])
+        else:
+            self._pending = batch = tuple(commands)
+            accepted = self._controller.execute_all(batch)
+        if accepted:
             super().accept()
 
     @Slot(object, str)
