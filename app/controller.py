@@ -9,6 +9,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 
 from app.book_health import BookHealth, breakage_from_error
+from app.formatting import localised_amounts
 from domain.model.commands import Command
 from domain.model.errors import DomainError, StoreError
 from domain.store.base import StoredEvent
@@ -73,7 +74,7 @@ class CommandController(QObject):
                 self.health.mark_broken(breakage)
                 self.command_rejected.emit(sent, breakage.refusal())
             elif isinstance(exc, DomainError):
-                message = exc.message
+                message = localised_amounts(exc.message)  # money as the screen shows it
                 if isinstance(sent, tuple):
                     message = _BATCH_PREFIX.sub("", message)
                 self.command_rejected.emit(sent, message)

@@ -6,6 +6,7 @@ The Qt default locale (the system's unless a test sets another) decides; Babel d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -64,6 +65,24 @@ def amount_text(amount: Decimal, currency: str | None) -> str:
     digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pattern = "#,##0" + ("." + "0" * digits if digits else "")  # the digits read, all kept
     return str(format_decimal(amount, format=pattern, locale=babel_locale()))
+
+
+# how the domain's messages say an amount: ``describe`` gives "-8523.98 EUR"
+_MESSAGE_AMOUNT = re.compile(r"(?<![\w.,])(-?\d+(?:\.\d+)?) ([A-Z]{3})\b")
+
+
+def localised_amounts(message: str) -> str:
+    """A refusal from the books with its amounts (``-8523.98 EUR``) as the screen shows
+    money (``-€8,523.98``); an amount that is not one for its currency stays as written."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            money = Money.of(Decimal(match[1]), match[2])
+        except (DomainError, ArithmeticError):
+            return match[0]
+        return money_text(money.minor, money.currency)
+
+    return _MESSAGE_AMOUNT.sub(local, message)
 
 
 def warm_up() -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from app_helpers import household
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt
 
 from app.dialogs.csv_mapping import CsvMappingDialog
+from app.dialogs.deposit_withdraw import EntryDialog
 from app.dialogs.split import SplitEntryDialog
-from app.formatting import amount_text, money_text
+from app.formatting import amount_text, localised_amounts, money_text
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 
@@ -71,3 +72,24 @@ def test_amount_text_is_exact_and_follows_the_locale() -> None:
     QLocale.setDefault(GERMAN)
     assert amount_text(Decimal("1234.5"), "EUR") == "1.234,50\xa0€"
     assert amount_text(Decimal("-45.50"), None) == "-45,50"
+
+
+def test_a_refusal_says_its_amounts_as_the_screen_does(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    QLocale.setDefault(GERMAN)
+    window = open_window(make_book(household()))  # Checking: 1.054,50 €, no overdraft
+    window.actions_.withdraw.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, EntryDialog)
+    dialog.account.select(next(a.account_id for a in dialog.account._all if a.name == "Checking"))
+    qtbot.keyClicks(dialog.amount, "5.000,00")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    error = dialog.error_text()
+    assert "-3.945,50\xa0€" in error and "5.000,00\xa0€" in error, error
+    assert " EUR" not in error and " EUR" not in window.status.currentMessage()
+
+
+def test_localised_amounts_leaves_what_is_not_an_amount() -> None:
+    text = "balance 160.37 EUR on 2026-12-03, 1.5 JPY, 12 XXX, account ABC"
+    assert localised_amounts(text) == "balance €160.37 on 2026-12-03, 1.5 JPY, 12 XXX, account ABC"
