@@ -36,6 +36,7 @@ def account_blocks(accounts: Sequence[AccountRow]) -> dict[str, str]:
         "split": "" if len(open_) >= 2 else NO_TWO,
         "rename": "" if accounts else NO_ACCOUNT,
         "close_account": "" if open_ else NO_OPEN,
+        "reconcile": "" if open_ else NO_ACCOUNT,
     }
     blocks["withdraw"] = blocks["deposit"]
     return blocks

@@ -26,7 +26,7 @@ def test_an_empty_book_offers_only_open_account(
     assert a.open_account.isEnabled()
     expected = {
         a.deposit: NO_ASSET, a.withdraw: NO_ASSET, a.transfer: NO_PAIR, a.split: NO_TWO,
-        a.rename: NO_ACCOUNT, a.close_account: NO_OPEN,
+        a.rename: NO_ACCOUNT, a.close_account: NO_OPEN, a.reconcile: NO_ACCOUNT,
     }  # fmt: skip
     for action, why in expected.items():
         assert not action.isEnabled(), action.text()
@@ -41,7 +41,7 @@ def test_an_empty_book_offers_only_open_account(
     dialog.currency.setCurrentText("EUR")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert window.dialogs.current is None
-    for action in (a.deposit, a.withdraw, a.rename, a.close_account):
+    for action in (a.deposit, a.withdraw, a.rename, a.close_account, a.reconcile):
         assert action.isEnabled(), action.text()
         assert action.statusTip() == ""
     assert not a.transfer.isEnabled() and not a.split.isEnabled()  # one account is not two
@@ -54,5 +54,5 @@ def test_closed_accounts_only_leave_rename(
     window = open_window(make_book([old, CloseAccount(account_id=old.account_id, closed_on=DAY)]))
     a = window.actions_
     assert a.rename.isEnabled()
-    for action in (a.deposit, a.withdraw, a.transfer, a.split, a.close_account):
+    for action in (a.deposit, a.withdraw, a.transfer, a.split, a.close_account, a.reconcile):
         assert not action.isEnabled(), action.text()
