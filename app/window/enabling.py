@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from app.models.sources import AccountRow, RegisterRow
 from app.window.actions import Actions
 from domain.model.entries import EntryCommand, account_ids
-from domain.model.errors import DomainError
+from domain.model.errors import DomainError, StoreError
 from domain.model.events import AccountType
 
 NO_ENTRY = "Select an entry in the register first."
@@ -57,7 +57,7 @@ def entry_block(
         return ""  # most books: no need to load the entry
     try:
         touched = account_ids(entry_command(entry.entry_id))
-    except DomainError:  # not an entry the books know: the dialog will say so
+    except (DomainError, StoreError):  # not known, or unreadable: the dialog will say so
         return ""
     return CLOSED if closed.intersection(touched) else ""
 
