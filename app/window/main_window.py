@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _on_events_appended(self, events: list[StoredEvent]) -> None:
-        self.status.showMessage(recorded_text(events, self._parts.accounts.accounts()), 6000)
+        self.status.showMessage(recorded_text(events, self._parts.history), 6000)
 
     @Slot()
     def _on_void(self) -> None:

@@ -74,3 +74,24 @@ def test_the_status_bar_says_what_was_recorded(
     message = window.status.currentMessage()
     assert message == "Recorded: Withdrawal €45.00 from Checking to Groceries — Market"
     assert "(s)" not in message
+
+
+def test_a_void_and_a_correction_say_what_they_recorded(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    groceries = next(a for a in window.accounts_view.model().accounts() if a.name == "Groceries")
+    window.accounts_view.select_account(groceries.account_id)
+    window.register_panel.table.selectRow(0)  # the market's 45.50
+    window.actions_.correct.trigger()
+    dialog = window.dialogs.current
+    assert isinstance(dialog, EntryDialog)
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "40.00")
+    qtbot.keyClicks(dialog.reason, "wrong amount")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.current is None
+    assert window.status.currentMessage() == (
+        "Recorded: Void of withdrawal €45.50 from Checking to Groceries — Market (wrong amount); "
+        "Withdrawal €40.00 from Checking to Groceries — Market"
+    )
