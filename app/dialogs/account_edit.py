@@ -41,7 +41,6 @@ class RenameAccountDialog(CommandDialog):
         # the account is usually the selected one: the keyboard goes to the name, all of it
         # selected so typing replaces it, and Enter means OK
         self.new_name.setFocus()
-        self.ok_button.setDefault(True)
 
     def _on_account_changed(self) -> None:
         chosen = self.account.account()
@@ -99,7 +98,7 @@ class CloseAccountDialog(CommandDialog):
         self.account.currentIndexChanged.connect(self._on_account_changed)
         self.target.currentIndexChanged.connect(self.revalidate)
         self._on_account_changed()
-        self.ok_button.setDefault(True)
+        self.account.setFocus()
 
     def _target_allowed(self, row: AccountRow) -> bool:
         chosen = self.account.account()

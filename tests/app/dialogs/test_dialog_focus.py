@@ -56,3 +56,20 @@ def test_split_add_line_moves_the_keyboard_to_the_new_line(
     qtbot.keyClicks(focused(), "Sav")  # types into the new line's account, not line 1's
     assert new.account.currentText().startswith("Savings")
     assert dialog.lines[0].account.currentText() == first
+
+
+def test_void_close_and_reconcile_open_on_their_first_field_not_a_button(
+    make_book: Callable[[list[Command]], Path], open_window: Window, qtbot: Any
+) -> None:
+    window = open_window(make_book(household()))
+    window.register_panel.table.selectRow(1)
+    a = window.actions_
+    expected = {a.void: "reason", a.close_account: "account", a.reconcile: "balance"}
+    for action, field in expected.items():
+        action.trigger()
+        dialog = window.dialogs.current
+        assert dialog is not None
+        qtbot.waitUntil(lambda d=dialog, f=field: QApplication.focusWidget() is getattr(d, f))
+        assert dialog.ok_button.isDefault()  # Enter means OK, wherever the keyboard is
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.dialogs.current is None)
