@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from app.book_health import BookHealth, breakage_from_error
+from app.formatting import localised_amounts
 from domain.model.commands import Command
 from domain.model.errors import DomainError, StoreError
 from domain.store.base import StoredEvent
@@ -16,6 +19,13 @@ class CommandService(Protocol):
     """What the controller needs from the domain: run one command, get its stored events."""
 
     def execute(self, command: Command) -> list[StoredEvent]: ...
+
+    def execute_batch(self, commands: Sequence[Command]) -> list[StoredEvent]: ...
+
+
+# execute_batch names the command refused ("command 2 (CloseAccount): …"): the dialog that
+# sent them knows which is which, and the user never numbered them
+_BATCH_PREFIX = re.compile(r"^command \d+ \(\w+\): ")
 
 
 class CommandController(QObject):
@@ -43,22 +53,34 @@ class CommandController(QObject):
 
     def execute(self, command: Command) -> bool:
         """Run ``command``; True if the books accepted it."""
+        return self._run(command, lambda: self._service.execute(command))
+
+    def execute_all(self, commands: Sequence[Command]) -> bool:
+        """Run ``commands`` as one change, all recorded or none (a transfer of the balance
+        and the closing of the account); a refusal names the tuple of them."""
+        batch = tuple(commands)
+        return self._run(batch, lambda: self._service.execute_batch(batch))
+
+    def _run(self, sent: object, run: Callable[[], list[StoredEvent]]) -> bool:
         breakage = self.health.breakage
         if breakage is not None:
-            self.command_rejected.emit(command, breakage.refusal())
+            self.command_rejected.emit(sent, breakage.refusal())
             return False
         try:
-            events = self._service.execute(command)
+            events = run()
         except Exception as exc:  # whatever class the store's damage errors are, ask first
             breakage = breakage_from_error(exc)
             if breakage is not None:  # the store found the book broken: it stays read-only
                 self.health.mark_broken(breakage)
-                self.command_rejected.emit(command, breakage.refusal())
+                self.command_rejected.emit(sent, breakage.refusal())
             elif isinstance(exc, DomainError):
-                self.command_rejected.emit(command, exc.message)
+                message = localised_amounts(exc.message)  # money as the screen shows it
+                if isinstance(sent, tuple):
+                    message = _BATCH_PREFIX.sub("", message)
+                self.command_rejected.emit(sent, message)
             elif isinstance(exc, StoreError):
                 # e.g. another program holds the book: the user can retry, the app goes on
-                self.command_rejected.emit(command, f"The book could not be written: {exc}")
+                self.command_rejected.emit(sent, f"The book could not be written: {exc}")
             else:
                 raise
             return False

@@ -6,12 +6,16 @@ The Qt default locale (the system's unless a test sets another) decides; Babel d
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 
 from app import preferences
+from domain.model.errors import DomainError
 from domain.model.money import DEFAULT_LOCALE, Money, format_money
 
 
@@ -35,7 +39,11 @@ def babel_locale() -> Locale:
 
 
 def money_text(minor: int, currency: str, *, symbol: bool = True) -> str:
-    """``-1,234.50 €`` style text in the current locale."""
+    """The app's one money format: the current locale's (``-€1,234.50`` in en_US,
+    ``-1.234,50 €`` in de_DE), exact, the currency's decimals and symbol placement.
+
+    Every amount on screen goes through here (or :func:`amount_text`), so one amount never
+    shows two ways (``€170.50`` beside ``-329.50 EUR``)."""
     return _money_text(minor, currency, symbol, babel_locale_name())
 
 
@@ -44,6 +52,38 @@ def _money_text(minor: int, currency: str, symbol: bool, locale_name: str) -> st
     # Babel takes ~50 µs an amount and the views ask again on every repaint (a timeline move
     # repaints every visible balance): remembered per locale, so a locale change still shows
     return format_money(Money(minor, currency), _babel_locale(locale_name), symbol=symbol)
+
+
+def amount_text(amount: Decimal, currency: str | None) -> str:
+    """A decimal amount (a statement's) as :func:`money_text` shows it; without a currency
+    known, the locale's plain number with the digits given (exact: no float on the way)."""
+    if currency:
+        try:
+            return money_text(Money.of(amount, currency).minor, currency)
+        except DomainError:  # more decimals than the currency has: say it as it was read
+            pass
+    exponent = amount.as_tuple().exponent
+    digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")  # the digits read, all kept
+    return str(format_decimal(amount, format=pattern, locale=babel_locale()))
+
+
+# how the domain's messages say an amount: ``describe`` gives "-8523.98 EUR"
+_MESSAGE_AMOUNT = re.compile(r"(?<![\w.,])(-?\d+(?:\.\d+)?) ([A-Z]{3})\b")
+
+
+def localised_amounts(message: str) -> str:
+    """A refusal from the books with its amounts (``-8523.98 EUR``) as the screen shows
+    money (``-€8,523.98``); an amount that is not one for its currency stays as written."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            money = Money.of(Decimal(match[1]), match[2])
+        except (DomainError, ArithmeticError):
+            return match[0]
+        return money_text(money.minor, money.currency)
+
+    return _MESSAGE_AMOUNT.sub(local, message)
 
 
 def warm_up() -> None:

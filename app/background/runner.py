@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 Progress = Callable[[int, int], bool]
 Job = Callable[[Progress], object]
 
+_MIN_DIALOG_WIDTH = 360
 _REPORT_EVERY_S = 0.05  # a million events must not flood the GUI thread with signals
 
 
@@ -88,6 +89,11 @@ class BackgroundTask(QObject):
         if dialog:
             self._dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
             self._dialog.setWindowTitle(title)
+            # sized by its short label the dialog is ~200 px wide, and the window manager cuts
+            # the title to "Openi… ybook": room for the title (in a title bar's bigger, bold
+            # font) beside the bar's buttons
+            title_width = self._dialog.fontMetrics().horizontalAdvance(title) * 13 // 10
+            self._dialog.setMinimumWidth(max(_MIN_DIALOG_WIDTH, title_width + 150))
             self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self._dialog.setMinimumDuration(400)
             self._dialog.setAutoClose(False)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.controller import CommandController
 from app.dialogs.base import CommandDialog
@@ -12,8 +13,9 @@ from app.dialogs.fields import AccountCombo, date_edit, edit_date, is_open
 from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.model.chart import normalise_name
-from domain.model.commands import CloseAccount, RenameAccount
+from domain.model.commands import CloseAccount, Command, RenameAccount, Transfer
 from domain.model.guards import name_problem
+from domain.model.money import Money
 
 
 class RenameAccountDialog(CommandDialog):
@@ -36,6 +38,9 @@ class RenameAccountDialog(CommandDialog):
         self.account.currentIndexChanged.connect(self._on_account_changed)
         self.new_name.textChanged.connect(self.revalidate)
         self._on_account_changed()
+        # the account is usually the selected one: the keyboard goes to the name, all of it
+        # selected so typing replaces it, and Enter means OK
+        self.new_name.setFocus()
 
     def _on_account_changed(self) -> None:
         chosen = self.account.account()
@@ -68,7 +73,9 @@ class RenameAccountDialog(CommandDialog):
 
 
 class CloseAccountDialog(CommandDialog):
-    """Builds a :class:`CloseAccount`; only an account at zero balance can close."""
+    """Builds a :class:`CloseAccount`; an account that still holds money first gives it to
+    another open account of its currency, by a :class:`Transfer` recorded with the closing
+    as one change (the books close an account only at zero)."""
 
     def __init__(
         self,
@@ -81,20 +88,47 @@ class CloseAccountDialog(CommandDialog):
         self.account = AccountCombo(accounts, is_open)
         self.account.select(selected_id)
         self.closed_on = date_edit()
+        self.balance_note = QLabel()
+        self.balance_note.setWordWrap(True)
+        self.target = AccountCombo(accounts, self._target_allowed)
         self.form.addRow("&Account:", self.account)
         self.form.addRow("&Closed on:", self.closed_on)
-        self.account.currentIndexChanged.connect(self.revalidate)
+        self.form.addRow("", self.balance_note)
+        self.form.addRow("&Transfer to:", self.target)
+        self.account.currentIndexChanged.connect(self._on_account_changed)
+        self.target.currentIndexChanged.connect(self.revalidate)
+        self._on_account_changed()
+        self.account.setFocus()
+
+    def _target_allowed(self, row: AccountRow) -> bool:
+        chosen = self.account.account()
+        if row.closed or chosen is None:
+            return False
+        return row.account_id != chosen.account_id and row.currency == chosen.currency
+
+    def _on_account_changed(self) -> None:
+        chosen = self.account.account()
+        self.target.refill()
+        holds = chosen is not None and chosen.balance != 0
+        if chosen is not None and holds:
+            balance = money_text(chosen.balance, chosen.currency)
+            self.balance_note.setText(
+                f"“{chosen.name}” still holds {balance}: it is transferred to the account "
+                "below on the closing date, and the account closed, as one change."
+            )
+        self.form.setRowVisible(self.balance_note, holds)
+        self.form.setRowVisible(self.target, holds)
         self.revalidate()
 
     def problem(self) -> str:
         chosen = self.account.account()
         if chosen is None:
             return "There is no open account to close."
-        if chosen.balance != 0:
+        if chosen.balance != 0 and self.target.account() is None:
             balance = money_text(chosen.balance, chosen.currency)
             return (
-                f"“{chosen.name}” still holds {balance}; transfer it to another account "
-                "before closing."
+                f"“{chosen.name}” still holds {balance}, and there is no other open account "
+                f"in {chosen.currency} to take it: open one first (Entry ▸ Open Account)."
             )
         return ""
 
@@ -102,3 +136,25 @@ class CloseAccountDialog(CommandDialog):
         account_id = self.account.account_id()
         assert account_id is not None  # problem() checked it
         return CloseAccount(account_id=account_id, closed_on=edit_date(self.closed_on))
+
+    def build_commands(self) -> list[Command]:
+        chosen, target = self.account.account(), self.target.account()
+        close = self.build_command()
+        if chosen is None or chosen.balance == 0 or target is None:
+            return [close]
+        return [balance_transfer(chosen, target, close.closed_on), close]
+
+
+def balance_transfer(account: AccountRow, target: AccountRow, day: dt.date) -> Transfer:
+    """The transfer that brings ``account`` to zero, its balance going to (or, for a debt,
+    coming from) ``target``."""
+    debit_balance = account.account_type.sign * account.balance  # postings are debit-signed
+    amount = Money(abs(debit_balance), account.currency).amount
+    source, receiver = (account, target) if debit_balance > 0 else (target, account)
+    return Transfer(
+        from_account_id=source.account_id,
+        to_account_id=receiver.account_id,
+        amount=amount,
+        booking_date=day,
+        memo=f"Closing {account.name}",
+    )

@@ -34,7 +34,7 @@ class CommandDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self._controller = controller
-        self._pending: Command | None = None
+        self._pending: object = None  # what was sent: a command, or a tuple of them
         self._rejected = False
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -44,6 +44,8 @@ class CommandDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        # Enter means OK wherever the keyboard is (not the button that happens to have focus)
+        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -64,6 +66,10 @@ class CommandDialog(QDialog):
     def build_command(self) -> Command:
         raise NotImplementedError
 
+    def build_commands(self) -> list[Command]:
+        """What OK sends, as one change: the one command, unless a dialog needs more."""
+        return [self.build_command()]
+
     @Slot()
     def revalidate(self) -> None:
         """Enable OK only for a complete form; explain what is missing."""
@@ -72,6 +78,7 @@ class CommandDialog(QDialog):
         self.ok_button.setEnabled(not problem)
         self.message.setStyleSheet(_HINT_STYLE)
         self.message.setText(problem)
+        self._fit_message()
 
     def error_text(self) -> str:
         """The rejection shown in red, if any."""
@@ -80,8 +87,14 @@ class CommandDialog(QDialog):
     def accept(self) -> None:
         if self.problem():
             return
-        self._pending = self.build_command()
-        if self._controller.execute(self._pending):
+        commands = self.build_commands()
+        if len(commands) == 1:
+            self._pending = commands[0]
+            accepted = self._controller.execute(commands[0])
+        else:
+            self._pending = batch = tuple(commands)
+            accepted = self._controller.execute_all(batch)
+        if accepted:
             super().accept()
 
     @Slot(object, str)
@@ -91,3 +104,20 @@ class CommandDialog(QDialog):
         self._rejected = True
         self.message.setStyleSheet(_ERROR_STYLE)
         self.message.setText(message)
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        """Grow the dialog to show all of a long message: left to the layout, the wrapped
+        label would take its lines from the form's fields instead."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        width = self.width()
+        need = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if need > self.height():
+            self.resize(width, need)

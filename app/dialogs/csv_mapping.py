@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formatting import date_text
+from app.formatting import amount_text, date_text
 from app.import_preview import StatementFile
 
 Read = Callable[[bytes, str, dict[str, Any]], StatementFile]
@@ -156,7 +156,8 @@ class CsvMappingDialog(QDialog):
         except (ValueError, LookupError) as exc:  # a bad mapping, an unknown encoding
             self._show_problem(str(exc))
             return
-        rows = [(str(r.line), date_text(r.booking_date), r.payee or r.memo, f"{r.amount:,}")
+        rows = [(str(r.line), date_text(r.booking_date), r.payee or r.memo,
+                 amount_text(r.amount, s.currency))
                 for s in file.statements for r in s.rows]  # fmt: skip
         errors = [(str(e.line), "", f"does not read: {e.message}", "")
                   for s in file.statements for e in s.errors]  # fmt: skip

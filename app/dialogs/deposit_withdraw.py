@@ -25,6 +25,11 @@ class DepositOrWithdraw(Enum):
     WITHDRAW = "Withdraw"
 
     @property
+    def noun(self) -> str:
+        """What the entry it posts is called (a dialog title's "Correct Withdrawal")."""
+        return "Deposit" if self is DepositOrWithdraw.DEPOSIT else "Withdrawal"
+
+    @property
     def category_type(self) -> AccountType:
         return AccountType.INCOME if self is DepositOrWithdraw.DEPOSIT else AccountType.EXPENSE
 
@@ -44,7 +49,7 @@ class EntryDialog(EntryFormDialog):
         selected_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(kind.value, controller, parent)
+        super().__init__(kind.value, controller, parent, noun=kind.noun)
         self.kind = kind
         self.account = AccountCombo(accounts, is_open_asset)
         self.account.select(selected_id)

@@ -28,8 +28,16 @@ class EntryFormDialog(CommandDialog):
     where their form wants them, and implement ``entry_problem``, ``build_entry`` and
     ``fill``. After :meth:`correct` the dialog corrects an entry instead of posting one."""
 
-    def __init__(self, title: str, controller: CommandController, parent: QWidget | None) -> None:
+    def __init__(
+        self,
+        title: str,
+        controller: CommandController,
+        parent: QWidget | None,
+        *,
+        noun: str = "",
+    ) -> None:
         super().__init__(title, controller, parent)
+        self._noun = noun or title  # what the entry is called: "Withdrawal" for "Withdraw"
         self.date = date_edit(preferences.new_entry_date())  # today, or the last date used
         self.payee = QLineEdit()
         self.memo = QLineEdit()
@@ -70,7 +78,7 @@ class EntryFormDialog(CommandDialog):
         """Make this the correction of entry ``entry_id``, filled in from ``original`` (the
         command that would post it as it is): OK then voids the entry on its own date and
         records what the form says in its place, as one change."""
-        self.setWindowTitle(f"Correct {self.windowTitle()}")
+        self.setWindowTitle(f"Correct {self._noun}")
         self.ok_button.setText("&Correct")
         self.date.setDate(to_qdate(original.booking_date))
         self.payee.setText(original.payee)

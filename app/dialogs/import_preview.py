@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import CommandController
 from app.dialogs.new_category import open_new_category
-from app.formatting import date_text, money_text
+from app.formatting import amount_text, date_text, money_text
 from app.import_preview import ERROR, ImportPreview, StatementFile
 from app.models.import_rows import CATEGORY_ROLE, COUNTER, PAYEE, UNCATEGORISED, ImportRowsModel
 from app.models.sources import AccountRow
@@ -343,7 +343,10 @@ class ImportPreviewDialog(QDialog):
         closing = file.closing
         if closing is not None:
             on = f" on {date_text(closing[1])}" if closing[1] else ""
-            text += f"; the statement's closing balance{on} is {closing[0]:,}"
+            target = self._accounts.get(self.target.currentData())
+            stated = [s.currency for s in file.statements if s.currency]
+            currency = stated[-1] if stated else (target.currency if target else None)
+            text += f"; the statement's closing balance{on} is {amount_text(closing[0], currency)}"
         return text + "."
 
     def _set_up_table(self) -> None:

@@ -87,6 +87,7 @@ class ReconcileDialog(CommandDialog):
         self.balance.amount_changed.connect(self.revalidate)
         self.entries.itemChanged.connect(self.revalidate)
         self.revalidate()
+        self.balance.setFocus()  # the statement's figure is what the user types first
 
     def set_cleared(self, row: int, cleared: bool = True) -> None:
         self._ticks[row].setCheckState(

@@ -22,10 +22,44 @@ from app.formatting import money_text
 from app.models.sources import AccountRow
 from domain.model.commands import PostSplitEntry, SplitLine
 from domain.model.entries import EntryCommand
+from domain.model.events import AccountType
 from domain.model.money import Money
 
 COL_ACCOUNT, COL_DEBIT, COL_CREDIT = range(3)
 _HEADERS = ("Account", "Debit", "Credit")
+_HEADER_TIPS = (
+    "",
+    "A debit increases an asset or an expense, and decreases a liability, equity or income.",
+    "A credit increases a liability, equity or income, and decreases an asset or an expense.",
+)
+# what a debit does to an account of each type, in everyday words; a credit does the opposite
+_DEBIT_RAISES = {
+    AccountType.ASSET: True, AccountType.EXPENSE: True,
+    AccountType.LIABILITY: False, AccountType.EQUITY: False, AccountType.INCOME: False,
+}  # fmt: skip
+_MEANING = {
+    (AccountType.ASSET, True): "money into it",
+    (AccountType.ASSET, False): "money out of it",
+    (AccountType.EXPENSE, True): "spending",
+    (AccountType.EXPENSE, False): "a refund",
+    (AccountType.LIABILITY, True): "more owed",
+    (AccountType.LIABILITY, False): "paying it off",
+    (AccountType.EQUITY, True): "more owned",
+    (AccountType.EQUITY, False): "taken out",
+    (AccountType.INCOME, True): "earnings",
+    (AccountType.INCOME, False): "earnings given back",
+}
+
+
+def effect(row: AccountRow, debit: bool) -> tuple[str, str]:
+    """(placeholder, tooltip) saying what a debit or a credit does to ``row``."""
+    raises = _DEBIT_RAISES[row.account_type] is debit
+    word = "Increases" if raises else "Decreases"
+    side = "debit" if debit else "credit"
+    meaning = _MEANING[(row.account_type, raises)]
+    kind = row.account_type.value
+    article = "an" if kind[0] in "aeiou" else "a"
+    return word, f"A {side} {word.lower()} {row.name}, {article} {kind} account: {meaning}."
 
 
 class SplitLineRow:
@@ -42,8 +76,12 @@ class SplitLineRow:
     def _on_account_changed(self) -> None:
         chosen = self.account.account()
         if chosen is not None:
-            self.debit.set_currency(chosen.currency)
-            self.credit.set_currency(chosen.currency)
+            # the bare Debit/Credit columns say nothing of which one adds to this account
+            for edit, debit in ((self.debit, True), (self.credit, False)):
+                edit.set_currency(chosen.currency)
+                placeholder, tip = effect(chosen, debit)
+                edit.setPlaceholderText(placeholder)
+                edit.setToolTip(tip)
 
     def is_blank(self) -> bool:
         return not self.debit.text().strip() and not self.credit.text().strip()
@@ -102,6 +140,10 @@ class SplitEntryDialog(EntryFormDialog):
         self.lines: list[SplitLineRow] = []
         self.table = QTableWidget(0, len(_HEADERS))
         self.table.setHorizontalHeaderLabels(list(_HEADERS))
+        for column, tip in enumerate(_HEADER_TIPS):
+            item = self.table.horizontalHeaderItem(column)
+            if item is not None and tip:
+                item.setToolTip(tip)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(150)
@@ -126,7 +168,7 @@ class SplitEntryDialog(EntryFormDialog):
         self.add_entry_rows()
         self.form.addRow(self.table)
         self.form.addRow(row)
-        self.add_button.clicked.connect(self.add_line)
+        self.add_button.clicked.connect(self._on_add_line)
         self.remove_button.clicked.connect(self._on_remove_line)
         self.add_line().account.select(selected_id)
         self.add_line()
@@ -145,6 +187,12 @@ class SplitEntryDialog(EntryFormDialog):
         self.lines.append(line)
         self.revalidate()
         return line
+
+    def _on_add_line(self) -> None:
+        # the keyboard follows to the new line: typing must not change another line's account
+        line = self.add_line()
+        self.table.setCurrentCell(len(self.lines) - 1, COL_ACCOUNT)
+        line.account.setFocus()
 
     def _on_remove_line(self) -> None:
         self.remove_line(self.table.currentRow() if self.table.currentRow() >= 0 else -1)
@@ -165,7 +213,8 @@ class SplitEntryDialog(EntryFormDialog):
             self.remaining_label.setText("Remaining to balance: —")
             self.remaining_label.setStyleSheet("")
         elif not off:
-            self.remaining_label.setText("Remaining to balance: 0 ✓")
+            zero = " · ".join(money_text(0, c) for c in sorted(totals))
+            self.remaining_label.setText(f"Remaining to balance: {zero} ✓")
             self.remaining_label.setStyleSheet("")
         else:
             shown = " · ".join(money_text(-m, c) for c, m in sorted(off.items()))

@@ -41,6 +41,7 @@ class VoidEntryDialog(CommandDialog):
         self.form.addRow("&Voided on:", self.voided_on)
         self.form.addRow("&Reason:", self.reason)
         self.revalidate()
+        self.reason.setFocus()  # typing gives the reason; Enter voids
 
     def problem(self) -> str:
         return ""

@@ -195,7 +195,8 @@ def _statement(
 ) -> Statement:
     notes = [p.describe()]
     if skipped:
-        notes.append(f"{skipped} line(s) outside the table skipped (titles, notes, footers)")
+        lines = "line" if skipped == 1 else "lines"
+        notes.append(f"{skipped} {lines} outside the table skipped (titles, notes, footers)")
     currency = max(account.currencies, key=lambda c: account.currencies[c], default=None)
     errors = list(account.errors)
     rows = account.rows

@@ -159,7 +159,8 @@ def parse_qif(data: bytes) -> list[Statement]:
         f"QIF dates read as {fmt.name}" + (" (no day over 12: month-first assumed)" if tied else "")
     ]
     if skipped:
-        notes.append(f"{skipped} non-transaction record(s) skipped (investments, lists)")
+        noun = "record" if skipped == 1 else "records"
+        notes.append(f"{skipped} non-transaction {noun} skipped (investments, lists)")
     statements = []
     for account in accounts:
         rows, errors = [], []

@@ -22,6 +22,7 @@ from app.window.actions import Actions, build_menus, build_tool_bar
 from app.window.banner import PastBanner
 from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
+from app.window.enabling import update_editing
 from app.window.entry_wiring import EntryRowWiring
 from app.window.file_menu import FileMenu
 from app.window.help_texts import no_accounts_hint, show_about
@@ -29,13 +30,14 @@ from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
+from app.window.recorded import recorded_text
 from app.window.register_view import RegisterPanel
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.undo_menu import UndoMenu
 from app.window.window_parts import BookOpener, WindowParts
 from domain.model.commands import MoveAccount
-from domain.store.base import VerifyReport
+from domain.store.base import StoredEvent, VerifyReport
 
 
 class MainWindow(QMainWindow):
@@ -199,6 +201,8 @@ class MainWindow(QMainWindow):
             parts.travel.head_changed.connect(self.undo_menu.refresh)
         parts.controller.command_rejected.connect(self._on_command_rejected)
         parts.controller.events_appended.connect(self._on_events_appended)
+        for changed in (parts.accounts.rowsInserted, parts.accounts.dataChanged):
+            changed.connect(self._update_editing)  # an account opened, or closed
         self.operations.verified.connect(self._on_verified)
         self.operations.rebuilt.connect(self._on_rebuilt)
         self.operations.copied.connect(self._on_copied)
@@ -239,13 +243,11 @@ class MainWindow(QMainWindow):
         return account.account_id if account else None
 
     def _update_editing(self) -> None:
-        for action in self.actions_.editing:
-            action.setEnabled(self.editable)
-        self.accounts_view.set_editable(self.editable)
+        parts = self._parts
         entry = self.register_panel.selected_entry()
-        voidable = entry is not None and not entry.struck_out and not entry.is_void
-        self.actions_.void.setEnabled(self.editable and voidable)
-        self.actions_.correct.setEnabled(self.editable and voidable)
+        update_editing(self.actions_, self.editable, parts.accounts.accounts(), entry,
+                       parts.entry_command)  # fmt: skip
+        self.accounts_view.set_editable(self.editable)
         if self.undo_menu is not None:
             self.undo_menu.refresh()
         if self.entry_row is not None:
@@ -314,8 +316,8 @@ class MainWindow(QMainWindow):
         self.status.showMessage(f"Not recorded: {message}", 8000)
 
     @Slot(list)
-    def _on_events_appended(self, events: list[object]) -> None:
-        self.status.showMessage(f"Recorded {len(events)} event(s)", 4000)
+    def _on_events_appended(self, events: list[StoredEvent]) -> None:
+        self.status.showMessage(recorded_text(events, self._parts.history), 6000)
 
     @Slot()
     def _on_void(self) -> None:

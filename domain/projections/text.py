@@ -140,7 +140,7 @@ def describe(
             summary += ", no overdraft"
         return event.opening_date, name, summary
     if isinstance(event, StatementImported | ImportUndone):
-        return None, names(event.account_id), import_summary(event)
+        return None, names(event.account_id), import_summary(event, locale=locale)
     if isinstance(event, AccountReconciled):
         name = names(event.account_id)
         cleared = _count(len(event.entries), "entry", "entries")
@@ -184,10 +184,11 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
 
 
-def import_summary(event: StatementImported | ImportUndone) -> str:
+def import_summary(event: StatementImported | ImportUndone, *, locale: str | None = None) -> str:
     """``Imported statement jan.csv (csv, 2024-01-02 to 2024-01-31): 12 entries, 3 rows
     skipped`` or ``Undid import … : 12 entries voided, 1 kept``. The import's entries are
-    the change's other events, each described as any entry."""
+    the change's other events, each described as any entry. Amounts as in
+    :func:`format_amount`."""
     if isinstance(event, ImportUndone):
         voided = _count(len(event.voided), "entry", "entries")
         text = f"Undid import {event.import_id}: {voided} voided"
@@ -206,12 +207,11 @@ def import_summary(event: StatementImported | ImportUndone) -> str:
         text += f", {_count(len(event.linked), 'row', 'rows')} linked to entries already there"
     closing = [b for b in event.balances if b.kind == "closing"]
     if closing:
-        text += f"; closing balance {format_minor(closing[-1].amount, event.currency)}"
+        text += f"; closing balance {format_amount(closing[-1].amount, event.currency, locale)}"
     for miss in event.mismatches:
-        text += (
-            f"; MISMATCH on {miss.on}: the books say {format_minor(miss.booked, event.currency)},"
-            f" a difference of {format_minor(miss.stated - miss.booked, event.currency)}"
-        )
+        booked = format_amount(miss.booked, event.currency, locale)
+        gap = format_amount(miss.stated - miss.booked, event.currency, locale)
+        text += f"; MISMATCH on {miss.on}: the books say {booked}, a difference of {gap}"
     if event.replaced:
         text += f", {_count(len(event.replaced), 'entry', 'entries')} made transfers"
     return text

@@ -172,7 +172,7 @@ def _diagnose(backend: StoreBackend, position: int, previous: bytes) -> VerifyRe
                 )
             return bad(
                 "inserted",
-                f"{q} event(s) were inserted here, pushing the original ones back",
+                f"{_events(q)} inserted here, pushing the original ones back",
             )
     if len(rows) > 1:
         # later events chain from this one's stored hash: its content changed
@@ -182,7 +182,7 @@ def _diagnose(backend: StoreBackend, position: int, previous: bytes) -> VerifyRe
             if chains(rows[0][8], rows[1], position + 1 + shift):
                 return bad(
                     "removed",
-                    f"{shift} event(s) were removed here and later ones renumbered",
+                    f"{_events(shift)} removed here and later ones renumbered",
                 )
     if rows:
         inserted = _chained_inserts(backend, rows[0], position)
@@ -193,6 +193,11 @@ def _diagnose(backend: StoreBackend, position: int, previous: bytes) -> VerifyRe
         "the stored hash does not follow from the previous event (this event, or the "
         "hash of the one before it, was changed)",
     )
+
+
+def _events(count: int) -> str:
+    """``1 event was`` / ``3 events were``: the start of a finding's sentence."""
+    return "1 event was" if count == 1 else f"{count} events were"
 
 
 def _chained_inserts(backend: StoreBackend, row: EventRow, position: int) -> VerifyReport | None:
@@ -211,7 +216,7 @@ def _chained_inserts(backend: StoreBackend, row: EventRow, position: int) -> Ver
         if chains(previous or b"", row, start):
             return _bad(
                 start - 1, previous or b"", start, "inserted",
-                f"{k} event(s) were inserted here, each chained from the one before; the "
+                f"{_events(k)} inserted here, each chained from the one before; the "
                 f"event now at {position} was written at {start}",
             )  # fmt: skip
     return None

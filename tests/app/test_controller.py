@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,9 @@ class DamagedService:
     def execute(self, command: object) -> list[StoredEvent]:
         self.calls += 1
         raise DamagedBook("Test.tallybook is damaged: database disk image is malformed")
+
+    def execute_batch(self, commands: Sequence[object]) -> list[StoredEvent]:
+        return self.execute(commands)
 
 
 def test_a_damage_error_turns_the_book_read_only_for_every_later_command(qtbot: Any) -> None:

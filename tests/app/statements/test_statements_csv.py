@@ -75,7 +75,7 @@ def test_separate_paid_out_and_paid_in_columns_tab_delimited() -> None:
     got = _one("csv_debit_credit_tabs.csv")
     assert [r.amount for r in got.rows] == [Decimal("-23.10"), Decimal("5.00"), Decimal("-40.00")]
     assert "money out in 'Paid out', money in in 'Paid in'" in _profile_of(got)
-    assert any("1 line(s) outside the table skipped" in note for note in got.notes)
+    assert any("1 line outside the table skipped" in note for note in got.notes)
 
 
 def test_a_cut_off_last_row_is_a_row_error_and_an_open_quote_a_file_error() -> None:
@@ -309,4 +309,4 @@ def test_a_table_row_without_a_date_is_an_error_not_a_skipped_line() -> None:
     [got] = parse_statements(text.encode())
     assert [r.amount for r in got.rows] == [Decimal("-500.00")]
     assert [e.message for e in got.errors] == ["line 3: no date in 'Buchungstag'"]
-    assert "1 line(s) outside the table skipped (titles, notes, footers)" in got.notes
+    assert "1 line outside the table skipped (titles, notes, footers)" in got.notes

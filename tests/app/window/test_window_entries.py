@@ -18,6 +18,7 @@ from app.dialogs.split import SplitEntryDialog
 from app.dialogs.transfer import TransferDialog
 from app.dialogs.void import VoidEntryDialog
 from app.models.history import COL_SUMMARY, COL_TYPE
+from app.window.enabling import CLOSED
 from app.window.main_window import MainWindow
 from domain.model.commands import (
     CloseAccount,
@@ -206,7 +207,7 @@ def test_split_entry_shows_what_remains_to_balance(
     third = dialog.add_line()
     third.account.select(ids["Savings"])
     qtbot.keyClicks(third.credit, "10.00")
-    assert dialog.remaining_label.text() == "Remaining to balance: 0 ✓"
+    assert dialog.remaining_label.text() == "Remaining to balance: €0.00 ✓"
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert balance(window, "Groceries") == "€75.50"
@@ -244,7 +245,7 @@ def test_void_rename_and_close(
     close = window.dialogs.current
     assert isinstance(close, CloseAccountDialog)
     close.account.select(ids["Savings"])
-    assert not close.ok_button.isEnabled() and "€50.00" in close.message.text()
+    assert "€50.00" in close.balance_note.text()  # it offers to transfer the rest first
     close.account.select(ids["Groceries"])
     qtbot.mouseClick(close.ok_button, Qt.MouseButton.LeftButton)
     assert balance(window, "Food (closed)") == "€0.00"
@@ -268,7 +269,7 @@ def test_correct_an_entry_in_the_dialog_that_posted_it(
     assert window.actions_.correct.isEnabled() is False  # no entry selected yet
     dialog = correct_selected(window, "Groceries", 0)
     assert isinstance(dialog, EntryDialog)
-    assert dialog.windowTitle() == "Correct Withdraw"
+    assert dialog.windowTitle() == "Correct Withdrawal"
     assert dialog.account.currentText().startswith("Checking")
     assert dialog.category.currentText().startswith("Groceries")
     assert (dialog.amount.text(), dialog.payee.text()) == ("45.50", "Market")
@@ -340,7 +341,14 @@ def test_an_entry_on_a_closed_account_cannot_be_corrected(
                     amount=Decimal("5.00"), booking_date=DAY)  # fmt: skip
     closed = CloseAccount(account_id=old.account_id, closed_on=DAY)
     window = open_window(make_book([*commands, old, spent, back, closed]))
-    dialog = correct_selected(window, "Checking", 3)
+    ids = {a.name: a.account_id for a in window.accounts_view.model().accounts()}
+    window.accounts_view.select_account(ids["Checking"])
+    window.register_panel.table.selectRow(3)
+    for action in (window.actions_.correct, window.actions_.void):
+        assert not action.isEnabled() and action.statusTip() == CLOSED
+    entry = window.register_panel.selected_entry()
+    assert entry is not None
+    dialog = window.dialogs.correct(entry)  # sent anyway, the dialog still says why not
     assert isinstance(dialog, EntryDialog) and dialog.payee.text() == ""
     assert not dialog.ok_button.isEnabled()
     assert dialog.message.text() == CLOSED_ACCOUNT
