@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 
+from app.book_health import breakage_from_error
 from app.controller import CommandController
 from app.formatting import babel_locale_name
 from domain.application.undo_stack import Stacks, Step
@@ -51,7 +52,17 @@ class UndoMenu(QObject):
     @Slot()
     def refresh(self) -> None:
         """Ask the stacks again (editing off: plain, disabled items)."""
-        self._top = self._stacks(babel_locale_name()) if self._editable() else Stacks(None, None)
+        self._top = Stacks(None, None)
+        if self._editable():
+            try:
+                self._top = self._stacks(babel_locale_name())
+            except Exception as exc:
+                breakage = breakage_from_error(exc)
+                if breakage is None:
+                    raise
+                # a damaged page on the way back from the head: the book turns read-only,
+                # and so do these (as for any read the views make)
+                self._controller.health.mark_broken(breakage)
         _show(self._undo, "&Undo", self._top.undo)
         _show(self._redo, "&Redo", self._top.redo)
 
