@@ -87,6 +87,7 @@ def build_menus(
     file.addAction(actions.quit)
     edit = bar.addMenu("&Edit")
     edit.addActions([actions.undo, actions.redo])
+    edit.setToolTipsVisible(True)  # a refused undo says why
     entry = bar.addMenu("&Entry")
     entry.addAction(actions.open_account)
     entry.addSeparator()

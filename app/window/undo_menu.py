@@ -84,6 +84,7 @@ def _show(action: QAction, plain: str, step: Step | None) -> None:
         action.setText(plain)
         action.setEnabled(False)
         action.setToolTip("")
+        action.setStatusTip("")
         return
     summary = step.summary if len(step.summary) <= MAX_TEXT else step.summary[: MAX_TEXT - 1] + "…"
     action.setText(f"{plain} {summary.replace('&', '&&')}")
@@ -91,3 +92,5 @@ def _show(action: QAction, plain: str, step: Step | None) -> None:
     word = plain.replace("&", "")
     tip = f"{word} {step.summary}"
     action.setToolTip(f"{tip}\nNot possible: {step.refusal}" if step.refusal else tip)
+    # shown in the status bar while the item is highlighted: why it would be refused
+    action.setStatusTip(f"Not possible: {step.refusal}" if step.refusal else tip)

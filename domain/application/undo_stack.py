@@ -212,13 +212,13 @@ class ChangeLog:
             shared = sorted(mine & other.streams)
             if shared:
                 return (
-                    f"a later change by {_who(other)} (event {other.first}) touched "
+                    f"a later change, event {other.first} by {_who(other)}, touched "
                     f"{self._stream_name(shared[0])}"
                 )
         newest = later[0]
         return (
-            f"the last change in the book was recorded by {_who(newest)} (event "
-            f"{newest.last}); undo takes back only what this author and program did last"
+            f"the last change in the book, event {newest.last}, was recorded by "
+            f"{_who(newest)}; undo takes back only what this author and program did last"
         )
 
     def _stream_name(self, stream_id: str) -> str:
@@ -268,9 +268,10 @@ def _first_position(store: EventStore, command_id: str, position: int) -> int:
 
 
 def _who(change: Change) -> str:
+    """``bob with Tallybook 0.1.0``: who recorded a change, and with what."""
     author = change.author or "an unnamed author"
     program = f"Tallybook {change.app_version}" if change.app_version else "Tallybook"
-    return f"{author} ({program})"
+    return f"{author} with {program}"
 
 
 def _command_id(stored: StoredEvent) -> str:

@@ -210,7 +210,8 @@ def test_a_change_by_another_program_since_is_refused_with_the_reason(
     qtbot.waitUntil(lambda: "Giro" in [name for name, _ in shown(window)], timeout=5000)
     undo = window.actions_.undo
     assert undo.text().startswith("&Undo Withdrawal €45.00")
-    assert "a later change by" in undo.toolTip() and "touched Giro" in undo.toolTip()
+    assert "a later change, event" in undo.toolTip() and "touched Giro" in undo.toolTip()
+    assert undo.statusTip().startswith("Not possible: a later change, event")
     before = books_state(window)
     with qtbot.waitSignal(session_of(window).controller.command_rejected) as rejected:
         undo.trigger()

@@ -248,9 +248,9 @@ def test_another_authors_later_change_on_the_same_account_is_refused_with_its_na
     bob.execute(RenameAccount(account_id="chk", new_name="Giro"))
     step = books.undo_stacks().undo
     assert step is not None and step.summary.startswith("Withdrawal")
-    assert "a later change by bob (Tallybook 1.0)" in step.refusal
+    assert "a later change, event 8 by bob with Tallybook 1.0," in step.refusal
     assert "touched Giro" in step.refusal
-    with pytest.raises(UndoRefused, match=r"cannot undo Withdrawal .* later change by bob"):
+    with pytest.raises(UndoRefused, match=r"cannot undo Withdrawal .* later change, event 8 by bob"):
         books.execute(UndoChange(undoes=step.command_id))
     # bob's own change is his to undo
     bob_step = bob.undo_stacks().undo
@@ -266,7 +266,7 @@ def test_another_programs_change_since_is_refused_even_on_other_accounts(
     cli.execute(RenameAccount(account_id="pay", new_name="Salary"))
     step = books.undo_stacks().undo
     assert step is not None
-    assert step.refusal.startswith("the last change in the book was recorded by ann")
+    assert step.refusal.startswith("the last change in the book, event 8, was recorded by ann")
     assert "Tallybook 1.0 (cli)" in step.refusal
 
 
