@@ -291,3 +291,20 @@ def test_an_opening_dated_before_opening_balances_is_undone_and_redone(
     assert types(undo(books)) == ["EntryVoided", "AccountClosed", "CommandUndone"]
     assert types(redo(books)) == ["AccountReopened", "EntryPosted", "CommandRedone"]
     assert books.account("old").natural_balance.amount == Decimal(70)
+
+
+def test_a_long_change_is_named_from_its_ends_and_undone_whole(books: BookService) -> None:
+    rows = tuple(
+        StatementLine(line=n, booking_date=DAY, amount=Decimal("-1"), payee=f"Shop {n}",
+                      category_id="food")
+        for n in range(1, 251)
+    )  # fmt: skip
+    before = state(books)
+    books.execute(ImportStatement(account_id="chk", file_name="big.csv", sha256="ab",
+                                  format="csv", rows=rows, import_id="big"))  # fmt: skip
+    step = books.undo_stacks().undo
+    assert step is not None and step.summary == "Import of big.csv into Chk"
+    assert step.change.partial and len(step.change.events) == 2  # the stacks read two events
+    undone = undo(books)
+    assert types(undone).count("EntryVoided") == 250
+    assert state(books) == before
