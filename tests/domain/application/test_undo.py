@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -30,8 +31,10 @@ from domain.model.commands import (
 )
 from domain.model.errors import UndoRefused
 from domain.model.events import AccountType, CommandRedone, CommandUndone, from_data
+from domain.projections import ReadModels
 from domain.store.base import StoredEvent
 from domain.store.memory import InMemoryEventStore
+from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
 
@@ -308,3 +311,28 @@ def test_a_long_change_is_named_from_its_ends_and_undone_whole(books: BookServic
     undone = undo(books)
     assert types(undone).count("EntryVoided") == 250
     assert state(books) == before
+
+
+def test_the_read_models_show_undos_as_a_rebuild_does(tmp_path: Path) -> None:
+    with SqliteEventStore.create(tmp_path / "b.tallybook") as store:
+        read_models = ReadModels(store)
+        books = BookService(store, author="ann", projectors=[read_models])
+        books.execute(account("chk", AccountType.ASSET, "100"))
+        books.execute(account("sav", AccountType.ASSET))
+        books.execute(CloseAccount(account_id="sav", closed_on=DAY))
+        undo(books)  # reopened
+        assert not next(a for a in read_models.accounts() if a.account_id == "sav").closed
+        redo(books)
+        undo(books)
+        books.execute(RenameAccount(account_id="chk", new_name="Main"))
+        undo(books)
+        redo(books)
+        live = [(a.account_id, a.name, a.balance, a.closed) for a in read_models.accounts()]
+        history = [(h.position, h.summary) for h in read_models.history(0, 100)]
+        summaries = [summary for _, summary in history]
+        assert summaries.count("Undid: Close Sav") == 2
+        assert summaries[-1] == "Redid: Rename Chk to Main"
+        assert "Reopened Sav (closed on 2024-03-01)" in summaries
+        read_models.rebuild()
+        assert [(a.account_id, a.name, a.balance, a.closed) for a in read_models.accounts()] == live
+        assert [(h.position, h.summary) for h in read_models.history(0, 100)] == history
