@@ -12,7 +12,7 @@ from app_helpers import DAY, open_account
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from app.composition import Book
-from app.desktop.launcher import BookSession, Launcher
+from app.desktop.launcher import Access, BookSession, Launcher
 from app.models.accounts import COL_BALANCE, COL_NAME
 from app.models.history import COL_SUMMARY
 from app.window.main_window import MainWindow
@@ -235,3 +235,12 @@ def test_the_edit_menu_sits_between_file_and_entry(book_path: Path, open_window:
     window = open_window(book_path)
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles[:3] == ["&File", "&Edit", "&Entry"]
+
+
+def test_undo_is_disabled_on_a_read_only_book(
+    make_book: Callable[[list[Command]], Path], launcher: Launcher
+) -> None:
+    path = make_book([*BASE, withdraw("45.00")])
+    window = launcher.show_book(path, Access(read_only=True, note="read-only"))
+    assert (window.actions_.undo.text(), window.actions_.undo.isEnabled()) == ("&Undo", False)
+    assert not window.actions_.redo.isEnabled()
