@@ -34,6 +34,7 @@ from app.cli.parser import build_parser
 from app.cli.reconcile import cmd_reconcile
 from app.cli.report_command import cmd_report
 from app.cli.reports import cmd_balances, cmd_history, cmd_verify
+from app.cli.undo import cmd_undo
 from domain.model.errors import BookError
 
 _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -46,6 +47,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": cmd_new,
     "import": cmd_import,
     "undo-import": cmd_undo_import,
+    "undo": cmd_undo,
     "reconcile": cmd_reconcile,
     "report": cmd_report,
     "copy": cmd_copy,

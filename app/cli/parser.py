@@ -350,6 +350,15 @@ def _add_import(add: Any) -> None:
     )
     undo.add_argument("import_id", metavar="IMPORT_ID", help="the import_id import answered")
     undo.add_argument("--reason", default="", help="why (default: 'import IMPORT_ID undone')")
+    undo_last = add(
+        "undo",
+        "take back the CLI's last change in the book (or, with --redo, its last undo)",
+        "Record the compensating events of the last change the CLI made that is still in\n"
+        "force (a void, a reopening, a rename back, …) and a CommandUndone naming it; refused\n"
+        "(exit 1, nothing written) once another author or program changed the book since.\n"
+        "Prints one JSON object: undid (what), change, command_id and positions.",
+    )
+    undo_last.add_argument("--redo", action="store_true", help="take back the last undo")
     reconcile = add(
         "reconcile",
         "record that a statement's ending balance is matched by the account's entries",

@@ -90,6 +90,7 @@ def build_menus(
     file.addAction(actions.quit)
     edit = bar.addMenu("&Edit")
     edit.addActions([actions.undo, actions.redo])
+    edit.setToolTipsVisible(True)  # a refused undo says why
     edit.addSeparator()
     edit.addAction(actions.preferences)
     entry = bar.addMenu("&Entry")

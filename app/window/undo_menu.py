@@ -51,18 +51,18 @@ class UndoMenu(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        """Ask the stacks again (editing off, or a log that cannot be read: plain, disabled
-        items; a damaged book is reported to the book's health, which makes it read-only)."""
-        top = Stacks(None, None)
+        """Ask the stacks again (editing off: plain, disabled items)."""
+        self._top = Stacks(None, None)
         if self._editable():
             try:
-                top = self._stacks(babel_locale_name())
-            except Exception as exc:  # whatever class the store's damage errors are, ask first
+                self._top = self._stacks(babel_locale_name())
+            except Exception as exc:
                 breakage = breakage_from_error(exc)
                 if breakage is None:
                     raise
+                # a damaged page on the way back from the head: the book turns read-only,
+                # and so do these (as for any read the views make)
                 self._controller.health.mark_broken(breakage)
-        self._top = top
         _show(self._undo, "&Undo", self._top.undo)
         _show(self._redo, "&Redo", self._top.redo)
 
@@ -84,6 +84,7 @@ def _show(action: QAction, plain: str, step: Step | None) -> None:
         action.setText(plain)
         action.setEnabled(False)
         action.setToolTip("")
+        action.setStatusTip("")
         return
     summary = step.summary if len(step.summary) <= MAX_TEXT else step.summary[: MAX_TEXT - 1] + "…"
     action.setText(f"{plain} {summary.replace('&', '&&')}")
@@ -91,3 +92,5 @@ def _show(action: QAction, plain: str, step: Step | None) -> None:
     word = plain.replace("&", "")
     tip = f"{word} {step.summary}"
     action.setToolTip(f"{tip}\nNot possible: {step.refusal}" if step.refusal else tip)
+    # shown in the status bar while the item is highlighted: why it would be refused
+    action.setStatusTip(f"Not possible: {step.refusal}" if step.refusal else tip)

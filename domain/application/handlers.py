@@ -260,8 +260,9 @@ def _undo(command: UndoChange, book: Aggregates) -> list[Event]:
     step = _top(book.changes.stacks().undo, asked, "undo")
     if book.undo_mark(asked).undone:  # the stacks say not; its stream's version guards it
         raise UndoRefused(f"{step.summary} was undone already")
-    events = undo.compensate(step.change, command.command_id, book, book.changes.current_entry)
-    return [*events, undo.undone_mark(step.change, len(events), step.summary)]
+    change = book.changes.full(step.change)
+    events = undo.compensate(change, command.command_id, book, book.changes.current_entry)
+    return [*events, undo.undone_mark(change, len(events), step.summary)]
 
 
 @handles(RedoChange, name="redo")
@@ -270,5 +271,6 @@ def _redo(command: RedoChange, book: Aggregates) -> list[Event]:
     step = _top(book.changes.stacks().redo, asked, "redo")
     if not book.undo_mark(step.redone).undone:
         raise UndoRefused(f"{step.summary} was redone already")
-    events = undo.compensate(step.change, command.command_id, book, book.changes.current_entry)
-    return [*events, undo.redone_mark(step.change, step.redone, len(events), step.summary)]
+    change = book.changes.full(step.change)
+    events = undo.compensate(change, command.command_id, book, book.changes.current_entry)
+    return [*events, undo.redone_mark(change, step.redone, len(events), step.summary)]

@@ -63,9 +63,13 @@ class _Backwards:
         return self._seen[position]
 
     def change_ending_at(self, last: int) -> Change:
-        """The change whose last event is at ``last``."""
+        """The change whose last event is at ``last``; of a long one (an import) only its
+        first and last events, found by the store's index of commands (see ``full``)."""
         events = [self.event(last)]
         command_id = _command_id(events[0])
+        span = self._store.command_positions(command_id)
+        if span is not None and span[1] == last and last - span[0] >= _LONG:
+            return change_of([self.event(span[0], 1), events[0]], partial=True)
         window = _WINDOW
         position = last - 1
         while position > 0:
@@ -80,8 +84,9 @@ class _Backwards:
         return change_of(events)
 
 
-def change_of(events: list[StoredEvent]) -> Change:
-    """A :class:`Change` of one command's stored events (in position order)."""
+def change_of(events: list[StoredEvent], *, partial: bool = False) -> Change:
+    """A :class:`Change` of one command's stored events (in position order; ``partial``:
+    only its first and last)."""
     meta = events[-1].metadata
     return Change(
         command_id=str(meta.get("command_id", "")),
@@ -91,6 +96,7 @@ def change_of(events: list[StoredEvent]) -> Change:
         app_version=str(meta.get("app_version", "")),
         events=tuple(_decoded(e) for e in events),
         streams=frozenset(s for e in events for s in (e.stream_id, *e.also_in)),
+        partial=partial,
     )
 
 
@@ -212,13 +218,13 @@ class ChangeLog:
             shared = sorted(mine & other.streams)
             if shared:
                 return (
-                    f"a later change by {_who(other)} (event {other.first}) touched "
+                    f"a later change, event {other.first} by {_who(other)}, touched "
                     f"{self._stream_name(shared[0])}"
                 )
         newest = later[0]
         return (
-            f"the last change in the book was recorded by {_who(newest)} (event "
-            f"{newest.last}); undo takes back only what this author and program did last"
+            f"the last change in the book, event {newest.last}, was recorded by "
+            f"{_who(newest)}; undo takes back only what this author and program did last"
         )
 
     def _stream_name(self, stream_id: str) -> str:
@@ -229,13 +235,11 @@ class ChangeLog:
             return f"entry {key}"
         return stream_id
 
-    def change(self, command_id: str) -> Change | None:
-        """The change command ``command_id`` recorded (None if none did); in a write
-        transaction (the store answers a used command id with its events)."""
-        from domain.store.base import Metadata
-
-        events = self._store.append([], {}, Metadata(command_id))
-        return change_of(events) if events else None
+    def full(self, change: Change) -> Change:
+        """``change`` with all its events (the stacks read only the ends of a long one)."""
+        if not change.partial:
+            return change
+        return change_of(list(self._store.read_all(change.first - 1, change.last)))
 
     def current_entry(self, entry_id: str) -> str | None:
         """The entry carrying ``entry_id``'s postings now: itself unless voided; the entry
@@ -251,7 +255,8 @@ class ChangeLog:
             if len(marks) % 2 == 0:
                 return None
             undoing = marks[-1]
-            first = _first_position(self._store, voided_by, void.position)
+            span = self._store.command_positions(voided_by)
+            first = span[0] if span else _first_position(self._store, voided_by, void.position)
             entry_id = undo.reposted_id(_command_id(undoing), void.position - first)
         return None
 
@@ -268,9 +273,10 @@ def _first_position(store: EventStore, command_id: str, position: int) -> int:
 
 
 def _who(change: Change) -> str:
+    """``bob with Tallybook 0.1.0``: who recorded a change, and with what."""
     author = change.author or "an unnamed author"
     program = f"Tallybook {change.app_version}" if change.app_version else "Tallybook"
-    return f"{author} ({program})"
+    return f"{author} with {program}"
 
 
 def _command_id(stored: StoredEvent) -> str:

@@ -94,6 +94,7 @@ class Change:
     app_version: str
     events: tuple[Event, ...]
     streams: frozenset[str] = frozenset()  # every stream its events are in
+    partial: bool = False  # only the first and last of a long change's events (not to undo)
 
     @property
     def marker(self) -> CommandUndone | CommandRedone | None:

@@ -176,6 +176,11 @@ class EventStore(ABC):
     @abstractmethod
     def stream_version(self, stream_id: str) -> int: ...
 
+    def command_positions(self, command_id: str) -> tuple[int, int] | None:
+        """(first, last) position of the events ``command_id`` stored; None if it stored
+        none, or if this store cannot say (a reader then finds the ends by reading)."""
+        return None
+
     @abstractmethod
     def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]:
         """Events of one stream (primary and linked) with version > after_version."""

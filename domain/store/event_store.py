@@ -213,6 +213,15 @@ class BackendEventStore(TransactionalStore, EventStore):
         with self._errors:
             return self._backend.stream_version(stream_id)
 
+    def command_positions(self, command_id: str) -> tuple[int, int] | None:
+        """(first, last) position of the events ``command_id`` stored, from the commands
+        table (one key lookup: undo finds a long change's ends without reading it)."""
+        if not self._depth:
+            self._end_implicit()
+        with self._errors:
+            row = self._backend.command_row(command_id)
+        return None if not row else (int(row[0]), int(row[1]))
+
     def _query_version(self, stream_id: str) -> int:
         """A stream's version read inside a write transaction, and remembered."""
         version = self._backend.stream_version(stream_id)

@@ -48,6 +48,8 @@ def test_account_references_and_only_they_take_a_name() -> None:
         "import_statement": {"account_id": "account"},
         "undo_import": {},
         "reconcile": {"account_id": "account"},
+        "undo": {},
+        "redo": {},
     }
     assert [(f.name, f.alias) for f in json_fields(SplitLine)] == [
         ("account_id", "account"),

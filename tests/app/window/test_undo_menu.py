@@ -12,7 +12,7 @@ from app_helpers import DAY, open_account
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt
 
 from app.composition import Book
-from app.desktop.launcher import BookSession, Launcher
+from app.desktop.launcher import Access, BookSession, Launcher
 from app.models.accounts import COL_BALANCE, COL_NAME
 from app.models.history import COL_SUMMARY
 from app.window.main_window import MainWindow
@@ -219,7 +219,8 @@ def test_a_change_by_another_program_since_is_refused_with_the_reason(
     qtbot.waitUntil(lambda: "Giro" in [name for name, _ in shown(window)], timeout=5000)
     undo = window.actions_.undo
     assert undo.text().startswith("&Undo Withdrawal €45.00")
-    assert "a later change by" in undo.toolTip() and "touched Giro" in undo.toolTip()
+    assert "a later change, event" in undo.toolTip() and "touched Giro" in undo.toolTip()
+    assert undo.statusTip().startswith("Not possible: a later change, event")
     before = books_state(window)
     with qtbot.waitSignal(session_of(window).controller.command_rejected) as rejected:
         undo.trigger()
@@ -243,3 +244,12 @@ def test_the_edit_menu_sits_between_file_and_entry(book_path: Path, open_window:
     window = open_window(book_path)
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles[:3] == ["&File", "&Edit", "&Entry"]
+
+
+def test_undo_is_disabled_on_a_read_only_book(
+    make_book: Callable[[list[Command]], Path], launcher: Launcher
+) -> None:
+    path = make_book([*BASE, withdraw("45.00")])
+    window = launcher.show_book(path, Access(read_only=True, note="read-only"))
+    assert (window.actions_.undo.text(), window.actions_.undo.isEnabled()) == ("&Undo", False)
+    assert not window.actions_.redo.isEnabled()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -30,8 +31,10 @@ from domain.model.commands import (
 )
 from domain.model.errors import UndoRefused
 from domain.model.events import AccountType, CommandRedone, CommandUndone, from_data
+from domain.projections import ReadModels
 from domain.store.base import StoredEvent
 from domain.store.memory import InMemoryEventStore
+from domain.store.sqlite import SqliteEventStore
 
 DAY = dt.date(2024, 3, 1)
 
@@ -248,9 +251,9 @@ def test_another_authors_later_change_on_the_same_account_is_refused_with_its_na
     bob.execute(RenameAccount(account_id="chk", new_name="Giro"))
     step = books.undo_stacks().undo
     assert step is not None and step.summary.startswith("Withdrawal")
-    assert "a later change by bob (Tallybook 1.0)" in step.refusal
+    assert "a later change, event 8 by bob with Tallybook 1.0," in step.refusal
     assert "touched Giro" in step.refusal
-    with pytest.raises(UndoRefused, match=r"cannot undo Withdrawal .* later change by bob"):
+    with pytest.raises(UndoRefused, match=r"cannot undo Withdrawal .* event 8 by bob"):
         books.execute(UndoChange(undoes=step.command_id))
     # bob's own change is his to undo
     bob_step = bob.undo_stacks().undo
@@ -266,7 +269,7 @@ def test_another_programs_change_since_is_refused_even_on_other_accounts(
     cli.execute(RenameAccount(account_id="pay", new_name="Salary"))
     step = books.undo_stacks().undo
     assert step is not None
-    assert step.refusal.startswith("the last change in the book was recorded by ann")
+    assert step.refusal.startswith("the last change in the book, event 8, was recorded by ann")
     assert "Tallybook 1.0 (cli)" in step.refusal
 
 
@@ -291,3 +294,45 @@ def test_an_opening_dated_before_opening_balances_is_undone_and_redone(
     assert types(undo(books)) == ["EntryVoided", "AccountClosed", "CommandUndone"]
     assert types(redo(books)) == ["AccountReopened", "EntryPosted", "CommandRedone"]
     assert books.account("old").natural_balance.amount == Decimal(70)
+
+
+def test_a_long_change_is_named_from_its_ends_and_undone_whole(books: BookService) -> None:
+    rows = tuple(
+        StatementLine(line=n, booking_date=DAY, amount=Decimal("-1"), payee=f"Shop {n}",
+                      category_id="food")
+        for n in range(1, 251)
+    )  # fmt: skip
+    before = state(books)
+    books.execute(ImportStatement(account_id="chk", file_name="big.csv", sha256="ab",
+                                  format="csv", rows=rows, import_id="big"))  # fmt: skip
+    step = books.undo_stacks().undo
+    assert step is not None and step.summary == "Import of big.csv into Chk"
+    assert step.change.partial and len(step.change.events) == 2  # the stacks read two events
+    undone = undo(books)
+    assert types(undone).count("EntryVoided") == 250
+    assert state(books) == before
+
+
+def test_the_read_models_show_undos_as_a_rebuild_does(tmp_path: Path) -> None:
+    with SqliteEventStore.create(tmp_path / "b.tallybook") as store:
+        read_models = ReadModels(store)
+        books = BookService(store, author="ann", projectors=[read_models])
+        books.execute(account("chk", AccountType.ASSET, "100"))
+        books.execute(account("sav", AccountType.ASSET))
+        books.execute(CloseAccount(account_id="sav", closed_on=DAY))
+        undo(books)  # reopened
+        assert not next(a for a in read_models.accounts() if a.account_id == "sav").closed
+        redo(books)
+        undo(books)
+        books.execute(RenameAccount(account_id="chk", new_name="Main"))
+        undo(books)
+        redo(books)
+        live = [(a.account_id, a.name, a.balance, a.closed) for a in read_models.accounts()]
+        history = [(h.position, h.summary) for h in read_models.history(0, 100)]
+        summaries = [summary for _, summary in history]
+        assert summaries.count("Undid: Close Sav") == 2
+        assert summaries[-1] == "Redid: Rename Chk to Main"
+        assert "Reopened Sav (closed on 2024-03-01)" in summaries
+        read_models.rebuild()
+        assert [(a.account_id, a.name, a.balance, a.closed) for a in read_models.accounts()] == live
+        assert [(h.position, h.summary) for h in read_models.history(0, 100)] == history

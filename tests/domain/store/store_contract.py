@@ -127,6 +127,13 @@ class EventStoreContract:
         assert store.head() == head
         assert store.stream_version("z") == 0
 
+    def test_a_commands_positions_are_found_by_its_id(self, store: EventStore) -> None:
+        store.append([ev("a")], {"a": 0}, meta("c1"))
+        store.append([ev("b"), ev("c"), ev("a")], {"a": 1, "b": 0, "c": 0}, meta("c2"))
+        assert store.command_positions("c2") == (2, 4)
+        assert store.command_positions("c1") == (1, 1)
+        assert store.command_positions("nope") is None
+
     def test_a_used_command_id_with_another_fingerprint_is_refused(self, store: EventStore) -> None:
         first = store.append([ev("a")], {"a": 0}, Metadata("x", fingerprint=b"first..."))
         head = store.head()
