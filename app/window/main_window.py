@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.background.book_operations import BookOperations
+from app.background.report_jobs import ReportSource
 from app.book_health import Breakage
 from app.desktop.settings import AppSettings
 from app.models.sources import AccountRow, RegisterRow
@@ -28,6 +29,7 @@ from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
 from app.window.register_view import RegisterPanel
+from app.window.reports_window import ReportsWindow
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.window_parts import BookOpener, WindowParts
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
         self.operations = BookOperations(parts.path, self)
+        self.reports_window: ReportsWindow | None = None
         self._build_views()
         self._build_menus()
         self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
@@ -161,6 +164,8 @@ class MainWindow(QMainWindow):
             lambda: self.dialogs.close_account(self._selected_account_id())
         )
         a.about.triggered.connect(self._on_about)
+        for kind, action in a.reports.items():
+            action.triggered.connect(lambda _=False, kind=kind: self.open_report(kind))
         self.accounts_view.account_selected.connect(self._on_account_selected)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
         self.register_panel.event_requested.connect(self._on_event_requested)
@@ -331,6 +336,17 @@ class MainWindow(QMainWindow):
             "is found; the timeline replays the books to any past event.</p>",
         )
 
+    def open_report(self, kind: str) -> ReportsWindow:
+        """Show the Reports window (made on first use) with the report ``kind``."""
+        if self.reports_window is None:
+            parts = self._parts
+            self.reports_window = ReportsWindow(ReportSource(parts.path).compute, parts.travel,
+                                                parts.caption, parts.path.stem, self)  # fmt: skip
+            self.reports_window.account_requested.connect(self.accounts_view.select_account)
+            self.reports_window.event_requested.connect(self._on_event_requested)
+        self.reports_window.show_kind(kind)
+        return self.reports_window
+
     # --- layout ------------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -351,6 +367,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self.timeline.pause()
+        if self.reports_window is not None:
+            self.reports_window.close()
         self.operations.cancel_all()
         if self.imports is not None:
             self.imports.cancel_all()

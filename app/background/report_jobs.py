@@ -1,0 +1,92 @@
+"""Reports for the desktop app, computed off the GUI thread on a connection of their own.
+
+:class:`ReportSource` answers a :class:`ReportRequest` with a :class:`ReportResult`: the report
+as known at a position, what it is compared with (another period, or the same report as known
+now with the later events that changed it) and the hashes that prove what it was computed
+from. The Reports window calls it in a worker (:mod:`app.background.runner`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.composition import Book
+from domain.projections import reports
+from domain.projections.report_table import TableRow, table_rows
+from domain.projections.reports import Report
+
+COMPARISONS = ("none", "previous", "last-year")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """``kind`` for ``first``..``last`` (``first`` None: a balance sheet on ``last``) as known
+    at ``known_at``; ``compare`` one of :data:`COMPARISONS` (income statements); ``now``
+    adds the same report as known at the head."""
+
+    kind: str
+    first: dt.date | None
+    last: dt.date
+    known_at: int
+    compare: str = "none"
+    now: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    request: ReportRequest
+    report: Report
+    rows: list[TableRow]
+    other_label: str  # the comparison column's heading ("" for none)
+    known_at: int  # as clamped to the read models
+    known_at_hash: str  # hex of the event at known_at ("" at 0)
+    head: int
+    head_hash: str
+    changes: list[tuple[int, str]] = field(default_factory=list)  # (position, event type)
+    changes_total: int = 0
+
+
+def same_period_last_year(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """first..last a year earlier (29 February becomes the 28th)."""
+
+    def back(day: dt.date) -> dt.date:
+        return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
+
+    return back(first), back(last)
+
+
+class ReportSource:
+    """Computes reports of the book at ``path``: each call opens the book read-only in the
+    calling thread (SQLite connections never cross threads) and closes it again."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def compute(self, request: ReportRequest) -> ReportResult:
+        with Book.open(self._path, readonly=True) as book:
+            head, head_digest = book.store.head()
+            with book.read_models.querying(min(request.known_at, head)) as (conn, p):
+                report = reports.report(conn, request.kind, p, request.first, request.last)
+                other: Report | None = None
+                label, total = "", 0
+                changes: list[tuple[int, str]] = []
+                if request.now:
+                    other = reports.report(conn, request.kind, head, request.first, request.last)
+                    label = "Known now"
+                    changes, total = reports.changes(conn, report, head)
+                elif request.compare != "none" and request.first is not None:
+                    if request.compare == "previous":
+                        span = reports.previous_period(request.first, request.last)
+                        label = "Previous period"
+                    else:
+                        span = same_period_last_year(request.first, request.last)
+                        label = "Same period last year"
+                    other = reports.report(conn, request.kind, p, *span)
+            known_hash = ""
+            if p > 0:
+                known_hash = next(iter(book.store.read_all(p - 1, p, batch_size=1))).hash.hex()
+        rows = table_rows(report, other, other_is_now=request.now)
+        return ReportResult(request, report, rows, label, p, known_hash, head,
+                            head_digest.hex(), changes, total)  # fmt: skip

@@ -1,0 +1,164 @@
+"""The Reports window in the real main window: opened from the menu, following the timeline,
+compared with now, double-clicked to the register, exported to CSV and PDF."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import household
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from app.formatting import to_qdate
+from app.models.report_rows import COL_AMOUNT, COL_DIFFERENCE, COL_LINE, COL_OTHER
+from app.window import report_document
+from app.window.main_window import MainWindow
+from app.window.reports_window import ReportsWindow, period_of
+from domain.model.commands import Command
+
+Window = Callable[[Path], MainWindow]
+
+
+@pytest.fixture
+def window(make_book: Callable[[list[Command]], Path], open_window: Window) -> MainWindow:
+    return open_window(make_book(household()))  # nine events; the salary is #8, groceries #9
+
+
+def _menu_action(window: MainWindow, menu_title: str, text: str) -> Any:
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == menu_title)
+    return next(a for a in menu.actions() if a.text() == text)
+
+
+def _open(window: MainWindow, qtbot: Any, text: str) -> ReportsWindow:
+    _menu_action(window, "&Reports", text).trigger()
+    reports = window.reports_window
+    assert reports is not None and reports.isVisible()
+    _wait(reports, qtbot)
+    return reports
+
+
+def _wait(reports: ReportsWindow, qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: reports.idle and reports.result is not None, timeout=10000)
+
+
+def _cell(reports: ReportsWindow, name: str, column: int) -> str:
+    model = reports.model
+    for row in range(model.rowCount()):
+        if model.data(model.index(row, COL_LINE)) == name:
+            return str(model.data(model.index(row, column)))
+    raise KeyError(name)
+
+
+def _set_day(reports: ReportsWindow, qtbot: Any, day: dt.date) -> None:
+    reports.day.setDate(to_qdate(day))
+    _wait(reports, qtbot)
+
+
+def test_the_reports_menu_has_every_kind_with_a_shortcut(window: MainWindow) -> None:
+    for number, text in enumerate(["&Balance Sheet…", "&Income Statement…",
+                                   "&Spending by Category…", "&Cash Flow…", "&Net Worth…"], 1):
+        assert _menu_action(window, "&Reports", text).shortcut().toString() == f"Ctrl+{number}"
+
+
+def test_income_statement_follows_the_period_and_the_timeline(
+    window: MainWindow, qtbot: Any, qtmodeltester: Any
+) -> None:
+    reports = _open(window, qtbot, "&Income Statement…")
+    _set_day(reports, qtbot, dt.date(2024, 3, 15))
+    assert reports.period.currentText() == "Year"
+    assert _cell(reports, "Salary", COL_AMOUNT) == "€1,000.00"
+    assert _cell(reports, "Net result (income − expenses)", COL_AMOUNT) == "€954.50"
+    qtmodeltester.check(reports.model)
+    reports.period.setCurrentText("Month")
+    _set_day(reports, qtbot, dt.date(2024, 4, 10))  # April: nothing booked
+    assert _cell(reports, "Salary", COL_AMOUNT) == "€0.00"
+    qtbot.keyClick(reports.previous_button, Qt.Key.Key_Space)  # back to March
+    _wait(reports, qtbot)
+    assert reports.day.date().month() == 3
+    assert _cell(reports, "Salary", COL_AMOUNT) == "€1,000.00"
+    window.timeline.slider.setValue(7)  # before the salary was recorded
+    qtbot.waitUntil(lambda: "event #7 of 9" in reports.status.text(), timeout=10000)
+    assert _cell(reports, "Salary", COL_AMOUNT) == "€0.00"
+    qtmodeltester.check(reports.model)
+
+
+def test_compare_with_now_shows_the_difference_and_the_later_events(
+    window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = _open(window, qtbot, "&Income Statement…")
+    _set_day(reports, qtbot, dt.date(2024, 3, 15))
+    window.timeline.slider.setValue(7)
+    qtbot.waitUntil(lambda: "event #7 of 9" in reports.status.text(), timeout=10000)
+    reports.compare_now.click()
+    _wait(reports, qtbot)
+    assert reports.model.headerData(COL_AMOUNT, Qt.Orientation.Horizontal) == "Known then"
+    assert (_cell(reports, "Salary", COL_AMOUNT), _cell(reports, "Salary", COL_OTHER),
+            _cell(reports, "Salary", COL_DIFFERENCE)) == ("€0.00", "€1,000.00", "€1,000.00")
+    assert not reports.table.isColumnHidden(COL_OTHER)
+    positions = [reports.changes.item(i).data(Qt.ItemDataRole.UserRole)
+                 for i in range(reports.changes.count())]  # fmt: skip
+    assert positions == [8, 9]
+    target = tmp_path / "statement.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(target), "")))  # fmt: skip
+    qtbot.mouseClick(reports.csv_button, Qt.MouseButton.LeftButton)
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig", newline="")))
+    salary = next(r for r in rows if r["line"] == "Salary")
+    assert (salary["amount"], salary["Known now"], salary["difference"]) == (
+        "0.00", "1000.00", "1000.00")  # fmt: skip
+    groceries = next(r for r in rows if r["line"] == "Groceries")
+    assert groceries["difference"] == "45.50"
+    pdf = tmp_path / "statement.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(pdf), "")))  # fmt: skip
+    qtbot.mouseClick(reports.pdf_button, Qt.MouseButton.LeftButton)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+    result = reports.result
+    assert result is not None and len(result.head_hash) == 64
+    text = report_document.report_document(result, "Test Books").toPlainText()  # Print…'s page
+    for wanted in ("Test Books — Income Statement", "as known at event #7",
+                   result.known_at_hash, f"book head #9, hash {result.head_hash}", "#8"):
+        assert wanted in text
+
+
+def test_double_clicking_a_line_selects_its_account_and_the_balance_sheet_balances(
+    window: MainWindow, qtbot: Any
+) -> None:
+    reports = _open(window, qtbot, "&Balance Sheet…")
+    _set_day(reports, qtbot, dt.date(2024, 12, 31))
+    assert _cell(reports, "Checking", COL_AMOUNT) == "€1,054.50"
+    assert _cell(reports, "Assets − liabilities − equity", COL_AMOUNT) == "€0.00"
+    assert not reports.period.isEnabled()
+    model = reports.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "Savings")
+    index = model.index(row, COL_LINE)
+    reports.table.doubleClicked.emit(index)
+    account = window.accounts_view.selected_account()
+    assert account is not None and account.name == "Savings"
+
+
+def test_spending_shows_shares_and_a_bad_custom_period_is_just_empty(
+    window: MainWindow, qtbot: Any
+) -> None:
+    reports = _open(window, qtbot, "&Spending by Category…")
+    _set_day(reports, qtbot, dt.date(2024, 3, 1))
+    assert not reports.table.isColumnHidden(5)
+    assert _cell(reports, "Groceries", 5) == "100.0%"
+    reports.period.setCurrentText("Custom")
+    reports.first.setDate(to_qdate(dt.date(2024, 3, 2)))
+    reports.last.setDate(to_qdate(dt.date(2024, 3, 31)))
+    _wait(reports, qtbot)
+    assert _cell(reports, "Groceries", COL_AMOUNT) == "€0.00"
+
+
+def test_periods() -> None:
+    day = dt.date(2024, 11, 17)
+    assert period_of("Month", day) == (dt.date(2024, 11, 1), dt.date(2024, 11, 30))
+    assert period_of("Quarter", day) == (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+    assert period_of("Year", day) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert period_of("Month", dt.date(2024, 2, 3))[1] == dt.date(2024, 2, 29)
