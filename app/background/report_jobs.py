@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.composition import Book
-from domain.projections import reports
+from domain.projections import report_queries, reports
 from domain.projections.report_table import TableRow, table_rows
 from domain.projections.reports import Report
+from domain.projections.tables import day_from_number
 
 COMPARISONS = ("none", "previous", "last-year")
 
@@ -46,6 +47,7 @@ class ReportResult:
     head_hash: str
     changes: list[tuple[int, str]] = field(default_factory=list)  # (position, event type)
     changes_total: int = 0
+    latest_day: dt.date | None = None  # the last booking date in the book (None: no rows)
 
 
 def same_period_last_year(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -84,9 +86,12 @@ class ReportSource:
                         span = same_period_last_year(request.first, request.last)
                         label = "Same period last year"
                     other = reports.report(conn, request.kind, p, *span)
+                spans = report_queries.date_spans(conn, [a[5] for a in
+                                                         report_queries.accounts(conn, head)])
+                latest = max((high for _, high in spans.values()), default=None)
             known_hash = ""
             if p > 0:
                 known_hash = next(iter(book.store.read_all(p - 1, p, batch_size=1))).hash.hex()
         rows = table_rows(report, other, other_is_now=request.now)
-        return ReportResult(request, report, rows, label, p, known_hash, head,
-                            head_digest.hex(), changes, total)  # fmt: skip
+        return ReportResult(request, report, rows, label, p, known_hash, head, head_digest.hex(),
+                            changes, total, None if latest is None else day_from_number(latest))

@@ -78,6 +78,7 @@ class ReportsWindow(QWidget):
         self._book_name = book_name
         self._tasks: set[BackgroundTask] = set()
         self._generation = 0
+        self._dated = False  # the dates were set to the book's (or by the user)
         self.result: ReportResult | None = None
         self.model = ReportRowsModel(self)
         self._timer = QTimer(self, singleShot=True, interval=40)  # coalesce timeline steps
@@ -103,6 +104,8 @@ class ReportsWindow(QWidget):
         self.next_button = QPushButton("▶")
         self.previous_button.setToolTip("Previous period (Alt+Left)")
         self.next_button.setToolTip("Next period (Alt+Right)")
+        for button in (self.previous_button, self.next_button):
+            button.setMaximumWidth(36)
         self.previous_button.setShortcut(QKeySequence("Alt+Left"))
         self.next_button.setShortcut(QKeySequence("Alt+Right"))
         self.compare = QComboBox()
@@ -161,6 +164,7 @@ class ReportsWindow(QWidget):
             combo.currentIndexChanged.connect(self._on_controls_changed)
         for edit in (self.day, self.first, self.last):
             edit.dateChanged.connect(self.refresh)
+            edit.editingFinished.connect(self._on_dated)
         self.compare_now.toggled.connect(self._on_controls_changed)
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
@@ -203,6 +207,7 @@ class ReportsWindow(QWidget):
     def step(self, delta: int) -> None:
         """Move the date (balance sheet: a month) or the period ``delta`` periods on."""
         kind, period = str(self.kind.currentData()), self.period.currentText()
+        self._dated = True
         if period == "Custom" and kind != "balance-sheet":
             first, last = edit_date(self.first), edit_date(self.last)
             span = (last - first) + dt.timedelta(days=1)
@@ -228,6 +233,10 @@ class ReportsWindow(QWidget):
         self.compare.setEnabled(kind in _COMPARABLE and not self.compare_now.isChecked())
         self.setWindowTitle(f"{TITLES[kind]} — {self._book_name} — Tallybook")
         self.refresh()
+
+    @Slot()
+    def _on_dated(self) -> None:
+        self._dated = True
 
     @Slot()
     def refresh(self) -> None:
@@ -261,6 +270,14 @@ class ReportsWindow(QWidget):
         if generation != self._generation or not isinstance(result, ReportResult):
             return  # a newer request is on its way
         self.result = result
+        latest = result.latest_day
+        if not self._dated and latest is not None:
+            # first shown on the book's last booking date, not today's (often empty) period
+            self._dated = True
+            if latest < dt.date.today():
+                self.day.setDate(to_qdate(latest))
+                self.last.setDate(to_qdate(latest))
+                self.first.setDate(to_qdate(dt.date(latest.year, 1, 1)))
         compared = bool(result.other_label)
         self.model.set_labels("Known then" if result.request.now else "Amount",
                               result.other_label or "Compared")  # fmt: skip
