@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,13 @@ from app_helpers import household
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from app.background.report_jobs import ReportRequest, ReportResult, ReportSource
 from app.formatting import to_qdate
 from app.models.report_rows import COL_AMOUNT, COL_DIFFERENCE, COL_LINE, COL_OTHER
 from app.window import report_document
 from app.window.main_window import MainWindow
 from app.window.reports_window import ReportsWindow, period_of
+from app.window.time_travel import TimeTravel
 from domain.model.commands import Command
 
 Window = Callable[[Path], MainWindow]
@@ -162,3 +165,33 @@ def test_periods() -> None:
     assert period_of("Quarter", day) == (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
     assert period_of("Year", day) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert period_of("Month", dt.date(2024, 2, 3))[1] == dt.date(2024, 2, 29)
+
+
+def test_reports_are_computed_off_the_gui_thread_and_failures_are_said(
+    make_book: Callable[[list[Command]], Path], qtbot: Any, tmp_path: Path
+) -> None:
+    path = make_book(household())
+    threads: list[threading.Thread] = []
+
+    def compute(request: ReportRequest) -> ReportResult:
+        threads.append(threading.current_thread())
+        return ReportSource(path).compute(request)
+
+    travel = TimeTravel(9)
+    reports = ReportsWindow(compute, travel, lambda _p: ("", ""), "Test Books")
+    qtbot.addWidget(reports)
+    reports.show_kind("net-worth")
+    _wait(reports, qtbot)
+    assert threads and threading.main_thread() not in threads
+    model = reports.model
+    worth = [model.data(model.index(r, COL_AMOUNT)) for r in range(model.rowCount())
+             if model.data(model.index(r, COL_LINE)) == "Net worth"]  # fmt: skip
+    assert worth[0] == "€0.00" and worth[-1] == "€1,104.50"  # January, then on 1 March
+    broken = tmp_path / "not a book.tallybook"
+    broken.write_text("hello")
+    other = ReportsWindow(ReportSource(broken).compute, travel, lambda _p: ("", ""), "Broken")
+    qtbot.addWidget(other)
+    other.show_kind("balance-sheet")
+    qtbot.waitUntil(lambda: other.idle, timeout=10000)
+    assert other.status.text().startswith("The report could not be computed: ")
+    assert "Traceback" not in other.status.text()
