@@ -340,8 +340,9 @@ class MainWindow(QMainWindow):
         """Show the Reports window (made on first use) with the report ``kind``."""
         if self.reports_window is None:
             parts = self._parts
-            self.reports_window = ReportsWindow(ReportSource(parts.path).compute, parts.travel,
-                                                parts.caption, parts.path.stem, self)  # fmt: skip
+            self.reports_window = ReportsWindow(
+                ReportSource(parts.path).compute, parts.travel, parts.path.stem, self
+            )
             self.reports_window.account_requested.connect(self.accounts_view.select_account)
             self.reports_window.event_requested.connect(self._on_event_requested)
         self.reports_window.show_kind(kind)

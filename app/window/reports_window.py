@@ -2,7 +2,7 @@
 timeline's current event, optionally beside another period or the same report known now.
 
 It gets narrow parts: a function that computes a :class:`ReportRequest` (run in a worker,
-:mod:`app.background.runner`), the timeline's :class:`TimeTravel` and a caption for events.
+:mod:`app.background.runner`) and the timeline's :class:`TimeTravel`.
 Moving the timeline recomputes the open report; until the new figures come, the old ones
 are greyed.
 """
@@ -36,12 +36,12 @@ from app.background.runner import BackgroundTask, Progress
 from app.dialogs.fields import date_edit, edit_date
 from app.formatting import to_qdate
 from app.models import report_rows as cols
+from app.models.history import humanize_type
 from app.models.report_rows import ReportRowsModel
 from app.window import report_document
 from app.window.report_document import TITLES
 from app.window.table_look import set_up_rows
 from app.window.time_travel import TimeTravel
-from app.window.timeline import EventCaption
 from domain.projections.report_table import write_csv
 
 Compute = Callable[[ReportRequest], ReportResult]
@@ -70,11 +70,12 @@ class ReportsWindow(QWidget):
     event_requested = Signal(int)
     computed = Signal()  # a result is shown (tests wait for it)
 
-    def __init__(self, compute: Compute, travel: TimeTravel, caption: EventCaption,
-                 book_name: str, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, compute: Compute, travel: TimeTravel, book_name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reportsWindow")
-        self._compute, self._travel, self._caption = compute, travel, caption
+        self._compute, self._travel = compute, travel
         self._book_name = book_name
         self._tasks: set[BackgroundTask] = set()
         self._generation = 0
@@ -308,9 +309,10 @@ class ReportsWindow(QWidget):
             f"{result.changes_total} event(s) recorded after #{result.known_at} change these "
             "figures (Enter or double-click shows one in the history):"
         )
+        # from the result alone: a caption from the history model per event would fetch
+        # a page of the history for each, on the GUI thread
         for position, kind in result.changes:
-            when, _type = self._caption(position)
-            item = QListWidgetItem(f"#{position}  {when}  {kind}".strip())
+            item = QListWidgetItem(f"#{position}  {humanize_type(kind)}")
             item.setData(Qt.ItemDataRole.UserRole, position)
             self.changes.addItem(item)
 

@@ -106,6 +106,7 @@ def test_compare_with_now_shows_the_difference_and_the_later_events(
     positions = [reports.changes.item(i).data(Qt.ItemDataRole.UserRole)
                  for i in range(reports.changes.count())]  # fmt: skip
     assert positions == [8, 9]
+    assert reports.changes.item(0).text() == "#8  Entry posted"
     target = tmp_path / "statement.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(target), "")))  # fmt: skip
@@ -178,7 +179,7 @@ def test_reports_are_computed_off_the_gui_thread_and_failures_are_said(
         return ReportSource(path).compute(request)
 
     travel = TimeTravel(9)
-    reports = ReportsWindow(compute, travel, lambda _p: ("", ""), "Test Books")
+    reports = ReportsWindow(compute, travel, "Test Books")
     qtbot.addWidget(reports)
     reports.show_kind("net-worth")
     _wait(reports, qtbot)
@@ -189,7 +190,7 @@ def test_reports_are_computed_off_the_gui_thread_and_failures_are_said(
     assert worth[0] == "€0.00" and worth[-1] == "€1,104.50"  # January, then on 1 March
     broken = tmp_path / "not a book.tallybook"
     broken.write_text("hello")
-    other = ReportsWindow(ReportSource(broken).compute, travel, lambda _p: ("", ""), "Broken")
+    other = ReportsWindow(ReportSource(broken).compute, travel, "Broken")
     qtbot.addWidget(other)
     other.show_kind("balance-sheet")
     qtbot.waitUntil(lambda: other.idle, timeout=10000)
