@@ -162,3 +162,20 @@ def test_bad_export_arguments_say_what_is_wrong(
     ]:
         assert main(["export", str(path), *argv]) == 1
         assert message in capsys.readouterr().err
+
+
+def test_report_csv_has_plain_numbers_and_safe_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "awkward.tallybook"
+    middle = _book(monkeypatch, capsys, path)
+    status = main(["report", str(path), "income-statement", "--from", "2024-01-01",
+                   "--to", "2024-12-31", "--known-at", str(middle), "--compare-now", "--csv"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    food = next(r for r in rows if r["line"] == "Food: Out;  late")
+    assert (food["amount"], food["now"], food["difference"]) == ("12.50", "0.00", "-12.50")
+    income = next(r for r in rows if r["account_id"] and r["section"] == "Income")
+    assert income["line"] == "'=SUM(A1)" and income["amount"] == "1000.00"
+    assert [r["kind"] for r in rows].count("check") == 2  # EUR and JPY
