@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.background.runner import Job, Progress
 from app.composition import Book
 from domain.projections import report_queries, reports
+from domain.projections.journal import read_books, write_hledger
 from domain.projections.report_table import TableRow, table_rows
 from domain.projections.reports import Report
 from domain.projections.tables import day_from_number
@@ -95,3 +97,23 @@ class ReportSource:
         rows = table_rows(report, other, other_is_now=request.now)
         return ReportResult(request, report, rows, label, p, known_hash, head, head_digest.hex(),
                             changes, total, None if latest is None else day_from_number(latest))
+
+
+def journal_job(path: Path, as_of: int, target: Path) -> Job:
+    """Write the hledger journal of the entries up to ``as_of`` to ``target`` (through a
+    temporary file beside it, so a failure leaves no half journal); returns ``target``."""
+
+    def run(progress: Progress) -> Path:
+        with Book.open(path, readonly=True) as book:
+            head = book.store.head()[0]
+            upto = min(as_of, head)
+            books = read_books(book.store.read_all(0, upto))
+        progress(1, 2)
+        partial = target.with_name(target.name + ".part")
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            write_hledger(books, out, title=f"{path.name}, as of event #{upto} of {head}")
+        partial.replace(target)
+        progress(2, 2)
+        return target
+
+    return run

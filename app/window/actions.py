@@ -44,6 +44,7 @@ class Actions:
             kind: self._make(text, f"Ctrl+{number}", None)
             for number, (kind, text) in enumerate(REPORTS, start=1)
         }
+        self.export_journal = self._make("Export &hledger Journal…", None, None)
         # Help
         self.about = self._make("&About Tallybook", None, SP.SP_MessageBoxInformation)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -102,6 +103,8 @@ def build_menus(
     entry.addAction(actions.reconcile)
     reports = bar.addMenu("&Reports")
     reports.addActions(list(actions.reports.values()))
+    reports.addSeparator()
+    reports.addAction(actions.export_journal)
     view = bar.addMenu("&View")
     view.addActions(view_actions)
     view.addSeparator()

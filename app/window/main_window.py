@@ -28,6 +28,7 @@ from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
+from app.window.journal_export import JournalExport
 from app.window.register_view import RegisterPanel
 from app.window.reports_window import ReportsWindow
 from app.window.status_bar import BookStatusBar
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self._on_about)
         for kind, action in a.reports.items():
             action.triggered.connect(lambda _=False, kind=kind: self.open_report(kind))
+        self.journal = JournalExport(parts.path, lambda t: self.status.showMessage(t, 8000), self)
+        a.export_journal.triggered.connect(lambda: self.journal.export(parts.travel.cursor))
         self.accounts_view.account_selected.connect(self._on_account_selected)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
         self.register_panel.event_requested.connect(self._on_event_requested)

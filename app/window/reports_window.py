@@ -287,6 +287,7 @@ class ReportsWindow(QWidget):
         self.table.setColumnHidden(cols.COL_DIFFERENCE, not compared)
         self.table.setColumnHidden(cols.COL_SHARE, result.request.kind != "spending")
         self.status.setText(self._status_text(result))
+        self.status.setToolTip(report_document.provenance_text(result))
         self._show_changes(result)
         self.computed.emit()
 
@@ -296,6 +297,8 @@ class ReportsWindow(QWidget):
 
     def _status_text(self, result: ReportResult) -> str:
         known = f"Known at event #{result.known_at} of {result.head}"
+        if result.known_at_hash:
+            known += f", hash {result.known_at_hash[:12]}…"
         if result.known_at >= result.head:
             known += " (now)"
         return f"{report_document.period_text(result).capitalize()} · {known}"

@@ -99,6 +99,9 @@ def test_compare_with_now_shows_the_difference_and_the_later_events(
     qtbot.waitUntil(lambda: "event #7 of 9" in reports.status.text(), timeout=10000)
     reports.compare_now.click()
     _wait(reports, qtbot)
+    shown = reports.result
+    assert shown is not None and f"hash {shown.known_at_hash[:12]}…" in reports.status.text()
+    assert shown.head_hash in reports.status.toolTip()
     assert reports.model.headerData(COL_AMOUNT, Qt.Orientation.Horizontal) == "Known then"
     assert (_cell(reports, "Salary", COL_AMOUNT), _cell(reports, "Salary", COL_OTHER),
             _cell(reports, "Salary", COL_DIFFERENCE)) == ("€0.00", "€1,000.00", "€1,000.00")
@@ -196,3 +199,24 @@ def test_reports_are_computed_off_the_gui_thread_and_failures_are_said(
     qtbot.waitUntil(lambda: other.idle, timeout=10000)
     assert other.status.text().startswith("The report could not be computed: ")
     assert "Traceback" not in other.status.text()
+
+
+def test_the_hledger_journal_is_exported_as_known_at_the_timeline(
+    window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "books.journal"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(target), "")))  # fmt: skip
+    action = _menu_action(window, "&Reports", "Export &hledger Journal…")
+    action.trigger()
+    qtbot.waitUntil(lambda: "written to" in window.status.currentMessage(), timeout=10000)
+    journal = target.read_text(encoding="utf-8")
+    assert "    income:Salary  -1000.00 EUR\n" in journal
+    assert "    expenses:Groceries  45.50 EUR\n" in journal
+    window.timeline.slider.setValue(7)
+    qtbot.waitUntil(lambda: window.timeline.slider.value() == 7 and not window.timeline._pending)
+    action.trigger()
+    qtbot.waitUntil(lambda: "up to event #7" in window.status.currentMessage(), timeout=10000)
+    earlier = target.read_text(encoding="utf-8")
+    assert "income:Salary  -1000.00" not in earlier and "assets:Savings  50.00 EUR" in earlier
+    assert not (tmp_path / "books.journal.part").exists()
