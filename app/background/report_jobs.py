@@ -52,6 +52,17 @@ class ReportResult:
     latest_day: dt.date | None = None  # the last booking date in the book (None: no rows)
 
 
+def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The month, quarter or year (``kind``) that ``day`` is in."""
+    if kind == "Year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    months = 3 if kind == "Quarter" else 1
+    start = dt.date(day.year, (day.month - 1) // months * months + 1, 1)
+    following = start.month + months
+    end = dt.date(start.year + (following - 1) // 12, (following - 1) % 12 + 1, 1)
+    return start, end - dt.timedelta(days=1)
+
+
 def same_period_last_year(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     """first..last a year earlier (29 February becomes the 28th)."""
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )  # fmt: skip
 
-from app.background.report_jobs import ReportRequest, ReportResult
+from app.background.report_jobs import ReportRequest, ReportResult, period_of
 from app.background.runner import BackgroundTask, Progress
 from app.dialogs.fields import date_edit, edit_date
 from app.formatting import to_qdate
@@ -49,17 +49,6 @@ PERIODS = ("Month", "Quarter", "Year", "Custom")
 COMPARE = (("none", "No comparison"), ("previous", "Previous period"),
            ("last-year", "Same period last year"))  # fmt: skip
 _COMPARABLE = ("income-statement", "spending")
-
-
-def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """The month, quarter or year (``kind``) that ``day`` is in."""
-    if kind == "Year":
-        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-    months = 3 if kind == "Quarter" else 1
-    start = dt.date(day.year, (day.month - 1) // months * months + 1, 1)
-    following = start.month + months
-    end = dt.date(start.year + (following - 1) // 12, (following - 1) % 12 + 1, 1)
-    return start, end - dt.timedelta(days=1)
 
 
 class ReportsWindow(QWidget):
@@ -82,7 +71,8 @@ class ReportsWindow(QWidget):
         self._dated = False  # the dates were set to the book's (or by the user)
         self.result: ReportResult | None = None
         self.model = ReportRowsModel(self)
-        self._timer = QTimer(self, singleShot=True, interval=40)  # coalesce timeline steps
+        self._again = False  # asked for while a computation ran: compute again after it
+        self._timer = QTimer(self, singleShot=True, interval=10)  # coalesce several changes
         self._timer.timeout.connect(self._start)
         self._build()
         travel.cursor_changed.connect(self.refresh)
@@ -250,10 +240,14 @@ class ReportsWindow(QWidget):
     @property
     def idle(self) -> bool:
         """No computation is waiting or running."""
-        return not self._timer.isActive() and not self._tasks
+        return not self._timer.isActive() and not self._tasks and not self._again
 
     @Slot()
     def _start(self) -> None:
+        if self._tasks:  # one at a time: the newest request follows when this one ends
+            self._again = True
+            return
+        self._again = False
         self._generation += 1
         generation, request, compute = self._generation, self.request(), self._compute
 
@@ -264,11 +258,16 @@ class ReportsWindow(QWidget):
         self._tasks.add(task)
         task.finished.connect(lambda result: self._on_result(generation, result))
         task.failed.connect(lambda message: self._on_failed(generation, message))
-        task.done.connect(lambda: self._tasks.discard(task))
+        task.done.connect(lambda: self._on_done(task))
         task.start()
 
+    def _on_done(self, task: BackgroundTask) -> None:
+        self._tasks.discard(task)
+        if self._again:
+            self._start()
+
     def _on_result(self, generation: int, result: object) -> None:
-        if generation != self._generation or not isinstance(result, ReportResult):
+        if generation != self._generation or self._again or not isinstance(result, ReportResult):
             return  # a newer request is on its way
         self.result = result
         latest = result.latest_day
@@ -292,7 +291,7 @@ class ReportsWindow(QWidget):
         self.computed.emit()
 
     def _on_failed(self, generation: int, message: str) -> None:
-        if generation == self._generation:
+        if generation == self._generation and not self._again:
             self.status.setText(f"The report could not be computed: {message}")
 
     def _status_text(self, result: ReportResult) -> str:
@@ -380,6 +379,7 @@ class ReportsWindow(QWidget):
 
     def closeEvent(self, event: object) -> None:
         self._timer.stop()
+        self._again = False
         for task in list(self._tasks):
             task.cancel_and_wait()
         self._tasks.clear()

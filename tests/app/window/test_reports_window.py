@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,12 @@ from app_helpers import household
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from app.background.report_jobs import ReportRequest, ReportResult, ReportSource
+from app.background.report_jobs import ReportRequest, ReportResult, ReportSource, period_of
 from app.formatting import to_qdate
 from app.models.report_rows import COL_AMOUNT, COL_DIFFERENCE, COL_LINE, COL_OTHER
 from app.window import report_document
 from app.window.main_window import MainWindow
-from app.window.reports_window import ReportsWindow, period_of
+from app.window.reports_window import ReportsWindow
 from app.window.time_travel import TimeTravel
 from domain.model.commands import Command
 
@@ -220,3 +221,34 @@ def test_the_hledger_journal_is_exported_as_known_at_the_timeline(
     earlier = target.read_text(encoding="utf-8")
     assert "income:Salary  -1000.00" not in earlier and "assets:Savings  50.00 EUR" in earlier
     assert not (tmp_path / "books.journal.part").exists()
+
+
+def test_timeline_moves_while_computing_run_one_computation_at_a_time_ending_at_the_last(
+    make_book: Callable[[list[Command]], Path], qtbot: Any
+) -> None:
+    path = make_book(household())
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def compute(request: ReportRequest) -> ReportResult:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)  # a slow report: moves keep coming meanwhile
+            return ReportSource(path).compute(request)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    travel = TimeTravel(9)
+    reports = ReportsWindow(compute, travel, "Test Books")
+    qtbot.addWidget(reports)
+    reports.show_kind("balance-sheet")
+    for position in (8, 3, 7, 2, 6, 4, 5):
+        travel.move_to(position)
+        qtbot.wait(20)
+    _wait(reports, qtbot)
+    assert most[0] == 1
+    assert reports.result is not None and reports.result.known_at == 5
+    assert "event #5 of 9" in reports.status.text()
