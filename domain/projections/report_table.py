@@ -93,7 +93,9 @@ def table_rows(report: Report, other: Report | None = None, *, other_is_now: boo
         if theirs_section is not None:
             for line in theirs_section.lines:
                 if key(section.name, line.account_id, line.name, line.currency) not in seen:
-                    name = LINE_NAMES.get(line.name, line.name)
+                    name = line.name
+                    if line.account_id is None:
+                        name = LINE_NAMES.get(line.name, line.name)
                     rows.append(row("line", title, line.account_id, name, line.currency, 0,
                                     line.amount))  # fmt: skip
         totals = dict(section.totals)

@@ -71,3 +71,16 @@ def test_csv_neutralises_text_and_keeps_negative_amounts_numbers() -> None:
     fees = next(row for row in table if row[2] == "fees")
     assert fees[3] == "'-fees"
     assert fees[5:] == ["0.00", "5.00", "5.00"]
+
+
+def test_an_account_named_like_a_computed_line_keeps_its_name() -> None:
+    def flows(with_account: bool) -> Report:
+        section = Section("2024-01")
+        section.add(Line(None, "in", "EUR", 500))
+        if with_account:
+            section.add(Line("acct", "in", "EUR", 7))
+        return Report("cash-flow", 1, dt.date(2024, 1, 1), dt.date(2024, 1, 31), [section])
+
+    rows = table_rows(flows(False), flows(True), other_is_now=True)
+    assert [(r.account_id, r.name) for r in rows if r.kind == "line"] == [
+        (None, "Money in"), ("acct", "in")]  # fmt: skip
