@@ -117,15 +117,13 @@ def _text(text: str) -> str:
 
 def hledger_names(accounts: Iterable[Account]) -> dict[str, str]:
     """account id -> ``assets:Checking`` style name: a type's top account, then the name with
-    the characters hledger reads otherwise (``:`` parts, ``;`` comments, two spaces, a
-    leading status mark or bracket) replaced or dropped; a name made equal to another's
-    that way gets its id appended."""
+    the characters hledger reads otherwise (``:`` parts, ``;`` comments, two spaces)
+    replaced; a name made equal to another's that way gets its id appended."""
     names: dict[str, str] = {}
     taken: set[str] = set()
     for account in sorted(accounts, key=lambda a: a.account_id):
-        plain = _text(re.sub(r"[:;]", "-", account.name))
-        # no status mark or virtual-posting bracket in front
-        plain = plain.lstrip("*!([ ").strip() or account.account_id
+        # behind the type's top account, a leading bracket or status mark is just text
+        plain = _text(re.sub(r"[:;]", "-", account.name)) or account.account_id
         name = f"{_TOP[account.account_type]}:{plain}"
         if name.casefold() in taken:
             name = f"{name} {account.account_id}"

@@ -32,6 +32,7 @@ def _book(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], p
         open_account("Yen Fees", "expense", currency="JPY"),
         open_account("Dinar", currency="BHD", opening_balance="1.250"),
         open_account("Card", "liability"),
+        open_account("(Savings)", opening_balance="1.00"),
         {"command": "deposit", "account": "Checking", "income_account": "=SUM(A1)",
          "amount": "1000.00", "booking_date": "2024-02-01", "payee": "=HYPERLINK(\"x\")"},
         {"command": "withdraw", "account": "Checking", "expense_account": "Food: Out;  late",
@@ -45,7 +46,7 @@ def _book(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], p
     status, answers, err = run_cli(monkeypatch, capsys, "apply", path, stdin=jsonl(*commands))
     assert status == 0, [a for a in answers if not a["ok"]]
     middle = int(answers[-1]["positions"][-1])
-    void = {"command": "void", "entry_id": answers[9]["ids"]["entry_id"],
+    void = {"command": "void", "entry_id": answers[10]["ids"]["entry_id"],
             "voided_on": "2024-03-01"}  # fmt: skip
     status, answers, err = run_cli(monkeypatch, capsys, "apply", path, stdin=jsonl(void))
     assert status == 0, (answers, err)
@@ -155,7 +156,7 @@ def test_bad_export_arguments_say_what_is_wrong(
     path = tmp_path / "awkward.tallybook"
     _book(monkeypatch, capsys, path)
     for argv, message in [
-        (("--format", "hledger", "--as-of", "999"), "--as-of 999 is outside 0..19"),
+        (("--format", "hledger", "--as-of", "999"), "--as-of 999 is outside 0..21"),
         (("--format", "csv", "--account", "Nope"), "no account 'Nope'"),
         (("--format", "hledger", "--account", "Checking"), "--account is for --format csv"),
         (("--format", "events", "--as-of", "3"), "are for --format hledger and csv"),
