@@ -162,7 +162,7 @@ class ReportsWindow(QWidget):
         self.csv_button.clicked.connect(self.export_csv)
         self.pdf_button.clicked.connect(self.export_pdf)
         self.print_button.clicked.connect(self.print_report)
-        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.activated.connect(self._on_activated)  # double-click, or Enter
         self.changes.itemActivated.connect(self._on_change_activated)
         self._on_controls_changed()
 
@@ -321,10 +321,14 @@ class ReportsWindow(QWidget):
     # --- lineage ---------------------------------------------------------------------------
 
     @Slot(QModelIndex)
-    def _on_double_clicked(self, index: QModelIndex) -> None:
+    def _on_activated(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())
         if row is not None and row.account_id:
             self.account_requested.emit(row.account_id)
+            window = self.parentWidget()
+            if window is not None:  # the register is in the main window: bring it up
+                window.raise_()
+                window.activateWindow()
 
     @Slot(QListWidgetItem)
     def _on_change_activated(self, item: QListWidgetItem) -> None:

@@ -144,10 +144,17 @@ def test_double_clicking_a_line_selects_its_account_and_the_balance_sheet_balanc
     assert not reports.period.isEnabled()
     model = reports.model
     row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "Savings")
-    index = model.index(row, COL_LINE)
-    reports.table.doubleClicked.emit(index)
+    reports.table.setFocus()
+    reports.table.setCurrentIndex(model.index(row, COL_LINE))
+    qtbot.keyClick(reports.table, Qt.Key.Key_Return)  # as a double-click does
     account = window.accounts_view.selected_account()
     assert account is not None and account.name == "Savings"
+    checking = next(r for r in range(model.rowCount())
+                    if model.data(model.index(r, 0)) == "Checking")  # fmt: skip
+    where = reports.table.visualRect(model.index(checking, COL_LINE)).center()
+    qtbot.mouseDClick(reports.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    account = window.accounts_view.selected_account()
+    assert account is not None and account.name == "Checking"
 
 
 def test_spending_shows_shares_and_a_bad_custom_period_is_just_empty(
