@@ -152,6 +152,8 @@ def test_double_clicking_a_line_selects_its_account_and_the_balance_sheet_balanc
     checking = next(r for r in range(model.rowCount())
                     if model.data(model.index(r, 0)) == "Checking")  # fmt: skip
     where = reports.table.visualRect(model.index(checking, COL_LINE)).center()
+    # a real double-click: a click, then the double-click event (the view wants both)
+    qtbot.mouseClick(reports.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(reports.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     account = window.accounts_view.selected_account()
     assert account is not None and account.name == "Checking"
