@@ -35,6 +35,7 @@ class ReportRequest:
     known_at: int
     compare: str = "none"
     now: bool = False
+    period: str = "Custom"  # Month, Quarter or Year: "previous" is the calendar one before
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,14 @@ def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     following = start.month + months
     end = dt.date(start.year + (following - 1) // 12, (following - 1) % 12 + 1, 1)
     return start, end - dt.timedelta(days=1)
+
+
+def previous_span(period: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The month, quarter or year before the one first..last is; for a custom period, the
+    period of the same length just before it."""
+    if period in ("Month", "Quarter", "Year"):
+        return period_of(period, first - dt.timedelta(days=1))
+    return reports.previous_period(first, last)
 
 
 def same_period_last_year(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -93,7 +102,7 @@ class ReportSource:
                     changes, total = reports.changes(conn, report, head)
                 elif request.compare != "none" and request.first is not None:
                     if request.compare == "previous":
-                        span = reports.previous_period(request.first, request.last)
+                        span = previous_span(request.period, request.first, request.last)
                         label = "Previous period"
                     else:
                         span = same_period_last_year(request.first, request.last)

@@ -193,7 +193,7 @@ class ReportsWindow(QWidget):
             first, last = period_of(self.period.currentText(), edit_date(self.day))
         compare = str(self.compare.currentData()) if kind in _COMPARABLE else "none"
         return ReportRequest(kind, first, last, self._travel.cursor, compare,
-                             self.compare_now.isChecked())  # fmt: skip
+                             self.compare_now.isChecked(), self.period.currentText())  # fmt: skip
 
     def step(self, delta: int) -> None:
         """Move the date (balance sheet: a month) or the period ``delta`` periods on."""

@@ -16,7 +16,14 @@ from app_helpers import household
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from app.background.report_jobs import ReportRequest, ReportResult, ReportSource, period_of
+from app.background.report_jobs import (
+    ReportRequest,
+    ReportResult,
+    ReportSource,
+    period_of,
+    previous_span,
+    same_period_last_year,
+)
 from app.formatting import to_qdate
 from app.models.report_rows import COL_AMOUNT, COL_DIFFERENCE, COL_LINE, COL_OTHER
 from app.window import report_document
@@ -78,8 +85,22 @@ def test_income_statement_follows_the_period_and_the_timeline(
     assert _cell(reports, "Salary", COL_AMOUNT) == "€1,000.00"
     assert _cell(reports, "Net result (income − expenses)", COL_AMOUNT) == "€954.50"
     qtmodeltester.check(reports.model)
+    reports.compare.setCurrentIndex(reports.compare.findData("last-year"))
+    _wait(reports, qtbot)
+    assert reports.model.headerData(COL_OTHER, Qt.Orientation.Horizontal) == (
+        "Same period last year")  # fmt: skip
+    assert (_cell(reports, "Salary", COL_OTHER), _cell(reports, "Salary", COL_DIFFERENCE)) == (
+        "€0.00", "€1,000.00")  # fmt: skip
+    reports.compare.setCurrentIndex(reports.compare.findData("none"))
     reports.period.setCurrentText("Month")
     _set_day(reports, qtbot, dt.date(2024, 4, 10))  # April: nothing booked
+    assert reports.table.isColumnHidden(COL_OTHER)
+    reports.compare.setCurrentIndex(reports.compare.findData("previous"))
+    _wait(reports, qtbot)
+    assert (_cell(reports, "Salary", COL_OTHER), _cell(reports, "Salary", COL_DIFFERENCE)) == (
+        "€1,000.00", "-€1,000.00")  # March, before April
+    reports.compare.setCurrentIndex(reports.compare.findData("none"))
+    _wait(reports, qtbot)
     assert _cell(reports, "Salary", COL_AMOUNT) == "€0.00"
     qtbot.keyClick(reports.previous_button, Qt.Key.Key_Space)  # back to March
     _wait(reports, qtbot)
@@ -179,6 +200,13 @@ def test_periods() -> None:
     assert period_of("Quarter", day) == (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
     assert period_of("Year", day) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert period_of("Month", dt.date(2024, 2, 3))[1] == dt.date(2024, 2, 29)
+    march = (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert previous_span("Month", *march) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert previous_span("Custom", *march) == (dt.date(2024, 1, 30), dt.date(2024, 2, 29))
+    assert previous_span("Quarter", dt.date(2024, 1, 1), dt.date(2024, 3, 31)) == (
+        dt.date(2023, 10, 1), dt.date(2023, 12, 31))  # fmt: skip
+    assert same_period_last_year(dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == (
+        dt.date(2023, 2, 1), dt.date(2023, 2, 28))  # fmt: skip
 
 
 def test_reports_are_computed_off_the_gui_thread_and_failures_are_said(
