@@ -180,7 +180,7 @@ def test_double_clicking_a_line_selects_its_account_and_the_balance_sheet_balanc
     assert account is not None and account.name == "Checking"
 
 
-def test_spending_shows_shares_and_a_bad_custom_period_is_just_empty(
+def test_spending_shows_shares_and_follows_a_custom_period(
     window: MainWindow, qtbot: Any
 ) -> None:
     reports = _open(window, qtbot, "&Spending by Category…")
