@@ -15,7 +15,15 @@ from domain.store.event_lines import EventLinesError, LinesSource, write_lines
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write every event of the book to standard output, one JSON object per line."""
+    """Write every event of the book to standard output, one JSON object per line (or,
+    ``--format hledger|csv``, its entries: :mod:`app.cli.journal_export`)."""
+    if args.format != "events":
+        from app.cli.journal_export import cmd_export_entries
+
+        return cmd_export_entries(args)
+    if args.as_of is not None or args.account is not None:
+        complain("--as-of and --account are for --format hledger and csv")
+        return 1
     store = open_event_store(args.book, readonly=True)
     try:
         write_lines(store.row_source(), store.info(), store.head(), sys.stdout)

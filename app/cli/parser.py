@@ -253,14 +253,25 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("target", type=book_argument, metavar="TARGET", help="the new book")
     export = add(
         "export",
-        "write every event of a book to standard output as JSON lines",
-        "Write BOOK as JSON lines: a first line describing the book and its head, one line per\n"
-        "event exactly as stored (data and metadata texts, recorded time, hash), a closing\n"
-        'line. The README\'s "File formats" section describes it; import-events reads it back.',
+        "write a book's events as JSON lines, or its entries as hledger or CSV",
+        "--format events: BOOK as JSON lines: a first line describing the book and its head,\n"
+        "one line per event exactly as stored (data and metadata texts, recorded time, hash),\n"
+        "a closing line. The README's \"File formats\" section describes it; import-events\n"
+        "reads it back. --format hledger: an hledger journal of the entries up to --as-of;\n"
+        "--format csv: their register rows (one account's with a running balance).",
     )
     export.add_argument(
-        "--format", choices=["events"], required=True, help="events: the lossless event log"
+        "--format",
+        choices=["events", "hledger", "csv"],
+        required=True,
+        help="events: the lossless event log; hledger: a journal of the entries (voids "
+        "included) that hledger reads; csv: the register rows of every account, or --account",
     )
+    export.add_argument(
+        "--as-of", type=_non_negative, metavar="POSITION",
+        help="hledger, csv: the entries up to this event position (default: the head)",
+    )  # fmt: skip
+    export.add_argument("--account", metavar="A", help="csv: only this account (id or name)")
     add(
         "import-events",
         "make a new book from JSON lines written by export --format events",
@@ -294,6 +305,9 @@ def _add_report(add: Any) -> None:
     report.add_argument("--to", dest="last", type=_date, metavar="D", help="period end")
     report.add_argument("--known-at", metavar="P|TIME", help="position or ISO date-time")
     report.add_argument("--compare-now", action="store_true", help="add the figures as known now")
+    report.add_argument(
+        "--csv", action="store_true", help="print the report's rows as CSV instead of JSON"
+    )
     report.add_argument(
         "--compare-previous",
         action="store_true",

@@ -125,6 +125,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             complain(str(exc))
             return 1
         with book.read_models.querying(p) as (conn, known_at):
+            prior = now = None
             then = reports.report(conn, args.kind, known_at, first, last)
             out: dict[str, Any] = {"kind": args.kind, "head": head}
             if first is None:
@@ -145,7 +146,21 @@ def cmd_report(args: argparse.Namespace) -> int:
                 out["difference"] = difference(then, now)
                 out["changes"] = [{"position": pos, "type": kind} for pos, kind in changes]
                 out["changes_total"] = total
+            if args.csv:
+                _write_csv(then, prior if args.compare_previous else None,
+                           now if args.compare_now else None)  # fmt: skip
+                return 0
     finally:
         book.close()
     emit(sys.stdout, out)
     return 0
+
+
+def _write_csv(then: Report, prior: Report | None, now: Report | None) -> None:
+    """``--csv``: the report's rows (with the figures now, else the previous period's)."""
+    from domain.projections.report_table import table_rows, write_csv
+
+    other, label = (now, "now") if now is not None else (prior, "previous period")
+    rows = table_rows(then, other, other_is_now=now is not None)
+    write_csv(rows, sys.stdout, other_label=label if other is not None else "",
+              with_share=then.kind == "spending")  # fmt: skip

@@ -7,6 +7,9 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 SP = QStyle.StandardPixmap
+REPORTS = (("balance-sheet", "&Balance Sheet…"), ("income-statement", "&Income Statement…"),
+           ("spending", "&Spending by Category…"), ("cash-flow", "&Cash Flow…"),
+           ("net-worth", "&Net Worth…"))  # fmt: skip
 Key = QKeySequence.StandardKey
 
 
@@ -42,6 +45,12 @@ class Actions:
         self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
         self.undo_import = self._make("&Undo Import…", None, SP.SP_DialogCancelButton)
         self.reconcile = self._make("Reco&ncile Account…", "Ctrl+R", SP.SP_DialogYesButton)
+        # Reports: one window, one item per kind (the kinds of domain.projections.reports)
+        self.reports = {
+            kind: self._make(text, f"Ctrl+{number}", None)
+            for number, (kind, text) in enumerate(REPORTS, start=1)
+        }
+        self.export_journal = self._make("Export &hledger Journal…", None, None)
         # Help
         self.about = self._make("&About Tallybook", None, SP.SP_MessageBoxInformation)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -103,6 +112,10 @@ def build_menus(
     entry.addActions([actions.rename, actions.move_account, actions.close_account])
     entry.addSeparator()
     entry.addAction(actions.reconcile)
+    reports = bar.addMenu("&Reports")
+    reports.addActions(list(actions.reports.values()))
+    reports.addSeparator()
+    reports.addAction(actions.export_journal)
     view = bar.addMenu("&View")
     view.addActions(view_actions)
     view.addSeparator()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.background.book_operations import BookOperations
+from app.background.report_jobs import ReportSource
 from app.book_health import Breakage
 from app.desktop.settings import AppSettings
 from app.models.sources import AccountRow, RegisterRow
@@ -30,8 +31,10 @@ from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
+from app.window.journal_export import JournalExport
 from app.window.recorded import recorded_text
 from app.window.register_view import RegisterPanel
+from app.window.reports_window import ReportsWindow
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.undo_menu import UndoMenu
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
         self.operations = BookOperations(parts.path, self)
+        self.reports_window: ReportsWindow | None = None
         self._build_views()
         self.entry_row = (
             EntryRowWiring(parts, self.dialogs, self.register_panel, lambda: self.editable, self)
@@ -187,6 +191,10 @@ class MainWindow(QMainWindow):
             lambda: self.dialogs.move_account(self._selected_account_id())
         )
         a.about.triggered.connect(lambda: show_about(self))
+        for kind, action in a.reports.items():
+            action.triggered.connect(lambda _=False, kind=kind: self.open_report(kind))
+        self.journal = JournalExport(parts.path, lambda t: self.status.showMessage(t, 8000), self)
+        a.export_journal.triggered.connect(lambda: self.journal.export(parts.travel.cursor))
         self.accounts_view.account_selected.connect(self._on_account_selected)
         parts.accounts.move_requested.connect(self._on_move_requested)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
@@ -370,6 +378,18 @@ class MainWindow(QMainWindow):
     def _on_operation_failed(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
+    def open_report(self, kind: str) -> ReportsWindow:
+        """Show the Reports window (made on first use) with the report ``kind``."""
+        if self.reports_window is None:
+            parts = self._parts
+            self.reports_window = ReportsWindow(
+                ReportSource(parts.path).compute, parts.travel, parts.path.stem, self
+            )
+            self.reports_window.account_requested.connect(self.accounts_view.select_account)
+            self.reports_window.event_requested.connect(self._on_event_requested)
+        self.reports_window.show_kind(kind)
+        return self.reports_window
+
     # --- layout ------------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -390,6 +410,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self.timeline.pause()
+        if self.reports_window is not None:
+            self.reports_window.close()
         self.operations.cancel_all()
         if self.imports is not None:
             self.imports.cancel_all()

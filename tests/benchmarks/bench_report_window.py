@@ -1,0 +1,117 @@
+"""The Reports window: scrubbing the timeline with a report open, and a 20-page PDF.
+
+    QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_report_window.py 100000
+
+prints one JSON object: per size,
+
+- ``scrub``: the real main window on a copy of the cached book, the Reports window open on an
+  income statement for the year of the book's last booking date (as known at the cursor, and
+  again with "compare with now"); the timeline slider is set to 40 random positions, each
+  waiting for the recomputed report. ``result_ms``: from ``slider.setValue`` until the new
+  figures are shown (worker included); ``gui``: a 10-ms heartbeat's gaps on the GUI thread over
+  the whole scrub (target: none over 100 ms).
+- ``no_report_open``: the same scrub before the Reports window is opened (``result_ms``: until
+  the main window's models are updated), the baseline for the heartbeat.
+- ``pdf``: a net-worth report over 20 years (240 month-end points, about 20 A4 pages) exported
+  to PDF: seconds and pages (target: 20 pages in 2 s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import _common as c
+from bench_gui import Heartbeat, _application, _launcher, _settle, _stats, _wait
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+MOVES = 40
+
+
+def scrub(window: Any, app: Any, reports: Any) -> dict[str, Any]:
+    travel, slider = window._parts.travel, window.timeline.slider
+    rng = random.Random(MOVES)
+    shown: list[float] = []
+    if reports is not None:
+        reports.computed.connect(lambda: shown.append(time.perf_counter()))
+    else:  # the baseline: the main window's views alone
+        travel.cursor_changed.connect(lambda _c: shown.append(time.perf_counter()))
+    beat, latencies = Heartbeat(), []
+    beat.start()
+    for _ in range(MOVES):
+        target = rng.randint(1, travel.head)
+        if target == travel.cursor:
+            continue
+        shown.clear()
+        t0 = time.perf_counter()
+        slider.setValue(target)
+        if reports is None:
+            _wait(app, lambda: bool(shown), 120)
+            app.processEvents()
+        else:
+            _wait(app, lambda t=target: bool(shown) and reports.idle and  # type: ignore[misc]
+                  reports.result.known_at == t, 120)  # fmt: skip
+        latencies.append(shown[-1] - t0)
+    return {"result_ms": _stats(latencies), "gui": beat.stop()}
+
+
+def pdf_figures(reports: Any, folder: Path) -> dict[str, Any]:
+    from PySide6.QtGui import QGuiApplication, QPageSize, QPdfWriter
+
+    from app.background.report_jobs import ReportRequest
+    from app.window import report_document
+
+    request = ReportRequest("net-worth", dt.date(2000, 1, 1), dt.date(2019, 12, 31),
+                            reports.result.head)
+    result = reports._compute(request)
+    target = folder / "net-worth.pdf"
+    t0 = time.perf_counter()
+    report_document.export_pdf(result, "Benchmark", target)
+    seconds = time.perf_counter() - t0
+    # the pages as print_ lays them out: the page's printable area at the screen's dpi
+    writer = QPdfWriter(str(folder / "pages.pdf"))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    dpi = QGuiApplication.primaryScreen().logicalDotsPerInch()
+    document = report_document.report_document(result, "Benchmark")
+    document.setPageSize(writer.pageLayout().paintRectPixels(round(dpi)).size().toSizeF())
+    return {"rows": len(result.rows), "pages": document.pageCount(),
+            "seconds": round(seconds, 3), "bytes": target.stat().st_size}  # fmt: skip
+
+
+def measure(size: int) -> dict[str, Any]:
+    app = _application()
+    source = c.cached_book(size)[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        book = c.copy_book(source, folder)
+        window = _launcher(folder).show_book(book)
+        _settle(app, 0.5)
+        figures: dict[str, Any] = {"events": window._parts.travel.head}
+        figures["no_report_open"] = scrub(window, app, None)
+        reports = window.open_report("income-statement")
+        _wait(app, lambda: reports.idle and reports.result is not None, 300)
+        _settle(app, 0.3)
+        figures["as_known"] = scrub(window, app, reports)
+        reports.compare_now.setChecked(True)
+        _wait(app, lambda: reports.idle and reports.result.request.now, 300)
+        figures["compare_now"] = scrub(window, app, reports)
+        figures["pdf"] = pdf_figures(reports, folder)
+        window.close()
+        _settle(app, 0.2)
+    return figures
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000]
+    print(json.dumps({"machine": c.machine(), **{str(n): measure(n) for n in sizes}}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
