@@ -15,9 +15,9 @@ from domain.model.errors import BookError, NewerFormat, NotABook, StoreError
 from domain.store import schema
 from domain.store.base import BookInfo
 from domain.store.event_store import BackendEventStore
-from domain.store.postgres import ddl
+from domain.store.postgres import ddl, notify
 from domain.store.postgres.backend import PostgresBackend
-from domain.store.postgres.errors import translated_errors
+from domain.store.postgres.errors import WriteNotGranted, translated_errors
 from domain.store.postgres.url import BookUrl, is_postgres_url, parse
 
 __all__ = ["PostgresEventStore", "is_postgres_url"]
@@ -47,7 +47,7 @@ class PostgresEventStore(BackendEventStore):
     def __init__(self, url: BookUrl, engine: Engine, info: BookInfo, *, readonly: bool) -> None:
         self._url = url
         self.user = ""  # the database role this store writes as
-        self._pg = PostgresBackend(engine, url.describe())
+        self._pg = PostgresBackend(engine, url.describe(), notify.channel(url.schema))
         super().__init__(self._pg, info, readonly=readonly)
 
     @classmethod
@@ -96,7 +96,7 @@ class PostgresEventStore(BackendEventStore):
                     raise NotABook(f"{where} holds no Tallybook book")
                 if not readonly and not conn.execute(_MAY_WRITE).scalar():
                     user = conn.execute(text("SELECT current_user")).scalar()
-                    raise BookError(
+                    raise WriteNotGranted(
                         f"{where}: the role {user} may read this book but not write to it "
                         "(no INSERT on its events); nothing was written"
                     )
