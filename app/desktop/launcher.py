@@ -20,10 +20,18 @@ from app.background import jobs
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
 from app.composition import Book
-from app.controller import CommandController
+from app.controller import CommandController, CommandService
 from app.desktop.book_claim import BookGuard, ClaimMode
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
+from app.desktop.shared_address import shared_label, without_password
+from app.desktop.shared_session import (
+    CaughtUpService,
+    SharedSource,
+    open_shared,
+    read_only_note,
+    shared_access_job,
+)
 from app.import_preview import StatementPreviewer
 from app.models.accounts import AccountsModel
 from app.models.guarded import GuardedReads
@@ -32,11 +40,13 @@ from app.models.register import RegisterModel, StatusRegisterModel
 from app.reconciling import ReconcileReader
 from app.window.event_details import EventDetails
 from app.window.main_window import MainWindow
+from app.window.server_link import ServerLink
 from app.window.time_travel import TimeTravel
 from app.window.watcher import BookWatcher
 from app.window.window_parts import WindowParts
 from domain.model.entries import as_command
 from domain.model.errors import BookError
+from domain.store.postgres.notify import ChangeListener
 
 
 def connect_projectors(
@@ -63,20 +73,32 @@ class BookSession(QObject):
     """One open book: the domain :class:`Book` and the Qt objects built on it."""
 
     def __init__(
-        self, book: Book, read_only_note: str = "", breakage: Breakage | None = None
+        self,
+        book: Book,
+        read_only_note: str = "",
+        breakage: Breakage | None = None,
+        *,
+        link: ServerLink | None = None,
+        title: str = "",
     ) -> None:
         super().__init__()
         self.book = book
         read_models = book.read_models
         self.health = BookHealth(breakage, self)
-        self.controller = CommandController(book.service, self, health=self.health)
         self.travel = TimeTravel(read_models.event_count(), self)
         reads = GuardedReads(read_models, self.health)  # damage read: read-only, not a crash
         self.accounts = AccountsModel(reads, self)
         reconciling = ReconcileReader(book)
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
         self.history = HistoryModel(reads, self)
-        self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
+        # a shared book: its read models are a local copy's, caught up when the server says
+        source = SharedSource(book) if link is not None else read_models
+        self.watcher = BookWatcher(source, book.events, lambda: self.travel.head, self)
+        service: CommandService = book.service
+        if isinstance(source, SharedSource):
+            service = CaughtUpService(book, source, lambda upto: self.watcher.poll(upto))
+        self.controller = CommandController(service, self, health=self.health)
+        self.link = link
         connect_projectors(
             [self.controller.events_appended, self.watcher.events_found],
             self.travel, self.accounts, self.register, self.history,
@@ -94,11 +116,25 @@ class BookSession(QObject):
             health=self.health,
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
-            previewer=StatementPreviewer(book),
+            # imports write through a worker's own book file: not (yet) for shared books
+            previewer=StatementPreviewer(book) if link is None else None,
             reconciling=reconciling,
+            title=title,
+            where=getattr(book.store, "address", ""),
+            link=link,
         )
-        # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
-        self.watcher.start()
+        if link is not None:
+            link.setParent(self)
+            link.committed.connect(self.watcher.poll)
+            link.start()
+        else:  # read-only too: what the writing Tallybook (or the CLI) appends shows up live
+            self.watcher.start()
+
+    def stop(self) -> None:
+        """Stop watching for others' events (the window closed)."""
+        self.watcher.stop()
+        if self.link is not None:
+            self.link.stop()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +169,7 @@ class Launcher(QObject):
         self._guard = guard
         self._quit_when_nothing_opens = quit_when_nothing_opens
         self._tasks: list[BackgroundTask] = []
+        self._shared_paths: dict[str, Path] = {}  # a shared book's address: its window's key
 
     def show_book(self, path: Path, access: Access | None = None) -> MainWindow:
         """Open ``path`` on this thread and show its window (raises BookError)."""
@@ -145,19 +182,70 @@ class Launcher(QObject):
         except BaseException:
             self._release(path)
             raise
-        session = BookSession(book, access.note, breakage)
+        window = self._window_for(path, BookSession(book, access.note, breakage))
+        self.settings.add_recent_book(path)
+        return self._shown(window)
+
+    def _window_for(self, path: Path, session: BookSession) -> MainWindow:
         window = MainWindow(session.parts, self, self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         session.setParent(window)
-        window.closed.connect(session.watcher.stop)
+        window.closed.connect(session.stop)
         window.closed.connect(lambda p=path: self._on_window_closed(p))
         # the file closes once every view is gone, so no late repaint can query it
-        window.destroyed.connect(book.close)
+        window.destroyed.connect(session.book.close)
         self.windows[path] = window
-        self.settings.add_recent_book(path)
+        return window
+
+    def _shown(self, window: MainWindow) -> MainWindow:
         self._raise(window)
         self.window_opened.emit(window)
         return window
+
+    def open_shared_book(self, address: str) -> bool:
+        """Open the shared book at ``address`` in a window (after catching its local copy
+        up in a worker). A password in ``address`` serves the connections only: the window,
+        the settings and the messages get the address without it."""
+        try:
+            public = without_password(address)
+        except BookError as exc:
+            self._report_named("the shared book", str(exc))
+            return False
+        window = self.windows.get(self._shared_paths.get(public, Path()))
+        if window is not None:
+            self._raise(window)
+            return True
+        label = shared_label(address)
+        task = BackgroundTask(shared_access_job(address), "Opening Shared Book",
+                              f"Opening {label}…", self._parent_widget())  # fmt: skip
+        task.finished.connect(lambda ro, a=address, t=task: self._shared_ready(a, bool(ro), t))
+        task.failed.connect(lambda message, n=label: self._report_named(n, message))
+        self._run(task)
+        return True
+
+    def _shared_ready(self, address: str, read_only: bool, task: BackgroundTask) -> None:
+        if task.cancelled:
+            self._quit_if_nothing_open(0)
+            return
+        try:
+            self.show_shared(address, read_only=read_only)
+        except (BookError, OSError) as exc:
+            self._report_named(shared_label(address), str(exc))
+
+    def show_shared(self, address: str, *, read_only: bool | None = None) -> MainWindow:
+        """Open the shared book at ``address`` on this thread and show it (BookError)."""
+        public = without_password(address)
+        window = self.windows.get(self._shared_paths.get(public, Path()))
+        if window is not None:
+            return self._raise(window)
+        book, read_only = open_shared(address, read_only=read_only)
+        label = shared_label(address)
+        link = ServerLink(lambda: ChangeListener(address), label)
+        note = read_only_note(book, address) if read_only else ""
+        window = self._window_for(book.path, BookSession(book, note, link=link, title=label))
+        self._shared_paths[public] = book.path
+        self.settings.add_recent_shared_book(public)
+        return self._shown(window)
 
     @staticmethod
     def _open(path: Path, access: Access) -> tuple[Book, Breakage | None]:
@@ -260,9 +348,12 @@ class Launcher(QObject):
 
     def _report(self, path: Path, message: str) -> None:
         self._release(path)
+        self._report_named(path.name, message)
+
+    def _report_named(self, name: str, message: str) -> None:
         QMessageBox.critical(
             self._parent_widget(), "Cannot Open Book",
-            f"Tallybook cannot open “{path.name}”.\n\n{message}",
+            f"Tallybook cannot open “{name}”.\n\n{message}",
         )  # fmt: skip
         self.open_failed.emit(message)
         self._quit_if_nothing_open(1)

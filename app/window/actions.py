@@ -19,6 +19,7 @@ class Actions:
         self.new_book = self._make("&New Book…", Key.New, SP.SP_FileIcon)
         self.new_sample = self._make("New &Sample Book…", None, SP.SP_FileDialogDetailedView)
         self.open_book = self._make("&Open…", Key.Open, SP.SP_DialogOpenButton)
+        self.open_shared = self._make("Open S&hared Book…", "Ctrl+Shift+O", SP.SP_DriveNetIcon)
         self.save_copy = self._make("Save a &Copy…", Key.SaveAs, SP.SP_DialogSaveButton)
         self.import_statement = self._make("&Import Statement…", "Ctrl+I", SP.SP_ArrowDown)
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
@@ -72,7 +73,7 @@ def build_menus(
 ) -> QMenu:
     """Fill the menu bar; returns the (empty) Open Recent menu for the caller to fill."""
     file = bar.addMenu("&File")
-    file.addActions([actions.new_book, actions.new_sample, actions.open_book])
+    file.addActions([actions.new_book, actions.new_sample, actions.open_book, actions.open_shared])
     recent = file.addMenu("Open &Recent")
     recent.setObjectName("recentMenu")
     file.addAction(actions.save_copy)

@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         self.timeline_bar.addWidget(self.timeline)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
         self.status = BookStatusBar(parts.path)
+        if parts.where:  # a shared book: its server address, not the local copy's file
+            self.status.path_label.setText(parts.where)
+            self.status.path_label.setToolTip(parts.where)
         self.setStatusBar(self.status)
         self.tool_bar = build_tool_bar(self.actions_)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.tool_bar)
@@ -145,6 +148,7 @@ class MainWindow(QMainWindow):
         a.new_book.triggered.connect(self.files.new_book)
         a.new_sample.triggered.connect(self.files.new_sample_book)
         a.open_book.triggered.connect(self.files.open_book)
+        a.open_shared.triggered.connect(self.files.open_shared_book)
         a.save_copy.triggered.connect(self.files.save_copy)
         a.verify.triggered.connect(self._on_verify)
         a.rebuild.triggered.connect(self._on_rebuild)
@@ -172,6 +176,8 @@ class MainWindow(QMainWindow):
         parts.travel.head_changed.connect(self.status.set_event_count)
         parts.controller.command_rejected.connect(self._on_command_rejected)
         parts.controller.events_appended.connect(self._on_events_appended)
+        if parts.link is not None:
+            parts.link.reachable_changed.connect(self._on_server_reachable)
         self.operations.verified.connect(self._on_verified)
         self.operations.rebuilt.connect(self._on_rebuilt)
         self.operations.copied.connect(self._on_copied)
@@ -181,8 +187,12 @@ class MainWindow(QMainWindow):
 
     @property
     def read_only(self) -> bool:
-        """Opened read-only, or turned so when its history was found broken."""
-        return bool(self._parts.read_only_note) or self._parts.health.breakage is not None
+        """Opened read-only, turned so when its history was found broken, or while a shared
+        book's server is out of reach."""
+        link = self._parts.link
+        offline = link is not None and not link.reachable
+        broken = self._parts.health.breakage is not None
+        return bool(self._parts.read_only_note) or broken or offline
 
     @property
     def editable(self) -> bool:
@@ -192,7 +202,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
         note = " (read-only)" if self.read_only else ""
-        self.setWindowTitle(f"{self._parts.path.stem}{note} — Tallybook")
+        self.setWindowTitle(f"{self._parts.title or self._parts.path.stem}{note} — Tallybook")
 
     def _show_standing_note(self) -> None:
         """What the banner says at the present: a broken history first, else any note."""
@@ -200,7 +210,8 @@ class MainWindow(QMainWindow):
         if breakage is not None:
             self.banner.show_alarm(" ".join(n for n in (breakage.banner_text(), parts.notice) if n))
             return
-        note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
+        link = parts.link.note if parts.link is not None else ""
+        note = " ".join(n for n in (link, parts.read_only_note, parts.notice) if n)
         if note:
             self.banner.show_note(note)
         else:
@@ -240,11 +251,15 @@ class MainWindow(QMainWindow):
         self._update_editing()
 
     @Slot(object)
-    def _on_broken(self, _breakage: Breakage) -> None:
+    def _on_broken(self, _breakage: Breakage | None) -> None:
         self._update_title()
         if self._parts.travel.in_present:
             self._show_standing_note()
         self._update_editing()
+
+    @Slot(bool)
+    def _on_server_reachable(self, _reachable: bool) -> None:
+        self._on_broken(None)  # the same re-check: title, banner, editing
 
     @Slot()
     def _on_break_details(self) -> None:

@@ -15,6 +15,7 @@ from app.models.accounts import AccountsModel
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
+from app.window.server_link import ServerLink
 from app.window.time_travel import TimeTravel
 from app.window.timeline import EventCaption
 from domain.model.entries import EntryCommand
@@ -28,6 +29,8 @@ class BookOpener(Protocol):
     def create_book(self, path: Path) -> object: ...
 
     def create_sample_book(self, path: Path) -> object: ...
+
+    def open_shared_book(self, address: str) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +51,6 @@ class WindowParts:
     notice: str = ""  # another standing note for the banner (say, the cache cannot be kept)
     previewer: Previewer | None = None  # the dry run of Import Statement (None: no imports)
     reconciling: ReconcileSource | None = None  # what Reconcile Account… reads
+    title: str = ""  # the window's name for the book ("" : the file's name)
+    where: str = ""  # where the book is, for the status bar ("" : the file's path)
+    link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only
