@@ -16,14 +16,22 @@ from app.desktop.file_open import FileOpenFilter, wait_for_file_open
 from app.desktop.launcher import Launcher
 from app.desktop.paths import default_book_path
 from app.desktop.settings import APPLICATION, ORGANIZATION
+from domain.store.postgres.url import is_postgres_url
+
+
+def book_argument(text: str) -> Path | str:
+    """A book file's path, or a shared book's address as it is (a Path would fold its //)."""
+    return text if is_postgres_url(text) else Path(text)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Tallybook's own arguments; pass what is left once Qt has taken its options."""
     parser = argparse.ArgumentParser(prog="tallybook", description="Tallybook bookkeeping")
     parser.add_argument(
-        "book", nargs="?", type=Path, help="the book file to open (default: your own book)"
-    )
+        "book", nargs="?", type=book_argument,
+        help="the book file to open (default: your own book), or a shared book's "
+        "postgresql://…?book=NAME address",
+    )  # fmt: skip
     parser.add_argument(
         "--self-test", action="store_true",
         help="check this installation on a temporary book without a display, then exit",
@@ -57,11 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = app_arguments(app)
     # A book double-clicked in the macOS Finder comes as an event, not as an argument
     opened = wait_for_file_open(app) if args.book is None and sys.platform == "darwin" else None
-    book: Path = args.book or opened or default_book_path()
-    book.parent.mkdir(parents=True, exist_ok=True)
+    book: Path | str = args.book or opened or default_book_path()
     launcher = Launcher(guard=BookGuard(app), quit_when_nothing_opens=True)
     # documents opened from the macOS Finder arrive as events, not as arguments
     app.installEventFilter(FileOpenFilter(launcher.open_document, app))
+    if isinstance(book, str):  # a shared book: no file, no lock (many may write at once)
+        launcher.open_shared_book(book)
+        return app.exec()
+    book.parent.mkdir(parents=True, exist_ok=True)
     if not launcher.open_book(book):
         return 0  # another Tallybook has this book open and was brought to the front
     return app.exec()

@@ -24,7 +24,7 @@ from app.controller import CommandController, CommandService
 from app.desktop.book_claim import BookGuard, ClaimMode
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
-from app.desktop.shared_address import shared_label, without_password
+from app.desktop.shared_address import server_name, shared_label, without_password
 from app.desktop.shared_session import (
     CaughtUpService,
     SharedSource,
@@ -240,7 +240,8 @@ class Launcher(QObject):
             return self._raise(window)
         book, read_only = open_shared(address, read_only=read_only)
         label = shared_label(address)
-        link = ServerLink(lambda: ChangeListener(address), label)
+        where = server_name(address).replace("this computer", "on this computer")
+        link = ServerLink(lambda: ChangeListener(address), where)
         note = read_only_note(book, address) if read_only else ""
         window = self._window_for(book.path, BookSession(book, note, link=link, title=label))
         self._shared_paths[public] = book.path

@@ -92,18 +92,20 @@ def without_password(address: str) -> str:
     return parse(address).describe()
 
 
+def server_name(address: str) -> str:
+    """“db.example:5433”, or “this computer” for a local socket."""
+    parts = urlsplit(parse(address).conninfo)
+    host = dict(parse_qsl(parts.query)).get("host") or parts.hostname or ""
+    server = "this computer" if not host or host.startswith("/") else host
+    return server + (f":{parts.port}" if parts.port else "")
+
+
 def shared_label(address: str) -> str:
     """“club on db.example”: the book's name and its server, for titles and menus."""
     try:
-        url = parse(address)
+        return f"{parse(address).schema} on {server_name(address)}"
     except (BookError, ValueError):
         return "shared book"
-    parts = urlsplit(url.conninfo)
-    host = dict(parse_qsl(parts.query)).get("host") or parts.hostname or ""
-    server = "this computer" if not host or host.startswith("/") else host
-    if parts.port:
-        server += f":{parts.port}"
-    return f"{url.schema} on {server}"
 
 
 def is_shared_address(text: str) -> bool:

@@ -89,7 +89,8 @@ class ServerLink(QObject):
                 if not up:
                     up = True
                     self.reachable_changed.emit(True)
-                    self.committed.emit()  # what others committed meanwhile
+                # what was committed before this LISTEN (while away, or since the book opened)
+                self.committed.emit()
                 self._listen(listener)
             except StoreError:
                 up = False
