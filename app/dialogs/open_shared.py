@@ -77,8 +77,8 @@ class OpenSharedDialog(QDialog):
                              ("&Book:", self.book), ("&Password:", self.password)):  # fmt: skip
             form.addRow(label, field)
         hint = QLabel(
-            "The password is used for this connection only and never saved; keep it in "
-            "~/.pgpass or a service file to be asked never."
+            "A password typed here serves this connection only and is never saved. Keep it "
+            "in ~/.pgpass or a service file instead, and leave this field empty."
         )
         hint.setWordWrap(True)
         hint.setStyleSheet(_HINT_STYLE)
