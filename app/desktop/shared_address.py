@@ -71,7 +71,11 @@ class SharedBookForm:
         address = self.address()
         if not self.password:
             return address  # libpq asks ~/.pgpass or the service file
-        return f"{address}&{urlencode([('password', self.password)])}"
+        # in the user part, where libpq takes it and SQLAlchemy masks it in any URL it shows
+        user = quote(self.user.strip(), safe="")
+        secret = quote(self.password, safe="")
+        rest = address.removeprefix(f"postgresql://{user}@" if user else "postgresql://")
+        return f"postgresql://{user}:{secret}@{rest}"
 
     @classmethod
     def from_address(cls, address: str) -> SharedBookForm:

@@ -95,6 +95,8 @@ class OpenSharedDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(self._on_test)
+        self.test_button.setAutoDefault(False)
+        self.open_button.setDefault(True)  # Enter opens, as in any Open dialog
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)

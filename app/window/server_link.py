@@ -7,6 +7,7 @@ on ``committed`` (the book's connections live there).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Protocol
@@ -15,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from domain.model.errors import StoreError
 
-WAIT_S = 0.25  # how long one wait blocks: also how long stopping can take
+WAIT_S = 0.1  # how long one wait blocks: also how long closing the window can wait
 RETRY_S = 1.0  # between attempts to reach a server that went away
 CHECK_EVERY_S = 5.0  # a round trip now and then: a silent network drop must show too
 
@@ -75,6 +76,10 @@ class ServerLink(QObject):
         self.reachable = reachable  # set in the GUI thread: what the window reads
 
     def _run(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the window was gone before this ended
+            self._listen_until_stopped()
+
+    def _listen_until_stopped(self) -> None:
         up = True
         while not self._stop.is_set():
             try:

