@@ -17,7 +17,7 @@ from app.desktop.shared_address import shared_label
 from domain.model.commands import Command
 from domain.model.errors import StoreError
 from domain.store.base import StoredEvent
-from domain.store.postgres.errors import WriteNotGranted
+from domain.store.postgres.store import WriteNotGranted
 
 
 def read_only_note(book: Book, address: str) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.desktop.shared_address import SharedBookForm
 from domain.model.errors import NotABook, StoreError
+from domain.store.postgres.store import PostgresEventStore, WriteNotGranted
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 _ERROR_STYLE = "color: #c0392b; font-weight: bold;"
@@ -28,9 +29,6 @@ _OK_STYLE = "color: #1e7b34; font-weight: bold;"
 
 def probe_connection(address: str) -> tuple[bool, str]:
     """Open the book at ``address`` once: whether it can be used, and what to tell."""
-    from domain.store.postgres.errors import WriteNotGranted
-    from domain.store.postgres.store import PostgresEventStore
-
     try:
         try:
             store = PostgresEventStore.open(address)

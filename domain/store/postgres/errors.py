@@ -8,11 +8,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_exc
 
-from domain.model.errors import BookError, ConcurrencyError, StoreError
-
-
-class WriteNotGranted(BookError):
-    """The role may read the book but not write to it (an auditor): open it read-only."""
+from domain.model.errors import ConcurrencyError, StoreError
 
 
 def _pg_error(exc: BaseException) -> psycopg.Error | None:

@@ -17,10 +17,15 @@ from domain.store.base import BookInfo
 from domain.store.event_store import BackendEventStore
 from domain.store.postgres import ddl, notify
 from domain.store.postgres.backend import PostgresBackend
-from domain.store.postgres.errors import WriteNotGranted, translated_errors
+from domain.store.postgres.errors import translated_errors
 from domain.store.postgres.url import BookUrl, is_postgres_url, parse
 
-__all__ = ["PostgresEventStore", "is_postgres_url"]
+__all__ = ["PostgresEventStore", "WriteNotGranted", "is_postgres_url"]
+
+
+class WriteNotGranted(BookError):
+    """The role may read the book but not write to it (an auditor): open it read-only."""
+
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 # an auditor's role reads and verifies only: writing actions are refused when the book opens
