@@ -31,6 +31,7 @@ from app.desktop.shared_session import (
     open_shared,
     read_only_note,
     shared_access_job,
+    with_hint,
 )
 from app.import_preview import StatementPreviewer
 from app.models.accounts import AccountsModel
@@ -219,7 +220,7 @@ class Launcher(QObject):
         task = BackgroundTask(shared_access_job(address), "Opening Shared Book",
                               f"Opening {label}…", self._parent_widget())  # fmt: skip
         task.finished.connect(lambda ro, a=address, t=task: self._shared_ready(a, bool(ro), t))
-        task.failed.connect(lambda message, n=label: self._report_named(n, message))
+        task.failed.connect(lambda message, n=label: self._report_named(n, with_hint(message)))
         self._run(task)
         return True
 
@@ -230,7 +231,7 @@ class Launcher(QObject):
         try:
             self.show_shared(address, read_only=read_only)
         except (BookError, OSError) as exc:
-            self._report_named(shared_label(address), str(exc))
+            self._report_named(shared_label(address), with_hint(str(exc)))
 
     def show_shared(self, address: str, *, read_only: bool | None = None) -> MainWindow:
         """Open the shared book at ``address`` on this thread and show it (BookError)."""

@@ -29,6 +29,16 @@ def read_only_note(book: Book, address: str) -> str:
     )
 
 
+def with_hint(message: str) -> str:
+    """A failure to open a shared book, with what to do when the server wants a password."""
+    if "password" not in message.lower():
+        return message
+    return (
+        f"{message}\n\nThe server asks for a password: type it in File ▸ Open Shared Book… "
+        "(it is not kept), or put it in ~/.pgpass."
+    )
+
+
 def open_shared(address: str, *, read_only: bool | None = None) -> tuple[Book, bool]:
     """The book at ``address``, for writing if the role may (or as ``read_only`` says);
     and whether it is read-only (raises BookError if it cannot be opened)."""

@@ -7,6 +7,7 @@ import contextlib
 import threading
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -94,7 +95,6 @@ class OpenSharedDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(self._on_test)
         self.test_button.setAutoDefault(False)
-        self.open_button.setDefault(True)  # Enter opens, as in any Open dialog
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
@@ -109,6 +109,12 @@ class OpenSharedDialog(QDialog):
         button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
         assert button is not None
         return button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Enter opens, as in any Open dialog: the button box would make Cancel the default
+        # when Open is disabled as the dialog shows (no database typed yet)
+        self.open_button.setDefault(True)
 
     def form(self) -> SharedBookForm:
         return SharedBookForm(

@@ -255,3 +255,66 @@ def test_a_server_out_of_reach_makes_the_window_read_only_until_it_is_back(
     assert balance(window, "Checking") == "€1,059.50"
     other_client(shared, deposit(shared, "10.00"))
     qtbot.waitUntil(lambda: balance(window, "Checking") == "€1,069.50", timeout=LIVE_MS)
+
+
+@pytest.fixture
+def password_role(shared: str, pg_url: str, pg_server: pg_server_module.PgServer) -> Iterator[str]:
+    """A writer role the server lets in with its password only (scram-sha-256)."""
+    role = f"{urlsplit(pg_url).path.strip('/')}_pw"
+    hba = pg_server.data_dir / "pg_hba.conf"
+    rules = hba.read_text()
+    with psycopg.connect(pg_url.split("&")[0], autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+        conn.execute(f"GRANT USAGE ON SCHEMA club TO {role}")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA club TO {role}")
+        conn.execute(f"GRANT INSERT ON club.events, club.stream_links, club.commands TO {role}")
+        conn.execute(f"GRANT INSERT, UPDATE ON club.snapshots TO {role}")
+    hba.write_text(f"local all {role} scram-sha-256\n{rules}")
+    pg_server.pg_ctl("reload")
+    yield role
+    hba.write_text(rules)
+    pg_server.pg_ctl("reload")
+
+
+def test_a_typed_password_opens_the_book_and_is_kept_nowhere(
+    password_role: str,
+    shared: str,
+    pg_url: str,
+    file_window: MainWindow,
+    launcher: Launcher,
+    tmp_path: Path,
+    qtbot: Any,
+    message_boxes: MessageBoxes,
+) -> None:
+    socket, database = socket_and_database(pg_url)
+    dialog = file_window.files.open_shared_book()
+    fill(qtbot, dialog, host=socket, database=database, user=password_role, book="club")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # no password: the server says no
+    qtbot.waitUntil(lambda: bool(message_boxes.texts("critical")), timeout=10_000)
+    (refused,) = message_boxes.texts("critical")
+    assert "password" in refused and "type it in File ▸ Open Shared Book…" in refused
+    dialog = file_window.files.open_shared_book()  # again, with the password
+    fill(qtbot, dialog, host=socket, database=database, user=password_role, book="club")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(launcher.windows) == 2, timeout=10_000)
+    window = next(w for w in launcher.windows.values() if w is not file_window)
+    session = session_of(window)
+    # the listener got in with it too: another client's commit shows, the window stays writable
+    other_client(shared, deposit(shared, "10.00"))
+    qtbot.waitUntil(lambda: balance(window, "Checking") == "€1,064.50", timeout=LIVE_MS)
+    assert not window.read_only
+    assert session.controller.execute(deposit(shared, "1.00"))
+    with Book.open(shared) as book:  # recorded as the password's role
+        assert book.events.events_after(10, 1)[0].metadata["author"].startswith(password_role)
+    window.files.fill_recent_menu()
+    shown = [w.windowTitle() for w in launcher.windows.values()]
+    shown += [a.text() + a.toolTip() + a.statusTip() for a in window.recent_menu.actions()]
+    shown += [window.status.path_label.text(), window.status.currentMessage()]
+    shown += [window.banner.label.text(), *message_boxes.texts()]
+    assert not any(PASSWORD in text for text in shown)
+    ini = tmp_path / "settings.ini"
+    on_disk = QSettings(str(ini), QSettings.Format.IniFormat)
+    on_disk.sync()
+    assert password_role in str(on_disk.value("recent_shared_books"))
+    assert PASSWORD.encode() not in ini.read_bytes()
