@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVB
 
 from app.background.book_operations import BookOperations
 from app.book_health import Breakage
+from app.desktop.paths import default_book_path
 from app.desktop.settings import AppSettings
 from app.models.sources import AccountRow, RegisterRow
 from app.window.accounts_view import AccountsView
@@ -50,7 +51,11 @@ class MainWindow(QMainWindow):
         self.operations = BookOperations(parts.path, self)
         self._build_views()
         self._build_menus()
-        self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
+        # a shared book's local copy is in the cache: its file dialogs start in the books folder
+        near = default_book_path().with_name(f"{parts.title}.tallybook") if parts.where else None
+        self.files = FileMenu(
+            self, near or parts.path, opener, settings, self.operations, self.recent_menu
+        )
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
         self.imports = wire_imports(
             self, parts, self.actions_, settings, self.dialogs,

@@ -13,10 +13,11 @@ import pg_server as pg_server_module
 import pytest
 from app_helpers import DAY, balance, household, open_account
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.composition import Book
 from app.desktop.launcher import BookSession, Launcher
+from app.desktop.paths import default_book_path
 from app.desktop.settings import AppSettings
 from app.dialogs.open_shared import OpenSharedDialog
 from app.window.main_window import MainWindow
@@ -318,3 +319,23 @@ def test_a_typed_password_opens_the_book_and_is_kept_nowhere(
     on_disk.sync()
     assert password_role in str(on_disk.value("recent_shared_books"))
     assert PASSWORD.encode() not in ini.read_bytes()
+
+
+def test_save_a_copy_of_a_shared_book_starts_in_the_books_folder(
+    shared: str, launcher: Launcher, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = launcher.show_shared(shared)
+    asked: list[str] = []
+    target = tmp_path / "club copy.tallybook"
+
+    def answer(_parent: object, _title: str, suggestion: str, *_a: object) -> tuple[str, str]:
+        asked.append(suggestion)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    with qtbot.waitSignal(window.operations.copied, timeout=10_000):
+        window.actions_.save_copy.trigger()
+    # not beside the local copy in the cache, where nobody would look for it
+    assert Path(asked[0]) == default_book_path().with_name("club on this computer copy.tallybook")
+    with Book.open(target) as copy, Book.open(shared) as original:
+        assert copy.store.head() == original.store.head()
