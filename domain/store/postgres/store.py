@@ -17,7 +17,7 @@ from domain.store.base import BookInfo
 from domain.store.event_store import BackendEventStore
 from domain.store.postgres import ddl, notify
 from domain.store.postgres.backend import PostgresBackend
-from domain.store.postgres.errors import translated_errors
+from domain.store.postgres.errors import UNCONFIRMED, translated_errors
 from domain.store.postgres.url import BookUrl, is_postgres_url, parse
 
 __all__ = ["PostgresEventStore", "WriteNotGranted", "is_postgres_url"]
@@ -116,7 +116,8 @@ class PostgresEventStore(BackendEventStore):
             engine.dispose()
             if isinstance(exc, BookError):
                 raise
-            raise BookError(str(exc)) from exc  # a book that cannot be opened, as for a file
+            # a book that cannot be opened, as for a file
+            raise BookError(str(exc).replace(UNCONFIRMED, "")) from exc
         except BaseException:
             engine.dispose()
             raise

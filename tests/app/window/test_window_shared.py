@@ -294,6 +294,7 @@ def test_a_typed_password_opens_the_book_and_is_kept_nowhere(
     qtbot.waitUntil(lambda: bool(message_boxes.texts("critical")), timeout=10_000)
     (refused,) = message_boxes.texts("critical")
     assert "password" in refused and "type it in File ▸ Open Shared Book…" in refused
+    assert "command" not in refused  # there was none: nothing to send again
     dialog = file_window.files.open_shared_book()  # again, with the password
     fill(qtbot, dialog, host=socket, database=database, user=password_role, book="club")
     qtbot.keyClicks(dialog.password, PASSWORD)
