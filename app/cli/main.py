@@ -25,6 +25,7 @@ from app.cli.apply import cmd_apply
 from app.cli.book_files import BookUnusable
 from app.cli.copy_book import cmd_copy
 from app.cli.diff import cmd_diff
+from app.cli.event_files import cmd_export, cmd_import_events
 from app.cli.generate import cmd_generate
 from app.cli.imports import cmd_import, cmd_undo_import
 from app.cli.output import complain
@@ -46,6 +47,8 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "reconcile": cmd_reconcile,
     "report": cmd_report,
     "copy": cmd_copy,
+    "export": cmd_export,
+    "import-events": cmd_import_events,
 }
 
 

@@ -235,6 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
         "verify to the same head, 2 if BOOK is unusable or TARGET already holds something.",
     )
     copy.add_argument("target", type=book_argument, metavar="TARGET", help="the new book")
+    export = add(
+        "export",
+        "write every event of a book to standard output as JSON lines",
+        "Write BOOK as JSON lines: a first line describing the book and its head, one line per\n"
+        "event exactly as stored (data and metadata texts, recorded time, hash), a closing\n"
+        "line. The README's \"File formats\" section describes it; import-events reads it back.",
+    )
+    export.add_argument(
+        "--format", choices=["events"], required=True, help="events: the lossless event log"
+    )
+    add(
+        "import-events",
+        "make a new book from JSON lines written by export --format events",
+        "Read an export --format events file on standard input into the new book BOOK (a file\n"
+        "or a postgresql:// book), then verify it. Prints {\"ok\": true, \"imported\": N,\n"
+        '"head": {...}, "verified": true}; exit 1 (and no new book file) if the text is not a\n'
+        "whole, well-formed export or does not verify to the head it names, 2 if BOOK exists.",
+    )
     _add_import(add)
     _add_report(add)
     return parser

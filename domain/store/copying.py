@@ -9,15 +9,26 @@ position, fingerprint) is copied once its last event is.
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 from domain.model.errors import StoreError
-from domain.store.backend import EventRow, HeadRow, LinkRow, StoreBackend
+from domain.store.backend import CommandRow, EventRow, HeadRow, LinkRow, StoreBackend
 from domain.store.base import expand_metadata
 
 BATCH = 2000
 
 
-def copy_rows(src: StoreBackend, dst: StoreBackend, after: int, upto: int) -> HeadRow | None:
+class RowSource(Protocol):
+    """Where copied rows come from: another backend, or a book in JSON lines."""
+
+    def event_rows(self, after: int, upto: int, limit: int) -> list[EventRow]: ...
+
+    def command_row(self, command_id: str) -> CommandRow | None: ...
+
+    def describe(self) -> str: ...
+
+
+def copy_rows(src: RowSource, dst: StoreBackend, after: int, upto: int) -> HeadRow | None:
     """Inside a write transaction of ``dst`` (whose head is ``after``): copy the events
     ``after`` < position <= ``upto`` of ``src``, their links and commands. Returns the new
     head (None if nothing was copied)."""
@@ -61,7 +72,7 @@ def copy_rows(src: StoreBackend, dst: StoreBackend, after: int, upto: int) -> He
     return head
 
 
-def _copy_commands(src: StoreBackend, dst: StoreBackend, commands: list[list[object]]) -> None:
+def _copy_commands(src: RowSource, dst: StoreBackend, commands: list[list[object]]) -> None:
     rows: list[tuple[str, int, int, bytes | None]] = []
     for command_id, first, last in commands:
         assert isinstance(command_id, str) and isinstance(first, int) and isinstance(last, int)

@@ -166,6 +166,29 @@ class BackendEventStore(TransactionalStore, EventStore):
                 self._versions.clear()
         return self.head()[0]
 
+    def load_rows(
+        self, source: copying.RowSource, upto: int, *, then: Callable[[], None] | None = None
+    ) -> int:
+        """Fill this empty book with ``source``'s events up to ``upto``, exactly as stored
+        there (a book read back from JSON lines, say). ``then`` runs in the same transaction
+        after the rows: if it raises, nothing is loaded. Returns the new head."""
+        self._check_writable()
+        with self.transaction(), self._errors:
+            assert self._head is not None
+            if self._head[0]:
+                raise StoreError(f"{self._backend.describe()} is not empty: nothing was loaded")
+            head = copying.copy_rows(source, self._backend, 0, upto)
+            if then is not None:
+                then()
+            if head is not None:
+                self._head = head
+                self._versions.clear()
+        return self.head()[0]
+
+    def row_source(self) -> copying.RowSource:
+        """This book's stored rows, for reading them out exactly (``event_lines``)."""
+        return self._backend
+
     def save_snapshot(self, snapshot: Snapshot) -> None:
         """Keep ``snapshot`` as the stream's one snapshot (replacing an older one)."""
         values = (snapshot.stream_id, snapshot.version, snapshot.code_version)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 import psycopg
 from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_exc
 
 from domain.model.errors import ConcurrencyError, StoreError
+from domain.store.error_translation import TranslatedErrors
 
 
 def _pg_error(exc: BaseException) -> psycopg.Error | None:
@@ -48,24 +47,13 @@ def translate(where: str, exc: BaseException) -> StoreError | None:
     return None
 
 
-class translated_errors:
-    """A reusable context manager applying :func:`translate`."""
+class translated_errors(TranslatedErrors):
+    """Raise :func:`translate`'s errors for the book ``where``."""
 
     __slots__ = ("_where",)
 
     def __init__(self, where: str) -> None:
         self._where = where
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc is not None:
-            translated = translate(self._where, exc)
-            if translated is not None:
-                raise translated from exc
+    def translate(self, exc: BaseException) -> StoreError | None:
+        return translate(self._where, exc)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from types import TracebackType
 
 from sqlalchemy import exc as sa_exc
 
 from domain.model.errors import BookError, ConcurrencyError, DamagedBook, DiskError, StoreError
+from domain.store.error_translation import TranslatedErrors
 from domain.store.sqlite.connection import disk_full
 
 # Primary result codes (sqlite3.h); extended codes keep them in the low byte.
@@ -66,13 +66,9 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-class translated_errors:
+class translated_errors(TranslatedErrors):
     """Turn SQLite lock, corruption and disk errors into the store's errors (never leak
-    "locked"); see :func:`translate`.
-
-    A class, not a generator-based context manager: every command enters a few of these, and
-    a plain ``__enter__``/``__exit__`` costs a fraction of contextlib's machinery.
-    """
+    "locked"); see :func:`translate`."""
 
     __slots__ = ("_otherwise", "_path")
 
@@ -82,19 +78,8 @@ class translated_errors:
         self._path = path
         self._otherwise = otherwise
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc is not None:
-            translated = translate(self._path, exc, self._otherwise)
-            if translated is not None:
-                raise translated from exc
+    def translate(self, exc: BaseException) -> StoreError | None:
+        return translate(self._path, exc, self._otherwise)
 
 
 def translate(path: Path, exc: BaseException, otherwise: str = "") -> StoreError | None:
