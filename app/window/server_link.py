@@ -55,7 +55,8 @@ class ServerLink(QObject):
         if self.reachable:
             return ""
         return (
-            f"The server {self._server} cannot be reached; retrying… (read-only until it is back)"
+            f"The server {self._server} cannot be reached; retrying… The book is read-only "
+            "until it is back."
         )
 
     def start(self) -> None:

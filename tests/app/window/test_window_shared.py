@@ -242,6 +242,7 @@ def test_a_server_out_of_reach_makes_the_window_read_only_until_it_is_back(
     stoppable.pg_ctl("stop", "-m", "fast", "-w")
     banner = "The server on this computer cannot be reached; retrying…"
     qtbot.waitUntil(lambda: window.banner.label.text().startswith(banner), timeout=5000)
+    assert window.banner.label.text().endswith("The book is read-only until it is back.")
     assert window.read_only and not window.actions_.deposit.isEnabled()
     assert window.windowTitle() == "club on this computer (read-only) — Tallybook"
     rejected: list[str] = []
