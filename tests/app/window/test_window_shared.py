@@ -165,9 +165,13 @@ def test_another_clients_commit_is_in_the_window_within_a_second(
     assert session.link is not None and session.link.is_running()
     assert not session.watcher.is_running()  # no polling: the server says when
     history_rows = session.history.rowCount()
+    assert session.register.account is not None
+    assert session.register.account.name == "Checking"  # the first account, selected
+    register_rows = session.register.rowCount()
     other_client(shared, deposit(shared, "10.00"))
     qtbot.waitUntil(lambda: balance(window, "Checking") == "€1,064.50", timeout=LIVE_MS)
     qtbot.waitUntil(lambda: session.history.rowCount() == history_rows + 1, timeout=LIVE_MS)
+    assert session.register.rowCount() == register_rows + 1
     assert session.travel.head == 10 and window.status.count_label.text().startswith("10")
     other_client(shared, open_account("Dues", AccountType.EXPENSE))
     qtbot.waitUntil(lambda: session.travel.head == 11, timeout=LIVE_MS)
