@@ -135,6 +135,7 @@ def test_test_connection_says_what_it_found_without_blocking(
     qtbot.waitUntil(lambda: "no Tallybook book" in dialog.message.text(), timeout=5000)
     fill(qtbot, dialog, book="club")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Connecting…"  # the click returned: the test runs aside
     qtbot.waitUntil(lambda: dialog.message.text().startswith("Connected:"), timeout=5000)
     assert "9 event(s)" in dialog.message.text() and "read and write" in dialog.message.text()
     dialog.reject()
