@@ -18,14 +18,22 @@ from app.desktop.launcher import Launcher
 from app.desktop.native_dialogs import RoomyQtFileDialogs, prefer_native_file_dialogs
 from app.desktop.paths import default_book_path
 from app.desktop.settings import APPLICATION, ORGANIZATION
+from domain.store.postgres.url import is_postgres_url
+
+
+def book_argument(text: str) -> Path | str:
+    """A book file's path, or a shared book's address as it is (a Path would fold its //)."""
+    return text if is_postgres_url(text) else Path(text)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Tallybook's own arguments; pass what is left once Qt has taken its options."""
     parser = argparse.ArgumentParser(prog="tallybook", description="Tallybook bookkeeping")
     parser.add_argument(
-        "book", nargs="?", type=Path, help="the book file to open (default: your own book)"
-    )
+        "book", nargs="?", type=book_argument,
+        help="the book file to open (default: your own book), or a shared book's "
+        "postgresql://…?book=NAME address",
+    )  # fmt: skip
     parser.add_argument(
         "--self-test", action="store_true",
         help="check this installation on a temporary book without a display, then exit",
@@ -65,9 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     launcher = Launcher(guard=BookGuard(app), quit_when_nothing_opens=True, default_book=default)
     # documents opened from the macOS Finder arrive as events, not as arguments
     app.installEventFilter(FileOpenFilter(launcher.open_document, app))
-    book = args.book or opened or book_to_open(default, launcher.settings.recent_books())
+    recent = launcher.settings.recent_books()
+    book: Path | str | None = args.book or opened or book_to_open(default, recent)
     if book is None:  # no book yet: the New Book assistant says which to make
         FirstStart(launcher, default).start()
+        return app.exec()
+    if isinstance(book, str):  # a shared book: no file, no lock (many may write at once)
+        launcher.open_shared_book(book)
         return app.exec()
     book.parent.mkdir(parents=True, exist_ok=True)
     if not launcher.open_book(book):

@@ -159,6 +159,8 @@ class Book:
             raise
         book = cls(local.path, shared, read_models, service, readonly=readonly)
         book._local = local
+        # the same events, read without the network (and while the server is out of reach)
+        book.events = EventLog(local)
         return book
 
     def catch_up(self) -> None:

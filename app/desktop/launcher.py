@@ -14,113 +14,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import preferences
 from app.background import jobs
 from app.background.runner import BackgroundTask
-from app.book_health import BookHealth, Breakage, breakage_from_error
+from app.book_health import Breakage, breakage_from_error
 from app.composition import Book, default_author
-from app.controller import CommandController
 from app.desktop.book_claim import BookGuard, ClaimMode
+from app.desktop.book_session import BookSession
 from app.desktop.paths import default_book_path
 from app.desktop.raise_socket import raise_window
 from app.desktop.settings import AppSettings
+from app.desktop.shared_address import server_name, shared_label, without_password
+from app.desktop.shared_session import (
+    open_shared,
+    read_only_note,
+    shared_access_job,
+    with_hint,
+)
 from app.dialogs.preferences import PreferencesDialog
-from app.import_preview import StatementPreviewer
-from app.models.accounts import AccountsModel
-from app.models.completions import PayeeSuggestions
-from app.models.guarded import GuardedReads
-from app.models.history import HistoryModel
-from app.models.register import RegisterModel, StatusRegisterModel
-from app.reconciling import ReconcileReader
-from app.window.event_details import EventDetails
 from app.window.main_window import MainWindow
-from app.window.time_travel import TimeTravel
-from app.window.watcher import BookWatcher
-from app.window.window_parts import WindowParts
+from app.window.server_link import ServerLink
 from domain.model.commands import Command
-from domain.model.entries import as_command
 from domain.model.errors import BookError
-from domain.projections.payees import PayeeRecall
-
-
-def connect_projectors(
-    sources: list[SignalInstance],
-    travel: TimeTravel,
-    accounts: AccountsModel,
-    register: RegisterModel,
-    history: HistoryModel,
-) -> None:
-    """Keep the models current: new events (from the controller or from outside) and
-    moves of the timeline's cursor update them incrementally."""
-    for appended in sources:
-        # history first: the cursor (moved by travel) must find its row already there
-        appended.connect(history.on_events_appended)
-        appended.connect(accounts.on_events_appended)
-        appended.connect(register.on_events_appended)
-        appended.connect(travel.on_events_appended)
-    travel.as_of_changed.connect(accounts.set_as_of)
-    travel.as_of_changed.connect(register.set_as_of)
-    travel.as_of_changed.connect(history.set_cursor)
-
-
-class BookSession(QObject):
-    """One open book: the domain :class:`Book` and the Qt objects built on it."""
-
-    def __init__(
-        self, book: Book, read_only_note: str = "", breakage: Breakage | None = None
-    ) -> None:
-        super().__init__()
-        self.book = book
-        read_models = book.read_models
-        self.health = BookHealth(breakage, self)
-        self.controller = CommandController(book.service, self, health=self.health)
-        self.travel = TimeTravel(read_models.event_count(), self)
-        reads = GuardedReads(read_models, self.health)  # damage read: read-only, not a crash
-        self.accounts = AccountsModel(reads, self)
-        reconciling = ReconcileReader(book)
-        self.register = StatusRegisterModel(reads, reconciling.statuses, self)
-        self.history = HistoryModel(reads, self)
-        self.payees = PayeeSuggestions(self)
-        self.watcher = BookWatcher(read_models, book.events, lambda: self.travel.head, self)
-        connect_projectors(
-            [self.controller.events_appended, self.watcher.events_found],
-            self.travel, self.accounts, self.register, self.history,
-        )  # fmt: skip
-        for appended in (self.controller.events_appended, self.watcher.events_found):
-            appended.connect(self.payees.on_events_appended)
-        self.parts = WindowParts(
-            path=book.path,
-            controller=self.controller,
-            travel=self.travel,
-            accounts=self.accounts,
-            register=self.register,
-            history=self.history,
-            details=EventDetails(book.events, self.health),
-            caption=self.history.caption,
-            entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
-            health=self.health,
-            read_only_note=read_only_note,
-            notice=read_models.cache_problem,
-            previewer=StatementPreviewer(book),
-            reconciling=reconciling,
-            undo_stacks=book.service.undo_stacks,
-            payees=self.payees,
-        )
-        # the book's payees are read in a worker; the entry row suggests them once read
-        self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)
-        self.payees_task.finished.connect(self._on_payees_read)
-        self.payees_task.start()
-        # read-only too: what the writing Tallybook (or the CLI) appends shows up here live
-        self.watcher.start()
-
-    @Slot(object)
-    def _on_payees_read(self, recall: object) -> None:
-        if isinstance(recall, PayeeRecall):
-            recall.rebind(self.book.store)
-            self.payees.adopt(recall)
+from domain.store.postgres.notify import ChangeListener
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +83,7 @@ class Launcher(QObject):
         self._guard = guard
         self._quit_when_nothing_opens = quit_when_nothing_opens
         self._tasks: list[BackgroundTask] = []
+        self._shared_paths: dict[str, Path] = {}  # a shared book's address: its window's key
 
     def show_book(self, path: Path, access: Access | None = None) -> MainWindow:
         """Open ``path`` on this thread and show its window (raises BookError)."""
@@ -176,20 +96,25 @@ class Launcher(QObject):
         except BaseException:
             self._release(path)
             raise
-        self._opened_as.pop(book.path, None)
-        self._set_author(book)
-        session = BookSession(book, access.note, breakage)
+        window = self._window_for(path, BookSession(book, access.note, breakage))
+        self.settings.add_recent_book(path)
+        return self._shown(window, path)
+
+    def _window_for(self, path: Path, session: BookSession) -> MainWindow:
+        self._opened_as.pop(session.book.path, None)
+        self._set_author(session.book)
         self._sessions[path] = session
         window = MainWindow(session.parts, self, self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         session.setParent(window)
-        window.closed.connect(session.watcher.stop)
-        window.closed.connect(session.payees_task.cancel_and_wait)
+        window.closed.connect(session.stop)
         window.closed.connect(lambda p=path: self._on_window_closed(p))
         # the file closes once every view is gone, so no late repaint can query it
-        window.destroyed.connect(book.close)
+        window.destroyed.connect(session.book.close)
         self.windows[path] = window
-        self.settings.add_recent_book(path)
+        return window
+
+    def _shown(self, window: MainWindow, path: Path) -> MainWindow:
         self._raise(window)
         if path in self._replacing:
             self._replacing.discard(path)
@@ -211,6 +136,52 @@ class Launcher(QObject):
         the book was opened with (the login; for a shared book the role and the login)."""
         opened_as = self._opened_as.setdefault(book.path, book.service.author)
         book.service.author = preferences.current().author or opened_as
+
+    def open_shared_book(self, address: str) -> bool:
+        """Open the shared book at ``address`` in a window (after catching its local copy
+        up in a worker). A password in ``address`` serves the connections only: the window,
+        the settings and the messages get the address without it."""
+        try:
+            public = without_password(address)
+        except BookError as exc:
+            self._report_named("the shared book", str(exc))
+            return False
+        window = self.windows.get(self._shared_paths.get(public, Path()))
+        if window is not None:
+            self._raise(window)
+            return True
+        label = shared_label(address)
+        task = BackgroundTask(shared_access_job(address), "Opening Shared Book",
+                              f"Opening {label}…", self._parent_widget())  # fmt: skip
+        task.finished.connect(lambda ro, a=address, t=task: self._shared_ready(a, bool(ro), t))
+        task.failed.connect(lambda message, n=label: self._report_named(n, with_hint(message)))
+        self._run(task)
+        return True
+
+    def _shared_ready(self, address: str, read_only: bool, task: BackgroundTask) -> None:
+        if task.cancelled:
+            self._quit_if_nothing_open(0)
+            return
+        try:
+            self.show_shared(address, read_only=read_only)
+        except (BookError, OSError) as exc:
+            self._report_named(shared_label(address), with_hint(str(exc)))
+
+    def show_shared(self, address: str, *, read_only: bool | None = None) -> MainWindow:
+        """Open the shared book at ``address`` on this thread and show it (BookError)."""
+        public = without_password(address)
+        window = self.windows.get(self._shared_paths.get(public, Path()))
+        if window is not None:
+            return self._raise(window)
+        book, read_only = open_shared(address, read_only=read_only)
+        label = shared_label(address)
+        where = server_name(address).replace("this computer", "on this computer")
+        link = ServerLink(lambda: ChangeListener(address), where)
+        note = read_only_note(book, address) if read_only else ""
+        window = self._window_for(book.path, BookSession(book, note, link=link, title=label))
+        self._shared_paths[public] = book.path
+        self.settings.add_recent_shared_book(public)
+        return self._shown(window, book.path)
 
     @staticmethod
     def _open(path: Path, access: Access) -> tuple[Book, Breakage | None]:
@@ -339,9 +310,12 @@ class Launcher(QObject):
 
     def _report(self, path: Path, message: str) -> None:
         self._release(path)
+        self._report_named(path.name, message)
+
+    def _report_named(self, name: str, message: str) -> None:
         QMessageBox.critical(
             self._parent_widget(), "Cannot Open Book",
-            f"Tallybook cannot open “{path.name}”.\n\n{message}",
+            f"Tallybook cannot open “{name}”.\n\n{message}",
         )  # fmt: skip
         self.open_failed.emit(message)
         self._quit_if_nothing_open(1)

@@ -101,7 +101,7 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
 
     from app import maintenance
     from app.desktop import book_claim, bundle
-    from app.desktop.launcher import BookSession
+    from app.desktop.book_session import BookSession
     from domain.model.commands import Deposit, OpenAccount
     from domain.model.events import AccountType
 

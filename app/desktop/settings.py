@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from app.desktop.shared_address import without_password
 from app.preferences import EntryDate, Preferences
 
 ORGANIZATION = "Tallybook"
@@ -17,8 +18,8 @@ _ENTRY_DATES = {e.value for e in EntryDate}
 
 
 class AppSettings:
-    """Recent books, the main window's geometry and dock layout, each account's CSV import
-    profile, and the preferences."""
+    """Recent books (files and shared books), the main window's geometry and dock layout,
+    each account's CSV import profile, and the preferences."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
@@ -35,6 +36,19 @@ class AppSettings:
 
     def clear_recent_books(self) -> None:
         self._settings.setValue("recent_books", [])
+        self._settings.setValue("recent_shared_books", [])
+
+    def recent_shared_books(self) -> list[str]:
+        """Addresses of shared books opened lately (never with a password)."""
+        value = self._settings.value("recent_shared_books", [])
+        names = [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+        return [str(name) for name in names if str(name)]
+
+    def add_recent_shared_book(self, address: str) -> None:
+        """Remember ``address`` as it is shown: any password is dropped first."""
+        address = without_password(address)
+        books = [address, *(a for a in self.recent_shared_books() if a != address)]
+        self._settings.setValue("recent_shared_books", books[:MAX_RECENT])
 
     def window_geometry(self) -> QByteArray | None:
         return self._bytes("window/geometry")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 SP = QStyle.StandardPixmap
 REPORTS = (("balance-sheet", "&Balance Sheet…"), ("income-statement", "&Income Statement…"),
@@ -22,6 +22,7 @@ class Actions:
         self.new_book = self._make("&New Book…", Key.New, SP.SP_FileIcon)
         self.new_sample = self._make("New &Sample Book…", None, SP.SP_FileDialogDetailedView)
         self.open_book = self._make("&Open…", Key.Open, SP.SP_DialogOpenButton)
+        self.open_shared = self._make("Open S&hared Book…", "Ctrl+Shift+O", SP.SP_DriveNetIcon)
         self.save_copy = self._make("Save a &Copy…", Key.SaveAs, SP.SP_DialogSaveButton)
         self.import_statement = self._make("&Import Statement…", "Ctrl+I", SP.SP_ArrowDown)
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
@@ -87,7 +88,7 @@ def build_menus(
 ) -> QMenu:
     """Fill the menu bar; returns the (empty) Open Recent menu for the caller to fill."""
     file = bar.addMenu("&File")
-    file.addActions([actions.new_book, actions.new_sample, actions.open_book])
+    file.addActions([actions.new_book, actions.new_sample, actions.open_book, actions.open_shared])
     recent = file.addMenu("Open &Recent")
     recent.setObjectName("recentMenu")
     file.addAction(actions.save_copy)
@@ -141,6 +142,22 @@ def build_tool_bar(actions: Actions) -> QToolBar:
     bar.addSeparator()
     bar.addActions([a.verify])
     return bar
+
+
+def add_context_menus(
+    actions: Actions, register: QAbstractItemView, accounts: QAbstractItemView, history: QWidget
+) -> None:
+    """Right-click on an entry or an account offers what can be done to it (the history's
+    own items are added by the history's wiring)."""
+    a = actions
+    register.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    register.addActions([a.correct, a.void])  # (Edit in Entry Row: entry_wiring)
+    separator = QAction(accounts)
+    separator.setSeparator(True)
+    accounts.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    history.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    accounts.addActions([a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename,
+                         a.move_account, a.close_account])  # fmt: skip
 
 
 def faded_when_disabled(icon: QIcon) -> QIcon:

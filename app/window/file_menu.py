@@ -1,5 +1,5 @@
-"""The File menu's book commands: New Book, New Sample Book, Open, Open Recent, Save a Copy
-(and Edit ▸ Preferences…, which is the application's too, not the book's).
+"""The File menu's book commands: New Book, New Sample Book, Open, Open Shared Book, Open
+Recent, Save a Copy (and Edit ▸ Preferences…, which is the application's too, not the book's).
 
 New Book asks what the book starts from (:class:`NewBookWizard`); each asks for a file name;
 opening and creating books is the :class:`BookOpener`'s business, copying the book's
@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from app.background.book_operations import BookOperations
 from app.desktop.paths import BOOK_FILTER, with_book_suffix
 from app.desktop.settings import AppSettings
+from app.desktop.shared_address import SharedBookForm, shared_label
 from app.dialogs.new_book import NewBookWizard, StartChoice, StartKind
 from app.dialogs.open_account import default_currency
+from app.dialogs.open_shared import OpenSharedDialog
 from app.window.window_parts import BookOpener
 
 
@@ -81,6 +83,20 @@ class FileMenu(QObject):
             self._opener.open_book(Path(name))
 
     @Slot()
+    def open_shared_book(self) -> OpenSharedDialog:
+        """Ask for a shared book's server and name (filled in from the last one opened)."""
+        recent = self._settings.recent_shared_books()
+        initial = SharedBookForm.from_address(recent[0]) if recent else SharedBookForm()
+        dialog = OpenSharedDialog(initial, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # the password lives in the dialog's field until the connection is made, no longer
+        dialog.accepted.connect(
+            lambda: self._opener.open_shared_book(dialog.form().address_to_connect())
+        )
+        dialog.open()
+        return dialog
+
+    @Slot()
     def save_copy(self) -> None:
         suggestion = self._book.with_name(f"{self._book.stem} copy.tallybook")
         name, _ = QFileDialog.getSaveFileName(
@@ -106,10 +122,20 @@ class FileMenu(QObject):
             action.setToolTip(str(path))
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self._opener.open_book(p))
-        if books:
+        shared = self._settings.recent_shared_books()
+        if books and shared:
+            menu.addSeparator()
+        for address in shared:
+            action = menu.addAction(shared_label(address))
+            action.setToolTip(address)
+            action.setStatusTip(address)
+            action.triggered.connect(
+                lambda _checked=False, a=address: self._opener.open_shared_book(a)
+            )
+        if books or shared:
             menu.addSeparator()
             menu.addAction("Clear Menu").triggered.connect(self._settings.clear_recent_books)
-        menu.setEnabled(bool(books))
+        menu.setEnabled(bool(books or shared))
 
     def _ask_new_path(self, title: str, stem: str = "New Book") -> Path | None:
         suggestion = self._book.parent / f"{stem}.tallybook"

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.background.book_operations import BookOperations
-from app.background.report_jobs import ReportSource
 from app.book_health import Breakage
+from app.desktop.paths import default_book_path
 from app.desktop.settings import AppSettings
 from app.models.sources import AccountRow, RegisterRow
 from app.window.accounts_view import AccountsView
-from app.window.actions import Actions, build_menus, build_tool_bar
+from app.window.actions import Actions, add_context_menus, build_menus, build_tool_bar
 from app.window.banner import PastBanner
 from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
@@ -31,14 +31,14 @@ from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
-from app.window.journal_export import JournalExport
 from app.window.recorded import recorded_text
 from app.window.register_view import RegisterPanel
-from app.window.reports_window import ReportsWindow
+from app.window.reports_wiring import ReportsWiring
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
 from app.window.undo_menu import UndoMenu
 from app.window.window_parts import BookOpener, WindowParts
+from app.window.window_size import restore_layout
 from domain.model.commands import MoveAccount
 from domain.store.base import StoredEvent, VerifyReport
 
@@ -57,14 +57,17 @@ class MainWindow(QMainWindow):
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
         self.operations = BookOperations(parts.path, self)
-        self.reports_window: ReportsWindow | None = None
         self._build_views()
         self.entry_row = (
             EntryRowWiring(parts, self.dialogs, self.register_panel, lambda: self.editable, self)
             if parts.payees is not None else None
         )  # fmt: skip
         self._build_menus()
-        self.files = FileMenu(self, parts.path, opener, settings, self.operations, self.recent_menu)
+        # a shared book's local copy is in the cache: its file dialogs start in the books folder
+        near = default_book_path().with_name(f"{parts.title}.tallybook") if parts.where else None
+        self.files = FileMenu(
+            self, near or parts.path, opener, settings, self.operations, self.recent_menu
+        )
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
         self.imports = wire_imports(
             self, parts, self.actions_, settings, self.dialogs,
@@ -75,7 +78,7 @@ class MainWindow(QMainWindow):
         self.undo_menu = self._undo_menu()
         self._connect()
         self._update_title()
-        self._restore_layout()
+        restore_layout(self, settings.window_geometry(), settings.window_state())
         self.status.set_event_count(parts.travel.head)
         self._update_editing()
         self.accounts_view.select_first_account()
@@ -116,23 +119,16 @@ class MainWindow(QMainWindow):
         self.timeline_bar.addWidget(self.timeline)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
         self.status = BookStatusBar(parts.path)
+        if parts.where:  # a shared book: its server address, not the local copy's file
+            self.status.path_label.setText(parts.where)
+            self.status.path_label.setToolTip(parts.where)
         self.setStatusBar(self.status)
         self.tool_bar = build_tool_bar(self.actions_)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.tool_bar)
         self.banner_place = BannerPlace(self.banner, layout, self.tool_bar, self)
-        # right-click on an entry or an account offers what can be done to it
-        a = self.actions_
-        register_table = self.register_panel.table
-        register_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        register_table.addActions([a.correct, a.void])  # (Edit in Entry Row: entry_wiring)
-        separator = QAction(self)
-        separator.setSeparator(True)
-        self.accounts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.history_dock.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.accounts_view.addActions(
-            [a.deposit, a.withdraw, a.transfer, a.split, separator, a.rename, a.move_account,
-             a.close_account]
-        )  # fmt: skip
+        add_context_menus(
+            self.actions_, self.register_panel.table, self.accounts_view, self.history_dock.table
+        )
 
     def _undo_menu(self) -> UndoMenu | None:
         a, parts = self.actions_, self._parts
@@ -171,6 +167,7 @@ class MainWindow(QMainWindow):
         a.new_book.triggered.connect(self.files.new_book)
         a.new_sample.triggered.connect(self.files.new_sample_book)
         a.open_book.triggered.connect(self.files.open_book)
+        a.open_shared.triggered.connect(self.files.open_shared_book)
         a.save_copy.triggered.connect(self.files.save_copy)
         a.preferences.triggered.connect(self.files.edit_preferences)
         a.verify.triggered.connect(self._on_verify)
@@ -191,10 +188,10 @@ class MainWindow(QMainWindow):
             lambda: self.dialogs.move_account(self._selected_account_id())
         )
         a.about.triggered.connect(lambda: show_about(self))
-        for kind, action in a.reports.items():
-            action.triggered.connect(lambda _=False, kind=kind: self.open_report(kind))
-        self.journal = JournalExport(parts.path, lambda t: self.status.showMessage(t, 8000), self)
-        a.export_journal.triggered.connect(lambda: self.journal.export(parts.travel.cursor))
+        self.reports = ReportsWiring(
+            self, parts, a, self.accounts_view.select_account, self._on_event_requested,
+            lambda text: self.status.showMessage(text, 8000),
+        )  # fmt: skip
         self.accounts_view.account_selected.connect(self._on_account_selected)
         parts.accounts.move_requested.connect(self._on_move_requested)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
@@ -211,6 +208,8 @@ class MainWindow(QMainWindow):
         parts.controller.events_appended.connect(self._on_events_appended)
         for changed in (parts.accounts.rowsInserted, parts.accounts.dataChanged):
             changed.connect(self._update_editing)  # an account opened, or closed
+        if parts.link is not None:
+            parts.link.reachable_changed.connect(self._on_server_reachable)
         self.operations.verified.connect(self._on_verified)
         self.operations.rebuilt.connect(self._on_rebuilt)
         self.operations.copied.connect(self._on_copied)
@@ -220,8 +219,12 @@ class MainWindow(QMainWindow):
 
     @property
     def read_only(self) -> bool:
-        """Opened read-only, or turned so when its history was found broken."""
-        return bool(self._parts.read_only_note) or self._parts.health.breakage is not None
+        """Opened read-only, turned so when its history was found broken, or while a shared
+        book's server is out of reach."""
+        link = self._parts.link
+        offline = link is not None and not link.reachable
+        broken = self._parts.health.breakage is not None
+        return bool(self._parts.read_only_note) or broken or offline
 
     @property
     def editable(self) -> bool:
@@ -231,7 +234,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         # the app's name last: Qt on X11 and Windows appends it to a title that does not end so
         note = " (read-only)" if self.read_only else ""
-        self.setWindowTitle(f"{self._parts.path.stem}{note} — Tallybook")
+        self.setWindowTitle(f"{self._parts.title or self._parts.path.stem}{note} — Tallybook")
 
     def _show_standing_note(self) -> None:
         """What the banner says at the present: a broken history first, else any note."""
@@ -240,7 +243,8 @@ class MainWindow(QMainWindow):
         if breakage is not None:
             self.banner.show_alarm(" ".join(n for n in (breakage.banner_text(), parts.notice) if n))
             return
-        note = " ".join(n for n in (parts.read_only_note, parts.notice) if n)
+        link = parts.link.note if parts.link is not None else ""
+        note = " ".join(n for n in (link, parts.read_only_note, parts.notice) if n)
         if note:
             self.banner.show_note(note)
         else:
@@ -298,11 +302,15 @@ class MainWindow(QMainWindow):
         self._update_editing()
 
     @Slot(object)
-    def _on_broken(self, _breakage: Breakage) -> None:
+    def _on_broken(self, _breakage: Breakage | None) -> None:
         self._update_title()
         if self._parts.travel.in_present:
             self._show_standing_note()
         self._update_editing()
+
+    @Slot(bool)
+    def _on_server_reachable(self, _reachable: bool) -> None:
+        self._on_broken(None)  # the same re-check: title, banner, editing
 
     @Slot()
     def _on_break_details(self) -> None:
@@ -378,40 +386,12 @@ class MainWindow(QMainWindow):
     def _on_operation_failed(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
-    def open_report(self, kind: str) -> ReportsWindow:
-        """Show the Reports window (made on first use) with the report ``kind``."""
-        if self.reports_window is None:
-            parts = self._parts
-            self.reports_window = ReportsWindow(
-                ReportSource(parts.path).compute, parts.travel, parts.path.stem, self
-            )
-            self.reports_window.account_requested.connect(self.accounts_view.select_account)
-            self.reports_window.event_requested.connect(self._on_event_requested)
-        self.reports_window.show_kind(kind)
-        return self.reports_window
-
     # --- layout ------------------------------------------------------------------------------
-
-    def _restore_layout(self) -> None:
-        geometry, state = self._settings.window_geometry(), self._settings.window_state()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(self._first_size())
-        if state is not None:
-            self.restoreState(state)
-
-    def _first_size(self) -> QSize:
-        """1360×860 where the screen has room, else nine tenths of what it has."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return QSize(1360, 860)
-        room = screen.availableGeometry().size()
-        return QSize(min(1360, room.width() * 9 // 10), min(860, room.height() * 9 // 10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self.timeline.pause()
-        if self.reports_window is not None:
-            self.reports_window.close()
+        self.reports.close()
         self.operations.cancel_all()
         if self.imports is not None:
             self.imports.cancel_all()

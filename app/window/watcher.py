@@ -59,11 +59,14 @@ class BookWatcher(QObject):
         return self._timer.isActive()
 
     @Slot()
-    def poll(self) -> list[StoredEvent]:
-        """Return (and emit) the events others appended since this window last looked."""
+    def poll(self, upto: int | None = None) -> list[StoredEvent]:
+        """Return (and emit) the events others appended since this window last looked (up
+        to position ``upto``: a shared book's own command is emitted by the controller)."""
         if self._read_models.pending():
             self._read_models.catch_up()
         known, count = self._known_head(), self._read_models.event_count()
+        if upto is not None:
+            count = min(count, upto)
         if count <= known:
             return []
         events = self._events.events_after(known, count - known)

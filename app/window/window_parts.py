@@ -18,6 +18,7 @@ from app.models.completions import PayeeSuggestions
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel
 from app.window.event_details import EventDetails
+from app.window.server_link import ServerLink
 from app.window.time_travel import TimeTravel
 from app.window.timeline import EventCaption
 from app.window.undo_menu import StacksSource
@@ -35,6 +36,8 @@ class BookOpener(Protocol):
     def create_sample_book(self, path: Path) -> object: ...
 
     def edit_preferences(self, parent: QWidget) -> object: ...
+
+    def open_shared_book(self, address: str) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,6 @@ class WindowParts:
     reconciling: ReconcileSource | None = None  # what Reconcile Account… reads
     undo_stacks: StacksSource | None = None  # what Edit ▸ Undo and Redo would take back
     payees: PayeeSuggestions | None = None  # the entry row's payees (None: no entry row)
+    title: str = ""  # the window's name for the book ("" : the file's name)
+    where: str = ""  # where the book is, for the status bar ("" : the file's path)
+    link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only

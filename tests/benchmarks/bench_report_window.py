@@ -95,7 +95,7 @@ def measure(size: int) -> dict[str, Any]:
         _settle(app, 0.5)
         figures: dict[str, Any] = {"events": window._parts.travel.head}
         figures["no_report_open"] = scrub(window, app, None)
-        reports = window.open_report("income-statement")
+        reports = window.reports.open("income-statement")
         _wait(app, lambda: reports.idle and reports.result is not None, 300)
         _settle(app, 0.3)
         figures["as_known"] = scrub(window, app, reports)

@@ -75,8 +75,9 @@ _MAX_POSITION = "SELECT coalesce(max(position), 0) FROM events"
 class PostgresBackend(StoreBackend):
     """One SQLAlchemy connection to one book's schema, and its psycopg connection under it."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, channel: str = "") -> None:
         self._where = where
+        self._notify = channel  # told of each commit that appends (domain.store.postgres.notify)
         self._errors = translated_errors(where)
         self.engine = engine
         with self._errors:
@@ -208,6 +209,8 @@ class PostgresBackend(StoreBackend):
             cur.executemany(_INSERT_EVENT, rows)
             if links:
                 cur.executemany(_INSERT_LINK, links)
+            if rows and self._notify:  # delivered by the server once this commits
+                cur.execute("SELECT pg_notify(%s, %s)", (self._notify, str(rows[-1][0])))
         if rows:
             self._written_head = int(rows[-1][0])
 

@@ -20,6 +20,10 @@ def _first_line(err: psycopg.Error) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
+# what a command failing so may have done (opening a book drops it: there was no command)
+UNCONFIRMED = "; the command was not confirmed: sending it again with the same command id is safe"
+
+
 def translate(where: str, exc: BaseException) -> StoreError | None:
     """The store's error for a psycopg error about the book ``where``, or None to let it
     through."""
@@ -36,10 +40,8 @@ def translate(where: str, exc: BaseException) -> StoreError | None:
     if isinstance(err, pg_errors.InsufficientPrivilege):
         return StoreError(f"{where}: the server refused: {_first_line(err)}")
     if isinstance(err, psycopg.OperationalError):
-        return StoreError(
-            f"{where}: the server cannot be reached ({_first_line(err)}); the command was not "
-            "confirmed: sending it again with the same command id is safe"
-        )
+        reason = _first_line(err)
+        return StoreError(f"{where}: the server cannot be reached ({reason}){UNCONFIRMED}")
     if isinstance(err, pg_errors.RestrictViolation | pg_errors.CheckViolation):
         return StoreError(f"{where}: the server refused: {_first_line(err)}")
     return None

@@ -15,12 +15,17 @@ from domain.model.errors import BookError, NewerFormat, NotABook, StoreError
 from domain.store import schema
 from domain.store.base import BookInfo
 from domain.store.event_store import BackendEventStore
-from domain.store.postgres import ddl
+from domain.store.postgres import ddl, notify
 from domain.store.postgres.backend import PostgresBackend
-from domain.store.postgres.errors import translated_errors
+from domain.store.postgres.errors import UNCONFIRMED, translated_errors
 from domain.store.postgres.url import BookUrl, is_postgres_url, parse
 
-__all__ = ["PostgresEventStore", "is_postgres_url"]
+__all__ = ["PostgresEventStore", "WriteNotGranted", "is_postgres_url"]
+
+
+class WriteNotGranted(BookError):
+    """The role may read the book but not write to it (an auditor): open it read-only."""
+
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 # an auditor's role reads and verifies only: writing actions are refused when the book opens
@@ -47,7 +52,7 @@ class PostgresEventStore(BackendEventStore):
     def __init__(self, url: BookUrl, engine: Engine, info: BookInfo, *, readonly: bool) -> None:
         self._url = url
         self.user = ""  # the database role this store writes as
-        self._pg = PostgresBackend(engine, url.describe())
+        self._pg = PostgresBackend(engine, url.describe(), notify.channel(url.schema))
         super().__init__(self._pg, info, readonly=readonly)
 
     @classmethod
@@ -96,7 +101,7 @@ class PostgresEventStore(BackendEventStore):
                     raise NotABook(f"{where} holds no Tallybook book")
                 if not readonly and not conn.execute(_MAY_WRITE).scalar():
                     user = conn.execute(text("SELECT current_user")).scalar()
-                    raise BookError(
+                    raise WriteNotGranted(
                         f"{where}: the role {user} may read this book but not write to it "
                         "(no INSERT on its events); nothing was written"
                     )
@@ -111,7 +116,8 @@ class PostgresEventStore(BackendEventStore):
             engine.dispose()
             if isinstance(exc, BookError):
                 raise
-            raise BookError(str(exc)) from exc  # a book that cannot be opened, as for a file
+            # a book that cannot be opened, as for a file
+            raise BookError(str(exc).replace(UNCONFIRMED, "")) from exc
         except BaseException:
             engine.dispose()
             raise

@@ -10,7 +10,8 @@ from typing import Any
 from app_helpers import DAY, balance, household, open_account, shown_names
 from PySide6.QtCore import Qt
 
-from app.desktop.launcher import BookSession, Launcher
+from app.desktop.book_session import BookSession
+from app.desktop.launcher import Launcher
 from app.desktop.settings import AppSettings
 from app.dialogs.move_account import TOP, MoveAccountDialog, parent_choices
 from app.dialogs.open_account import OpenAccountDialog

@@ -11,7 +11,7 @@ import pytest
 from app_helpers import household
 from PySide6.QtCore import Qt
 
-from app.desktop.launcher import BookSession
+from app.desktop.book_session import BookSession
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 

@@ -47,7 +47,7 @@ def _menu_action(window: MainWindow, menu_title: str, text: str) -> Any:
 
 def _open(window: MainWindow, qtbot: Any, text: str) -> ReportsWindow:
     _menu_action(window, "&Reports", text).trigger()
-    reports = window.reports_window
+    reports = window.reports.window
     assert reports is not None and reports.isVisible()
     _wait(reports, qtbot)
     return reports

@@ -12,7 +12,8 @@ from app_helpers import DAY, open_account
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt
 
 from app.composition import Book
-from app.desktop.launcher import Access, BookSession, Launcher
+from app.desktop.book_session import BookSession
+from app.desktop.launcher import Access, Launcher
 from app.models.accounts import COL_BALANCE, COL_NAME
 from app.models.history import COL_SUMMARY
 from app.window.main_window import MainWindow

@@ -16,7 +16,8 @@ from book_damage import garble_middle_leaf
 from PySide6.QtCore import Qt
 
 from app.composition import Book
-from app.desktop.launcher import BookSession, Launcher
+from app.desktop.book_session import BookSession
+from app.desktop.launcher import Launcher
 from app.dialogs.deposit_withdraw import EntryDialog
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, Deposit

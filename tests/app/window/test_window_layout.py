@@ -13,7 +13,8 @@ from app_helpers import DAY, household, open_account
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QRect
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
-from app.desktop.launcher import Access, BookSession, Launcher
+from app.desktop.book_session import BookSession
+from app.desktop.launcher import Access, Launcher
 from app.models import history as history_cols
 from app.models import register as register_cols
 from app.models.accounts import COL_NAME

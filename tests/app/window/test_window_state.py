@@ -10,7 +10,8 @@ from typing import Any
 from app_helpers import DAY, household, open_account
 
 from app.composition import Book
-from app.desktop.launcher import Access, BookSession, Launcher
+from app.desktop.book_session import BookSession
+from app.desktop.launcher import Access, Launcher
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, VoidEntry
 from domain.model.events import AccountType

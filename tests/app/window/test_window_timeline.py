@@ -11,7 +11,7 @@ from app_helpers import balance, household, open_account
 from PySide6.QtCore import Qt
 
 from app.composition import Book
-from app.desktop.launcher import BookSession
+from app.desktop.book_session import BookSession
 from app.models.history import COL_SUMMARY
 from app.window.main_window import MainWindow
 from domain.model.commands import Command

@@ -1,0 +1,135 @@
+"""A book's session in the GUI: the command controller, the timeline's cursor, the Qt
+models and the watcher over one :class:`~app.composition.Book`, and the parts its window gets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, SignalInstance, Slot
+
+from app.background import jobs
+from app.background.runner import BackgroundTask
+from app.book_health import BookHealth, Breakage
+from app.composition import Book
+from app.controller import CommandController, CommandService
+from app.desktop.shared_session import (
+    CaughtUpService,
+    SharedSource,
+)
+from app.import_preview import StatementPreviewer
+from app.models.accounts import AccountsModel
+from app.models.completions import PayeeSuggestions
+from app.models.guarded import GuardedReads
+from app.models.history import HistoryModel
+from app.models.register import RegisterModel, StatusRegisterModel
+from app.reconciling import ReconcileReader
+from app.window.event_details import EventDetails
+from app.window.server_link import ServerLink
+from app.window.time_travel import TimeTravel
+from app.window.watcher import BookWatcher
+from app.window.window_parts import WindowParts
+from domain.model.entries import as_command
+from domain.projections.payees import PayeeRecall
+
+
+def connect_projectors(
+    sources: list[SignalInstance],
+    travel: TimeTravel,
+    accounts: AccountsModel,
+    register: RegisterModel,
+    history: HistoryModel,
+) -> None:
+    """Keep the models current: new events (from the controller or from outside) and
+    moves of the timeline's cursor update them incrementally."""
+    for appended in sources:
+        # history first: the cursor (moved by travel) must find its row already there
+        appended.connect(history.on_events_appended)
+        appended.connect(accounts.on_events_appended)
+        appended.connect(register.on_events_appended)
+        appended.connect(travel.on_events_appended)
+    travel.as_of_changed.connect(accounts.set_as_of)
+    travel.as_of_changed.connect(register.set_as_of)
+    travel.as_of_changed.connect(history.set_cursor)
+
+
+class BookSession(QObject):
+    """One open book: the domain :class:`Book` and the Qt objects built on it."""
+
+    def __init__(
+        self,
+        book: Book,
+        read_only_note: str = "",
+        breakage: Breakage | None = None,
+        *,
+        link: ServerLink | None = None,
+        title: str = "",
+    ) -> None:
+        super().__init__()
+        self.book = book
+        read_models = book.read_models
+        self.health = BookHealth(breakage, self)
+        self.travel = TimeTravel(read_models.event_count(), self)
+        reads = GuardedReads(read_models, self.health)  # damage read: read-only, not a crash
+        self.accounts = AccountsModel(reads, self)
+        reconciling = ReconcileReader(book)
+        self.register = StatusRegisterModel(reads, reconciling.statuses, self)
+        self.history = HistoryModel(reads, self)
+        self.payees = PayeeSuggestions(self)
+        # a shared book: its read models are a local copy's, caught up when the server says
+        source = SharedSource(book) if link is not None else read_models
+        self.watcher = BookWatcher(source, book.events, lambda: self.travel.head, self)
+        service: CommandService = book.service
+        if isinstance(source, SharedSource):
+            service = CaughtUpService(book, source, lambda upto: self.watcher.poll(upto))
+        self.controller = CommandController(service, self, health=self.health)
+        self.link = link
+        connect_projectors(
+            [self.controller.events_appended, self.watcher.events_found],
+            self.travel, self.accounts, self.register, self.history,
+        )  # fmt: skip
+        for appended in (self.controller.events_appended, self.watcher.events_found):
+            appended.connect(self.payees.on_events_appended)
+        self.parts = WindowParts(
+            path=book.path,
+            controller=self.controller,
+            travel=self.travel,
+            accounts=self.accounts,
+            register=self.register,
+            history=self.history,
+            details=EventDetails(book.events, self.health),
+            caption=self.history.caption,
+            entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
+            health=self.health,
+            read_only_note=read_only_note,
+            notice=read_models.cache_problem,
+            # imports write through a worker's own book file: not (yet) for shared books
+            previewer=StatementPreviewer(book) if link is None else None,
+            reconciling=reconciling,
+            undo_stacks=book.service.undo_stacks,
+            payees=self.payees,
+            title=title,
+            where=getattr(book.store, "address", ""),
+            link=link,
+        )
+        # the book's payees are read in a worker; the entry row suggests them once read
+        self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)
+        self.payees_task.finished.connect(self._on_payees_read)
+        self.payees_task.start()
+        if link is not None:
+            link.setParent(self)
+            link.committed.connect(self.watcher.poll)
+            link.start()
+        else:  # read-only too: what the writing Tallybook (or the CLI) appends shows up live
+            self.watcher.start()
+
+    def stop(self) -> None:
+        """Stop watching for others' events and reading payees (the window closed)."""
+        self.watcher.stop()
+        self.payees_task.cancel_and_wait()
+        if self.link is not None:
+            self.link.stop()
+
+    @Slot(object)
+    def _on_payees_read(self, recall: object) -> None:
+        if isinstance(recall, PayeeRecall):
+            recall.rebind(self.book.store)
+            self.payees.adopt(recall)
