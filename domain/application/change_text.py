@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -40,6 +41,9 @@ def change_summary(change: Change, names: Names, locale: str | None = None) -> s
             return f"Reconcile {names(event.account_id)} (statement of {event.statement_date})"
         if isinstance(event, AccountRenamed):
             return f"Rename {event.old_name} to {event.new_name}"
+        if isinstance(event, AccountMoved):
+            parent = names(event.new_parent_id) if event.new_parent_id else "the top"
+            return f"Move {names(event.account_id)} to {parent}"
         if isinstance(event, AccountClosed):
             return f"Close {names(event.account_id)}"
         if isinstance(event, AccountReopened):

@@ -18,11 +18,19 @@ from typing import Any, Protocol
 from domain.model import import_undo
 from domain.model.accounts import Account
 from domain.model.chart import Chart
-from domain.model.commands import CloseAccount, Reconcile, RenameAccount, UndoImport, VoidEntry
+from domain.model.commands import (
+    CloseAccount,
+    MoveAccount,
+    Reconcile,
+    RenameAccount,
+    UndoImport,
+    VoidEntry,
+)
 from domain.model.entries import Entry, as_command
 from domain.model.errors import UndoRefused
 from domain.model.events import (
     AccountClosed,
+    AccountMoved,
     AccountOpened,
     AccountReconciled,
     AccountRenamed,
@@ -182,6 +190,9 @@ def compensate(change: Change, command_id: str, books: Books, current: CurrentEn
         elif isinstance(event, AccountRenamed):
             back = RenameAccount(account_id=event.account_id, new_name=event.old_name)
             scratch.record(scratch.account(event.account_id).rename(back, books.chart))
+        elif isinstance(event, AccountMoved):  # back under its old parent, by the tree's rules
+            move = MoveAccount(account_id=event.account_id, new_parent_id=event.old_parent_id)
+            scratch.record(scratch.account(event.account_id).move(move, books.chart))
         elif isinstance(event, AccountClosed):
             scratch.record(scratch.account(event.account_id).reopen())
         elif isinstance(event, AccountReopened):

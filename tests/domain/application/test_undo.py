@@ -17,6 +17,7 @@ from domain.model.commands import (
     CorrectEntry,
     Deposit,
     ImportStatement,
+    MoveAccount,
     OpenAccount,
     PostSplitEntry,
     Reconcile,
@@ -336,3 +337,14 @@ def test_the_read_models_show_undos_as_a_rebuild_does(tmp_path: Path) -> None:
         read_models.rebuild()
         assert [(a.account_id, a.name, a.balance, a.closed) for a in read_models.accounts()] == live
         assert [(h.position, h.summary) for h in read_models.history(0, 100)] == history
+
+
+def test_a_move_is_undone_back_under_its_old_parent_and_redone(books: BookService) -> None:
+    books.execute(account("car", AccountType.EXPENSE))
+    books.execute(MoveAccount(account_id="food", new_parent_id="car"))
+    step = books.undo_stacks().undo
+    assert step is not None and step.summary == "Move Food to Car"
+    assert types(undo(books)) == ["AccountMoved", "CommandUndone"]
+    assert books.chart().parents.get("food", "") == ""
+    assert types(redo(books)) == ["AccountMoved", "CommandRedone"]
+    assert books.chart().parents["food"] == "car"
