@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from app.cli.arg_types import book_argument
 from app.desktop.book_claim import BookGuard
 from app.desktop.bundle import apply_desktop_identity
 from app.desktop.file_open import FileOpenFilter, wait_for_file_open
@@ -18,12 +19,6 @@ from app.desktop.launcher import Launcher
 from app.desktop.native_dialogs import RoomyQtFileDialogs, prefer_native_file_dialogs
 from app.desktop.paths import default_book_path
 from app.desktop.settings import APPLICATION, ORGANIZATION
-from domain.store.postgres.url import is_postgres_url
-
-
-def book_argument(text: str) -> Path | str:
-    """A book file's path, or a shared book's address as it is (a Path would fold its //)."""
-    return text if is_postgres_url(text) else Path(text)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

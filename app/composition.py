@@ -163,6 +163,12 @@ class Book:
         book.events = EventLog(local)
         return book
 
+    @property
+    def log(self) -> EventStoreBase:
+        """Where the book's events are read without the network: the file, or a shared
+        book's local copy (the read models' store)."""
+        return self._local if self._local is not None else self.store
+
     def catch_up(self) -> None:
         """Bring the read models up to the book's head (a shared book's copy first)."""
         if self._local is not None:

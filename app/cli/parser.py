@@ -3,65 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.cli.arg_types import (
+    book_argument,
+    expected_head,
+    iso_date,
+    moment,
+    non_negative,
+    positive,
+)
 from app.cli.json_commands import commands_help
 from app.cli.output import PROG
-from domain.store.postgres.url import is_postgres_url
-
-
-def book_argument(text: str) -> Path | str:
-    """A book file's path, or a shared book's ``postgresql://`` address kept as it is (a Path
-    would fold its "//")."""
-    return text if is_postgres_url(text) else Path(text)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
-def _head(text: str) -> tuple[int, bytes]:
-    """POSITION:HASH, as ``verify`` prints it under "expect_head"."""
-    position, _, digest = text.partition(":")
-    try:
-        value = (int(position), bytes.fromhex(digest))
-    except ValueError:
-        value = (0, b"")
-    if value[0] < 1 or len(value[1]) != 32:
-        raise argparse.ArgumentTypeError(
-            f"expected POSITION:HASH (a position and 64 hex digits), got {text!r}"
-        )
-    return value
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _moment(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a time YYYY-MM-DDTHH:MM[:SS][+HH:MM], got {text!r}"
-        ) from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -131,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     balances.add_argument(
         "--as-of",
-        type=_non_negative,
+        type=non_negative,
         metavar="POSITION",
         help="balances as of this event position (default: the head)",
     )
@@ -148,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--expect-head",
-        type=_head,
+        type=expected_head,
         metavar="POSITION:HASH",
         help="a head written down earlier (verify prints it as expect_head): exit 1 if the "
         "book's hash at POSITION differs or the book no longer reaches it",
@@ -163,13 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument(
         "--from",
         dest="from_position",
-        type=_positive,
+        type=positive,
         default=1,
         metavar="P",
         help="first position to print (default 1)",
     )
     history.add_argument(
-        "--limit", type=_non_negative, metavar="N", help="print at most N events (default: all)"
+        "--limit", type=non_negative, metavar="N", help="print at most N events (default: all)"
     )
     _history_filters(history)
     diff = add(
@@ -183,12 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--from",
         dest="from_position",
-        type=_non_negative,
+        type=non_negative,
         default=0,
         metavar="P",
         help="the earlier position (default 0: the empty book)",
     )
-    diff.add_argument("--to", dest="to_position", type=_non_negative, metavar="Q",
+    diff.add_argument("--to", dest="to_position", type=non_negative, metavar="Q",
                       help="the later position (default: the head)")  # fmt: skip
     generate = add(
         "generate",
@@ -200,14 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--accounts",
-        type=_positive,
+        type=positive,
         default=20,
         metavar="A",
         help="number of accounts, at least 8 (default 20)",
     )
     generate.add_argument(
         "--commands",
-        type=_non_negative,
+        type=non_negative,
         default=1000,
         metavar="N",
         help="number of commands after opening the accounts (default 1000)",
@@ -217,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--batch",
-        type=_positive,
+        type=positive,
         default=1000,
         metavar="K",
         help="commands per transaction (default 1000)",
@@ -237,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="household, freelancer or club")  # fmt: skip
     new.add_argument("--currency", default="EUR", metavar="CODE",
                      help="the accounts' currency (default EUR)")  # fmt: skip
-    new.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+    new.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
                      help="the opening date (default today)")  # fmt: skip
     new.add_argument("--balance", action="append", default=[], metavar="NAME=AMOUNT",
                      help="an opening balance, e.g. Checking=1234.56 (repeatable)")  # fmt: skip
@@ -256,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         "write a book's events as JSON lines, or its entries as hledger or CSV",
         "--format events: BOOK as JSON lines: a first line describing the book and its head,\n"
         "one line per event exactly as stored (data and metadata texts, recorded time, hash),\n"
-        "a closing line. The README's \"File formats\" section describes it; import-events\n"
+        'a closing line. The README\'s "File formats" section describes it; import-events\n'
         "reads it back. --format hledger: an hledger journal of the entries up to --as-of;\n"
         "--format csv: their register rows (one account's with a running balance).",
     )
@@ -268,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         "included) that hledger reads; csv: the register rows of every account, or --account",
     )
     export.add_argument(
-        "--as-of", type=_non_negative, metavar="POSITION",
+        "--as-of", type=non_negative, metavar="POSITION",
         help="hledger, csv: the entries up to this event position (default: the head)",
     )  # fmt: skip
     export.add_argument("--account", metavar="A", help="csv: only this account (id or name)")
@@ -300,9 +255,9 @@ def _add_report(add: Any) -> None:
         "line and the events recorded after --known-at that made it.",
     )
     report.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
-    report.add_argument("--date", type=_date, metavar="D", help="balance-sheet date")
-    report.add_argument("--from", dest="first", type=_date, metavar="D", help="period start")
-    report.add_argument("--to", dest="last", type=_date, metavar="D", help="period end")
+    report.add_argument("--date", type=iso_date, metavar="D", help="balance-sheet date")
+    report.add_argument("--from", dest="first", type=iso_date, metavar="D", help="period start")
+    report.add_argument("--to", dest="last", type=iso_date, metavar="D", help="period end")
     report.add_argument("--known-at", metavar="P|TIME", help="position or ISO date-time")
     report.add_argument("--compare-now", action="store_true", help="add the figures as known now")
     report.add_argument(
@@ -382,7 +337,7 @@ def _add_import(add: Any) -> None:
         "Prints one JSON object: cleared (entry ids), positions.",
     )
     reconcile.add_argument("--account", required=True, metavar="A", help="account name or id")
-    reconcile.add_argument("--date", required=True, type=_date, metavar="D", help="YYYY-MM-DD")
+    reconcile.add_argument("--date", required=True, type=iso_date, metavar="D", help="YYYY-MM-DD")
     reconcile.add_argument("--balance", required=True, metavar="B", help='e.g. "1234.56"')
     reconcile.add_argument("--entries", nargs="+", metavar="E", help="the entry ids it shows")
 
@@ -396,9 +351,9 @@ def _history_filters(history: argparse.ArgumentParser) -> None:
     add("--type", metavar="T", help="events of this type only (EntryPosted, AccountRenamed, …)")
     add("--account", metavar="A", help="events naming this account (id or current name): its "
         "own, and those of every entry, import or reconciliation that touched it")  # fmt: skip
-    add("--from-date", type=_date, metavar="D", help="booking date on or after D (YYYY-MM-DD); "
+    add("--from-date", type=iso_date, metavar="D", help="booking date on or after D (YYYY-MM-DD); "
         "events without a booking date are left out")  # fmt: skip
-    add("--to-date", type=_date, metavar="D", help="booking date on or before D")
-    add("--recorded-from", type=_moment, metavar="T",
+    add("--to-date", type=iso_date, metavar="D", help="booking date on or before D")
+    add("--recorded-from", type=moment, metavar="T",
         help="recorded at or after T (ISO 8601; UTC unless it has an offset)")  # fmt: skip
-    add("--recorded-to", type=_moment, metavar="T", help="recorded at or before T")
+    add("--recorded-to", type=moment, metavar="T", help="recorded at or before T")

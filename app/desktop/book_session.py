@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, SignalInstance, Slot
 
 from app.background import jobs
 from app.background.runner import BackgroundTask
-from app.book_health import BookHealth, Breakage
+from app.book_health import BookHealth, Breakage, breakage_from_error
 from app.composition import Book
 from app.controller import CommandController, CommandService
 from app.desktop.shared_session import (
@@ -131,5 +131,11 @@ class BookSession(QObject):
     @Slot(object)
     def _on_payees_read(self, recall: object) -> None:
         if isinstance(recall, PayeeRecall):
-            recall.rebind(self.book.store)
-            self.payees.adopt(recall)
+            recall.rebind(self.book.log)  # a shared book's copy: no network on the GUI thread
+            try:
+                self.payees.adopt(recall)
+            except Exception as exc:  # a damaged book: it turns read-only, as for any read
+                breakage = breakage_from_error(exc)
+                if breakage is None:
+                    raise
+                self.health.mark_broken(breakage)
