@@ -149,7 +149,7 @@ class ReportRowsModel(ColumnsTableModel):
 
     def _text(self, r: TableRow, column: int) -> str | None:
         if column == COL_LINE:
-            return r.name
+            return r.indented_name
         if column == COL_CURRENCY:
             return r.currency
         if column == COL_SHARE:

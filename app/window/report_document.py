@@ -68,7 +68,7 @@ def report_html(result: ReportResult, book_name: str) -> str:
         if r is None:
             parts.append(f"<tr><td colspan='{len(heads)}'><b>{e(shown.heading)}</b></td></tr>")
             continue
-        cells = [r.name, r.currency, money_text(r.amount, r.currency)]
+        cells = [r.indented_name, r.currency, money_text(r.amount, r.currency)]
         if compared:
             cells += ["" if v is None else money_text(v, r.currency) for v in (r.other,
                                                                               r.difference)]

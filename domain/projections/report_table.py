@@ -47,6 +47,12 @@ class TableRow:
     other: int | None = None
     difference: int | None = None
     share: Decimal | None = None
+    depth: int = 0  # an account's level under its parents (its amount rolls theirs up)
+
+    @property
+    def indented_name(self) -> str:
+        """The name as a tree shows it: two spaces a level."""
+        return "  " * self.depth + self.name
 
 
 def section_title(kind: str, name: str) -> str:
@@ -61,16 +67,24 @@ def table_rows(report: Report, other: Report | None = None, *, other_is_now: boo
     ``other_is_now``: ``other`` is the same report as known later, the difference is
     other − report; else ``other`` is another period, the difference is report − other.
     Lines only ``other`` has come at the end of their section, with an amount of 0."""
-    figures = other.figures() if other is not None else {}
+    # a parent's figure is rolled up (its own plus its children's), as the accounts tree
+    # shows it; the section totals add own amounts, so nothing is counted twice
+    figures = (
+        {(s.name, ln.account_id, ln.name if ln.account_id is None else "", ln.currency):
+         ln.rolled for s in other.sections for ln in s.lines}
+        if other is not None else {}
+    )  # fmt: skip
     others = {s.name: s for s in other.sections} if other is not None else {}
     rows: list[TableRow] = []
 
     def row(kind: str, section: str, account_id: str | None, name: str, currency: str,
-            amount: int, theirs: int | None, part: Decimal | None = None) -> TableRow:  # fmt: skip
+            amount: int, theirs: int | None, part: Decimal | None = None,
+            depth: int = 0) -> TableRow:  # fmt: skip
         diff = None
         if theirs is not None:
             diff = theirs - amount if other_is_now else amount - theirs
-        return TableRow(kind, section, account_id, name, currency, amount, theirs, diff, part)
+        return TableRow(kind, section, account_id, name, currency, amount, theirs, diff, part,
+                        depth)  # fmt: skip
 
     def key(section: str, account_id: str | None, name: str, currency: str) -> tuple[
             str, str | None, str, str]:  # fmt: skip
@@ -85,10 +99,10 @@ def table_rows(report: Report, other: Report | None = None, *, other_is_now: boo
             theirs = figures.get(k, 0) if other is not None else None
             part = None
             if report.kind == "spending":
-                part = share(line.amount, section.totals.get(line.currency, 0))
+                part = share(line.rolled, section.totals.get(line.currency, 0))
             name = LINE_NAMES.get(line.name, line.name) if line.account_id is None else line.name
-            rows.append(row("line", title, line.account_id, name, line.currency, line.amount,
-                            theirs, part))  # fmt: skip
+            rows.append(row("line", title, line.account_id, name, line.currency, line.rolled,
+                            theirs, part, line.depth))  # fmt: skip
         theirs_section = others.get(section.name)
         if theirs_section is not None:
             for line in theirs_section.lines:
@@ -97,7 +111,7 @@ def table_rows(report: Report, other: Report | None = None, *, other_is_now: boo
                     if line.account_id is None:
                         name = LINE_NAMES.get(line.name, line.name)
                     rows.append(row("line", title, line.account_id, name, line.currency, 0,
-                                    line.amount))  # fmt: skip
+                                    line.rolled, depth=line.depth))  # fmt: skip
         totals = dict(section.totals)
         other_totals = dict(theirs_section.totals) if theirs_section is not None else {}
         label = TOTAL_NAMES.get(report.kind, f"Total {title.lower()}")

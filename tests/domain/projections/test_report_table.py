@@ -84,3 +84,18 @@ def test_an_account_named_like_a_computed_line_keeps_its_name() -> None:
     rows = table_rows(flows(False), flows(True), other_is_now=True)
     assert [(r.account_id, r.name) for r in rows if r.kind == "line"] == [
         (None, "Money in"), ("acct", "in")]  # fmt: skip
+
+
+def test_a_parent_line_shows_its_rolled_up_amount_indented_over_its_children() -> None:
+    def expenses(fuel: int) -> Report:
+        section = Section("expenses")
+        section.add(Line("car", "Car", "EUR", 1000, depth=0, total=1000 + fuel))
+        section.add(Line("fuel", "Fuel", "EUR", fuel, parent_id="car", depth=1))
+        return Report("income-statement", 5, dt.date(2015, 1, 1), dt.date(2015, 12, 31),
+                      [section])  # fmt: skip
+
+    rows = table_rows(expenses(6430), expenses(5000), other_is_now=True)
+    car, fuel, total = rows
+    assert (car.indented_name, car.amount, car.other, car.difference) == ("Car", 7430, 6000, -1430)
+    assert (fuel.indented_name, fuel.amount, fuel.depth) == ("  Fuel", 6430, 1)
+    assert total.kind == "total" and total.amount == 7430  # own amounts: nothing counted twice
