@@ -38,6 +38,9 @@ def account_blocks(accounts: Sequence[AccountRow]) -> dict[str, str]:
         "move_account": "" if open_ else NO_ACCOUNT,
         "close_account": "" if open_ else NO_OPEN,
         "reconcile": "" if open_ else NO_ACCOUNT,
+        # a statement goes into an open account; an import to undo needs one to have been
+        "import_statement": "" if open_ else NO_ACCOUNT,
+        "undo_import": "" if accounts else NO_ACCOUNT,
     }
     blocks["withdraw"] = blocks["deposit"]
     return blocks

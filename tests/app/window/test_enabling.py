@@ -27,6 +27,7 @@ def test_an_empty_book_offers_only_open_account(
     expected = {
         a.deposit: NO_ASSET, a.withdraw: NO_ASSET, a.transfer: NO_PAIR, a.split: NO_TWO,
         a.rename: NO_ACCOUNT, a.close_account: NO_OPEN, a.reconcile: NO_ACCOUNT,
+        a.move_account: NO_ACCOUNT, a.import_statement: NO_ACCOUNT, a.undo_import: NO_ACCOUNT,
     }  # fmt: skip
     for action, why in expected.items():
         assert not action.isEnabled(), action.text()
@@ -41,7 +42,8 @@ def test_an_empty_book_offers_only_open_account(
     dialog.currency.setCurrentText("EUR")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert window.dialogs.current is None
-    for action in (a.deposit, a.withdraw, a.rename, a.close_account, a.reconcile):
+    for action in (a.deposit, a.withdraw, a.rename, a.close_account, a.reconcile,
+                   a.move_account, a.import_statement, a.undo_import):  # fmt: skip
         assert action.isEnabled(), action.text()
         assert action.statusTip() == ""
     assert not a.transfer.isEnabled() and not a.split.isEnabled()  # one account is not two
