@@ -70,6 +70,17 @@ def payees_job(path: Path) -> Job:
     return run
 
 
+def hidden_rows_job(path: Path, account_id: str, as_of: int | None) -> Job:
+    """The places of the account's voided entries and their voids in its register, read on
+    the worker's own connection (a long register's walk takes longer than the GUI may)."""
+
+    def run(_progress: Progress) -> list[int]:
+        with Book.open(path, readonly=True) as book:
+            return book.read_models.register_hidden(account_id, as_of)
+
+    return run
+
+
 def verify_job(path: Path) -> Job:
     """Walk the book's hash chain; the result is a :class:`VerifyReport`."""
 

@@ -4,6 +4,8 @@ models and the watcher over one :class:`~app.composition.Book`, and the parts it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, SignalInstance, Slot
 
 from app.background import jobs
@@ -72,6 +74,8 @@ class BookSession(QObject):
         self.accounts = AccountsModel(reads, self)
         reconciling = ReconcileReader(book)
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
+        self._hidden_tasks: list[BackgroundTask] = []
+        self.register.set_hidden_reader(self.read_hidden)
         self.history = HistoryModel(reads, self)
         self.payees = PayeeSuggestions(self)
         # a shared book: its read models are a local copy's, caught up when the server says
@@ -125,8 +129,23 @@ class BookSession(QObject):
         """Stop watching for others' events and reading payees (the window closed)."""
         self.watcher.stop()
         self.payees_task.cancel_and_wait()
+        for task in self._hidden_tasks:
+            task.cancel_and_wait()
         if self.link is not None:
             self.link.stop()
+
+    def read_hidden(
+        self, account_id: str, as_of: int | None, done: Callable[[list[int]], None]
+    ) -> None:
+        """Find a long register's voided rows in a worker; ``done`` gets them (not on
+        failure: the register then goes on showing every row)."""
+        # a shared book's path is its local copy's: read without the network
+        task = BackgroundTask(jobs.hidden_rows_job(self.book.path, account_id, as_of), "", "",
+                              dialog=False)  # fmt: skip
+        self._hidden_tasks.append(task)
+        task.finished.connect(lambda hidden: done(hidden) if isinstance(hidden, list) else None)
+        task.done.connect(lambda: self._hidden_tasks.remove(task))
+        task.start()
 
     @Slot(object)
     def _on_payees_read(self, recall: object) -> None:

@@ -23,6 +23,15 @@ from domain.store.base import StoredEvent
 
 COL_DATE, COL_PAYEE, COL_MEMO, COL_OTHER, COL_AMOUNT, COL_BALANCE = range(6)
 
+HiddenKey = tuple[str, int | None, int]  # (account id, as of, row count)
+HiddenReader = Callable[[str, int | None, Callable[[list[int]], None]], None]
+"""Finds the places of an account's voided rows (as of a position) off the GUI thread and
+hands them to the callback, on the GUI thread (``BookSession.read_hidden``)."""
+
+SYNC_HIDDEN_ROWS = 20_000
+"""Registers up to this many rows find their voided rows on the GUI thread (about 1 µs a
+row: 20 ms); longer ones ask the :data:`HiddenReader`, and show every row meanwhile."""
+
 
 class RegisterModel(PagedTableModel[RegisterRow]):
     """Entries of the selected account in (booking date, position) order."""
@@ -48,7 +57,13 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         self._hidden: list[int] = []  # the places of the rows left out, while hiding voids
         # what they were read for: a register changes only by gaining rows, so the same
         # account, cursor and count have the same voids (no walk for others' entries)
-        self._hidden_for: tuple[str, int | None, int] | None = None
+        self._hidden_for: HiddenKey | None = None
+        self._hidden_reader: HiddenReader | None = None
+        self._asked: HiddenKey | None = None  # what the reader is looking for now
+
+    def set_hidden_reader(self, reader: HiddenReader) -> None:
+        """Find the voided rows of long registers with ``reader``, not on the GUI thread."""
+        self._hidden_reader = reader
 
     @property
     def account(self) -> AccountRow | None:
@@ -96,10 +111,27 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         count = self._source.register_count(account_id, as_of=self._as_of)
         if not self._hide_voided:
             self._hidden, self._hidden_for = [], None
-        elif self._hidden_for != (account_id, self._as_of, count):
-            self._hidden = self._source.register_hidden(account_id, as_of=self._as_of)
-            self._hidden_for = (account_id, self._as_of, count)
+        elif self._hidden_for != (key := (account_id, self._as_of, count)):
+            if self._hidden_reader is None or count <= SYNC_HIDDEN_ROWS:
+                self._hidden = self._source.register_hidden(account_id, as_of=self._as_of)
+                self._hidden_for = key
+            else:  # every row until the reader answers: never places read for other rows
+                self._hidden, self._hidden_for = [], None
+                if self._asked != key:
+                    self._asked = key
+                    self._hidden_reader(*key[:2], lambda hidden: self._on_hidden(key, hidden))
         return count - len(self._hidden)
+
+    def _on_hidden(self, key: HiddenKey, hidden: list[int]) -> None:
+        """The reader's answer: taken if the register is still the one it was asked for."""
+        if self._asked != key:
+            return  # asked since for another account, cursor or count
+        self._asked = None
+        if not self._hide_voided:
+            return
+        self._hidden, self._hidden_for = hidden, key
+        if hidden:
+            self._reset_rows()  # another set of rows, as when hiding was turned on
 
     def _place(self, row: int) -> int:
         """The place in the whole register of shown row ``row``."""

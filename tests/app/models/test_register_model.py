@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from app.composition import Book
 from app.controller import CommandController
 from app.models import paged
+from app.models import register as register_module
 from app.models.register import COL_AMOUNT, COL_BALANCE, COL_PAYEE, RegisterModel
 from app.models.sources import AccountRow
 from domain.model.commands import Deposit, VoidEntry
@@ -212,3 +213,32 @@ def test_hidden_rows_are_looked_for_again_only_when_the_register_changed(book: B
     assert entry is not None
     controller.execute(VoidEntry(entry_id=entry.entry_id, voided_on=DAY))
     assert reads.walks == 2 and model.rowCount() == 2
+
+
+def test_a_long_registers_voids_are_found_off_the_gui_thread(
+    generated_book: Path, qtmodeltester: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SYNC_HIDDEN_ROWS the model asks its reader and shows every row until the answer;
+    an answer for a register it no longer shows is dropped."""
+    monkeypatch.setattr(register_module, "SYNC_HIDDEN_ROWS", 0)
+    with Book.open(generated_book) as book:
+        asked: list[tuple[str, int | None, Any]] = []
+        model = RegisterModel(book.read_models)
+        model.set_hidden_reader(lambda *question: asked.append(question))
+        checking = account(book, "Checking")
+        model.set_account(checking)
+        everything = model.rowCount()
+        model.set_hide_voided(True)
+        assert model.rowCount() == everything and len(asked) == 1  # nothing walked here
+        account_id, as_of, done = asked[0]
+        assert (account_id, as_of) == (checking.account_id, None)
+        model.set_as_of(book.read_models.event_count() - 1)  # the cursor moved: asked again
+        assert len(asked) == 2
+        done(book.read_models.register_hidden(account_id))  # the first answer: stale
+        assert model.rowCount() == book.read_models.register_count(account_id, as_of=asked[1][1])
+        _id, later, answer = asked[1]
+        answer(book.read_models.register_hidden(account_id, as_of=later))
+        kept = [model.row_at(r) for r in range(model.rowCount())]
+        assert kept and not any(r is not None and (r.is_void or r.struck_out) for r in kept)
+        assert model.rowCount() < book.read_models.register_count(account_id, as_of=later)
+        qtmodeltester.check(model)
