@@ -63,13 +63,15 @@ def read_statement(data: bytes, name: str, profile: dict[str, Any] | None) -> St
     return StatementFile(name, sha256_of(data), tuple(statements), mapping, notes, data)
 
 
-def import_job(path: Path, command: ImportStatement) -> Job:
+def import_job(path: Path, command: ImportStatement, author: str | None = None) -> Job:
     """Run a big Import Statement on the book's own connection in this thread; its stored
-    events (one command: it cannot stop half-way, so it is not cancelled)."""
+    events (one command: it cannot stop half-way, so it is not cancelled). ``author``: the
+    name the window's own commands record (None: the login, as theirs then is), so the
+    import is the user's own change to undo."""
 
     def run(progress: Progress) -> list[StoredEvent]:
         progress(0, 1)
-        with Book.open(path) as book:
+        with Book.open(path, author=author) as book:
             stored = book.service.execute(command)
         progress(1, 1)
         return stored

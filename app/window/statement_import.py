@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app import preferences
 from app.background.runner import BackgroundTask
 from app.background.statement_jobs import (
     import_job,
@@ -215,7 +216,8 @@ class StatementImport(QObject):
             finished(breakage.refusal())
             return
         task = BackgroundTask(
-            import_job(self._book, command), "Import Statement", "Importing…", self._window,
+            import_job(self._book, command, preferences.current().author or None),
+            "Import Statement", "Importing…", self._window,
             dialog=False,
         )  # fmt: skip
 

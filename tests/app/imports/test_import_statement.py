@@ -14,10 +14,13 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox
 
+from app import preferences
+from app.desktop.book_session import BookSession
 from app.dialogs.csv_mapping import CsvMappingDialog
 from app.dialogs.import_preview import ImportPreviewDialog
 from app.import_preview import DUPLICATE_ROW, ERROR, MATCH, NEW
 from app.models.import_rows import COUNTER, PAYEE, STATUS
+from app.preferences import Preferences
 from app.window.main_window import MainWindow
 from domain.model.commands import Command
 from domain.model.events import AccountType
@@ -264,6 +267,36 @@ def test_a_big_import_runs_in_a_worker_and_the_views_take_its_events_once(
     assert window._parts.travel.head == head + 7
     assert window._parts.history.rowCount() == head + 7
     assert window.status.currentMessage().startswith("Imported app_checking_march.csv")
+
+
+def test_a_big_import_is_recorded_by_the_preferred_author_and_is_the_users_to_undo(
+    open_window: Window,
+    make_book: Callable[[list[Command]], Path],
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker's own connection records the author the window's commands do (it took
+    the login name, so Undo refused the user's own import as another author's)."""
+    monkeypatch.setattr("app.dialogs.import_preview.BIG_IMPORT", 3)
+    monkeypatch.setattr(preferences, "current", lambda: Preferences(author="Kim Treasurer"))
+    window = open_window(make_book(household()))
+    select(window, "Checking")
+    read_file(qtbot, window, CSV)
+    mapping = window.imports.mapping
+    assert mapping is not None
+    qtbot.mouseClick(mapping.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.imports.preview is not None, timeout=10000)
+    dialog = window.imports.preview
+    assert isinstance(dialog, ImportPreviewDialog)
+    head = window._parts.travel.head
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.imports.preview is None, timeout=10000)
+    log = window.findChild(BookSession).book.events
+    authors = {e.metadata["author"] for e in log.events_after(head, 100)}
+    assert authors == {"Kim Treasurer"}
+    undo = window.actions_.undo
+    assert undo.isEnabled() and undo.text().startswith("&Undo Import of app_checking_march.csv")
+    assert undo.toolTip() == "" or "another" not in undo.toolTip()
 
 
 def test_a_file_dropped_on_the_window_is_imported(
