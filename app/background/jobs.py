@@ -19,7 +19,7 @@ from app.composition import Book, open_store
 from app.sample_data import generate_commands
 from domain.model.commands import Command
 from domain.projections.payees import PayeeRecall
-from domain.store.base import VerifyReport
+from domain.store.base import StoredEvent, VerifyReport
 
 SAMPLE_ACCOUNTS = 19  # the generator's whole core chart, with a USD wallet
 SAMPLE_COMMANDS = 600  # a year of a household's activity: 50 a month, salary and rent included
@@ -66,6 +66,21 @@ def payees_job(path: Path) -> Job:
             return recall
         finally:
             store.close()
+
+    return run
+
+
+def command_job(path: Path, command: Command, author: str | None = None) -> Job:
+    """Run one big command (an import, or the undo of one) on the book's own connection in
+    the worker's thread; its stored events. It cannot stop half-way, so it is not cancelled.
+    ``author``: the name the window's commands record (None: the login, as theirs then is)."""
+
+    def run(progress: Progress) -> list[StoredEvent]:
+        progress(0, 1)
+        with Book.open(path, author=author) as book:
+            stored = book.service.execute(command)
+        progress(1, 1)
+        return stored
 
     return run
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from app.background.jobs import command_job
 from app.background.runner import Job, Progress
 from app.composition import Book
 from app.import_preview import ImportPreview, StatementFile, StatementPreviewer
 from app.statements import CsvProfile, detect_csv_profile, detect_format, parse_statements
 from domain.model.commands import ImportStatement
 from domain.model.import_command import sha256_of
-from domain.store.base import StoredEvent
 
 _CHUNK = 1 << 20
 
@@ -64,19 +64,8 @@ def read_statement(data: bytes, name: str, profile: dict[str, Any] | None) -> St
 
 
 def import_job(path: Path, command: ImportStatement, author: str | None = None) -> Job:
-    """Run a big Import Statement on the book's own connection in this thread; its stored
-    events (one command: it cannot stop half-way, so it is not cancelled). ``author``: the
-    name the window's own commands record (None: the login, as theirs then is), so the
-    import is the user's own change to undo."""
-
-    def run(progress: Progress) -> list[StoredEvent]:
-        progress(0, 1)
-        with Book.open(path, author=author) as book:
-            stored = book.service.execute(command)
-        progress(1, 1)
-        return stored
-
-    return run
+    """Run a big Import Statement in a worker (:func:`jobs.command_job`), as ``author``."""
+    return command_job(path, command, author)
 
 
 def preview_job(path: Path, file: StatementFile, account_id: str) -> Job:

@@ -31,12 +31,13 @@ from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
+from app.window.long_commands import LongCommands
 from app.window.recorded import recorded_text
 from app.window.register_view import RegisterPanel
 from app.window.reports_wiring import ReportsWiring
 from app.window.status_bar import BookStatusBar
 from app.window.timeline import Timeline
-from app.window.undo_menu import UndoMenu
+from app.window.undo_menu import undo_menu_for
 from app.window.window_parts import BookOpener, WindowParts
 from app.window.window_size import restore_layout
 from domain.model.commands import MoveAccount
@@ -75,7 +76,10 @@ class MainWindow(QMainWindow):
             lambda: self.editable, lambda text: self.status.showMessage(text, 12000),
             self.history_dock.table,
         )  # fmt: skip
-        self.undo_menu = self._undo_menu()
+        a, say = self.actions_, lambda text: self.status.showMessage(text, 8000)
+        long = LongCommands(self, parts.path, parts.controller, lambda: parts.travel.head, say)
+        self.undo_menu = undo_menu_for(a.undo, a.redo, parts.undo_stacks, parts.controller,
+                                       lambda: self.editable, long)  # fmt: skip
         self._connect()
         self._update_title()
         restore_layout(self, settings.window_geometry(), settings.window_state())
@@ -128,16 +132,6 @@ class MainWindow(QMainWindow):
         self.banner_place = BannerPlace(self.banner, layout, self.tool_bar, self)
         add_context_menus(
             self.actions_, self.register_panel.table, self.accounts_view, self.history_dock.table
-        )
-
-    def _undo_menu(self) -> UndoMenu | None:
-        a, parts = self.actions_, self._parts
-        if parts.undo_stacks is None:
-            a.undo.setEnabled(False)
-            a.redo.setEnabled(False)
-            return None
-        return UndoMenu(
-            a.undo, a.redo, parts.undo_stacks, parts.controller, lambda: self.editable, self
         )
 
     def _build_menus(self) -> None:

@@ -29,7 +29,7 @@ TITLES = {
 
 
 def period_text(result: ReportResult) -> str:
-    """"on 31/12/2015" or "1/1/2015 – 31/12/2015" in the locale's date format."""
+    """ "on 31/12/2015" or "1/1/2015 – 31/12/2015" in the locale's date format."""
     request = result.request
     if request.first is None:
         return f"on {date_text(request.last)}"
@@ -70,8 +70,9 @@ def report_html(result: ReportResult, book_name: str) -> str:
             continue
         cells = [r.indented_name, r.currency, money_text(r.amount, r.currency)]
         if compared:
-            cells += ["" if v is None else money_text(v, r.currency) for v in (r.other,
-                                                                              r.difference)]
+            cells += [
+                "" if v is None else money_text(v, r.currency) for v in (r.other, r.difference)
+            ]
         if shares:
             cells.append("" if r.share is None else share_text(r.share))
         weight = "" if r.kind == "line" else " style='font-weight:bold'"
@@ -80,8 +81,11 @@ def report_html(result: ReportResult, book_name: str) -> str:
         ) + "</tr>")  # fmt: skip
     parts.append("</table>")
     if result.request.now:
-        parts.append(f"<p>{result.changes_total} later event(s) changed these figures: "
-                     + e(", ".join(f"#{p} {kind}" for p, kind in result.changes)) + "</p>")
+        parts.append(
+            f"<p>{result.changes_total} later event(s) changed these figures: "
+            + e(", ".join(f"#{p} {kind}" for p, kind in result.changes))
+            + "</p>"
+        )
     return "".join(parts)
 
 

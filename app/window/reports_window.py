@@ -135,8 +135,16 @@ class ReportsWindow(QWidget):
         self.day_label = self._label("&In:", self.day)
         self.first_label = self._label("&From:", self.first)
         self.last_label = self._label("&To:", self.last)
-        shown: list[QWidget] = [self.day_label, self.day, self.first_label, self.first,
-                                self.last_label, self.last, self.previous_button, self.next_button]
+        shown: list[QWidget] = [
+            self.day_label,
+            self.day,
+            self.first_label,
+            self.first,
+            self.last_label,
+            self.last,
+            self.previous_button,
+            self.next_button,
+        ]
         for widget in shown:
             row1.addWidget(widget)
         row1.addStretch(1)

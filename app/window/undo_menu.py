@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from app.book_health import breakage_from_error
 from app.controller import CommandController
 from app.formatting import babel_locale_name
+from app.window.long_commands import LongCommands
 from domain.application.undo_stack import Stacks, Step
 from domain.model.commands import RedoChange, UndoChange
 
@@ -38,8 +39,11 @@ class UndoMenu(QObject):
         controller: CommandController,
         editable: Callable[[], bool],
         parent: QObject | None = None,
+        *,
+        long_commands: LongCommands | None = None,
     ) -> None:
         super().__init__(parent)
+        self._long = long_commands
         self._undo, self._redo = undo, redo
         self._stacks = stacks
         self._controller = controller
@@ -70,13 +74,21 @@ class UndoMenu(QObject):
     def _on_undo(self) -> None:
         self.refresh()  # what the menu said may be stale: name what is on top now
         if self._top.undo is not None:
-            self._controller.execute(UndoChange(undoes=self._top.undo.command_id))
+            self._execute(UndoChange(undoes=self._top.undo.command_id), self._top.undo, "Undoing")
 
     @Slot()
     def _on_redo(self) -> None:
         self.refresh()
         if self._top.redo is not None:
-            self._controller.execute(RedoChange(redoes=self._top.redo.command_id))
+            self._execute(RedoChange(redoes=self._top.redo.command_id), self._top.redo, "Redoing")
+
+    def _execute(self, command: UndoChange | RedoChange, step: Step, doing: str) -> None:
+        """A big change (an import's thousands of entries) in a worker, the rest here."""
+        size = step.change.last - step.change.first + 1
+        if self._long is not None and self._long.is_big(size) and not step.refusal:
+            self._long.run(command, f"{doing} {step.summary}…")
+        else:
+            self._controller.execute(command)
 
 
 def _show(action: QAction, plain: str, step: Step | None) -> None:
@@ -94,3 +106,20 @@ def _show(action: QAction, plain: str, step: Step | None) -> None:
     action.setToolTip(f"{tip}\nNot possible: {step.refusal}" if step.refusal else tip)
     # shown in the status bar while the item is highlighted: why it would be refused
     action.setStatusTip(f"Not possible: {step.refusal}" if step.refusal else tip)
+
+
+def undo_menu_for(
+    undo: QAction,
+    redo: QAction,
+    stacks: StacksSource | None,
+    controller: CommandController,
+    editable: Callable[[], bool],
+    long_commands: LongCommands,
+) -> UndoMenu | None:
+    """The window's Undo and Redo; None (both disabled) for a book without stacks."""
+    if stacks is None:
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        return None
+    return UndoMenu(undo, redo, stacks, controller, editable, long_commands.parent(),
+                    long_commands=long_commands)  # fmt: skip

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from app_helpers import DAY, open_account
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt
 
@@ -254,3 +255,29 @@ def test_undo_is_disabled_on_a_read_only_book(
     window = launcher.show_book(path, Access(read_only=True, note="read-only"))
     assert (window.actions_.undo.text(), window.actions_.undo.isEnabled()) == ("&Undo", False)
     assert not window.actions_.redo.isEnabled()
+
+
+def test_a_big_changes_undo_and_redo_run_in_a_worker(
+    make_book: Callable[[list[Command]], Path],
+    open_window: Window,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An undo that voids thousands of entries (a big import's) must not hold the GUI
+    thread: past BIG_CHANGE events it is recorded by a worker on its own connection, and
+    the views take its events as they take a big import's."""
+    window = open_window(make_book([*BASE, withdraw("45.00")]))
+    assert window.undo_menu is not None and window.undo_menu._long is not None
+    window.undo_menu._long.big = 0  # every change counts as big here
+    ran_here: list[Command] = []
+    controller = session_of(window).controller
+    monkeypatch.setattr(controller, "execute", lambda command: ran_here.append(command))
+    before = shown(window)
+    window.actions_.undo.trigger()
+    qtbot.waitUntil(lambda: window.undo_menu._long.task is None, timeout=10000)
+    assert ran_here == []  # nothing went through the GUI thread's service
+    assert ("Groceries", "€0.00") in shown(window) and shown(window) != before
+    assert window.actions_.redo.text().startswith("&Redo Withdrawal €45.00")
+    window.actions_.redo.trigger()
+    qtbot.waitUntil(lambda: window.undo_menu._long.task is None, timeout=10000)
+    assert shown(window) == before and ran_here == []
