@@ -137,15 +137,26 @@ def test_a_disk_filling_up_fails_the_lines_it_cannot_store_and_loses_none_it_ans
     tiny_disk: Path,
 ) -> None:
     book = tiny_disk / "b.tallybook"
-    lines = [json.dumps(x) for x in [*OPEN, *(deposit(f"d{i}") for i in range(3000))]]
-    done = subprocess.run(
+    opening = [json.dumps(x) for x in OPEN]
+    deposits = [json.dumps(deposit(f"d{i}")) for i in range(3000)]
+    lines = [*opening, *deposits]
+    # the accounts first, answered before the deposits come: a first group holding them and
+    # more deposits than the disk takes would fail them too (and every deposit after them)
+    with subprocess.Popen(
         [sys.executable, "-m", "app.cli.main", "apply", str(book)],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=300,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    ) as child:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write("\n".join(opening) + "\n")
+        child.stdin.flush()
+        first = [child.stdout.readline() for _ in opening]
+        assert all(json.loads(answer)["ok"] for answer in first), first
+        out, err = child.communicate("\n".join(deposits) + "\n", timeout=300)
+    done = subprocess.CompletedProcess(child.args, child.returncode, "".join(first) + out, err)
     answers = [json.loads(a) for a in done.stdout.splitlines()]
     assert (done.returncode, done.stderr) == (1, "")
     assert len(answers) == len(lines)
