@@ -14,6 +14,7 @@ from domain.model.events import (
     AccountReopened,
     EntryPosted,
     EntryVoided,
+    ImportRestored,
     ImportUndone,
     StatementImported,
 )
@@ -33,6 +34,8 @@ def change_summary(change: Change, names: Names, locale: str | None = None) -> s
     for event in events:
         if isinstance(event, StatementImported):
             return f"Import of {event.file_name} into {names(event.account_id)}"
+        if isinstance(event, ImportRestored):
+            return f"Redo of the import into {names(event.account_id)}"
         if isinstance(event, ImportUndone):
             return f"Undo of the import into {names(event.account_id)}"
         if isinstance(event, AccountOpened):

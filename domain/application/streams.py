@@ -28,6 +28,7 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     Event,
+    ImportRestored,
     ImportUndone,
     ReconciliationReopened,
     StatementImported,
@@ -96,8 +97,8 @@ def _entry_streams(event: EntryPosted | EntryVoided) -> Streams:
     return entries.stream_id(event.entry_id), tuple(linked)
 
 
-@routes(StatementImported, ImportUndone)
-def _import_streams(event: StatementImported | ImportUndone) -> Streams:
+@routes(StatementImported, ImportUndone, ImportRestored)
+def _import_streams(event: StatementImported | ImportUndone | ImportRestored) -> Streams:
     # linked into the account's imported rows: its version guards the duplicate rule
     return imports.import_stream_id(event.import_id), (imports.rows_stream_id(event.account_id),)
 

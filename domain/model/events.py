@@ -299,6 +299,19 @@ class ImportUndone(Event):
     unlinked: tuple[ImportedRow, ...]  # the rows linked to existing entries, released
 
 
+@event_type
+@dataclass(frozen=True)
+class ImportRestored(Event):
+    """An undone import was redone: the entries its undo voided were posted again (the
+    EntryPosted events of the same change, under new ids, listed in ``restored``), and its
+    rows, and the links its undo released (``relinked``), are this import's again."""
+
+    import_id: str
+    account_id: str
+    restored: tuple[ImportedRow, ...]
+    relinked: tuple[ImportedRow, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class ClearedEntry:
     """An entry a reconciliation cleared, and what it moves on the account (debit-positive)."""

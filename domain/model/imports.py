@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from domain.model.events import Event, ImportedRow, ImportUndone, StatementImported
+from domain.model.events import Event, ImportedRow, ImportRestored, ImportUndone, StatementImported
 
 KEYS_SNAPSHOT_VERSION = "statement-rows-2"
 IMPORT_SNAPSHOT_VERSION = "import-3"
@@ -76,6 +76,10 @@ class ImportedRows:
             self.keys.difference_update(row.key for row in event.unlinked)
             for row in event.unlinked:
                 self.linked.pop(row.entry_id, None)
+        elif isinstance(event, ImportRestored):
+            self.keys.update(row.key for row in event.restored)
+            self.keys.update(row.key for row in event.relinked)
+            self.linked.update((row.entry_id, event.import_id) for row in event.relinked)
         else:
             raise ValueError(f"{type(event).__name__} does not belong to a statement-rows stream")
         self.version += 1
@@ -132,6 +136,10 @@ class Import:
             self.replaced = {r.by: r.entry_id for r in event.replaced}
         elif isinstance(event, ImportUndone):
             self.undone = True
+        elif isinstance(event, ImportRestored):  # its voided rows are now the new entries'
+            self.undone = False
+            again = {row.key: row for row in event.restored}
+            self.rows = tuple(again.get(row.key, row) for row in self.rows)
         else:
             raise ValueError(f"{type(event).__name__} does not belong to an import stream")
         self.version += 1

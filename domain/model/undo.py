@@ -40,11 +40,13 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     Event,
+    ImportedRow,
+    ImportRestored,
     ImportUndone,
     ReconciliationReopened,
     StatementImported,
 )
-from domain.model.imports import Import
+from domain.model.imports import Import, ImportedRows
 from domain.model.money import Money
 from domain.model.reconciliation import UNDONE, Reconciliation, reopenings
 
@@ -117,6 +119,7 @@ class Books(Protocol):
     def account(self, account_id: str) -> Account: ...
     def entry(self, entry_id: str) -> Entry: ...
     def statement_import(self, import_id: str) -> Import: ...
+    def imported_rows(self, account_id: str) -> ImportedRows: ...
     def reconciliation(self, account_id: str) -> Reconciliation: ...
     @property
     def chart(self) -> Chart: ...
@@ -165,12 +168,10 @@ def compensate(change: Change, command_id: str, books: Books, current: CurrentEn
     """The events that take ``change`` back, decided by the rules that would decide them as
     commands (an account's funds, its dates, unique names); UndoRefused where none can."""
     events = change.events
-    if any(isinstance(e, ImportUndone) for e in events):
-        raise UndoRefused(
-            "an import that was undone is not imported again by a redo or an undo: import "
-            "the statement again"
-        )
-    imported = next((e for e in events if isinstance(e, StatementImported)), None)
+    undone_import = next((e for e in events if isinstance(e, ImportUndone)), None)
+    if undone_import is not None:  # its entries come back, and its rows are its own again
+        return _import_again(undone_import, events, command_id, books)
+    imported = next((e for e in events if isinstance(e, StatementImported | ImportRestored)), None)
     if imported is not None:  # its entries are taken back by the import's own rule
         undo = UndoImport(import_id=imported.import_id, reason=REASON)
         found = books.statement_import(imported.import_id)
@@ -218,6 +219,35 @@ def _void_again(posted: EntryPosted, scratch: _Scratch, current: CurrentEntry) -
     void = VoidEntry(entry_id=entry.id, voided_on=entry.booking_date, reason=REASON)
     # on the entry's own day: it takes back a row already there, as a correction's void does
     scratch.record(entry.void(void, scratch.accounts_of(entry), dated=False))
+
+
+def _import_again(
+    undone: ImportUndone, events: Sequence[Event], command_id: str, books: Books
+) -> list[Event]:
+    """The redo of an undone import: the entries its undo voided posted again (new ids),
+    and an ImportRestored that gives the import back its rows and links. Refused when a
+    later import took any of those rows (the duplicate rule would count them twice)."""
+    found = books.statement_import(undone.import_id)
+    if not found.undone:
+        raise UndoRefused(f"the import of {found.file_name!r} is in force already")
+    claimed = books.imported_rows(undone.account_id).keys
+    taken = [row for row in (*undone.voided, *undone.unlinked) if row.key in claimed]
+    if taken:
+        raise UndoRefused(
+            f"line {taken[0].line} of {found.file_name!r} was imported again since, by another "
+            "import: undo that one first"
+        )
+    scratch = _Scratch(books)
+    rows = {row.entry_id: row for row in undone.voided}
+    restored: list[ImportedRow] = []
+    for index, event in enumerate(events):
+        if isinstance(event, EntryVoided) and event.entry_id in rows:
+            new_id = reposted_id(command_id, index)
+            _post_again(event, new_id, scratch)
+            restored.append(replace(rows[event.entry_id], entry_id=new_id))
+    again = ImportRestored(import_id=undone.import_id, account_id=undone.account_id,
+                           restored=tuple(restored), relinked=undone.unlinked)  # fmt: skip
+    return reopenings([*scratch.events, again], books.reconciliation)
 
 
 def _post_again(voided: EntryVoided, new_id: str, scratch: _Scratch) -> None:

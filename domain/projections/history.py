@@ -17,6 +17,7 @@ from domain.model.events import (
     AccountReopened,
     EntryPosted,
     EntryVoided,
+    ImportRestored,
     ImportUndone,
     ReconciliationReopened,
     StatementImported,
@@ -46,6 +47,7 @@ def describe_events(
             | AccountReopened
             | StatementImported
             | ImportUndone
+            | ImportRestored
             | AccountReconciled
             | ReconciliationReopened,
         ):

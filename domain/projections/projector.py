@@ -29,6 +29,7 @@ from domain.model.events import (
     CommandRedone,
     CommandUndone,
     Event,
+    ImportRestored,
     ImportUndone,
     ReconciliationReopened,
     StatementImported,
@@ -331,7 +332,7 @@ class ReadModelProjector:
 
 
 _NOT_SHOWN = (
-    StatementImported, ImportUndone, AccountReconciled, ReconciliationReopened,
+    StatementImported, ImportUndone, ImportRestored, AccountReconciled, ReconciliationReopened,
     CommandUndone, CommandRedone,
 )  # fmt: skip
 """Event types the read models keep no rows for (the history shows them from the log)."""

@@ -138,7 +138,7 @@ class ReadModels:
     def _table_names(self, schema: str) -> set[str]:
         # not SQLAlchemy's inspect(): it lists the attached files' names, which a book's
         # name that is no UTF-8 makes unreadable
-        query = f'SELECT name FROM "{schema}".sqlite_master WHERE type = \'table\''
+        query = f"SELECT name FROM \"{schema}\".sqlite_master WHERE type = 'table'"
         return {name for (name,) in self._conn.exec_driver_sql(query)}
 
     def _drop_tables(self) -> None:

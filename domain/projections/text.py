@@ -20,6 +20,7 @@ from domain.model.events import (
     EntryPosted,
     EntryVoided,
     Event,
+    ImportRestored,
     ImportUndone,
     Posting,
     ReconciliationReopened,
@@ -141,6 +142,12 @@ def describe(
         return event.opening_date, name, summary
     if isinstance(event, StatementImported | ImportUndone):
         return None, names(event.account_id), import_summary(event, locale=locale)
+    if isinstance(event, ImportRestored):
+        restored = _count(len(event.restored), "entry", "entries")
+        text = f"Redid import {event.import_id}: {restored} posted again"
+        if event.relinked:
+            text += f", {_count(len(event.relinked), 'entry', 'entries')} linked again"
+        return None, names(event.account_id), text
     if isinstance(event, AccountReconciled):
         name = names(event.account_id)
         cleared = _count(len(event.entries), "entry", "entries")

@@ -27,6 +27,7 @@ from domain.model.commands import (
     StatementLine,
     Transfer,
     UndoChange,
+    UndoImport,
     VoidEntry,
     Withdraw,
 )
@@ -218,20 +219,45 @@ def test_a_reconciliation_is_undone_and_redone(books: BookService) -> None:
     assert set(books.reconciliation("chk").entries) == {"open-chk", "w1"}
 
 
-def test_an_import_is_undone_by_the_imports_rule_and_not_redone(books: BookService) -> None:
-    rows = (StatementLine(line=1, booking_date=DAY, amount=Decimal("-12"), payee="Cafe",
-                          category_id="food"),)  # fmt: skip
+CAFE = (StatementLine(line=1, booking_date=DAY, amount=Decimal("-12"), payee="Cafe",
+                      category_id="food"),)  # fmt: skip
+
+
+def import_cafe(books: BookService, import_id: str = "imp") -> list[StoredEvent]:
+    return books.execute(ImportStatement(account_id="chk", file_name="jan.csv", sha256="ab",
+                                         format="csv", rows=CAFE, import_id=import_id))  # fmt: skip
+
+
+def test_an_import_is_undone_by_the_imports_rule_and_redone(books: BookService) -> None:
     before = state(books)
-    books.execute(ImportStatement(account_id="chk", file_name="jan.csv", sha256="ab",
-                                  format="csv", rows=rows, import_id="imp"))  # fmt: skip
+    import_cafe(books)
+    after = state(books)
     step = books.undo_stacks().undo
     assert step is not None and step.summary == "Import of jan.csv into Chk"
     assert types(undo(books)) == ["ImportUndone", "EntryVoided", "CommandUndone"]
-    assert state(books) == before
-    redo_step = books.undo_stacks().redo
-    assert redo_step is not None
-    with pytest.raises(UndoRefused, match="import the statement again"):
-        books.execute(RedoChange(redoes=redo_step.command_id))
+    assert state(books) == before and books.statement_import("imp").undone
+    # the redo posts the entry again and gives the import its row back
+    assert types(redo(books)) == ["EntryPosted", "ImportRestored", "CommandRedone"]
+    assert state(books) == after and not books.statement_import("imp").undone
+    (row,) = books.statement_import("imp").rows
+    assert books.entry(row.entry_id).exists and not books.entry(row.entry_id).voided
+    # the row is the import's again: the same statement would bring no second entry
+    again = books.preview(ImportStatement(account_id="chk", file_name="jan.csv", sha256="ab",
+                                          format="csv", rows=CAFE, import_id="imp2"))  # fmt: skip
+    assert [type(e).__name__ for e in again] == ["StatementImported"]
+    # and the redo is undone by the import's rule: the entry posted again is voided
+    assert types(undo(books)) == ["ImportUndone", "EntryVoided", "CommandUndone"]
+    assert state(books) == before and books.statement_import("imp").undone
+
+
+def test_undo_import_itself_is_undone_by_restoring_the_import(books: BookService) -> None:
+    import_cafe(books)
+    after = state(books)
+    books.execute(UndoImport(import_id="imp", reason="wrong file"))
+    step = books.undo_stacks().undo
+    assert step is not None and not step.refusal
+    assert types(undo(books)) == ["EntryPosted", "ImportRestored", "CommandUndone"]
+    assert state(books) == after and not books.statement_import("imp").undone
 
 
 def test_the_stacks_survive_a_new_service_on_the_same_log(books: BookService) -> None:

@@ -30,6 +30,7 @@ from domain.model.events import (
     EntryVoided,
     Event,
     ImportedRow,
+    ImportRestored,
     ImportUndone,
     KeptEntry,
     Posting,
@@ -66,6 +67,7 @@ IMPORT_EVENTS: list[Event] = [
     ImportUndone(
         "i1", "chk", "wrong file", (ROW,), (KeptEntry("i1-2", "already voided"),), ()
     ),
+    ImportRestored("i1", "chk", (dataclasses.replace(ROW, entry_id="u1.3"),), ()),
     AccountReconciled("chk", dt.date(2024, 2, 28), 125000, (ClearedEntry("e1", 125000),)),
     ReconciliationReopened("chk", dt.date(2024, 2, 28), "e1", "voided", 125000),
     AccountReopened("chk", dt.date(2024, 12, 31)),
@@ -94,7 +96,7 @@ def test_every_event_type_has_an_example_here() -> None:
     assert CURRENT_VERSION == {"AccountOpened": 3, "AccountRenamed": 1, "AccountMoved": 1,
                                "AccountClosed": 1,
                                "EntryPosted": 1, "EntryVoided": 1, "StatementImported": 2,
-                               "ImportUndone": 1, "AccountReconciled": 1,
+                               "ImportUndone": 1, "ImportRestored": 1, "AccountReconciled": 1,
                                "ReconciliationReopened": 1, "AccountReopened": 1,
                                "CommandUndone": 1, "CommandRedone": 1}  # fmt: skip
 
