@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -266,13 +265,16 @@ def test_timeline_moves_while_computing_run_one_computation_at_a_time_ending_at_
     path = make_book(household())
     running, most = [0], [0]
     lock = threading.Lock()
+    started, release = threading.Event(), threading.Event()
 
     def compute(request: ReportRequest) -> ReportResult:
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
         try:
-            time.sleep(0.05)  # a slow report: moves keep coming meanwhile
+            started.set()
+            # held until every move below is made: the moves come while one computes
+            assert release.wait(timeout=10)
             return ReportSource(path).compute(request)
         finally:
             with lock:
@@ -282,9 +284,11 @@ def test_timeline_moves_while_computing_run_one_computation_at_a_time_ending_at_
     reports = ReportsWindow(compute, travel, "Test Books")
     qtbot.addWidget(reports)
     reports.show_kind("balance-sheet")
+    qtbot.waitUntil(started.is_set)
     for position in (8, 3, 7, 2, 6, 4, 5):
         travel.move_to(position)
         qtbot.wait(20)
+    release.set()
     _wait(reports, qtbot)
     assert most[0] == 1
     assert reports.result is not None and reports.result.known_at == 5
