@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +12,8 @@ from domain.model.errors import StoreError
 
 if TYPE_CHECKING:
     from app.composition import Book
+    from domain.model.commands import Command
+    from domain.store.base import StoredEvent
 
 
 class BookUnusable(Exception):
@@ -43,3 +47,26 @@ def open_readable(path: Path | str) -> Book:
     """Open read-only: the book is not written (its read models, a cache file of their own,
     are caught up or rebuilt as needed)."""
     return open_book(path, create=False, readonly=True)
+
+
+def execute_on_book(
+    path: Path | str, build: Callable[[Book], Command]
+) -> tuple[Command, list[StoredEvent]] | None:
+    """Open the book, run the command ``build`` makes from it, close the book: the command
+    and its events, or None once a refusal (a broken rule, a busy or full disk) is printed
+    as the action's JSON answer. A book that cannot be used raises, as from
+    :func:`open_book` (exit status 2)."""
+    from app.cli.output import emit, error_json
+    from domain.model.errors import BookError, DomainError
+
+    book = open_book(path, create=False)
+    try:
+        command = build(book)
+        return command, book.service.execute(command)
+    except (DomainError, StoreError) as exc:
+        if isinstance(exc, BookError):
+            raise
+        emit(sys.stdout, error_json(exc))
+        return None
+    finally:
+        book.close()

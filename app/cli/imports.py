@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.cli.book_files import open_book, open_readable
+from app.cli.book_files import execute_on_book, open_book, open_readable
 from app.cli.matches import chosen, possible_matches
 from app.cli.output import complain, emit, error_json
 from app.cli.statement_files import StatementUnreadable, read_profile, read_statements
@@ -180,17 +180,12 @@ def _decoded(stored: StoredEvent) -> Event:
 
 
 def cmd_undo_import(args: argparse.Namespace) -> int:
-    book = open_book(args.book, create=False)
-    try:
-        command = UndoImport(import_id=args.import_id, reason=args.reason)
-        stored = book.service.execute(command)
-    except (DomainError, StoreError) as exc:
-        if isinstance(exc, BookError):
-            raise
-        emit(sys.stdout, error_json(exc))
+    done = execute_on_book(
+        args.book, lambda _book: UndoImport(import_id=args.import_id, reason=args.reason)
+    )
+    if done is None:
         return 1
-    finally:
-        book.close()
+    command, stored = done
     undone = _decoded(stored[0])
     assert isinstance(undone, ImportUndone)
     emit(

@@ -7,10 +7,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from app.cli import json_values
-from app.cli.book_files import open_book
-from app.cli.output import emit, error_json
-from domain.model.commands import Reconcile
-from domain.model.errors import BookError, DomainError, StoreError, UnknownAccount
+from app.cli.book_files import execute_on_book
+from app.cli.output import emit
+from domain.model.commands import Command, Reconcile
+from domain.model.errors import UnknownAccount
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -21,26 +21,23 @@ _PAGE = 5000
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    book = open_book(args.book, create=False)
-    try:
+    def build(book: Book) -> Command:
         account_id = _account_id(book, args.account)
         entries = (
             args.entries if args.entries is not None else _open_entries(book, account_id, args.date)
         )
-        command = Reconcile(
+        return Reconcile(
             account_id=account_id,
             statement_date=args.date,
             balance=json_values.amount(args.balance, "--balance"),
             entry_ids=tuple(entries),
         )
-        stored = book.service.execute(command)
-    except (DomainError, StoreError) as exc:
-        if isinstance(exc, BookError):
-            raise
-        emit(sys.stdout, error_json(exc))
+
+    done = execute_on_book(args.book, build)
+    if done is None:
         return 1
-    finally:
-        book.close()
+    command, stored = done
+    assert isinstance(command, Reconcile)
     emit(
         sys.stdout,
         {

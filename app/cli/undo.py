@@ -4,35 +4,37 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from app.cli.book_files import open_book
-from app.cli.output import emit, error_json
+from app.cli.book_files import execute_on_book
+from app.cli.output import emit
 from domain.model.commands import Command, RedoChange, UndoChange
-from domain.model.errors import BookError, DomainError, StoreError, UndoRefused
+from domain.model.errors import UndoRefused
+
+if TYPE_CHECKING:
+    from app.composition import Book
+    from domain.application.undo_stack import Step
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
     """Undo (or redo) what the top of this program's stack names; exit 1 if refused."""
-    book = open_book(args.book, create=False)
     what = "redo" if args.redo else "undo"
-    try:
+    steps: list[Step] = []
+
+    def build(book: Book) -> Command:
         stacks = book.service.undo_stacks()
         step = stacks.redo if args.redo else stacks.undo
         if step is None:
             raise UndoRefused(f"there is nothing of the CLI's to {what} in this book")
-        command: Command = (
-            RedoChange(redoes=step.command_id)
-            if args.redo
-            else UndoChange(undoes=step.command_id)
-        )
-        stored = book.service.execute(command)
-    except (DomainError, StoreError) as exc:
-        if isinstance(exc, BookError):
-            raise
-        emit(sys.stdout, error_json(exc))
+        steps.append(step)
+        if args.redo:
+            return RedoChange(redoes=step.command_id)
+        return UndoChange(undoes=step.command_id)
+
+    done = execute_on_book(args.book, build)
+    if done is None:
         return 1
-    finally:
-        book.close()
+    (command, stored), step = done, steps[0]
     emit(
         sys.stdout,
         {
