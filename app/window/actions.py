@@ -103,7 +103,7 @@ def build_menus(
     edit.setToolTipsVisible(True)  # a refused undo says why
     edit.addSeparator()
     edit.addAction(actions.preferences)
-    entry = bar.addMenu("&Entry")
+    entry = bar.addMenu("E&ntry")  # Alt+E is Edit's
     entry.addAction(actions.open_account)
     entry.addSeparator()
     entry.addActions([actions.deposit, actions.withdraw, actions.transfer, actions.split])

@@ -239,7 +239,7 @@ def test_undo_is_disabled_in_the_past(
 def test_the_edit_menu_sits_between_file_and_entry(book_path: Path, open_window: Window) -> None:
     window = open_window(book_path)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles[:3] == ["&File", "&Edit", "&Entry"]
+    assert titles[:3] == ["&File", "&Edit", "E&ntry"]
 
 
 def test_undo_is_disabled_on_a_read_only_book(

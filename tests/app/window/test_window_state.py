@@ -93,7 +93,7 @@ def test_shortcuts_follow_the_platform(
     assert a.quit.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
     assert a.save_copy.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.SaveAs)
     menus = [m.title() for m in window.menuBar().findChildren(type(window.recent_menu))]
-    assert {"&File", "&Entry", "&View", "&Help"} <= set(menus)
+    assert {"&File", "E&ntry", "&View", "&Help"} <= set(menus)
 
 
 def test_empty_book_has_a_quiet_timeline(
@@ -161,3 +161,13 @@ def test_a_first_window_fits_a_small_screen(
     room = window.screen().availableGeometry().size()
     assert room.width() < 1360 or room.height() < 860, "the test needs a screen below 1360×860"
     assert window.width() <= room.width() and window.height() <= room.height()
+
+
+def test_each_menu_of_the_bar_has_a_key_of_its_own(
+    make_book: Callable[[list[Command]], Path], open_window: Callable[[Path], MainWindow]
+) -> None:
+    """Alt+letter opens one menu: Edit and Entry both on Alt+E made it cycle between them."""
+    window = open_window(make_book(household()))
+    titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    keys = [t[t.index("&") + 1].lower() for t in titles]
+    assert len(keys) == len(titles) and len(set(keys)) == len(keys), titles
