@@ -26,7 +26,7 @@ class Actions:
         self.save_copy = self._make("Save a &Copy…", Key.SaveAs, SP.SP_DialogSaveButton)
         self.import_statement = self._make("&Import Statement…", "Ctrl+I", SP.SP_ArrowDown)
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
-        self.rebuild = self._make("&Rebuild Views", None, SP.SP_BrowserReload)
+        self.rebuild = self._make("Re&build Views", None, SP.SP_BrowserReload)
         self.quit = self._make("&Quit", Key.Quit, SP.SP_DialogCloseButton)
         # Edit: the undo texts and states are kept by app.window.undo_menu
         self.undo = self._make("&Undo", Key.Undo, None)
@@ -43,7 +43,7 @@ class Actions:
         self.correct = self._make("&Correct Entry…", "Ctrl+Shift+C", SP.SP_DialogResetButton)
         self.rename = self._make("&Rename Account…", "F2", None)
         self.move_account = self._make("&Move Account…", None, None)
-        self.close_account = self._make("&Close Account…", None, SP.SP_DialogNoButton)
+        self.close_account = self._make("C&lose Account…", None, SP.SP_DialogNoButton)
         self.undo_import = self._make("&Undo Import…", None, SP.SP_DialogCancelButton)
         self.reconcile = self._make("Reco&ncile Account…", "Ctrl+R", SP.SP_DialogYesButton)
         # Reports: one window, one item per kind (the kinds of domain.projections.reports)

@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         toggle_timeline.setText("T&imeline Bar")
         toggle_timeline.setShortcut(QKeySequence("Ctrl+Shift+L"))
         toggle_tools = self.tool_bar.toggleViewAction()
-        toggle_tools.setText("&Toolbar")
+        toggle_tools.setText("Tool&bar")
         show_closed = self.accounts_view.show_closed_action
         show_closed.setChecked(self._settings.show_closed_accounts())
         show_closed.toggled.connect(self._settings.set_show_closed_accounts)

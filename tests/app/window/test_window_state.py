@@ -171,3 +171,15 @@ def test_each_menu_of_the_bar_has_a_key_of_its_own(
     titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
     keys = [t[t.index("&") + 1].lower() for t in titles]
     assert len(keys) == len(titles) and len(set(keys)) == len(keys), titles
+
+
+def test_within_each_menu_every_item_has_a_key_of_its_own(
+    make_book: Callable[[list[Command]], Path], open_window: Callable[[Path], MainWindow]
+) -> None:
+    """Correct Entry and Close Account were both on C, Open Recent and Rebuild Views on R."""
+    window = open_window(make_book(household()))
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        titles = [a.text() for a in menu.actions() if "&" in a.text()]
+        keys = [t[t.index("&") + 1].lower() for t in titles]
+        assert len(set(keys)) == len(keys), (menu_action.text(), titles)
