@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -140,3 +141,16 @@ def local_time_text(moment: dt.datetime) -> str:
         fmt = QLocale().timeFormat(QLocale.FormatType.ShortFormat)
         fmt = f"{date_format()} {fmt if ':ss' in fmt else fmt.replace(':mm', ':mm:ss')}"
     return QLocale().toString(qt_moment, fmt)
+
+
+def remaining_text(totals: Mapping[str, int]) -> tuple[str, bool]:
+    """What a split's lines leave to balance, per currency (minor units, debits positive),
+    and whether they balance: ``Remaining to balance: €0.00 ✓`` or ``… -€12.50``."""
+    off = {currency: minor for currency, minor in totals.items() if minor}
+    if not totals:
+        return "Remaining to balance: —", False
+    if not off:
+        zero = " · ".join(money_text(0, c) for c in sorted(totals))
+        return f"Remaining to balance: {zero} ✓", True
+    shown = " · ".join(money_text(-m, c) for c, m in sorted(off.items()))
+    return f"Remaining to balance: {shown}", False

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.controller import CommandController
 from app.dialogs.entry_form import EntryFormDialog
 from app.dialogs.fields import AccountCombo, AmountEdit, is_open
-from app.formatting import money_text
+from app.formatting import money_text, remaining_text
 from app.models.sources import AccountRow
 from domain.model.commands import PostSplitEntry, SplitLine
 from domain.model.entries import EntryCommand
@@ -208,18 +208,9 @@ class SplitEntryDialog(EntryFormDialog):
 
     def revalidate(self) -> None:
         totals = remaining(self.lines)
-        off = {currency: minor for currency, minor in totals.items() if minor}
-        if not totals:
-            self.remaining_label.setText("Remaining to balance: —")
-            self.remaining_label.setStyleSheet("")
-        elif not off:
-            zero = " · ".join(money_text(0, c) for c in sorted(totals))
-            self.remaining_label.setText(f"Remaining to balance: {zero} ✓")
-            self.remaining_label.setStyleSheet("")
-        else:
-            shown = " · ".join(money_text(-m, c) for c, m in sorted(off.items()))
-            self.remaining_label.setText(f"Remaining to balance: {shown}")
-            self.remaining_label.setStyleSheet("color: #c0392b;")
+        text, balanced = remaining_text(totals)
+        self.remaining_label.setText(text)
+        self.remaining_label.setStyleSheet("color: #c0392b;" if totals and not balanced else "")
         super().revalidate()
 
     def entry_problem(self) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractItemModel, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from app.dialogs.fields import AmountEdit
-from app.formatting import money_text
+from app.formatting import remaining_text
 from app.models.sources import AccountRow
 from app.window.entry_fields import CompletingEdit
 from domain.model.commands import SplitLine
@@ -113,13 +113,9 @@ class SplitLines(QWidget):
         """What the lines leave to balance, after the row's own line ``first``."""
         total = sum((m.minor for m in self._debits() if m is not None), 0)
         total += first.minor if first is not None else 0
-        if total == 0:
-            self.remaining.setText("Remaining to balance: 0 ✓")
-            self.remaining.setStyleSheet("")
-        else:
-            shown = money_text(-total, self._currency)
-            self.remaining.setText(f"Remaining to balance: {shown}")
-            self.remaining.setStyleSheet("color: #c0392b;")
+        text, balanced = remaining_text({self._currency: total})
+        self.remaining.setText(text)
+        self.remaining.setStyleSheet("" if balanced else "color: #c0392b;")
 
     def _debits(self) -> list[Money | None]:
         return [line.debit() for line in self.lines if not line.is_blank()]

@@ -195,7 +195,7 @@ def test_a_split_is_typed_as_lines_with_what_remains_shown_live(
     # the other account is the first line, balancing the row; the next line has the focus
     assert (first.account.text(), first.inflow.text()) == ("Groceries", "60.00")
     assert second.account.hasFocus()
-    assert row.split.remaining.text() == "Remaining to balance: 0 ✓"
+    assert row.split.remaining.text() == "Remaining to balance: €0.00 ✓"
     press(qtbot, ["sav", Qt.Key.Key_Tab, "14.50"])
     assert second.account.text() == "Savings"
     assert row.split.remaining.text() == "Remaining to balance: -€14.50"
@@ -205,7 +205,7 @@ def test_a_split_is_typed_as_lines_with_what_remains_shown_live(
     first.inflow.setFocus()
     first.inflow.selectAll()
     press(qtbot, ["45.50"])
-    assert row.split.remaining.text() == "Remaining to balance: 0 ✓"
+    assert row.split.remaining.text() == "Remaining to balance: €0.00 ✓"
     press(qtbot, [Qt.Key.Key_Enter])
     assert row.error_text() == ""
     last = register_rows(window)[-1]
