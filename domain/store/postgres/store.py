@@ -28,6 +28,17 @@ class WriteNotGranted(BookError):
 
 
 DEFAULT_BUSY_TIMEOUT = 30.0
+# A server that never answers must not hang a window or a script: libpq's own settings, used
+# where the book's address does not give its own. Keepalives and the user timeout (TCP only)
+# end a command whose network went away after ~30 s instead of the kernel's ~15 minutes.
+CONNECT_TIMEOUT_S = 10
+NETWORK_SETTINGS = {
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "30000",
+}
 # an auditor's role reads and verifies only: writing actions are refused when the book opens
 _MAY_WRITE = text(
     "SELECT has_table_privilege('events', 'INSERT') AND has_table_privilege('commands', 'INSERT')"
@@ -38,11 +49,14 @@ def _engine(url: BookUrl, busy_timeout: float, *, readonly: bool) -> Engine:
     options = f"-c search_path={url.schema} -c lock_timeout={int(busy_timeout * 1000)}"
     if readonly:
         options += " -c default_transaction_read_only=on"
+    given = url.parameters()
+    settings = {"connect_timeout": str(CONNECT_TIMEOUT_S), **NETWORK_SETTINGS}
+    connect_args = {k: v for k, v in settings.items() if k not in given}
     return create_engine(
         url.sqlalchemy_url,
         poolclass=NullPool,
         isolation_level="AUTOCOMMIT",
-        connect_args={"options": options, "application_name": "tallybook"},
+        connect_args={"options": options, "application_name": "tallybook", **connect_args},
     )
 
 

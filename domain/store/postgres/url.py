@@ -35,6 +35,10 @@ class BookUrl:
     def sqlalchemy_url(self) -> str:
         return "postgresql+psycopg://" + self.conninfo.split("://", 1)[1]
 
+    def parameters(self) -> set[str]:
+        """The libpq parameters the address sets in its query (``connect_timeout``, ...)."""
+        return {k for k, _v in parse_qsl(urlsplit(self.conninfo).query)}
+
     def describe(self) -> str:
         """The address without any password, for messages."""
         parts = urlsplit(self.conninfo)
