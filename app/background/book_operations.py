@@ -31,15 +31,18 @@ class BookOperations(QObject):
     history_broken = Signal(object)  # the Breakage it (or Verify Integrity) found
     check_ended = Signal()  # the check on opening stopped: done, cancelled or failed
 
-    def __init__(self, path: Path, parent: QWidget) -> None:
+    def __init__(self, path: Path, parent: QWidget, *, address: str = "") -> None:
+        """``path``: the book's file (a shared book's local copy); ``address``: a shared
+        book's server, whose own chain Verify Integrity walks."""
         super().__init__(parent)
         self._path = path
+        self._address = address
         self._widget = parent
         self._running: list[BackgroundTask] = []
         self._check: BackgroundTask | None = None
 
     def verify(self) -> BackgroundTask:
-        task = self._start(jobs.verify_job(self._path), "Verify Integrity",
+        task = self._start(jobs.verify_job(self._address or self._path), "Verify Integrity",
                            "Checking the hash chain of every event…")  # fmt: skip
         task.finished.connect(self._on_verified)
         return task

@@ -96,8 +96,9 @@ def hidden_rows_job(path: Path, account_id: str, as_of: int | None) -> Job:
     return run
 
 
-def verify_job(path: Path) -> Job:
-    """Walk the book's hash chain; the result is a :class:`VerifyReport`."""
+def verify_job(path: Path | str) -> Job:
+    """Walk the book's hash chain (a file, or a ``postgresql://`` book on its server); the
+    result is a :class:`VerifyReport`."""
 
     def run(progress: Progress) -> VerifyReport:
         return maintenance.verify(path, progress)

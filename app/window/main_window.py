@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.integrity = IntegrityState()
         self.actions_ = Actions(self)
         self.dialogs = CommandDialogs(parts.controller, parts.accounts, parts.entry_command, self)
-        self.operations = BookOperations(parts.path, self)
+        self.operations = BookOperations(parts.path, self, address=parts.where)
         self._build_views()
         self.entry_row = (
             EntryRowWiring(parts, self.dialogs, self.register_panel, lambda: self.editable, self)

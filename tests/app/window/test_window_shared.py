@@ -347,3 +347,19 @@ def test_save_a_copy_of_a_shared_book_starts_in_the_books_folder(
     assert Path(asked[0]) == default_book_path().with_name("club on this computer copy.tallybook")
     with Book.open(target) as copy, Book.open(shared) as original:
         assert copy.store.head() == original.store.head()
+
+
+def test_verify_integrity_walks_the_servers_chain_not_the_local_copy(
+    shared: str, pg_url: str, launcher: Launcher, qtbot: Any
+) -> None:
+    window = launcher.show_shared(shared)
+    qtbot.waitUntil(lambda: not window.operations.checking, timeout=20_000)
+    # someone with the server's superuser rights rewrites an event the window already copied
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")  # past the append-only triggers
+        conn.execute("UPDATE club.events SET data = replace(data, 'Checking', 'Chequing')")
+    with qtbot.waitSignal(window.operations.verified, timeout=20_000) as verified:
+        window.actions_.verify.trigger()
+    report = verified.args[0]
+    assert not report.ok and report.problem == "altered"
+    assert window.banner.alarmed and not window.actions_.deposit.isEnabled()
