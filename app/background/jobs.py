@@ -70,7 +70,7 @@ def payees_job(path: Path) -> Job:
     return run
 
 
-def command_job(path: Path, command: Command, author: str | None = None) -> Job:
+def command_job(path: Path | str, command: Command, author: str | None = None) -> Job:
     """Run one big command (an import, or the undo of one) on the book's own connection in
     the worker's thread; its stored events. It cannot stop half-way, so it is not cancelled.
     ``author``: the name the window's commands record (None: the login, as theirs then is)."""

@@ -63,12 +63,12 @@ def read_statement(data: bytes, name: str, profile: dict[str, Any] | None) -> St
     return StatementFile(name, sha256_of(data), tuple(statements), mapping, notes, data)
 
 
-def import_job(path: Path, command: ImportStatement, author: str | None = None) -> Job:
+def import_job(path: Path | str, command: ImportStatement, author: str | None = None) -> Job:
     """Run a big Import Statement in a worker (:func:`jobs.command_job`), as ``author``."""
     return command_job(path, command, author)
 
 
-def preview_job(path: Path, file: StatementFile, account_id: str) -> Job:
+def preview_job(path: Path | str, file: StatementFile, account_id: str) -> Job:
     """The dry run of a big file's import, on the book's own read-only connection (None if
     cancelled)."""
 

@@ -105,8 +105,7 @@ class BookSession(QObject):
             health=self.health,
             read_only_note=read_only_note,
             notice=read_models.cache_problem,
-            # imports write through a worker's own book file: not (yet) for shared books
-            previewer=StatementPreviewer(book) if link is None else None,
+            previewer=StatementPreviewer(book),
             reconciling=reconciling,
             undo_stacks=book.service.undo_stacks,
             payees=self.payees,

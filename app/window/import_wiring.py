@@ -71,7 +71,7 @@ def wire_imports(
 
     imports = StatementImport(
         window, parts.controller, previewer, parts.accounts.accounts, account_id, settings,
-        parts.path, lambda: parts.travel.head,
+        parts.address, lambda: parts.travel.head,
     )  # fmt: skip
     actions.import_statement.triggered.connect(imports.ask)
     actions.undo_import.triggered.connect(lambda: imports.undo(getattr(entry(), "entry_id", None)))

@@ -26,7 +26,7 @@ class LongCommands(QObject):
     def __init__(
         self,
         window: QWidget,
-        path: Path,
+        path: Path | str,
         controller: CommandController,
         known_head: Callable[[], int],
         say: Callable[[str], None],

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
             self.history_dock.table,
         )  # fmt: skip
         a, say = self.actions_, lambda text: self.status.showMessage(text, 8000)
-        long = LongCommands(self, parts.path, parts.controller, lambda: parts.travel.head, say)
+        long = LongCommands(self, parts.address, parts.controller, lambda: parts.travel.head, say)
         self.undo_menu = undo_menu_for(a.undo, a.redo, parts.undo_stacks, parts.controller,
                                        lambda: self.editable, long)  # fmt: skip
         self._connect()

@@ -55,7 +55,7 @@ class StatementImport(QObject):
         accounts: Callable[[], Sequence[AccountRow]],
         selected: Callable[[], str | None],
         settings: AppSettings,
-        book: Path,
+        book: Path | str,
         known_head: Callable[[], int],
     ) -> None:
         super().__init__(window)

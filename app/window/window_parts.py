@@ -63,3 +63,8 @@ class WindowParts:
     title: str = ""  # the window's name for the book ("" : the file's name)
     where: str = ""  # where the book is, for the status bar ("" : the file's path)
     link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only
+
+    @property
+    def address(self) -> Path | str:
+        """Where a worker opens the book to write: a shared book's server, else the file."""
+        return self.where or self.path

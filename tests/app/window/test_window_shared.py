@@ -29,6 +29,7 @@ from tests.app.conftest import MessageBoxes
 psycopg = pytest.importorskip("psycopg")
 
 PASSWORD = "Sw0rdf1sh-never-kept"
+STATEMENT = Path(__file__).resolve().parents[2] / "data" / "statements" / "app_checking_march.csv"
 LIVE_MS = 1000  # another client's commit is in the window within a second
 
 
@@ -363,3 +364,32 @@ def test_verify_integrity_walks_the_servers_chain_not_the_local_copy(
     report = verified.args[0]
     assert not report.ok and report.problem == "altered"
     assert window.banner.alarmed and not window.actions_.deposit.isEnabled()
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["on the window's connection", "in a worker"])
+def test_a_statement_imports_into_a_shared_book_and_reaches_the_server(
+    shared: str, launcher: Launcher, qtbot: Any, monkeypatch: pytest.MonkeyPatch, big: bool
+) -> None:
+    if big:  # a big import (and its dry run) runs on a worker's own connection to the server
+        monkeypatch.setattr("app.dialogs.import_preview.BIG_IMPORT", 3)
+    window = launcher.show_shared(shared)
+    assert window.actions_.import_statement.isVisible() and window.actions_.reconcile.isVisible()
+    checking = account_id(shared, "Checking")
+    window.accounts_view.select_account(checking)
+    window.imports.start(STATEMENT)
+    qtbot.waitUntil(lambda: window.imports.mapping is not None, timeout=10_000)
+    mapping = window.imports.mapping
+    assert mapping is not None
+    qtbot.mouseClick(mapping.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.imports.preview is not None, timeout=10_000)
+    dialog = window.imports.preview
+    assert dialog is not None
+    head = window._parts.travel.head
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.imports.preview is None, timeout=10_000)
+    assert balance(window, "Checking") == "€1,344.50"
+    assert window._parts.travel.head == head + 7  # each event shown once
+    with Book.open(shared, readonly=True) as book:  # what another user sees
+        assert book.service.account(checking).balance == 134450
+        authors = {e.metadata["author"] for e in book.events.events_after(head, 100)}
+    assert len(authors) == 1 and authors.pop().endswith(")")  # "role (login)", as the window's
