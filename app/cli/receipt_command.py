@@ -8,24 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from app.cli.book_files import BookUnusable
 from app.cli.output import complain, emit
-from domain.application.receipts import Receipt, ReceiptError
+from domain.application.receipts import ReceiptError, read_receipt
 from domain.model.errors import BookError
-
-
-def read_receipt(path: Path) -> Receipt:
-    """The receipt in a file; ReceiptError naming the file and what is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReceiptError(f"cannot read the receipt {path}: {exc}") from None
-    try:
-        return Receipt.from_json(text)
-    except ReceiptError as exc:
-        raise ReceiptError(f"{path}: {exc}") from None
 
 
 def cmd_verify_receipt(args: argparse.Namespace) -> int:

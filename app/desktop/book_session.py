@@ -113,6 +113,7 @@ class BookSession(QObject):
             title=title,
             where=getattr(book.store, "address", ""),
             link=link,
+            book_id=book.log.info().book_id,
         )
         # the book's payees are read in a worker; the entry row suggests them once read
         self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)

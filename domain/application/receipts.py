@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any, Protocol
 
 from domain.store.base import BookInfo, Progress, VerifyReport
@@ -67,15 +68,6 @@ class Receipt:
         """The receipt as a file holds it (indented, one key a line)."""
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
-    def text(self) -> str:
-        """The receipt for people (what Copy puts on the clipboard, with the JSON after)."""
-        return (
-            f"Tallybook receipt\nBook id:     {self.book_id}\nEvents:      {self.events}\n"
-            f"Head:        #{self.head_position}\nHead hash:   {self.head_hash}\n"
-            f"Verified at: {self.verified_at:%Y-%m-%d %H:%M:%S} UTC\n"
-            f"App version: {self.app_version or 'unknown'}\n"
-        )
-
     @classmethod
     def from_json(cls, text: str) -> Receipt:
         """Read a receipt; ReceiptError saying what is wrong if it is none."""
@@ -98,6 +90,18 @@ class Receipt:
             verified_at=_time(data),
             app_version=_text(data, "app_version", required=False),
         )
+
+
+def read_receipt(path: Path) -> Receipt:
+    """The receipt in a file; ReceiptError naming the file and what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReceiptError(f"cannot read the receipt {path}: {exc}") from None
+    try:
+        return Receipt.from_json(text)
+    except ReceiptError as exc:
+        raise ReceiptError(f"{path}: {exc}") from None
 
 
 def _text(data: dict[str, Any], key: str, *, required: bool) -> str:
