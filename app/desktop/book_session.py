@@ -99,7 +99,7 @@ class BookSession(QObject):
             accounts=self.accounts,
             register=self.register,
             history=self.history,
-            details=EventDetails(book.events, self.health),
+            details=EventDetails(book.events, read_models, self.health),
             caption=self.history.caption,
             entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
             health=self.health,
