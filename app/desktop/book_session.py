@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, SignalInstance, Slot
 from app.background import jobs
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
-from app.composition import Book
+from app.composition import Book, app_version
 from app.controller import CommandController, CommandService
 from app.desktop.shared_session import (
     CaughtUpService,
@@ -114,6 +114,7 @@ class BookSession(QObject):
             where=getattr(book.store, "address", ""),
             link=link,
             book_id=book.log.info().book_id,
+            app_version=app_version(),
         )
         # the book's payees are read in a worker; the entry row suggests them once read
         self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)

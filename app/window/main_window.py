@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         )
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
         self.receipts = ReceiptsWiring(self, parts.path, parts.book_id, settings,
-                                       self.actions_.verify_receipt)  # fmt: skip
+                                       self.actions_.verify_receipt, parts.app_version)  # fmt: skip
         self.imports = wire_imports(
             self, parts, self.actions_, settings, self.dialogs,
             (self.accounts_view.selected_account, self.register_panel.selected_entry),

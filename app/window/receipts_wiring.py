@@ -9,24 +9,14 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app import maintenance
-from app.background.runner import BackgroundTask, Job
-from app.composition import app_version
+from app.background.jobs import receipt_check_job
+from app.background.runner import BackgroundTask
 from app.desktop.settings import AppSettings
 from app.dialogs.receipt import ReceiptDialog, ReceiptPicker
 from domain.application.receipts import Outcome, Receipt, ReceiptCheck
-from domain.store.base import Progress, VerifyReport
+from domain.store.base import VerifyReport
 
 TITLE = "Verify Against a Receipt"
-
-
-def receipt_check_job(path: Path, receipt: Receipt) -> Job:
-    """Walk the book's whole chain and compare the receipt's head: a :class:`ReceiptCheck`."""
-
-    def run(progress: Progress) -> ReceiptCheck:
-        return maintenance.check_receipt(path, receipt, progress)
-
-    return run
 
 
 class ReceiptsWiring(QObject):
@@ -39,12 +29,14 @@ class ReceiptsWiring(QObject):
         book_id: str,
         settings: AppSettings,
         verify_against: QAction,
+        app_version: str = "",
     ) -> None:
         super().__init__(parent)
         self._parent = parent
         self._path = path
         self._book_id = book_id
         self._settings = settings
+        self._app_version = app_version
         self.dialog: ReceiptDialog | None = None
         self.picker: ReceiptPicker | None = None
         self._task: BackgroundTask | None = None
@@ -52,7 +44,7 @@ class ReceiptsWiring(QObject):
 
     def show_verified(self, report: VerifyReport) -> ReceiptDialog:
         """The receipt of an intact chain, kept first among the book's and shown."""
-        receipt = Receipt.of(report, self._book_id, app_version())
+        receipt = Receipt.of(report, self._book_id, self._app_version)
         self._settings.keep_receipt(receipt)
         self.dialog = ReceiptDialog(receipt, self._path.stem, self._parent)
         self.dialog.open()

@@ -64,3 +64,4 @@ class WindowParts:
     where: str = ""  # where the book is, for the status bar ("" : the file's path)
     link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only
     book_id: str = ""  # the book's id, which its receipts name
+    app_version: str = ""  # this Tallybook's version, which its receipts name
