@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 
 from app.composition import open_store
+from domain.application import receipts
+from domain.application.receipts import Receipt, ReceiptCheck, VerifiableStore
 from domain.model.errors import StoreError
 from domain.projections import ReadModels
 from domain.store.base import Progress, VerifyReport
@@ -60,6 +63,39 @@ def verify(
             return shared.verify(progress, expect_head=expect_head)
     with SqliteEventStore.open(Path(path), readonly=True) as store:
         return store.verify(progress, expect_head=expect_head)
+
+
+@contextlib.contextmanager
+def _reading(path: str | PathLike[str]) -> Iterator[VerifiableStore]:
+    """The book's store opened read-only (a file, or a shared book's server)."""
+    if isinstance(path, str) and is_postgres_url(path):
+        from domain.store.postgres.store import PostgresEventStore
+
+        with PostgresEventStore.open(path, readonly=True) as shared:
+            yield shared
+    else:
+        with SqliteEventStore.open(Path(path), readonly=True) as store:
+            yield store
+
+
+def verify_for_receipt(
+    path: str | PathLike[str], progress: Progress | None = None, *, app_version: str = ""
+) -> tuple[VerifyReport, Receipt | None]:
+    """:func:`verify`, and the receipt of the verified head when the chain is intact."""
+    with _reading(path) as store:
+        report = store.verify(progress)
+        book_id = store.info().book_id
+    ok = report.ok and not report.cancelled
+    return report, Receipt.of(report, book_id, app_version) if ok else None
+
+
+def check_receipt(
+    path: str | PathLike[str], receipt: Receipt, progress: Progress | None = None
+) -> ReceiptCheck:
+    """Walk the book's chain and tell whether it still has the receipt's head (see
+    :func:`domain.application.receipts.check_receipt`)."""
+    with _reading(path) as store:
+        return receipts.check_receipt(store, receipt, progress)
 
 
 def rebuild(path: str | PathLike[str], progress: Progress | None = None) -> bool:

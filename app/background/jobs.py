@@ -17,6 +17,7 @@ from app.background.runner import Job, Progress
 from app.book_health import Breakage, breakage_from_error
 from app.composition import Book, open_store
 from app.sample_data import generate_commands
+from domain.application.receipts import Receipt, ReceiptCheck
 from domain.model.commands import Command
 from domain.projections.payees import PayeeRecall
 from domain.store.base import StoredEvent, VerifyReport
@@ -102,6 +103,15 @@ def verify_job(path: Path | str) -> Job:
 
     def run(progress: Progress) -> VerifyReport:
         return maintenance.verify(path, progress)
+
+    return run
+
+
+def receipt_check_job(path: Path, receipt: Receipt) -> Job:
+    """Walk the book's whole chain and compare the receipt's head: a ``ReceiptCheck``."""
+
+    def run(progress: Progress) -> ReceiptCheck:
+        return maintenance.check_receipt(path, receipt, progress)
 
     return run
 

@@ -108,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="a head written down earlier (verify prints it as expect_head): exit 1 if the "
         "book's hash at POSITION differs or the book no longer reaches it",
     )
+    receipt = verify.add_mutually_exclusive_group()
+    receipt.add_argument(
+        "--receipt",
+        type=Path,
+        metavar="FILE",
+        help="check the book against a receipt saved earlier: print {ok, outcome, message, "
+        "receipt}; exit 0 if the book still has the receipt's hash at its position, 1 if not "
+        "(outcome differs, missing, other book or broken), 2 if FILE is no receipt",
+    )
+    receipt.add_argument(
+        "--write-receipt",
+        type=Path,
+        metavar="FILE",
+        help="verify, then save the receipt of the verified head to FILE (JSON: book_id, "
+        "events, head_position, head_hash, verified_at, app_version)",
+    )
     history = add(
         "history",
         "print recorded events as JSON lines",

@@ -52,6 +52,10 @@ def cmd_balances(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from app import maintenance
 
+    if args.receipt is not None or args.write_receipt is not None:
+        from app.cli.receipt_command import cmd_verify_receipt
+
+        return cmd_verify_receipt(args)
     # read-only and the store alone: verification must not depend on the read models
     try:
         report = maintenance.verify(args.book, expect_head=args.expect_head)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, SignalInstance, Slot
 from app.background import jobs
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
-from app.composition import Book
+from app.composition import Book, app_version
 from app.controller import CommandController, CommandService
 from app.desktop.shared_session import (
     CaughtUpService,
@@ -99,7 +99,7 @@ class BookSession(QObject):
             accounts=self.accounts,
             register=self.register,
             history=self.history,
-            details=EventDetails(book.events, self.health),
+            details=EventDetails(book.events, read_models, self.health),
             caption=self.history.caption,
             entry_command=lambda entry_id: as_command(book.service.entry(entry_id)),
             health=self.health,
@@ -112,6 +112,8 @@ class BookSession(QObject):
             title=title,
             where=getattr(book.store, "address", ""),
             link=link,
+            book_id=book.log.info().book_id,
+            app_version=app_version(),
         )
         # the book's payees are read in a worker; the entry row suggests them once read
         self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,12 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from app.desktop.shared_address import without_password
 from app.preferences import EntryDate, Preferences
+from domain.application.receipts import Receipt, ReceiptError
 
 ORGANIZATION = "Tallybook"
 APPLICATION = "Tallybook"
 MAX_RECENT = 8
+MAX_RECEIPTS = 10  # per book: the last verifications are what one checks against
 _ENTRY_DATES = {e.value for e in EntryDate}
 
 
@@ -86,6 +89,25 @@ class AppSettings:
 
     def save_import_profile(self, account_id: str, profile: dict[str, Any]) -> None:
         self._settings.setValue(f"import_profiles/{account_id}", json.dumps(profile))
+
+    def receipts(self, book_id: str) -> list[Receipt]:
+        """The receipts kept for a book, newest first (unreadable ones are left out)."""
+        value = self._settings.value(f"receipts/{book_id}")
+        try:
+            texts = json.loads(str(value)) if value else []
+        except ValueError:
+            return []
+        kept = []
+        for text in texts if isinstance(texts, list) else []:
+            with contextlib.suppress(ReceiptError, TypeError):
+                kept.append(Receipt.from_json(json.dumps(text)))
+        return kept
+
+    def keep_receipt(self, receipt: Receipt) -> None:
+        """Keep a receipt first among its book's; only the last MAX_RECEIPTS stay."""
+        kept = [receipt, *(r for r in self.receipts(receipt.book_id) if r != receipt)]
+        data = [r.to_dict() for r in kept[:MAX_RECEIPTS]]
+        self._settings.setValue(f"receipts/{receipt.book_id}", json.dumps(data))
 
     def preferences(self) -> Preferences:
         """The preferences saved (the defaults for what was never saved or is unreadable)."""

@@ -26,6 +26,7 @@ class Actions:
         self.save_copy = self._make("Save a &Copy…", Key.SaveAs, SP.SP_DialogSaveButton)
         self.import_statement = self._make("&Import Statement…", "Ctrl+I", SP.SP_ArrowDown)
         self.verify = self._make("&Verify Integrity", "Ctrl+Shift+V", SP.SP_DialogApplyButton)
+        self.verify_receipt = self._make("Verify &Against a Receipt…", None, None)
         self.rebuild = self._make("Re&build Views", None, SP.SP_BrowserReload)
         self.quit = self._make("&Quit", Key.Quit, SP.SP_DialogCloseButton)
         # Edit: the undo texts and states are kept by app.window.undo_menu
@@ -95,7 +96,7 @@ def build_menus(
     file.addSeparator()
     file.addAction(actions.import_statement)
     file.addSeparator()
-    file.addActions([actions.verify, actions.rebuild])
+    file.addActions([actions.verify, actions.verify_receipt, actions.rebuild])
     file.addSeparator()
     file.addAction(actions.quit)
     edit = bar.addMenu("&Edit")

@@ -7,13 +7,10 @@ Enter or a double-click on a row moves the cursor there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDockWidget,
-    QPlainTextEdit,
     QSplitter,
     QTableView,
     QWidget,
@@ -23,11 +20,12 @@ from app.formatting import date_text
 from app.models import history as cols
 from app.models.history import HistoryModel, type_labels, wide_times
 from app.window.column_fit import ColumnFit
+from app.window.event_details_view import Details, EventDetailsView
 from app.window.table_look import ScrollHint, select_row, set_up_rows
 from app.window.time_travel import TimeTravel
 
-EventDetails = Callable[[int], str]
-"""Position -> the event's full data, metadata and hash as text."""
+EventDetails = Details
+"""Position -> the event's readable page and raw record."""
 
 # the accounts and the summary share the room the fixed columns leave
 _SHARES = {cols.COL_ACCOUNT: 3, cols.COL_AUTHOR: 1, cols.COL_SUMMARY: 7}
@@ -66,12 +64,8 @@ class HistoryDock(QDockWidget):
         # the summary, the longest, goes last on screen
         self.table.horizontalHeader().moveSection(cols.COL_AUTHOR, cols.COL_SUMMARY)
         self.columns = ColumnFit(self.table, self.table.horizontalHeader(), _fixed_texts(), _SHARES)
-        self.detail = QPlainTextEdit()
-        self.detail.setObjectName("historyDetail")
-        self.detail.setReadOnly(True)
-        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.detail.setPlaceholderText("Select an event to see its full record.")
+        self.detail = EventDetailsView(details)
+        self.detail.event_requested.connect(self._on_link)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -108,7 +102,13 @@ class HistoryDock(QDockWidget):
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         position = self._model.position_at(current.row()) if current.isValid() else None
-        self.detail.setPlainText(self._details(position) if position is not None else "")
+        self.detail.show_position(position)
+
+    @Slot(int)
+    def _on_link(self, position: int) -> None:
+        # a related event: shown in the history, and the books as of it, as Enter on its row
+        self.select_position(position)
+        self._travel.move_to(position)
 
     @Slot(int)
     def _on_cursor_changed(self, cursor: int) -> None:

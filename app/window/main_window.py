@@ -32,6 +32,7 @@ from app.window.history_dock import HistoryDock
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
 from app.window.long_commands import LongCommands
+from app.window.receipts_wiring import ReceiptsWiring
 from app.window.recorded import recorded_text
 from app.window.register_view import RegisterPanel
 from app.window.reports_wiring import ReportsWiring
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
             self, near or parts.path, opener, settings, self.operations, self.recent_menu
         )
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
+        self.receipts = ReceiptsWiring(self, parts.path, parts.book_id, settings,
+                                       self.actions_.verify_receipt, parts.app_version)  # fmt: skip
         self.imports = wire_imports(
             self, parts, self.actions_, settings, self.dialogs,
             (self.accounts_view.selected_account, self.register_panel.selected_entry),
@@ -361,8 +364,8 @@ class MainWindow(QMainWindow):
         self.status.set_integrity(self.integrity)
         if self.integrity.state is Integrity.TAMPERED:
             QMessageBox.critical(self, "Verify Integrity", self.integrity.message())
-        else:
-            QMessageBox.information(self, "Verify Integrity", self.integrity.message())
+        else:  # the receipt says what the message did, and can be copied and kept
+            self.receipts.show_verified(report)
 
     @Slot(bool)
     def _on_rebuilt(self, finished: bool) -> None:
@@ -387,6 +390,7 @@ class MainWindow(QMainWindow):
         self.timeline.pause()
         self.reports.close()
         self.operations.cancel_all()
+        self.receipts.cancel()
         if self.imports is not None:
             self.imports.cancel_all()
         super().closeEvent(event)

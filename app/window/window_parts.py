@@ -63,6 +63,8 @@ class WindowParts:
     title: str = ""  # the window's name for the book ("" : the file's name)
     where: str = ""  # where the book is, for the status bar ("" : the file's path)
     link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only
+    book_id: str = ""  # the book's id, which its receipts name
+    app_version: str = ""  # this Tallybook's version, which its receipts name
 
     @property
     def address(self) -> Path | str:

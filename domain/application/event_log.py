@@ -29,6 +29,10 @@ class EventLog:
             return event
         return None
 
+    def command_positions(self, command_id: str) -> tuple[int, int] | None:
+        """(first, last) position of one change's events, from the commands table."""
+        return self._store.command_positions(command_id)
+
     def events_after(self, position: int, limit: int) -> list[StoredEvent]:
         """At most ``limit`` events after ``position``, in order (fewer at the head)."""
         if limit < 1:
