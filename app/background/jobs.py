@@ -107,7 +107,7 @@ def verify_job(path: Path | str) -> Job:
     return run
 
 
-def receipt_check_job(path: Path, receipt: Receipt) -> Job:
+def receipt_check_job(path: Path | str, receipt: Receipt) -> Job:
     """Walk the book's whole chain and compare the receipt's head: a ``ReceiptCheck``."""
 
     def run(progress: Progress) -> ReceiptCheck:

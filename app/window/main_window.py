@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
             self, near or parts.path, opener, settings, self.operations, self.recent_menu
         )
         self.history_check = HistoryCheck(self.operations, self.status, parts.health)
-        self.receipts = ReceiptsWiring(self, parts.path, parts.book_id, settings,
+        self.receipts = ReceiptsWiring(self, parts.address, parts.book_id, settings,
                                        self.actions_.verify_receipt, parts.app_version)  # fmt: skip
         self.imports = wire_imports(
             self, parts, self.actions_, settings, self.dialogs,

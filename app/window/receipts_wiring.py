@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.background.jobs import receipt_check_job
 from app.background.runner import BackgroundTask
 from app.desktop.settings import AppSettings
+from app.desktop.shared_address import shared_label
 from app.dialogs.receipt import ReceiptDialog, ReceiptPicker
 from domain.application.receipts import Outcome, Receipt, ReceiptCheck
 from domain.store.base import VerifyReport
@@ -25,7 +26,7 @@ class ReceiptsWiring(QObject):
     def __init__(
         self,
         parent: QWidget,
-        path: Path,
+        path: Path | str,
         book_id: str,
         settings: AppSettings,
         verify_against: QAction,
@@ -33,7 +34,8 @@ class ReceiptsWiring(QObject):
     ) -> None:
         super().__init__(parent)
         self._parent = parent
-        self._path = path
+        self._path = path  # a file, or a shared book's server: its own chain is checked
+        self._name = path.stem if isinstance(path, Path) else shared_label(path)
         self._book_id = book_id
         self._settings = settings
         self._app_version = app_version
@@ -46,7 +48,7 @@ class ReceiptsWiring(QObject):
         """The receipt of an intact chain, kept first among the book's and shown."""
         receipt = Receipt.of(report, self._book_id, self._app_version)
         self._settings.keep_receipt(receipt)
-        self.dialog = ReceiptDialog(receipt, self._path.stem, self._parent)
+        self.dialog = ReceiptDialog(receipt, self._name, self._parent)
         self.dialog.open()
         return self.dialog
 

@@ -22,6 +22,7 @@ from app.desktop.paths import default_book_path
 from app.desktop.settings import AppSettings
 from app.dialogs.open_shared import OpenSharedDialog
 from app.window.main_window import MainWindow
+from domain.application.receipts import Outcome
 from domain.model.commands import Command, Deposit
 from domain.model.events import AccountType
 from tests.app.conftest import MessageBoxes
@@ -393,3 +394,22 @@ def test_a_statement_imports_into_a_shared_book_and_reaches_the_server(
         assert book.service.account(checking).balance == 134450
         authors = {e.metadata["author"] for e in book.events.events_after(head, 100)}
     assert len(authors) == 1 and authors.pop().endswith(")")  # "role (login)", as the window's
+
+
+def test_a_receipt_of_a_shared_book_is_checked_against_the_servers_chain(
+    shared: str, pg_url: str, launcher: Launcher, qtbot: Any
+) -> None:
+    window = launcher.show_shared(shared)
+    qtbot.waitUntil(lambda: not window.operations.checking, timeout=20_000)
+    with qtbot.waitSignal(window.operations.verified, timeout=20_000):
+        window.actions_.verify.trigger()
+    assert window.receipts.dialog is not None
+    receipt = window.receipts.dialog.receipt
+    window.receipts.dialog.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # behind the triggers' back
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE club.events SET data = replace(data, 'Checking', 'Chequing')")
+    task = window.receipts.check(receipt)
+    with qtbot.waitSignal(task.finished, timeout=20_000) as checked:
+        pass
+    assert checked.args[0].outcome is Outcome.BROKEN  # the server's rows, not the local copy
