@@ -60,6 +60,7 @@ class ReportChart(QWidget):
         self.data: ChartData | None = None
         self.current: int | None = None  # the point hovered or chosen with the keys
         self.stale = False
+        self._laid_out: tuple[tuple[int, int], list[QRectF]] | None = None  # size, shapes
 
     def sizeHint(self) -> QSize:
         return QSize(640, 320)
@@ -67,6 +68,7 @@ class ReportChart(QWidget):
     def set_data(self, data: ChartData | None) -> None:
         """Draw ``data`` (None: nothing to chart); the stale grey goes."""
         self.data, self.stale = data, False
+        self._laid_out = None
         if self.current is not None and (data is None or self.current >= len(data.points)):
             self.current = None
         self.update()
@@ -111,7 +113,14 @@ class ReportChart(QWidget):
         return plot.bottom() + low * per, -per
 
     def shapes(self) -> list[QRectF]:
-        """Each point's drawn rectangle (a bar, or a line's marker), in the points' order."""
+        """Each point's drawn rectangle (a bar, or a line's marker), in the points' order;
+        laid out once per data and size (every mouse move asks)."""
+        size = (self.width(), self.height())
+        if self._laid_out is None or self._laid_out[0] != size:
+            self._laid_out = size, self._layout()
+        return self._laid_out[1]
+
+    def _layout(self) -> list[QRectF]:
         data = self.data
         if data is None or not data.points or self.width() < 80 or self.height() < 80:
             return []
