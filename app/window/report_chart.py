@@ -84,7 +84,7 @@ class ReportChart(QWidget):
         """The value axis: low, high (both multiples of the step, zero between) and step."""
         values = [p.minor for p in self.data.points] if self.data else []
         low, high = min([0, *values]), max([0, *values])
-        step = nice_step(high - low)
+        step = nice_step(max(high - low, 500))  # all zero: an axis to 1.00, not to 0.01
         return math.floor(low / step) * step, max(math.ceil(high / step) * step, step), step
 
     def _plot(self) -> QRectF:
@@ -243,6 +243,8 @@ class ReportChart(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             for point, r in zip(data.points, shapes, strict=True):
                 painter.fillRect(r, colors[point.series])
+            if data.shape == "bars":
+                self._paint_amounts(painter, shapes, text)
         if self.current is not None and self.current < len(shapes):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
@@ -291,6 +293,27 @@ class ReportChart(QWidget):
         for i in range(0, len(labels), every):
             x = plot.left() + i * slot + slot / 2 - fm.horizontalAdvance(labels[i]) / 2
             painter.drawText(QPointF(max(x, 0), plot.bottom() + fm.ascent() + 4), labels[i])
+
+    def _paint_amounts(self, painter: QPainter, shapes: list[QRectF], text: QColor) -> None:
+        """Each bar's amount at its end, where there is room (categories are read, not
+        estimated from the axis)."""
+        data = self.data
+        assert data is not None
+        fm = self.fontMetrics()
+        if not shapes or shapes[0].height() < fm.height() * 0.8:
+            return
+        painter.setPen(text)
+        for point, r in zip(data.points, shapes, strict=True):
+            label = money_text(point.minor, point.currency)
+            width = fm.horizontalAdvance(label)
+            y = r.center().y() + fm.ascent() / 2 - 1
+            if point.minor >= 0 and r.right() + width + 6 <= self.width() - _PAD:
+                painter.drawText(QPointF(r.right() + 4, y), label)
+            elif r.width() > width + 8:  # no room after it: inside, at its end
+                painter.setPen(QColor("white"))
+                x = r.right() - width - 4 if point.minor >= 0 else r.left() + 4
+                painter.drawText(QPointF(x, y), label)
+                painter.setPen(text)
 
     def _paint_legend(self, painter: QPainter, text: QColor, colors: dict[str, QColor]) -> None:
         fm = self.fontMetrics()

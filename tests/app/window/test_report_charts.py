@@ -71,11 +71,14 @@ def test_net_worth_chart_draws_the_reports_figures_and_follows_the_timeline(
     _hover(panel.chart, _centre(panel.chart, march))
     assert QToolTip.text() == "2024-03-31\nNet worth: €1,104.50"
     assert panel.chart.tooltip_at(_centre(panel.chart, 0)) == "2024-01-31\nNet worth: €0.00"
+    greyed: list[bool] = []
+    reports.model.dataChanged.connect(lambda *_: greyed.append(panel.chart.stale))
     window.timeline.slider.setValue(7)  # before the salary and the groceries were recorded
     qtbot.waitUntil(lambda: reports.idle and "event #7 of 9" in reports.status.text(),
                     timeout=10000)  # fmt: skip
     moved = panel.chart.data
     assert moved is not None and not panel.chart.stale
+    assert greyed[0]  # greyed until the recomputed report came
     assert [p.minor for p in moved.points] == [0, 0] + [15000] * 10
     assert "As known at event #7" in panel.hint.text()
 
