@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.projections.reports import Report
@@ -17,7 +18,8 @@ from domain.projections.reports import Report
 CHARTED = ("net-worth", "spending", "cash-flow")
 NET_WORTH, SPENDING, MONEY_IN, MONEY_OUT, NET = (
     "Net worth", "Spending", "Money in", "Money out", "Net")  # fmt: skip
-SERIES = {"net-worth": (NET_WORTH,), "spending": (SPENDING,),
+KNOWN_NOW = "Known now"  # net worth as known at the head, beside the report's (compare now)
+SERIES = {"net-worth": (NET_WORTH, KNOWN_NOW), "spending": (SPENDING,),
           "cash-flow": (MONEY_IN, MONEY_OUT, NET)}  # fmt: skip
 SHAPES = {"net-worth": "line", "spending": "bars", "cash-flow": "columns"}
 # the account types whose entries are behind a point without an account of its own
@@ -53,7 +55,9 @@ class ChartData:
 
     @property
     def series(self) -> tuple[str, ...]:
-        return SERIES[self.kind]
+        """The series drawn, in :data:`SERIES` order."""
+        shown = {p.series for p in self.points}
+        return tuple(s for s in SERIES[self.kind] if s in shown) or SERIES[self.kind][:1]
 
     @property
     def labels(self) -> list[str]:
@@ -84,9 +88,12 @@ def _month(text: str, report: Report) -> tuple[dt.date | None, dt.date | None]:
     return first, min(following - dt.timedelta(days=1), report.last)
 
 
-def chart_data(report: Report, currency: str | None = None) -> ChartData | None:
+def chart_data(
+    report: Report, currency: str | None = None, now: Mapping[tuple[str, str], int] | None = None
+) -> ChartData | None:
     """The chart of ``report`` in ``currency`` (default: its first of :func:`currencies`);
-    None for a report without a chart (balance sheet, income statement)."""
+    None for a report without a chart (balance sheet, income statement). ``now``: a net
+    worth's totals as known now by (date, currency), drawn as a second line."""
     if report.kind not in CHARTED:
         return None
     if currency is None:
@@ -97,6 +104,9 @@ def chart_data(report: Report, currency: str | None = None) -> ChartData | None:
         for s in report.sections:  # one a date: the totals are the net worth then
             points.append(Point(s.name, NET_WORTH, s.totals.get(currency, 0), currency,
                                 last=_day(s.name) or report.last))  # fmt: skip
+        if now is not None:
+            points += [Point(p.label, KNOWN_NOW, now.get((p.label, currency), 0), currency,
+                             last=p.last) for p in list(points)]  # fmt: skip
     elif report.kind == "cash-flow":
         for s in report.sections:  # one a month: its in, out (negative) and their net
             first, last = _month(s.name, report)

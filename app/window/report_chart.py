@@ -26,10 +26,19 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.formatting import money_text
-from app.models.chart_data import MONEY_IN, MONEY_OUT, NET, NET_WORTH, SPENDING, ChartData, Point
+from app.models.chart_data import (
+    KNOWN_NOW,
+    MONEY_IN,
+    MONEY_OUT,
+    NET,
+    NET_WORTH,
+    SPENDING,
+    ChartData,
+    Point,
+)  # fmt: skip
 
-COLORS = {NET_WORTH: "#2e86de", SPENDING: "#e67e22", MONEY_IN: "#27ae60",
-          MONEY_OUT: "#c0392b", NET: "#2e86de"}  # fmt: skip
+COLORS = {NET_WORTH: "#2e86de", KNOWN_NOW: "#8e44ad", SPENDING: "#e67e22",
+          MONEY_IN: "#27ae60", MONEY_OUT: "#c0392b", NET: "#2e86de"}  # fmt: skip
 _PAD = 12
 
 
@@ -152,8 +161,12 @@ class ReportChart(QWidget):
         """The point under ``pos``: a bar, or the line's point nearest across (within its slot)."""
         shapes = self.shapes()
         if self.data is not None and self.data.shape == "line" and shapes:
-            nearest = min(range(len(shapes)), key=lambda i: abs(shapes[i].center().x() - pos.x()))
-            slot = shapes[1].center().x() - shapes[0].center().x() if len(shapes) > 1 else 1e9
+            # the nearest date across, then (two lines) the nearer of its points
+            nearest = min(range(len(shapes)),
+                          key=lambda i: (abs(shapes[i].center().x() - pos.x()),
+                                         abs(shapes[i].center().y() - pos.y())))  # fmt: skip
+            labels = len(self.data.labels)
+            slot = shapes[1].center().x() - shapes[0].center().x() if labels > 1 else 1e9
             return nearest if abs(shapes[nearest].center().x() - pos.x()) <= slot / 2 + 4 else None
         hits = [i for i, r in enumerate(shapes) if r.adjusted(-2, -2, 2, 2).contains(QPointF(pos))]
         return hits[0] if hits else None
@@ -233,12 +246,17 @@ class ReportChart(QWidget):
             for color in colors.values():
                 color.setAlpha(90)
         if data.shape == "line":
-            painter.setPen(QPen(colors[NET_WORTH], 2))
-            painter.drawPolyline(QPolygonF([r.center() for r in shapes]))
-            if len(shapes) <= 60:  # markers only where they do not merge into a band
-                painter.setBrush(colors[NET_WORTH])
-                for r in shapes:
-                    painter.drawEllipse(r.center(), 3, 3)
+            for series in data.series:
+                line = [r for p, r in zip(data.points, shapes, strict=True) if p.series == series]
+                pen = QPen(colors[series], 2)
+                if series == KNOWN_NOW:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.drawPolyline(QPolygonF([r.center() for r in line]))
+                if len(line) <= 60:  # markers only where they do not merge into a band
+                    painter.setBrush(colors[series])
+                    for r in line:
+                        painter.drawEllipse(r.center(), 3, 3)
         else:
             painter.setPen(Qt.PenStyle.NoPen)
             for point, r in zip(data.points, shapes, strict=True):

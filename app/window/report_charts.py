@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.background.chart_jobs import Entries, EntriesRequest
 from app.background.report_jobs import ReportResult
 from app.background.runner import BackgroundTask, Progress
-from app.models.chart_data import BEHIND, CHARTED, Point, chart_data, currencies
+from app.models.chart_data import BEHIND, CHARTED, KNOWN_NOW, Point, chart_data, currencies
 from app.models.history import humanize_type
 from app.window.report_chart import ReportChart
 from app.window.reports_window import ReportsWindow
@@ -106,13 +106,20 @@ class ChartPanel(QWidget):
         result = self.result
         data = None
         if result is not None:
-            data = chart_data(result.report, self.currency.currentText() or None)
+            now = None
+            if result.request.now:  # the same report known now: its figures in "other"
+                now = {(r.section, r.currency): r.other or 0 for r in result.rows
+                       if r.kind == "total"}  # fmt: skip
+            data = chart_data(result.report, self.currency.currentText() or None, now)
         self.chart.set_data(data)
         if result is not None and data is not None:
             what = "a category" if data.kind == "spending" else "a point" if (
                 data.shape == "line") else "a bar"  # fmt: skip
-            self.hint.setText(f"As known at event #{result.known_at} · hover for values; click "
-                              f"{what} (or ←/→ and Enter) for the entries behind it")  # fmt: skip
+            known = f"As known at event #{result.known_at}"
+            if len(data.series) > 1 and data.shape == "line":
+                known += f" (dashed: known now, #{result.head})"
+            self.hint.setText(f"{known} · hover for values; click {what} (or ←/→ and Enter) "
+                              "for the entries behind it")  # fmt: skip
         self.entries_box.hide()
 
     @Slot(object)
@@ -123,7 +130,8 @@ class ChartPanel(QWidget):
         result = self.result
         if result is None or self._find is None or point.last is None:
             return
-        request = EntriesRequest(result.known_at, point.first, point.last,
+        known_at = result.head if point.series == KNOWN_NOW else result.known_at
+        request = EntriesRequest(known_at, point.first, point.last,
                                  BEHIND.get(result.report.kind, ("asset",)))  # fmt: skip
         self._generation += 1
         generation, find = self._generation, self._find

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from app.models.chart_data import MONEY_IN, MONEY_OUT, NET
+from app.models.chart_data import KNOWN_NOW, MONEY_IN, MONEY_OUT, NET, NET_WORTH
 from app.window.main_window import MainWindow
 from app.window.report_chart import ReportChart
 from app.window.report_charts import CHART_TAB, ChartPanel
@@ -81,6 +81,38 @@ def test_net_worth_chart_draws_the_reports_figures_and_follows_the_timeline(
     assert greyed[0]  # greyed until the recomputed report came
     assert [p.minor for p in moved.points] == [0, 0] + [15000] * 10
     assert "As known at event #7" in panel.hint.text()
+
+
+def test_compare_with_now_draws_the_net_worth_known_now_beside_it(
+    window: MainWindow, qtbot: Any
+) -> None:
+    reports, panel = _open(window, qtbot, "net-worth")
+    window.timeline.slider.setValue(7)
+    qtbot.waitUntil(lambda: reports.idle and "event #7 of 9" in reports.status.text(),
+                    timeout=10000)  # fmt: skip
+    reports.compare_now.click()
+    qtbot.waitUntil(lambda: reports.idle and panel.chart.data is not None
+                    and KNOWN_NOW in panel.chart.data.series, timeout=10000)  # fmt: skip
+    result, data = reports.result, panel.chart.data
+    assert result is not None and data is not None and data.series == (NET_WORTH, KNOWN_NOW)
+    totals = [r for r in result.rows if r.kind == "total"]
+    assert [p.minor for p in data.points if p.series == NET_WORTH] == [r.amount for r in totals]
+    assert [p.minor for p in data.points if p.series == KNOWN_NOW] == [r.other for r in totals]
+    march = [i for i, p in enumerate(data.points) if p.label == "2024-03-31"]
+    assert [data.points[i].minor for i in march] == [15000, 110450]
+    assert "dashed: known now, #9" in panel.hint.text()
+    later = panel.chart.shapes()[march[1]].center().toPoint()
+    assert panel.chart.tooltip_at(later) == "2024-03-31\nKnown now: €1,104.50"
+    with qtbot.waitSignal(panel.entries_shown, timeout=10000):
+        qtbot.mouseClick(panel.chart, Qt.MouseButton.LeftButton, pos=later)
+    known_now = {panel.entries.item(i).data(Qt.ItemDataRole.UserRole)
+                 for i in range(panel.entries.count())}  # fmt: skip
+    with qtbot.waitSignal(panel.entries_shown, timeout=10000):
+        panel.chart.choose(march[0])
+        qtbot.keyClick(panel.chart, Qt.Key.Key_Return)
+    known_then = {panel.entries.item(i).data(Qt.ItemDataRole.UserRole)
+                  for i in range(panel.entries.count())}  # fmt: skip
+    assert known_now - known_then == {8, 9} and max(known_then) <= 7
 
 
 def test_clicking_a_category_opens_its_register(window: MainWindow, qtbot: Any) -> None:
