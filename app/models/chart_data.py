@@ -110,7 +110,8 @@ def chart_data(
     elif report.kind == "cash-flow":
         for s in report.sections:  # one a month: its in, out (negative) and their net
             first, last = _month(s.name, report)
-            mine = {line.name: line.amount for line in s.lines if line.currency == currency}
+            mine = {line.name: line.amount for line in s.lines  # the all-accounts lines
+                    if line.currency == currency and line.account_id is None}  # fmt: skip
             for series, minor in ((MONEY_IN, mine.get("in", 0)), (MONEY_OUT, mine.get("out", 0)),
                                   (NET, s.totals.get(currency, 0))):  # fmt: skip
                 points.append(Point(s.name, series, minor, currency, first=first, last=last))
