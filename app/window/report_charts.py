@@ -120,6 +120,7 @@ class ChartPanel(QWidget):
                 known += f" (dashed: known now, #{result.head})"
             self.hint.setText(f"{known} · hover for values; click {what} (or ←/→ and Enter) "
                               "for the entries behind it")  # fmt: skip
+        self._generation += 1  # a search still running was for the figures before these
         self.entries_box.hide()
 
     @Slot(object)
