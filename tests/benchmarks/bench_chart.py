@@ -33,7 +33,8 @@ from app.models.chart_data import chart_data
 from app.window.report_chart import ReportChart
 from domain.projections.reports import Line, Report, Section
 
-POINTS, RUNS = 120, 30
+POINTS = 120
+RUNS = int(os.environ.get("TALLYBOOK_BENCH_CHART_RUNS", "30"))  # fewer: the smoke test
 
 
 def _months(count: int) -> list[dt.date]:
