@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from app_helpers import household
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QLocale, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -122,6 +122,9 @@ def test_clicking_a_category_opens_its_register(window: MainWindow, qtbot: Any) 
     lines = [(r.name, r.amount) for r in result.rows if r.kind == "line"]
     assert [(p.label, p.minor) for p in data.points] == lines == [("Groceries", 4550)]
     assert panel.chart.tooltip_at(_centre(panel.chart, 0)) == "Groceries\nSpending: €45.50"
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    assert panel.chart.tooltip_at(_centre(panel.chart, 0)) == "Groceries\nSpending: 45,50\xa0€"
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     window.accounts_view.select_account(_account_id(window, "Checking"))
     qtbot.mouseClick(panel.chart, Qt.MouseButton.LeftButton, pos=_centre(panel.chart, 0))
     account = window.accounts_view.selected_account()
