@@ -83,6 +83,11 @@ class ReportRowsModel(ColumnsTableModel):
             return self._headers[section] if 0 <= section < len(self._headers) else None
         return super().headerData(section, orientation, role)
 
+    @property
+    def stale(self) -> bool:
+        """The figures are greyed: newer ones are being computed."""
+        return self._stale
+
     def set_stale(self, stale: bool) -> None:
         if stale != self._stale:
             self._stale = stale

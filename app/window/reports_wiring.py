@@ -8,9 +8,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from app.background.chart_jobs import EntriesSource
 from app.background.report_jobs import ReportSource
 from app.window.actions import Actions
 from app.window.journal_export import JournalExport
+from app.window.report_charts import ChartPanel, attach_chart
 from app.window.reports_window import ReportsWindow
 from app.window.window_parts import WindowParts
 
@@ -34,6 +36,7 @@ class ReportsWiring(QObject):
         self._select_account = select_account
         self._show_event = show_event
         self.window: ReportsWindow | None = None
+        self.chart: ChartPanel | None = None
         for kind, action in actions.reports.items():
             action.triggered.connect(lambda _=False, kind=kind: self.open(kind))
         self.journal = JournalExport(parts.path, say, parent)
@@ -48,6 +51,7 @@ class ReportsWiring(QObject):
             )
             self.window.account_requested.connect(self._select_account)
             self.window.event_requested.connect(self._show_event)
+            self.chart = attach_chart(self.window, EntriesSource(parts.path).find)
         self.window.show_kind(kind)
         return self.window
 
