@@ -54,7 +54,8 @@ def walk_aside(
     """Walk positions 1..``total`` of the book at ``uri`` in ``children`` processes: the first
     position not known to chain (``total + 1`` if all do) and whether ``progress`` cancelled.
     None if the children could not do it (the walk then runs in-process from the start)."""
-    if getattr(sys, "frozen", False) or children < 2:  # a bundle's executable is the app
+    # a bundle's executable is the app itself; Windows cannot select() on pipes
+    if getattr(sys, "frozen", False) or sys.platform == "win32" or children < 2:
         return None
     bounds = [total * k // children for k in range(children + 1)]
     loader = _LOADER.format(path=str(Path(chain_scan.__file__).resolve()))
