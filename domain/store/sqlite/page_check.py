@@ -15,8 +15,8 @@ from collections.abc import Callable
 from domain.store.sqlite.errors import is_damage
 
 _MMAP_BYTES = 1 << 34
-"""The check maps the whole book: a third less CPU than a copy of every page it visits
-(the book is only read; ``mode=ro``)."""
+"""The check maps the whole book: a quarter less CPU than copying each page it visits (1.3
+against 1.7 s at 1M events; the book is only read, ``mode=ro``)."""
 _WAIT_S = 0.01
 
 
