@@ -85,9 +85,17 @@ def _qt() -> Any:
 
 
 def _wait(app: Any, done: list[Any]) -> None:
-    while not done:
-        app.processEvents()
-        time.sleep(0.001)
+    """Run the event loop (idle in Qt, as the app's is) until ``done`` holds something."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(5)
+    poll.timeout.connect(lambda: loop.quit() if done else None)
+    poll.start()
+    if not done:
+        loop.exec()
+    poll.stop()
 
 
 def _worker_figures(beats: list[float], started: float, cpu: float, report: Any) -> dict[str, Any]:
