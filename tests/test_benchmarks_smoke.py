@@ -90,3 +90,23 @@ def test_bench_undo_times_undo_and_redo_of_every_kind_on_a_tiny_book(tmp_path: P
     assert {"deposit", "void", "correction", "open_account", "reconcile"} <= kinds
     for kind in kinds:
         assert figures[kind]["undo"]["median_ms"] > 0 and figures[kind]["redo"]["median_ms"] > 0
+
+
+def test_bench_verify_times_each_way_of_verifying_a_tiny_book(tmp_path: Path) -> None:
+    from app.composition import Book
+    from app.sample_data import generate_commands
+
+    book_path = tmp_path / "tiny.tallybook"
+    with Book.open(book_path, create_if_missing=True) as book:
+        book.service.execute_batch(list(generate_commands(8, 40, seed=1)))
+    env = {**os.environ, "TALLYBOOK_READ_MODELS_DIR": str(tmp_path / "read-models")}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_verify.py"), str(book_path), "--rounds", "1",
+         "--only", "sha256", "cli", "worker_over_check"],
+        capture_output=True, text=True, env=env, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    variants = json.loads(done.stdout)["variants"]
+    assert set(variants) == {"sha256", "cli", "worker_over_check"}
+    assert variants["cli"]["events"] == variants["worker_over_check"]["events"] > 40
+    assert variants["sha256"]["runs"] == 1 and "cpu_s" in variants["sha256"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Protocol
 
 from domain.model.errors import StoreError
 
@@ -37,6 +37,30 @@ EVENT_COLUMNS = (
     "position", "stream_id", "stream_version", "type", "schema_version", "data", "metadata",
     "recorded_at", "hash", "also_in",
 )  # fmt: skip
+
+
+class PageCheck(Protocol):
+    """The engine's page check of a book, started by :meth:`StoreBackend.start_page_check`."""
+
+    def result(self, keep_going: Callable[[], bool] | None = None) -> list[str] | None:
+        """The problems found ([] when none); None if ``keep_going()`` returned False."""
+
+    def cancel(self) -> None:
+        """Stop the check (its result is not wanted)."""
+
+
+class _LaterPageCheck:
+    """A page check run when its result is asked for, on the backend's own connection."""
+
+    def __init__(self, backend: StoreBackend, thorough: bool) -> None:
+        self._backend = backend
+        self._thorough = thorough
+
+    def result(self, keep_going: Callable[[], bool] | None = None) -> list[str] | None:
+        return self._backend.check_pages(self._thorough, keep_going)
+
+    def cancel(self) -> None:
+        pass
 
 
 class StoreBackend(ABC):
@@ -146,6 +170,20 @@ class StoreBackend(ABC):
         ([] when none). ``thorough`` checks every table and index against each other, else
         only the events table's pages (cheap enough for every open for writing). Returns None
         if ``keep_going()`` returned False meanwhile."""
+
+    def start_page_check(self, thorough: bool) -> PageCheck:
+        """:meth:`check_pages`, begun now if the backend can run it beside other reads (on a
+        connection and thread of its own); by default it runs when its result is asked for."""
+        return _LaterPageCheck(self, thorough)
+
+    def walk_aside(
+        self, genesis: bytes, total: int, progress: Callable[[int, int], bool] | None
+    ) -> tuple[int, bool] | None:
+        """Check the hash chain from ``genesis`` through position ``total`` somewhere faster
+        than this connection (other processes): the first position not known to chain
+        (``total + 1`` if all do) and whether ``progress`` cancelled; None when the backend
+        cannot (the default), and verification walks the whole chain itself."""
+        return None
 
     # ---------------------------------------------------------------- commands
 

@@ -324,7 +324,10 @@ class BackendEventStore(TransactionalStore, EventStore):
         are left for the next run. ``expect_head`` (position, hash), a head written down
         earlier, must still be in the chain ("head differs", "head missing" if not).
         A break found makes this store refuse writes
-        (:class:`BrokenHistory`, see :meth:`refuse_writes`).
+        (:class:`BrokenHistory`, see :meth:`refuse_writes`). A backend may walk ranges of a
+        big book elsewhere first and run the page check beside the walk
+        (:meth:`StoreBackend.walk_aside`, :meth:`StoreBackend.start_page_check`); the
+        answers are the same.
         """
         self._end_implicit()
         report = verification.verify(

@@ -7,6 +7,7 @@ from dataclasses import replace
 from domain.model.errors import BrokenHistory, DamagedBook
 from domain.store.backend import EventRow, StoreBackend
 from domain.store.base import Progress, VerifyReport
+from domain.store.chain_scan import chain_rows
 from domain.store.rows import chains
 
 _LOOKAHEAD = 64  # rows verify inspects after a broken link to tell what happened
@@ -24,23 +25,28 @@ def verify(
     """Recompute every hash from ``genesis``, compare the hash at a position written down
     earlier (``expect_head``), then (``check_pages``) run the engine's thorough check of the
     stored pages; see :meth:`EventStore.verify`."""
-    report = _walk(backend, genesis, progress, batch_size)
-    if expect_head is not None and not report.cancelled:
-        report = _check_head(backend, report, *expect_head)
-    if report.cancelled or not check_pages:
-        return report
-    name = backend.page_check_name(True)
-    if not name:
-        return report
-    total = backend.head_row() if report.ok else None
-    done = report.events if total is None else total[0]
+    # the engine's check (C code, off the GIL) runs beside the walk
+    thorough = check_pages and bool(backend.page_check_name(True))
+    pages = backend.start_page_check(True) if thorough else None
+    try:
+        report = _walk(backend, genesis, progress, batch_size)
+        if expect_head is not None and not report.cancelled:
+            report = _check_head(backend, report, *expect_head)
+        if report.cancelled or pages is None:
+            return report
+        total = backend.head_row() if report.ok else None
+        done = report.events if total is None else total[0]
 
-    def keep_going() -> bool:
-        return progress is None or progress(done, done) is not False
+        def keep_going() -> bool:
+            return progress is None or progress(done, done) is not False
 
-    problems = backend.check_pages(True, keep_going)
+        problems = pages.result(keep_going)
+    finally:
+        if pages is not None:
+            pages.cancel()  # nothing once it has ended; else the walk failed or was cancelled
     if problems is None:
         return replace(report, ok=False, cancelled=True)
+    name = backend.page_check_name(True)
     report = replace(report, page_check=name, page_problems=tuple(problems))
     if not problems or not report.ok:
         return report
@@ -76,7 +82,12 @@ def _check_head(
 
 
 def _walk(
-    backend: StoreBackend, genesis: bytes, progress: Progress | None, batch_size: int
+    backend: StoreBackend,
+    genesis: bytes,
+    progress: Progress | None,
+    batch_size: int,
+    *,
+    aside: bool = True,
 ) -> VerifyReport:
     previous = genesis
     expected = 1
@@ -86,29 +97,52 @@ def _walk(
     except DamagedBook as exc:
         return _bad(0, previous, 1, "damaged", str(exc))
     total = 0 if head is None else head[0]
+    walked = backend.walk_aside(genesis, total, progress) if aside else None
+    if walked is not None:
+        expected, previous = _resume(backend, walked[0], genesis)
+        if walked[1]:
+            return _cancelled(expected - 1, previous)
     while True:
         rows, damage = _batch(backend, expected, total, batch_size)
-        for row in rows:
+        start = expected
+        expected, previous, chained = chain_rows(rows, previous, expected)
+        if not chained:
+            row = rows[expected - start]
             if row[0] != expected:
                 return _bad(
                     expected - 1, previous, expected, "removed",
                     f"positions {expected} to {row[0] - 1} are missing",
                 )  # fmt: skip
-            if not chains(previous, row, expected):
-                return _diagnose(backend, expected, previous)
-            previous = row[8]
-            expected += 1
+            return _diagnose(backend, expected, previous)
         if damage:
             return _bad(expected - 1, previous, expected, "damaged", damage)
         if not rows:
             break
         if progress is not None and progress(expected - 1, total) is False:
-            return VerifyReport(
-                ok=False, events=expected - 1, head_position=expected - 1,
-                head_hash=previous.hex(), cancelled=True,
-            )  # fmt: skip
+            return _cancelled(expected - 1, previous)
     return VerifyReport(
         ok=True, events=expected - 1, head_position=expected - 1, head_hash=previous.hex()
+    )
+
+
+def _resume(backend: StoreBackend, position: int, genesis: bytes) -> tuple[int, bytes]:
+    """Where the walk goes on once every event before ``position`` is known to chain
+    (walked aside): there, from the hash stored before it; from the start if that cannot
+    be read."""
+    if position > 1:
+        try:
+            with backend.errors():
+                before = backend.event_rows(position - 2, position - 1, 1)
+        except DamagedBook:
+            before = []
+        if before and before[0][0] == position - 1:
+            return position, before[0][8]
+    return 1, genesis
+
+
+def _cancelled(done: int, previous: bytes) -> VerifyReport:
+    return VerifyReport(
+        ok=False, events=done, head_position=done, head_hash=previous.hex(), cancelled=True
     )
 
 
@@ -229,7 +263,7 @@ def locate_break(
     the whole chain is walked (this only runs once something has gone wrong) so that the
     first broken position is named, which may come before the one that was being read."""
     try:
-        walked = _walk(backend, genesis, None, 5000).broken()
+        walked = _walk(backend, genesis, None, 5000, aside=False).broken()
     except Exception:  # a book too broken to walk: say what the read found
         walked = None
     if walked is not None and (position is None or (walked.position or 0) <= position):

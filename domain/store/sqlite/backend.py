@@ -20,20 +20,25 @@ from domain.store.backend import (
     EventRow,
     HeadRow,
     LinkRow,
+    PageCheck,
     SnapshotRow,
     StoreBackend,
 )
+from domain.store.sqlite import walk_aside
 from domain.store.sqlite.connection import (
     BEGIN_READ,
     BEGIN_WRITE,
     closed,
+    connect,
     create_engine_for,
     dbapi,
     disk_full,
     file_stamp,
+    file_uri,
     read_as_it_is,
 )
 from domain.store.sqlite.errors import is_damage, translate, translated_errors
+from domain.store.sqlite.page_check import PageCheckAside, findings
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _E_COLUMNS = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
@@ -143,6 +148,7 @@ class SqliteBackend(StoreBackend):
             self.engine.dispose()
             raise
         self.raw: sqlite3.Connection = dbapi(self.connection)
+        self._busy_timeout = busy_timeout
 
     def errors(self) -> translated_errors:
         return self._errors
@@ -260,13 +266,25 @@ class SqliteBackend(StoreBackend):
             if keep_going is not None:
                 raw.set_progress_handler(None, 0)
             self.end_read()
-        # one finding a line; "*** in database main ***" headers name no problem
-        return [
-            line
-            for (text,) in rows
-            for line in str(text).splitlines()
-            if text != "ok" and line and not line.startswith("***")
-        ]
+        return findings(rows)
+
+    def start_page_check(self, thorough: bool) -> PageCheck:
+        try:  # a read-only connection of its own, opened as this one was
+            side = connect(self.path, readonly=True, busy_timeout=self._busy_timeout,
+                           immutable=self._stamp is not None)  # fmt: skip
+        except sqlite3.Error:
+            return super().start_page_check(thorough)  # later, on this connection
+        return PageCheckAside(side, _PAGE_CHECKS[thorough])
+
+    def walk_aside(
+        self, genesis: bytes, total: int, progress: Callable[[int, int], bool] | None
+    ) -> tuple[int, bool] | None:
+        if total < walk_aside.MIN_EVENTS:
+            return None
+        uri = file_uri(self.path.resolve(), "mode=ro")
+        if self._stamp is not None:  # opened "immutable": the children read it so too
+            uri += "&immutable=1"
+        return walk_aside.walk_aside(uri, genesis, total, progress, walk_aside.workers())
 
     # ---------------------------------------------------------------- commands, snapshots
 

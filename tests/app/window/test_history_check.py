@@ -17,6 +17,7 @@ from app.composition import Book
 from app.sample_data import generate_commands
 from app.window.main_window import MainWindow
 from domain.store.base import VerifyReport
+from domain.store.sqlite import walk_aside
 
 BIG_COMMANDS = 30_000  # the whole walk takes ~0.2 s here: in the GUI thread, a stall
 MAX_STALL_S = 0.1  # the GUI thread never blocks longer than this
@@ -31,6 +32,16 @@ def big_book_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         while chunk := list(itertools.islice(commands, 1000)):
             book.service.execute_batch(chunk)
     return path
+
+
+@pytest.fixture(params=["in-process", "aside"])
+def walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The chain walked in the worker's thread, or (``aside``) in child processes, as a
+    book of 200,000 events or more is."""
+    if request.param == "aside":
+        monkeypatch.setattr(walk_aside, "MIN_EVENTS", 1)
+        monkeypatch.setattr(walk_aside, "workers", lambda: 2)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -60,7 +71,7 @@ def _time_one_check(window: MainWindow, qtbot: Any) -> tuple[float, int, VerifyR
 
 
 def test_the_event_loop_keeps_turning_while_a_big_book_is_verified(
-    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any
+    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any, walk: str
 ) -> None:
     window = open_window(big_book)
     with qtbot.waitSignal(window.operations.check_ended, timeout=60_000):
@@ -83,7 +94,7 @@ def test_the_event_loop_keeps_turning_while_a_big_book_is_verified(
 
 
 def test_the_check_on_opening_can_be_cancelled(
-    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any
+    big_book: Path, open_window: Callable[[Path], MainWindow], qtbot: Any, walk: str
 ) -> None:
     window = open_window(big_book)
     with qtbot.waitSignal(window.operations.history_checked, timeout=60_000) as checked:
@@ -95,3 +106,41 @@ def test_the_check_on_opening_can_be_cancelled(
     assert window.actions_.deposit.isEnabled()
     assert window.status.integrity_label.text() == "Integrity: not verified yet"
     assert "History check stopped" in window.status.currentMessage()
+
+
+def test_verify_integrity_stands_in_for_a_check_still_running(
+    big_book: Path,
+    open_window: Callable[[Path], MainWindow],
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two walks of one chain at once took twice as long each: Verify stops the check."""
+    from app.background import jobs
+    from domain.store.base import VerifyReport
+
+    started: list[bool] = []
+
+    def endless_check(path: Path) -> Callable[[Callable[[int, int], bool]], VerifyReport]:
+        def run(progress: Callable[[int, int], bool]) -> VerifyReport:
+            started.append(True)
+            while progress(1, 2):  # until cancelled
+                time.sleep(0.005)
+            return VerifyReport(ok=False, events=1, head_position=1, head_hash="", cancelled=True)
+
+        return run
+
+    monkeypatch.setattr(jobs, "check_history_job", endless_check)
+    window = open_window(big_book)
+    qtbot.waitUntil(lambda: bool(started) and window.operations.checking, timeout=10_000)
+    checked: list[object] = []
+    verified: list[VerifyReport] = []
+    window.operations.history_checked.connect(checked.append)
+    window.operations.verified.connect(verified.append)
+    with qtbot.waitSignals([window.operations.verified, window.operations.check_ended],
+                           timeout=60_000):  # fmt: skip
+        window.operations.verify()
+    (report,) = verified
+    assert report.ok and report.events > BIG_COMMANDS
+    assert not window.operations.checking and checked == []
+    assert "History check stopped" not in window.status.currentMessage()
+    assert window.status.integrity_label.text() != "Integrity: not verified yet"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.store.sqlite import SqliteEventStore
+from domain.store.sqlite import SqliteEventStore, walk_aside
 
 
 @pytest.fixture
@@ -40,3 +40,13 @@ def sqlite_book(
         return store
 
     return make
+
+
+@pytest.fixture(params=["in-process", "aside"])
+def either_walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Verify walks the chain in-process, or (``aside``) in two child processes however small
+    the book: a test using this runs both ways and must get the same answer."""
+    if request.param == "aside":
+        monkeypatch.setattr(walk_aside, "MIN_EVENTS", 1)
+        monkeypatch.setattr(walk_aside, "workers", lambda: 2)
+    return str(request.param)

@@ -14,6 +14,8 @@ from domain.store.sqlite import SqliteEventStore
 
 COMMANDS = 300  # ~600 events: a few dozen leaf pages, so one in the middle holds no head
 
+pytestmark = pytest.mark.usefixtures("either_walk")  # each walk names each damage alike
+
 
 @pytest.fixture
 def book(sqlite_book: Callable[..., SqliteEventStore]) -> Path:

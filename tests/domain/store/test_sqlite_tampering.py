@@ -17,6 +17,8 @@ from domain.store.sqlite import SqliteEventStore
 
 EVENTS = 10
 
+pytestmark = pytest.mark.usefixtures("either_walk")  # each walk names each damage alike
+
 
 @pytest.fixture
 def book(sqlite_book: Callable[..., SqliteEventStore]) -> Path:
