@@ -1,0 +1,262 @@
+"""The history's search index: one ``rm_search`` row per event, so a filter is one SQL query.
+
+Each row holds what :class:`HistoryFilter` asks of an event (type, booking date, author,
+amount, and the casefolded texts a search looks in, as ``history_filter.search_texts`` gives
+them), plus one ``rm_search_accounts`` row per account the event names. The index has its own
+checkpoint (``rm_search_state``) behind the read models': a rebuild or a catch-up of the read
+models leaves it behind, :meth:`HistorySearch.catch_up` fills it in batches (the first search
+after a rebuild), and from then on :func:`follow` adds a command's events in the command's
+transaction. Queries answer in position order or sorted by a column, from the table's indexes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Connection
+
+from domain.projections.history import describe_events
+from domain.projections.history_filter import (
+    HistoryFilter,
+    account_ids,
+    event_amount,
+    search_texts,
+)
+from domain.projections.projected_store import ProjectedStore
+from domain.projections.rows import HistoryRow
+from domain.projections.tables import (
+    day_number,
+    qualified,
+    rm_checkpoint,
+    rm_search,
+    rm_search_accounts,
+    rm_search_state,
+)
+from domain.store.base import StoredEvent
+from domain.store.sqlite.connection import dbapi
+
+BATCH = 5000
+SEPARATOR = "\x1f"  # between texts: a search never matches across two of them
+ORDERS = ("position", "day", "type", "author")
+"""What a query can sort by (then by position); each has an index."""
+
+_S, _A, _STATE, _RM = (
+    qualified(t) for t in (rm_search, rm_search_accounts, rm_search_state, rm_checkpoint)
+)
+_INSERT = f"INSERT INTO {_S} VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_ACCOUNT = f"INSERT INTO {_A} VALUES (?, ?)"
+_SET_STATE = f"INSERT OR REPLACE INTO {_STATE} VALUES (1, ?)"
+
+
+def indexed_upto(conn: Connection) -> int:
+    """The last position the index holds (0: none)."""
+    row = dbapi(conn).execute(f"SELECT position FROM {_STATE} WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _rows(conn: Connection, events: Sequence[StoredEvent]) -> tuple[list[Any], list[Any]]:
+    described = describe_events(conn, events, None)  # the fixed amounts, as the CLI says them
+    rows, named = [], []
+    for stored, row in zip(events, described, strict=True):
+        texts = {text.casefold() for text in search_texts(stored, row) if text}
+        day = day_number(row.booking_date.isoformat()) if row.booking_date else 0
+        author = str(stored.metadata.get("author", "")).casefold()
+        amount = event_amount(stored.data)
+        rows.append((stored.position, stored.type, day, author, amount, SEPARATOR.join(texts)))
+        named += [(account, stored.position) for account in account_ids(stored.data)]
+    return rows, named
+
+
+def write(conn: Connection, events: Sequence[StoredEvent]) -> None:
+    """Index ``events`` (the positions just after :func:`indexed_upto`), inside the caller's
+    transaction, after the read models applied them (names come from there)."""
+    if not events:
+        return
+    rows, named = _rows(conn, events)
+    raw = dbapi(conn)
+    raw.executemany(_INSERT, rows)
+    raw.executemany(_INSERT_ACCOUNT, named)
+    raw.execute(_SET_STATE, (events[-1].position,))
+
+
+def follow(conn: Connection, events: Sequence[StoredEvent]) -> None:
+    """Index a command's new events if the index is up to date with the ones before them;
+    else leave it behind for :meth:`HistorySearch.catch_up` (a few rows: quick)."""
+    if events and indexed_upto(conn) == events[0].position - 1:
+        write(conn, events)
+
+
+class SearchStore(ProjectedStore, Protocol):
+    """The store's reads a search needs (the book's event store has them)."""
+
+    def position_at(self, when: dt.datetime) -> int: ...
+
+
+class HistorySearch:
+    """Filters the history of a book through its index, on the store's connection (whose
+    read-model cache is attached: see ``ReadModels``). Belongs to one thread."""
+
+    def __init__(self, store: SearchStore) -> None:
+        self._store = store
+        self._conn = store.connection
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One read snapshot, ended afterwards so it pins no old one (see ReadModels)."""
+        began = not self._conn.in_transaction()
+        try:
+            yield dbapi(self._conn)
+        finally:
+            if began and self._conn.in_transaction():
+                self._conn.commit()
+
+    def bounds(self, keep: HistoryFilter) -> tuple[int, int | None]:
+        """The positions (first, last) the filter's recorded times allow."""
+        first, last = 1, None
+        if keep.recorded_from is not None:
+            first = self._store.position_at(keep.recorded_from - dt.timedelta(microseconds=1)) + 1
+        if keep.recorded_to is not None:
+            last = self._store.position_at(keep.recorded_to)
+        return first, last
+
+    def behind(self) -> int:
+        """How many events the read models hold that the index does not yet."""
+        with self._reading():
+            return self._checkpoint() - indexed_upto(self._conn)
+
+    def _checkpoint(self) -> int:
+        row = dbapi(self._conn).execute(f"SELECT position FROM {_RM}").fetchone()
+        return int(row[0]) if row else 0
+
+    def catch_up(self, progress: Callable[[int, int], bool] | None = None) -> int:
+        """Index the events the read models hold and the index not, a batch per transaction;
+        ``progress(done, total)`` returning False stops after a batch. Returns how many."""
+        done = 0
+        while True:
+            with self._store.transaction(allow_readonly=True):
+                upto, target = indexed_upto(self._conn), self._checkpoint()
+                total = done + target - upto
+                events = list(self._store.read_all(upto, min(upto + BATCH, target), BATCH))
+                write(self._conn, events)
+            done += len(events)
+            if not events or upto + len(events) >= target:
+                if progress is not None:
+                    progress(done, max(done, total))
+                return done
+            if progress is not None and progress(done, total) is False:
+                return done
+
+    def positions(
+        self,
+        keep: HistoryFilter,
+        *,
+        first: int = 1,
+        last: int | None = None,
+        order: str = "position",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[int]:
+        """The positions ``first``..``last`` the filter keeps, sorted by ``order`` (one of
+        :data:`ORDERS`, then by position), at most ``limit``."""
+        sql, params = query(keep, first, last, order, descending)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._reading() as raw:
+            return [p for (p,) in raw.execute(sql, params)]
+
+    def count(self, keep: HistoryFilter, *, first: int = 1, last: int | None = None) -> int:
+        """How many events ``positions`` would give."""
+        sql, params = query(keep, first, last, "position", False)
+        with self._reading() as raw:
+            row = raw.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+        return int(row[0])
+
+    def rows_at(self, positions: Sequence[int], locale: str | None) -> list[HistoryRow]:
+        """The history rows of ``positions``, in the order given."""
+        wanted = sorted(set(positions))
+        events: list[StoredEvent] = []
+        for start, end in _runs(wanted):
+            events += self._store.read_all(start - 1, end, max(1, end - start + 1))
+        if not events:
+            return []
+        with self._reading():
+            rows = describe_events(self._conn, events, locale)
+        by_position = {row.position: row for row in rows}
+        return [by_position[p] for p in positions if p in by_position]
+
+
+def _runs(positions: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted positions as runs of consecutive ones: (first, last) each."""
+    start = previous = None
+    for position in positions:
+        if start is None:
+            start = previous = position
+        elif position == previous + 1:  # type: ignore[operator]
+            previous = position
+        else:
+            yield start, previous  # type: ignore[misc]
+            start = previous = position
+    if start is not None:
+        yield start, previous  # type: ignore[misc]
+
+
+def query(
+    keep: HistoryFilter, first: int, last: int | None, order: str, descending: bool
+) -> tuple[str, list[Any]]:
+    """The SELECT of the kept positions (recorded times already made ``first``/``last``)."""
+    if order not in ORDERS:
+        raise ValueError(f"cannot sort the history by {order!r}")
+    where = ["s.position >= ?"]
+    params: list[Any] = [first]
+    upto = min(p for p in (last, keep.upto) if p is not None) if (last or keep.upto) else None
+    if upto is not None:
+        where.append("s.position <= ?")
+        params.append(upto)
+    if keep.types is not None:
+        where.append(f"s.type IN ({', '.join('?' * len(keep.types))})")
+        params += sorted(keep.types)
+    if keep.account_ids is not None:
+        marks = ", ".join("?" * len(keep.account_ids))
+        where.append(f"s.position IN (SELECT position FROM {_A} WHERE account_id IN ({marks}))")
+        params += sorted(keep.account_ids)
+    if keep.author is not None:
+        where.append("s.author = ?")
+        params.append(keep.author.casefold())
+    if keep.from_date is not None or keep.to_date is not None:
+        where.append("s.day BETWEEN ? AND ?")
+        params += [
+            day_number(keep.from_date.isoformat()) if keep.from_date else 1,
+            day_number(keep.to_date.isoformat()) if keep.to_date else 99991231,
+        ]
+    if keep.amount_min is not None or keep.amount_max is not None:
+        where.append("s.amount IS NOT NULL")
+        if keep.amount_min is not None:
+            where.append("s.amount >= ?")
+            params.append(keep.amount_min)
+        if keep.amount_max is not None:
+            where.append("s.amount <= ?")
+            params.append(keep.amount_max)
+    if keep.search:
+        where.append("instr(s.text, ?) > 0")
+        params.append(keep.search.casefold())
+    direction = " DESC" if descending else ""
+    by = f"s.position{direction}"
+    if order != "position":
+        by = f"s.{order}{direction}, {by}"
+    return f"SELECT s.position FROM {_S} AS s WHERE {' AND '.join(where)} ORDER BY {by}", params
+
+
+def row_of(positions: Sequence[int], position: int, *, sorted_by_position: bool) -> int | None:
+    """The row ``position`` has in ``positions`` (None: filtered out)."""
+    if sorted_by_position:
+        index = bisect.bisect_left(positions, position)
+        return index if index < len(positions) and positions[index] == position else None
+    try:
+        return positions.index(position)
+    except ValueError:
+        return None
