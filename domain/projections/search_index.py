@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -91,17 +91,11 @@ def follow(conn: Connection, events: Sequence[StoredEvent]) -> None:
         write(conn, events)
 
 
-class SearchStore(ProjectedStore, Protocol):
-    """The store's reads a search needs (the book's event store has them)."""
-
-    def position_at(self, when: dt.datetime) -> int: ...
-
-
 class HistorySearch:
     """Filters the history of a book through its index, on the store's connection (whose
     read-model cache is attached: see ``ReadModels``). Belongs to one thread."""
 
-    def __init__(self, store: SearchStore) -> None:
+    def __init__(self, store: ProjectedStore) -> None:
         self._store = store
         self._conn = store.connection
 

@@ -112,7 +112,7 @@ def generated(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
 
 def test_the_index_keeps_what_a_plain_filter_keeps(generated: Path) -> None:
     with Book.open(generated) as book:
-        search = HistorySearch(book.store)
+        search = HistorySearch(book.read_models.store)
         search.catch_up()
         assert search.behind() == 0
         events = list(book.store.read_all())
@@ -130,7 +130,7 @@ def test_the_index_keeps_what_a_plain_filter_keeps(generated: Path) -> None:
 
 def test_sorted_and_paged_answers_are_the_same_events(generated: Path) -> None:
     with Book.open(generated) as book:
-        search = HistorySearch(book.store)
+        search = HistorySearch(book.read_models.store)
         search.catch_up()
         rows = {r.position: r for r in book.read_models.history(0, 10_000)}
         everything = HistoryFilter()
@@ -147,7 +147,7 @@ def test_sorted_and_paged_answers_are_the_same_events(generated: Path) -> None:
 
 def test_commands_keep_the_index_current_once_it_is_caught_up(generated: Path) -> None:
     with Book.open(generated) as book:
-        search = HistorySearch(book.store)
+        search = HistorySearch(book.read_models.store)
         search.catch_up()
         head = book.store.head()[0]
         name = book.read_models.accounts()[0].account_id
@@ -161,11 +161,11 @@ def test_commands_keep_the_index_current_once_it_is_caught_up(generated: Path) -
 
 def test_a_rebuild_leaves_the_index_to_be_caught_up_again(generated: Path) -> None:
     with Book.open(generated) as book:
-        search = HistorySearch(book.store)
+        search = HistorySearch(book.read_models.store)
         search.catch_up()
         book.read_models.rebuild()
         assert search.behind() == book.store.head()[0]
         done: list[tuple[int, int]] = []
-        search.catch_up(lambda d, t: done.append((d, t)) is None)
+        search.catch_up(lambda d, t: not done.append((d, t)))  # type: ignore[func-returns-value]
         assert search.behind() == 0 and done[-1][0] == done[-1][1]
         assert dataclasses.asdict(HistoryFilter()) != {}
