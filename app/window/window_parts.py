@@ -9,6 +9,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from app.background.history_search import HistorySearcher
 from app.book_health import BookHealth
 from app.controller import CommandController
 from app.dialogs.import_preview import Previewer
@@ -63,3 +64,4 @@ class WindowParts:
     title: str = ""  # the window's name for the book ("" : the file's name)
     where: str = ""  # where the book is, for the status bar ("" : the file's path)
     link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only
+    searcher: HistorySearcher | None = None  # the history's filters (None: no filter bar)

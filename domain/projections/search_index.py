@@ -109,6 +109,17 @@ class HistorySearch:
             if began and self._conn.in_transaction():
                 self._conn.commit()
 
+    @contextlib.contextmanager
+    def stopping_when(self, stale: Callable[[], bool]) -> Iterator[None]:
+        """Queries inside stop (sqlite3.OperationalError "interrupted") soon after ``stale()``
+        turns true: a newer search came."""
+        raw = dbapi(self._conn)
+        raw.set_progress_handler(lambda: int(stale()), 20_000)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+
     def bounds(self, keep: HistoryFilter) -> tuple[int, int | None]:
         """The positions (first, last) the filter's recorded times allow."""
         first, last = 1, None
