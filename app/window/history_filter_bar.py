@@ -95,6 +95,8 @@ class HistoryFilterBar(QWidget):
         self._lineage: HistoryFilter | None = None  # a figure's events, until edited
         self.search = self._line("historySearch", "Search payee, memo, account, summary, id…")
         self.search.setClearButtonEnabled(True)
+        room = self.fontMetrics().horizontalAdvance("Search payee, memo…")
+        self.search.setMinimumWidth(room + 40)
         self.search.setToolTip("Text anywhere in an event, ignoring case (Ctrl+F)")
         self.type_box = QComboBox()
         self.type_box.setObjectName("historyTypeFilter")
@@ -105,8 +107,11 @@ class HistoryFilterBar(QWidget):
         self.account_box.setObjectName("historyAccountFilter")
         self.account_box.setToolTip("Its own events, and every entry that touched it")
         self.reload_accounts()
+        for box in (self.type_box, self.account_box):  # long names elide, not squeeze search
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
         self.author = self._line("historyAuthorFilter", "Author")
-        self.author.setMaximumWidth(120)
+        self.author.setFixedWidth(self.fontMetrics().horizontalAdvance("Author") * 2 + 24)
         self.more = QToolButton()
         self.more.setText("More filters")
         self.more.setCheckable(True)
@@ -115,12 +120,14 @@ class HistoryFilterBar(QWidget):
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear")
         self.clear_button.setToolTip("Show every event again")
-        self.from_date = self._line("historyFromDate", "Booked from YYYY-MM-DD")
-        self.to_date = self._line("historyToDate", "Booked to")
-        self.recorded_from = self._line("historyRecordedFrom", "Recorded from (local time)")
-        self.recorded_to = self._line("historyRecordedTo", "Recorded to")
-        self.amount_min = self._line("historyAmountMin", f"Amount from ({currency})")
-        self.amount_max = self._line("historyAmountMax", "Amount to")
+        self.from_date = self._line("historyFromDate", "Booked from", "Booking date, YYYY-MM-DD")
+        self.to_date = self._line("historyToDate", "Booked to", "Booking date, YYYY-MM-DD")
+        moment = "Local time: YYYY-MM-DD or YYYY-MM-DD HH:MM (or with a UTC offset)"
+        self.recorded_from = self._line("historyRecordedFrom", "Recorded from", moment)
+        self.recorded_to = self._line("historyRecordedTo", "Recorded to", moment)
+        size = f"What the event moves, in {currency} (like 1234.50)"
+        self.amount_min = self._line("historyAmountMin", "Amount from", size)
+        self.amount_max = self._line("historyAmountMax", "Amount to", size)
         self.message = QLabel()
         self.message.setObjectName("historyFilterMessage")
         first = QHBoxLayout()
@@ -155,10 +162,11 @@ class HistoryFilterBar(QWidget):
         self.more.toggled.connect(self.second.setVisible)
         self.clear_button.clicked.connect(self.clear)
 
-    def _line(self, name: str, placeholder: str) -> QLineEdit:
+    def _line(self, name: str, placeholder: str, tip: str = "") -> QLineEdit:
         line = QLineEdit()
         line.setObjectName(name)
         line.setPlaceholderText(placeholder)
+        line.setToolTip(tip)
         return line
 
     def _lines(self) -> list[QLineEdit]:
