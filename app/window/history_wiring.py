@@ -16,15 +16,28 @@ from app.models.history import HistoryModel
 from app.window.history_dock import HistoryDock
 from app.window.history_filter_bar import HistoryFilterBar
 from app.window.history_search_link import HistorySearchLink
+from app.window.register_filter_bar import RegisterFilterBar, RegisterFilterLink
+from app.window.register_view import RegisterPanel
 from app.window.time_travel import TimeTravel
 from app.window.window_parts import WindowParts
 from domain.projections.lineage import lineage_filter
 
 
 def wire_history(
-    window: QWidget, parts: WindowParts, dock: HistoryDock, accounts_view: QAbstractItemView
+    window: QWidget,
+    parts: WindowParts,
+    dock: HistoryDock,
+    accounts_view: QAbstractItemView,
+    register: RegisterPanel,
 ) -> HistorySearchLink | None:
-    """The history's filter bar and the accounts' lineage action (None: no searcher)."""
+    """The history's filter bar and the accounts' lineage action (None: no searcher), and
+    the register's filter bar."""
+    bar = RegisterFilterBar()
+    register.set_filter_bar(bar)
+    register_link = RegisterFilterLink(bar, parts.register, parts.path)
+    closed = getattr(window, "closed", None)
+    if closed is not None:
+        closed.connect(register_link.stop)
     if parts.searcher is None:
         return None
     link = wire_history_search(

@@ -82,7 +82,8 @@ class MainWindow(QMainWindow):
         self.undo_menu = undo_menu_for(a.undo, a.redo, parts.undo_stacks, parts.controller,
                                        lambda: self.editable, long)  # fmt: skip
         self._connect()
-        self.history_search = wire_history(self, parts, self.history_dock, self.accounts_view)
+        self.history_search = wire_history(self, parts, self.history_dock, self.accounts_view,
+                                           self.register_panel)  # fmt: skip
         self._update_title()
         restore_layout(self, settings.window_geometry(), settings.window_state())
         self.status.set_event_count(parts.travel.head)
