@@ -107,6 +107,12 @@ class _Worker(QObject):
                 total = lineage_total(conn, request.sum_of, upto)
             self.summed.emit(generation, total)
 
+    @Slot(int)
+    def prepare(self, generation: int) -> None:
+        """Open the book and catch the index up, before anyone searches (a new cache's
+        index takes a while on a big book); a search coming meanwhile waits its turn."""
+        self.run(SearchRequest(generation, HistoryFilter()))
+
     @Slot()
     def close(self) -> None:
         if self._book is not None:
@@ -124,6 +130,7 @@ class HistorySearcher(QObject):
     summed = Signal(object)  # a lineage's total
     failed = Signal(str)
     _requested = Signal(object)
+    _preparing = Signal(int)
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +139,7 @@ class HistorySearcher(QObject):
         self._worker = _Worker(lambda: Book.open(path, readonly=True))
         self._worker.moveToThread(self._thread)
         self._requested.connect(self._worker.run)
+        self._preparing.connect(self._worker.prepare)
         self._worker.indexing.connect(self._on_indexing)
         self._worker.first_page.connect(self._on_first_page)
         self._worker.matched.connect(self._on_matched)
@@ -153,6 +161,13 @@ class HistorySearcher(QObject):
             self._worker.latest = self._generation
         self._requested.emit(SearchRequest(self._generation, keep, order, descending, sum_of))
         return self._generation
+
+    def prepare(self) -> None:
+        """Catch the search index up in the worker now (see ``_Worker.prepare``)."""
+        self._generation += 1
+        with self._worker.lock:
+            self._worker.latest = self._generation
+        self._preparing.emit(self._generation)
 
     def cancel(self) -> None:
         """Forget the running request (its answers are dropped)."""

@@ -81,6 +81,7 @@ class BookSession(QObject):
         search = HistorySearch(read_models.store)  # a page of a filter's rows, here
         self.history = HistoryModel(reads, self, rows_at=search.rows_at)
         self.searcher = HistorySearcher(book.path, self)  # the filters: in its worker
+        self.searcher.prepare()  # a new cache's index is filled before the first search
         self.payees = PayeeSuggestions(self)
         # a shared book: its read models are a local copy's, caught up when the server says
         source = SharedSource(book) if link is not None else read_models

@@ -135,6 +135,10 @@ class HistorySearchLink(QObject):
 
     @Slot(int, int)
     def _on_indexing(self, done: int, total: int) -> None:
+        if done >= total:
+            if not self.active:
+                self._show_total()
+            return
         percent = 100 * done // max(total, 1)
         self._bar.set_count(f"Indexing the history for search… {percent}%")
 
