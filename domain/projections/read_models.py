@@ -196,7 +196,7 @@ class ReadModels:
                 for rows in missing:
                     checkpoint = self._projector.write_rows(self._conn, rows, checkpoint, stamp)
             self._projector.write(self._conn, fresh, checkpoint, stamp)
-            search_index.follow(self._conn, fresh)
+            search_index.follow(self._conn, fresh, self._projector.name_of)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply the events after the checkpoint in batches, each its own transaction.

@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from domain.projections.history import describe_events
+from domain.model.events import AccountRenamed
+from domain.projections.history import describe_events, describe_with
 from domain.projections.history_filter import (
     HistoryFilter,
     account_ids,
@@ -37,6 +38,7 @@ from domain.projections.tables import (
     rm_search_accounts,
     rm_search_state,
 )
+from domain.projections.text import Names
 from domain.store.base import StoredEvent
 from domain.store.sqlite.connection import dbapi
 
@@ -48,6 +50,7 @@ ORDERS = ("position", "day", "type", "author")
 _S, _A, _STATE, _RM = (
     qualified(t) for t in (rm_search, rm_search_accounts, rm_search_state, rm_checkpoint)
 )
+_RENAMED = AccountRenamed.type_name()
 _INSERT = f"INSERT INTO {_S} VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_ACCOUNT = f"INSERT INTO {_A} VALUES (?, ?)"
 _SET_STATE = f"INSERT OR REPLACE INTO {_STATE} VALUES (1, ?)"
@@ -59,8 +62,14 @@ def indexed_upto(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def _rows(conn: Connection, events: Sequence[StoredEvent]) -> tuple[list[Any], list[Any]]:
-    described = describe_events(conn, events, None)  # the fixed amounts, as the CLI says them
+def _rows(
+    conn: Connection, events: Sequence[StoredEvent], names: Names | None = None
+) -> tuple[list[Any], list[Any]]:
+    # the fixed amounts, as the CLI says them
+    if names is not None:
+        described = describe_with(conn, events, names, None)
+    else:
+        described = describe_events(conn, events, None)
     rows, named = [], []
     for stored, row in zip(events, described, strict=True):
         texts = {text.casefold() for text in search_texts(stored, row) if text}
@@ -72,23 +81,26 @@ def _rows(conn: Connection, events: Sequence[StoredEvent]) -> tuple[list[Any], l
     return rows, named
 
 
-def write(conn: Connection, events: Sequence[StoredEvent]) -> None:
+def write(conn: Connection, events: Sequence[StoredEvent], names: Names | None = None) -> None:
     """Index ``events`` (the positions just after :func:`indexed_upto`), inside the caller's
-    transaction, after the read models applied them (names come from there)."""
+    transaction, after the read models applied them (names come from there, or from
+    ``names`` when it knows them for every one of these events)."""
     if not events:
         return
-    rows, named = _rows(conn, events)
+    rows, named = _rows(conn, events, names)
     raw = dbapi(conn)
     raw.executemany(_INSERT, rows)
     raw.executemany(_INSERT_ACCOUNT, named)
     raw.execute(_SET_STATE, (events[-1].position,))
 
 
-def follow(conn: Connection, events: Sequence[StoredEvent]) -> None:
+def follow(conn: Connection, events: Sequence[StoredEvent], names: Names) -> None:
     """Index a command's new events if the index is up to date with the ones before them;
-    else leave it behind for :meth:`HistorySearch.catch_up` (a few rows: quick)."""
+    else leave it behind for :meth:`HistorySearch.catch_up`. ``names``: the accounts' names
+    after these events (the projector's), right for all of them unless one is a rename."""
     if events and indexed_upto(conn) == events[0].position - 1:
-        write(conn, events)
+        renamed = any(e.type == _RENAMED for e in events)
+        write(conn, events, None if renamed else names)
 
 
 class HistorySearch:

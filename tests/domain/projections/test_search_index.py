@@ -169,3 +169,30 @@ def test_a_rebuild_leaves_the_index_to_be_caught_up_again(generated: Path) -> No
         search.catch_up(lambda d, t: not done.append((d, t)))  # type: ignore[func-returns-value]
         assert search.behind() == 0 and done[-1][0] == done[-1][1]
         assert dataclasses.asdict(HistoryFilter()) != {}
+
+
+def test_the_index_kept_by_commands_is_the_index_built_afterwards(generated: Path) -> None:
+    """Commands index with the projector's names (a rename's batch the slow way): the rows
+    are those a catch-up from empty writes, names as of each event."""
+    from sqlalchemy import select
+
+    from domain.projections.tables import rm_search, rm_search_accounts, rm_search_state
+
+    with Book.open(generated) as book:
+        store = book.read_models.store
+        conn = store.connection
+
+        def rows() -> list[Any]:
+            with store.transaction(allow_readonly=True):
+                return [
+                    [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                    for t in (rm_search, rm_search_accounts)
+                ]
+
+        kept = rows()
+        assert len(kept[0]) == book.store.head()[0]
+        with store.transaction(allow_readonly=True):
+            for table in (rm_search_accounts, rm_search, rm_search_state):
+                conn.execute(table.delete())
+        HistorySearch(store).catch_up()
+        assert rows() == kept
