@@ -214,3 +214,40 @@ def test_the_filter_is_the_domain_filter(window: MainWindow) -> None:
     bar = link_of(window)._bar
     bar.search.setText("Rent")
     assert bar.current_filter() == HistoryFilter(search="rent")
+
+
+def test_a_new_event_that_matches_joins_the_filtered_rows(window: MainWindow, qtbot: Any) -> None:
+    from domain.model.commands import RenameAccount
+
+    session = window.findChild(BookSession)
+    assert session is not None
+    bar = link_of(window)._bar
+    model = window.history_dock.table.model()
+    assert isinstance(model, HistoryModel)
+    bar.search.setText("Quokka")
+    wait_count(qtbot, window, 0)
+    account = session.accounts.accounts()[0]
+    assert session.controller.execute(RenameAccount(account_id=account.account_id,
+                                                    new_name="Quokka Fund"))  # fmt: skip
+    wait_count(qtbot, window, 1)
+    assert shown_positions(model) == [session.travel.head]
+
+
+def test_the_index_is_filled_as_the_book_opens_after_a_rebuild(
+    generated_book: Path, open_window: Window, qtbot: Any
+) -> None:
+    from domain.projections.search_index import HistorySearch
+
+    with Book.open(generated_book) as book:
+        book.read_models.rebuild()
+        assert HistorySearch(book.read_models.store).behind() > 0
+    window = open_window(generated_book)
+    session = window.findChild(BookSession)
+    assert session is not None
+
+    def caught_up() -> bool:
+        with Book.open(generated_book, readonly=True) as book:
+            return HistorySearch(book.read_models.store).behind() == 0
+
+    qtbot.waitUntil(caught_up, timeout=10_000)
+    assert not link_of(window).active

@@ -98,3 +98,21 @@ def test_a_bad_amount_is_named_and_filters_nothing(window: MainWindow, qtbot: An
     qtbot.waitUntil(lambda: bar.message.isVisibleTo(bar))
     assert "Amount to" in bar.message.text() and "not an amount" in bar.message.text()
     assert model.rowCount() == before
+
+
+def test_the_filter_follows_the_timeline(window: MainWindow, qtbot: Any) -> None:
+    session = window.findChild(BookSession)
+    assert session is not None
+    busiest = max(session.accounts.accounts(),
+                  key=lambda a: session.book.read_models.register_count(a.account_id))  # fmt: skip
+    window.accounts_view.select_account(busiest.account_id)
+    model = window.register_panel.table.model()
+    assert isinstance(model, RegisterModel)
+    bar = bar_of(window)
+    bar.status.setCurrentIndex(bar.status.findData(NOT_CLEARED))
+    qtbot.waitUntil(lambda: model.filtered and " of " in bar.count.text(), timeout=10_000)
+    now = model.rowCount()
+    session.travel.move_to(session.travel.head // 3)
+    qtbot.waitUntil(lambda: model.rowCount() < now, timeout=10_000)
+    assert all(r is not None and r.position <= session.travel.head // 3
+               for r in (model.row_at(i) for i in range(model.rowCount())))  # fmt: skip
