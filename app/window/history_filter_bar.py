@@ -1,7 +1,7 @@
 """The history's search and filter bar: what the user types, read as a :class:`HistoryFilter`.
 
 Free text, event type, account and author on the first row; booking dates, recorded times
-and amounts on a second one ("More filters"). A field that does not read (a date that is no
+and amounts on a second one ("More"). A field that does not read (a date that is no
 date) is named in the bar's message and keeps the filter from changing: nothing is guessed.
 """
 
@@ -95,8 +95,9 @@ class HistoryFilterBar(QWidget):
         self._lineage: HistoryFilter | None = None  # a figure's events, until edited
         self.search = self._line("historySearch", "Search payee, memo, account, summary, id…")
         self.search.setClearButtonEnabled(True)
-        room = self.fontMetrics().horizontalAdvance("Search payee, memo…")
-        self.search.setMinimumWidth(room + 40)
+        # the dock's narrowest is an 800-px screen's: every field gives a little
+        room = self.fontMetrics().horizontalAdvance("Search payee…")
+        self.search.setMinimumWidth(room + 30)
         self.search.setToolTip("Text anywhere in an event, ignoring case (Ctrl+F)")
         self.type_box = QComboBox()
         self.type_box.setObjectName("historyTypeFilter")
@@ -109,11 +110,13 @@ class HistoryFilterBar(QWidget):
         self.reload_accounts()
         for box in (self.type_box, self.account_box):  # long names elide, not squeeze search
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(9)
         self.author = self._line("historyAuthorFilter", "Author")
-        self.author.setFixedWidth(self.fontMetrics().horizontalAdvance("Author") * 2 + 24)
+        self.author.setMinimumWidth(self.fontMetrics().horizontalAdvance("Author") + 16)
+        self.author.setMaximumWidth(self.fontMetrics().horizontalAdvance("Author") * 3)
         self.more = QToolButton()
-        self.more.setText("More filters")
+        self.more.setText("More")
+        self.more.setToolTip("Booking dates, recorded times and amounts")
         self.more.setCheckable(True)
         self.count = QLabel()
         self.count.setObjectName("historyFilterCount")

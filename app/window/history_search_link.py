@@ -67,6 +67,10 @@ class HistorySearchLink(QObject):
         self._again.setSingleShot(True)
         self._again.setInterval(300)
         self._again.timeout.connect(self._ask)
+        self._index = QTimer(self)  # new events, no filter: index them soon, off this thread
+        self._index.setSingleShot(True)
+        self._index.setInterval(1000)
+        self._index.timeout.connect(searcher.prepare)
         travel.head_changed.connect(self._on_head_changed)
         self.find = QShortcut(QKeySequence.StandardKey.Find, window)
         self.find.activated.connect(self.focus_search)
@@ -129,9 +133,10 @@ class HistorySearchLink(QObject):
     @Slot(int)
     def _on_head_changed(self, _head: int) -> None:
         if self.active:
-            self._again.start()
+            self._again.start()  # asking again indexes the new events first
         else:
             self._show_total()
+            self._index.start()
 
     @Slot(int, int)
     def _on_indexing(self, done: int, total: int) -> None:

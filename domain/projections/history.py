@@ -25,7 +25,7 @@ from domain.model.events import (
 )
 from domain.projections import queries
 from domain.projections.rows import HistoryRow
-from domain.projections.text import Names, history_row
+from domain.projections.text import history_row
 from domain.store.base import StoredEvent
 
 
@@ -76,19 +76,3 @@ def describe_events(
         rows.append(history_row(stored, event, name, originals.get(position), locale=locale))
     return rows
 
-
-def describe_with(
-    conn: Connection, events: Sequence[StoredEvent], names: Names, locale: str | None
-) -> list[HistoryRow]:
-    """:func:`describe_events` with the names ``names`` gives for every event: the names of
-    the newest events, which the projector has in memory (no query for them; for events
-    with a rename among them, use :func:`describe_events`)."""
-    decoded = [from_data(e.type, e.schema_version, e.data) for e in events]
-    void_positions = [
-        s.position for s, e in zip(events, decoded, strict=True) if isinstance(e, EntryVoided)
-    ]
-    originals = queries.voided_entries(conn, void_positions) if void_positions else {}
-    return [
-        history_row(stored, event, names, originals.get(stored.position), locale=locale)
-        for stored, event in zip(events, decoded, strict=True)
-    ]

@@ -276,10 +276,6 @@ class ReadModelProjector:
         """Account id -> its state (the SQL rebuild keeps only keys, signs and names)."""
         return self._accounts
 
-    def name_of(self, account_id: str) -> str:
-        """The account's name at the checkpoint."""
-        return self._accounts[account_id].name
-
     def legs(
         self, postings: Sequence[Sequence[Any]], factor: int
     ) -> list[tuple[ProjectedAccount, int]]:

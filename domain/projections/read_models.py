@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Connection, insert, select
 
 from domain.model.errors import UnknownAccount
-from domain.projections import location, queries, register_page, search_index, set_rebuild
+from domain.projections import location, queries, register_page, set_rebuild
 from domain.projections.history import describe_events
 from domain.projections.projected_store import ProjectedStore
 from domain.projections.projector import ReadModelProjector
@@ -196,7 +196,6 @@ class ReadModels:
                 for rows in missing:
                     checkpoint = self._projector.write_rows(self._conn, rows, checkpoint, stamp)
             self._projector.write(self._conn, fresh, checkpoint, stamp)
-            search_index.follow(self._conn, fresh, self._projector.name_of)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply the events after the checkpoint in batches, each its own transaction.

@@ -2,11 +2,15 @@
 
 Each row holds what :class:`HistoryFilter` asks of an event (type, booking date, author,
 amount, and the casefolded texts a search looks in, as ``history_filter.search_texts`` gives
-them), plus one ``rm_search_accounts`` row per account the event names. The index has its own
-checkpoint (``rm_search_state``) behind the read models': a rebuild or a catch-up of the read
-models leaves it behind, :meth:`HistorySearch.catch_up` fills it in batches (the first search
-after a rebuild), and from then on :func:`follow` adds a command's events in the command's
-transaction. Queries answer in position order or sorted by a column, from the table's indexes.
+them), plus one ``rm_search_accounts`` row per account the event names. The index lives in
+the read-model cache with its own checkpoint (``rm_search_state``), at or behind the read
+models': :meth:`HistorySearch.catch_up` adds the events after it in batches, off the GUI
+thread (the desktop app's searcher does so as the book opens, soon after new events, and
+before every query), so it grows incrementally and a cache rebuild (which empties it) costs
+one pass. It is not written in a command's transaction: a command's pages in the cache would
+grow by several (with the cache's file then the first to hit a full disk, after the book's
+commit), for an index no command needs. Queries answer in position order or sorted by a
+column, from the table's indexes.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from domain.model.events import AccountRenamed
-from domain.projections.history import describe_events, describe_with
+from domain.projections.history import describe_events
 from domain.projections.history_filter import (
     HistoryFilter,
     account_ids,
@@ -38,7 +41,6 @@ from domain.projections.tables import (
     rm_search_accounts,
     rm_search_state,
 )
-from domain.projections.text import Names
 from domain.store.base import StoredEvent
 from domain.store.sqlite.connection import dbapi
 
@@ -50,7 +52,6 @@ ORDERS = ("position", "day", "type", "author")
 _S, _A, _STATE, _RM = (
     qualified(t) for t in (rm_search, rm_search_accounts, rm_search_state, rm_checkpoint)
 )
-_RENAMED = AccountRenamed.type_name()
 _INSERT = f"INSERT INTO {_S} VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_ACCOUNT = f"INSERT INTO {_A} VALUES (?, ?)"
 _SET_STATE = f"INSERT OR REPLACE INTO {_STATE} VALUES (1, ?)"
@@ -62,14 +63,8 @@ def indexed_upto(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def _rows(
-    conn: Connection, events: Sequence[StoredEvent], names: Names | None = None
-) -> tuple[list[Any], list[Any]]:
-    # the fixed amounts, as the CLI says them
-    if names is not None:
-        described = describe_with(conn, events, names, None)
-    else:
-        described = describe_events(conn, events, None)
+def _rows(conn: Connection, events: Sequence[StoredEvent]) -> tuple[list[Any], list[Any]]:
+    described = describe_events(conn, events, None)  # the fixed amounts, as the CLI says them
     rows, named = [], []
     for stored, row in zip(events, described, strict=True):
         texts = {text.casefold() for text in search_texts(stored, row) if text}
@@ -81,26 +76,16 @@ def _rows(
     return rows, named
 
 
-def write(conn: Connection, events: Sequence[StoredEvent], names: Names | None = None) -> None:
+def write(conn: Connection, events: Sequence[StoredEvent]) -> None:
     """Index ``events`` (the positions just after :func:`indexed_upto`), inside the caller's
-    transaction, after the read models applied them (names come from there, or from
-    ``names`` when it knows them for every one of these events)."""
+    transaction, after the read models applied them (names come from there)."""
     if not events:
         return
-    rows, named = _rows(conn, events, names)
+    rows, named = _rows(conn, events)
     raw = dbapi(conn)
     raw.executemany(_INSERT, rows)
     raw.executemany(_INSERT_ACCOUNT, named)
     raw.execute(_SET_STATE, (events[-1].position,))
-
-
-def follow(conn: Connection, events: Sequence[StoredEvent], names: Names) -> None:
-    """Index a command's new events if the index is up to date with the ones before them;
-    else leave it behind for :meth:`HistorySearch.catch_up`. ``names``: the accounts' names
-    after these events (the projector's), right for all of them unless one is a rename."""
-    if events and indexed_upto(conn) == events[0].position - 1:
-        renamed = any(e.type == _RENAMED for e in events)
-        write(conn, events, None if renamed else names)
 
 
 class HistorySearch:
