@@ -75,4 +75,3 @@ def describe_events(
 
         rows.append(history_row(stored, event, name, originals.get(position), locale=locale))
     return rows
-
