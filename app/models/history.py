@@ -108,8 +108,8 @@ class HistoryModel(PagedTableModel[HistoryRow]):
         if self._by_position:
             index = bisect_left(positions, position)
             return index if index < len(positions) and positions[index] == position else -1
-        try:
-            return list(positions).index(position)
+        try:  # an array or a list: a scan in C (a million positions: a few ms)
+            return positions.index(position)
         except ValueError:
             return -1
 

@@ -9,7 +9,7 @@ date, Type or Author asks the index for that order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -147,20 +147,20 @@ class HistorySearchLink(QObject):
         percent = 100 * done // max(total, 1)
         self._bar.set_count(f"Indexing the history for search… {percent}%")
 
-    @Slot(list, int)
-    def _on_first_page(self, positions: list[int], events: int) -> None:
+    @Slot(object, int)
+    def _on_first_page(self, positions: Sequence[int], events: int) -> None:
         self._show(positions)
         self._bar.set_count(count_text(len(positions), events, more=True))
         self._events = events
 
-    @Slot(list)
-    def _on_matched(self, positions: list[int]) -> None:
+    @Slot(object)
+    def _on_matched(self, positions: Sequence[int]) -> None:
         if len(positions) != self._model.rowCount():  # the first page is a prefix of them
             self._show(positions)
         self._matches = len(positions)
         self._bar.set_count(count_text(len(positions), self._events))
 
-    def _show(self, positions: list[int]) -> None:
+    def _show(self, positions: Sequence[int]) -> None:
         self._model.show_positions(positions, by_position=self._order == "position"
                                    and not self._descending)  # fmt: skip
         cursor = self._travel.cursor

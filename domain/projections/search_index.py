@@ -19,6 +19,7 @@ import bisect
 import contextlib
 import datetime as dt
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -45,6 +46,7 @@ from domain.store.base import StoredEvent
 from domain.store.sqlite.connection import dbapi
 
 BATCH = 5000
+_ANALYZE_AFTER = 50_000
 SEPARATOR = "\x1f"  # between texts: a search never matches across two of them
 ORDERS = ("position", "day", "type", "author")
 """What a query can sort by (then by position); each has an index."""
@@ -147,6 +149,10 @@ class HistorySearch:
                 write(self._conn, events)
             done += len(events)
             if not events or upto + len(events) >= target:
+                if done >= _ANALYZE_AFTER:  # the planner's statistics, once the bulk is in
+                    with self._store.transaction(allow_readonly=True):
+                        for table in (_S, _A):
+                            dbapi(self._conn).execute(f"ANALYZE {table}")
                 if progress is not None:
                     progress(done, max(done, total))
                 return done
@@ -170,6 +176,24 @@ class HistorySearch:
             sql += f" LIMIT {int(limit)}"
         with self._reading() as raw:
             return [p for (p,) in raw.execute(sql, params)]
+
+    def positions_array(
+        self,
+        keep: HistoryFilter,
+        *,
+        first: int = 1,
+        last: int | None = None,
+        order: str = "position",
+        descending: bool = False,
+    ) -> array[int]:
+        """:meth:`positions` as an array of int64 (a million of them: 8 MB, not 36)."""
+        sql, params = query(keep, first, last, order, descending)
+        found: array[int] = array("q")
+        with self._reading() as raw:
+            cursor = raw.execute(sql, params)
+            while rows := cursor.fetchmany(50_000):
+                found.extend(p for (p,) in rows)
+        return found
 
     def count(self, keep: HistoryFilter, *, first: int = 1, last: int | None = None) -> int:
         """How many events ``positions`` would give."""
@@ -213,16 +237,26 @@ def query(
     """The SELECT of the kept positions (recorded times already made ``first``/``last``)."""
     if order not in ORDERS:
         raise ValueError(f"cannot sort the history by {order!r}")
-    where = ["s.position >= ?"]
-    params: list[Any] = [first]
+    source, pos = f"{_S} AS s", "s.position"
+    where: list[str] = []
+    params: list[Any] = []
+    if keep.account_ids is not None and len(keep.account_ids) == 1:
+        # one account's events in position order straight from its key (a busy account's
+        # first page, or a quiet one's every event, without a pass over the others)
+        source = f"{_A} AS a CROSS JOIN {_S} AS s ON s.position = a.position"
+        pos = "a.position"
+        where.append("a.account_id = ?")
+        params += sorted(keep.account_ids)
+    where.append(f"{pos} >= ?")
+    params.append(first)
     upto = min(p for p in (last, keep.upto) if p is not None) if (last or keep.upto) else None
     if upto is not None:
-        where.append("s.position <= ?")
+        where.append(f"{pos} <= ?")
         params.append(upto)
     if keep.types is not None:
         where.append(f"s.type IN ({', '.join('?' * len(keep.types))})")
         params += sorted(keep.types)
-    if keep.account_ids is not None:
+    if keep.account_ids is not None and len(keep.account_ids) > 1:
         marks = ", ".join("?" * len(keep.account_ids))
         where.append(f"s.position IN (SELECT position FROM {_A} WHERE account_id IN ({marks}))")
         params += sorted(keep.account_ids)
@@ -247,10 +281,10 @@ def query(
         where.append("instr(s.text, ?) > 0")
         params.append(keep.search.casefold())
     direction = " DESC" if descending else ""
-    by = f"s.position{direction}"
+    by = f"{pos}{direction}"
     if order != "position":
         by = f"s.{order}{direction}, {by}"
-    return f"SELECT s.position FROM {_S} AS s WHERE {' AND '.join(where)} ORDER BY {by}", params
+    return f"SELECT {pos} FROM {source} WHERE {' AND '.join(where)} ORDER BY {by}", params
 
 
 def row_of(positions: Sequence[int], position: int, *, sorted_by_position: bool) -> int | None:

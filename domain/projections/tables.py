@@ -172,6 +172,7 @@ rm_search = Table(
 Index("ix_rm_search_type", rm_search.c.type, rm_search.c.position)
 Index("ix_rm_search_day", rm_search.c.day, rm_search.c.position)
 Index("ix_rm_search_author", rm_search.c.author, rm_search.c.position)
+Index("ix_rm_search_amount", rm_search.c.amount, rm_search.c.position)
 
 rm_search_accounts = Table(
     "rm_search_accounts",
