@@ -35,6 +35,7 @@ from domain.projections.history_filter import (
 from domain.projections.projected_store import ProjectedStore
 from domain.projections.rows import HistoryRow
 from domain.projections.tables import (
+    day_from_number,
     day_number,
     qualified,
     rm_checkpoint,
@@ -171,7 +172,7 @@ class HistorySearch:
     ) -> list[int]:
         """The positions ``first``..``last`` the filter keeps, sorted by ``order`` (one of
         :data:`ORDERS`, then by position), at most ``limit``."""
-        sql, params = query(keep, first, last, order, descending)
+        sql, params = query(keep, first, last, order, descending, wide_dates=self._wide(keep))
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._reading() as raw:
@@ -187,13 +188,27 @@ class HistorySearch:
         descending: bool = False,
     ) -> array[int]:
         """:meth:`positions` as an array of int64 (a million of them: 8 MB, not 36)."""
-        sql, params = query(keep, first, last, order, descending)
+        sql, params = query(keep, first, last, order, descending, wide_dates=self._wide(keep))
         found: array[int] = array("q")
         with self._reading() as raw:
             cursor = raw.execute(sql, params)
             while rows := cursor.fetchmany(50_000):
                 found.extend(p for (p,) in rows)
         return found
+
+    def _wide(self, keep: HistoryFilter) -> bool:
+        """Whether the filter's booking dates span over a fifth of the book's."""
+        if keep.from_date is None and keep.to_date is None:
+            return False
+        with self._reading() as raw:  # two queries: each one seek (together: a scan)
+            low = raw.execute(f"SELECT min(day) FROM {_S} WHERE day > 0").fetchone()[0]
+            high = raw.execute(f"SELECT max(day) FROM {_S}").fetchone()[0]
+        if low is None:
+            return False
+        span = day_from_number(high).toordinal() - day_from_number(low).toordinal() + 1
+        start = max(keep.from_date or day_from_number(low), day_from_number(low))
+        end = min(keep.to_date or day_from_number(high), day_from_number(high))
+        return (end.toordinal() - start.toordinal() + 1) * 5 > span
 
     def count(self, keep: HistoryFilter, *, first: int = 1, last: int | None = None) -> int:
         """How many events ``positions`` would give."""
@@ -232,17 +247,30 @@ def _runs(positions: list[int]) -> Iterator[tuple[int, int]]:
 
 
 def query(
-    keep: HistoryFilter, first: int, last: int | None, order: str, descending: bool
+    keep: HistoryFilter,
+    first: int,
+    last: int | None,
+    order: str,
+    descending: bool,
+    *,
+    wide_dates: bool = False,
 ) -> tuple[str, list[Any]]:
-    """The SELECT of the kept positions (recorded times already made ``first``/``last``)."""
+    """The SELECT of the kept positions (recorded times already made ``first``/``last``).
+
+    ``wide_dates``: the booking-date range spans much of the book, so it is checked row by
+    row rather than read from its index (whose rows would all need sorting).
+    """
     if order not in ORDERS:
         raise ValueError(f"cannot sort the history by {order!r}")
     source, pos = f"{_S} AS s", "s.position"
     where: list[str] = []
     params: list[Any] = []
-    if keep.account_ids is not None and len(keep.account_ids) == 1:
+    dated = (keep.from_date is not None or keep.to_date is not None) and not wide_dates
+    ranged = dated or keep.amount_min is not None or keep.amount_max is not None
+    if keep.account_ids is not None and len(keep.account_ids) == 1 and not ranged:
         # one account's events in position order straight from its key (a busy account's
-        # first page, or a quiet one's every event, without a pass over the others)
+        # first page, or a quiet one's every event, without a pass over the others); with
+        # a date or amount range the planner may start from that range's index instead
         source = f"{_A} AS a CROSS JOIN {_S} AS s ON s.position = a.position"
         pos = "a.position"
         where.append("a.account_id = ?")
@@ -256,15 +284,19 @@ def query(
     if keep.types is not None:
         where.append(f"s.type IN ({', '.join('?' * len(keep.types))})")
         params += sorted(keep.types)
-    if keep.account_ids is not None and len(keep.account_ids) > 1:
+    if keep.account_ids is not None and pos == "s.position":
         marks = ", ".join("?" * len(keep.account_ids))
-        where.append(f"s.position IN (SELECT position FROM {_A} WHERE account_id IN ({marks}))")
+        if ranged:  # a seek per row of the range: the accounts' rows may be many more
+            where.append(f"EXISTS (SELECT 1 FROM {_A} AS a WHERE a.account_id IN ({marks}) "
+                         "AND a.position = s.position)")  # fmt: skip
+        else:
+            where.append(f"s.position IN (SELECT position FROM {_A} WHERE account_id IN ({marks}))")
         params += sorted(keep.account_ids)
     if keep.author is not None:
         where.append("s.author = ?")
         params.append(keep.author.casefold())
     if keep.from_date is not None or keep.to_date is not None:
-        where.append("s.day BETWEEN ? AND ?")
+        where.append(f"{'' if dated else '+'}s.day BETWEEN ? AND ?")
         params += [
             day_number(keep.from_date.isoformat()) if keep.from_date else 1,
             day_number(keep.to_date.isoformat()) if keep.to_date else 99991231,

@@ -71,6 +71,8 @@ def _filters(book: Any, head: int) -> dict[str, Any]:
         "combined": HistoryFilter(search=payees[0][:3].casefold(),
                                   account_ids=frozenset([busiest.account_id]),
                                   from_date=day - dt.timedelta(days=90), to_date=day),
+        "account_busiest_years": HistoryFilter(account_ids=frozenset([busiest.account_id]),
+                                               from_date=day - dt.timedelta(days=3 * 365)),
         "sort_booking_desc": (HistoryFilter(), "day", True),
         "lineage_busiest_mid": lineage_filter([busiest.account_id], head // 2),
     }
