@@ -92,6 +92,9 @@ class _Worker(QObject):
             search.catch_up(indexing)
         if self._stale(generation):
             raise _Stale
+        if not request.keep.active and request.order == "position" and not request.descending:
+            self.indexing.emit(generation, 1, 1)  # prepared: nothing to look for
+            return
         first, last = search.bounds(request.keep)
         page = search.positions(
             request.keep, first=first, last=last, order=request.order,

@@ -251,3 +251,8 @@ def test_the_index_is_filled_as_the_book_opens_after_a_rebuild(
 
     qtbot.waitUntil(caught_up, timeout=10_000)
     assert not link_of(window).active
+    qtbot.wait(200)  # the worker's last word is in
+    events = session.travel.head
+    assert link_of(window)._bar.count.text() == f"{events:,} events"  # no filter: no "of"
+    model = window.history_dock.table.model()
+    assert isinstance(model, HistoryModel) and not model.filtered
