@@ -69,6 +69,7 @@ def wire_history_search(
     bar = HistoryFilterBar(choices, currency)
     accounts.modelReset.connect(bar.reload_accounts)
     accounts.rowsInserted.connect(bar.reload_accounts)
+    accounts.dataChanged.connect(bar.reload_accounts)  # a rename
     return HistorySearchLink(dock, model, bar, searcher, travel, window)
 
 
