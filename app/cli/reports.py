@@ -8,10 +8,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli.book_files import BookUnusable, open_readable
-from app.cli.history_filter import HistoryFilter, find_account
+from app.cli.history_filter import filter_from_args
 from app.cli.output import complain, emit
 from domain.model.errors import BookError
 from domain.model.money import decimal_string
+from domain.projections.history_filter import find_account
 from domain.projections.rows import PATH_SEPARATOR, account_paths
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             if account_id is None:
                 complain(f"--account {args.account!r}: no account has this id or name")
                 return 1
-        keep = HistoryFilter.from_args(args, account_id)
+        keep = filter_from_args(args, account_id)
         offset = args.from_position - 1
         remaining = args.limit
         while remaining is None or remaining > 0:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, SignalInstance, Slot
 
 from app.background import jobs
+from app.background.history_search import HistorySearcher
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
 from app.composition import Book, app_version
@@ -31,6 +32,7 @@ from app.window.watcher import BookWatcher
 from app.window.window_parts import WindowParts
 from domain.model.entries import as_command
 from domain.projections.payees import PayeeRecall
+from domain.projections.search_index import HistorySearch
 
 
 def connect_projectors(
@@ -76,7 +78,10 @@ class BookSession(QObject):
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
         self._hidden_tasks: list[BackgroundTask] = []
         self.register.set_hidden_reader(self.read_hidden)
-        self.history = HistoryModel(reads, self)
+        search = HistorySearch(read_models.store)  # a page of a filter's rows, here
+        self.history = HistoryModel(reads, self, rows_at=search.rows_at)
+        self.searcher = HistorySearcher(book.path, self)  # the filters: in its worker
+        self.searcher.prepare()  # a new cache's index is filled before the first search
         self.payees = PayeeSuggestions(self)
         # a shared book: its read models are a local copy's, caught up when the server says
         source = SharedSource(book) if link is not None else read_models
@@ -114,6 +119,7 @@ class BookSession(QObject):
             link=link,
             book_id=book.log.info().book_id,
             app_version=app_version(),
+            searcher=self.searcher,
         )
         # the book's payees are read in a worker; the entry row suggests them once read
         self.payees_task = BackgroundTask(jobs.payees_job(book.path), "", "", dialog=False)
@@ -129,6 +135,7 @@ class BookSession(QObject):
     def stop(self) -> None:
         """Stop watching for others' events and reading payees (the window closed)."""
         self.watcher.stop()
+        self.searcher.stop()
         self.payees_task.cancel_and_wait()
         for task in self._hidden_tasks:
             task.cancel_and_wait()

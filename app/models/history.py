@@ -1,13 +1,16 @@
 """Every event of the book, paged from the history read model (copes with a million events).
 
-Row ``r`` is the event at position ``r + 1``. Rows after the timeline's cursor are dimmed.
+Row ``r`` is the event at position ``r + 1``, unless a filter or a sort is shown: then the
+rows are the positions it gave (see :meth:`HistoryModel.show_positions`). Rows after the
+timeline's cursor are dimmed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
@@ -21,6 +24,13 @@ from domain.model.events import EVENT_TYPES
 from domain.store.base import StoredEvent
 
 COL_POSITION, COL_RECORDED, COL_BOOKING, COL_TYPE, COL_ACCOUNT, COL_SUMMARY, COL_AUTHOR = range(7)
+SORT_KEYS = {
+    COL_POSITION: "position", COL_RECORDED: "position",  # recorded times follow positions
+    COL_BOOKING: "day", COL_TYPE: "type", COL_AUTHOR: "author",
+}  # fmt: skip
+"""The columns the history sorts by, and the search index's order for each."""
+RowsAt = Callable[[Sequence[int], str | None], list[HistoryRow]]
+"""Positions, Babel locale -> their history rows (in that order)."""
 
 
 def humanize_type(type_name: str) -> str:
@@ -50,29 +60,71 @@ class HistoryModel(PagedTableModel[HistoryRow]):
     _HEADERS = ("#", "Recorded at", "Booking date", "Type", "Account", "Summary", "Author")
     _RIGHT = frozenset({COL_POSITION})
 
-    def __init__(self, source: HistorySource, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: HistorySource,
+        parent: QObject | None = None,
+        *,
+        rows_at: RowsAt | None = None,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._rows_at = rows_at
         self._cursor: int | None = None
         self._row_count = source.event_count()
+        self._positions: Sequence[int] | None = None  # None: every event, by position
+        self._by_position = True  # the positions shown are in ascending order
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the rows are a filter's (or a sort's) positions, not every event."""
+        return self._positions is not None
 
     def _count(self) -> int:
-        return self._source.event_count()
+        return self._source.event_count() if self._positions is None else len(self._positions)
 
     def _fetch(self, offset: int, limit: int) -> list[HistoryRow]:
         # the summaries' amounts in the user's locale, like every other amount on screen
-        return self._source.history(offset=offset, limit=limit, locale=babel_locale_name())
+        if self._positions is None or self._rows_at is None:
+            return self._source.history(offset=offset, limit=limit, locale=babel_locale_name())
+        return self._rows_at(self._positions[offset : offset + limit], babel_locale_name())
 
-    @staticmethod
-    def row_of(position: int) -> int:
-        return position - 1
+    def show_positions(self, positions: Sequence[int], *, by_position: bool = True) -> None:
+        """Show only these events, in this order (``by_position``: ascending positions)."""
+        self._positions, self._by_position = positions, by_position
+        self._reset_rows()
+
+    def show_all(self) -> None:
+        """Every event again, by position."""
+        if self._positions is not None:
+            self._positions, self._by_position = None, True
+            self._reset_rows()
+
+    def row_of(self, position: int) -> int:
+        """The row of ``position`` (-1: filtered out)."""
+        positions = self._positions
+        if positions is None:
+            return position - 1
+        if self._by_position:
+            index = bisect_left(positions, position)
+            return index if index < len(positions) and positions[index] == position else -1
+        try:  # an array or a list: a scan in C (a million positions: a few ms)
+            return positions.index(position)
+        except ValueError:
+            return -1
 
     def position_at(self, row: int) -> int | None:
-        return row + 1 if 0 <= row < self._row_count else None
+        if not 0 <= row < self._row_count:
+            return None
+        return row + 1 if self._positions is None else self._positions[row]
 
     def caption(self, position: int) -> tuple[str, str]:
         """(recorded time in local time, event type) of the event at ``position``."""
-        row = self.row_at(self.row_of(position))
+        if self._positions is not None:  # perhaps filtered out: asked on its own
+            rows = self._rows_at([position], babel_locale_name()) if self._rows_at else []
+            row = rows[0] if rows else None
+        else:
+            row = self.row_at(self.row_of(position))
         if row is None:
             return "", ""
         return local_time_text(row.recorded_at), humanize_type(row.type)
@@ -85,6 +137,9 @@ class HistoryModel(PagedTableModel[HistoryRow]):
     def set_cursor(self, as_of: int | None) -> None:
         """Dim the rows after ``as_of`` (``None``: the present, nothing dimmed)."""
         old, self._cursor = self._cursor, as_of
+        if self._positions is not None:  # the dimmed rows are anywhere: repaint them all
+            self._changed(0, self._row_count - 1)
+            return
         last = self._row_count
         old_edge = last if old is None else old
         new_edge = last if as_of is None else as_of
@@ -98,8 +153,9 @@ class HistoryModel(PagedTableModel[HistoryRow]):
 
     @Slot(list)
     def on_events_appended(self, events: Sequence[StoredEvent]) -> None:
-        # append-only: only rows at the end can appear
-        self.grow_to(max((event.position for event in events), default=0))
+        # append-only: only rows at the end can appear (a filter is asked again instead)
+        if self._positions is None:
+            self.grow_to(max((event.position for event in events), default=0))
 
     def data(
         self,
@@ -110,7 +166,8 @@ class HistoryModel(PagedTableModel[HistoryRow]):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.ForegroundRole:
-            if self._cursor is not None and index.row() + 1 > self._cursor:
+            position = self.position_at(index.row()) or 0
+            if self._cursor is not None and position > self._cursor:
                 return style.dimmed_brush()
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:

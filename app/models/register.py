@@ -11,14 +11,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.formatting import date_text, money_text
 from app.models import style
 from app.models.columns import ModelIndex
 from app.models.paged import PagedTableModel
+from app.models.register_filter import NOT_CLEARED as NOT_CLEARED  # the view's and tests'
+from app.models.register_filter import VOIDED, status_of
 from app.models.sources import AccountRow, RegisterRow, RegisterSource
-from domain.model.imports import import_id_of
 from domain.store.base import StoredEvent
 
 COL_DATE, COL_PAYEE, COL_MEMO, COL_OTHER, COL_AMOUNT, COL_BALANCE = range(6)
@@ -40,6 +41,7 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         "Date", "Payee", "Memo", "Other account", "Amount", "Balance",
     )  # fmt: skip
     _RIGHT = frozenset({COL_AMOUNT, COL_BALANCE})
+    filter_outdated = Signal()  # the filter's rows no longer match the account or the cursor
 
     def __init__(
         self,
@@ -60,6 +62,16 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         self._hidden_for: HiddenKey | None = None
         self._hidden_reader: HiddenReader | None = None
         self._asked: HiddenKey | None = None  # what the reader is looking for now
+        self._filtered: list[RegisterRow] | None = None  # a filter's rows (None: all)
+
+    @property
+    def filtered(self) -> bool:
+        return self._filtered is not None
+
+    def show_rows(self, rows: list[RegisterRow] | None) -> None:
+        """Show only these rows of the register (a filter's, found in a worker); None: all."""
+        self._filtered = rows
+        self._reset_rows()
 
     def set_hidden_reader(self, reader: HiddenReader) -> None:
         """Find the voided rows of long registers with ``reader``, not on the GUI thread."""
@@ -79,6 +91,9 @@ class RegisterModel(PagedTableModel[RegisterRow]):
             and account.account_id == self._account.account_id
         )
         self._account = account
+        if self._filtered is not None:  # another account's rows are to be found
+            self._filtered = [] if not same else self._filtered
+            self.filter_outdated.emit()
         if same:
             self.refresh()  # the same account, renamed or with a new balance
         else:
@@ -87,11 +102,17 @@ class RegisterModel(PagedTableModel[RegisterRow]):
     @Slot(object)
     def set_as_of(self, as_of: int | None) -> None:
         self._as_of = as_of
+        if self._filtered is not None:
+            self.filter_outdated.emit()  # the filter asks again; its rows stay till then
+            return
         self.refresh()
 
     @Slot(list)
     def on_events_appended(self, events: Sequence[StoredEvent]) -> None:
         if self._account is not None and self._as_of is None:
+            if self._filtered is not None:
+                self.filter_outdated.emit()
+                return
             self.refresh()
 
     @property
@@ -104,7 +125,13 @@ class RegisterModel(PagedTableModel[RegisterRow]):
             self._hide_voided = hide
             self._reset_rows()  # another set of rows
 
+    @property
+    def as_of(self) -> int | None:
+        return self._as_of
+
     def _count(self) -> int:
+        if self._filtered is not None:
+            return len(self._filtered)
         if self._account is None:
             return 0
         account_id = self._account.account_id
@@ -143,6 +170,8 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         return place
 
     def _fetch(self, offset: int, limit: int) -> list[RegisterRow]:
+        if self._filtered is not None:
+            return self._filtered[offset : offset + limit]
         if self._account is None or offset >= self._row_count:
             return []
         start = self._place(offset)
@@ -209,7 +238,6 @@ class RegisterModel(PagedTableModel[RegisterRow]):
 
 
 COL_STATUS = 6
-NOT_CLEARED = "—"
 
 
 class StatusRegisterModel(RegisterModel):
@@ -245,14 +273,10 @@ class StatusRegisterModel(RegisterModel):
             if row is None or self._account is None:
                 return None
             if role == Qt.ItemDataRole.DisplayRole:
-                if row.is_void or row.struck_out:
-                    return ""
                 if self._known is None:
                     self._known = self._statuses(self._account.account_id)
-                known = self._known.get(row.entry_id)
-                # an entry an import created is cleared by its statement: told by its id
-                cleared = import_id_of(row.entry_id) is not None
-                return known or ("cleared" if cleared else NOT_CLEARED)
+                status = status_of(row, self._known)  # the filter's words too
+                return "" if status == VOIDED else status
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return self.alignment(COL_STATUS)
             return None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QSplitter,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -74,6 +75,7 @@ class HistoryDock(QDockWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([750, 250])
         self.setWidget(splitter)
+        self._splitter = splitter
         self.table.activated.connect(self._on_row_activated)
         self.table.doubleClicked.connect(self._on_row_activated)
         selection = self.table.selectionModel()
@@ -82,6 +84,19 @@ class HistoryDock(QDockWidget):
         # once laid out, show where the books stand: the newest event
         QTimer.singleShot(0, lambda: self.select_position(travel.cursor))
 
+    def set_filter_bar(self, bar: QWidget) -> None:
+        """Put the search and filter bar above the table."""
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self.table, stretch=1)  # out of the splitter, into the column
+        self._splitter.insertWidget(0, left)
+        self._splitter.setStretchFactor(0, 3)
+        self._splitter.setStretchFactor(1, 1)
+        self._splitter.setSizes([750, 250])
+
     def selected_position(self) -> int | None:
         index = self.table.currentIndex()
         return self._model.position_at(index.row()) if index.isValid() else None
@@ -89,7 +104,8 @@ class HistoryDock(QDockWidget):
     def select_position(self, position: int) -> None:
         """Select and show the row of ``position`` (without moving the cursor)."""
         row = self._model.row_of(position)
-        if not 0 <= row < self._model.rowCount():
+        if not 0 <= row < self._model.rowCount():  # filtered out: no row shows it
+            self.table.clearSelection()
             return
         select_row(self.table, row, ScrollHint.PositionAtCenter)
 

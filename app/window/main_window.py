@@ -29,6 +29,7 @@ from app.window.file_menu import FileMenu
 from app.window.help_texts import no_accounts_hint, show_about
 from app.window.history_check import HistoryCheck
 from app.window.history_dock import HistoryDock
+from app.window.history_wiring import wire_history
 from app.window.import_wiring import wire_imports
 from app.window.integrity import Integrity, IntegrityState
 from app.window.long_commands import LongCommands
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         self.undo_menu = undo_menu_for(a.undo, a.redo, parts.undo_stacks, parts.controller,
                                        lambda: self.editable, long)  # fmt: skip
         self._connect()
+        self.history_search = wire_history(self, parts, self.history_dock, self.accounts_view,
+                                           self.register_panel)  # fmt: skip
         self._update_title()
         restore_layout(self, settings.window_geometry(), settings.window_state())
         self.status.set_event_count(parts.travel.head)

@@ -39,6 +39,10 @@ class RegisterPanel(QWidget):
     entry_selected = Signal(object)  # RegisterRow | None
     event_requested = Signal(int)  # a history position to show: the void of a voided row
 
+    def set_filter_bar(self, bar: QWidget) -> None:
+        """Put the filter bar between the title and the table."""
+        self._layout.insertWidget(1, bar)
+
     def __init__(
         self,
         model: RegisterModel,

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from app.background.history_search import HistorySearcher
 from app.book_health import BookHealth
 from app.controller import CommandController
 from app.dialogs.import_preview import Previewer
@@ -65,6 +66,7 @@ class WindowParts:
     link: ServerLink | None = None  # a shared book's server: out of reach makes it read-only
     book_id: str = ""  # the book's id, which its receipts name
     app_version: str = ""  # this Tallybook's version, which its receipts name
+    searcher: HistorySearcher | None = None  # the history's filters (None: no filter bar)
 
     @property
     def address(self) -> Path | str:

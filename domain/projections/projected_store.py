@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -39,3 +40,5 @@ class ProjectedStore(Protocol):
     def read_stream(self, stream_id: str, after_version: int = 0) -> Iterator[StoredEvent]: ...
 
     def head(self) -> tuple[int, bytes]: ...
+
+    def position_at(self, when: dt.datetime) -> int: ...

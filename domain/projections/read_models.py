@@ -297,6 +297,10 @@ class ReadModels:
         if began and conn.in_transaction():
             conn.commit()
 
+    @property
+    def store(self) -> ProjectedStore:
+        return self._store
+
     def needs_rebuild(self) -> bool:
         """True if the tables were written by another projection code version; then
         :meth:`catch_up` (or the next :meth:`apply`) rebuilds them, and until that the

@@ -51,7 +51,7 @@ from sqlalchemy import (
 SCHEMA = "rm"
 """The name the read-model database is attached under."""
 
-CODE_VERSION = "6"
+CODE_VERSION = "7"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
 
 
@@ -156,4 +156,39 @@ rm_voids = Table(
 )
 Index("ix_rm_voids_entry", rm_voids.c.entry_position)
 
+# the history's search index (``search_index``): one row per event with what its filters ask,
+# filled up to its own checkpoint (rm_search_state) after the other tables, so a rebuild does
+# not wait for it
+rm_search = Table(
+    "rm_search",
+    metadata,
+    Column("position", Int64, primary_key=True, autoincrement=False),
+    Column("type", String(64), nullable=False),
+    Column("day", Integer, nullable=False),  # booking date yyyymmdd, 0: none
+    Column("author", Text, nullable=False),  # casefolded
+    Column("amount", Int64, nullable=True),  # minor units (history_filter.event_amount)
+    Column("text", Text, nullable=False),  # casefolded search texts, joined by \x1f
+)
+Index("ix_rm_search_type", rm_search.c.type, rm_search.c.position)
+Index("ix_rm_search_day", rm_search.c.day, rm_search.c.position)
+Index("ix_rm_search_author", rm_search.c.author, rm_search.c.position)
+Index("ix_rm_search_amount", rm_search.c.amount, rm_search.c.position)
+
+rm_search_accounts = Table(
+    "rm_search_accounts",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("position", Int64, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+)
+
+rm_search_state = Table(
+    "rm_search_state",
+    metadata,
+    Column("id", Int64, primary_key=True, autoincrement=False),
+    Column("position", Int64, nullable=False),
+)
+
 ALL_TABLES = (rm_checkpoint, rm_accounts, rm_account_versions, rm_register, rm_blocks, rm_voids)
+"""The read models proper: the same rows whether rebuilt or applied event by event."""
+SEARCH_TABLES = (rm_search, rm_search_accounts, rm_search_state)
