@@ -324,6 +324,7 @@ def changes(
         if then.first is None or then.kind == "net-worth"
         else day_number(then.first.isoformat())
     )
-    accts = [a[5] for a in rq.accounts(conn, now)]
+    # one account's cash flow moves with that account's rows alone
+    accts = [a[5] for a in rq.accounts(conn, now) if then.account_id in (None, a[0])]
     last = day_number(then.last.isoformat())
     return rq.changes(conn, then.known_at, now, first, last, accts, limit)

@@ -301,3 +301,27 @@ def test_compare_now_delta_is_the_sum_of_the_listed_events(
                 assert after.get(key, 0) - before.get(key, 0) == effect.get(key, 0), (key, p)
             assert {t for _, t in changes} <= {"EntryPosted", "EntryVoided"}
     assert listed_any  # the pairs drawn must include some that later events changed
+
+
+def test_compare_now_of_one_accounts_cash_flow_lists_that_accounts_later_events(
+    books: list[tuple[Book, list[StoredEvent]]],
+) -> None:
+    rng = random.Random("one account's changes")
+    listed_any = False
+    for book, events in books:
+        head = len(events)
+        folded = fold(events)
+        assets = [a.account_id for a in folded.accounts() if a.account_type.value == "asset"]
+        for p, first, last in _pairs(events, rng, "cash-flow"):
+            assert first is not None
+            account_id = rng.choice(assets)
+            if account_id not in {a.account_id for a in fold(events, p).accounts()}:
+                continue
+            with book.read_models.querying(p) as (conn, known_at):
+                then = reports.cash_flow(conn, known_at, first, last, account_id)
+                changes, total = reports.changes(conn, then, head)
+            expected = sorted({r.position for r in folded.register(account_id)
+                               if r.position > p and first <= r.booking_date <= last})  # fmt: skip
+            assert [pos for pos, _ in changes] == expected and total == len(expected)
+            listed_any = listed_any or bool(expected)
+    assert listed_any
