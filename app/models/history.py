@@ -72,12 +72,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
 
     def caption(self, position: int) -> tuple[str, str]:
         """(recorded time in local time, event type) of the event at ``position``."""
-        index = self.row_of(position)
-        row = self.cached_row(index)
-        if row is None and 0 <= index < self._row_count:
-            # that event alone: the timeline asks on every step, and a whole page (described
-            # in words, amounts formatted) cost it 50-200 ms on a 1M-event book
-            row = next(iter(self._fetch(index, 1)), None)
+        row = self.row_at(self.row_of(position))
         if row is None:
             return "", ""
         return local_time_text(row.recorded_at), humanize_type(row.type)

@@ -54,12 +54,6 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
             self._pages.move_to_end(number)
         return page[offset] if offset < len(page) else None
 
-    def cached_row(self, row: int) -> R | None:
-        """The row's data if its page is cached; else None (nothing is fetched)."""
-        page = self._pages.get(row // PAGE_SIZE) if 0 <= row < self._row_count else None
-        offset = row % PAGE_SIZE
-        return page[offset] if page is not None and offset < len(page) else None
-
     def grow_to(self, count: int) -> None:
         """Rows appended at the end (an append-only source) up to ``count`` rows: inserted,
         and the cached page they begin in, which was read short, dropped."""

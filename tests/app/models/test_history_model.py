@@ -117,22 +117,3 @@ def test_summaries_show_amounts_in_the_users_locale(book: Book) -> None:
 def test_humanize_type() -> None:
     assert humanize_type("EntryVoided") == "Entry voided"
 
-
-def test_the_timelines_caption_reads_one_event_unless_its_page_is_cached(
-    generated_book: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(paged, "PAGE_SIZE", 10)
-    with Book.open(generated_book) as book:
-        model = HistoryModel(book.read_models)
-        fetched: list[tuple[int, int]] = []
-        real = book.read_models.history
-        monkeypatch.setattr(
-            book.read_models, "history",
-            lambda offset, limit, **kw: fetched.append((offset, limit))
-            or real(offset, limit, **kw),
-        )  # fmt: skip
-        when, kind = model.caption(56)
-        assert fetched == [(55, 1)] and kind == model.data(model.index(55, COL_TYPE), DISPLAY)
-        assert fetched == [(55, 1), (50, 10)]  # the view's read: the page
-        model.caption(57)  # its page is cached now: nothing read
-        assert fetched == [(55, 1), (50, 10)] and when
