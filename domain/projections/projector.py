@@ -36,7 +36,7 @@ from domain.model.events import (
     current_data,
     from_data,
 )
-from domain.projections import queries, tables
+from domain.projections import queries
 from domain.projections.event_json import (
     BOOKING_DATE,
     ENTRY_ID,
@@ -46,6 +46,7 @@ from domain.projections.event_json import (
     VOIDED_ON,
     account_debits,
 )
+from domain.projections.month_rows import Months, insert_months
 from domain.projections.tables import (
     block_of,
     day_number,
@@ -54,8 +55,6 @@ from domain.projections.tables import (
     rm_accounts,
     rm_blocks,
     rm_checkpoint,
-    rm_month_blocks,
-    rm_month_spans,
     rm_register,
     rm_voids,
 )
@@ -130,15 +129,6 @@ _BLOCK = (
     '"rows" = excluded."rows", "max_date" = excluded."max_date", '
     '"last_position" = excluded."last_position"'
 )
-# the month sums only ever grow by what new rows add (see tables.py)
-_MONTH_BLOCK, _MONTH_SPAN = (
-    _insert_sql(t) + f" ON CONFLICT ({keys}) DO UPDATE SET "
-    '"amount" = "amount" + excluded."amount"'
-    for t, keys in ((rm_month_blocks, '"acct", "block", "month"'),
-                    (rm_month_spans, '"acct", "month", "span"'))
-)  # fmt: skip
-Months = dict[tuple[int, int, int], int]
-"""(acct, block, month) -> what a batch's rows add to its rm_month_blocks sum."""
 Blocks = dict[tuple[int, int], tuple[int, ...]]
 """(acct, block) -> the rm_blocks row: the values after the account's latest leg so far."""
 # the checkpoint remembers the hash of its event too: how a cache recognises its book
@@ -148,16 +138,6 @@ _SET_CHECKPOINT = (
     f'"main"."{event_table.name}" WHERE "{event_table.c.position.name}" = ?) '
     f'WHERE "{rm_checkpoint.c.id.name}" = 1'
 )
-
-
-def insert_months(raw: sqlite3.Connection, months: Months) -> None:
-    """Add a batch's month sums to ``rm_month_blocks`` and ``rm_month_spans``."""
-    spans: dict[tuple[int, int, int], int] = {}
-    for (acct, block, month), amount in months.items():
-        key = (acct, month, block // tables.SPAN)
-        spans[key] = spans.get(key, 0) + amount
-    _insert(raw, _MONTH_BLOCK, [(*key, amount) for key, amount in months.items()])
-    _insert(raw, _MONTH_SPAN, [(*key, amount) for key, amount in spans.items()])
 
 
 def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
