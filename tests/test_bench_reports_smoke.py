@@ -27,7 +27,8 @@ def test_bench_reports_prints_median_and_p95_per_kind(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)["sizes"]["300"]["reports"]
     assert figures["events"] == 300
-    for kind in (*KINDS, "income_statement_compare_now"):
+    extra = ("income_statement_compare_now", "net-worth-daily", "cash-flow-one-account")
+    for kind in (*KINDS, *extra):
         assert (
             figures[kind]["median_ms"] > 0 and figures[kind]["p95_ms"] >= figures[kind]["median_ms"]
         )

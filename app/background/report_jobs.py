@@ -36,6 +36,10 @@ class ReportRequest:
     compare: str = "none"
     now: bool = False
     period: str = "Custom"  # Month, Quarter or Year: "previous" is the calendar one before
+    step: str = "month"  # net worth's points: month ends or days
+    account_id: str | None = None  # cash flow of one asset account; None: all of them
+    # known at the last event recorded at or before this time (aware), not at known_at
+    recorded_by: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,7 @@ class ReportResult:
     changes: list[tuple[int, str]] = field(default_factory=list)  # (position, event type)
     changes_total: int = 0
     latest_day: dt.date | None = None  # the last booking date in the book (None: no rows)
+    asset_accounts: list[tuple[str, str]] = field(default_factory=list)  # (id, name) at head
 
 
 def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -91,13 +96,26 @@ class ReportSource:
     def compute(self, request: ReportRequest) -> ReportResult:
         with Book.open(self._path, readonly=True) as book:
             head, head_digest = book.store.head()
-            with book.read_models.querying(min(request.known_at, head)) as (conn, p):
-                report = reports.report(conn, request.kind, p, request.first, request.last)
+            known_at = request.known_at
+            if request.recorded_by is not None:  # an index seek, here in the worker
+                known_at = book.store.position_at(request.recorded_by)
+            step, account_id = request.step, request.account_id
+            with book.read_models.querying(min(known_at, head)) as (conn, p):
+                now_accounts = report_queries.accounts(conn, head)
+                assets = [(a[0], a[1]) for a in now_accounts if a[2] == "asset"]
+                if request.kind == "cash-flow" and account_id is not None and not any(
+                    a[0] == account_id for a in report_queries.accounts(conn, p)
+                ):
+                    name = dict(assets).get(account_id, account_id)
+                    raise ValueError(f"{name} was not opened yet as known at event #{p}")
+                report = reports.report(conn, request.kind, p, request.first, request.last,
+                                        step=step, account_id=account_id)  # fmt: skip
                 other: Report | None = None
                 label, total = "", 0
                 changes: list[tuple[int, str]] = []
                 if request.now:
-                    other = reports.report(conn, request.kind, head, request.first, request.last)
+                    other = reports.report(conn, request.kind, head, request.first,
+                                           request.last, step=step, account_id=account_id)
                     label = "Known now"
                     changes, total = reports.changes(conn, report, head)
                 elif request.compare != "none" and request.first is not None:
@@ -107,16 +125,17 @@ class ReportSource:
                     else:
                         span = same_period_last_year(request.first, request.last)
                         label = "Same period last year"
-                    other = reports.report(conn, request.kind, p, *span)
-                spans = report_queries.date_spans(conn, [a[5] for a in
-                                                         report_queries.accounts(conn, head)])
+                    other = reports.report(conn, request.kind, p, *span, step=step,
+                                           account_id=account_id)  # fmt: skip
+                spans = report_queries.date_spans(conn, [a[5] for a in now_accounts])
                 latest = max((high for _, high in spans.values()), default=None)
             known_hash = ""
             if p > 0:
                 known_hash = next(iter(book.store.read_all(p - 1, p, batch_size=1))).hash.hex()
         rows = table_rows(report, other, other_is_now=request.now)
         return ReportResult(request, report, rows, label, p, known_hash, head, head_digest.hex(),
-                            changes, total, None if latest is None else day_from_number(latest))
+                            changes, total, None if latest is None else day_from_number(latest),
+                            assets)  # fmt: skip
 
 
 def journal_job(path: Path, as_of: int, target: Path) -> Job:

@@ -284,6 +284,10 @@ def _add_report(add: Any) -> None:
         action="store_true",
         help="income-statement: add the previous period of the same length",
     )
+    report.add_argument("--step", choices=("month", "day"), help="net-worth: points at "
+                        "month ends (default) or on every day")  # fmt: skip
+    report.add_argument("--account", metavar="A",
+                        help="cash-flow: one asset account (id or name) instead of all")
 
 
 def _add_import(add: Any) -> None:

@@ -55,6 +55,25 @@ def _dates(args: argparse.Namespace) -> tuple[dt.date | None, dt.date]:
     return first, last
 
 
+def _options(args: argparse.Namespace, book: Any) -> dict[str, Any]:
+    """``--step`` and ``--account`` (an id or a name) as ``reports.report`` takes them."""
+    options: dict[str, Any] = {}
+    if args.step is not None:
+        options["step"] = args.step
+    if args.account is not None:
+        from domain.projections.history_filter import find_account
+
+        accounts = book.read_models.accounts()
+        account_id = find_account(accounts, args.account)
+        if account_id is None:
+            raise _BadArguments(f"--account {args.account!r}: no account has this id or name")
+        if not any(a.account_id == account_id and a.account_type.value == "asset"
+                   for a in accounts):  # fmt: skip
+            raise _BadArguments(f"--account {args.account!r} is not an asset account")
+        options["account_id"] = account_id
+    return options
+
+
 def _money(amount: int, currency: str) -> str:
     return decimal_string(amount, currency)
 
@@ -113,6 +132,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         first, last = _dates(args)
         if args.compare_previous and args.kind != "income-statement":
             raise _BadArguments("--compare-previous is for income-statement only")
+        if args.step is not None and args.kind != "net-worth":
+            raise _BadArguments("--step is for net-worth only")
+        if args.account is not None and args.kind != "cash-flow":
+            raise _BadArguments("--account is for cash-flow only")
     except _BadArguments as exc:
         complain(str(exc))
         return 1
@@ -121,17 +144,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         head = book.store.head()[0]
         try:
             p = known_at_position(args.known_at, head, book.store.position_at)
+            options = _options(args, book)
         except _BadArguments as exc:
             complain(str(exc))
             return 1
         with book.read_models.querying(p) as (conn, known_at):
             prior = now = None
-            then = reports.report(conn, args.kind, known_at, first, last)
+            try:
+                then = reports.report(conn, args.kind, known_at, first, last, **options)
+            except ValueError as exc:  # the account is no asset account as known then
+                complain(f"--account {args.account!r}: {exc}")
+                return 1
             out: dict[str, Any] = {"kind": args.kind, "head": head}
             if first is None:
                 out["date"] = last.isoformat()
             else:
                 out["from"], out["to"] = first.isoformat(), last.isoformat()
+            if args.kind == "net-worth":
+                out["step"] = then.step
+            if args.kind == "cash-flow":
+                out["account"] = then.account_id
             out.update(report_json(then))
             if args.compare_previous and first is not None:
                 before = reports.previous_period(first, last)
@@ -140,7 +172,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 out["previous"].update(report_json(prior))
                 out["previous"]["difference"] = difference(prior, then)
             if args.compare_now:
-                now = reports.report(conn, args.kind, head, first, last)
+                now = reports.report(conn, args.kind, head, first, last, **options)
                 changes, total = reports.changes(conn, then, head)
                 out["now"] = report_json(now)
                 out["difference"] = difference(then, now)

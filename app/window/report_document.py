@@ -44,6 +44,18 @@ def provenance_text(result: ReportResult) -> str:
     return f"{known}; book head #{result.head}, hash {result.head_hash}"
 
 
+def status_text(result: ReportResult) -> str:
+    """The Reports window's status line: the period and the known-at event."""
+    known = f"Known at event #{result.known_at} of {result.head}"
+    if result.request.recorded_by is not None:
+        known += f" (the last recorded up to {result.request.recorded_by:%Y-%m-%d %H:%M} UTC)"
+    if result.known_at_hash:
+        known += f", hash {result.known_at_hash[:12]}…"
+    if result.known_at >= result.head:
+        known += " (now)"
+    return f"{period_text(result).capitalize()} · {known}"
+
+
 def report_html(result: ReportResult, book_name: str) -> str:
     """The report as simple HTML that QTextDocument lays out (a table with a header)."""
     e = html.escape

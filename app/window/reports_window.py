@@ -39,7 +39,9 @@ from app.models import report_rows as cols
 from app.models.history import humanize_type
 from app.models.report_rows import ReportRowsModel
 from app.window import report_document
+from app.window.known_at_control import KnownAtControl
 from app.window.report_document import TITLES
+from app.window.report_options import ReportOptions
 from app.window.table_look import set_up_rows
 from app.window.time_travel import TimeTravel
 from domain.projections.report_table import write_csv
@@ -106,6 +108,7 @@ class ReportsWindow(QWidget):
         self.csv_button = QPushButton("Export &CSV…")
         self.pdf_button = QPushButton("Export &PDF…")
         self.print_button = QPushButton("P&rint…")
+        self.options, self.known = ReportOptions(), KnownAtControl()
         self.status = QLabel()
         self.status.setObjectName("reportStatus")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -145,7 +148,7 @@ class ReportsWindow(QWidget):
             self.previous_button,
             self.next_button,
         ]
-        for widget in shown:
+        for widget in [*shown, self.options]:
             row1.addWidget(widget)
         row1.addStretch(1)
         row2.addWidget(self._label("Co&mpare:", self.compare))
@@ -157,6 +160,7 @@ class ReportsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.known)
         layout.addWidget(self.status)
         layout.addWidget(splitter, stretch=1)
         for combo in (self.kind, self.period, self.compare):
@@ -165,6 +169,8 @@ class ReportsWindow(QWidget):
             edit.dateChanged.connect(self.refresh)
             edit.editingFinished.connect(self._on_dated)
         self.compare_now.toggled.connect(self._on_controls_changed)
+        self.options.changed.connect(self.refresh)
+        self.known.changed.connect(self.refresh)
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.csv_button.clicked.connect(self.export_csv)
@@ -200,8 +206,9 @@ class ReportsWindow(QWidget):
         else:
             first, last = period_of(self.period.currentText(), edit_date(self.day))
         compare = str(self.compare.currentData()) if kind in _COMPARABLE else "none"
-        return ReportRequest(kind, first, last, self._travel.cursor, compare,
-                             self.compare_now.isChecked(), self.period.currentText())  # fmt: skip
+        asked = ReportRequest(kind, first, last, self._travel.cursor, compare,
+                              self.compare_now.isChecked(), self.period.currentText())  # fmt: skip
+        return self.known.apply(self.options.apply(asked))
 
     def step(self, delta: int) -> None:
         """Move the date (balance sheet: a month) or the period ``delta`` periods on."""
@@ -230,6 +237,7 @@ class ReportsWindow(QWidget):
         for widget in (self.first_label, self.first, self.last_label, self.last):
             widget.setVisible(custom and not sheet)
         self.compare.setEnabled(kind in _COMPARABLE and not self.compare_now.isChecked())
+        self.options.show_for(kind)
         self.setWindowTitle(f"{TITLES[kind]} — {self._book_name} — Tallybook")
         self.refresh()
 
@@ -290,10 +298,11 @@ class ReportsWindow(QWidget):
         self.model.set_labels("Known then" if result.request.now else "Amount",
                               result.other_label or "Compared")  # fmt: skip
         self.model.set_rows(result.rows)
+        self.options.set_accounts(result.asset_accounts)
         self.table.setColumnHidden(cols.COL_OTHER, not compared)
         self.table.setColumnHidden(cols.COL_DIFFERENCE, not compared)
         self.table.setColumnHidden(cols.COL_SHARE, result.request.kind != "spending")
-        self.status.setText(self._status_text(result))
+        self.status.setText(report_document.status_text(result))
         self.status.setToolTip(report_document.provenance_text(result))
         self._show_changes(result)
         self.computed.emit()
@@ -301,14 +310,6 @@ class ReportsWindow(QWidget):
     def _on_failed(self, generation: int, message: str) -> None:
         if generation == self._generation and not self._again:
             self.status.setText(f"The report could not be computed: {message}")
-
-    def _status_text(self, result: ReportResult) -> str:
-        known = f"Known at event #{result.known_at} of {result.head}"
-        if result.known_at_hash:
-            known += f", hash {result.known_at_hash[:12]}…"
-        if result.known_at >= result.head:
-            known += " (now)"
-        return f"{report_document.period_text(result).capitalize()} · {known}"
 
     def _show_changes(self, result: ReportResult) -> None:
         self.changes.clear()

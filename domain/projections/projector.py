@@ -46,6 +46,7 @@ from domain.projections.event_json import (
     VOIDED_ON,
     account_debits,
 )
+from domain.projections.month_rows import Months, insert_months
 from domain.projections.tables import (
     block_of,
     day_number,
@@ -221,6 +222,7 @@ class ReadModelProjector:
         versions: list[tuple[Any, ...]] = []
         register: list[tuple[Any, ...]] = []
         blocks: Blocks = {}
+        months: Months = {}
         voids: list[tuple[Any, ...]] = []
         recent = self._recent
         position = checkpoint
@@ -256,7 +258,7 @@ class ReadModelProjector:
                         position, from_data(kind, schema_version, data), opened, versions
                     )
                     continue
-                _post(accounts, register, blocks, position, day, data[POSTINGS], factor)
+                _post(accounts, register, blocks, months, position, day, data[POSTINGS], factor)
         except (ValueError, KeyError) as exc:
             # an event the read models cannot hold there (a void of an entry never posted,
             # an entry to an account never opened): put into the book by hand
@@ -266,6 +268,7 @@ class ReadModelProjector:
         _insert(raw, _VERSIONS, versions)
         _insert(raw, _REGISTER, register)
         _insert(raw, _BLOCK, list(blocks.values()))
+        insert_months(raw, months)
         _insert(raw, _VOIDS, voids)
         raw.execute(_SET_CHECKPOINT, (position, position))
         self._at = (position, stamp)
@@ -360,6 +363,7 @@ def _post(
     accounts: dict[str, ProjectedAccount],
     register: list[tuple[Any, ...]],
     blocks: Blocks,
+    months: Months,
     position: int,
     day: int,
     postings: Sequence[Sequence[Any]],
@@ -367,8 +371,10 @@ def _post(
 ) -> None:
     """Register rows (as in ``rm_register``) and block rows for an entry (factor 1) or its
     void (factor -1), balances moved."""
-    block = block_of(position)
+    block, month = block_of(position), day // 100
     for state, amount in entry_legs(accounts, postings, factor):
+        key = (state.acct, block, month)
+        months[key] = months.get(key, 0) + amount
         state.balance += amount
         state.rows += 1
         if day > state.max_date:

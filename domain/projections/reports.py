@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from domain.projections import report_queries as rq
+from domain.projections import report_sums as rs
 from domain.projections.tables import day_number
 
 KINDS = ("balance-sheet", "income-statement", "spending", "cash-flow", "net-worth")
@@ -70,6 +71,8 @@ class Report:
     last: dt.date
     sections: list[Section]
     checks: dict[str, int] = field(default_factory=dict)
+    step: str = "month"  # net worth's points: "month" ends or each "day"
+    account_id: str | None = None  # cash flow of this asset account alone; None: all
 
     def figures(self) -> dict[tuple[str, str | None, str, str], int]:
         """Every line keyed (section, account id, name, currency), for comparisons."""
@@ -140,31 +143,13 @@ def _lines(
     wanted = set(types)
     accounts = [a for a in rq.accounts(conn, p) if a[2] in wanted]
     to = day_number(last.isoformat())
+    acct_keys = [a[5] for a in accounts]
     if first is not None:
-        sums = rq.sums(conn, p, day_number(first.isoformat()), to, [a[5] for a in accounts])
+        sums = rs.period_sums(conn, p, day_number(first.isoformat()), to, acct_keys)
         return [(a[2], Line(a[0], a[1], a[3], sums.get(a[5], 0), a[7])) for a in accounts]
-    # the rows up to the date, or the balance as of p less the rows after it: whichever
-    # range of the account's (date, position) key is the shorter
-    amounts: dict[int, int] = {}
-    before: list[int] = []
-    after: list[int] = []
-    spans = rq.date_spans(conn, [a[5] for a in accounts])
-    for _, _, _, _, opening, acct, balance, _ in accounts:
-        span = spans.get(acct)
-        if span is None or to >= span[1]:
-            amounts[acct] = balance
-        elif to < span[0]:
-            amounts[acct] = opening
-        else:
-            (before if to - span[0] <= span[1] - to else after).append(acct)
-    for acct, moved in rq.sums(conn, p, None, to, before).items():
-        amounts[acct] = moved
-    later = rq.sums(conn, p, to + 1, 99_991_231, after)
-    by_acct = {a[5]: a for a in accounts}
-    for acct in before:
-        amounts[acct] = amounts.get(acct, 0) + by_acct[acct][4]
-    for acct in after:
-        amounts[acct] = by_acct[acct][6] - later.get(acct, 0)
+    # the opening balance and every row up to the date: whole months from the month tables
+    moved = rs.period_sums(conn, p, None, to, acct_keys)
+    amounts = {a[5]: a[4] + moved.get(a[5], 0) for a in accounts}
     return [(a[2], Line(a[0], a[1], a[3], amounts[a[5]], a[7])) for a in accounts]
 
 
@@ -230,10 +215,17 @@ def _months(first: dt.date, last: dt.date) -> list[int]:
     return months
 
 
-def cash_flow(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
+def cash_flow(
+    conn: Connection, p: int, first: dt.date, last: dt.date, account_id: str | None = None
+) -> Report:
     """Per month of first..last and currency: money into the asset accounts, out of them
-    (negative) and net. Transfers among asset accounts of one currency are neither."""
+    (negative) and net. Transfers among asset accounts of one currency are neither. With
+    ``account_id``, that one asset account's: a transfer to another is money out of it."""
     assets = [a for a in rq.accounts(conn, p) if a[2] == "asset"]
+    if account_id is not None:
+        assets = [a for a in assets if a[0] == account_id]
+        if not assets:
+            raise ValueError(f"no asset account {account_id} as known at event {p}")
     flows = rq.asset_flows(
         conn, p, day_number(first.isoformat()), day_number(last.isoformat()), [a[5] for a in assets]
     )
@@ -246,7 +238,7 @@ def cash_flow(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report
             section.add(Line(None, "in", currency, money_in))
             section.add(Line(None, "out", currency, money_out))
         sections.append(section)
-    return Report("cash-flow", p, first, last, sections)
+    return Report("cash-flow", p, first, last, sections, account_id=account_id)
 
 
 def _month_end(month: int) -> dt.date:
@@ -255,41 +247,70 @@ def _month_end(month: int) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def net_worth(conn: Connection, p: int, first: dt.date, last: dt.date) -> Report:
+STEPS = ("month", "day")
+"""Net worth's points: month ends or days."""
+
+
+def net_worth(
+    conn: Connection, p: int, first: dt.date, last: dt.date, step: str = "month"
+) -> Report:
     """Assets and liabilities (negative) at the end of each month of first..last (the last
-    point on ``last`` itself); a section's total is the net worth per currency."""
-    start = dt.date(first.year, first.month, 1)
-    # the balances the day before the first month, then the months' sums added on
+    point on ``last`` itself), or (``step`` "day") on each day; a section's total is the net
+    worth per currency."""
+    if step not in STEPS:
+        raise ValueError(f"net worth steps by {' or '.join(STEPS)}, not {step!r}")
+    start = dt.date(first.year, first.month, 1) if step == "month" else first
+    # the balances the day before the first point, then each point's sums added on
     before = _lines(conn, p, ("asset", "liability"), None, start - dt.timedelta(days=1))
     base = {line.account_id: line.amount for _, line in before}
     accounts = [a for a in rq.accounts(conn, p) if a[2] in ("asset", "liability")]
-    monthly = rq.monthly_sums(conn, p, day_number(start.isoformat()),
-                              day_number(last.isoformat()), [a[5] for a in accounts])  # fmt: skip
+    keys = [a[5] for a in accounts]
+    moved: dict[tuple[int, int], int]
+    if step == "month":
+        moved = rs.month_sums(conn, p, day_number(start.isoformat()),
+                              day_number(last.isoformat()), keys)  # fmt: skip
+        points = [(m, min(_month_end(m), last).isoformat()) for m in _months(first, last)]
+    else:
+        moved = rs.day_sums(conn, p, start, last, keys)
+        points = [(d, f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}")
+                  for d in rs.days(start, last)]  # fmt: skip
     running = {a[5]: base[a[0]] for a in accounts}
     sections = []
-    for month in _months(first, last):
-        section = Section(min(_month_end(month), last).isoformat())
+    for point, name in points:
+        section = Section(name)
         totals: dict[tuple[str, str], int] = defaultdict(int)
         for _, _, kind, currency, _, acct, _, _ in accounts:
-            running[acct] += monthly.get((acct, month), 0)
-            name, sign = ("assets", 1) if kind == "asset" else ("liabilities", -1)
-            totals[(name, currency)] += sign * running[acct]
+            running[acct] += moved.get((acct, point), 0)
+            label, sign = ("assets", 1) if kind == "asset" else ("liabilities", -1)
+            totals[(label, currency)] += sign * running[acct]
         for currency in sorted({c for _, c in totals}):
             section.add(Line(None, "assets", currency, totals[("assets", currency)]))
             section.add(Line(None, "liabilities", currency, totals[("liabilities", currency)]))
         sections.append(section)
-    return Report("net-worth", p, first, last, sections)
+    return Report("net-worth", p, first, last, sections, step=step)
 
 
-def report(conn: Connection, kind: str, p: int, first: dt.date | None, last: dt.date) -> Report:
+def report(
+    conn: Connection,
+    kind: str,
+    p: int,
+    first: dt.date | None,
+    last: dt.date,
+    *,
+    step: str = "month",
+    account_id: str | None = None,
+) -> Report:
     """The report of ``kind`` (one of :data:`KINDS`); ``first`` is ignored by balance-sheet
-    and required by the others."""
+    and required by the others; ``step`` is net worth's, ``account_id`` cash flow's."""
     if kind == "balance-sheet":
         return balance_sheet(conn, p, last)
     if first is None:
         raise ValueError(f"{kind} needs a period")
-    builders = {"income-statement": income_statement, "spending": spending,
-                "cash-flow": cash_flow, "net-worth": net_worth}  # fmt: skip
+    if kind == "net-worth":
+        return net_worth(conn, p, first, last, step)
+    if kind == "cash-flow":
+        return cash_flow(conn, p, first, last, account_id)
+    builders = {"income-statement": income_statement, "spending": spending}
     return builders[kind](conn, p, first, last)
 
 
@@ -303,6 +324,7 @@ def changes(
         if then.first is None or then.kind == "net-worth"
         else day_number(then.first.isoformat())
     )
-    accts = [a[5] for a in rq.accounts(conn, now)]
+    # one account's cash flow moves with that account's rows alone
+    accts = [a[5] for a in rq.accounts(conn, now) if then.account_id in (None, a[0])]
     last = day_number(then.last.isoformat())
     return rq.changes(conn, then.known_at, now, first, last, accts, limit)

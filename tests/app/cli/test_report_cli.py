@@ -155,3 +155,67 @@ def test_a_file_that_is_no_book_exits_2(
     notes.write_text("hello")
     status, answers, err = run_cli(monkeypatch, capsys, "report", notes, "balance-sheet")
     assert status == 2 and answers == [] and len(err.strip().splitlines()) == 1
+
+
+def _section(report: dict[str, Any], name: str) -> dict[str, str]:
+    (section,) = [s for s in report["sections"] if s["name"] == name]
+    return {line["name"]: line["amount"] for line in section["lines"]}
+
+
+def test_net_worth_by_day_has_a_point_on_every_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "b.tally"
+    _book(monkeypatch, capsys, path)
+    status, answers, err = run_cli(monkeypatch, capsys, "report", path, "net-worth", "--from",
+                                   "2015-06-29", "--to", "2015-07-01", "--step", "day")  # fmt: skip
+    assert status == 0 and err == ""
+    (out,) = answers
+    assert out["step"] == "day"
+    assert [s["name"] for s in out["sections"]] == ["2015-06-29", "2015-06-30", "2015-07-01"]
+    assert [s["totals"]["EUR"] for s in out["sections"]] == ["100.00", "3100.00", "1900.00"]
+    status, answers, _ = run_cli(monkeypatch, capsys, "report", path, "net-worth", "--from",
+                                 "2015-06-01", "--to", "2015-09-30")  # fmt: skip
+    assert answers[0]["step"] == "month"
+    assert [s["totals"]["EUR"] for s in answers[0]["sections"]] == [
+        "3100.00", "1900.00", "1900.00", "1850.00"]  # fmt: skip
+
+
+def test_cash_flow_of_one_asset_account_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "b.tally"
+    _book(monkeypatch, capsys, path)
+    period = ("--from", "2015-06-01", "--to", "2015-09-30")
+    status, answers, err = run_cli(
+        monkeypatch, capsys, "report", path, "cash-flow", *period, "--account", "Checking"
+    )
+    assert status == 0 and err == ""
+    (out,) = answers
+    assert out["account"] is not None
+    assert _section(out, "2015-06") == {"in": "3000.00", "out": "0.00"}
+    assert _section(out, "2015-07") == {"in": "0.00", "out": "-1200.00"}
+    assert _section(out, "2015-09") == {"in": "0.00", "out": "0.00"}  # the card paid that
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("cash-flow", "--account", "Nowhere"), "no account has this id or name"),
+        (("cash-flow", "--account", "Card"), "is not an asset account"),
+        (("spending", "--account", "Checking"), "--account is for cash-flow only"),
+        (("balance-sheet", "--step", "day"), "--step is for net-worth only"),
+    ],
+)
+def test_step_and_account_refuse_what_they_cannot_do(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: tuple[str, ...],
+    message: str,
+) -> None:
+    path = tmp_path / "b.tally"
+    _book(monkeypatch, capsys, path)
+    status, answers, err = run_cli(monkeypatch, capsys, "report", path, *argv)
+    assert status == 1 and answers == [] and message in err
+    assert len(err.strip().splitlines()) == 1

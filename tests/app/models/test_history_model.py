@@ -116,3 +116,4 @@ def test_summaries_show_amounts_in_the_users_locale(book: Book) -> None:
 
 def test_humanize_type() -> None:
     assert humanize_type("EntryVoided") == "Entry voided"
+

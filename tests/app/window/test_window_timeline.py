@@ -128,3 +128,19 @@ def test_events_appended_elsewhere_grow_the_timeline_but_keep_the_cursor(
     assert window.history_dock.table.model().rowCount() == 10
     window.timeline.actions_.present.trigger()
     assert balance(window, "Rent") == "€0.00"
+
+
+def test_a_timeline_step_updates_the_editing_actions_once_not_per_changed_account(
+    make_book: Any, open_window: Any, monkeypatch: Any
+) -> None:
+    from app.window import main_window
+
+    window = open_window(make_book(household()))
+    calls: list[object] = []
+    real = main_window.update_editing
+    monkeypatch.setattr(main_window, "update_editing",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))  # fmt: skip
+    accounts = window._parts.accounts
+    accounts.set_as_of(4)  # as the timeline's step does: several rows of the tree change
+    # the sync's call and one more, not one per changed row (that was 8 here)
+    assert len(calls) == 2
