@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint bench package clean
+.PHONY: run test test-tools lint bench package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,23 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m app $(BOOK)
 
-test: $(STAMP)
+test: $(STAMP) test-tools
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check app domain tests packaging
 	$(BIN)/mypy
+
+# Programs some tests check against (hledger reads the exported journal, desktop-file-validate
+# the Linux desktop entry): installed where the package manager can without asking (root with
+# apt-get, as in CI); elsewhere those tests skip, saying why.
+TEST_TOOLS = hledger:hledger desktop-file-validate:desktop-file-utils
+test-tools:
+	@for tool in $(TEST_TOOLS); do \
+	  command -v $${tool%%:*} >/dev/null && continue; \
+	  [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null || continue; \
+	  apt-get install -y -qq $${tool#*:} >/dev/null 2>&1 \
+	    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $${tool#*:} >/dev/null 2>&1; } \
+	    || echo "$${tool#*:} could not be installed: the tests that need it will skip"; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check app domain tests packaging
