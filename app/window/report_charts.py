@@ -28,7 +28,7 @@ from app.background.chart_jobs import Entries, EntriesRequest
 from app.background.report_jobs import ReportResult
 from app.background.runner import BackgroundTask, Progress
 from app.models.chart_data import BEHIND, CHARTED, KNOWN_NOW, Point, chart_data, currencies
-from app.models.history import humanize_type
+from app.window.event_list import fill_event_list
 from app.window.report_chart import ReportChart
 from app.window.reports_window import ReportsWindow
 
@@ -158,10 +158,7 @@ class ChartPanel(QWidget):
             f"{point.series}, {point.label}: {found.total} event(s) {dates}{shown} "
             "(Enter or double-click shows one in the history):"
         )
-        for position, kind in found.events:
-            item = QListWidgetItem(f"#{position}  {humanize_type(kind)}")
-            item.setData(Qt.ItemDataRole.UserRole, position)
-            self.entries.addItem(item)
+        fill_event_list(self.entries, found.events)
         self.entries_box.show()
         self.entries_shown.emit()
 

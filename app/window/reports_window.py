@@ -36,9 +36,9 @@ from app.background.runner import BackgroundTask, Progress
 from app.dialogs.fields import date_edit, edit_date
 from app.formatting import to_qdate
 from app.models import report_rows as cols
-from app.models.history import humanize_type
 from app.models.report_rows import ReportRowsModel
 from app.window import report_document
+from app.window.event_list import fill_event_list
 from app.window.known_at_control import KnownAtControl
 from app.window.report_document import TITLES
 from app.window.report_options import ReportOptions
@@ -320,12 +320,7 @@ class ReportsWindow(QWidget):
             f"{result.changes_total} event(s) recorded after #{result.known_at} change these "
             "figures (Enter or double-click shows one in the history):"
         )
-        # from the result alone: a caption from the history model per event would fetch
-        # a page of the history for each, on the GUI thread
-        for position, kind in result.changes:
-            item = QListWidgetItem(f"#{position}  {humanize_type(kind)}")
-            item.setData(Qt.ItemDataRole.UserRole, position)
-            self.changes.addItem(item)
+        fill_event_list(self.changes, result.changes)
 
     # --- lineage ---------------------------------------------------------------------------
 
