@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
+from domain.application.commit_check import acknowledging_stored
 from domain.application.handlers import COMMANDS
 from domain.application.loading import AggregateLoader, Work
 from domain.application.streams import Aggregate, streams_of
@@ -153,13 +154,14 @@ class BookService:
         aggregates stay loaded from one command to the next and the projectors get the
         group's new events once, at its end, in its transaction. Nothing is committed, and
         nothing may be acknowledged, before the block ends; if the commit fails, none of the
-        group's commands is stored.
+        group's commands is stored (or all are, when only the read-model cache failed:
+        :mod:`domain.application.commit_check`).
         """
         if self._group is not None or getattr(self.store, "in_transaction", False):
             raise RuntimeError("a group is a transaction of its own; it cannot be nested")
         group = self._group = _Group(self._aggregates.begin())
         try:
-            with self.store.transaction():
+            with acknowledging_stored(self.store, group.fresh), self.store.transaction():
                 yield
                 if group.fresh:
                     for projector in self.projectors:
@@ -196,12 +198,12 @@ class BookService:
         """The commands ``make`` gives, in one transaction (made afresh on each retry)."""
         for attempt in range(RETRIES + 1):
             work = self._aggregates.begin()
-            began = False
+            began, result = False, list[StoredEvent]()
             try:
-                with self.store.transaction():
+                with acknowledging_stored(self.store, result), self.store.transaction():
                     began = True
                     commands = make(work)
-                    result = self._run_in_transaction(commands, correlation_id, work, numbered)
+                    result += self._run_in_transaction(commands, correlation_id, work, numbered)
             except DomainError:
                 # refused, and rolled back: what was loaded and not changed is committed
                 # state, worth keeping (a long stream need not be replayed for each refusal)

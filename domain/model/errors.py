@@ -114,9 +114,9 @@ class ConcurrencyError(StoreError):
 
 class DiskError(StoreError):
     """The disk refused to write or read (full, read-only, failing). The transaction was
-    rolled back; a command may be sent again with its command id once the disk works again
-    (should the book's part have committed before its read-model cache failed, that is a
-    retry)."""
+    rolled back; a command may be sent again with its command id once the disk works again.
+    (When the book's part committed and only its read-model cache failed, the service finds
+    the events stored and acknowledges them instead: ``domain.application.commit_check``.)"""
 
 
 class BookError(StoreError):
