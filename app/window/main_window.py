@@ -24,6 +24,7 @@ from app.window.banner import PastBanner
 from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
 from app.window.date_axis import history_day
+from app.window.diff_wiring import DiffWiring
 from app.window.enabling import update_editing
 from app.window.entry_wiring import EntryRowWiring
 from app.window.file_menu import FileMenu
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
             self, parts, a, self.accounts_view.select_account, self._on_event_requested,
             lambda text: self.status.showMessage(text, 8000),
         )  # fmt: skip
+        self.diffs = DiffWiring(self, parts, self.history_dock, self.timeline, self.closed)
         self.accounts_view.account_selected.connect(self._on_account_selected)
         parts.accounts.move_requested.connect(self._on_move_requested)
         self.register_panel.entry_selected.connect(self._on_entry_selected)

@@ -119,6 +119,15 @@ class Timeline(QWidget):
         row.addWidget(present)
         second.addWidget(self.label, stretch=1)
         second.addWidget(self.dates)
+        self._second_row = second
+
+    def add_button(self, action: QAction) -> None:
+        """Another command on the date axis's row, by its icon text (the diff's Compare…)."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setAutoRaise(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._second_row.addWidget(button)
 
     def _connect(self) -> None:
         travel = self._travel

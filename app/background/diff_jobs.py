@@ -1,0 +1,87 @@
+"""The diff of two moments for the desktop app, computed off the GUI thread.
+
+:class:`DiffSource` answers the Diff window: every account's balance at two moments (fast:
+the read models' balances at each), and, for one account at a time, the register rows one
+moment counts and the other not, which sum to that account's difference. Each call opens
+the book read-only in the calling thread (SQLite connections never cross threads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.composition import Book
+from domain.model.events import AccountType
+from domain.projections.diff import DiffLine, Moment, diff_balances, diff_lines
+from domain.projections.rows import PATH_SEPARATOR, account_paths
+
+
+@dataclass(frozen=True, slots=True)
+class DiffAccount:
+    """One account's balances (natural sign, minor units) at the two moments."""
+
+    account_id: str
+    path: str  # "Expenses ▸ Car ▸ Fuel", names as at the second moment
+    account_type: AccountType
+    currency: str
+    acct: int  # the read models' number of the account: what its lines are asked by
+    before: int
+    after: int
+
+    @property
+    def difference(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    first: Moment
+    second: Moment
+    accounts: list[DiffAccount]
+    head: int  # the book's head when computed
+
+
+@dataclass(frozen=True, slots=True)
+class LinesResult:
+    """The lines of one account between the two moments, in (booking date, position)."""
+
+    first: Moment
+    second: Moment
+    account_id: str
+    lines: list[DiffLine]
+
+
+def clamp(moment: Moment, head: int) -> Moment:
+    return Moment(max(0, min(moment.position, head)), moment.day)
+
+
+class DiffSource:
+    """Diffs the book at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def balances(self, first: Moment, second: Moment) -> DiffResult:
+        with (
+            Book.open(self._path, readonly=True) as book,
+            book.read_models.querying() as (conn, head),
+        ):
+            first, second = clamp(first, head), clamp(second, head)
+            diffs = diff_balances(conn, first, second)
+        paths = account_paths([d.account for d in diffs])
+        accounts = [
+            DiffAccount(d.account.account_id, PATH_SEPARATOR.join(paths[d.account.account_id]),
+                        d.account.account_type, d.account.currency, d.account.opened_position,
+                        d.before, d.after)
+            for d in diffs
+        ]  # fmt: skip
+        return DiffResult(first, second, accounts, head)
+
+    def lines(self, first: Moment, second: Moment, account: DiffAccount) -> LinesResult:
+        with (
+            Book.open(self._path, readonly=True) as book,
+            book.read_models.querying() as (conn, _head),
+        ):
+            found = diff_lines(conn, first, second, account.acct)
+        return LinesResult(first, second, account.account_id, found)
