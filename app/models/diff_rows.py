@@ -24,6 +24,11 @@ Describe = Callable[[int], str]
 """Position -> what the event at that position was, for people."""
 
 
+def signed_money(minor: int, currency: str) -> str:
+    """A change: ``+€12.50``, ``-€3.00``, ``€0.00``."""
+    return ("+" if minor > 0 else "") + money_text(minor, currency)
+
+
 class DiffAccountsModel(KeyedTableModel[DiffAccount]):
     """One row per account open at either moment: before, after and the difference."""
 
@@ -58,8 +63,8 @@ class DiffAccountsModel(KeyedTableModel[DiffAccount]):
         if role == Qt.ItemDataRole.DisplayRole:
             if amount is None:
                 return row.path
-            if column == COL_DIFFERENCE and amount > 0:
-                return "+" + money_text(amount, row.currency)
+            if column == COL_DIFFERENCE:
+                return signed_money(amount, row.currency)
             return money_text(amount, row.currency)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
@@ -148,7 +153,7 @@ class DiffLinesModel(ColumnsTableModel):
             if column == COL_EVENT:
                 return self._event_text(line)
             assert amount is not None
-            return ("+" if amount > 0 else "") + money_text(amount, self._currency)
+            return signed_money(amount, self._currency)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.alignment(column)
         if role == Qt.ItemDataRole.ForegroundRole:

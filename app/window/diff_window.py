@@ -30,7 +30,7 @@ from app.background.diff_jobs import DiffAccount, DiffResult, LinesResult
 from app.background.runner import BackgroundTask, Progress
 from app.formatting import money_text
 from app.models import diff_rows as cols
-from app.models.diff_rows import DiffAccountsModel, DiffLinesModel
+from app.models.diff_rows import DiffAccountsModel, DiffLinesModel, signed_money
 from app.window.diff_points import PointEdit
 from app.window.table_look import set_up_rows
 from domain.projections.diff import Moment
@@ -198,11 +198,18 @@ class DiffWindow(QWidget):
         self.result = result
         self._show_accounts()
         changed = sum(1 for a in result.accounts if a.difference)
-        first, second = result.first.describe(), result.second.describe()
-        self.status.setText(f"From {first} to {second}: {changed:,} of "
+        first, second = (self._point_text(m, result.head) for m in (result.first, result.second))
+        self.status.setText(f"Before: {first}.  After: {second}.  {changed:,} of "
                             f"{len(result.accounts):,} accounts changed.")  # fmt: skip
         self.computed.emit()
         self._show_lines_of_selected()
+
+    @staticmethod
+    def _point_text(moment: Moment, head: int) -> str:
+        if moment.position == 0 and moment.day is None:
+            return "the empty book"
+        now = " (now)" if moment.position == head and moment.day is None else ""
+        return f"the books as of {moment.describe()}{now}"
 
     @Slot()
     def _show_accounts(self) -> None:
@@ -261,10 +268,10 @@ class DiffWindow(QWidget):
         count = f"{len(found.lines):,} line{'' if len(found.lines) == 1 else 's'}"
         sums = "sum to" if len(found.lines) != 1 else "makes"
         check = "its difference ✓" if total == account.difference else (
-            f"not its difference {money_text(account.difference, currency)} ✗")  # fmt: skip
+            f"not its difference {signed_money(account.difference, currency)} ✗")  # fmt: skip
         before, after = money_text(account.before, currency), money_text(account.after, currency)
         self.lines_label.setText(f"{account.path} ({before} → {after}): {count} {sums} "
-                                 f"{money_text(total, currency)}, {check}")  # fmt: skip
+                                 f"{signed_money(total, currency)}, {check}")  # fmt: skip
         self.lines_shown.emit()
 
     @Slot(QModelIndex)
