@@ -8,6 +8,7 @@ the book read-only in the calling thread (SQLite connections never cross threads
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class LinesResult:
     second: Moment
     account_id: str
     lines: list[DiffLine]
+    running: list[int]  # the sum of the lines up to each (the last: the difference)
 
 
 def clamp(moment: Moment, head: int) -> Moment:
@@ -84,4 +86,6 @@ class DiffSource:
             book.read_models.querying() as (conn, _head),
         ):
             found = diff_lines(conn, first, second, account.acct)
-        return LinesResult(first, second, account.account_id, found)
+        # summed here, not in the GUI thread: a long span has a line per entry
+        return LinesResult(first, second, account.account_id, found,
+                           list(itertools.accumulate(line.amount for line in found)))  # fmt: skip

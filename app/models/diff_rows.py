@@ -109,20 +109,17 @@ class DiffLinesModel(ColumnsTableModel):
     def line_at(self, row: int) -> DiffLine | None:
         return self._lines[row] if 0 <= row < len(self._lines) else None
 
-    def set_lines(self, lines: Sequence[DiffLine], currency: str) -> None:
-        """Show another account's lines (or the same one's at other moments): a different
-        set of rows, so a reset."""
+    def set_lines(self, lines: Sequence[DiffLine], running: Sequence[int], currency: str) -> None:
+        """Show another account's lines (or the same one's at other moments) and their
+        running sums: a different set of rows, so a reset."""
+        assert len(running) == len(lines)
         self.beginResetModel()
-        self._lines, self._currency = list(lines), currency
-        total, self._running = 0, []
-        for line in self._lines:
-            total += line.amount
-            self._running.append(total)
+        self._lines, self._running, self._currency = list(lines), list(running), currency
         self._stale = False
         self.endResetModel()
 
     def clear(self) -> None:
-        self.set_lines([], "")
+        self.set_lines([], [], "")
 
     def set_stale(self, stale: bool) -> None:
         if stale != self._stale:

@@ -134,6 +134,7 @@ class DiffWindow(QWidget):
         set_up_rows(table, row_height=22, grid=True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(100)  # a long span has a line per entry
         return table
 
     # --- points ----------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class DiffWindow(QWidget):
         if generation != self._lines_generation or not isinstance(found, LinesResult):
             return
         self.lines_result = found
-        self.lines.set_lines(found.lines, account.currency)
+        self.lines.set_lines(found.lines, found.running, account.currency)
         total, currency = self.lines.total, account.currency
         count = f"{len(found.lines):,} line{'' if len(found.lines) == 1 else 's'}"
         sums = "sum to" if len(found.lines) != 1 else "makes"

@@ -83,12 +83,12 @@ def shown_accounts(diff: DiffWindow) -> dict[str, DiffAccount]:
 
 
 def lines_of(diff: DiffWindow, qtbot: Any, path: str) -> list[DiffLine]:
-    diff.select_account(next(a.account_id for a in shown_accounts(diff).values()
-                             if a.path == path))  # fmt: skip
+    account_id = shown_accounts(diff)[path].account_id
+    diff.select_account(account_id)
     qtbot.waitUntil(lambda: diff.idle and diff.lines_result is not None
-                    and diff.lines_result.account_id == diff.selected_account().account_id,
-                    timeout=10000)  # fmt: skip
-    return [diff.lines.line_at(r) for r in range(diff.lines.rowCount())]  # type: ignore[misc]
+                    and diff.lines_result.account_id == account_id, timeout=10000)  # fmt: skip
+    lines = [diff.lines.line_at(r) for r in range(diff.lines.rowCount())]
+    return [line for line in lines if line is not None]
 
 
 def plain_balances(book_file: Path, position: int) -> dict[str, int]:
@@ -158,7 +158,7 @@ def test_compare_from_the_timeline_takes_its_cursor_and_date(
     compare = window.diffs.compare
     assert compare.shortcut().toString() == "Ctrl+Shift+D"
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
-    timeline_menu = next(a.menu() for a in view.actions() if a.text() == "&Timeline")
+    timeline_menu = next(a.menu() for a in view.actions() if a.text() == "&Timeline")  # type: ignore[attr-defined]
     assert compare in timeline_menu.actions()
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
@@ -188,8 +188,7 @@ def test_double_clicking_a_line_selects_its_event_and_moves_the_timeline(
     diff = window.diffs.window
     assert diff is not None
     wait(diff, qtbot)
-    lines_of(diff, qtbot, "Checking")
-    row = next(r for r in range(diff.lines.rowCount()) if diff.lines.line_at(r).position == 10)
+    row = next(r for r, line in enumerate(lines_of(diff, qtbot, "Checking")) if line.position == 10)
     view = diff.lines_table
     rect = view.visualRect(diff.lines.index(row, cols.COL_EVENT))
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -238,8 +237,9 @@ def test_random_moments_sum_to_each_difference(book_file: Path) -> None:
             for account in result.accounts:
                 assert account.before == old.get(account.account_id, 0)
                 assert account.after == new.get(account.account_id, 0)
-                lines = source.lines(first, second, account).lines
-                assert sum(line.amount for line in lines) == account.difference
+                found = source.lines(first, second, account)
+                assert sum(line.amount for line in found.lines) == account.difference
+                assert found.running[-1:] == ([account.difference] if found.lines else [])
 
 
 def test_the_models_on_their_own(qtmodeltester: Any) -> None:
@@ -253,7 +253,7 @@ def test_the_models_on_their_own(qtmodeltester: Any) -> None:
     accounts.set_accounts(rows[1:])
     assert accounts.rowCount() == 1
     lines = DiffLinesModel(lambda p: f"event {p}")
-    lines.set_lines([DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)], "EUR")
+    lines.set_lines([DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)], [100, 70], "EUR")
     qtmodeltester.check(lines)
     assert lines.total == 70
     assert lines.data(lines.index(1, cols.COL_EVENT)) == "event 5"
