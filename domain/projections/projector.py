@@ -36,7 +36,7 @@ from domain.model.events import (
     current_data,
     from_data,
 )
-from domain.projections import queries
+from domain.projections import queries, tables
 from domain.projections.event_json import (
     BOOKING_DATE,
     ENTRY_ID,
@@ -54,6 +54,8 @@ from domain.projections.tables import (
     rm_accounts,
     rm_blocks,
     rm_checkpoint,
+    rm_month_blocks,
+    rm_month_spans,
     rm_register,
     rm_voids,
 )
@@ -128,6 +130,15 @@ _BLOCK = (
     '"rows" = excluded."rows", "max_date" = excluded."max_date", '
     '"last_position" = excluded."last_position"'
 )
+# the month sums only ever grow by what new rows add (see tables.py)
+_MONTH_BLOCK, _MONTH_SPAN = (
+    _insert_sql(t) + f" ON CONFLICT ({keys}) DO UPDATE SET "
+    '"amount" = "amount" + excluded."amount"'
+    for t, keys in ((rm_month_blocks, '"acct", "block", "month"'),
+                    (rm_month_spans, '"acct", "month", "span"'))
+)  # fmt: skip
+Months = dict[tuple[int, int, int], int]
+"""(acct, block, month) -> what a batch's rows add to its rm_month_blocks sum."""
 Blocks = dict[tuple[int, int], tuple[int, ...]]
 """(acct, block) -> the rm_blocks row: the values after the account's latest leg so far."""
 # the checkpoint remembers the hash of its event too: how a cache recognises its book
@@ -137,6 +148,16 @@ _SET_CHECKPOINT = (
     f'"main"."{event_table.name}" WHERE "{event_table.c.position.name}" = ?) '
     f'WHERE "{rm_checkpoint.c.id.name}" = 1'
 )
+
+
+def insert_months(raw: sqlite3.Connection, months: Months) -> None:
+    """Add a batch's month sums to ``rm_month_blocks`` and ``rm_month_spans``."""
+    spans: dict[tuple[int, int, int], int] = {}
+    for (acct, block, month), amount in months.items():
+        key = (acct, month, block // tables.SPAN)
+        spans[key] = spans.get(key, 0) + amount
+    _insert(raw, _MONTH_BLOCK, [(*key, amount) for key, amount in months.items()])
+    _insert(raw, _MONTH_SPAN, [(*key, amount) for key, amount in spans.items()])
 
 
 def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
@@ -221,6 +242,7 @@ class ReadModelProjector:
         versions: list[tuple[Any, ...]] = []
         register: list[tuple[Any, ...]] = []
         blocks: Blocks = {}
+        months: Months = {}
         voids: list[tuple[Any, ...]] = []
         recent = self._recent
         position = checkpoint
@@ -256,7 +278,7 @@ class ReadModelProjector:
                         position, from_data(kind, schema_version, data), opened, versions
                     )
                     continue
-                _post(accounts, register, blocks, position, day, data[POSTINGS], factor)
+                _post(accounts, register, blocks, months, position, day, data[POSTINGS], factor)
         except (ValueError, KeyError) as exc:
             # an event the read models cannot hold there (a void of an entry never posted,
             # an entry to an account never opened): put into the book by hand
@@ -266,6 +288,7 @@ class ReadModelProjector:
         _insert(raw, _VERSIONS, versions)
         _insert(raw, _REGISTER, register)
         _insert(raw, _BLOCK, list(blocks.values()))
+        insert_months(raw, months)
         _insert(raw, _VOIDS, voids)
         raw.execute(_SET_CHECKPOINT, (position, position))
         self._at = (position, stamp)
@@ -360,6 +383,7 @@ def _post(
     accounts: dict[str, ProjectedAccount],
     register: list[tuple[Any, ...]],
     blocks: Blocks,
+    months: Months,
     position: int,
     day: int,
     postings: Sequence[Sequence[Any]],
@@ -367,8 +391,10 @@ def _post(
 ) -> None:
     """Register rows (as in ``rm_register``) and block rows for an entry (factor 1) or its
     void (factor -1), balances moved."""
-    block = block_of(position)
+    block, month = block_of(position), day // 100
     for state, amount in entry_legs(accounts, postings, factor):
+        key = (state.acct, block, month)
+        months[key] = months.get(key, 0) + amount
         state.balance += amount
         state.rows += 1
         if day > state.max_date:

@@ -59,6 +59,8 @@ from domain.projections.tables import (
     qualified,
     rm_blocks,
     rm_checkpoint,
+    rm_month_blocks,
+    rm_month_spans,
     rm_register,
     rm_voids,
 )
@@ -197,6 +199,25 @@ WINDOW w AS (PARTITION BY g.acct ORDER BY g.block ROWS UNBOUNDED PRECEDING)
 ON CONFLICT (acct, block) DO UPDATE SET balance = excluded.balance, rows = excluded.rows,
   max_date = excluded.max_date, last_position = excluded.last_position
 """
+# The chunk's legs summed per account, block and month onto the month tables (a chunk may
+# end inside a block, so its sums add to what the previous chunk left)
+_LEGS = f"""
+  {_COMMON_LEG.format(account="a0", amount="r0")}
+  UNION ALL
+  {_COMMON_LEG.format(account="a1", amount="r1")}
+  UNION ALL
+  SELECT acct, position, day, amount FROM temp.rb_legs
+"""
+_FILL_MONTH_BLOCKS = f"""
+INSERT INTO {qualified(rm_month_blocks)} (acct, block, month, amount)
+SELECT acct, (position - 1) / ?1, day / 100, sum(amount) FROM ({_LEGS}) WHERE true GROUP BY 1, 2, 3
+ON CONFLICT (acct, block, month) DO UPDATE SET amount = amount + excluded.amount
+"""
+_FILL_MONTH_SPANS = f"""
+INSERT INTO {qualified(rm_month_spans)} (acct, month, span, amount)
+SELECT acct, day / 100, (position - 1) / ?1, sum(amount) FROM ({_LEGS}) WHERE true GROUP BY 1, 2, 3
+ON CONFLICT (acct, month, span) DO UPDATE SET amount = amount + excluded.amount
+"""
 _CARRY = f"""
 UPDATE temp.rb_accounts SET (balance, rows, max_date) = (
   SELECT b.balance, b.rows, b.max_date FROM {qualified(rm_blocks)} b
@@ -277,6 +298,8 @@ def _chunk(raw: sqlite3.Connection, projector: ReadModelProjector, after: int, u
         raw.executemany(_ADD_VOID, voids)
     _fill(raw, _FILL_REGISTER, f"an entry in {span_text} posts to an unknown account")
     raw.execute(_FILL_BLOCKS, (tables.BLOCK,))
+    raw.execute(_FILL_MONTH_BLOCKS, (tables.BLOCK,))
+    raw.execute(_FILL_MONTH_SPANS, (tables.BLOCK * tables.SPAN,))
     raw.execute(_CARRY)
     raw.execute("DELETE FROM temp.rb_entries")
     raw.execute("DELETE FROM temp.rb_legs")

@@ -20,6 +20,12 @@ small integer keeps the per-posting rows and their indexes compact.
   to p (see ``queries.account_states``). Running values on every register row would answer
   with one seek, but a rebuild spent more on computing and storing them than on anything
   else.
+- ``rm_month_blocks`` and ``rm_month_spans``: per account, booking month (``yyyymm``) and
+  block (or span of :data:`SPAN` blocks) the sum of its register rows. A sum over months as
+  known at p is the spans before p's span, the blocks of p's span before p's block, and the at
+  most BLOCK events from there to p: a few hundred rows per account, where the register holds
+  tens of thousands. Positions only grow, so new rows only ever add to the latest block's and
+  span's sums (no earlier row changes): that keeps them incremental.
 - ``rm_account_versions``: the name, closed flag and parent (its account id, "" at the top)
   after each open/rename/move/close, keyed (acct, position), so "name as of p" is one seek
   too.
@@ -51,12 +57,16 @@ from sqlalchemy import (
 SCHEMA = "rm"
 """The name the read-model database is attached under."""
 
-CODE_VERSION = "6"
+CODE_VERSION = "7"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
 
 
 BLOCK = 128
 """Positions per ``rm_blocks`` block: an as-of question reads at most this many events."""
+
+
+SPAN = 64
+"""Blocks per ``rm_month_spans`` row."""
 
 
 def block_of(position: int) -> int:
@@ -148,6 +158,26 @@ rm_blocks = Table(
     sqlite_with_rowid=False,
 )
 
+rm_month_blocks = Table(
+    "rm_month_blocks",
+    metadata,
+    Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("block", Int64, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),  # yyyymm
+    Column("amount", Int64, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+rm_month_spans = Table(
+    "rm_month_spans",
+    metadata,
+    Column("acct", Int64, primary_key=True, autoincrement=False),
+    Column("month", Integer, primary_key=True, autoincrement=False),  # yyyymm
+    Column("span", Int64, primary_key=True, autoincrement=False),  # block // SPAN
+    Column("amount", Int64, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 rm_voids = Table(
     "rm_voids",
     metadata,
@@ -156,4 +186,7 @@ rm_voids = Table(
 )
 Index("ix_rm_voids_entry", rm_voids.c.entry_position)
 
-ALL_TABLES = (rm_checkpoint, rm_accounts, rm_account_versions, rm_register, rm_blocks, rm_voids)
+ALL_TABLES = (
+    rm_checkpoint, rm_accounts, rm_account_versions, rm_register, rm_blocks, rm_month_blocks,
+    rm_month_spans, rm_voids,
+)  # fmt: skip

@@ -40,6 +40,13 @@ def block_size(positions: int) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def span_size(blocks: int) -> Iterator[None]:
+    """Month sums kept per span of ``blocks`` blocks instead of SPAN (see block_size)."""
+    with mock.patch.object(tables, "SPAN", blocks):
+        yield
+
+
 @dataclass
 class Book:
     """A book under test: store, read models and the service that feeds them."""
