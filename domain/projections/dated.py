@@ -7,6 +7,8 @@ dated register is the undated one cut after that many rows: same pages, same run
 balances. The dated sum is read along ``rm_register``'s key from whichever end of the
 account's dates is nearer D (the rows on the far side of D are subtracted from the balance
 as of p), so a step by date reads about as many rows as lie between D and the nearer end.
+Balances alone (the accounts tree, a diff) come from the month sums instead
+(:mod:`domain.projections.report_sums`): a few hundred rows an account wherever D and p are.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from domain.model.event_schema import from_data
 from domain.model.events import AccountOpened
+from domain.projections import report_sums
 from domain.projections.queries import AccountState, account_states
 from domain.projections.register_page import RegisterState
 from domain.projections.tables import day_from_number, day_number, rm_register
@@ -84,13 +87,24 @@ def dated_state(conn: Connection, state: AccountState, p: int, day: int) -> Acco
 
 
 def account_states_on(
-    conn: Connection, p: int, on: dt.date, account_id: str | None = None
+    conn: Connection, p: int, on: dt.date, account_id: str | None = None, *, rows: bool = True
 ) -> list[AccountState]:
-    """Every account (or one) as of the end of booking date ``on``, as recorded up to p."""
+    """Every account (or one) as of the end of booking date ``on``, as recorded up to p.
+
+    With ``rows`` False only the balances are right (``register_rows`` and ``max_date``
+    are those as of p, uncut): they are then read from the month sums (see
+    ``report_sums``: whole months of spans and blocks, the last part month from the
+    register), never from every row between D and the nearer end of the dates."""
     day = day_number(on.isoformat())
     states = account_states(conn, p, account_id)
     opened = opening_days(conn, [s.acct for s in states])
-    return [dated_state(conn, s, p, day) for s in states if opened[s.acct] <= day]
+    states = [s for s in states if opened[s.acct] <= day]
+    if rows:
+        return [dated_state(conn, s, p, day) for s in states]
+    cut = {s.acct for s in states if s.register_rows and s.max_date > day}
+    sums = report_sums.period_sums(conn, p, None, day, cut)
+    return [dataclasses.replace(s, balance=s.opening_balance + sums.get(s.acct, 0))
+            if s.acct in cut else s for s in states]  # fmt: skip
 
 
 def register_state_on(

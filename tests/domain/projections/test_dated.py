@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
-from projection_book import Book, block_size, make_book
+from projection_book import Book, block_size, make_book, span_size
 
 from domain.model.errors import DomainError
 from domain.model.event_schema import from_data
@@ -90,9 +90,11 @@ def comparable(rows: list[AccountRow]) -> list[tuple[str, str, int, bool]]:
     return [(r.account_id, r.name, r.balance, r.closed) for r in rows]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_date_axis_equals_the_fold_cut_by_date(tmp_path: Path, seed: int) -> None:
-    with block_size(8):  # many blocks: the as-of seeks and the dated sums meet at their edges
+@pytest.mark.parametrize(("seed", "spans"), [(1, 2), (2, 3), (3, 64)])
+def test_the_date_axis_equals_the_fold_cut_by_date(tmp_path: Path, seed: int, spans: int) -> None:
+    # many blocks and spans: the as-of seeks, the dated sums and the month sums of spans and
+    # blocks (the balances) meet at their edges
+    with block_size(8), span_size(spans):
         book = random_book(tmp_path / "b.tally", seed)
         try:
             reads = DatedReads(book.read_models)
@@ -131,8 +133,15 @@ def folded_balance(book: Book, moment: Moment) -> dict[str, int]:
     return {a.account_id: a.balance for a in accounts}
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_diff_lines_sum_to_each_difference_of_two_folds(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "blocks", "spans"), [(4, 8, 2), (5, 128, 64)])
+def test_diff_lines_sum_to_each_difference_of_two_folds(
+    tmp_path: Path, seed: int, blocks: int, spans: int
+) -> None:
+    with block_size(blocks), span_size(spans):
+        diff_lines_check(tmp_path, seed)
+
+
+def diff_lines_check(tmp_path: Path, seed: int) -> None:
     book = random_book(tmp_path / "b.tally", seed)
     try:
         head = book.read_models.checkpoint()
