@@ -16,6 +16,7 @@ from app_helpers import DAY, household
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton
 
 from app.background.diff_jobs import DiffAccount, DiffSource
 from app.composition import Book
@@ -178,6 +179,32 @@ def test_compare_from_the_timeline_takes_its_cursor_and_date(
     wait(diff, qtbot)
     assert [(line.position, line.amount) for line in lines_of(diff, qtbot, "Checking")] == [
         (12, 725)]  # fmt: skip
+
+
+def test_the_timelines_compare_button_takes_the_cursor_as_the_first_point(
+    window: MainWindow, qtbot: Any
+) -> None:
+    travel = session_of(window).travel
+    travel.move_to(9)
+    button = next(b for b in window.timeline.findChildren(QToolButton)
+                  if b.defaultAction() is window.diffs.compare)  # fmt: skip
+    assert button.isVisible() and button.text() == "Compare…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    diff = window.diffs.window
+    assert diff is not None
+    wait(diff, qtbot)
+    assert diff.points() == (Moment(9), Moment(travel.head))
+    # the user picks the other point by hand: an event number typed in the To field
+    diff.second.position.setValue(10)
+    qtbot.waitUntil(lambda: diff.points()[1] == Moment(10) and diff.idle
+                    and diff.result is not None and diff.result.second == Moment(10),
+                    timeout=10000)  # fmt: skip
+    assert [(a.path, a.difference) for a in shown_accounts(diff).values()] == [
+        ("Checking", 20000), ("Salary", 20000)]  # fmt: skip
+    diff.swap.click()
+    wait(diff, qtbot)
+    assert diff.points() == (Moment(10), Moment(9))
+    assert shown_accounts(diff)["Checking"].difference == -20000
 
 
 def test_double_clicking_a_line_selects_its_event_and_moves_the_timeline(
