@@ -4,11 +4,10 @@ An account is there if it was opened (recorded) at or before p with an opening d
 before D; its balance is the opening balance plus its register rows with position <= p and
 booking date <= D. Those rows are a prefix of the register's (date, position) order, so a
 dated register is the undated one cut after that many rows: same pages, same running
-balances. The dated sum is read along ``rm_register``'s key from whichever end of the
-account's dates is nearer D (the rows on the far side of D are subtracted from the balance
-as of p), so a step by date reads about as many rows as lie between D and the nearer end.
-Balances alone (the accounts tree, a diff) come from the month sums instead
-(:mod:`domain.projections.report_sums`): a few hundred rows an account wherever D and p are.
+balances. The dated sums (amount and rows) are the month sums of the whole months before
+D's (``rm_month_spans`` and ``rm_month_blocks``, as known at p: see ``tables.py``) and D's own
+month from the register: a few hundred rows an account wherever D and p are, where reading
+the register from the nearer end of its dates read half of it for a date mid-way.
 """
 
 from __future__ import annotations
@@ -18,25 +17,45 @@ import datetime as dt
 import json
 from collections.abc import Collection
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import BindParameter, Connection, bindparam, func, select
 
 from domain.model.event_schema import from_data
-from domain.model.events import AccountOpened
-from domain.projections import report_sums
-from domain.projections.queries import AccountState, account_states
+from domain.model.events import AccountOpened, AccountType
+from domain.projections import tables
+from domain.projections.queries import AccountState, account_states, entry_debits
 from domain.projections.register_page import RegisterState
-from domain.projections.tables import day_from_number, day_number, rm_register
+from domain.projections.tables import (
+    block_of,
+    block_start,
+    day_number,
+    rm_month_blocks,
+    rm_month_spans,
+    rm_register,
+)
 from domain.store.schema import events
 
-_r = rm_register
-_MINE = (_r.c.acct == bindparam("acct")) & (_r.c.position <= bindparam("p"))
-_SUM_UPTO = select(func.coalesce(func.sum(_r.c.amount), 0), func.count()).where(
-    _MINE, _r.c.booking_date <= bindparam("day")
-)
-_SUM_AFTER = select(func.coalesce(func.sum(_r.c.amount), 0), func.count()).where(
-    _MINE, _r.c.booking_date > bindparam("day")
-)
-_FIRST_DATE = select(func.min(_r.c.booking_date)).where(_r.c.acct == bindparam("acct"))
+_r, _s, _m = rm_register, rm_month_spans, rm_month_blocks
+_WANTED: BindParameter[list[int]] = bindparam("accts", expanding=True)
+# the rows of D's own month up to D, from the register (at most a month of each account's)
+_PART_MONTH = (
+    select(_r.c.acct, func.sum(_r.c.amount), func.count())
+    .where(_r.c.acct.in_(_WANTED), _r.c.position <= bindparam("p"),
+           _r.c.booking_date >= bindparam("first"), _r.c.booking_date <= bindparam("day"))
+    .group_by(_r.c.acct)
+)  # fmt: skip
+# whole months before D's, as known at p: the spans before p's span, then the blocks of p's
+# span before p's block (the entries of p's block itself are read from the log)
+_SPANS = (
+    select(_s.c.acct, func.sum(_s.c.amount), func.sum(_s.c.rows))
+    .where(_s.c.acct.in_(_WANTED), _s.c.month < bindparam("month"), _s.c.span < bindparam("span"))
+    .group_by(_s.c.acct)
+)  # fmt: skip
+_BLOCKS = (
+    select(_m.c.acct, func.sum(_m.c.amount), func.sum(_m.c.rows))
+    .where(_m.c.acct.in_(_WANTED), _m.c.month < bindparam("month"),
+           _m.c.block >= bindparam("low"), _m.c.block < bindparam("block"))
+    .group_by(_m.c.acct)
+)  # fmt: skip
 _OPENED = select(events.c.position, events.c.type, events.c.schema_version, events.c.data).where(
     events.c.position.in_(bindparam("ps", expanding=True))
 )
@@ -53,58 +72,65 @@ def opening_days(conn: Connection, accts: Collection[int]) -> dict[int, int]:
     return days
 
 
-def _ordinal(day: int) -> int:
-    return day_from_number(day).toordinal()
+def dated_sums(
+    conn: Connection, states: Collection[AccountState], p: int, day: int
+) -> dict[int, tuple[int, int]]:
+    """acct -> (amount, rows) of each account's register rows as of p dated <= day (yyyymmdd):
+    the month sums of the whole months before day's, and day's month from the register."""
+    accts = sorted(s.acct for s in states)
+    out = dict.fromkeys(accts, (0, 0))
+    if not accts or p <= 0:
+        return out
+
+    def add(acct: int, amount: int, rows: int) -> None:
+        old_amount, old_rows = out[acct]
+        out[acct] = (old_amount + int(amount), old_rows + int(rows))
+
+    block = block_of(p)
+    span = block // tables.SPAN
+    params = {"accts": accts, "p": p, "day": day, "first": day // 100 * 100 + 1,
+              "month": day // 100, "span": span, "low": span * tables.SPAN,
+              "block": block}  # fmt: skip
+    for query in (_PART_MONTH, _SPANS, _BLOCKS):
+        for acct, amount, rows in conn.execute(query, params):
+            add(acct, amount, rows)
+    signs = {s.account_id: (s.acct, AccountType(s.account_type).sign) for s in states}
+    for _, booked, factor, debits in entry_debits(conn, block_start(block), p):
+        if booked // 100 < day // 100:  # day's own month came from the register
+            for account_id, debit in debits.items():
+                if account_id in signs:
+                    acct, sign = signs[account_id]
+                    add(acct, factor * sign * debit, 1)
+    return out
 
 
-def dated_sums(conn: Connection, state: AccountState, p: int, day: int) -> tuple[int, int, int]:
-    """(amount, rows, latest date) of the account's register rows as of p dated <= day."""
-    if state.register_rows == 0 or state.max_date <= day:
-        return state.balance - state.opening_balance, state.register_rows, state.max_date
-    params = {"acct": state.acct, "p": p, "day": day}
-    first = conn.execute(_FIRST_DATE, params).scalar_one()
-    if first is None or first > day:
-        return 0, 0, 0
-    if _ordinal(day) - _ordinal(first) <= _ordinal(state.max_date) - _ordinal(day):
-        amount, rows = conn.execute(_SUM_UPTO, params).one()
-    else:  # nearer the end: the rows after D, less
-        after, later = conn.execute(_SUM_AFTER, params).one()
-        amount = state.balance - state.opening_balance - after
-        rows = state.register_rows - later
-    # the latest date shown: D itself bounds every page's key range, which is what it is for
-    return int(amount), int(rows), day if rows else 0
-
-
-def dated_state(conn: Connection, state: AccountState, p: int, day: int) -> AccountState:
-    """The account as of p cut at the end of booking date ``day`` (yyyymmdd)."""
-    amount, rows, last_day = dated_sums(conn, state, p, day)
-    return dataclasses.replace(
-        state,
-        balance=state.opening_balance + amount,
-        register_rows=rows,
-        max_date=last_day,
-    )
+def dated_states(
+    conn: Connection, states: list[AccountState], p: int, day: int
+) -> list[AccountState]:
+    """The accounts as of p cut at the end of booking date ``day`` (yyyymmdd)."""
+    cut = [s for s in states if s.register_rows and s.max_date > day]
+    sums = dated_sums(conn, cut, p, day)
+    out = []
+    for state in states:
+        if state.acct not in sums:  # no row after the day: nothing to cut
+            out.append(state)
+            continue
+        amount, rows = sums[state.acct]
+        # the latest date shown: D itself bounds every page's key range, which is what it is for
+        balance = state.opening_balance + amount
+        out.append(dataclasses.replace(state, balance=balance, register_rows=rows,
+                                       max_date=day if rows else 0))  # fmt: skip
+    return out
 
 
 def account_states_on(
-    conn: Connection, p: int, on: dt.date, account_id: str | None = None, *, rows: bool = True
+    conn: Connection, p: int, on: dt.date, account_id: str | None = None
 ) -> list[AccountState]:
-    """Every account (or one) as of the end of booking date ``on``, as recorded up to p.
-
-    With ``rows`` False only the balances are right (``register_rows`` and ``max_date``
-    are those as of p, uncut): they are then read from the month sums (see
-    ``report_sums``: whole months of spans and blocks, the last part month from the
-    register), never from every row between D and the nearer end of the dates."""
+    """Every account (or one) as of the end of booking date ``on``, as recorded up to p."""
     day = day_number(on.isoformat())
     states = account_states(conn, p, account_id)
     opened = opening_days(conn, [s.acct for s in states])
-    states = [s for s in states if opened[s.acct] <= day]
-    if rows:
-        return [dated_state(conn, s, p, day) for s in states]
-    cut = {s.acct for s in states if s.register_rows and s.max_date > day}
-    sums = report_sums.period_sums(conn, p, None, day, cut)
-    return [dataclasses.replace(s, balance=s.opening_balance + sums.get(s.acct, 0))
-            if s.acct in cut else s for s in states]  # fmt: skip
+    return dated_states(conn, [s for s in states if opened[s.acct] <= day], p, day)
 
 
 def register_state_on(

@@ -27,14 +27,14 @@ class DatedReads:
         if self.day is None:
             return self._reads.accounts(as_of)
         with self._reads.querying(as_of) as (conn, p):
-            states = account_states_on(conn, p, self.day, rows=False)
+            states = account_states_on(conn, p, self.day)
         return sorted((s.account_row() for s in states), key=account_order)
 
     def account_balance(self, account_id: str, as_of: int | None = None) -> int:
         if self.day is None:
             return self._reads.account_balance(account_id, as_of)
         with self._reads.querying(as_of) as (conn, p):
-            states = account_states_on(conn, p, self.day, account_id, rows=False)
+            states = account_states_on(conn, p, self.day, account_id)
         if not states:
             raise UnknownAccount(f"no account {account_id!r} on {self.day} at position {p}")
         return states[0].balance

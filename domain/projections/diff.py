@@ -98,7 +98,7 @@ def _states(conn: Connection, moment: Moment) -> dict[str, AccountState]:
     if moment.day is None:
         found = account_states(conn, moment.position)
     else:
-        found = account_states_on(conn, moment.position, moment.day, rows=False)
+        found = account_states_on(conn, moment.position, moment.day)
     return {s.account_id: s for s in found}
 
 

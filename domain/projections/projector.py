@@ -133,12 +133,12 @@ _BLOCK = (
 # the month sums only ever grow by what new rows add (see tables.py)
 _MONTH_BLOCK, _MONTH_SPAN = (
     _insert_sql(t) + f" ON CONFLICT ({keys}) DO UPDATE SET "
-    '"amount" = "amount" + excluded."amount"'
+    '"amount" = "amount" + excluded."amount", "rows" = "rows" + excluded."rows"'
     for t, keys in ((rm_month_blocks, '"acct", "block", "month"'),
                     (rm_month_spans, '"acct", "month", "span"'))
 )  # fmt: skip
-Months = dict[tuple[int, int, int], int]
-"""(acct, block, month) -> what a batch's rows add to its rm_month_blocks sum."""
+Months = dict[tuple[int, int, int], tuple[int, int]]
+"""(acct, block, month) -> what a batch's rows add to its rm_month_blocks sum and count."""
 Blocks = dict[tuple[int, int], tuple[int, ...]]
 """(acct, block) -> the rm_blocks row: the values after the account's latest leg so far."""
 # the checkpoint remembers the hash of its event too: how a cache recognises its book
@@ -152,12 +152,13 @@ _SET_CHECKPOINT = (
 
 def insert_months(raw: sqlite3.Connection, months: Months) -> None:
     """Add a batch's month sums to ``rm_month_blocks`` and ``rm_month_spans``."""
-    spans: dict[tuple[int, int, int], int] = {}
-    for (acct, block, month), amount in months.items():
+    spans: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for (acct, block, month), (amount, rows) in months.items():
         key = (acct, month, block // tables.SPAN)
-        spans[key] = spans.get(key, 0) + amount
-    _insert(raw, _MONTH_BLOCK, [(*key, amount) for key, amount in months.items()])
-    _insert(raw, _MONTH_SPAN, [(*key, amount) for key, amount in spans.items()])
+        old_amount, old_rows = spans.get(key, (0, 0))
+        spans[key] = (old_amount + amount, old_rows + rows)
+    _insert(raw, _MONTH_BLOCK, [(*key, *sums) for key, sums in months.items()])
+    _insert(raw, _MONTH_SPAN, [(*key, *sums) for key, sums in spans.items()])
 
 
 def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
@@ -394,7 +395,8 @@ def _post(
     block, month = block_of(position), day // 100
     for state, amount in entry_legs(accounts, postings, factor):
         key = (state.acct, block, month)
-        months[key] = months.get(key, 0) + amount
+        moved, rows = months.get(key, (0, 0))
+        months[key] = (moved + amount, rows + 1)
         state.balance += amount
         state.rows += 1
         if day > state.max_date:

@@ -108,10 +108,18 @@ def measure_worst(size: int) -> dict[str, Any]:
         days = sorted(day for _, day in moments)
         middle = days[len(days) // 2]
         reads = DatedReads(book.read_models)
-        steps, diffs = [], []
+        busiest = max(book.read_models.accounts(),
+                      key=lambda a: book.read_models.register_count(a.account_id))  # fmt: skip
+        steps, pages, diffs = [], [], []
         for step in range(-STEPS // 4, STEPS // 4):
             reads.day = shift(middle, DateUnit.MONTH, step)
             steps.append(c.timed(lambda: reads.accounts(head // 2)))
+
+            def page() -> None:
+                count = reads.register_count(busiest.account_id, head // 2)
+                reads.register(busiest.account_id, head // 2, max(0, count - PAGE), PAGE)
+
+            pages.append(c.timed(page))
         for step in range(-5, 5):
             first = Moment(head // 2, shift(middle, DateUnit.MONTH, step))
             with book.read_models.querying() as (conn, _):
@@ -119,7 +127,9 @@ def measure_worst(size: int) -> dict[str, Any]:
     finally:
         book.close()
     return {"cursor": head // 2, "day": middle.isoformat(), "steps": len(steps),
-            "all_balances_on_date": c.latency_ms(steps), "diff_with_now": c.latency_ms(diffs),
+            "all_balances_on_date": c.latency_ms(steps),
+            "register_count_and_last_page_on_date": c.latency_ms(pages),
+            "diff_with_now": c.latency_ms(diffs),
             "peak_rss_mb": c.peak_rss_mb()}  # fmt: skip
 
 
