@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
 
 from domain.model.errors import BrokenHistory
 from domain.model.events import (
@@ -36,7 +36,7 @@ from domain.model.events import (
     current_data,
     from_data,
 )
-from domain.projections import queries, tables
+from domain.projections import queries
 from domain.projections.event_json import (
     BOOKING_DATE,
     ENTRY_ID,
@@ -46,6 +46,9 @@ from domain.projections.event_json import (
     VOIDED_ON,
     account_debits,
 )
+from domain.projections.row_writes import Months, insert_months
+from domain.projections.row_writes import insert_rows as _insert
+from domain.projections.row_writes import insert_sql as _insert_sql
 from domain.projections.tables import (
     block_of,
     day_number,
@@ -54,8 +57,6 @@ from domain.projections.tables import (
     rm_accounts,
     rm_blocks,
     rm_checkpoint,
-    rm_month_blocks,
-    rm_month_spans,
     rm_register,
     rm_voids,
 )
@@ -102,17 +103,6 @@ class ProjectedAccount:
         self.parent_id = parent_id
 
 
-def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
-    """``INSERT`` of the given columns (default: all) in order, qmark-style for the sqlite3
-    driver; the others take their defaults. Built once from the Table, the schema's source."""
-    names = list(columns) if columns else [c.name for c in table.columns]
-    unknown = set(names) - set(table.columns.keys())
-    assert not unknown, f"{table.name} has no columns {unknown}"
-    quoted = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" * len(names))
-    return f"INSERT INTO {qualified(table)} ({quoted}) VALUES ({marks})"
-
-
 # Rows go straight to the sqlite3 cursor as tuples in column order, with SQL strings made once:
 # per command the Core path (compiling, cache keys, parameter processing) cost more than
 # SQLite spends on the rows, and the driver keeps the prepared statements. Row values are ints
@@ -130,15 +120,6 @@ _BLOCK = (
     '"rows" = excluded."rows", "max_date" = excluded."max_date", '
     '"last_position" = excluded."last_position"'
 )
-# the month sums only ever grow by what new rows add (see tables.py)
-_MONTH_BLOCK, _MONTH_SPAN = (
-    _insert_sql(t) + f" ON CONFLICT ({keys}) DO UPDATE SET "
-    '"amount" = "amount" + excluded."amount", "rows" = "rows" + excluded."rows"'
-    for t, keys in ((rm_month_blocks, '"acct", "block", "month"'),
-                    (rm_month_spans, '"acct", "month", "span"'))
-)  # fmt: skip
-Months = dict[tuple[int, int, int], tuple[int, int]]
-"""(acct, block, month) -> what a batch's rows add to its rm_month_blocks sum and count."""
 Blocks = dict[tuple[int, int], tuple[int, ...]]
 """(acct, block) -> the rm_blocks row: the values after the account's latest leg so far."""
 # the checkpoint remembers the hash of its event too: how a cache recognises its book
@@ -148,24 +129,6 @@ _SET_CHECKPOINT = (
     f'"main"."{event_table.name}" WHERE "{event_table.c.position.name}" = ?) '
     f'WHERE "{rm_checkpoint.c.id.name}" = 1'
 )
-
-
-def insert_months(raw: sqlite3.Connection, months: Months) -> None:
-    """Add a batch's month sums to ``rm_month_blocks`` and ``rm_month_spans``."""
-    spans: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for (acct, block, month), (amount, rows) in months.items():
-        key = (acct, month, block // tables.SPAN)
-        old_amount, old_rows = spans.get(key, (0, 0))
-        spans[key] = (old_amount + amount, old_rows + rows)
-    _insert(raw, _MONTH_BLOCK, [(*key, *sums) for key, sums in months.items()])
-    _insert(raw, _MONTH_SPAN, [(*key, *sums) for key, sums in spans.items()])
-
-
-def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    if len(rows) == 1:  # a command's usual case: execute skips executemany's iteration
-        raw.execute(sql, rows[0])
-    elif rows:
-        raw.executemany(sql, rows)
 
 
 class ReadModelProjector:
