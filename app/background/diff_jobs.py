@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.composition import Book
+from app.formatting import babel_locale_name, money_text
+from app.models.history import event_text
 from domain.model.events import AccountType
 from domain.projections.diff import DiffLine, Moment, diff_balances, diff_lines
 from domain.projections.rows import PATH_SEPARATOR, account_paths
+
+FIRST_SCREEN = 40  # lines described in the worker: about what a lines table first shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class LinesResult:
     account_id: str
     lines: list[DiffLine]
     running: list[int]  # the sum of the lines up to each (the last: the difference)
+    described: dict[int, str]  # position -> its event's text, for the first screenful
 
 
 def clamp(moment: Moment, head: int) -> Moment:
@@ -81,11 +86,21 @@ class DiffSource:
         return DiffResult(first, second, accounts, head)
 
     def lines(self, first: Moment, second: Moment, account: DiffAccount) -> LinesResult:
-        with (
-            Book.open(self._path, readonly=True) as book,
-            book.read_models.querying() as (conn, _head),
-        ):
-            found = diff_lines(conn, first, second, account.acct)
-        # summed here, not in the GUI thread: a long span has a line per entry
-        return LinesResult(first, second, account.account_id, found,
-                           list(itertools.accumulate(line.amount for line in found)))  # fmt: skip
+        with Book.open(self._path, readonly=True) as book:
+            with book.read_models.querying() as (conn, _head):
+                found = diff_lines(conn, first, second, account.acct)
+            # summed, and the first screenful described and formatted, here rather than in
+            # the GUI thread: a long span has a line per entry, each event is read on its own
+            running = list(itertools.accumulate(line.amount for line in found))
+            locale, described = babel_locale_name(), {}
+            for line, total in itertools.islice(zip(found, running, strict=True), FIRST_SCREEN):
+                row = (
+                    None
+                    if line.opening
+                    else book.read_models.history_row(line.position, locale=locale)
+                )
+                if row is not None:
+                    described[line.position] = event_text(row)
+                for amount in (line.amount, total):  # warms money_text's cache
+                    money_text(amount, account.currency)
+        return LinesResult(first, second, account.account_id, found, running, described)

@@ -5,7 +5,7 @@ Both grey their figures while a newer diff is being computed (:meth:`set_stale`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
@@ -52,7 +52,7 @@ class DiffAccountsModel(KeyedTableModel[DiffAccount]):
             self._stale = stale
             last = self.index(len(self._rows) - 1, len(self._HEADERS) - 1)
             if self._rows:
-                self.dataChanged.emit(self.index(0, 0), last)
+                self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
@@ -109,12 +109,19 @@ class DiffLinesModel(ColumnsTableModel):
     def line_at(self, row: int) -> DiffLine | None:
         return self._lines[row] if 0 <= row < len(self._lines) else None
 
-    def set_lines(self, lines: Sequence[DiffLine], running: Sequence[int], currency: str) -> None:
-        """Show another account's lines (or the same one's at other moments) and their
-        running sums: a different set of rows, so a reset."""
+    def set_lines(
+        self,
+        lines: Sequence[DiffLine],
+        running: Sequence[int],
+        currency: str,
+        described: Mapping[int, str] | None = None,
+    ) -> None:
+        """Show another account's lines (or the same one's at other moments), their running
+        sums and what is known of their events: a different set of rows, so a reset."""
         assert len(running) == len(lines)
         self.beginResetModel()
         self._lines, self._running, self._currency = list(lines), list(running), currency
+        self._described = dict(described or {})
         self._stale = False
         self.endResetModel()
 
@@ -126,7 +133,7 @@ class DiffLinesModel(ColumnsTableModel):
             self._stale = stale
             last = self.index(len(self._lines) - 1, len(self._HEADERS) - 1)
             if self._lines:
-                self.dataChanged.emit(self.index(0, 0), last)
+                self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
 
     def _event_text(self, line: DiffLine) -> str:
         if line.opening:

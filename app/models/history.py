@@ -44,6 +44,11 @@ def wide_times() -> list[str]:
     ]
 
 
+def event_text(row: HistoryRow) -> str:
+    """What an event was, in a line: its summary, or its type if it has none."""
+    return row.summary or humanize_type(row.type)
+
+
 class HistoryModel(PagedTableModel[HistoryRow]):
     """All recorded events in position order; grows by inserts as events are appended."""
 
@@ -83,7 +88,7 @@ class HistoryModel(PagedTableModel[HistoryRow]):
         page = self._pages.get(self.row_of(position) // PAGE_SIZE)
         rows = [r for r in page or () if r.position == position]
         rows = rows or self._source.history(position - 1, 1, locale=babel_locale_name())
-        return (rows[0].summary or humanize_type(rows[0].type)) if rows else ""
+        return event_text(rows[0]) if rows else ""
 
     @property
     def cursor(self) -> int | None:

@@ -17,7 +17,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -28,12 +27,19 @@ from PySide6.QtWidgets import (
 
 from app.background.diff_jobs import DiffAccount, DiffResult, LinesResult
 from app.background.runner import BackgroundTask, Progress
-from app.formatting import money_text
+from app.formatting import date_text, money_text
 from app.models import diff_rows as cols
 from app.models.diff_rows import DiffAccountsModel, DiffLinesModel, signed_money
+from app.window.column_fit import ColumnFit
 from app.window.diff_points import PointEdit
 from app.window.table_look import set_up_rows
 from domain.projections.diff import Moment
+
+_LARGE = 10**10 - 1  # minor units: up to 99,999,999.99 (a 1M-event book's salary account)
+
+
+def _dates() -> list[str]:
+    return [date_text(dt.date(2026, month, 28)) for month in range(1, 13)]
 
 
 class Diffs(Protocol):
@@ -88,14 +94,18 @@ class DiffWindow(QWidget):
         self.status.setObjectName("diffStatus")
         self.status.setWordWrap(True)
         self.accounts_table = self._table("diffAccounts", self.accounts)
-        self.accounts_table.horizontalHeader().setSectionResizeMode(
-            cols.COL_ACCOUNT, QHeaderView.ResizeMode.Stretch)  # fmt: skip
+        # fixed widths, never measured from the rows: a long span has a line per entry
+        header = self.accounts_table.horizontalHeader()
+        self.accounts_fit = ColumnFit(self.accounts_table, header, {}, {cols.COL_ACCOUNT: 1},
+                                      bold=[cols.COL_DIFFERENCE])  # fmt: skip
         self.lines_label = QLabel("Select an account to see the lines that make its difference.")
         self.lines_label.setObjectName("diffLinesLabel")
         self.lines_label.setWordWrap(True)
         self.lines_table = self._table("diffLines", self.lines)
-        self.lines_table.horizontalHeader().setSectionResizeMode(
-            cols.COL_EVENT, QHeaderView.ResizeMode.Stretch)  # fmt: skip
+        self.lines_fit = ColumnFit(self.lines_table, self.lines_table.horizontalHeader(),
+                                   {cols.COL_POSITION: ["9,999,999"], cols.COL_DATE: _dates()},
+                                   {cols.COL_EVENT: 1})  # fmt: skip
+        self._fit_money("EUR")
         self.lines_table.setToolTip("Double-click a line to show its event in the history")
         points = QHBoxLayout()
         points.addWidget(self.first)
@@ -132,10 +142,15 @@ class DiffWindow(QWidget):
         table.setObjectName(name)
         table.setModel(model)
         set_up_rows(table, row_height=22, grid=True)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(100)  # a long span has a line per entry
         return table
+
+    def _fit_money(self, *currencies: str) -> None:
+        """The amount columns as wide as a large amount in each of ``currencies``."""
+        samples = [signed_money(sign * _LARGE, c) for c in currencies for sign in (1, -1)]
+        for column in (cols.COL_BEFORE, cols.COL_AFTER, cols.COL_DIFFERENCE):
+            self.accounts_fit.set_samples(column, samples)
+        for column in (cols.COL_AMOUNT, cols.COL_RUNNING):
+            self.lines_fit.set_samples(column, samples)
 
     # --- points ----------------------------------------------------------------------------
 
@@ -197,6 +212,7 @@ class DiffWindow(QWidget):
         if generation != self._generation or not isinstance(result, DiffResult):
             return  # a newer diff is on its way
         self.result = result
+        self._fit_money(*sorted({a.currency for a in result.accounts} or {"EUR"}))
         self._show_accounts()
         changed = sum(1 for a in result.accounts if a.difference)
         first, second = (self._point_text(m, result.head) for m in (result.first, result.second))
@@ -264,7 +280,7 @@ class DiffWindow(QWidget):
         if generation != self._lines_generation or not isinstance(found, LinesResult):
             return
         self.lines_result = found
-        self.lines.set_lines(found.lines, found.running, account.currency)
+        self.lines.set_lines(found.lines, found.running, account.currency, found.described)
         total, currency = self.lines.total, account.currency
         count = f"{len(found.lines):,} line{'' if len(found.lines) == 1 else 's'}"
         sums = "sum to" if len(found.lines) != 1 else "makes"

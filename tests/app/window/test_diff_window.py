@@ -266,6 +266,8 @@ def test_random_moments_sum_to_each_difference(book_file: Path) -> None:
                 assert account.after == new.get(account.account_id, 0)
                 found = source.lines(first, second, account)
                 assert sum(line.amount for line in found.lines) == account.difference
+                shown = {ln.position for ln in found.lines if not ln.opening}
+                assert set(found.described) == shown  # a short list: all of it described
                 assert found.running[-1:] == ([account.difference] if found.lines else [])
 
 
@@ -284,3 +286,10 @@ def test_the_models_on_their_own(qtmodeltester: Any) -> None:
     qtmodeltester.check(lines)
     assert lines.total == 70
     assert lines.data(lines.index(1, cols.COL_EVENT)) == "event 5"
+    asked: list[int] = []
+    lines = DiffLinesModel(lambda p: asked.append(p) or f"read {p}")
+    lines.set_lines([DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)], [100, 70], "EUR",
+                    {3: "described by the worker"})  # fmt: skip
+    assert [lines.data(lines.index(r, cols.COL_EVENT)) for r in range(2)] == [
+        "described by the worker", "read 5"]  # fmt: skip
+    assert asked == [5]
