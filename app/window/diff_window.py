@@ -35,7 +35,7 @@ from app.window.diff_points import PointEdit
 from app.window.table_look import set_up_rows
 from domain.projections.diff import Moment
 
-_LARGE = 10**10 - 1  # minor units: up to 99,999,999.99 (a 1M-event book's salary account)
+_LARGE = 10**8 - 1  # minor units: at least 999,999.99 wide, like the register's amounts
 
 
 def _dates() -> list[str]:
@@ -105,7 +105,8 @@ class DiffWindow(QWidget):
         self.lines_fit = ColumnFit(self.lines_table, self.lines_table.horizontalHeader(),
                                    {cols.COL_POSITION: ["9,999,999"], cols.COL_DATE: _dates()},
                                    {cols.COL_EVENT: 1})  # fmt: skip
-        self._fit_money("EUR")
+        for table in ("accounts", "lines"):
+            self._fit_money(table, {"EUR"})
         self.lines_table.setToolTip("Double-click a line to show its event in the history")
         points = QHBoxLayout()
         points.addWidget(self.first)
@@ -144,13 +145,16 @@ class DiffWindow(QWidget):
         set_up_rows(table, row_height=22, grid=True)
         return table
 
-    def _fit_money(self, *currencies: str) -> None:
-        """The amount columns as wide as a large amount in each of ``currencies``."""
-        samples = [signed_money(sign * _LARGE, c) for c in currencies for sign in (1, -1)]
-        for column in (cols.COL_BEFORE, cols.COL_AFTER, cols.COL_DIFFERENCE):
-            self.accounts_fit.set_samples(column, samples)
-        for column in (cols.COL_AMOUNT, cols.COL_RUNNING):
-            self.lines_fit.set_samples(column, samples)
+    def _fit_money(self, table: str, currencies: set[str], largest: int = 0) -> None:
+        """The amount columns of ``table`` ("accounts" or "lines") as wide as an amount of as
+        many digits as ``largest`` (at least :data:`_LARGE`) in each currency."""
+        digits = 10 ** len(str(max(abs(largest), _LARGE))) - 1
+        samples = [signed_money(sign * digits, c) for c in sorted(currencies) for sign in (1, -1)]
+        fit, columns = ((self.accounts_fit, (cols.COL_BEFORE, cols.COL_AFTER, cols.COL_DIFFERENCE))
+                        if table == "accounts" else
+                        (self.lines_fit, (cols.COL_AMOUNT, cols.COL_RUNNING)))  # fmt: skip
+        for column in columns:
+            fit.set_samples(column, samples)
 
     # --- points ----------------------------------------------------------------------------
 
@@ -212,7 +216,9 @@ class DiffWindow(QWidget):
         if generation != self._generation or not isinstance(result, DiffResult):
             return  # a newer diff is on its way
         self.result = result
-        self._fit_money(*sorted({a.currency for a in result.accounts} or {"EUR"}))
+        figures = [f for a in result.accounts for f in (a.before, a.after, a.difference)]
+        self._fit_money("accounts", {a.currency for a in result.accounts} or {"EUR"},
+                        max(map(abs, figures), default=0))  # fmt: skip
         self._show_accounts()
         changed = sum(1 for a in result.accounts if a.difference)
         first, second = (self._point_text(m, result.head) for m in (result.first, result.second))
@@ -280,6 +286,9 @@ class DiffWindow(QWidget):
         if generation != self._lines_generation or not isinstance(found, LinesResult):
             return
         self.lines_result = found
+        # a running sum may go past both balances: a digit more than the largest of them
+        largest = 10 * max(abs(account.before), abs(account.after), abs(account.difference))
+        self._fit_money("lines", {account.currency}, largest)
         self.lines.set_lines(found.lines, found.running, account.currency, found.described)
         total, currency = self.lines.total, account.currency
         count = f"{len(found.lines):,} line{'' if len(found.lines) == 1 else 's'}"
