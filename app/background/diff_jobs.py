@@ -9,6 +9,7 @@ the book read-only in the calling thread (SQLite connections never cross threads
 from __future__ import annotations
 
 import itertools
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from app.composition import Book
 from app.formatting import babel_locale_name, money_text
 from app.models.history import event_text
 from domain.model.events import AccountType
-from domain.projections.diff import DiffLine, Moment, diff_balances, diff_lines
+from domain.projections.diff import DiffColumns, Moment, diff_balances, diff_columns
 from domain.projections.rows import PATH_SEPARATOR, account_paths
 
 FIRST_SCREEN = 40  # lines described in the worker: about what a lines table first shows
@@ -54,8 +55,8 @@ class LinesResult:
     first: Moment
     second: Moment
     account_id: str
-    lines: list[DiffLine]
-    running: list[int]  # the sum of the lines up to each (the last: the difference)
+    lines: DiffColumns
+    running: array[int]  # the sum of the lines up to each (the last: the difference)
     described: dict[int, str]  # position -> its event's text, for the first screenful
 
 
@@ -88,12 +89,13 @@ class DiffSource:
     def lines(self, first: Moment, second: Moment, account: DiffAccount) -> LinesResult:
         with Book.open(self._path, readonly=True) as book:
             with book.read_models.querying() as (conn, _head):
-                found = diff_lines(conn, first, second, account.acct)
+                found = diff_columns(conn, first, second, account.acct)
             # summed, and the first screenful described and formatted, here rather than in
             # the GUI thread: a long span has a line per entry, each event is read on its own
-            running = list(itertools.accumulate(line.amount for line in found))
+            running = array("q", itertools.accumulate(found.amounts))
             locale, described = babel_locale_name(), {}
-            for line, total in itertools.islice(zip(found, running, strict=True), FIRST_SCREEN):
+            for index in range(min(len(found), FIRST_SCREEN)):
+                line, total = found.line(index), running[index]
                 row = (
                     None
                     if line.opening

@@ -6,7 +6,7 @@ Both grey their figures while a newer diff is being computed (:meth:`set_stale`)
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
@@ -15,10 +15,19 @@ from app.formatting import date_text, money_text
 from app.models import style
 from app.models.columns import ColumnsTableModel, ModelIndex
 from app.models.keyed import KeyedTableModel
-from domain.projections.diff import DiffLine
+from domain.projections.diff import DiffColumns, DiffLine
 
 COL_ACCOUNT, COL_BEFORE, COL_AFTER, COL_DIFFERENCE = range(4)
 COL_POSITION, COL_DATE, COL_EVENT, COL_AMOUNT, COL_RUNNING = range(5)
+
+
+class Lines(Protocol):
+    """The lines shown: :class:`DiffColumns`, or any sequence of lines by index."""
+
+    def __len__(self) -> int: ...
+
+    def line(self, index: int) -> DiffLine: ...
+
 
 Describe = Callable[[int], str]
 """Position -> what the event at that position was, for people."""
@@ -93,8 +102,8 @@ class DiffLinesModel(ColumnsTableModel):
         super().__init__(parent)
         self._describe = describe
         self._described: dict[int, str] = {}
-        self._lines: list[DiffLine] = []
-        self._running: list[int] = []
+        self._lines: Lines = DiffColumns()
+        self._running: Sequence[int] = []
         self._currency = ""
         self._stale = False
 
@@ -107,11 +116,11 @@ class DiffLinesModel(ColumnsTableModel):
         return 0 if parent.isValid() else len(self._lines)
 
     def line_at(self, row: int) -> DiffLine | None:
-        return self._lines[row] if 0 <= row < len(self._lines) else None
+        return self._lines.line(row) if 0 <= row < len(self._lines) else None
 
     def set_lines(
         self,
-        lines: Sequence[DiffLine],
+        lines: Lines,
         running: Sequence[int],
         currency: str,
         described: Mapping[int, str] | None = None,
@@ -120,13 +129,14 @@ class DiffLinesModel(ColumnsTableModel):
         sums and what is known of their events: a different set of rows, so a reset."""
         assert len(running) == len(lines)
         self.beginResetModel()
-        self._lines, self._running, self._currency = list(lines), list(running), currency
+        # kept as given (columns, not a row object each: a long span has a line per entry)
+        self._lines, self._running, self._currency = lines, running, currency
         self._described = dict(described or {})
         self._stale = False
         self.endResetModel()
 
     def clear(self) -> None:
-        self.set_lines([], [], "")
+        self.set_lines(DiffColumns(), [], "")
 
     def set_stale(self, stale: bool) -> None:
         if stale != self._stale:

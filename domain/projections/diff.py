@@ -6,11 +6,14 @@ counts and the other does not are read from ``rm_register`` by SQL, never by rep
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select, union_all
 
 from domain.model.event_schema import from_data
 from domain.model.events import AccountOpened, AccountType, EntryPosted, EntryVoided
@@ -80,14 +83,6 @@ class AccountDiff:
 
 _FAR = 99991231  # no booking-date cut
 _r = rm_register
-_CHANGED_ROWS = select(_r.c.position, _r.c.booking_date, _r.c.amount).where(
-    _r.c.acct == bindparam("acct"),
-    _r.c.booking_date <= bindparam("day_in"),
-    or_(
-        and_(_r.c.position > bindparam("p_out"), _r.c.position <= bindparam("p_in")),
-        and_(_r.c.position <= bindparam("p_low"), _r.c.booking_date > bindparam("day_out")),
-    ),
-)
 
 
 def _day(moment: Moment) -> int:
@@ -114,24 +109,78 @@ def diff_balances(conn: Connection, first: Moment, second: Moment) -> list[Accou
     return sorted(diffs, key=lambda d: account_order(d.account))
 
 
-def diff_lines(conn: Connection, first: Moment, second: Moment, acct: int) -> list[DiffLine]:
+class DiffColumns:
+    """:func:`diff_lines`' answer as columns of machine integers: the lines of a long span,
+    hundreds of thousands for a busy account, cost 24 bytes each and nothing to the garbage
+    collector (a list of as many objects made a collection of all of them stop every thread
+    for a few hundred ms). ``opening``: the index of the opening balance's line, or -1."""
+
+    def __init__(self) -> None:
+        self.positions, self.days, self.amounts = array("q"), array("q"), array("q")
+        self.opening = -1
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def line(self, index: int) -> DiffLine:
+        return DiffLine(self.positions[index], day_from_number(self.days[index]),
+                        self.amounts[index], opening=index == self.opening)  # fmt: skip
+
+    def __iter__(self) -> Iterator[DiffLine]:
+        return (self.line(i) for i in range(len(self)))
+
+
+def _changed(name: str, sign: int) -> Select[tuple[int, int, int]]:
+    """The rows moment ``name + "_in"`` counts and ``name + "_out"`` not, amounts * sign."""
+    return select(_r.c.position, _r.c.booking_date, (_r.c.amount * sign).label("amount")).where(
+        _r.c.acct == bindparam("acct"),
+        _r.c.booking_date <= bindparam(f"{name}_day_in"),
+        or_(
+            and_(_r.c.position > bindparam(f"{name}_p_out"),
+                 _r.c.position <= bindparam(f"{name}_p_in")),
+            and_(_r.c.position <= bindparam(f"{name}_p_low"),
+                 _r.c.booking_date > bindparam(f"{name}_day_out")),
+        ),
+    )  # fmt: skip
+
+
+# added (the second moment counts them) and taken away, in (booking date, position) order
+_CHANGED = union_all(_changed("added", 1), _changed("taken", -1)).order_by(
+    "booking_date", "position"
+)
+
+
+def diff_columns(conn: Connection, first: Moment, second: Moment, acct: int) -> DiffColumns:
     """What makes one account's difference, in (booking date, position) order: the rows
     the second moment counts and the first does not (added), and the other way (taken
     away), with the opening balance if the account is open at only one of them."""
-    lines = []
-    for sign, moment_in, moment_out in ((1, second, first), (-1, first, second)):
-        params = {
-            "acct": acct, "day_in": _day(moment_in), "day_out": _day(moment_out),
-            "p_in": moment_in.position, "p_out": moment_out.position,
-            "p_low": min(moment_in.position, moment_out.position),
-        }  # fmt: skip
-        for position, day, amount in conn.execute(_CHANGED_ROWS, params):
-            lines.append(DiffLine(position, day_from_number(day), sign * amount))
+    params: dict[str, int] = {"acct": acct}
+    for name, moment_in, moment_out in (("added", second, first), ("taken", first, second)):
+        params |= {f"{name}_day_in": _day(moment_in), f"{name}_day_out": _day(moment_out),
+                   f"{name}_p_in": moment_in.position, f"{name}_p_out": moment_out.position,
+                   f"{name}_p_low": min(moment_in.position, moment_out.position)}  # fmt: skip
+    out = DiffColumns()
+    rows = cast(Iterator[tuple[int, int, int]], iter(conn.execute(_CHANGED, params)))
+    for position, day, amount in rows:  # one at a time: no list of row objects
+        out.positions.append(position)
+        out.days.append(day)
+        out.amounts.append(amount)
     opened = opening_days(conn, [acct])[acct]
     balance = conn.execute(select(rm_accounts.c.opening_balance).where(
         rm_accounts.c.acct == acct)).scalar_one()  # fmt: skip
     present = [acct <= m.position and opened <= _day(m) for m in (first, second)]
     if present[0] != present[1] and balance:
-        sign = 1 if present[1] else -1
-        lines.append(DiffLine(acct, day_from_number(opened), sign * balance, opening=True))
-    return sorted(lines, key=lambda line: (line.booking_date, line.position))
+        # after the rows of the same (date, position), as a stable sort put it
+        key = (opened, acct)
+        at = bisect.bisect_right(range(len(out)), key,
+                                 key=lambda i: (out.days[i], out.positions[i]))  # fmt: skip
+        out.positions.insert(at, acct)
+        out.days.insert(at, opened)
+        out.amounts.insert(at, balance if present[1] else -balance)
+        out.opening = at
+    return out
+
+
+def diff_lines(conn: Connection, first: Moment, second: Moment, acct: int) -> list[DiffLine]:
+    """:func:`diff_columns` as a list of lines."""
+    return list(diff_columns(conn, first, second, acct))

@@ -27,7 +27,7 @@ from app.models.diff_rows import DiffAccountsModel, DiffLinesModel
 from app.window.diff_window import DiffWindow
 from app.window.main_window import MainWindow
 from domain.model.commands import Command, Deposit, OpenAccount, Withdraw
-from domain.projections.diff import DiffLine, Moment
+from domain.projections.diff import DiffColumns, DiffLine, Moment
 
 Window = Callable[[Path], MainWindow]
 APRIL_END = dt.date(2024, 4, 30)
@@ -268,7 +268,16 @@ def test_random_moments_sum_to_each_difference(book_file: Path) -> None:
                 assert sum(line.amount for line in found.lines) == account.difference
                 shown = {ln.position for ln in found.lines if not ln.opening}
                 assert set(found.described) == shown  # a short list: all of it described
-                assert found.running[-1:] == ([account.difference] if found.lines else [])
+                assert list(found.running[-1:]) == ([account.difference] if found.lines else [])
+
+
+def columns(*lines: DiffLine) -> DiffColumns:
+    out = DiffColumns()
+    for line in lines:
+        out.positions.append(line.position)
+        out.days.append(int(line.booking_date.strftime("%Y%m%d")))
+        out.amounts.append(line.amount)
+    return out
 
 
 def test_the_models_on_their_own(qtmodeltester: Any) -> None:
@@ -282,13 +291,13 @@ def test_the_models_on_their_own(qtmodeltester: Any) -> None:
     accounts.set_accounts(rows[1:])
     assert accounts.rowCount() == 1
     lines = DiffLinesModel(lambda p: f"event {p}")
-    lines.set_lines([DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)], [100, 70], "EUR")
+    lines.set_lines(columns(DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)), [100, 70], "EUR")
     qtmodeltester.check(lines)
     assert lines.total == 70
     assert lines.data(lines.index(1, cols.COL_EVENT)) == "event 5"
     asked: list[int] = []
     lines = DiffLinesModel(lambda p: asked.append(p) or f"read {p}")
-    lines.set_lines([DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)], [100, 70], "EUR",
+    lines.set_lines(columns(DiffLine(3, DAY, 100), DiffLine(5, DAY, -30)), [100, 70], "EUR",
                     {3: "described by the worker"})  # fmt: skip
     assert [lines.data(lines.index(r, cols.COL_EVENT)) for r in range(2)] == [
         "described by the worker", "read 5"]  # fmt: skip
