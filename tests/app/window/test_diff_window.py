@@ -70,7 +70,10 @@ def session_of(window: MainWindow) -> BookSession:
 
 
 def history_action(window: MainWindow, text: str) -> QAction:
-    return next(a for a in window.history_dock.table.actions() if a.text() == text)
+    """The item of the history's context menu (its actions, shown on right-click)."""
+    table = window.history_dock.table
+    assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    return next(a for a in table.actions() if a.text() == text)
 
 
 def wait(diff: DiffWindow, qtbot: Any) -> None:
