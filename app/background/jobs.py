@@ -19,6 +19,7 @@ from app.composition import Book, open_store
 from app.sample_data import generate_commands
 from domain.application.receipts import Receipt, ReceiptCheck
 from domain.model.commands import Command
+from domain.projections.dated_reads import DatedReads
 from domain.projections.payees import PayeeRecall
 from domain.store.base import StoredEvent, VerifyReport
 
@@ -86,13 +87,18 @@ def command_job(path: Path | str, command: Command, author: str | None = None) -
     return run
 
 
-def hidden_rows_job(path: Path, account_id: str, as_of: int | None) -> Job:
-    """The places of the account's voided entries and their voids in its register, read on
-    the worker's own connection (a long register's walk takes longer than the GUI may)."""
+def hidden_rows_job(
+    path: Path, account_id: str, as_of: int | None, day: dt.date | None = None
+) -> Job:
+    """The places of the account's voided entries and their voids in its register (cut at
+    the end of booking date ``day``, if given), read on the worker's own connection (a long
+    register's walk takes longer than the GUI may)."""
 
     def run(_progress: Progress) -> list[int]:
         with Book.open(path, readonly=True) as book:
-            return book.read_models.register_hidden(account_id, as_of)
+            dated = DatedReads(book.read_models)
+            dated.day = day
+            return dated.register_hidden(account_id, as_of)
 
     return run
 

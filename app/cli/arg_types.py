@@ -59,3 +59,23 @@ def moment(text: str) -> dt.datetime:
             f"must be a time YYYY-MM-DDTHH:MM[:SS][+HH:MM], got {text!r}"
         ) from None
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+DiffPoint = tuple[int | None, dt.date | None]
+
+
+def diff_point(text: str) -> DiffPoint:
+    """``P`` (a position), ``YYYY-MM-DD`` (the end of that booking date, as recorded up to
+    the head) or ``P@YYYY-MM-DD`` (that date as recorded up to P)."""
+    position, at, day = text.partition("@")
+    try:
+        if not at and "-" in text:
+            return None, dt.date.fromisoformat(text)
+        value = int(position)
+        if value < 0:
+            raise ValueError
+        return value, dt.date.fromisoformat(day) if at else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a position, a date YYYY-MM-DD or POSITION@YYYY-MM-DD, got {text!r}"
+        ) from None

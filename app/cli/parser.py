@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from app.cli.arg_types import (
     book_argument,
+    diff_point,
     expected_head,
     iso_date,
     moment,
@@ -145,22 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
     _history_filters(history)
     diff = add(
         "diff",
-        "each account's balance at two positions, and the events between",
+        "each account's balance at two points (positions or booking dates), and what is between",
         'Print one JSON object: from, to, accounts (each id, name, currency, and "before",\n'
         '"after" and "difference" as decimal strings, natural sign) and events, those at\n'
         "positions from+1 .. to, each with position, type, summary and changes (account id:\n"
-        "decimal string); an account's difference is the sum of its changes.",
+        "decimal string); an account's difference is the sum of its changes. A point is a\n"
+        "position P, a date YYYY-MM-DD (the books as of the end of that booking date, as\n"
+        "recorded up to the head) or P@YYYY-MM-DD; with a date, events are those whose rows\n"
+        "one point counts and the other does not (a row the later point no longer counts\n"
+        "changes its account by minus its amount).",
     )
     diff.add_argument(
         "--from",
-        dest="from_position",
-        type=non_negative,
-        default=0,
+        dest="from_point",
+        type=diff_point,
+        default=(0, None),
         metavar="P",
-        help="the earlier position (default 0: the empty book)",
+        help="the earlier point (default 0: the empty book)",
     )
-    diff.add_argument("--to", dest="to_position", type=non_negative, metavar="Q",
-                      help="the later position (default: the head)")  # fmt: skip
+    diff.add_argument("--to", dest="to_point", type=diff_point, default=(None, None),
+                      metavar="Q", help="the later point (default: the head)")  # fmt: skip
     generate = add(
         "generate",
         "write a deterministic sample book",

@@ -31,6 +31,7 @@ from app.window.time_travel import TimeTravel
 from app.window.watcher import BookWatcher
 from app.window.window_parts import WindowParts
 from domain.model.entries import as_command
+from domain.projections.dated_reads import DatedReads
 from domain.projections.payees import PayeeRecall
 from domain.projections.search_index import HistorySearch
 
@@ -41,6 +42,7 @@ def connect_projectors(
     accounts: AccountsModel,
     register: RegisterModel,
     history: HistoryModel,
+    dated: DatedReads,
 ) -> None:
     """Keep the models current: new events (from the controller or from outside) and
     moves of the timeline's cursor update them incrementally."""
@@ -50,6 +52,8 @@ def connect_projectors(
         appended.connect(accounts.on_events_appended)
         appended.connect(register.on_events_appended)
         appended.connect(travel.on_events_appended)
+    # first: the models read through a DatedReads that must know the date before they read
+    travel.as_of_changed.connect(lambda _as_of: setattr(dated, "day", travel.day))
     travel.as_of_changed.connect(accounts.set_as_of)
     travel.as_of_changed.connect(register.set_as_of)
     travel.as_of_changed.connect(history.set_cursor)
@@ -72,7 +76,8 @@ class BookSession(QObject):
         read_models = book.read_models
         self.health = BookHealth(breakage, self)
         self.travel = TimeTravel(read_models.event_count(), self)
-        reads = GuardedReads(read_models, self.health)  # damage read: read-only, not a crash
+        self.dated = DatedReads(read_models)  # the timeline's booking date, if one is set
+        reads = GuardedReads(self.dated, self.health)  # damage read: read-only, not a crash
         self.accounts = AccountsModel(reads, self)
         reconciling = ReconcileReader(book)
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
@@ -93,7 +98,7 @@ class BookSession(QObject):
         self.link = link
         connect_projectors(
             [self.controller.events_appended, self.watcher.events_found],
-            self.travel, self.accounts, self.register, self.history,
+            self.travel, self.accounts, self.register, self.history, self.dated,
         )  # fmt: skip
         for appended in (self.controller.events_appended, self.watcher.events_found):
             appended.connect(self.payees.on_events_appended)
@@ -148,7 +153,8 @@ class BookSession(QObject):
         """Find a long register's voided rows in a worker; ``done`` gets them (not on
         failure: the register then goes on showing every row)."""
         # a shared book's path is its local copy's: read without the network
-        task = BackgroundTask(jobs.hidden_rows_job(self.book.path, account_id, as_of), "", "",
+        task = BackgroundTask(jobs.hidden_rows_job(self.book.path, account_id, as_of,
+                                                      self.travel.day), "", "",
                               dialog=False)  # fmt: skip
         self._hidden_tasks.append(task)
         task.finished.connect(lambda hidden: done(hidden) if isinstance(hidden, list) else None)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from app.formatting import babel_locale_name, date_text, local_time_text
 from app.models import style
 from app.models.columns import ModelIndex
-from app.models.paged import PagedTableModel
+from app.models.paged import PAGE_SIZE, PagedTableModel
 from app.models.sources import HistoryRow, HistorySource
 from domain.model.events import EVENT_TYPES
 from domain.store.base import StoredEvent
@@ -52,6 +52,11 @@ def wide_times() -> list[str]:
         for month in (10, 11, 12)
         for hour in (10, 11, 22, 23)
     ]
+
+
+def event_text(row: HistoryRow) -> str:
+    """What an event was, in a line: its summary, or its type if it has none."""
+    return row.summary or humanize_type(row.type)
 
 
 class HistoryModel(PagedTableModel[HistoryRow]):
@@ -128,6 +133,14 @@ class HistoryModel(PagedTableModel[HistoryRow]):
         if row is None:
             return "", ""
         return local_time_text(row.recorded_at), humanize_type(row.type)
+
+    def describe(self, position: int) -> str:
+        """The summary of the event at ``position`` (its type if it has none), read alone:
+        a diff lists events scattered over the whole book, a page each would be slow."""
+        page = self._pages.get(self.row_of(position) // PAGE_SIZE)
+        rows = [r for r in page or () if r.position == position]
+        rows = rows or self._source.history(position - 1, 1, locale=babel_locale_name())
+        return event_text(rows[0]) if rows else ""
 
     @property
     def cursor(self) -> int | None:

@@ -4,6 +4,8 @@ history is broken."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,6 +25,16 @@ _ALARM_STYLE = """
 #pastBanner { background: #fdecea; border: 1px solid #d9827a; border-radius: 4px; }
 #pastBanner QLabel { color: #6b1711; }
 """
+
+
+def past_text(position: int, when: str, day: dt.date | None) -> str:
+    """What the banner says in the past: the event, and the booking date if one is set."""
+    if day is None:
+        return f"Viewing the books as of event #{position:,} ({when}) — read-only"
+    return (
+        f"Books as of {day.day} {day:%b %Y}, as recorded up to event #{position:,} on {when}"
+        " — read-only"
+    )
 
 
 class PastBanner(QFrame):
@@ -65,13 +77,13 @@ class PastBanner(QFrame):
         """Whether it shows a broken history (in red, with Details…)."""
         return self.details_button.isVisibleTo(self)
 
-    def show_past(self, position: int, when: str) -> None:
+    def show_past(self, position: int, when: str, day: dt.date | None = None) -> None:
         # a standing note over several lines keeps its height in the past
         shown = self.height() if self.isVisible() else self._line_height
         self.setMinimumHeight(max(self._line_height, shown))
         self.icon.setAlignment(Qt.AlignmentFlag.AlignVCenter)  # one line, maybe over the tool bar
         self._set_tone(alarm=False)
-        self.label.setText(f"Viewing the books as of event #{position} ({when}) — read-only")
+        self.label.setText(past_text(position, when, day))
         self.button.show()
         self.show()
 

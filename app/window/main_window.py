@@ -21,6 +21,8 @@ from app.window.actions import Actions, add_context_menus, build_menus, build_to
 from app.window.banner import PastBanner
 from app.window.banner_place import BannerPlace
 from app.window.command_dialogs import CommandDialogs
+from app.window.date_axis import history_day
+from app.window.diff_wiring import DiffWiring
 from app.window.enabling import update_editing
 from app.window.entry_wiring import EntryRowWiring
 from app.window.file_menu import FileMenu
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
         self.history_dock = HistoryDock(parts.history, parts.travel, parts.details, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
         self.resizeDocks([self.history_dock], [250], Qt.Orientation.Vertical)
-        self.timeline = Timeline(parts.travel, parts.caption)
+        self.timeline = Timeline(parts.travel, parts.caption, history_day(parts.history))
         self.timeline_bar = QToolBar("Timeline")
         self.timeline_bar.setObjectName("timelineBar")
         self.timeline_bar.setMovable(False)
@@ -189,6 +191,7 @@ class MainWindow(QMainWindow):
             self, parts, a, self.accounts_view.select_account, self._on_event_requested,
             lambda text: self.status.showMessage(text, 8000),
         )  # fmt: skip
+        self.diffs = DiffWiring(self, parts, self.history_dock, self.timeline, self.closed)
         self.accounts_view.account_selected.connect(self._on_account_selected)
         parts.accounts.move_requested.connect(self._on_move_requested)
         self.register_panel.entry_selected.connect(self._on_entry_selected)
@@ -319,7 +322,7 @@ class MainWindow(QMainWindow):
             parts = self._parts
             if not (parts.health.breakage or parts.read_only_note or parts.notice):
                 self.banner_place.to_tool_bar()  # no note above the views: nothing moves
-            self.banner.show_past(cursor, when)
+            self.banner.show_past(cursor, when, self._parts.travel.day)
 
     @Slot(object, str)
     def _on_command_rejected(self, _command: object, message: str) -> None:

@@ -6,6 +6,7 @@ models' business.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -16,15 +17,15 @@ from PySide6.QtWidgets import (
     QSlider,
     QStyle,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.models.history import type_labels, wide_times
+from app.window.date_axis import DateAxis, DayOf
 from app.window.elided import ElidedText
+from app.window.play_speeds import SPEEDS, NextMatch, PlayClock, every_event
 from app.window.time_travel import TimeTravel
-
-SPEEDS = (1, 4, 16)
-BASE_INTERVAL_MS = 400  # 1× plays 2.5 events a second; 16× about 40
 
 EventCaption = Callable[[int], tuple[str, str]]
 """Position -> (recorded time in local time, event type) of that event."""
@@ -58,11 +59,17 @@ class Timeline(QWidget):
     """Slider, buttons and the "Event #n of N" label for one :class:`TimeTravel`."""
 
     def __init__(
-        self, travel: TimeTravel, caption: EventCaption, parent: QWidget | None = None
+        self,
+        travel: TimeTravel,
+        caption: EventCaption,
+        day_of: DayOf = lambda _position: None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._travel = travel
         self._caption = caption
+        self._next_match: NextMatch = every_event
+        self.dates = DateAxis(travel, day_of)
         self.actions_ = TimelineActions(self)
         self.addActions(self.actions_.all())
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -74,9 +81,11 @@ class Timeline(QWidget):
         self.label = ElidedText()
         self.label.setObjectName("timelineCaption")
         self.speed = QComboBox()
-        self.speed.addItems([f"{s}×" for s in SPEEDS])
-        self.speed.setToolTip("Playback speed")
+        self.speed.setObjectName("timelineSpeed")
+        self.speed.addItems([s.label for s in SPEEDS])
+        self.speed.setToolTip("Playback speed: events, or booking days, a second")
         self._play_timer = QTimer(self)
+        self._clock = PlayClock(SPEEDS[0])
         # dragging fires valueChanged for every pixel; only the last value is applied
         self._coalesce = QTimer(self)
         self._coalesce.setSingleShot(True)
@@ -89,8 +98,13 @@ class Timeline(QWidget):
         self._on_present_changed(travel.in_present)
 
     def _layout(self) -> None:
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 2, 6, 2)
+        # two rows: the slider keeps its length at 1024 px beside the date axis's controls
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 2, 6, 2)
+        rows.setSpacing(0)
+        row, second = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(second)
         for action in (self.actions_.first, self.actions_.back, self.actions_.play,
                        self.actions_.forward):  # fmt: skip
             button = QToolButton()
@@ -99,11 +113,21 @@ class Timeline(QWidget):
             row.addWidget(button)
         row.addWidget(self.speed)
         row.addWidget(self.slider, stretch=1)
-        row.addWidget(self.label)
         present = QToolButton()
         present.setDefaultAction(self.actions_.present)
         present.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         row.addWidget(present)
+        second.addWidget(self.label, stretch=1)
+        second.addWidget(self.dates)
+        self._second_row = second
+
+    def add_button(self, action: QAction) -> None:
+        """Another command on the date axis's row, by its icon text (the diff's Compare…)."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setAutoRaise(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._second_row.addWidget(button)
 
     def _connect(self) -> None:
         travel = self._travel
@@ -120,6 +144,22 @@ class Timeline(QWidget):
         travel.cursor_changed.connect(self._on_cursor_changed)
         travel.head_changed.connect(self._on_head_changed)
         travel.present_changed.connect(self._on_present_changed)
+
+    def set_next_match(self, next_match: NextMatch | None) -> None:
+        """Step and play only to the events ``next_match`` finds (say, those of the
+        history's filter); None: every event again."""
+        self._next_match = next_match or every_event
+
+    def _step(self, direction: int, times: int = 1) -> bool:
+        """Move ``times`` matching events on; False if there was none to move to."""
+        start = position = self._travel.cursor
+        for _ in range(times):
+            found = self._next_match(position, direction)
+            if found is None or not 0 < found <= self._travel.head:
+                break
+            position = found
+        self._travel.move_to(position)
+        return position != start
 
     @property
     def playing(self) -> bool:
@@ -139,12 +179,12 @@ class Timeline(QWidget):
     @Slot()
     def _on_back(self) -> None:
         self.pause()
-        self._travel.step(-1)
+        self._step(-1)
 
     @Slot()
     def _on_forward(self) -> None:
         self.pause()
-        self._travel.step(1)
+        self._step(1)
 
     @Slot()
     def _on_present(self) -> None:
@@ -161,21 +201,38 @@ class Timeline(QWidget):
         if not playing:
             self._play_timer.stop()
             return
-        if self._travel.in_present:
-            self._travel.to_start()  # replay the whole book from its first event
         self._on_speed_changed()
+        if self._clock.speed.by_days:
+            if self._travel.day is None or self._travel.day >= self._last_day():
+                self._travel.set_day(self._day_of_first())  # replay every date from the first
+        elif self._travel.in_present:
+            self._travel.to_start()  # replay the whole book from its first event
         self._play_timer.start()
 
     @Slot()
     def _on_speed_changed(self) -> None:
-        speed = SPEEDS[max(self.speed.currentIndex(), 0)]
-        self._play_timer.setInterval(max(BASE_INTERVAL_MS // speed, 16))
+        self._clock = PlayClock(SPEEDS[max(self.speed.currentIndex(), 0)])
+        self._play_timer.setInterval(self._clock.speed.interval_ms)
+
+    def _day_of_first(self) -> dt.date:
+        return self.dates.day_of(1) or dt.date.today()
+
+    def _last_day(self) -> dt.date:
+        """Where playing by days stops: the head's event's date, or today if later."""
+        return max(self.dates.day_of(self._travel.head) or dt.date.min, dt.date.today())
 
     @Slot()
     def _on_play_tick(self) -> None:
-        self._travel.step(1)
-        if self._travel.in_present:
-            self.pause()
+        steps = self._clock.tick()
+        if self._clock.speed.by_days:
+            day = self._travel.day or self._day_of_first()
+            last = self._last_day()
+            self._travel.set_day(min(day + dt.timedelta(days=steps), last))
+            if self._travel.day == last:
+                self.pause()
+            return
+        if (steps and not self._step(1, steps)) or self._travel.cursor >= self._travel.head:
+            self.pause()  # at the head, or no matching event after the cursor
 
     @Slot(int)
     def _on_slider_moved(self, value: int) -> None:

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
 
 from domain.model.errors import BrokenHistory
 from domain.model.events import (
@@ -46,7 +46,9 @@ from domain.projections.event_json import (
     VOIDED_ON,
     account_debits,
 )
-from domain.projections.month_rows import Months, insert_months
+from domain.projections.row_writes import Months, insert_months
+from domain.projections.row_writes import insert_rows as _insert
+from domain.projections.row_writes import insert_sql as _insert_sql
 from domain.projections.tables import (
     block_of,
     day_number,
@@ -101,17 +103,6 @@ class ProjectedAccount:
         self.parent_id = parent_id
 
 
-def _insert_sql(table: Table, columns: Sequence[str] | None = None) -> str:
-    """``INSERT`` of the given columns (default: all) in order, qmark-style for the sqlite3
-    driver; the others take their defaults. Built once from the Table, the schema's source."""
-    names = list(columns) if columns else [c.name for c in table.columns]
-    unknown = set(names) - set(table.columns.keys())
-    assert not unknown, f"{table.name} has no columns {unknown}"
-    quoted = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" * len(names))
-    return f"INSERT INTO {qualified(table)} ({quoted}) VALUES ({marks})"
-
-
 # Rows go straight to the sqlite3 cursor as tuples in column order, with SQL strings made once:
 # per command the Core path (compiling, cache keys, parameter processing) cost more than
 # SQLite spends on the rows, and the driver keeps the prepared statements. Row values are ints
@@ -138,13 +129,6 @@ _SET_CHECKPOINT = (
     f'"main"."{event_table.name}" WHERE "{event_table.c.position.name}" = ?) '
     f'WHERE "{rm_checkpoint.c.id.name}" = 1'
 )
-
-
-def _insert(raw: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    if len(rows) == 1:  # a command's usual case: execute skips executemany's iteration
-        raw.execute(sql, rows[0])
-    elif rows:
-        raw.executemany(sql, rows)
 
 
 class ReadModelProjector:
@@ -374,7 +358,8 @@ def _post(
     block, month = block_of(position), day // 100
     for state, amount in entry_legs(accounts, postings, factor):
         key = (state.acct, block, month)
-        months[key] = months.get(key, 0) + amount
+        moved, rows = months.get(key, (0, 0))
+        months[key] = (moved + amount, rows + 1)
         state.balance += amount
         state.rows += 1
         if day > state.max_date:

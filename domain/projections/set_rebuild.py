@@ -209,14 +209,18 @@ _LEGS = f"""
   SELECT acct, position, day, amount FROM temp.rb_legs
 """
 _FILL_MONTH_BLOCKS = f"""
-INSERT INTO {qualified(rm_month_blocks)} (acct, block, month, amount)
-SELECT acct, (position - 1) / ?1, day / 100, sum(amount) FROM ({_LEGS}) WHERE true GROUP BY 1, 2, 3
-ON CONFLICT (acct, block, month) DO UPDATE SET amount = amount + excluded.amount
+INSERT INTO {qualified(rm_month_blocks)} (acct, block, month, amount, rows)
+SELECT acct, (position - 1) / ?1, day / 100, sum(amount), count(*) FROM ({_LEGS}) WHERE true
+GROUP BY 1, 2, 3
+ON CONFLICT (acct, block, month) DO UPDATE SET amount = amount + excluded.amount,
+  rows = rows + excluded.rows
 """
 _FILL_MONTH_SPANS = f"""
-INSERT INTO {qualified(rm_month_spans)} (acct, month, span, amount)
-SELECT acct, day / 100, (position - 1) / ?1, sum(amount) FROM ({_LEGS}) WHERE true GROUP BY 1, 2, 3
-ON CONFLICT (acct, month, span) DO UPDATE SET amount = amount + excluded.amount
+INSERT INTO {qualified(rm_month_spans)} (acct, month, span, amount, rows)
+SELECT acct, day / 100, (position - 1) / ?1, sum(amount), count(*) FROM ({_LEGS}) WHERE true
+GROUP BY 1, 2, 3
+ON CONFLICT (acct, month, span) DO UPDATE SET amount = amount + excluded.amount,
+  rows = rows + excluded.rows
 """
 _CARRY = f"""
 UPDATE temp.rb_accounts SET (balance, rows, max_date) = (

@@ -21,8 +21,9 @@ small integer keeps the per-posting rows and their indexes compact.
   with one seek, but a rebuild spent more on computing and storing them than on anything
   else.
 - ``rm_month_blocks`` and ``rm_month_spans``: per account, booking month (``yyyymm``) and
-  block (or span of :data:`SPAN` blocks) the sum of its register rows. A sum over months as
-  known at p is the spans before p's span, the blocks of p's span before p's block, and the at
+  block (or span of :data:`SPAN` blocks) the sum of its register rows and their count (the
+  date axis pages a register cut at a date by it). A sum over months as known at p is the
+  spans before p's span, the blocks of p's span before p's block, and the at
   most BLOCK events from there to p: a few hundred rows per account, where the register holds
   tens of thousands. Positions only grow, so new rows only ever add to the latest block's and
   span's sums (no earlier row changes): that keeps them incremental.
@@ -57,7 +58,7 @@ from sqlalchemy import (
 SCHEMA = "rm"
 """The name the read-model database is attached under."""
 
-CODE_VERSION = "7"
+CODE_VERSION = "8"
 """Bump when the tables or what goes into them change: books then rebuild on open."""
 
 
@@ -165,6 +166,7 @@ rm_month_blocks = Table(
     Column("block", Int64, primary_key=True, autoincrement=False),
     Column("month", Integer, primary_key=True, autoincrement=False),  # yyyymm
     Column("amount", Int64, nullable=False),
+    Column("rows", Int64, nullable=False),  # how many register rows the amount sums
     sqlite_with_rowid=False,
 )
 
@@ -175,6 +177,7 @@ rm_month_spans = Table(
     Column("month", Integer, primary_key=True, autoincrement=False),  # yyyymm
     Column("span", Int64, primary_key=True, autoincrement=False),  # block // SPAN
     Column("amount", Int64, nullable=False),
+    Column("rows", Int64, nullable=False),  # how many register rows the amount sums
     sqlite_with_rowid=False,
 )
 
