@@ -110,7 +110,9 @@ class _Worker(QObject):
         self.matched.emit(generation, every)
         if request.sum_of is not None and request.keep.upto is not None:
             with book.read_models.querying(request.keep.upto) as (conn, upto):
-                total = lineage_total(conn, request.sum_of, upto)
+                keep = request.keep
+                total = lineage_total(conn, request.sum_of, upto, from_day=keep.from_date,
+                                      to_day=keep.to_date)  # fmt: skip
             self.summed.emit(generation, total)
 
     @Slot(int)

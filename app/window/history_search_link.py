@@ -91,6 +91,8 @@ class HistorySearchLink(QObject):
                      money: MoneyText) -> None:  # fmt: skip
         """Filter to a figure's events (``what``: "Checking's balance €1,234.56")."""
         self._lineage, self._sum_of = (what, money), sum_of
+        self._dock.show()  # asked from another window (Reports), the dock may be hidden
+        self._dock.raise_()
         self._bar.show_lineage(keep, f"Events behind {what}: counting…")  # emits changed
 
     @Slot(object)

@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self))
         self.reports = ReportsWiring(
             self, parts, a, self.accounts_view.select_account, self._on_event_requested,
-            lambda text: self.status.showMessage(text, 8000),
+            lambda text: self.status.showMessage(text, 8000), lambda: self.history_search,
         )  # fmt: skip
         self.diffs = DiffWiring(self, parts, self.history_dock, self.timeline, self.closed)
         self.accounts_view.account_selected.connect(self._on_account_selected)

@@ -76,7 +76,9 @@ class HistoryFilter:
     ``search`` is casefolded text; ``types`` and ``account_ids`` keep an event of any of
     them (an account: its own events and those of every entry, import or reconciliation that
     touched it); ``author`` is compared ignoring case; amounts are minor units
-    (:func:`event_amount`); ``upto`` keeps positions up to it (a figure's lineage).
+    (:func:`event_amount`); ``upto`` keeps positions up to it (a figure's lineage);
+    events of ``any_date_types`` pass the booking-date bounds whatever their date (a
+    balance's openings count however the account's opening date falls).
     """
 
     search: str | None = None
@@ -90,6 +92,7 @@ class HistoryFilter:
     amount_min: int | None = None
     amount_max: int | None = None
     upto: int | None = None
+    any_date_types: frozenset[str] | None = None
 
     @property
     def active(self) -> bool:
@@ -121,7 +124,8 @@ class HistoryFilter:
                 return False
             if self.amount_max is not None and amount > self.amount_max:
                 return False
-        if self.from_date is not None or self.to_date is not None:
+        dated = self.any_date_types is None or stored.type not in self.any_date_types
+        if dated and (self.from_date is not None or self.to_date is not None):
             booked = None if row is None else row.booking_date
             if booked is None:
                 return False

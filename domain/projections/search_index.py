@@ -265,7 +265,9 @@ def query(
     source, pos = f"{_S} AS s", "s.position"
     where: list[str] = []
     params: list[Any] = []
-    dated = (keep.from_date is not None or keep.to_date is not None) and not wide_dates
+    bounded = keep.from_date is not None or keep.to_date is not None
+    # dates with undated types are an OR: the booking-date index cannot answer that alone
+    dated = bounded and not wide_dates and keep.any_date_types is None
     ranged = dated or keep.amount_min is not None or keep.amount_max is not None
     if keep.account_ids is not None and len(keep.account_ids) == 1 and not ranged:
         # one account's events in position order straight from its key (a busy account's
@@ -295,12 +297,16 @@ def query(
     if keep.author is not None:
         where.append("s.author = ?")
         params.append(keep.author.casefold())
-    if keep.from_date is not None or keep.to_date is not None:
-        where.append(f"{'' if dated else '+'}s.day BETWEEN ? AND ?")
+    if bounded:
+        days = f"{'' if dated else '+'}s.day BETWEEN ? AND ?"
         params += [
             day_number(keep.from_date.isoformat()) if keep.from_date else 1,
             day_number(keep.to_date.isoformat()) if keep.to_date else 99991231,
         ]
+        if keep.any_date_types is not None:
+            days = f"({days} OR s.type IN ({', '.join('?' * len(keep.any_date_types))}))"
+            params += sorted(keep.any_date_types)
+        where.append(days)
     if keep.amount_min is not None or keep.amount_max is not None:
         where.append("s.amount IS NOT NULL")
         if keep.amount_min is not None:
