@@ -1,5 +1,5 @@
 """A report figure's lineage: right-click a line or a total of the Reports window's table (or
-the menu key, or Ctrl+E) → "Show the Events Behind This Figure", and the main
+the menu key, or Ctrl+B, "behind") → "Show the Events Behind This Figure", and the main
 window's history shows exactly the events that make up that figure, their sum (added up in
 the search worker) beside it.
 
@@ -91,7 +91,7 @@ class ReportLineage(QObject):
         table = window.table
         self.action = QAction("Show the E&vents Behind This Figure", table)
         self.action.setObjectName("showReportLineage")
-        self.action.setShortcut(QKeySequence("Ctrl+E"))
+        self.action.setShortcut(QKeySequence("Ctrl+B"))
         self.action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         table.addAction(self.action)  # its shortcut works while the table has the focus
         self.action.triggered.connect(self.show)
