@@ -129,6 +129,10 @@ def test_every_kind_prints_one_json_object(
         (("balance-sheet", "--known-at", "yesterday"), "must be a position or an ISO date-time"),
         (("net-worth", "--compare-previous"), "--compare-previous is for income-statement"),
         (("profit",), "invalid choice"),
+        (("cash-flow", "--account", "Nowhere"), "no account has this id or name"),
+        (("cash-flow", "--account", "Card"), "is not an asset account"),
+        (("spending", "--account", "Checking"), "--account is for cash-flow only"),
+        (("balance-sheet", "--step", "day"), "--step is for net-worth only"),
     ],
 )
 def test_bad_arguments_say_so_in_one_line_and_exit_1(
@@ -196,26 +200,3 @@ def test_cash_flow_of_one_asset_account_by_name(
     assert _section(out, "2015-06") == {"in": "3000.00", "out": "0.00"}
     assert _section(out, "2015-07") == {"in": "0.00", "out": "-1200.00"}
     assert _section(out, "2015-09") == {"in": "0.00", "out": "0.00"}  # the card paid that
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (("cash-flow", "--account", "Nowhere"), "no account has this id or name"),
-        (("cash-flow", "--account", "Card"), "is not an asset account"),
-        (("spending", "--account", "Checking"), "--account is for cash-flow only"),
-        (("balance-sheet", "--step", "day"), "--step is for net-worth only"),
-    ],
-)
-def test_step_and_account_refuse_what_they_cannot_do(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    argv: tuple[str, ...],
-    message: str,
-) -> None:
-    path = tmp_path / "b.tally"
-    _book(monkeypatch, capsys, path)
-    status, answers, err = run_cli(monkeypatch, capsys, "report", path, *argv)
-    assert status == 1 and answers == [] and message in err
-    assert len(err.strip().splitlines()) == 1
