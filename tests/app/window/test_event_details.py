@@ -17,7 +17,15 @@ from PySide6.QtCore import QLocale, QUrl
 from app.composition import Book
 from app.window.event_details import EventDetails
 from app.window.main_window import MainWindow
-from domain.model.commands import Command, CorrectEntry, RenameAccount, VoidEntry, Withdraw
+from domain.model.commands import (
+    Command,
+    CorrectEntry,
+    Reconcile,
+    RenameAccount,
+    VoidEntry,
+    Withdraw,
+)
+from domain.model.events import EntryPosted, from_data
 
 Window = Callable[[Path], MainWindow]
 
@@ -115,3 +123,41 @@ def test_clicking_a_link_selects_the_voided_entry_and_moves_the_timeline(
     assert "Checking" in view.readable.toPlainText()
     view.setCurrentWidget(view.raw)
     assert '"payee": "Employer"' in view.raw.toPlainText()
+
+
+STATEMENT = Path(__file__).resolve().parents[2] / "data" / "statements" / "app_checking_march.csv"
+
+
+@pytest.fixture
+def imported_book(make_book: Callable[[list[Command]], Path]) -> Path:
+    """The household (#1–#9), app_checking_march.csv imported into Checking (the import's
+    header #10, Uncategorised opened #11, its six entries #12–#17), then the first two of
+    them reconciled (#18)."""
+    from app.cli.main import main
+
+    path = make_book(household())
+    assert main(["import", str(path), str(STATEMENT), "--account", "Checking"]) == 0
+    with Book.open(path) as book:
+        checking = book.read_models.accounts()[0].account_id
+        cleared = [book.events.event(p) for p in (12, 13)]
+        ids = tuple(str(e.data["entry_id"]) for e in cleared if e is not None)
+        # the statement shows what the two entries move on Checking (an asset: debits)
+        posted = [from_data(e.type, e.schema_version, e.data) for e in cleared if e is not None]
+        moved = sum(leg.amount for entry in posted if isinstance(entry, EntryPosted)
+                    for leg in entry.postings if leg.account_id == checking)  # fmt: skip
+        book.service.execute(Reconcile(account_id=checking, statement_date=dt.date(2024, 3, 31),
+                                       balance=Decimal(moved) / 100, entry_ids=ids))  # fmt: skip
+        assert book.events.head() == 18
+    return path
+
+
+def test_an_imported_entry_links_to_its_import_and_to_the_reconciliation_that_cleared_it(
+    imported_book: Path,
+) -> None:
+    cleared, _ = page(imported_book, 12)
+    assert "Imported by <a href='event:10'>#10</a>" in cleared
+    assert "Cleared by <a href='event:18'>#18</a>" in cleared
+    open_entry, _ = page(imported_book, 14)  # imported, not reconciled
+    assert "Imported by <a href='event:10'>#10</a>" in open_entry and "Cleared by" not in open_entry
+    typed, _ = page(imported_book, 9)  # typed by hand, never imported nor reconciled
+    assert "Imported by" not in typed and "Cleared by" not in typed
