@@ -46,9 +46,14 @@ class CommandController(QObject):
         parent: QObject | None = None,
         *,
         health: BookHealth | None = None,
+        readable: Callable[[list[StoredEvent]], object] | None = None,
     ) -> None:
+        """``readable``: what makes events a worker recorded readable by the views first (a
+        shared book's local copy catching up with the server; a file's worker projects
+        them itself)."""
         super().__init__(parent)
         self._service = service
+        self._readable = readable
         self.health = health if health is not None else BookHealth(parent=self)
 
     def execute(self, command: Command) -> bool:
@@ -91,5 +96,7 @@ class CommandController(QObject):
     def recorded_elsewhere(self, events: list[StoredEvent]) -> None:
         """Events a worker appended on its own connection (a big import, so the GUI thread
         does not wait): the views take them as they take any command's."""
+        if events and self._readable is not None:
+            self._readable(events)
         if events:
             self.events_appended.emit(list(events))

@@ -92,9 +92,11 @@ class BookSession(QObject):
         source = SharedSource(book) if link is not None else read_models
         self.watcher = BookWatcher(source, book.events, lambda: self.travel.head, self)
         service: CommandService = book.service
+        readable = None  # a worker's events on a shared book: the local copy takes them first
         if isinstance(source, SharedSource):
-            service = CaughtUpService(book, source, lambda upto: self.watcher.poll(upto))
-        self.controller = CommandController(service, self, health=self.health)
+            shared = CaughtUpService(book, source, lambda upto: self.watcher.poll(upto))
+            service, readable = shared, shared.caught_up
+        self.controller = CommandController(service, self, health=self.health, readable=readable)
         self.link = link
         connect_projectors(
             [self.controller.events_appended, self.watcher.events_found],

@@ -99,12 +99,14 @@ class CaughtUpService:
         self._before = before
 
     def execute(self, command: Command) -> list[StoredEvent]:
-        return self._caught_up(self._book.service.execute(command))
+        return self.caught_up(self._book.service.execute(command))
 
     def execute_batch(self, commands: Sequence[Command]) -> list[StoredEvent]:
-        return self._caught_up(self._book.service.execute_batch(commands))
+        return self.caught_up(self._book.service.execute_batch(commands))
 
-    def _caught_up(self, events: list[StoredEvent]) -> list[StoredEvent]:
+    def caught_up(self, events: list[StoredEvent]) -> list[StoredEvent]:
+        """``events``, committed on the server (by this window or a worker of its), once the
+        local copy has them and what others committed before them is shown."""
         if events:
             self._source.catch_up()
             self._before(events[0].position - 1)
