@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -113,12 +113,13 @@ def test_verify_integrity_stands_in_for_a_check_still_running(
     from domain.store.base import VerifyReport
 
     started: list[bool] = []
+    stop = threading.Event()  # set when the window cancels the check
 
     def endless_check(path: Path) -> Callable[[Callable[[int, int], bool]], VerifyReport]:
         def run(progress: Callable[[int, int], bool]) -> VerifyReport:
             started.append(True)
             while progress(1, 2):  # until cancelled
-                time.sleep(0.005)
+                stop.wait(timeout=60)
             return VerifyReport(ok=False, events=1, head_position=1, head_hash="", cancelled=True)
 
         return run
@@ -126,6 +127,10 @@ def test_verify_integrity_stands_in_for_a_check_still_running(
     monkeypatch.setattr(jobs, "check_history_job", endless_check)
     window = open_window(big_book)
     qtbot.waitUntil(lambda: bool(started) and window.operations.checking, timeout=10_000)
+    check = window.operations._check
+    assert check is not None
+    cancel = check.cancel
+    monkeypatch.setattr(check, "cancel", lambda: (cancel(), stop.set()))
     checked: list[object] = []
     verified: list[VerifyReport] = []
     window.operations.history_checked.connect(checked.append)
