@@ -279,8 +279,6 @@ class SqliteBackend(StoreBackend):
     def walk_aside(
         self, genesis: bytes, total: int, progress: Callable[[int, int], bool] | None
     ) -> tuple[int, bool] | None:
-        if total < walk_aside.MIN_EVENTS:
-            return None
         uri = file_uri(self.path.resolve(), "mode=ro")
         if self._stamp is not None:  # opened "immutable": the children read it so too
             uri += "&immutable=1"

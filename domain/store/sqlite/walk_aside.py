@@ -21,9 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from domain.store import chain_scan
+from domain.store.sqlite import native_walk
 
 MIN_EVENTS = 200_000
 """Below this a child costs more to start (~50 ms of CPU) than its share saves."""
+NATIVE_MIN_EVENTS = 2_000
+"""Below this the walk in Python takes a few milliseconds: no thread is worth starting."""
 _LOADER = (
     "import importlib.util as u\n"
     "s = u.spec_from_file_location('tallybook_chain_scan', {path!r})\n"
@@ -53,7 +56,16 @@ def walk_aside(
 ) -> tuple[int, bool] | None:
     """Walk positions 1..``total`` of the book at ``uri`` in ``children`` processes: the first
     position not known to chain (``total + 1`` if all do) and whether ``progress`` cancelled.
-    None if the children could not do it (the walk then runs in-process from the start)."""
+    None if the children could not do it (the walk then runs in-process from the start).
+
+    Where the walk in C is built (:mod:`domain.store.sqlite.native_walk`) it runs in
+    ``children`` threads instead, from a smaller book on."""
+    if native_walk.available():
+        if total < NATIVE_MIN_EVENTS:
+            return None
+        return native_walk.walk(uri, genesis, total, progress, children)
+    if total < MIN_EVENTS:
+        return None
     # a bundle's executable is the app itself; Windows cannot select() on pipes
     if getattr(sys, "frozen", False) or sys.platform == "win32" or children < 2:
         return None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.desktop.launcher import Launcher
 from app.desktop.settings import AppSettings
-from domain.store.sqlite import walk_aside
+from domain.store.sqlite import native_walk, walk_aside
 
 CHECKS = 3
 
@@ -36,9 +36,10 @@ def _wait(signal: object, timeout_ms: int = 60_000) -> list[object]:
 
 
 def main(book: str, walk: str) -> None:
-    if walk == "aside":
-        walk_aside.MIN_EVENTS = 1
-        walk_aside.workers = lambda: 2
+    native_walk.ENABLED = walk == "native"
+    walk_aside.MIN_EVENTS = 1 if walk == "aside" else 10**12
+    walk_aside.NATIVE_MIN_EVENTS = 1 if walk == "native" else 10**12
+    walk_aside.workers = lambda: 2
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         settings = AppSettings(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))

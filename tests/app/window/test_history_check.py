@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import chain_walks
 import pytest
 
 from app.composition import Book
 from app.sample_data import generate_commands
 from app.window.main_window import MainWindow
 from domain.store.base import VerifyReport
-from domain.store.sqlite import walk_aside
 
 BIG_COMMANDS = 30_000  # the whole walk takes ~0.2 s here: in the GUI thread, a stall
 MAX_STALL_S = 0.1  # the GUI thread never blocks longer than this
@@ -37,13 +37,11 @@ def big_book_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["in-process", "aside"])
+@pytest.fixture(params=chain_walks.WALKS)
 def walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The chain walked in the worker's thread, or (``aside``) in child processes, as a
-    book of 200,000 events or more is."""
-    if request.param == "aside":
-        monkeypatch.setattr(walk_aside, "MIN_EVENTS", 1)
-        monkeypatch.setattr(walk_aside, "workers", lambda: 2)
+    """The chain walked in the worker's thread, (``aside``) in child processes as a book of
+    200,000 events or more is where the C walk is not built, or (``native``) in C threads."""
+    chain_walks.choose(request.param, monkeypatch)
     return str(request.param)
 
 

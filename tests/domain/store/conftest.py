@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import chain_walks
 import pytest
 
-from domain.store.sqlite import SqliteEventStore, walk_aside
+from domain.store.sqlite import SqliteEventStore
 
 
 @pytest.fixture
@@ -42,11 +43,10 @@ def sqlite_book(
     return make
 
 
-@pytest.fixture(params=["in-process", "aside"])
+@pytest.fixture(params=chain_walks.WALKS)
 def either_walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Verify walks the chain in-process, or (``aside``) in two child processes however small
-    the book: a test using this runs both ways and must get the same answer."""
-    if request.param == "aside":
-        monkeypatch.setattr(walk_aside, "MIN_EVENTS", 1)
-        monkeypatch.setattr(walk_aside, "workers", lambda: 2)
+    """Verify walks the chain in-process, (``aside``) in two child processes or (``native``)
+    in two C threads, however small the book: a test using this runs each way and must get
+    the same answer."""
+    chain_walks.choose(request.param, monkeypatch)
     return str(request.param)
