@@ -55,19 +55,11 @@ class IntegrityState:
             return f"#{self.position}: {self.problem}" if self.problem else ""
         return "File ▸ Verify Integrity walks the hash chain."
 
-    def message(self) -> str:
-        """A sentence for the message box after a verification."""
-        if self.state is Integrity.VERIFIED:
-            return (
-                f"Every event up to #{self.position} is intact: the hash chain matches.\n\n"
-                f"Hash of #{self.position}: {self.head_hash}\n"
-                "Write it down: a later verification that reaches the same hash proves that "
-                "nothing up to here has changed."
-            )
-        if self.state is Integrity.TAMPERED:
-            detail = f"\n\n{self.problem}" if self.problem else ""
-            return (
-                f"The book has been altered. The first event that does not match its hash "
-                f"is #{self.position}.{detail}"
-            )
-        return "The book has not been verified in this session."
+    def break_message(self) -> str:
+        """A sentence for the message box when a verification found the chain broken (an
+        intact chain is shown by its receipt instead)."""
+        detail = f"\n\n{self.problem}" if self.problem else ""
+        return (
+            f"The book has been altered. The first event that does not match its hash "
+            f"is #{self.position}.{detail}"
+        )

@@ -47,7 +47,7 @@ class OperationsWiring(QObject):
         self.integrity = IntegrityState.from_report(report)
         self._status.set_integrity(self.integrity)
         if self.integrity.state is Integrity.TAMPERED:
-            QMessageBox.critical(self._window, "Verify Integrity", self.integrity.message())
+            QMessageBox.critical(self._window, "Verify Integrity", self.integrity.break_message())
         else:  # the receipt says what the message did, and can be copied and kept
             self._receipts.show_verified(report)
 
