@@ -48,7 +48,8 @@ class DatedReads:
             state = register_state_on(conn, account_id, p, self.day)
             if state is None or limit <= 0:
                 return []
-            return register_page.register_page(conn, state, p, max(0, offset), limit)
+            rows = register_page.register_page(conn, state, p, max(0, offset), limit)
+            return register_page.standing_on(conn, rows, self.day)
 
     def register_count(self, account_id: str, as_of: int | None = None) -> int:
         if self.day is None:
@@ -66,7 +67,8 @@ class DatedReads:
             state = register_state_on(conn, account_id, p, self.day)
             if state is None:
                 return []
-            return [r for r in register_page.hidden_ranks(conn, state, p) if r < state.rows]
+            hidden = register_page.hidden_ranks(conn, state, p, self.day)
+            return [r for r in hidden if r < state.rows]
 
     def history(
         self, offset: int = 0, limit: int = 100, *, locale: str | None = None

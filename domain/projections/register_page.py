@@ -6,16 +6,17 @@ and accounts come from their events' JSON (paths from the event declarations).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Select, and_, bindparam, func, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
 from domain.model.events import CURRENT_VERSION, EntryPosted, EntryVoided
 from domain.projections.event_json import POSTED, POSTINGS, VOIDED, event_field, json_path
 from domain.projections.queries import account_states, names_by_id, stored_event
 from domain.projections.rows import RegisterRow
-from domain.projections.tables import day_from_number, rm_register, rm_voids
+from domain.projections.tables import day_from_number, day_number, rm_register, rm_voids
 from domain.projections.text import entry_accounts, split_label
 from domain.store.schema import events
 
@@ -168,27 +169,61 @@ def register_page(
     return rows
 
 
-def _hidden_queries() -> tuple[Select[*tuple[Any, ...]], CompoundSelect[*tuple[Any, ...]]]:
-    """The account's rows as of :p in register order (positions only), and the positions
-    of every row voided or voiding as of :p."""
+def _hidden_queries() -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The account's rows as of :p in register order (positions only), those dated after
+    :cut, and every void as of :p with the entry it voided."""
     mine = and_(_r.c.acct == bindparam("acct"), _r.c.position <= bindparam("p"))
     ordered = select(_r.c.position).where(mine).order_by(_r.c.booking_date, _r.c.position)
-    known = _x.c.position <= bindparam("p")
-    voided = select(_x.c.entry_position).where(known).union(select(_x.c.position).where(known))
-    return ordered, voided
+    later = select(_r.c.position).where(mine, _r.c.booking_date > bindparam("cut"))
+    voids = select(_x.c.position, _x.c.entry_position).where(_x.c.position <= bindparam("p"))
+    return ordered, later, voids
 
 
-_ORDERED, _VOIDED_ROWS = _hidden_queries()
+_ORDERED, _LATER, _VOIDS = _hidden_queries()
 
 
-def hidden_ranks(conn: Connection, state: RegisterState, p: int) -> list[int]:
+def hidden_ranks(
+    conn: Connection, state: RegisterState, p: int, day: dt.date | None = None
+) -> list[int]:
     """Where the account's voided entries and their voids are in its register as of p (0 is
     the first row): one walk of the account's positions in order (a register shown without
-    those rows skips these places). Walked in Python: twice as fast as a window function."""
+    those rows skips these places). Walked in Python: twice as fast as a window function.
+
+    With ``day`` (the booking-date axis: the books as of that day), an entry whose void is
+    dated after the day still stands on it, so neither is hidden (the void is past the cut)."""
+    voided: dict[int, int] = {v: e for v, e in conn.execute(_VOIDS, {"p": p})}
     params = {"acct": state.acct, "p": p}
-    hidden = set(conn.execute(_VOIDED_ROWS, params).scalars())
+    if day is not None:
+        cut = day_number(day.isoformat())
+        for position in conn.execute(_LATER, {**params, "cut": cut}).scalars():
+            voided.pop(position, None)
+    hidden = set(voided).union(voided.values())
     ordered = conn.execute(_ORDERED, params).scalars()
     return [rank for rank, position in enumerate(ordered) if position in hidden]
+
+
+def standing_on(conn: Connection, rows: list[RegisterRow], day: dt.date) -> list[RegisterRow]:
+    """The page ``rows`` as the books stood on ``day``: an entry whose void is dated after
+    it was not voided yet (its row is not struck out)."""
+    voids = [row.voided_by for row in rows if row.voided_by is not None]
+    if not voids:
+        return rows
+    later = {position for position in voids if stored_void_date(conn, position) > day}
+    if not later:
+        return rows
+    return [replace(row, voided_by=None) if row.voided_by in later else row for row in rows]
+
+
+def stored_void_date(conn: Connection, position: int) -> dt.date:
+    """The booking date of the void at ``position`` (``voided_on``)."""
+    found = conn.execute(
+        select(events.c.schema_version, event_field(events.c.data, EntryVoided, "voided_on")).where(
+            events.c.position == position
+        )
+    ).one()
+    if found[0] == _VOIDED and isinstance(found[1], str):
+        return dt.date.fromisoformat(found[1])
+    return stored_event(conn, position, EntryVoided).voided_on
 
 
 def _current_fields(conn: Connection, row: Any, me: str) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,8 @@ def opening_dates(events: list[StoredEvent], p: int) -> dict[str, tuple[dt.date,
 def reference(
     book: Book, p: int, day: dt.date
 ) -> tuple[list[AccountRow], dict[str, list[RegisterRow]]]:
-    """The fold of events 1..p, cut by hand at the end of ``day``."""
+    """The fold of events 1..p, cut by hand at the end of ``day``: an entry whose void is
+    dated after the day was not voided yet on it."""
     folded = book.folded(p)
     opened = opening_dates(book.events(), p)
     accounts, registers = [], {}
@@ -74,7 +76,15 @@ def reference(
         opening_day, opening = opened[row.account_id]
         if opening_day > day:
             continue
-        rows = [r for r in folded.register(row.account_id) if r.booking_date <= day]
+        every = folded.register(row.account_id)
+        void_days = {r.position: r.booking_date for r in every if r.is_void}
+        rows = [
+            replace(r, voided_by=None)
+            if r.voided_by is not None and void_days[r.voided_by] > day
+            else r
+            for r in every
+            if r.booking_date <= day
+        ]
         balance = opening + sum(r.amount for r in rows)
         accounts.append(AccountRow(**{**_fields(row), "balance": balance}))
         registers[row.account_id] = rows
@@ -118,6 +128,8 @@ def test_the_date_axis_equals_the_fold_cut_by_date(tmp_path: Path, seed: int, sp
                     assert reads.account_balance(aid, p) == account.balance
                     assert reads.register_count(aid, p) == len(registers[aid])
                     assert reads.register(aid, p, 0, 10_000) == registers[aid], (p, day, aid)
+                    hidden = [i for i, r in enumerate(registers[aid]) if r.is_void or r.struck_out]
+                    assert reads.register_hidden(aid, p) == hidden, (p, day, aid)
                     if len(registers[aid]) > 4:  # a page from the end: summed backwards
                         got = reads.register(aid, p, len(registers[aid]) - 3, 3)
                         assert got == registers[aid][-3:]
