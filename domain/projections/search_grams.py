@@ -9,7 +9,9 @@ trigram of the query, a superset of those whose text holds the query; the query'
 ``instr`` check, the same as without the index, decides. So a search means what it meant.
 A query under 3 characters has no trigram and scans the texts (it matches many events, so
 its first page comes soon anyway), as does one whose trigrams many events hold (a scan
-finds the first page of a common text sooner than the candidates are listed).
+finds the first page of a common text sooner than the candidates are listed). With other
+filters too (dates, accounts, amounts, types) the bar is lower, :data:`FEW`: each candidate
+is read, and those filters may turn most of them down.
 
 The trigrams hold positions up to their own row in ``rm_search_state`` (:data:`STATE_ID`):
 a cache made before them gets the table and is filled from the stored texts, a batch a
@@ -27,6 +29,8 @@ STATE_ID = 2
 """The grams' row in ``rm_search_state`` (the texts' own is 1)."""
 PROBE = 20_000
 """Above this many candidates a text counts as common: the scan finds its first page first."""
+FEW = 5_000
+""":data:`PROBE` for a text with other filters (a seek a candidate: ~25 ms at most here)."""
 
 _G = f'"{SCHEMA}"."{GRAMS}"'
 _S, _STATE = qualified(rm_search), qualified(rm_search_state)
@@ -93,9 +97,9 @@ def match_expression(text: str) -> str | None:
     return " ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
-def few_candidates(raw: sqlite3.Connection, expression: str) -> bool:
-    """Whether at most :data:`PROBE` events hold every trigram of the expression."""
+def candidates(raw: sqlite3.Connection, expression: str) -> int:
+    """How many events hold every trigram of the expression (``PROBE + 1``: more)."""
     row = raw.execute(
         f"SELECT count(*) FROM ({CANDIDATES} LIMIT {PROBE + 1})", (expression,)
     ).fetchone()
-    return int(row[0]) <= PROBE
+    return int(row[0])

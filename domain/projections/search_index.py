@@ -225,15 +225,19 @@ class HistorySearch:
         return (end.toordinal() - start.toordinal() + 1) * 5 > span
 
     def _grams(self, keep: HistoryFilter) -> bool:
-        """Whether the trigrams can propose the search's candidates: held for every event
-        indexed, and few (see ``search_grams``)."""
+        """Whether the trigrams list the search's candidates: they hold every event indexed
+        and the text is long enough and not too common (see ``search_grams``)."""
         expression = search_grams.match_expression(keep.search.casefold()) if keep.search else None
         if expression is None:
             return False
         with self._reading() as raw:
-            return search_grams.ready(raw, indexed_upto(self._conn)) and (
-                search_grams.few_candidates(raw, expression)
-            )
+            if not search_grams.ready(raw, indexed_upto(self._conn)):
+                return False
+            found = search_grams.candidates(raw, expression)
+        others = (keep.types, keep.account_ids, keep.from_date, keep.to_date,
+                  keep.amount_min, keep.amount_max)  # fmt: skip
+        narrowed = any(value is not None for value in others)
+        return found <= (search_grams.FEW if narrowed else search_grams.PROBE)
 
     def count(self, keep: HistoryFilter, *, first: int = 1, last: int | None = None) -> int:
         """How many events ``positions`` would give."""

@@ -164,3 +164,24 @@ def test_a_cache_made_before_the_trigrams_gets_them_from_its_texts(book_path: Pa
             search_index.BATCH = old
         assert [d for d, _ in seen][:2] == [50, 100] and seen[-1] == (head, head)
         assert _grams_upto(book) == head and search.positions(payee) == before != []
+
+
+def test_too_many_candidates_and_the_search_scans_instead(
+    book_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Book.open(book_path) as book:
+        search = HistorySearch(book.read_models.store)
+        search.catch_up()
+        alone = HistoryFilter(search="rewe")
+        posted = HistoryFilter(search="rewe", types=frozenset(["EntryPosted"]))
+        wanted = search.positions(alone), search.positions(posted)
+        assert wanted[0] != [] and wanted[1] != []
+        with book.read_models.store.transaction(allow_readonly=True):  # the trigrams forget
+            dbapi(book.read_models.store.connection).execute(
+                f"INSERT INTO {SCHEMA}.rm_search_grams(rm_search_grams) VALUES ('delete-all')"
+            )
+        assert search.positions(alone) == [] == search.positions(posted)  # they were asked
+        monkeypatch.setattr(search_grams, "FEW", -1)  # with other filters: "too many"
+        assert search.positions(alone) == [] and search.positions(posted) == wanted[1]
+        monkeypatch.setattr(search_grams, "PROBE", -1)
+        assert (search.positions(alone), search.positions(posted)) == wanted
