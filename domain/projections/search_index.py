@@ -48,6 +48,9 @@ from domain.store.base import StoredEvent
 from domain.store.sqlite.connection import dbapi
 
 BATCH = 5000
+"""Events a transaction: texts to add to the trigrams, or half as many new events (their
+texts and trigrams take about as long as this many texts alone; the cache's write lock,
+which a command waits for, is held no longer)."""
 _ANALYZE_AFTER = 50_000
 SEPARATOR = "\x1f"  # between texts: a search never matches across two of them
 ORDERS = ("position", "day", "type", "author")
@@ -157,7 +160,8 @@ class HistorySearch:
                     events: list[StoredEvent] = []
                     added = min(BATCH, upto - grams)
                 else:
-                    events = list(self._store.read_all(upto, min(upto + BATCH, target), BATCH))
+                    half = max(1, BATCH // 2)
+                    events = list(self._store.read_all(upto, min(upto + half, target), half))
                     write(self._conn, events)
                     added = len(events)
             done += added
