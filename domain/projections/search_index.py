@@ -136,9 +136,8 @@ class HistorySearch:
 
     def behind(self) -> int:
         """How many events the read models hold that the index does not yet."""
-        with self._reading() as raw:
-            texts = indexed_upto(self._conn)
-            return self._checkpoint() - texts + texts - (search_grams.grams_upto(raw) or 0)
+        with self._reading() as raw:  # events without texts, and texts without trigrams
+            return self._checkpoint() - (search_grams.grams_upto(raw) or 0)
 
     def _checkpoint(self) -> int:
         row = dbapi(self._conn).execute(f"SELECT position FROM {_RM}").fetchone()
@@ -154,7 +153,7 @@ class HistorySearch:
                 raw = dbapi(self._conn)
                 upto, target = indexed_upto(self._conn), self._checkpoint()
                 grams = search_grams.ensure(raw, upto)
-                total = done + target - upto + upto - grams
+                total = done + target - grams  # stored texts to give trigrams, new events
                 if grams < upto:  # a batch of stored texts to add to the trigrams
                     search_grams.fill(raw, grams, min(grams + BATCH, upto))
                     events: list[StoredEvent] = []
