@@ -142,8 +142,9 @@ class ReadModels:
         return {name for (name,) in self._conn.exec_driver_sql(query)}
 
     def _drop_tables(self) -> None:
-        for name in self._table_names(SCHEMA):
-            self._conn.exec_driver_sql(f'DROP TABLE "{SCHEMA}"."{name}"')
+        # shortest names first: a virtual table (the search's trigrams) drops its shadow tables
+        for name in sorted(self._table_names(SCHEMA), key=len):
+            self._conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{SCHEMA}"."{name}"')
 
     # ------------------------------------------------------------ writing
 

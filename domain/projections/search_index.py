@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from domain.projections import search_grams
 from domain.projections.history import describe_events
 from domain.projections.history_filter import (
     HistoryFilter,
@@ -47,6 +48,9 @@ from domain.store.base import StoredEvent
 from domain.store.sqlite.connection import dbapi
 
 BATCH = 5000
+"""Events a transaction: texts to add to the trigrams, or half as many new events (their
+texts and trigrams take about as long as this many texts alone; the cache's write lock,
+which a command waits for, is held no longer)."""
 _ANALYZE_AFTER = 50_000
 SEPARATOR = "\x1f"  # between texts: a search never matches across two of them
 ORDERS = ("position", "day", "type", "author")
@@ -89,6 +93,7 @@ def write(conn: Connection, events: Sequence[StoredEvent]) -> None:
     raw.executemany(_INSERT, rows)
     raw.executemany(_INSERT_ACCOUNT, named)
     raw.execute(_SET_STATE, (events[-1].position,))
+    search_grams.add(raw, [(row[0], row[5]) for row in rows])  # the grams are caught up
 
 
 class HistorySearch:
@@ -131,25 +136,35 @@ class HistorySearch:
 
     def behind(self) -> int:
         """How many events the read models hold that the index does not yet."""
-        with self._reading():
-            return self._checkpoint() - indexed_upto(self._conn)
+        with self._reading() as raw:  # events without texts, and texts without trigrams
+            return self._checkpoint() - (search_grams.grams_upto(raw) or 0)
 
     def _checkpoint(self) -> int:
         row = dbapi(self._conn).execute(f"SELECT position FROM {_RM}").fetchone()
         return int(row[0]) if row else 0
 
     def catch_up(self, progress: Callable[[int, int], bool] | None = None) -> int:
-        """Index the events the read models hold and the index not, a batch per transaction;
+        """Index the events the read models hold and the index not, a batch per transaction
+        (first the trigrams of texts stored before them: see ``search_grams``);
         ``progress(done, total)`` returning False stops after a batch. Returns how many."""
         done = 0
         while True:
             with self._store.transaction(allow_readonly=True):
+                raw = dbapi(self._conn)
                 upto, target = indexed_upto(self._conn), self._checkpoint()
-                total = done + target - upto
-                events = list(self._store.read_all(upto, min(upto + BATCH, target), BATCH))
-                write(self._conn, events)
-            done += len(events)
-            if not events or upto + len(events) >= target:
+                grams = search_grams.ensure(raw, upto)
+                total = done + target - grams  # stored texts to give trigrams, new events
+                if grams < upto:  # a batch of stored texts to add to the trigrams
+                    search_grams.fill(raw, grams, min(grams + BATCH, upto))
+                    events: list[StoredEvent] = []
+                    added = min(BATCH, upto - grams)
+                else:
+                    half = max(1, BATCH // 2)
+                    events = list(self._store.read_all(upto, min(upto + half, target), half))
+                    write(self._conn, events)
+                    added = len(events)
+            done += added
+            if not added or (grams >= upto and upto + added >= target):
                 if done >= _ANALYZE_AFTER:  # the planner's statistics, once the bulk is in
                     with self._store.transaction(allow_readonly=True):
                         for table in (_S, _A):
@@ -172,7 +187,8 @@ class HistorySearch:
     ) -> list[int]:
         """The positions ``first``..``last`` the filter keeps, sorted by ``order`` (one of
         :data:`ORDERS`, then by position), at most ``limit``."""
-        sql, params = query(keep, first, last, order, descending, wide_dates=self._wide(keep))
+        sql, params = query(keep, first, last, order, descending, wide_dates=self._wide(keep),
+                            grams=self._grams(keep))  # fmt: skip
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._reading() as raw:
@@ -188,7 +204,8 @@ class HistorySearch:
         descending: bool = False,
     ) -> array[int]:
         """:meth:`positions` as an array of int64 (a million of them: 8 MB, not 36)."""
-        sql, params = query(keep, first, last, order, descending, wide_dates=self._wide(keep))
+        sql, params = query(keep, first, last, order, descending, wide_dates=self._wide(keep),
+                            grams=self._grams(keep))  # fmt: skip
         found: array[int] = array("q")
         with self._reading() as raw:
             cursor = raw.execute(sql, params)
@@ -210,9 +227,24 @@ class HistorySearch:
         end = min(keep.to_date or day_from_number(high), day_from_number(high))
         return (end.toordinal() - start.toordinal() + 1) * 5 > span
 
+    def _grams(self, keep: HistoryFilter) -> bool:
+        """Whether the trigrams list the search's candidates: they hold every event indexed
+        and the text is long enough and not too common (see ``search_grams``)."""
+        expression = search_grams.match_expression(keep.search.casefold()) if keep.search else None
+        if expression is None:
+            return False
+        with self._reading() as raw:
+            if not search_grams.ready(raw, indexed_upto(self._conn)):
+                return False
+            found = search_grams.candidates(raw, expression)
+        others = (keep.types, keep.account_ids, keep.from_date, keep.to_date,
+                  keep.amount_min, keep.amount_max)  # fmt: skip
+        narrowed = any(value is not None for value in others)
+        return found <= (search_grams.FEW if narrowed else search_grams.PROBE)
+
     def count(self, keep: HistoryFilter, *, first: int = 1, last: int | None = None) -> int:
         """How many events ``positions`` would give."""
-        sql, params = query(keep, first, last, "position", False)
+        sql, params = query(keep, first, last, "position", False, grams=self._grams(keep))
         with self._reading() as raw:
             row = raw.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
         return int(row[0])
@@ -254,11 +286,13 @@ def query(
     descending: bool,
     *,
     wide_dates: bool = False,
+    grams: bool = False,
 ) -> tuple[str, list[Any]]:
     """The SELECT of the kept positions (recorded times already made ``first``/``last``).
 
     ``wide_dates``: the booking-date range spans much of the book, so it is checked row by
-    row rather than read from its index (whose rows would all need sorting).
+    row rather than read from its index (whose rows would all need sorting). ``grams``: the
+    search's trigrams list its candidates first (``search_grams``; the text check stays).
     """
     if order not in ORDERS:
         raise ValueError(f"cannot sort the history by {order!r}")
@@ -316,6 +350,10 @@ def query(
             where.append("s.amount <= ?")
             params.append(keep.amount_max)
     if keep.search:
+        expression = search_grams.match_expression(keep.search.casefold()) if grams else None
+        if expression is not None:  # a few candidates, each one seek
+            where.append(f"{pos} IN ({search_grams.CANDIDATES})")
+            params.append(expression)
         where.append("instr(s.text, ?) > 0")
         params.append(keep.search.casefold())
     direction = " DESC" if descending else ""

@@ -6,8 +6,10 @@
 (BOOK: a book file, e.g. one made by ``tallybook-cli generate``; a number: the cached
 benchmark book of that many events.) Prints one JSON object:
 
-- ``index``: seconds and events/s for :meth:`HistorySearch.catch_up` from empty (the first
-  search after a read-model rebuild; the app does it as the book opens, in its worker).
+- ``index``: seconds and events/s for :meth:`HistorySearch.catch_up` (with ``BENCH_REINDEX=1``
+  from empty: the first search after a read-model rebuild; the app does it as the book opens,
+  in its worker; on a cache made before the search's trigrams, their fill from its texts), and
+  ``cache_mb``, the read-model cache file's size after it.
 - ``filters``: per filter, through the app's own :class:`HistorySearcher` (its worker thread,
   its own connection) and a :class:`HistoryModel` on the GUI thread: ``first_page_ms`` from
   ``search()`` to the first 40 rows read by the model, as a view shows them (median, max
@@ -112,7 +114,8 @@ def main() -> None:
     search.catch_up()
     spent = time.perf_counter() - started
     out["index"] = {"events": behind, "seconds": round(spent, 1),
-                    "events_per_s": round(behind / spent) if behind and spent else None}
+                    "events_per_s": round(behind / spent) if behind and spent else None,
+                    "cache_mb": round(book.read_models.path.stat().st_size / 1e6, 1)}
     filters = _filters(book, head)
 
     app = QApplication.instance() or QApplication([sys.argv[0]])

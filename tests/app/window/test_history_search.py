@@ -256,3 +256,36 @@ def test_the_index_is_filled_as_the_book_opens_after_a_rebuild(
     assert link_of(window)._bar.count.text() == f"{events:,} events"  # no filter: no "of"
     model = window.history_dock.table.model()
     assert isinstance(model, HistoryModel) and not model.filtered
+
+
+def test_a_cache_from_before_the_trigrams_gets_them_and_finds_a_rare_text(
+    generated_book: Path, open_window: Window, qtbot: Any
+) -> None:
+    from domain.projections import search_grams
+    from domain.projections.search_index import HistorySearch
+    from domain.store.sqlite.connection import dbapi
+
+    def grams_upto() -> int | None:
+        with (
+            Book.open(generated_book, readonly=True) as book,
+            book.read_models.store.transaction(allow_readonly=True),
+        ):
+            return search_grams.grams_upto(dbapi(book.read_models.store.connection))
+
+    with Book.open(generated_book) as book:
+        events = list(book.store.read_all())
+        HistorySearch(book.read_models.store).catch_up()
+        with book.read_models.store.transaction(allow_readonly=True):  # as an older app left it
+            raw = dbapi(book.read_models.store.connection)
+            raw.execute("DROP TABLE rm.rm_search_grams")
+            raw.execute(f"DELETE FROM rm.rm_search_state WHERE id = {search_grams.STATE_ID}")
+    assert grams_upto() is None
+    window = open_window(generated_book)
+    qtbot.waitUntil(lambda: grams_upto() == len(events), timeout=10_000)
+    needle = str(events[len(events) // 3].metadata["command_id"])[4:12]
+    expected = [e.position for e in events if needle in str(e.metadata["command_id"])]
+    link_of(window)._bar.search.setText(needle.upper())
+    wait_count(qtbot, window, len(expected))
+    model = window.history_dock.table.model()
+    assert isinstance(model, HistoryModel)
+    assert len(events) // 3 + 1 in expected and shown_positions(model) == expected
