@@ -20,7 +20,7 @@ from domain.model.errors import StoreError
 from domain.projections import ReadModels
 from domain.store.base import Progress, VerifyReport
 from domain.store.postgres.url import is_postgres_url
-from domain.store.sqlite import SqliteEventStore
+from domain.store.sqlite import SqliteEventStore, native_walk
 
 
 def catch_up(
@@ -151,3 +151,9 @@ def _check_replaceable(source: Path, target: Path) -> None:
             f"{target} is open in another program (or was not closed cleanly); "
             "close it or choose another name for the copy"
         )
+
+
+def c_walk() -> tuple[bool, bool]:
+    """Whether the C walk of the hash chain is there, and whether it loads (verify walks in
+    Python without it: slower, with the same answers)."""
+    return native_walk.LIBRARY.exists(), native_walk.available()

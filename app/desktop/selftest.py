@@ -104,7 +104,6 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
     from app.desktop.book_session import BookSession
     from domain.model.commands import Deposit, OpenAccount
     from domain.model.events import AccountType
-    from domain.store.sqlite import native_walk
 
     started = time.perf_counter()
     window = launcher.show_book(path)
@@ -156,10 +155,8 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
     check(report.ok and report.head_position == head, f"integrity check failed: {report}")
     # a bundled C walk that cannot load (a library it links missing) would go unnoticed:
     # verify falls back to Python
-    check(
-        native_walk.available() or not native_walk.LIBRARY.exists(),
-        f"{native_walk.LIBRARY.name} is there but cannot be loaded",
-    )
+    walk_built, walk_loads = maintenance.c_walk()
+    check(walk_loads or not walk_built, "the C walk of the hash chain is there but cannot load")
 
     # A second launch on this book must be told to stand down (and raise this window).
     second = book_claim.claim_book(path, raise_timeout_ms=3000)
@@ -176,7 +173,7 @@ def _window_checks(app: Any, launcher: Any, guard: Any, path: Path) -> dict[str,
         "pyside": pyside_version,
         "python": sys.version.split()[0],
         "frozen": bundle.is_frozen(),
-        "native_walk": native_walk.available(),
+        "c_walk": walk_loads,
     }
 
 
