@@ -7,7 +7,6 @@ command a no-op.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import enum
 import hashlib
@@ -23,7 +22,9 @@ from domain.model.events import AccountType
 
 ID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 """new_id's digits, in ASCII order so that ids sort as the numbers they spell."""
-_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
+# every pair of digits, indexed by the 10 bits they spell: an id is 8 lookups (base64's
+# b32encode and a translate took four times as long, twice for every entry posted)
+_PAIRS = tuple(a + b for a in ID_ALPHABET for b in ID_ALPHABET)
 _RANDOM_BITS = 38
 _id_lock = threading.Lock()
 _last_id = 0
@@ -48,7 +49,18 @@ def new_id() -> str:
         if number <= _last_id:  # the same millisecond (or the clock went back)
             number = _last_id + 1 + secrets.randbits(20)  # not merely the last id plus one
         _last_id = number
-    return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
+    return spell_id(number)
+
+
+def spell_id(number: int) -> str:
+    """The 16 digits of ``ID_ALPHABET`` that spell an 80-bit ``number``, most significant
+    first (what base32 of its 10 big-endian bytes spells, in this alphabet)."""
+    p = _PAIRS
+    return (
+        p[number >> 70 & 1023] + p[number >> 60 & 1023] + p[number >> 50 & 1023]
+        + p[number >> 40 & 1023] + p[number >> 30 & 1023] + p[number >> 20 & 1023]
+        + p[number >> 10 & 1023] + p[number & 1023]
+    )  # fmt: skip
 
 
 def created_id() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import random
 import sqlite3
 import string
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 
-from domain.model.commands import ID_ALPHABET, new_id
+from domain.model.commands import ID_ALPHABET, new_id, spell_id
 from domain.model.errors import CommandIdReused, StoreError
 from domain.model.events import AccountOpened, AccountType, from_data
 from domain.store.base import Metadata, NewEvent, Snapshot, expand_metadata
@@ -149,6 +150,16 @@ def test_new_ids_are_short_and_increase() -> None:
     assert ids == sorted(set(ids))  # distinct, and in the order they were made
     for value in ids:
         assert len(value) == 16 and set(value) <= set("234567abcdefghijklmnopqrstuvwxyz")
+
+
+def test_ids_spell_their_number_as_base32_did() -> None:
+    # spell_id replaced base64's b32encode: ids already in books must keep their meaning
+    to_alphabet = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
+    rng = random.Random(12)
+    numbers = [0, 1, 1023, 1024, (1 << 80) - 1] + [rng.getrandbits(80) for _ in range(2000)]
+    for number in numbers:
+        spelled = base64.b32encode(number.to_bytes(10, "big")).decode().translate(to_alphabet)
+        assert spell_id(number) == spelled, number
 
 
 def test_read_all_fetches_one_batch_per_query(sqlite_book: Book) -> None:
