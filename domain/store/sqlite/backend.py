@@ -196,6 +196,9 @@ class SqliteBackend(StoreBackend):
         if self.connection.in_transaction():
             self.connection.commit()
 
+    def writes(self) -> int:
+        return self.raw.total_changes  # rows inserted, updated or deleted (never goes down)
+
     def change_stamp(self) -> object:
         return self.raw.execute(_DATA_VERSION).fetchone()[0]
 

@@ -293,3 +293,53 @@ def test_an_event_links_into_any_number_of_streams(sqlite_book: Book, links: int
         assert list(store.read_stream(stream)) == [stored]
     store.append([ev("s0")], {"s0": 1}, Metadata("c2"))  # the next version follows the link
     assert store.stream_version("s0") == 2 and store.verify().ok
+
+
+def test_an_append_in_a_savepoint_holding_nothing_yet_opens_no_savepoint_of_its_own(
+    sqlite_book: Book,
+) -> None:
+    # group commit: one savepoint a command, not two (the inner one was 2 statements a line)
+    store = sqlite_book()
+    statements: list[str] = []
+    raw = store.connection.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    raw.set_trace_callback(statements.append)
+    with store.transaction():
+        for i in range(3):
+            with store.transaction():
+                store.append([ev("a")], {"a": i}, Metadata(f"c{i}"))
+        with store.transaction():  # a second append in one savepoint gets one of its own
+            store.append([ev("b")], {"b": 0}, Metadata("d1"))
+            store.append([ev("b")], {"b": 1}, Metadata("d2"))
+    raw.set_trace_callback(None)
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) == 5
+    assert store.verify().ok and store.stream_version("a") == 3
+
+
+def test_a_write_failing_in_a_savepoint_that_held_nothing_leaves_it_as_it_was(
+    sqlite_book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sqlite_book()
+    store.append([ev("a")], {"a": 0}, Metadata("c0"))
+    backend = store._backend
+
+    def fail_after_the_events(*args: object) -> None:
+        raise sqlite3.OperationalError("injected: the command row cannot be written")
+
+    with store.transaction():
+        with store.transaction():
+            with monkeypatch.context() as patch:  # the events are in when the command fails
+                patch.setattr(backend, "insert_command", fail_after_the_events)
+                with pytest.raises(Exception, match="injected"):
+                    store.append([ev("a", "b")], {"a": 1, "b": 0}, Metadata("c1"))
+            # the caller goes on in its savepoint: the failed append left nothing in it
+            assert store.stream_version("a") == 1 and store.head()[0] == 1
+            store.append([ev("b")], {"b": 0}, Metadata("c2"))
+            with monkeypatch.context() as patch:  # not the savepoint's first write now
+                patch.setattr(backend, "insert_command", fail_after_the_events)
+                with pytest.raises(Exception, match="injected"):
+                    store.append([ev("a")], {"a": 1}, Metadata("c3"))
+        store.append([ev("a")], {"a": 1}, Metadata("c4"))
+    assert [e.metadata["command_id"] for e in store.read_all()] == ["c0", "c2", "c4"]
+    assert store.stream_version("b") == 1 and store.stream_version("a") == 2
+    assert store.verify().ok
