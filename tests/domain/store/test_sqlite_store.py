@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import random
 import sqlite3
 import string
@@ -343,3 +344,23 @@ def test_a_write_failing_in_a_savepoint_that_held_nothing_leaves_it_as_it_was(
     assert [e.metadata["command_id"] for e in store.read_all()] == ["c0", "c2", "c4"]
     assert store.stream_version("b") == 1 and store.stream_version("a") == 2
     assert store.verify().ok
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_other_random_bits_for_its_ids() -> None:
+    # new_id draws its random bits from a buffer: a child must not reuse its parent's
+    new_id()  # the buffer is filled
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, to the parent
+        os.write(write, new_id().encode())
+        os._exit(0)
+    os.close(write)
+    mine = new_id()
+    with os.fdopen(read) as pipe:
+        theirs = pipe.read()
+    os.waitpid(pid, 0)
+    digits = str.maketrans(ID_ALPHABET, string.digits + string.ascii_lowercase[:22])
+    low_bits = 1 << 38  # the random part of the 80-bit number an id spells
+    mine_bits, theirs_bits = (int(i.translate(digits), 32) % low_bits for i in (mine, theirs))
+    assert len(theirs) == 16 and mine_bits != theirs_bits
