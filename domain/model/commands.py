@@ -321,7 +321,9 @@ def _canonical(command: Command) -> list[Any]:
             if f.name != "command_id" and not f.metadata.get("created")
         )
         _FINGERPRINTED[type(command)] = names
-    return [type(command).__name__, *(_plain(getattr(command, n)) for n in names)]
+    # (most fields are text: taken as they are without a call)
+    values = [getattr(command, n) for n in names]
+    return [type(command).__name__, *[v if type(v) is str else _plain(v) for v in values]]
 
 
 _FINGERPRINTED: dict[type[Command], tuple[str, ...]] = {}
