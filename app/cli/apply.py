@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.composition import Book
     from domain.store.base import StoredEvent
 
+
 GROUP_LINES = 1000
 """Lines committed together at most (see :func:`apply_lines`)."""
 GROUP_SECONDS = 0.05

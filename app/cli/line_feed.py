@@ -40,9 +40,7 @@ class LineFeed:
     """Lines from ``lines``; read ahead by a thread if ``read_ahead`` (else every line of
     ``lines`` counts as waiting, as a list's do)."""
 
-    def __init__(
-        self, lines: Iterable[Line], *, read_ahead: bool, limit: int = READ_AHEAD
-    ) -> None:
+    def __init__(self, lines: Iterable[Line], *, read_ahead: bool, limit: int = READ_AHEAD) -> None:
         self._lines: Iterator[Line] = iter(lines)
         self._held: Line | _Mark | None = None
         self._ready: collections.deque[Line | _Mark | _Failed] = collections.deque()
