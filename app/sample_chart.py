@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.model.commands import (
-    ID_ALPHABET,
-)
+from domain.model.commands import spell_id
 from domain.model.events import AccountType
 from domain.model.opening import NAME as OPENING_BALANCES
 
@@ -20,13 +17,12 @@ MIN_ACCOUNTS = 8
 # ones and later ids sort later, as they would in a book typed in by hand.
 _ID_EPOCH_MS = 1_577_836_800_000
 _ID_RANDOM_BITS = 38
-_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
 
 
 def seeded_id(counter: int, rng: random.Random) -> str:
     """The generator's id number ``counter`` (0, 1, 2...), its low bits drawn from ``rng``."""
     number = (_ID_EPOCH_MS + counter) << _ID_RANDOM_BITS | rng.getrandbits(_ID_RANDOM_BITS)
-    return base64.b32encode(number.to_bytes(10, "big")).decode("ascii").translate(_FROM_BASE32)
+    return spell_id(number)
 
 
 _A, _L, _Q, _I, _X = (

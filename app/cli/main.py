@@ -17,50 +17,49 @@ usable book (nothing was written to it).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from app.cli.apply import cmd_apply
 from app.cli.book_files import BookUnusable
-from app.cli.copy_book import cmd_copy
-from app.cli.diff import cmd_diff
-from app.cli.event_files import cmd_export, cmd_import_events
-from app.cli.generate import cmd_generate
-from app.cli.imports import cmd_import, cmd_undo_import
-from app.cli.new_book import cmd_new
 from app.cli.output import complain
 from app.cli.parser import build_parser
-from app.cli.reconcile import cmd_reconcile
-from app.cli.report_command import cmd_report
-from app.cli.reports import cmd_balances, cmd_history, cmd_verify
-from app.cli.undo import cmd_undo
 from domain.model.errors import BookError
 
-_ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "apply": cmd_apply,
-    "balances": cmd_balances,
-    "verify": cmd_verify,
-    "history": cmd_history,
-    "diff": cmd_diff,
-    "generate": cmd_generate,
-    "new": cmd_new,
-    "import": cmd_import,
-    "undo-import": cmd_undo_import,
-    "undo": cmd_undo,
-    "reconcile": cmd_reconcile,
-    "report": cmd_report,
-    "copy": cmd_copy,
-    "export": cmd_export,
-    "import-events": cmd_import_events,
+# action -> (module, function): only the action run is imported (every apply paid for the
+# modules of diff, import, report and the rest before its first line)
+_ACTIONS: dict[str, tuple[str, str]] = {
+    "apply": ("app.cli.apply", "cmd_apply"),
+    "balances": ("app.cli.reports", "cmd_balances"),
+    "verify": ("app.cli.reports", "cmd_verify"),
+    "history": ("app.cli.reports", "cmd_history"),
+    "diff": ("app.cli.diff", "cmd_diff"),
+    "generate": ("app.cli.generate", "cmd_generate"),
+    "new": ("app.cli.new_book", "cmd_new"),
+    "import": ("app.cli.imports", "cmd_import"),
+    "undo-import": ("app.cli.imports", "cmd_undo_import"),
+    "undo": ("app.cli.undo", "cmd_undo"),
+    "reconcile": ("app.cli.reconcile", "cmd_reconcile"),
+    "report": ("app.cli.report_command", "cmd_report"),
+    "copy": ("app.cli.copy_book", "cmd_copy"),
+    "export": ("app.cli.event_files", "cmd_export"),
+    "import-events": ("app.cli.event_files", "cmd_import_events"),
 }
+
+
+def action(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs action ``name``."""
+    module, function = _ACTIONS[name]
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``tallybook-cli``; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return _ACTIONS[args.action](args)
+        return action(args.action)(args)
     except (BookUnusable, BookError) as exc:
         complain(str(exc))
         return 2

@@ -23,8 +23,12 @@ def emit_all(out: IO[str], objs: Iterable[dict[str, Any]]) -> None:
     out.flush()
 
 
+# made once: json.dumps with an argument builds an encoder for every answer
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _json_line(obj: dict[str, Any]) -> str:
-    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    line = _ENCODE(obj) + "\n"
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate quoted in a message: written escaped

@@ -42,7 +42,9 @@ class Work:
         self.snapshot_size: dict[str, int] = {}  # of a sized stream, at its last snapshot
 
     def account(self, account_id: str) -> Account:
-        loaded = self._loader.load(accounts.stream_id(account_id), self)
+        stream = accounts.stream_id(account_id)
+        # loaded already, most often (a command asks for its accounts several times)
+        loaded = self.loaded.get(stream) or self._loader.load(stream, self)
         assert isinstance(loaded, Account)
         return loaded
 
@@ -69,7 +71,8 @@ class Work:
         return loaded
 
     def reconciliation(self, account_id: str) -> Reconciliation:
-        loaded = self._loader.load(reconciliation.stream_id(account_id), self)
+        stream = reconciliation.stream_id(account_id)
+        loaded = self.loaded.get(stream) or self._loader.load(stream, self)
         assert isinstance(loaded, Reconciliation)
         return loaded
 

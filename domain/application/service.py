@@ -288,13 +288,13 @@ class BookService:
         new_events: list[NewEvent] = []
         expected: dict[str, int] = {}
         touched: list[tuple[Event, tuple[Aggregate, ...]]] = []
-        load = self._aggregates.load
+        load, loaded = self._aggregates.load, work.loaded
         for event in events:
             primary, linked = streams_of(event)
             streams = (primary, *linked)
             # a stream the handler did not load (one the event is only linked into) is
             # loaded here, so that it too is appended at the version it is at
-            aggregates = tuple(load(stream_id, work) for stream_id in streams)
+            aggregates = tuple([loaded.get(s) or load(s, work) for s in streams])
             for stream_id, aggregate in zip(streams, aggregates, strict=True):
                 expected.setdefault(stream_id, aggregate.version)
             new_events.append(

@@ -116,6 +116,13 @@ class StoreBackend(ABC):
         """Outside a write transaction: end any read snapshot still open, so the next read
         sees the latest commits."""
 
+    def writes(self) -> int | None:
+        """Inside a write transaction: a count that grows with every row this connection
+        writes, or None if the backend cannot tell. An unchanged count since a savepoint
+        began means nothing was written in it: rolling back to it undoes exactly what an
+        inner savepoint would (the store then opens none for an append)."""
+        return None
+
     @abstractmethod
     def change_stamp(self) -> object:
         """Inside a write transaction: a value that changes whenever another connection

@@ -119,6 +119,15 @@ class BackendEventStore(TransactionalStore, EventStore):
                 return []
             if not nested:  # our own transaction: a failure rolls all of it back
                 return self._write(events, plan, current, metadata)
+            if self._in_fresh_savepoint():
+                # the caller's savepoint holds nothing yet (a group's command, a batch's
+                # first): going back to it undoes what one of our own would, and saves the
+                # two statements of one per command
+                try:
+                    return self._write(events, plan, current, metadata)
+                except BaseException:
+                    self._undo_savepoint()  # _write changes our state only once it is in
+                    raise
             # a savepoint: a failed write leaves the caller's transaction as it was
             with self.transaction():
                 return self._write(events, plan, current, metadata)

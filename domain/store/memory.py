@@ -116,6 +116,9 @@ class MemoryBackend(StoreBackend):
     def end_read(self) -> None:
         return None
 
+    def writes(self) -> int:
+        return len(self._undo)  # one undo a write; a rollback takes them off again
+
     def change_stamp(self) -> object:
         return self._book.commits - self._own_commits  # others' commits only, as SQLite's
 

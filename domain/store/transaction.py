@@ -14,20 +14,24 @@ class StoreTransaction:
     """The write lock outermost, a savepoint when nested. A plain class, as every command
     enters one or two and a generator-based one cost several microseconds each."""
 
-    __slots__ = ("_name", "_root", "_saved_head", "_store")
+    __slots__ = ("_name", "_outer_writes", "_root", "_saved_head", "_store")
 
     def __init__(self, store: TransactionalStore) -> None:
         self._store = store
         self._root = False
         self._name = ""
         self._saved_head: HeadRow | None = None
+        self._outer_writes: int | None = None
 
     def __enter__(self) -> None:
         store = self._store
         if store._depth:
+            self._outer_writes = store._savepoint_writes
             self._name, self._saved_head = store._savepoint()
+            store._savepoint_writes = store._backend.writes()
         else:
             store._begin()
+            store._savepoint_writes = None
             self._root = True
 
     def __exit__(
@@ -39,6 +43,7 @@ class StoreTransaction:
         failed = exc_type is not None
         store = self._store
         if not self._root:
+            store._savepoint_writes = self._outer_writes
             store._end_savepoint(self._name, self._saved_head, failed)
             return
         store._end(failed)
@@ -102,6 +107,8 @@ class TransactionalStore:
         self._versions: dict[str, int] = {}
         # a command id this write transaction found unused and has not written since
         self._absent_command: str | None = None
+        # the backend's writes() when the innermost savepoint began (None: at the root)
+        self._savepoint_writes: int | None = None
         # the first break found in the book's history (by verify, a read, the page check):
         # kept only in memory, as nothing is ever updated in an append-only book
         self._broken: BrokenHistory | None = None
@@ -212,6 +219,17 @@ class TransactionalStore:
             self._backend.savepoint(name)
         self._depth += 1
         return name, self._head
+
+    def _in_fresh_savepoint(self) -> bool:
+        """Inside a savepoint in which nothing was written yet (see StoreBackend.writes)."""
+        mark = self._savepoint_writes
+        return mark is not None and mark == self._backend.writes()
+
+    def _undo_savepoint(self) -> None:
+        """Undo what was written since the innermost savepoint began; it stays open."""
+        name = f"store_{self._depth - 1}"
+        self._backend.rollback_to(name)
+        self._backend.savepoint(name)
 
     def _end_savepoint(self, name: str, saved_head: HeadRow | None, failed: bool) -> None:
         self._depth -= 1

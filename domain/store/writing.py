@@ -20,6 +20,20 @@ def links_of(event: NewEvent) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in event.also_in if s != event.stream_id))
 
 
+def _also_text(also: tuple[str, ...]) -> str:
+    """The stored text of an event's links: the same few pairs of accounts come again and
+    again, so their JSON is kept (bounded: an entry's own streams are new each time)."""
+    text = _ALSO_TEXTS.get(also)
+    if text is None:
+        if len(_ALSO_TEXTS) >= 1024:
+            _ALSO_TEXTS.clear()
+        text = _ALSO_TEXTS[also] = ENCODE(also)
+    return text
+
+
+_ALSO_TEXTS: dict[tuple[str, ...], str] = {}
+
+
 def event_rows(
     head: HeadRow,
     events: Sequence[NewEvent],
@@ -52,7 +66,7 @@ def event_rows(
             links.append((stream, link_version, position))
         schema_version = int(event.schema_version)  # True would be stored as 1
         data_text = ENCODE(event.data)
-        also_text = ENCODE(also) if also else None
+        also_text = _also_text(also) if also else None
         digest = event_hash(
             previous, position, event.stream_id, version, event.type,
             schema_version, data_text, meta_text, micros, also_text,

@@ -149,6 +149,7 @@ class SqliteBackend(StoreBackend):
             raise
         self.raw: sqlite3.Connection = dbapi(self.connection)
         self._busy_timeout = busy_timeout
+        self._last_command_key: tuple[str, str | bytes] = ("", "")
 
     def errors(self) -> translated_errors:
         return self._errors
@@ -195,6 +196,9 @@ class SqliteBackend(StoreBackend):
         # transaction that would pin an old snapshot (and block WAL checkpoints)
         if self.connection.in_transaction():
             self.connection.commit()
+
+    def writes(self) -> int:
+        return self.raw.total_changes  # rows inserted, updated or deleted (never goes down)
 
     def change_stamp(self) -> object:
         return self.raw.execute(_DATA_VERSION).fetchone()[0]
@@ -288,14 +292,23 @@ class SqliteBackend(StoreBackend):
 
     def command_row(self, command_id: str) -> CommandRow | None:
         row: CommandRow | None = self.raw.execute(
-            _SELECT_COMMAND, (command_key(command_id),)
+            _SELECT_COMMAND, (self._command_key(command_id),)
         ).fetchone()
         return row
 
     def insert_command(
         self, command_id: str, first: int, last: int, fingerprint: bytes | None
     ) -> None:
-        self.raw.execute(_INSERT_COMMAND, (command_key(command_id), first, last, fingerprint))
+        key = self._command_key(command_id)
+        self.raw.execute(_INSERT_COMMAND, (key, first, last, fingerprint))
+
+    def _command_key(self, command_id: str) -> str | bytes:
+        # a command's id is looked up, then inserted: its key is worked out once
+        last_id, last_key = self._last_command_key
+        if command_id != last_id:
+            last_key = command_key(command_id)
+            self._last_command_key = (command_id, last_key)
+        return last_key
 
     def snapshot_row(self, stream_id: str) -> SnapshotRow | None:
         row: SnapshotRow | None = self.raw.execute(_SELECT_SNAPSHOT, (stream_id,)).fetchone()

@@ -270,6 +270,21 @@ def test_fingerprints_name_the_command_not_its_ids() -> None:
     assert len(fingerprint(renamed)) == 8
 
 
+def test_fingerprints_stay_what_books_already_keep() -> None:
+    # a retry of a command stored by an older version must still match its fingerprint
+    deposit = Deposit(
+        command_id="c1", entry_id="e1", account_id="a1", income_account_id="i1",
+        amount=Decimal("100.50"), booking_date=dt.date(2024, 1, 2), payee="ACME", memo="Café",
+    )  # fmt: skip
+    correction = CorrectEntry(
+        command_id="c4", entry_id="e1",
+        replacement=Withdraw(account_id="a1", expense_account_id="x", amount=Decimal("3"),
+                             booking_date=dt.date(2024, 1, 2)),
+    )  # fmt: skip
+    assert fingerprint(deposit).hex() == "afb8b422c103ded4"
+    assert fingerprint(correction).hex() == "c28322467c6c8bbf"
+
+
 def test_an_opening_balance_is_stored_by_its_command_and_a_retry_repeats_it(
     service: BookService, store: SqliteEventStore
 ) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
+import random
 import sqlite3
 import string
 from collections.abc import Callable
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 
-from domain.model.commands import ID_ALPHABET, new_id
+from domain.model.commands import ID_ALPHABET, new_id, spell_id
 from domain.model.errors import CommandIdReused, StoreError
 from domain.model.events import AccountOpened, AccountType, from_data
 from domain.store.base import Metadata, NewEvent, Snapshot, expand_metadata
@@ -151,6 +153,16 @@ def test_new_ids_are_short_and_increase() -> None:
         assert len(value) == 16 and set(value) <= set("234567abcdefghijklmnopqrstuvwxyz")
 
 
+def test_ids_spell_their_number_as_base32_did() -> None:
+    # spell_id replaced base64's b32encode: ids already in books must keep their meaning
+    to_alphabet = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ID_ALPHABET)
+    rng = random.Random(12)
+    numbers = [0, 1, 1023, 1024, (1 << 80) - 1] + [rng.getrandbits(80) for _ in range(2000)]
+    for number in numbers:
+        spelled = base64.b32encode(number.to_bytes(10, "big")).decode().translate(to_alphabet)
+        assert spell_id(number) == spelled, number
+
+
 def test_read_all_fetches_one_batch_per_query(sqlite_book: Book) -> None:
     store = sqlite_book()
     for i in range(10):
@@ -282,3 +294,73 @@ def test_an_event_links_into_any_number_of_streams(sqlite_book: Book, links: int
         assert list(store.read_stream(stream)) == [stored]
     store.append([ev("s0")], {"s0": 1}, Metadata("c2"))  # the next version follows the link
     assert store.stream_version("s0") == 2 and store.verify().ok
+
+
+def test_an_append_in_a_savepoint_holding_nothing_yet_opens_no_savepoint_of_its_own(
+    sqlite_book: Book,
+) -> None:
+    # group commit: one savepoint a command, not two (the inner one was 2 statements a line)
+    store = sqlite_book()
+    statements: list[str] = []
+    raw = store.connection.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    raw.set_trace_callback(statements.append)
+    with store.transaction():
+        for i in range(3):
+            with store.transaction():
+                store.append([ev("a")], {"a": i}, Metadata(f"c{i}"))
+        with store.transaction():  # a second append in one savepoint gets one of its own
+            store.append([ev("b")], {"b": 0}, Metadata("d1"))
+            store.append([ev("b")], {"b": 1}, Metadata("d2"))
+    raw.set_trace_callback(None)
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) == 5
+    assert store.verify().ok and store.stream_version("a") == 3
+
+
+def test_a_write_failing_in_a_savepoint_that_held_nothing_leaves_it_as_it_was(
+    sqlite_book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sqlite_book()
+    store.append([ev("a")], {"a": 0}, Metadata("c0"))
+    backend = store._backend
+
+    def fail_after_the_events(*args: object) -> None:
+        raise sqlite3.OperationalError("injected: the command row cannot be written")
+
+    with store.transaction():
+        with store.transaction():
+            with monkeypatch.context() as patch:  # the events are in when the command fails
+                patch.setattr(backend, "insert_command", fail_after_the_events)
+                with pytest.raises(Exception, match="injected"):
+                    store.append([ev("a", "b")], {"a": 1, "b": 0}, Metadata("c1"))
+            # the caller goes on in its savepoint: the failed append left nothing in it
+            assert store.stream_version("a") == 1 and store.head()[0] == 1
+            store.append([ev("b")], {"b": 0}, Metadata("c2"))
+            with monkeypatch.context() as patch:  # not the savepoint's first write now
+                patch.setattr(backend, "insert_command", fail_after_the_events)
+                with pytest.raises(Exception, match="injected"):
+                    store.append([ev("a")], {"a": 1}, Metadata("c3"))
+        store.append([ev("a")], {"a": 1}, Metadata("c4"))
+    assert [e.metadata["command_id"] for e in store.read_all()] == ["c0", "c2", "c4"]
+    assert store.stream_version("b") == 1 and store.stream_version("a") == 2
+    assert store.verify().ok
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_other_random_bits_for_its_ids() -> None:
+    # new_id draws its random bits from a buffer: a child must not reuse its parent's
+    new_id()  # the buffer is filled
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, to the parent
+        os.write(write, new_id().encode())
+        os._exit(0)
+    os.close(write)
+    mine = new_id()
+    with os.fdopen(read) as pipe:
+        theirs = pipe.read()
+    os.waitpid(pid, 0)
+    digits = str.maketrans(ID_ALPHABET, string.digits + string.ascii_lowercase[:22])
+    low_bits = 1 << 38  # the random part of the 80-bit number an id spells
+    mine_bits, theirs_bits = (int(i.translate(digits), 32) % low_bits for i in (mine, theirs))
+    assert len(theirs) == 16 and mine_bits != theirs_bits
