@@ -122,6 +122,21 @@ class KeyedTreeModel(QAbstractItemModel, Generic[R]):
 
     # --- updates ---------------------------------------------------------------------------
 
+    def changed_column(self, column: int, roles: Sequence[int] = ()) -> None:
+        """Tell the views that ``column`` may show otherwise in every row (one signal per
+        parent: a view repaints only what it shows)."""
+
+        def below(node: TreeRow[Any]) -> None:
+            if node.children:
+                parent = self._index_of(node)
+                first = self.index(0, column, parent)
+                last = self.index(len(node.children) - 1, column, parent)
+                self.dataChanged.emit(first, last, list(roles))
+                for child in node.children:
+                    below(child)
+
+        below(self._root)
+
     def sync(self, new_rows: Sequence[TreeRow[R]]) -> None:
         """Make the tree equal ``new_rows`` (the new top level), telling views what changed."""
         self.syncing.emit()
