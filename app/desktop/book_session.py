@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, SignalInstance, Slot
 
 from app.background import jobs
+from app.background.cursor_reads import CursorReader
 from app.background.history_search import HistorySearcher
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
@@ -80,6 +81,8 @@ class BookSession(QObject):
         self.dated = DatedReads(read_models)  # the timeline's booking date, if one is set
         reads = GuardedReads(self.dated, self.health)  # damage read: read-only, not a crash
         self._tasks: list[BackgroundTask] = []  # the workers reading for the models
+        # a shared book's path is its local copy's: read without the network
+        self.cursor_reads = CursorReader(book.path, self)
         self.accounts = AccountsModel(reads, self, reader=self.read_accounts)
         reconciling = ReconcileReader(book)
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
@@ -144,6 +147,7 @@ class BookSession(QObject):
         """Stop watching for others' events and reading payees (the window closed)."""
         self.watcher.stop()
         self.searcher.stop()
+        self.cursor_reads.stop()
         self.payees_task.cancel_and_wait()
         for task in list(self._tasks):
             task.cancel_and_wait()
@@ -168,17 +172,10 @@ class BookSession(QObject):
     def read_accounts(
         self, as_of: int | None, done: Callable[[list[AccountRow] | None], None]
     ) -> None:
-        """Read the accounts as of ``as_of`` (and the timeline's booking date) in a worker;
-        ``done`` gets them, or None if the worker failed (the model then reads them itself,
-        so damage is reported as on any read)."""
-        # a shared book's path is its local copy's: read without the network
-        task = BackgroundTask(jobs.accounts_job(self.book.path, as_of, self.travel.day), "", "",
-                              dialog=False)  # fmt: skip
-        self._tasks.append(task)
-        task.finished.connect(lambda rows: done(rows if isinstance(rows, list) else None))
-        task.failed.connect(lambda _message: done(None))
-        task.done.connect(lambda: self._tasks.remove(task))
-        task.start()
+        """Read the accounts as of ``as_of`` (and the timeline's booking date) in the
+        worker; ``done`` gets them, or None if the read failed (the model then reads them
+        itself, so damage is reported as on any read)."""
+        self.cursor_reads.read_accounts(as_of, self.travel.day, done)
 
     @Slot(object)
     def _on_payees_read(self, recall: object) -> None:
