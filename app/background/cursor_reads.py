@@ -31,6 +31,16 @@ class _Worker(QObject):
         self._opener = opener
         self._book: Book | None = None
 
+    @Slot()
+    def open(self) -> None:
+        """Open the book now, before the first step (the open's Python would otherwise
+        compete with that step's repaint for the GIL); a failure waits for a read to retry."""
+        try:
+            if self._book is None:
+                self._book = self._opener()
+        except Exception:
+            self._book = None
+
     @Slot(int, object, object)
     def accounts(self, number: int, as_of: int | None, day: dt.date | None) -> None:
         try:
@@ -55,6 +65,7 @@ class CursorReader(QObject):
     """Reads for the models in one worker thread; each answer comes on the GUI thread."""
 
     _asked = Signal(int, object, object)
+    _opening = Signal()
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,10 +73,12 @@ class CursorReader(QObject):
         self._worker = _Worker(lambda: Book.open(path, readonly=True))
         self._worker.moveToThread(self._thread)
         self._asked.connect(self._worker.accounts)
+        self._opening.connect(self._worker.open)
         self._worker.read.connect(self._on_read)
         self._waiting: dict[int, AccountsDone] = {}
         self._number = 0
         self._thread.start()
+        self._opening.emit()
 
     def read_accounts(self, as_of: int | None, day: dt.date | None, done: AccountsDone) -> None:
         """Read the accounts as of ``as_of`` (cut at the end of ``day``); ``done`` gets them,

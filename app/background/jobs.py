@@ -21,7 +21,6 @@ from domain.application.receipts import Receipt, ReceiptCheck
 from domain.model.commands import Command
 from domain.projections.dated_reads import DatedReads
 from domain.projections.payees import PayeeRecall
-from domain.projections.rows import AccountRow
 from domain.store.base import StoredEvent, VerifyReport
 
 SAMPLE_ACCOUNTS = 19  # the generator's whole core chart, with a USD wallet
@@ -100,20 +99,6 @@ def hidden_rows_job(
             dated = DatedReads(book.read_models)
             dated.day = day
             return dated.register_hidden(account_id, as_of)
-
-    return run
-
-
-def accounts_job(path: Path, as_of: int | None, day: dt.date | None = None) -> Job:
-    """The accounts with their balances as of ``as_of`` (cut at the end of booking date
-    ``day``, if given), read on the worker's own connection: on a million events this takes
-    longer than a timeline step may on the GUI thread."""
-
-    def run(_progress: Progress) -> list[AccountRow]:
-        with Book.open(path, readonly=True) as book:
-            dated = DatedReads(book.read_models)
-            dated.day = day
-            return dated.accounts(as_of)
 
     return run
 
