@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, SignalInstance, Slot
 
 from app.background import jobs
+from app.background.cursor_reads import CursorReader
 from app.background.history_search import HistorySearcher
 from app.background.runner import BackgroundTask
 from app.book_health import BookHealth, Breakage, breakage_from_error
@@ -24,6 +25,7 @@ from app.models.completions import PayeeSuggestions
 from app.models.guarded import GuardedReads
 from app.models.history import HistoryModel
 from app.models.register import RegisterModel, StatusRegisterModel
+from app.models.sources import AccountRow
 from app.reconciling import ReconcileReader
 from app.window.event_details import EventDetails
 from app.window.server_link import ServerLink
@@ -78,10 +80,12 @@ class BookSession(QObject):
         self.travel = TimeTravel(read_models.event_count(), self)
         self.dated = DatedReads(read_models)  # the timeline's booking date, if one is set
         reads = GuardedReads(self.dated, self.health)  # damage read: read-only, not a crash
-        self.accounts = AccountsModel(reads, self)
+        self._tasks: list[BackgroundTask] = []  # the workers reading for the models
+        # a shared book's path is its local copy's: read without the network
+        self.cursor_reads = CursorReader(book.path, self)
+        self.accounts = AccountsModel(reads, self, reader=self.read_accounts)
         reconciling = ReconcileReader(book)
         self.register = StatusRegisterModel(reads, reconciling.statuses, self)
-        self._hidden_tasks: list[BackgroundTask] = []
         self.register.set_hidden_reader(self.read_hidden)
         search = HistorySearch(read_models.store)  # a page of a filter's rows, here
         self.history = HistoryModel(reads, self, rows_at=search.rows_at)
@@ -143,9 +147,11 @@ class BookSession(QObject):
         """Stop watching for others' events and reading payees (the window closed)."""
         self.watcher.stop()
         self.searcher.stop()
+        self.cursor_reads.stop()
         self.payees_task.cancel_and_wait()
-        for task in self._hidden_tasks:
+        for task in list(self._tasks):
             task.cancel_and_wait()
+            task.blockSignals(True)  # its answer, still queued, is for models closing now
         if self.link is not None:
             self.link.stop()
 
@@ -158,10 +164,18 @@ class BookSession(QObject):
         task = BackgroundTask(jobs.hidden_rows_job(self.book.path, account_id, as_of,
                                                       self.travel.day), "", "",
                               dialog=False)  # fmt: skip
-        self._hidden_tasks.append(task)
+        self._tasks.append(task)
         task.finished.connect(lambda hidden: done(hidden) if isinstance(hidden, list) else None)
-        task.done.connect(lambda: self._hidden_tasks.remove(task))
+        task.done.connect(lambda: self._tasks.remove(task))
         task.start()
+
+    def read_accounts(
+        self, as_of: int | None, done: Callable[[list[AccountRow] | None], None]
+    ) -> None:
+        """Read the accounts as of ``as_of`` (and the timeline's booking date) in the
+        worker; ``done`` gets them, or None if the read failed (the model then reads them
+        itself, so damage is reported as on any read)."""
+        self.cursor_reads.read_accounts(as_of, self.travel.day, done)
 
     @Slot(object)
     def _on_payees_read(self, recall: object) -> None:

@@ -7,171 +7,41 @@ accounts below it in its currency (an account under a parent of another currency
 top of its own currency, its path in its name). Closed accounts may be hidden (an account
 stays while anything below it is open). Updated by ``sync`` (inserts, removes, moves,
 dataChanged), never reset.
+
+Moving the timeline reads the balances off the GUI thread when the model has an
+:data:`AccountsReader` (a million events take longer than a frame): the old figures stay,
+greyed, until the read for the latest cursor comes; reads for cursors passed meanwhile are
+never started or are dropped.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QObject, Qt, Signal, Slot
 
 from app.formatting import money_text
 from app.models import style
+from app.models.accounts_tree import TYPE_LABEL as TYPE_LABEL
+from app.models.accounts_tree import TYPE_ORDER as TYPE_ORDER
+from app.models.accounts_tree import AccountsLine as AccountsLine
+from app.models.accounts_tree import LineKind as LineKind
+from app.models.accounts_tree import build_tree as build_tree
 from app.models.columns import ModelIndex
 from app.models.hierarchy import can_move_under
-from app.models.keyed_tree import KeyedTreeModel, TreeRow
+from app.models.keyed_tree import KeyedTreeModel
 from app.models.sources import AccountRow, AccountsSource
 from domain.model.events import AccountType
-from domain.projections.rows import PATH_SEPARATOR
 from domain.store.base import StoredEvent
 
 COL_NAME, COL_TYPE, COL_CURRENCY, COL_BALANCE = range(4)
 ACCOUNT_MIME = "application/x-tallybook-account-id"
 
-TYPE_ORDER = (
-    AccountType.ASSET,
-    AccountType.LIABILITY,
-    AccountType.EQUITY,
-    AccountType.INCOME,
-    AccountType.EXPENSE,
-)
-TYPE_LABEL = {
-    AccountType.ASSET: "Asset",
-    AccountType.LIABILITY: "Liability",
-    AccountType.EQUITY: "Equity",
-    AccountType.INCOME: "Income",
-    AccountType.EXPENSE: "Expense",
-}
-GROUP_LABEL = {
-    AccountType.ASSET: "Assets",
-    AccountType.LIABILITY: "Liabilities",
-    AccountType.EQUITY: "Equity",
-    AccountType.INCOME: "Income",
-    AccountType.EXPENSE: "Expenses",
-}
-
-
-class LineKind(Enum):
-    GROUP = "group"  # an account type
-    CURRENCY = "currency"  # one currency of a type that has several
-    ACCOUNT = "account"
-    NET_WORTH = "net worth"
-
-
-@dataclass(frozen=True, slots=True)
-class AccountsLine:
-    """One row: a group header, a currency within it, an account, or a net-worth total.
-    ``balance`` is None on a group row whose currencies have rows of their own."""
-
-    kind: LineKind
-    label: str
-    currency: str
-    balance: int | None
-    account_type: AccountType | None = None
-    account: AccountRow | None = None
-    own_balance: int | None = None  # an account's without what is below it
-
-    @property
-    def key(self) -> Hashable:
-        if self.account is not None:
-            return (self.kind, self.account.account_id)
-        return (self.kind, self.account_type, self.currency)
-
-
-Tree = list[TreeRow[AccountsLine]]
-
-
-def build_tree(accounts: Sequence[AccountRow], *, show_closed: bool = True) -> Tree:
-    """The rows of the accounts view (see the module's doc)."""
-    rows: Tree = []
-    net: dict[str, int] = defaultdict(int)
-    everyone = {a.account_id: a for a in accounts}
-    for kind in TYPE_ORDER:
-        of_kind = [a for a in accounts if a.account_type is kind]
-        currencies = sorted({a.currency for a in of_kind})
-        if not currencies:
-            continue
-        group = TreeRow(AccountsLine(LineKind.GROUP, GROUP_LABEL[kind], "", None, kind))
-        for currency in currencies:
-            members = [a for a in of_kind if a.currency == currency]
-            total = sum(a.balance for a in members)
-            below = _account_rows(members, everyone, show_closed)
-            if len(currencies) == 1:
-                group.value = AccountsLine(LineKind.GROUP, GROUP_LABEL[kind], currency, total, kind)
-                group.children = below
-            else:
-                line = AccountsLine(LineKind.CURRENCY, currency, currency, total, kind)
-                group.children.append(TreeRow(line, below))
-            if kind is AccountType.ASSET:
-                net[currency] += total
-            elif kind is AccountType.LIABILITY:
-                net[currency] -= total
-        rows.append(group)
-    rows.extend(
-        TreeRow(AccountsLine(LineKind.NET_WORTH, "Net worth", currency, total))
-        for currency, total in sorted(net.items())
-    )
-    return rows
-
-
-def _account_rows(
-    members: Sequence[AccountRow], everyone: dict[str, AccountRow], show_closed: bool
-) -> Tree:
-    """The accounts of one type and currency as a tree under their nearest parent among them,
-    siblings by name, each with its subtotal (``everyone``: all accounts, by id)."""
-    by_id = {a.account_id: a for a in members}
-    children: dict[str, list[AccountRow]] = defaultdict(list)
-    between: dict[str, list[str]] = {}  # names of the parents skipped (another currency)
-    for account in members:
-        parent, skipped = _tree_parent(account, by_id, everyone)
-        children[parent].append(account)
-        between[account.account_id] = skipped
-
-    subtotals: dict[str, int] = {}
-
-    def subtotal(account: AccountRow) -> int:  # once per account: rows() asks at each level
-        found = subtotals.get(account.account_id)
-        if found is None:
-            below = children.get(account.account_id, ())
-            found = subtotals[account.account_id] = account.balance + sum(map(subtotal, below))
-        return found
-
-    def hidden(account: AccountRow) -> bool:
-        return account.closed and all(hidden(c) for c in children[account.account_id])
-
-    def rows(parent_id: str) -> Tree:
-        out: Tree = []
-        for account in sorted(children[parent_id], key=lambda a: (a.name.casefold(), a.account_id)):
-            if not show_closed and hidden(account):
-                continue
-            label = PATH_SEPARATOR.join([*between[account.account_id], account.name])
-            line = AccountsLine(
-                LineKind.ACCOUNT, label, account.currency, subtotal(account),
-                account.account_type, account, account.balance,
-            )  # fmt: skip
-            out.append(TreeRow(line, rows(account.account_id)))
-        return out
-
-    return rows("")
-
-
-def _tree_parent(
-    account: AccountRow, members: dict[str, AccountRow], everyone: dict[str, AccountRow]
-) -> tuple[str, list[str]]:
-    """The nearest of the account's parents among ``members`` ("" for none), and the names
-    of the parents on the way there, top first."""
-    skipped: list[str] = []
-    seen: set[str] = set()
-    above = account.parent_id
-    while above and above not in members and above in everyone and above not in seen:
-        seen.add(above)  # seen: a book written around the parent rules
-        skipped.append(everyone[above].name)
-        above = everyone[above].parent_id
-    return (above if above in members else ""), skipped[::-1]
+AccountsReader = Callable[[int | None, Callable[[list[AccountRow] | None], None]], None]
+"""Reads the accounts as of a position (the timeline's booking date too) off the GUI thread
+and hands them to the callback on the GUI thread; None if the read failed
+(``BookSession.read_accounts``)."""
 
 
 class AccountsModel(KeyedTreeModel[AccountsLine]):
@@ -183,12 +53,23 @@ class AccountsModel(KeyedTreeModel[AccountsLine]):
     # the MoveAccount through the controller, and the tree follows its events
     move_requested = Signal(str, str)  # account id, new parent id ("" for the top)
 
-    def __init__(self, source: AccountsSource, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: AccountsSource,
+        parent: QObject | None = None,
+        *,
+        reader: AccountsReader | None = None,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._reader = reader  # None: timeline moves read on the GUI thread
         self._as_of: int | None = None
         self._show_closed = True
         self._accounts: list[AccountRow] = []
+        self._stale = False  # the figures are an earlier cursor's, a read is on its way
+        self._generation = 0  # bumped by every change of what the rows should show
+        self._reading = False  # one read at a time: the latest cursor's follows it
+        self._again = False
         self.reload()
 
     def _key(self, row: AccountsLine) -> Hashable:
@@ -218,14 +99,56 @@ class AccountsModel(KeyedTreeModel[AccountsLine]):
         """The row of the account (an invalid index if it is not shown)."""
         return self.index_of_key((LineKind.ACCOUNT, account_id))
 
+    @property
+    def stale(self) -> bool:
+        """The balances shown are an earlier cursor's (greyed); a read is on its way."""
+        return self._stale
+
     def reload(self) -> None:
+        """Read the accounts as of the cursor here, now (a read on its way is dropped)."""
+        self._generation += 1
         self._accounts = self._source.accounts(as_of=self._as_of)
+        self._show()
+
+    def _show(self) -> None:
         self.sync(build_tree(self._accounts, show_closed=self._show_closed))
+        self._set_stale(False)
 
     @Slot(object)
     def set_as_of(self, as_of: int | None) -> None:
         self._as_of = as_of
-        self.reload()
+        if self._reader is None:
+            self.reload()
+            return
+        self._generation += 1
+        self._set_stale(True)
+        if self._reading:
+            self._again = True  # read when the running one ends: the cursors between, never
+        else:
+            self._read()
+
+    def _read(self) -> None:
+        assert self._reader is not None
+        self._reading, self._again = True, False
+        generation = self._generation
+        self._reader(self._as_of, lambda rows: self._on_read(generation, rows))
+
+    def _on_read(self, generation: int, rows: list[AccountRow] | None) -> None:
+        self._reading = False
+        if self._again:
+            self._read()  # the cursor moved on meanwhile: this result is already stale
+        elif generation != self._generation:
+            return  # read on the GUI thread since (new events, closed accounts shown)
+        elif rows is None:
+            self.reload()  # the worker failed: here, a damaged book is reported as one
+        else:
+            self._accounts = rows
+            self._show()
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self._stale:
+            self._stale = stale
+            self.changed_column(COL_BALANCE, [Qt.ItemDataRole.ForegroundRole])
 
     @Slot(bool)
     def set_show_closed(self, show: bool) -> None:
@@ -317,6 +240,8 @@ class AccountsModel(KeyedTreeModel[AccountsLine]):
                 return style.type_icon(kind)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_BALANCE and self._stale:
+                return style.dimmed_brush()  # an earlier cursor's figure, until the read
             if column == COL_BALANCE and line.balance is not None and line.balance < 0:
                 return style.negative_brush()
             if line.account is not None and line.account.closed:

@@ -122,6 +122,21 @@ class KeyedTreeModel(QAbstractItemModel, Generic[R]):
 
     # --- updates ---------------------------------------------------------------------------
 
+    def changed_column(self, column: int, roles: Sequence[int] = ()) -> None:
+        """Tell the views that ``column`` may show otherwise in every row (one signal per
+        parent: a view repaints only what it shows)."""
+
+        def below(node: TreeRow[Any]) -> None:
+            if node.children:
+                parent = self._index_of(node)
+                first = self.index(0, column, parent)
+                last = self.index(len(node.children) - 1, column, parent)
+                self.dataChanged.emit(first, last, list(roles))
+                for child in node.children:
+                    below(child)
+
+        below(self._root)
+
     def sync(self, new_rows: Sequence[TreeRow[R]]) -> None:
         """Make the tree equal ``new_rows`` (the new top level), telling views what changed."""
         self.syncing.emit()
@@ -169,9 +184,13 @@ class KeyedTreeModel(QAbstractItemModel, Generic[R]):
                 self.beginMoveRows(parent, j, j, parent, i)
                 node.children.insert(i, node.children.pop(j))
                 self.endMoveRows()
-        # inserts, and values that changed; then the same below each kept row
+        # inserts, and values that changed (one dataChanged per run of changed rows: a
+        # timeline step changes most balances, and each signal costs every view's slots);
+        # then the same below each kept row
+        changed: list[int] = []
         for i, (key, new) in enumerate(zip(keys, wanted, strict=True)):
             if not (i < len(node.children) and key_of(node.children[i]) == key):
+                self._changed_rows(node, changed)
                 self.beginInsertRows(parent, i, i)
                 node.children.insert(i, self._adopt(new, node))
                 self.endInsertRows()
@@ -179,10 +198,21 @@ class KeyedTreeModel(QAbstractItemModel, Generic[R]):
             current = node.children[i]
             if current.value != new.value:
                 current.value = new.value
-                self.dataChanged.emit(
-                    self._index_of(current), self._index_of(current, len(self._HEADERS) - 1)
-                )
+                changed.append(i)
+        self._changed_rows(node, changed)
+        for current, new in zip(node.children, wanted, strict=True):
             self._sync_children(current, new.children)
+
+    def _changed_rows(self, node: TreeRow[Any], rows: list[int]) -> None:
+        """Tell the views about ``rows`` of ``node`` (ascending), a signal per run; empties
+        ``rows``."""
+        last_column = len(self._HEADERS) - 1
+        while rows:
+            first = end = rows.pop(0)
+            while rows and rows[0] == end + 1:
+                end = rows.pop(0)
+            top = self._index_of(node.children[first])
+            self.dataChanged.emit(top, self._index_of(node.children[end], last_column))
 
     @staticmethod
     def _adopt(row: TreeRow[R], parent: TreeRow[Any]) -> TreeRow[R]:

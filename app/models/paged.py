@@ -35,6 +35,10 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
     def _fetch(self, offset: int, limit: int) -> list[R]:
         raise NotImplementedError
 
+    def page_size(self) -> int:
+        """Rows a fetch reads at a time."""
+        return PAGE_SIZE
+
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._row_count
 
@@ -42,7 +46,7 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
         """The row's data, fetching its page if it is not cached."""
         if not 0 <= row < self._row_count:
             return None
-        size = PAGE_SIZE
+        size = self.page_size()
         number, offset = divmod(row, size)
         page = self._pages.get(number)
         if page is None:
@@ -59,7 +63,7 @@ class PagedTableModel(ColumnsTableModel, Generic[R]):
         and the cached page they begin in, which was read short, dropped."""
         if count <= self._row_count:
             return
-        self._pages.pop(self._row_count // PAGE_SIZE, None)
+        self._pages.pop(self._row_count // self.page_size(), None)
         self.beginInsertRows(QModelIndex(), self._row_count, count - 1)
         self._row_count = count
         self.endInsertRows()

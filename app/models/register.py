@@ -94,10 +94,11 @@ class RegisterModel(PagedTableModel[RegisterRow]):
         if self._filtered is not None:  # another account's rows are to be found
             self._filtered = [] if not same else self._filtered
             self.filter_outdated.emit()
-        if same:
-            self.refresh()  # the same account, renamed or with a new balance
-        else:
+        if not same:
             self._reset_rows()
+        # the same account, renamed or with a new balance: its rows are read again when they
+        # change (new events, a move of the cursor), not here (the tree's figures catching up
+        # with a timeline step would read them twice)
 
     @Slot(object)
     def set_as_of(self, as_of: int | None) -> None:

@@ -85,10 +85,11 @@ class ColumnFit(QObject):
         self.set_samples(column, samples)
         self._grow(0, model.rowCount() - 1)
 
-    def _grow(self, first: int, last: int) -> None:
+    def _grow(self, first: int, last: int, parent: QModelIndex | None = None) -> None:
         model = self._view.model()
+        under = parent if parent is not None else QModelIndex()
         for column in self._followed:
-            texts = [model.data(model.index(row, column)) for row in range(first, last + 1)]
+            texts = [model.data(model.index(row, column, under)) for row in range(first, last + 1)]
             texts = [text for text in texts if isinstance(text, str)]
             if not texts:
                 continue
@@ -102,12 +103,14 @@ class ColumnFit(QObject):
         self._grow(0, self._view.model().rowCount() - 1)
 
     @Slot(QModelIndex, int, int)
-    def _on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        self._grow(first, last)
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._grow(first, last, parent)
 
     @Slot(QModelIndex, QModelIndex, list)
-    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles: list[int]) -> None:
-        self._grow(top.row(), bottom.row())
+    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int]) -> None:
+        if roles and Qt.ItemDataRole.DisplayRole not in roles:
+            return  # a colour (greyed while stale): no text changed
+        self._grow(top.row(), bottom.row(), top.parent())
 
     def fit(self) -> None:
         """Share the width the fixed columns leave among the text columns."""

@@ -108,9 +108,8 @@ class ChartNames(QObject):
         super().__init__(parent)
         self._accounts = accounts
         self.model = NamesModel(self)
-        for changed in (accounts.modelReset, accounts.rowsInserted, accounts.rowsRemoved,
-                        accounts.dataChanged):  # fmt: skip
-            changed.connect(self._sync)
+        # once a sync, not on each row it changes: a timeline step changes every balance
+        accounts.synced.connect(self._sync)
         self._sync()
 
     @Slot()

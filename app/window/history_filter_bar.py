@@ -91,6 +91,7 @@ class HistoryFilterBar(QWidget):
         super().__init__(parent)
         self.setObjectName("historyFilterBar")
         self._accounts = accounts
+        self._shown_accounts: list[tuple[str, str]] | None = None  # the choice as last filled
         self._currency = currency
         self._lineage: HistoryFilter | None = None  # a figure's events, until edited
         self.search = self._line("historySearch", "Search payee, memo, account, summary, id…")
@@ -178,11 +179,15 @@ class HistoryFilterBar(QWidget):
 
     def reload_accounts(self) -> None:
         """Fill the account choice again (accounts opened or renamed), keeping the choice."""
+        choices = list(self._accounts())
+        if choices == self._shown_accounts:
+            return  # balances changed, not names
+        self._shown_accounts = choices
         chosen = self.account_box.currentData()
         self.account_box.blockSignals(True)
         self.account_box.clear()
         self.account_box.addItem("All accounts", None)
-        for account_id, name in self._accounts():
+        for account_id, name in choices:
             self.account_box.addItem(name, account_id)
         index = self.account_box.findData(chosen)
         self.account_box.setCurrentIndex(max(0, index))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 
 from app.models.accounts import COL_BALANCE, AccountsModel
 from app.window.main_window import MainWindow
@@ -54,12 +55,25 @@ def household() -> list[Command]:
 
 
 def balance(window: MainWindow, name: str) -> str:
-    """The balance shown for the account (or group) named ``name``."""
+    """The balance shown for the account (or group) named ``name``, once the tree shows the
+    timeline cursor's figures (see :func:`wait_fresh`)."""
     return shown_balance(window.accounts_view.model(), name)
 
 
+def wait_fresh(model: AccountsModel, timeout_s: float = 10.0) -> None:
+    """Wait until the tree's worker has brought the latest cursor's balances (a timeline
+    move reads them off the GUI thread; meanwhile the old figures show, greyed)."""
+    deadline = time.monotonic() + timeout_s
+    while model.stale:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the accounts tree did not get its figures in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
 def shown_names(model: AccountsModel) -> list[str]:
-    """The names the accounts tree shows, depth first, indented two spaces per level."""
+    """The names the accounts tree shows, depth first, indented two spaces per level (once
+    the tree has the latest cursor's rows)."""
+    wait_fresh(model)
     out = []
     for index, _line in model.walk():
         depth, parent = 0, index.parent()
@@ -70,7 +84,9 @@ def shown_names(model: AccountsModel) -> list[str]:
 
 
 def shown_balance(model: AccountsModel, name: str) -> str:
-    """The balance shown on the first row named ``name`` (an account, group or total)."""
+    """The balance shown on the first row named ``name`` (an account, group or total), once
+    the tree has the latest cursor's figures."""
+    wait_fresh(model)
     for index, _line in model.walk():
         if str(model.data(index, Qt.ItemDataRole.DisplayRole)).strip() == name:
             cell = index.siblingAtColumn(COL_BALANCE)

@@ -31,6 +31,8 @@ def go_to(window: MainWindow, qtbot: Any, position: int | None) -> None:
     else:
         travel.move_to(position)
         qtbot.waitUntil(lambda: travel.cursor == position)
+    # the tree's rows as of the new cursor are read in a worker
+    qtbot.waitUntil(lambda: not window.accounts_view.model().stale)  # type: ignore[attr-defined]
 
 
 def registered(window: MainWindow) -> str | None:

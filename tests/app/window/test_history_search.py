@@ -177,6 +177,7 @@ def test_the_events_behind_a_balance_sum_to_it(
         events = list(book.store.read_all())
     cursor = len(events) * 2 // 3
     session.travel.move_to(cursor)
+    qtbot.waitUntil(lambda: not accounts.stale)  # the tree's figures, read in a worker
     books = fold(events[:cursor])
     bar = link_of(window)._bar
     checked = 0
