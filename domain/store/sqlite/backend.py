@@ -297,6 +297,18 @@ class SqliteBackend(StoreBackend):
     ) -> None:
         self.raw.execute(_INSERT_COMMAND, (command_key(command_id), first, last, fingerprint))
 
+    def fingerprints(self, command_ids: Sequence[str]) -> dict[str, bytes | None]:
+        ids = {command_key(c): c for c in command_ids}
+        keys = list(ids)
+        found: dict[str, bytes | None] = {}
+        for at in range(0, len(keys), 500):  # well under SQLite's limit of bound values
+            chunk = keys[at : at + 500]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT command_id, fingerprint FROM commands WHERE command_id IN ({marks})"
+            for key, fingerprint in self.raw.execute(sql, chunk):
+                found[ids[key]] = fingerprint
+        return found
+
     def snapshot_row(self, stream_id: str) -> SnapshotRow | None:
         row: SnapshotRow | None = self.raw.execute(_SELECT_SNAPSHOT, (stream_id,)).fetchone()
         return row
