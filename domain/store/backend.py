@@ -211,6 +211,10 @@ class StoreBackend(ABC):
                 found[command_id] = row[2]
         return found
 
+    reads_aside = False
+    """Whether copying may read this backend's events in another thread, one batch ahead
+    (calls from two threads are then taken in turn by the connection)."""
+
     copies_aside = False
     """Whether :meth:`insert_copied` may run in another thread while this side reads on (the
     backend's connection is then used by that thread alone until the batch is in)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
@@ -70,11 +70,7 @@ def _copy(
 
     command: list[object] | None = None  # [id, first, last] of the command being copied
     head: HeadRow | None = None
-    position = after
-    while position < upto:
-        rows: list[EventRow] = src.event_rows(position, upto, BATCH)
-        if not rows:
-            break
+    for rows in _batches(src, after, upto):
         if len(rows[0]) != 10:
             rows = [tuple(r[:10]) for r in rows]
         links: list[LinkRow] = []
@@ -122,6 +118,27 @@ def _streams(also_in: str) -> list[str]:
         if also_in.count('"') == 2 * len(streams):  # no quote but the ones split at
             return streams
     return [str(s) for s in json.loads(also_in)]
+
+
+def _batches(src: RowSource, after: int, upto: int) -> Iterator[list[EventRow]]:
+    """The source's events after ``after`` through ``upto``, a batch at a time; read one batch
+    ahead in a thread of its own where the source allows (``reads_aside``: its server
+    sends the next batch while this one is written)."""
+    if not getattr(src, "reads_aside", False):
+        position = after
+        while position < upto and (rows := src.event_rows(position, upto, BATCH)):
+            yield rows
+            position = rows[-1][0]
+        return
+    with ThreadPoolExecutor(1, "copy-read") as pool:
+        ahead = pool.submit(src.event_rows, after, upto, BATCH)
+        while rows := ahead.result():
+            position = rows[-1][0]
+            if position < upto:
+                ahead = pool.submit(src.event_rows, position, upto, BATCH)
+            yield rows
+            if position >= upto:
+                return
 
 
 class _Sender:

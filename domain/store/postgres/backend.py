@@ -245,7 +245,9 @@ class PostgresBackend(StoreBackend):
         rows = self.raw.execute(_SELECT_FINGERPRINTS, (list(command_ids),)).fetchall()
         return {str(c): None if f is None else bytes(f) for c, f in rows}
 
-    copies_aside = True  # psycopg's wait for the server lets go of the GIL
+    # psycopg's wait for the server lets go of the GIL, and a connection takes calls from
+    # two threads in turn: copying reads and writes beside its own work
+    reads_aside = copies_aside = True
 
     def insert_copied(
         self,

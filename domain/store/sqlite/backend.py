@@ -297,6 +297,13 @@ class SqliteBackend(StoreBackend):
     ) -> None:
         self.raw.execute(_INSERT_COMMAND, (command_key(command_id), first, last, fingerprint))
 
+    # sqlite3 lets go of the GIL while SQLite works, and the connection may change threads
+    # (check_same_thread off): copying writes its batches beside its own work
+    copies_aside = True
+
+    def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
+        self.raw.executemany(_INSERT_COMMAND, [(command_key(c), *rest) for c, *rest in rows])
+
     def fingerprints(self, command_ids: Sequence[str]) -> dict[str, bytes | None]:
         ids = {command_key(c): c for c in command_ids}
         keys = list(ids)
