@@ -195,6 +195,17 @@ class StoreBackend(ABC):
         self, command_id: str, first: int, last: int, fingerprint: bytes | None
     ) -> None: ...
 
+    def insert_appended(
+        self,
+        rows: Sequence[EventRow],
+        links: Sequence[LinkRow],
+        command: tuple[str, int, int, bytes | None],
+    ) -> None:
+        """A command's events, links and command row (one append); a backend with a round
+        trip per statement sends them together."""
+        self.insert_events(rows, links)
+        self.insert_command(*command)
+
     def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
         """Several :meth:`insert_command` at once; a backend with a round trip per statement
         sends them together."""

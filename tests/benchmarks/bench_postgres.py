@@ -68,15 +68,16 @@ def commands_ms(where: Path | str, count: int) -> dict[str, Any]:
     }
 
 
-def four_writers(url: str, count: int) -> dict[str, Any]:
-    """4 processes appending ``count`` commands each on one shared stream (tests' worker)."""
+def four_writers(url: str, count: int, mode: str = "race") -> dict[str, Any]:
+    """4 processes appending ``count`` commands each (tests' worker): ``race``, every command
+    on one shared stream (the worst case); ``own``, each writer on streams of its own."""
     PostgresEventStore.create(url).close()
     worker = ROOT / "tests" / "domain" / "store" / "store_worker.py"
     paths = (str(ROOT), os.environ.get("PYTHONPATH", ""))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     racers = [
         subprocess.Popen(
-            [sys.executable, str(worker), "race", url, f"p{i}", str(count)],
+            [sys.executable, str(worker), mode, url, f"p{i}", str(count)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -95,8 +96,11 @@ def four_writers(url: str, count: int) -> dict[str, Any]:
     elapsed = time.perf_counter() - start
     conflicts = sum(json.loads(out.splitlines()[-1])["conflicts"] for out in outs)
     with PostgresEventStore.open(url) as store:
-        lost = 4 * count - store.stream_version("shared")
-        ok = store.verify().ok
+        if mode == "race":
+            lost = 4 * count - store.stream_version("shared")
+        else:
+            lost = 4 * count - sum(store.stream_version(f"account-p{i}") for i in range(4))
+        ok = store.verify().ok and store.head()[0] == 4 * count
     return {
         "commands": 4 * count,
         "commands_per_s": round(4 * count / elapsed),
@@ -188,7 +192,10 @@ def main() -> None:
                 report["command_sqlite_file"] = commands_ms(folder / "b.tallybook", count)
                 report["command_postgres_again"] = commands_ms(server.new_database(), count)
             if "writers" in only:
-                report["four_writers"] = four_writers(server.new_database(), count // 2)
+                report["four_writers_one_stream"] = four_writers(server.new_database(), count // 2)
+                report["four_writers_own_streams"] = four_writers(
+                    server.new_database(), count // 2, "own"
+                )
             if "copy" in only:
                 source = Path(given) if given else _generated(folder, max(sizes))
                 copies = []

@@ -205,12 +205,23 @@ class PostgresBackend(StoreBackend):
         return 0 if row is None else int(row[0])
 
     def insert_events(self, rows: Sequence[EventRow], links: Sequence[LinkRow]) -> None:
+        self.insert_appended(rows, links, None)
+
+    def insert_appended(
+        self,
+        rows: Sequence[EventRow],
+        links: Sequence[LinkRow],
+        command: tuple[str, int, int, bytes | None] | None,
+    ) -> None:
         raw = self.raw
-        # one round trip for the events and their links (results are not needed)
+        # one round trip for the events, their links and the command row (held under the
+        # write lock: every other writer waits for it)
         with raw.pipeline(), raw.cursor() as cur:
             cur.executemany(_INSERT_EVENT, rows)
             if links:
                 cur.executemany(_INSERT_LINK, links)
+            if command is not None:
+                cur.execute(_INSERT_COMMAND, command)
             if rows and self._notify:  # delivered by the server once this commits
                 cur.execute("SELECT pg_notify(%s, %s)", (self._notify, str(rows[-1][0])))
         if rows:
