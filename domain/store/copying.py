@@ -10,9 +10,10 @@ fingerprints looked up together, not one query a command.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
@@ -45,14 +46,22 @@ def copy_rows(src: RowSource, dst: StoreBackend, after: int, upto: int) -> HeadR
     ``after`` < position <= ``upto`` of ``src``, their links and commands. Returns the new
     head (None if nothing was copied)."""
     sender = _Sender(dst)
+    # closed on the way out, failed or not: a batch being read ahead is waited for then
+    batches = contextlib.closing(_batches(src, after, upto))
     try:
-        return _copy(src, dst, after, upto, sender)
+        with batches as read:
+            return _copy(src, read, dst, after, upto, sender)
     finally:
         sender.close()
 
 
 def _copy(
-    src: RowSource, dst: StoreBackend, after: int, upto: int, sender: _Sender
+    src: RowSource,
+    batches: Iterator[list[EventRow]],
+    dst: StoreBackend,
+    after: int,
+    upto: int,
+    sender: _Sender,
 ) -> HeadRow | None:
     versions: dict[str, int] = {}
 
@@ -70,7 +79,7 @@ def _copy(
 
     command: list[object] | None = None  # [id, first, last] of the command being copied
     head: HeadRow | None = None
-    for rows in _batches(src, after, upto):
+    for rows in batches:
         if len(rows[0]) != 10:
             rows = [tuple(r[:10]) for r in rows]
         links: list[LinkRow] = []
@@ -120,7 +129,7 @@ def _streams(also_in: str) -> list[str]:
     return [str(s) for s in json.loads(also_in)]
 
 
-def _batches(src: RowSource, after: int, upto: int) -> Iterator[list[EventRow]]:
+def _batches(src: RowSource, after: int, upto: int) -> Generator[list[EventRow]]:
     """The source's events after ``after`` through ``upto``, a batch at a time; read one batch
     ahead in a thread of its own where the source allows (``reads_aside``: its server
     sends the next batch while this one is written)."""
