@@ -202,11 +202,53 @@ class StoreBackend(ABC):
         self, command_id: str, first: int, last: int, fingerprint: bytes | None
     ) -> None: ...
 
-    def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
-        """Several :meth:`insert_command` at once (copying a book); a backend with a round
+    def insert_appended(
+        self,
+        rows: Sequence[EventRow],
+        links: Sequence[LinkRow],
+        command: tuple[str, int, int, bytes | None],
+    ) -> None:
+        """A command's events, links and command row (one append); a backend with a round
         trip per statement sends them together."""
+        self.insert_events(rows, links)
+        self.insert_command(*command)
+
+    def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
+        """Several :meth:`insert_command` at once; a backend with a round trip per statement
+        sends them together."""
         for row in rows:
             self.insert_command(*row)
+
+    def fingerprints(self, command_ids: Sequence[str]) -> dict[str, bytes | None]:
+        """The stored commands among ``command_ids`` and their fingerprints (copying a book
+        looks up a batch's commands together)."""
+        found: dict[str, bytes | None] = {}
+        for command_id in command_ids:
+            row = self.command_row(command_id)
+            if row is not None:
+                found[command_id] = row[2]
+        return found
+
+    reads_aside = False
+    """Whether copying may read this backend's events in another thread, one batch ahead
+    (calls from two threads are then taken in turn by the connection)."""
+
+    copies_aside = False
+    """Whether :meth:`insert_copied` may run in another thread while this side reads on (the
+    backend's connection is then used by that thread alone until the batch is in)."""
+
+    def insert_copied(
+        self,
+        rows: Sequence[EventRow],
+        links: Sequence[LinkRow],
+        commands: Sequence[tuple[str, int, int, bytes | None]],
+    ) -> None:
+        """A batch of a copied book's rows (``domain.store.copying``), inserted as appends are
+        unless the backend has a faster way in."""
+        if rows:
+            self.insert_events(rows, links)
+        if commands:
+            self.insert_commands(commands)
 
     # ---------------------------------------------------------------- snapshots
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from domain.store.backend import CommandRow, EventRow
@@ -114,6 +114,9 @@ class LinesSource:
     def command_row(self, command_id: str) -> CommandRow | None:
         # copying asks once per command, after its events were read: first/last are unused
         return (0, 0, self._fingerprints.pop(command_id, None))
+
+    def fingerprints(self, command_ids: Sequence[str]) -> dict[str, bytes | None]:
+        return {c: self._fingerprints.pop(c, None) for c in command_ids}
 
     def describe(self) -> str:
         return "the events file"

@@ -144,8 +144,8 @@ class BackendEventStore(TransactionalStore, EventStore):
         head = self._head
         rows, links, stored, versions, head = event_rows(head, events, plan, current, metadata)
         backend = self._backend
-        backend.insert_events(rows, links)
-        backend.insert_command(metadata.command_id, first, head[0], metadata.fingerprint or None)
+        command = (metadata.command_id, first, head[0], metadata.fingerprint or None)
+        backend.insert_appended(rows, links, command)
         self._head = head
         self._absent_command = None
         if len(self._versions) > _VERSIONS_KEPT:  # bounded: every new entry is a new stream

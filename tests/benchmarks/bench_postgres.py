@@ -68,15 +68,16 @@ def commands_ms(where: Path | str, count: int) -> dict[str, Any]:
     }
 
 
-def four_writers(url: str, count: int) -> dict[str, Any]:
-    """4 processes appending ``count`` commands each on one shared stream (tests' worker)."""
+def four_writers(url: str, count: int, mode: str = "race") -> dict[str, Any]:
+    """4 processes appending ``count`` commands each (tests' worker): ``race``, every command
+    on one shared stream (the worst case); ``own``, each writer on streams of its own."""
     PostgresEventStore.create(url).close()
     worker = ROOT / "tests" / "domain" / "store" / "store_worker.py"
     paths = (str(ROOT), os.environ.get("PYTHONPATH", ""))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     racers = [
         subprocess.Popen(
-            [sys.executable, str(worker), "race", url, f"p{i}", str(count)],
+            [sys.executable, str(worker), mode, url, f"p{i}", str(count)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -95,8 +96,11 @@ def four_writers(url: str, count: int) -> dict[str, Any]:
     elapsed = time.perf_counter() - start
     conflicts = sum(json.loads(out.splitlines()[-1])["conflicts"] for out in outs)
     with PostgresEventStore.open(url) as store:
-        lost = 4 * count - store.stream_version("shared")
-        ok = store.verify().ok
+        if mode == "race":
+            lost = 4 * count - store.stream_version("shared")
+        else:
+            lost = 4 * count - sum(store.stream_version(f"account-p{i}") for i in range(4))
+        ok = store.verify().ok and store.head()[0] == 4 * count
     return {
         "commands": 4 * count,
         "commands_per_s": round(4 * count / elapsed),
@@ -106,30 +110,73 @@ def four_writers(url: str, count: int) -> dict[str, Any]:
     }
 
 
-def copy_speed(url: str, folder: Path, events: int) -> dict[str, Any]:
+def _generated(folder: Path, events: int) -> Path:
+    """A book file of ``events`` events: entries of two events posted to one account."""
     from domain.store.base import Metadata, NewEvent
 
-    path = folder / "copy.tallybook"
-    with SqliteEventStore.create(path) as source:
-        with source.transaction():
-            for n in range(events // 2):
-                stream = f"entry-{n}"
-                source.append(
-                    [NewEvent(stream, "EntryPosted", 1, {"n": n, "amount": 1234}, ("acct",)),
-                     NewEvent(stream, "Noted", 1, {"memo": "x" * 40})],
-                    {stream: 0, "acct": n},
-                    Metadata(f"c{n}"),
-                )  # fmt: skip
-        with PostgresEventStore.create(url, like=source.info()) as target:
+    path = folder / f"generated-{events}.tallybook"
+    with SqliteEventStore.create(path) as source, source.transaction():
+        for n in range(events // 2):
+            stream = f"entry-{n}"
+            source.append(
+                [NewEvent(stream, "EntryPosted", 1, {"n": n, "amount": 1234}, ("acct",)),
+                 NewEvent(stream, "Noted", 1, {"memo": "x" * 40})],
+                {stream: 0, "acct": n},
+                Metadata(f"c{n}"),
+            )  # fmt: skip
+    return path
+
+
+def copy_speed(url: str, source_path: Path, events: int) -> dict[str, Any]:
+    """Copy the first ``events`` events of a book file into a new book on the server."""
+    with SqliteEventStore.open(source_path, readonly=True) as source:
+        target = PostgresEventStore.create(url, like=source.info())
+        try:
             start = time.perf_counter()
-            target.copy_from(source)
+            target.copy_from(source, events)
             elapsed = time.perf_counter() - start
-            ok = target.head() == source.head()
-    return {"events": events, "events_per_s": round(events / elapsed), "same_head": ok}
+            ok = target.verify().ok and target.head()[0] == events
+        finally:
+            target.close()
+    return {"events": events, "seconds": round(elapsed, 2), "events_per_s": round(events / elapsed),
+            "verified": ok}  # fmt: skip
+
+
+def catch_up_speed(url: str, folder: Path) -> dict[str, Any]:
+    """A new client opens the shared book: its local copy of the log and read models are made
+    from nothing (a fresh cache folder), as ``Book.open`` does for a ``postgresql://`` book."""
+    from app import shared_books
+    from domain.projections import ReadModels
+
+    cache = folder / f"cache-{time.monotonic_ns()}"
+    os.environ["TALLYBOOK_READ_MODELS_DIR"] = str(cache)
+    start = time.perf_counter()
+    with PostgresEventStore.open(url, readonly=True) as shared:
+        events = shared.head()[0]
+        local = shared_books.open_local_copy(shared)
+        copied = time.perf_counter()
+        try:
+            models = ReadModels(local)
+            models.catch_up()
+            assert models.checkpoint() == events
+        finally:
+            local.close()
+    end = time.perf_counter()
+    return {
+        "events": events,
+        "events_per_s": round(events / (end - start)),
+        "log_copy_s": round(copied - start, 2),
+        "read_models_s": round(end - copied, 2),
+    }
 
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    # TALLYBOOK_BENCH_BOOK: a book file to copy from (say a generated 1M-event book; opened
+    # read-only), TALLYBOOK_BENCH_COPY the event counts to copy ("20000,200000")
+    given = os.environ.get("TALLYBOOK_BENCH_BOOK")
+    sizes = [int(n) for n in os.environ.get("TALLYBOOK_BENCH_COPY", "20000").split(",")]
+    only = set(os.environ.get("TALLYBOOK_BENCH_ONLY", "command,writers,copy").split(","))
     durable = os.environ.get("TALLYBOOK_BENCH_NO_FSYNC") != "1"
     started = pg_server.start(durable=durable)
     server = next(started)
@@ -139,17 +186,29 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             os.environ.setdefault("TALLYBOOK_READ_MODELS_DIR", tmp)
             folder = Path(tmp)
-            report = {
-                "server": {"fsync": durable, "socket": "unix"},
-                "command_postgres": commands_ms(server.new_database(), count),
-                "command_sqlite_file": commands_ms(folder / "b.tallybook", count),
-                "command_postgres_again": commands_ms(server.new_database(), count),
-                "four_writers": four_writers(server.new_database(), count // 2),
-                "copy_sqlite_to_postgres": copy_speed(server.new_database(), folder, 20_000),
-            }
+            report: dict[str, Any] = {"server": {"fsync": durable, "socket": "unix"}}
+            if "command" in only:
+                report["command_postgres"] = commands_ms(server.new_database(), count)
+                report["command_sqlite_file"] = commands_ms(folder / "b.tallybook", count)
+                report["command_postgres_again"] = commands_ms(server.new_database(), count)
+            if "writers" in only:
+                report["four_writers_one_stream"] = four_writers(server.new_database(), count // 2)
+                report["four_writers_own_streams"] = four_writers(
+                    server.new_database(), count // 2, "own"
+                )
+            if "copy" in only:
+                source = Path(given) if given else _generated(folder, max(sizes))
+                copies = []
+                for size in sizes:
+                    url = server.new_database()
+                    copies.append(copy_speed(url, source, size))
+                    print(json.dumps(copies[-1]), file=sys.stderr, flush=True)
+                report["copy_sqlite_to_postgres"] = copies
+                report["new_client_catch_up"] = catch_up_speed(url, folder)
     finally:
         for _ in started:
             pass
+    report["load_average"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 
 

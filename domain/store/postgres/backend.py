@@ -28,6 +28,7 @@ from domain.store.backend import (
     SnapshotRow,
     StoreBackend,
 )
+from domain.store.postgres import copy_in
 from domain.store.postgres.errors import translate, translated_errors
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
@@ -69,6 +70,7 @@ _UPSERT_SNAPSHOT = (
     "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, "
     "code_version = excluded.code_version, state = excluded.state"
 )
+_SELECT_FINGERPRINTS = "SELECT command_id, fingerprint FROM commands WHERE command_id = ANY(%s)"
 _MAX_POSITION = "SELECT coalesce(max(position), 0) FROM events"
 
 
@@ -203,12 +205,23 @@ class PostgresBackend(StoreBackend):
         return 0 if row is None else int(row[0])
 
     def insert_events(self, rows: Sequence[EventRow], links: Sequence[LinkRow]) -> None:
+        self.insert_appended(rows, links, None)
+
+    def insert_appended(
+        self,
+        rows: Sequence[EventRow],
+        links: Sequence[LinkRow],
+        command: tuple[str, int, int, bytes | None] | None,
+    ) -> None:
         raw = self.raw
-        # one round trip for the events and their links (results are not needed)
+        # one round trip for the events, their links and the command row (held under the
+        # write lock: every other writer waits for it)
         with raw.pipeline(), raw.cursor() as cur:
             cur.executemany(_INSERT_EVENT, rows)
             if links:
                 cur.executemany(_INSERT_LINK, links)
+            if command is not None:
+                cur.execute(_INSERT_COMMAND, command)
             if rows and self._notify:  # delivered by the server once this commits
                 cur.execute("SELECT pg_notify(%s, %s)", (self._notify, str(rows[-1][0])))
         if rows:
@@ -238,6 +251,26 @@ class PostgresBackend(StoreBackend):
     def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
         with self.raw.pipeline(), self.raw.cursor() as cur:
             cur.executemany(_INSERT_COMMAND, rows)
+
+    def fingerprints(self, command_ids: Sequence[str]) -> dict[str, bytes | None]:
+        rows = self.raw.execute(_SELECT_FINGERPRINTS, (list(command_ids),)).fetchall()
+        return {str(c): None if f is None else bytes(f) for c, f in rows}
+
+    # psycopg's wait for the server lets go of the GIL, and a connection takes calls from
+    # two threads in turn: copying reads and writes beside its own work
+    reads_aside = copies_aside = True
+
+    def insert_copied(
+        self,
+        rows: Sequence[EventRow],
+        links: Sequence[LinkRow],
+        commands: Sequence[tuple[str, int, int, bytes | None]],
+    ) -> None:
+        copy_in.copy_in(self.raw, rows, links, commands)  # a statement a table, not a row
+        if rows:
+            self._written_head = int(rows[-1][0])
+            if self._notify:
+                self.raw.execute("SELECT pg_notify(%s, %s)", (self._notify, str(rows[-1][0])))
 
     def snapshot_row(self, stream_id: str) -> SnapshotRow | None:
         row: SnapshotRow | None = self.raw.execute(_SELECT_SNAPSHOT, (stream_id,)).fetchone()

@@ -310,6 +310,25 @@ class SqliteBackend(StoreBackend):
             self._last_command_key = (command_id, last_key)
         return last_key
 
+    # sqlite3 lets go of the GIL while SQLite works, and the connection may change threads
+    # (check_same_thread off): copying writes its batches beside its own work
+    copies_aside = True
+
+    def insert_commands(self, rows: Sequence[tuple[str, int, int, bytes | None]]) -> None:
+        self.raw.executemany(_INSERT_COMMAND, [(command_key(c), *rest) for c, *rest in rows])
+
+    def fingerprints(self, command_ids: Sequence[str]) -> dict[str, bytes | None]:
+        ids = {command_key(c): c for c in command_ids}
+        keys = list(ids)
+        found: dict[str, bytes | None] = {}
+        for at in range(0, len(keys), 500):  # well under SQLite's limit of bound values
+            chunk = keys[at : at + 500]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT command_id, fingerprint FROM commands WHERE command_id IN ({marks})"
+            for key, fingerprint in self.raw.execute(sql, chunk):
+                found[ids[key]] = fingerprint
+        return found
+
     def snapshot_row(self, stream_id: str) -> SnapshotRow | None:
         row: SnapshotRow | None = self.raw.execute(_SELECT_SNAPSHOT, (stream_id,)).fetchone()
         return row

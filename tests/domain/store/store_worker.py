@@ -1,6 +1,7 @@
 """A separate process writing to a book, for the multi-process and kill -9 tests.
 
     python store_worker.py race BOOK NAME COUNT   # after "go" on stdin, append COUNT events
+    python store_worker.py own BOOK NAME COUNT    # the same, each command on streams of its own
     python store_worker.py acks BOOK COUNT        # append COUNT 3-event commands, print each id
 
 BOOK is a book file or a postgresql:// address.
@@ -57,6 +58,22 @@ def race(path: str, name: str, count: int) -> None:
     print(json.dumps({"conflicts": conflicts}), flush=True)
 
 
+def own(path: str, name: str, count: int) -> None:
+    """Append ``count`` entries, each a new stream also in this writer's account: writers
+    entering different entries in different accounts, sharing only the log."""
+    store = open_store(path)
+    account = f"account-{name}"
+    print("ready", flush=True)
+    if sys.stdin.readline().strip() != "go":
+        raise SystemExit("expected go")
+    for done in range(count):
+        entry = f"entry-{name}-{done}"
+        event = NewEvent(entry, "Posted", 1, {"by": name, "n": done}, also_in=(account,))
+        store.append([event], {entry: 0, account: done}, Metadata(f"{name}-{done}"))
+    store.close()
+    print(json.dumps({"conflicts": 0}), flush=True)
+
+
 def acks(path: str, count: int) -> None:
     """Append multi-event commands, printing each command id once it is committed."""
     store = open_store(path)
@@ -82,6 +99,8 @@ if __name__ == "__main__":
     mode, *args = sys.argv[1:]
     if mode == "race":
         race(args[0], args[1], int(args[2]))
+    elif mode == "own":
+        own(args[0], args[1], int(args[2]))
     elif mode == "acks":
         acks(args[0], int(args[1]))
     else:
